@@ -1,0 +1,85 @@
+"""Every directory of the project, in one place.
+
+Directories derive from the package location (``src/tumen`` → project root), or from the
+environment variable ``TUMEN_ROOT`` when it is set (the Makefile sets it to the directory
+``make`` runs in, so a copy of the project builds into itself). Notebooks never compute
+paths; they receive them as parameters from the runner.
+
+>>> from tumen import paths
+>>> paths.variant_dirs("default").report.name
+'default'
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent
+
+
+def root() -> Path:
+    """Return the project root (``TUMEN_ROOT`` if set, else two levels above the package)."""
+    env = os.environ.get("TUMEN_ROOT")
+    return Path(env).resolve() if env else PACKAGE.parents[1]
+
+
+def data() -> Path:
+    """Return the read-only input directory ``data/``."""
+    return root() / "data"
+
+
+def geo() -> Path:
+    """Return ``data/geo/``, the offline Natural Earth and rail-network layers."""
+    return data() / "geo"
+
+
+TEMPLATES = PACKAGE / "templates"
+
+
+@dataclass(frozen=True)
+class VariantDirs:
+    """The output folders of one build variant (all relative to the project root)."""
+
+    variant: str
+    build: Path
+    notebooks: Path
+    results: Path
+    params: Path
+    failed: Path
+    work: Path
+    figures: Path
+    report: Path
+
+    def all(self) -> list[Path]:
+        """Return every folder, for creation or removal."""
+        return [self.build, self.notebooks, self.results, self.params, self.failed,
+                self.work, self.figures, self.report]
+
+
+def variant_dirs(variant: str, base: Path | None = None) -> VariantDirs:
+    """Return the output folders of a variant.
+
+    Parameters
+    ----------
+    variant : str
+        Variant name from ``report.variant`` in the parameters (e.g. ``"default"``).
+    base : pathlib.Path, optional
+        Directory the paths are relative to; ``None`` gives paths relative to the project
+        root, which is what goes into notebooks so that outputs never embed an absolute
+        path (two checkouts build byte-identical files).
+    """
+    b = Path(".") if base is None else base
+    build = b / "build" / variant
+    return VariantDirs(
+        variant=variant,
+        build=build,
+        notebooks=build / "notebooks",
+        results=build / "results",
+        params=build / "params",
+        failed=build / "failed",
+        work=build / "work",
+        figures=b / "figures" / variant,
+        report=b / "report" / variant,
+    )

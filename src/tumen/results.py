@@ -1,0 +1,235 @@
+"""Record every number a notebook cites, and render prose from those records.
+
+A notebook opens its results file (the path is a parameter the runner injects), records
+each number with a stable name, a unit and a one-line description, and writes its prose
+through :meth:`Results.md`, which substitutes ``{name}`` placeholders with the recorded
+values. No number in the report is typed by hand.
+
+The file ``build/<variant>/results/<notebook>.json`` maps result names to records::
+
+    {"rail.peak_railcars": {"value": 73, "unit": "railcars",
+                            "description": "Highest count in any image"}}
+
+>>> import tempfile, os
+>>> res = Results(os.path.join(tempfile.mkdtemp(), "demo.json"))
+>>> res.record("demo.peak", 73, "railcars", "Highest count in any image")
+73
+>>> render("Peak: {demo.peak} railcars.", res.records, html=False)
+'Peak: 73 railcars.'
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import html as _html
+import json
+import math
+import numbers
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+from tumen.errors import ResultError
+
+NAME_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
+_PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+)(?:!(u))?(?::([^{}]*))?\}")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]{}()#+!|~>-])")
+
+
+def _to_json_value(name: str, value: Any) -> Any:
+    """Convert numpy/pandas scalars and dates to plain JSON values (dates as ISO strings)."""
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if hasattr(value, "item") and callable(value.item) and getattr(value, "ndim", 0) == 0:
+        value = value.item()  # numpy scalar -> Python scalar
+    if isinstance(value, bool):
+        return value
+    if hasattr(value, "isoformat"):
+        if isinstance(value, _dt.datetime) or type(value).__name__ == "Timestamp":
+            value = value.to_pydatetime() if hasattr(value, "to_pydatetime") else value
+            if value.tzinfo is not None:
+                value = value.astimezone(_dt.timezone.utc).replace(tzinfo=None)
+            if value.time() == _dt.time(0):
+                return value.date().isoformat()
+            return value.isoformat(timespec="seconds") + "Z"
+        return value.isoformat()
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        value = float(value)
+        if not math.isfinite(value):
+            raise ResultError(f"result {name!r} is {value}; record a finite number or None",
+                              field=name)
+        return value
+    raise ResultError(f"result {name!r} has unsupported type {type(value).__name__}",
+                      field=name, hint="record a number, a string, a bool, a date or None")
+
+
+class Results:
+    """The result records of one notebook, kept in one JSON file.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The JSON file; created (empty) when it does not exist.
+    """
+
+    def __init__(self, path: str | os.PathLike):
+        self.path = Path(path)
+        self.records: dict[str, dict] = load(self.path) if self.path.exists() else {}
+        if not self.path.exists():
+            self._write()
+
+    def record(self, name: str, value: Any, unit: str, description: str) -> Any:
+        """Record one result and return its value unchanged.
+
+        Parameters
+        ----------
+        name : str
+            Stable dotted name, lower case, e.g. ``"rail.peak_railcars"``.
+        value : int, float, str, bool, date, datetime or None
+            The number (numpy scalars and pandas timestamps are converted; dates are stored
+            as ISO 8601 strings, UTC).
+        unit : str
+            Unit spelled out (``"railcars"``, ``"km"``, ``"1"`` for dimensionless).
+        description : str
+            One line saying what the number is.
+        """
+        if not isinstance(name, str) or not NAME_RE.match(name):
+            raise ResultError(f"result name {name!r} is not dotted lower-case (e.g. 'rail.peak')",
+                              field=str(name))
+        if not description or "\n" in description:
+            raise ResultError(f"result {name!r} needs a one-line description", field=name)
+        self.records[name] = {"value": _to_json_value(name, value), "unit": str(unit),
+                              "description": str(description)}
+        self._write()
+        return value
+
+    def __getitem__(self, name: str) -> Any:
+        return self.records[name]["value"]
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.records
+
+    def md(self, template: str):
+        """Return an IPython Markdown object with ``{name}`` placeholders filled in.
+
+        ``{name}`` gives the value, ``{name:,.1f}`` a formatted value, ``{name!u}`` the value
+        followed by its unit. In the HTML report each value links to its record.
+        """
+        from IPython.display import Markdown
+
+        return Markdown(render(template, self.records, html=True))
+
+    def _write(self) -> None:
+        save(self.path, self.records)
+
+
+def save(path: str | os.PathLike, records: dict) -> None:
+    """Write records as sorted, indented JSON, atomically (temporary file, then rename)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(records, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
+                   encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def load(path: str | os.PathLike) -> dict[str, dict]:
+    """Read one results file; raise ``ResultError`` when it is not a results mapping."""
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ResultError(f"cannot read results: {exc}", file=path) from None
+    if not isinstance(data, dict) or not all(isinstance(v, dict) and "value" in v
+                                             for v in data.values()):
+        raise ResultError("not a results file (expected name -> {value, unit, description})",
+                          file=path)
+    return data
+
+
+def load_all(results_dir: str | os.PathLike) -> dict[str, dict]:
+    """Read every ``*.json`` in a results folder; each record gains a ``notebook`` key."""
+    merged: dict[str, dict] = {}
+    for f in sorted(Path(results_dir).glob("*.json")):
+        for name, rec in load(f).items():
+            merged[name] = dict(rec, notebook=f.stem)
+    return merged
+
+
+def format_value(value: Any, spec: str = "") -> str:
+    """Format a result value for prose.
+
+    Integers get thousands separators (``1,234``); floats get ``spec`` if given, else three
+    significant figures without scientific notation for ordinary magnitudes; strings and
+    dates are returned as they are.
+
+    >>> format_value(1234), format_value(0.04567), format_value(1234.5), format_value(3.0)
+    ('1,234', '0.0457', '1,234', '3')
+    """
+    if spec:
+        try:
+            return format(value, spec)
+        except (TypeError, ValueError) as exc:
+            raise ResultError(f"format {spec!r} does not apply to {value!r}: {exc}") from None
+    if value is None:
+        return "n/a"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        if value == 0:
+            return "0"
+        mag = abs(value)
+        if mag >= 1000:
+            return f"{value:,.0f}"
+        if mag < 1e-3:
+            return f"{value:.2g}"
+        text = f"{value:.3g}"
+        return text
+    return str(value)
+
+
+def render(template: str, records: dict[str, dict], *, html: bool = True) -> str:
+    """Fill ``{name}``, ``{name:spec}`` and ``{name!u}`` placeholders from result records.
+
+    Parameters
+    ----------
+    template : str
+        Markdown prose with placeholders; any other braces are left alone.
+    records : dict
+        Result records, name -> ``{"value", "unit", "description"}``.
+    html : bool
+        Wrap each value in ``<span class="result" data-result=name title=...>`` so the
+        report can show where it comes from; values that are strings are escaped.
+
+    Raises
+    ------
+    ResultError
+        When a placeholder names a result that was not recorded.
+    """
+
+    def sub(m: re.Match) -> str:
+        name, with_unit, spec = m.group(1), m.group(2), m.group(3) or ""
+        if name not in records:
+            close = [n for n in records if n.split(".")[0] == name.split(".")[0]]
+            raise ResultError(f"prose cites {name!r}, which was not recorded", field=name,
+                              hint=f"recorded here: {', '.join(sorted(close)[:5]) or 'none'}")
+        rec = records[name]
+        text = format_value(rec["value"], spec)
+        if with_unit and rec.get("unit") not in (None, "", "1"):
+            text += f" {rec['unit']}"
+        if not html:
+            return text
+        safe = _html.escape(text, quote=False)
+        if isinstance(rec["value"], str):
+            safe = _MD_SPECIAL.sub(r"\\\1", safe)
+        title = _html.escape(f"{name}: {rec.get('description', '')} [{rec.get('unit', '')}]",
+                             quote=True)
+        return f'<span class="result" data-result="{name}" title="{title}">{safe}</span>'
+
+    return _PLACEHOLDER.sub(sub, template)
+
