@@ -34,6 +34,7 @@ from tumen.errors import ResultError
 
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
 _PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+)(?:!(u))?(?::([^{}]*))?\}")
+_XREF = re.compile(r"\{(fig|tab):([a-z0-9][a-z0-9_]*)\}")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]{}()#+!|~>-])")
 
 
@@ -117,6 +118,7 @@ class Results:
 
         ``{name}`` gives the value, ``{name:,.1f}`` a formatted value, ``{name!u}`` the value
         followed by its unit. In the HTML report each value links to its record.
+        ``{fig:name}`` and ``{tab:name}`` become "Figure N" / "Table N" in the report.
         """
         from IPython.display import Markdown
 
@@ -231,5 +233,11 @@ def render(template: str, records: dict[str, dict], *, html: bool = True) -> str
                              quote=True)
         return f'<span class="result" data-result="{name}" title="{title}">{safe}</span>'
 
-    return _PLACEHOLDER.sub(sub, template)
+    text = _PLACEHOLDER.sub(sub, template)
+    if html:  # the assembly replaces the link text with "Figure 3" / "Table 2"
+        text = _XREF.sub(lambda m: f'<a class="xref" href="#{m.group(1)}-{m.group(2)}">'
+                                   f'{"Figure" if m.group(1) == "fig" else "Table"}</a>', text)
+    else:
+        text = _XREF.sub(lambda m: "Figure" if m.group(1) == "fig" else "Table", text)
+    return text
 

@@ -1,0 +1,97 @@
+# tumen: rebuild the report from data/ and notebooks/. A bare `make` prints this help.
+#
+# Every target bootstraps .venv itself (python3 -m venv, pinned requirements, the tumen
+# package in editable mode, and a Jupyter kernel registered inside the venv). The venv is
+# rebuilt only when requirements.txt changes.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+.SUFFIXES:
+MAKEFLAGS += --no-builtin-rules
+
+PARAMS ?= params.yaml
+VENV ?= .venv
+PYTHON ?= python3
+PY := $(VENV)/bin/python
+TUMEN := $(PY) -m tumen
+PYTEST_ARGS ?=
+
+export TUMEN_ROOT := $(CURDIR)
+export PYTHONHASHSEED := 0
+export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+
+REQ_HASH := $(shell sha256sum requirements.txt | cut -c1-16)
+PKG_HASH := $(shell cat pyproject.toml requirements.txt | sha256sum | cut -c1-16)
+REQ_STAMP := $(VENV)/.tumen-req-$(REQ_HASH)
+TUMEN_STAMP := $(VENV)/.tumen-pkg-$(PKG_HASH)
+PIP_QUIET := 2>&1 | { grep -v -e 'is ignored: it is neither a file nor a directory' || true; }
+
+# The build graph of the chosen variant is generated from $(PARAMS) by `tumen plan`
+# (rules per notebook: notebook file, data files, imported tumen modules, parameter slice).
+PLAN_GOALS := report html pdf notebooks
+ifneq ($(filter $(PLAN_GOALS),$(MAKECMDGOALS)),)
+TUMEN_FRAGMENT := build/.make/$(subst /,__,$(PARAMS)).mk
+TUMEN_COMMIT_FILE := build/.make/commit
+TUMEN_COMMIT_INFO := $(shell git rev-parse HEAD 2>/dev/null || echo none)$(if $(shell git status --porcelain --untracked-files=no 2>/dev/null),+dirty) $(SOURCE_DATE_EPOCH)
+$(shell mkdir -p build/.make && { [ "$$(cat $(TUMEN_COMMIT_FILE) 2>/dev/null)" = "$(TUMEN_COMMIT_INFO)" ] || echo "$(TUMEN_COMMIT_INFO)" > $(TUMEN_COMMIT_FILE); })
+include $(TUMEN_FRAGMENT)
+endif
+
+.PHONY: help
+help: ## print this help (the default target)
+	@echo "tumen: rebuild the report. Usage: make TARGET [PARAMS=params.yaml] [VENV=.venv]"
+	@echo
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^[^:]*Makefile:|^//' \
+	  | awk 'BEGIN {FS = ":.*## "} {printf "  %-18s %s\n", $$1, $$2}'
+	@echo
+	@echo "Outputs: build/<variant>/ (executed notebooks, results JSON), figures/<variant>/,"
+	@echo "         report/<variant>/index.html and report.pdf; <variant> is report.variant in PARAMS."
+
+$(REQ_STAMP): requirements.txt
+	@echo "[venv] creating $(VENV) with the pinned requirements (first time: about a minute) …"
+	rm -rf $(VENV)
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt $(PIP_QUIET)
+	touch $@
+
+$(TUMEN_STAMP): $(REQ_STAMP) pyproject.toml
+	@echo "[venv] installing tumen (editable) and its Jupyter kernel into $(VENV) …"
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e . $(PIP_QUIET)
+	$(PY) -m ipykernel install --sys-prefix --name tumen --display-name "Python (tumen)" >/dev/null
+	rm -f $(VENV)/.tumen-pkg-*
+	touch $@
+
+.PHONY: venv
+venv: $(TUMEN_STAMP) ## create .venv with the pinned environment (done by every target)
+
+$(TUMEN_FRAGMENT): $(PARAMS) $(TUMEN_STAMP)
+	@mkdir -p $(dir $@)
+	@$(TUMEN) plan --params $(PARAMS) --makefile $@
+
+.PHONY: report notebooks html pdf
+report: $(TUMEN_HTML) $(TUMEN_PDF) ## run the notebooks that changed, write report/<variant>/index.html + report.pdf
+	@echo "report: $(TUMEN_HTML) $(TUMEN_PDF)"
+
+notebooks: $(TUMEN_NOTEBOOK_TARGETS) ## execute the notebooks that changed (no assembly)
+html: $(TUMEN_HTML) ## the HTML report only
+pdf: $(TUMEN_PDF) ## the PDF report (needs the HTML)
+
+.PHONY: test
+test: $(TUMEN_STAMP) ## run the test suite (pytest)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+.PHONY: check-determinism
+check-determinism: $(TUMEN_STAMP) ## build twice from clean copies, compare every output byte for byte
+	$(TUMEN) check-determinism --params $(PARAMS)
+
+.PHONY: bench-build
+bench-build: $(TUMEN_STAMP) ## time a clean build and a no-op build (Make time), write bench/results/build.json
+	$(TUMEN) bench-build --params $(PARAMS)
+
+.PHONY: clean clean-venv
+clean: ## remove build/, figures/ and report/ outputs (all variants)
+	find build figures report -mindepth 1 ! -name .gitignore -delete 2>/dev/null || true
+
+clean-venv: ## remove the virtual environment
+	rm -rf $(VENV)

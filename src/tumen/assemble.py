@@ -1,0 +1,320 @@
+"""Compile the executed notebooks into one self-contained HTML report and its PDF.
+
+nbconvert turns each executed notebook into HTML (code hidden unless ``report.show_code``),
+keeping Markdown cells and rich outputs (figures, tables, prose rendered from results);
+plain-text outputs, streams and the parameter cells stay in the executed notebooks only.
+The assembly then numbers sections, figures and tables, resolves ``{fig:…}``/``{tab:…}``
+cross-references, builds the title page (with a banner whenever an input is synthetic) and
+the table of contents, and inlines the stylesheet. The result loads nothing from the
+network. The PDF is printed from the same HTML by WeasyPrint (A4, running header, page
+numbers, table of contents with page numbers) with a fetcher that refuses any URL but
+``data:``. Both files are written to a temporary name and renamed into place, so a failed
+build never damages the last good report.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import html
+import os
+import re
+import subprocess
+from pathlib import Path
+
+import nbformat
+
+from tumen import paths
+from tumen import params as _params
+from tumen import sources as _sources
+from tumen.errors import TumenError
+
+#: Cell tags whose cells never reach the report.
+HIDDEN_TAGS = {"parameters", "injected-parameters", "remove", "remove-cell"}
+#: Output types shown in the report (others stay in the executed notebook).
+SHOWN_MIME = ("text/html", "text/markdown", "image/png", "image/svg+xml", "text/latex")
+
+
+def build_info(root: Path | None = None) -> dict[str, str]:
+    """Commit, tree state and build date of this build.
+
+    The date comes from ``SOURCE_DATE_EPOCH`` (the Makefile sets it to the last commit
+    time), never from the clock; ``TUMEN_COMMIT`` overrides the commit (used by builds of
+    a copied tree).
+    """
+    root = root or paths.root()
+    epoch = int(os.environ.get("SOURCE_DATE_EPOCH", "0") or 0)
+    date = _dt.datetime.fromtimestamp(epoch, _dt.timezone.utc).strftime("%Y-%m-%d")
+    commit = os.environ.get("TUMEN_COMMIT", "")
+    if not commit:
+        try:
+            commit = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=root,
+                                    capture_output=True, text=True, check=True).stdout.strip()
+            dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
+                                   cwd=root, capture_output=True, text=True).stdout.strip()
+            commit += " (with uncommitted changes)" if dirty else ""
+        except (OSError, subprocess.CalledProcessError):
+            commit = "unknown (not a git checkout)"
+    return {"date": date, "epoch": str(epoch), "commit": commit}
+
+
+def _shown(cell, show_code: bool):
+    """Return a copy of a cell filtered for the report, or None to drop it."""
+    if HIDDEN_TAGS & set(cell.metadata.get("tags", [])):
+        return None
+    if cell.cell_type == "raw":
+        return None
+    if cell.cell_type != "code":
+        return cell
+    cell = nbformat.from_dict(dict(cell))
+    kept = []
+    for out in cell.get("outputs", []):
+        if out.output_type in ("display_data", "execute_result"):
+            data = {k: v for k, v in out.get("data", {}).items() if k in SHOWN_MIME}
+            if data:
+                out = nbformat.from_dict(dict(out))
+                out["data"] = data
+                kept.append(out)
+    cell["outputs"] = kept
+    if not kept and not show_code:
+        return None
+    return cell
+
+
+def notebook_body(nb_path: Path, show_code: bool = False) -> str:
+    """HTML fragment (nbconvert ``basic`` template) of one executed notebook."""
+    from nbconvert import HTMLExporter
+
+    nb = nbformat.read(nb_path, as_version=4)
+    nb.cells = [c for c in (_shown(c, show_code) for c in nb.cells) if c is not None]
+    exporter = HTMLExporter(template_name="basic", exclude_input=not show_code,
+                            exclude_input_prompt=True, exclude_output_prompt=True,
+                            anchor_link_text="")
+    body, _ = exporter.from_notebook_node(nb)
+    return body
+
+
+def _slug(text: str) -> str:
+    s = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return s[:60] or "section"
+
+
+def _finish(soup, cfg_report: dict) -> None:
+    """Number sections/figures/tables, resolve cross-references, build the TOC in place."""
+    used: set[str] = set()
+
+    def unique(base: str) -> str:
+        cand, n = base, 2
+        while cand in used:
+            cand, n = f"{base}-{n}", n + 1
+        used.add(cand)
+        return cand
+
+    for a in soup.select("a.anchor-link"):
+        a.decompose()
+    toc = []
+    for sec_no, section in enumerate(soup.select("section.analysis"), start=1):
+        sub_no = 0
+        first = True
+        for h in section.find_all(["h1", "h2", "h3"]):
+            if h.name == "h1" and first:
+                num = f"{sec_no}"
+                first = False
+            elif h.name in ("h1", "h2"):
+                if h.name == "h1":
+                    h.name = "h2"
+                sub_no += 1
+                num = f"{sec_no}.{sub_no}"
+            else:
+                h["id"] = unique(f"s{sec_no}-{_slug(h.get_text())}")
+                continue
+            text = h.get_text(" ", strip=True)
+            h["id"] = unique(f"s{num.replace('.', '-')}-{_slug(text)}")
+            span = soup.new_tag("span", attrs={"class": "secnum"})
+            span.string = num
+            h.insert(0, span)
+            toc.append((num, text, h["id"]))
+
+    numbers: dict[str, str] = {}
+    figs, tabs = [], []
+    for i, fig in enumerate(soup.select("figure.tumen-figure"), start=1):
+        cap = fig.find("figcaption")
+        label = soup.new_tag("span", attrs={"class": "fignum"})
+        label.string = f"Figure {i}."
+        if cap is not None:
+            cap.insert(0, " ")
+            cap.insert(0, label)
+        numbers[fig.get("id", f"fig-{i}")] = f"Figure {i}"
+        figs.append((i, fig.get("id"), cap.get_text(" ", strip=True) if cap else ""))
+    for i, tab in enumerate(soup.select("table.tumen-table"), start=1):
+        cap = tab.find("caption")
+        label = soup.new_tag("span", attrs={"class": "tabnum"})
+        label.string = f"Table {i}."
+        if cap is None:
+            cap = soup.new_tag("caption")
+            tab.insert(0, cap)
+        cap.insert(0, " ")
+        cap.insert(0, label)
+        numbers[tab.get("id", f"tab-{i}")] = f"Table {i}"
+        tabs.append((i, tab.get("id"), cap.get_text(" ", strip=True)))
+    for a in soup.select("a.xref"):
+        target = a.get("href", "")[1:]
+        if target not in numbers:
+            raise TumenError(f"cross-reference to {target!r}, which no figure or table has",
+                             hint="check the name in {fig:...}/{tab:...}")
+        a.string = numbers[target]
+
+    nav = soup.select_one("nav.toc")
+    if nav is not None:
+        ol = soup.new_tag("ol")
+        stack = [ol]
+        current_top = None
+        for num, text, ident in toc:
+            li = soup.new_tag("li")
+            a = soup.new_tag("a", href=f"#{ident}")
+            a.string = f"{num}  {text[len(num):].strip() if text.startswith(num) else text}"
+            li.append(a)
+            if "." not in num:
+                ol.append(li)
+                current_top = li
+                stack = [ol]
+            else:
+                if current_top is None:
+                    ol.append(li)
+                    continue
+                sub = current_top.find("ol")
+                if sub is None:
+                    sub = soup.new_tag("ol")
+                    current_top.append(sub)
+                sub.append(li)
+        nav.append(ol)
+    lof = soup.select_one("ol.lof")
+    if lof is not None:
+        for i, ident, cap in figs:
+            li = soup.new_tag("li")
+            a = soup.new_tag("a", href=f"#{ident}")
+            a.string = cap
+            li.append(a)
+            lof.append(li)
+    lot = soup.select_one("ol.lot")
+    if lot is not None:
+        for i, ident, cap in tabs:
+            li = soup.new_tag("li")
+            a = soup.new_tag("a", href=f"#{ident}")
+            a.string = cap
+            li.append(a)
+            lot.append(li)
+
+
+def _banner(synthetic: list[str]) -> str:
+    if not synthetic:
+        return ""
+    items = "".join(f"<li><code>{html.escape(p)}</code></li>" for p in synthetic)
+    return ('<div class="banner" role="note" id="synthetic-banner"><strong>Synthetic data: '
+            "the figures in this build illustrate the method and are not evidence.</strong>"
+            "This build read example observations generated by "
+            "<code>scripts/make_example_data.py</code> and calibrated to published figures "
+            "(marked <code>synthetic</code> in <code>data/sources.yaml</code>):"
+            f"<ul>{items}</ul></div>")
+
+
+def build_html(cfg: _params.Config, root: Path | None = None) -> str:
+    """Return the complete report as one HTML string (assumes notebooks were executed)."""
+    from bs4 import BeautifulSoup
+    from nbconvert.filters import markdown2html
+
+    from tumen import plan
+
+    root = root or paths.root()
+    rep = cfg.report
+    info = build_info(root)
+    sections = []
+    inputs: list[Path] = []
+    for nb in cfg.notebooks:
+        executed = root / cfg.dirs.notebooks / f"{nb.stem}.ipynb"
+        if not executed.exists():
+            raise TumenError(f"notebook {nb.stem} has not been executed", file=executed,
+                             hint=f"run: python -m tumen run --params {cfg.source} --notebook {nb.name}")
+        inputs += plan.data_inputs(nb.params, root)
+        body = notebook_body(executed, rep["show_code"])
+        sections.append(f'<section class="analysis" id="nb-{nb.name}" data-notebook="{nb.stem}">'
+                        f"{body}</section>")
+    synthetic = _sources.synthetic_inputs(inputs, root)
+    css = (paths.TEMPLATES / "report.css").read_text(encoding="utf-8")
+    esc = html.escape
+    authors = ", ".join(rep["authors"])
+    abstract = markdown2html(rep["abstract"]) if rep["abstract"] else ""
+    lists = ""
+    if sections:
+        lists = ('<section class="appendix" id="lists"><h2>Figures and tables</h2>'
+                 '<h3>Figures</h3><ol class="lof"></ol><h3>Tables</h3><ol class="lot"></ol>'
+                 "</section>")
+    page = f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8"/>
+<meta name="viewport" content="width=device-width, initial-scale=1"/>
+<meta name="generator" content="tumen"/>
+<title>{esc(rep['title'])}</title>
+<style>
+{css}
+</style>
+</head>
+<body>
+<div class="page">
+<header class="title-page">
+<h1 class="report-title">{esc(rep['title'])}</h1>
+{f'<p class="subtitle">{esc(rep["subtitle"])}</p>' if rep['subtitle'] else ''}
+{f'<p class="authors">{esc(authors)}</p>' if authors else ''}
+<p class="meta">Built {esc(info['date'])} from commit <code>{esc(info['commit'])}</code>,
+variant <code>{esc(cfg.variant)}</code>. Rebuild: <code>make report PARAMS={esc(str(cfg.source))}</code></p>
+{_banner(synthetic)}
+{f'<div class="abstract">{abstract}</div>' if abstract else ''}
+</header>
+<nav class="toc" aria-label="Contents"><h2>Contents</h2></nav>
+<main>
+{''.join(sections)}
+</main>
+{lists}
+</div>
+</body>
+</html>
+"""
+    soup = BeautifulSoup(page, "html.parser")
+    _finish(soup, rep)
+    return str(soup)
+
+
+def _atomic_write(target: Path, data: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, target)
+
+
+def write_html(cfg: _params.Config, root: Path | None = None) -> Path:
+    """Build and write ``report/<variant>/index.html``; return its path."""
+    root = root or paths.root()
+    target = root / cfg.dirs.report / "index.html"
+    _atomic_write(target, build_html(cfg, root).encode("utf-8"))
+    return target
+
+
+def write_pdf(cfg: _params.Config, root: Path | None = None) -> Path:
+    """Print ``report/<variant>/index.html`` to ``report.pdf`` with WeasyPrint; return its path."""
+    import logging
+
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    root = root or paths.root()
+    src = root / cfg.dirs.report / "index.html"
+    if not src.exists():
+        raise TumenError("no HTML report to print", file=src, hint="run `make report`")
+    fetcher = URLFetcher(allowed_protocols={"data"}, fail_on_errors=True)
+    pdf = HTML(string=src.read_text(encoding="utf-8"), base_url=str(src.parent),
+               url_fetcher=fetcher).write_pdf()
+    target = root / cfg.dirs.report / "report.pdf"
+    _atomic_write(target, pdf)
+    return target

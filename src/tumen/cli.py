@@ -1,0 +1,132 @@
+"""``python -m tumen``: a thin command line over the tumen API (the Makefile calls it).
+
+Usage::
+
+    python -m tumen plan   --params params.yaml [--makefile build/.make/params.yaml.mk]
+    python -m tumen run    --params params.yaml --notebook rail_traffic
+    python -m tumen assemble --params params.yaml [--html] [--pdf]
+    python -m tumen build  --params params.yaml      # all of the above, without make
+    python -m tumen sources [--update]               # check data/sources.yaml
+
+A user mistake (bad parameter, bad input) prints one line and exits with code 2; a failing
+notebook prints its failing cell and traceback and exits with code 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from tumen.errors import TumenError
+
+
+def _cmd_plan(a) -> int:
+    from tumen import plan
+
+    plan.plan(a.params, Path(a.makefile) if a.makefile else None, slices_only=a.slices_only)
+    return 0
+
+
+def _cmd_run(a) -> int:
+    from tumen import runner
+
+    runner.run(a.params, a.notebook, quiet=a.quiet)
+    return 0
+
+
+def _cmd_assemble(a) -> int:
+    from tumen import assemble, params
+
+    cfg = params.load(a.params)
+    both = not (a.html or a.pdf)
+    if a.html or both:
+        t0 = time.perf_counter()
+        out = assemble.write_html(cfg)
+        print(f"[html] {out.relative_to(Path.cwd()) if out.is_relative_to(Path.cwd()) else out}"
+              f" … {time.perf_counter() - t0:.1f} s", flush=True)
+    if a.pdf or both:
+        t0 = time.perf_counter()
+        out = assemble.write_pdf(cfg)
+        print(f"[pdf]  {out.relative_to(Path.cwd()) if out.is_relative_to(Path.cwd()) else out}"
+              f" … {time.perf_counter() - t0:.1f} s", flush=True)
+    return 0
+
+
+def _cmd_build(a) -> int:
+    from tumen import assemble, plan, runner
+
+    cfg = plan.plan(a.params, None)
+    for nb in cfg.notebooks:
+        runner.run(a.params, nb.name)
+    assemble.write_html(cfg)
+    assemble.write_pdf(cfg)
+    print(f"report: {cfg.dirs.report}/index.html, {cfg.dirs.report}/report.pdf")
+    return 0
+
+
+def _cmd_sources(a) -> int:
+    from tumen import sources
+
+    if a.update:
+        for p in sources.update():
+            print(f"updated sha256: {p}")
+    problems = sources.check()
+    for p in problems:
+        print(p)
+    if problems:
+        raise TumenError(f"{len(problems)} problem(s) in data/sources.yaml", file="data/sources.yaml")
+    print("data/sources.yaml: every input file listed, every hash current")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser (exposed for tests and help text)."""
+    p = argparse.ArgumentParser(prog="python -m tumen", description=__doc__.split("\n\n")[0],
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name, func, help_):
+        sp = sub.add_parser(name, help=help_, description=help_)
+        sp.set_defaults(func=func)
+        return sp
+
+    sp = add("plan", _cmd_plan, "validate parameters; write parameter slices and the make rules")
+    sp.add_argument("--params", default="params.yaml", help="parameters file (default: params.yaml)")
+    sp.add_argument("--makefile", help="where to write the Makefile fragment")
+    sp.add_argument("--slices-only", action="store_true", help="write only the parameter slices")
+
+    sp = add("run", _cmd_run, "execute one notebook with papermill")
+    sp.add_argument("--params", default="params.yaml", help="parameters file (default: params.yaml)")
+    sp.add_argument("--notebook", required=True, help="notebook short name, e.g. rail_traffic")
+    sp.add_argument("--quiet", action="store_true", help="no progress line")
+
+    sp = add("assemble", _cmd_assemble, "compile executed notebooks into the HTML report and PDF")
+    sp.add_argument("--params", default="params.yaml", help="parameters file (default: params.yaml)")
+    sp.add_argument("--html", action="store_true", help="write index.html only")
+    sp.add_argument("--pdf", action="store_true", help="write report.pdf only (from index.html)")
+
+    sp = add("build", _cmd_build, "run every notebook and assemble (no make needed; not incremental)")
+    sp.add_argument("--params", default="params.yaml", help="parameters file (default: params.yaml)")
+
+    sp = add("sources", _cmd_sources, "check data/sources.yaml against the files in data/")
+    sp.add_argument("--update", action="store_true", help="refresh stale sha256 values first")
+    return p
+
+
+def main(argv=None) -> int:
+    """Entry point: run a command; turn project errors into one line and an exit code."""
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except TumenError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("interrupted; the last good report is untouched", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

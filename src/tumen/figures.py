@@ -1,0 +1,146 @@
+"""Report figures and tables: deterministic files, numbered and captioned in the report.
+
+A notebook draws a matplotlib figure with a library function, then hands it to
+:meth:`Figures.show`, which writes ``<name>.png`` and ``<name>.svg`` into the figures
+folder (a parameter injected by the runner) and displays an HTML ``<figure>`` holding the
+image, its alt text and its caption. The assembly numbers figures and tables in report
+order; prose can refer to them as ``{fig:name}`` / ``{tab:name}``.
+
+Files are byte-identical across runs: no dates in metadata, a fixed SVG hash salt.
+
+>>> import matplotlib.pyplot as plt, tempfile
+>>> figs = Figures(tempfile.mkdtemp())
+>>> fig, ax = plt.subplots()
+>>> figs.save(fig, "demo_line")["png"].name
+'demo_line.png'
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import re
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.rcParams["svg.hashsalt"] = "tumen"
+matplotlib.rcParams["path.simplify"] = True
+matplotlib.rcParams["savefig.bbox"] = "tight"
+matplotlib.rcParams["font.family"] = "DejaVu Sans"
+
+from tumen.errors import ResultError  # noqa: E402
+
+_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_]*$")
+_PNG_META = {"Software": None}
+_SVG_META = {"Date": None, "Creator": None}
+
+#: Resolution of PNG files and of the images embedded in the report.
+DPI = 200
+
+
+def _check_name(name: str) -> str:
+    if not isinstance(name, str) or not _NAME_RE.match(name):
+        raise ResultError(f"figure/table name {name!r} must be lower_snake_case naming its content",
+                          field=str(name), hint="e.g. 'tumangang_railcars_timeseries'")
+    return name
+
+
+class Figures:
+    """Save and show the figures of one notebook.
+
+    Parameters
+    ----------
+    directory : str or pathlib.Path
+        Folder for the PNG and SVG files (the runner injects ``figures_dir``).
+    """
+
+    def __init__(self, directory):
+        self.directory = Path(directory)
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.names: list[str] = []
+
+    def save(self, fig, name: str) -> dict[str, Path]:
+        """Write ``name.png`` (200 dpi) and ``name.svg``; return their paths by format."""
+        _check_name(name)
+        if name in self.names:
+            raise ResultError(f"figure {name!r} is saved twice in one notebook", field=name)
+        self.names.append(name)
+        out = {"png": self.directory / f"{name}.png", "svg": self.directory / f"{name}.svg"}
+        fig.savefig(out["png"], dpi=DPI, metadata=_PNG_META)
+        fig.savefig(out["svg"], metadata=_SVG_META)
+        return out
+
+    def show(self, fig, name: str, caption: str, alt: str, *, close: bool = True):
+        """Save a figure and display it as a captioned report figure.
+
+        Parameters
+        ----------
+        fig : matplotlib.figure.Figure
+            The figure.
+        name : str
+            File stem naming the content, e.g. ``"tumangang_railcars_timeseries"``.
+        caption : str
+            One or two sentences under the figure (plain text; escaped).
+        alt : str
+            Alternative text describing what the figure shows, for screen readers.
+        close : bool
+            Close the figure afterwards so that it is not displayed twice.
+        """
+        if not caption or not alt:
+            raise ResultError(f"figure {name!r} needs a caption and alt text", field=name)
+        files = self.save(fig, name)
+        if close:
+            import matplotlib.pyplot as plt
+
+            plt.close(fig)
+        from IPython.display import HTML
+
+        return HTML(figure_html(files["png"].read_bytes(), name, caption, alt))
+
+
+def figure_html(png: bytes, name: str, caption: str, alt: str) -> str:
+    """Return the ``<figure>`` element the report uses for one figure (image inlined)."""
+    data = base64.b64encode(png).decode("ascii")
+    return (f'<figure class="tumen-figure" id="fig-{_check_name(name)}">'
+            f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt, quote=True)}"/>'
+            f"<figcaption>{html.escape(caption, quote=False)}</figcaption></figure>")
+
+
+def table(df, name: str, caption: str, *, notes: str = "", index: bool = False,
+          float_format: str = "{:,.3g}"):
+    """Display a DataFrame as a numbered, captioned report table (cell text escaped).
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The table; column names are the header.
+    name : str
+        Stable id naming the content, e.g. ``"rail_baseline_statistics"``.
+    caption : str
+        Caption above the table (plain text).
+    notes : str
+        Optional note under the table (plain text).
+    index : bool
+        Include the DataFrame index as the first column.
+    float_format : str
+        Format for float cells.
+    """
+    from IPython.display import HTML
+
+    return HTML(table_html(df, name, caption, notes=notes, index=index,
+                           float_format=float_format))
+
+
+def table_html(df, name: str, caption: str, *, notes: str = "", index: bool = False,
+               float_format: str = "{:,.3g}") -> str:
+    """Return the ``<table>`` element for :func:`table`."""
+    body = df.to_html(index=index, escape=True, border=0, na_rep="–",
+                      float_format=float_format.format, classes=["tumen-table"],
+                      table_id=f"tab-{_check_name(name)}")
+    cap = f"<caption>{html.escape(caption, quote=False)}</caption>"
+    body = body.replace(">", ">" + cap, 1)
+    if notes:
+        body += f'<p class="table-notes">{html.escape(notes, quote=False)}</p>'
+    return f'<div class="table-wrap">{body}</div>'

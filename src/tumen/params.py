@@ -1,0 +1,288 @@
+"""Load and validate the build parameters (``params.yaml`` or a variant of it).
+
+The file has one ``report`` section (title, variant, the notebooks in order, ...) and one
+section per notebook, named after the notebook without its number prefix
+(``notebooks/01_rail_traffic.ipynb`` → ``rail_traffic``). A notebook's section may set only
+the parameters its ``parameters`` cell declares, with the same types; every path must
+exist. Validation happens before any notebook runs, and every mistake is reported as one
+line naming the file, line and key.
+
+>>> cfg = load("params.yaml")                                    # doctest: +SKIP
+>>> [nb.name for nb in cfg.notebooks]                            # doctest: +SKIP
+['rail_traffic', 'vessel_shuttle', 'route_to_depot']
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from tumen import paths
+from tumen.errors import ParameterError
+
+#: Parameters the runner injects into every notebook; a params file may not set them.
+INJECTED = ("results_path", "figures_dir", "variant")
+
+#: Keys of the ``report`` section: name -> (type, default, help).
+REPORT_KEYS: dict[str, tuple[type | tuple, Any, str]] = {
+    "title": (str, "Untitled report", "title on the first page and in the running header"),
+    "subtitle": (str, "", "line under the title"),
+    "authors": (list, [], "author names, in order"),
+    "variant": (str, "default", "output folder name: build/<variant>, figures/<variant>, report/<variant>"),
+    "notebook_dir": (str, "notebooks", "folder holding the notebooks"),
+    "notebooks": (list, [], "notebook file stems, executed and assembled in this order"),
+    "show_code": (bool, False, "show code cells in the report"),
+    "abstract": (str, "", "Markdown paragraph under the title (no numbers: cite results instead)"),
+}
+
+_VARIANT_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+_PATH_KEY_RE = re.compile(r"(_csv|_path|_file|_dir|_yaml|_json|_nmea|_parquet|_glob)$")
+
+
+@dataclass(frozen=True)
+class Notebook:
+    """One notebook of the report: its file, its position and its parameter slice."""
+
+    stem: str          # "01_rail_traffic"
+    name: str          # "rail_traffic" (section key and progress-line name)
+    path: Path         # notebook file, relative to the project root
+    index: int         # 1-based position in the report
+    total: int         # number of notebooks in the report
+    params: dict[str, Any] = field(default_factory=dict)
+    declared: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Config:
+    """Validated parameters of one build variant."""
+
+    source: Path
+    report: dict[str, Any]
+    notebooks: tuple[Notebook, ...]
+
+    @property
+    def variant(self) -> str:
+        return self.report["variant"]
+
+    @property
+    def dirs(self) -> paths.VariantDirs:
+        return paths.variant_dirs(self.variant)
+
+    def notebook(self, name: str) -> Notebook:
+        """Return the notebook called ``name`` (short name or file stem)."""
+        for nb in self.notebooks:
+            if name in (nb.name, nb.stem):
+                return nb
+        raise ParameterError(f"no notebook {name!r} in report.notebooks", file=self.source,
+                             field="report.notebooks",
+                             hint=_suggest(name, [n.name for n in self.notebooks]))
+
+
+def short_name(stem: str) -> str:
+    """Return a notebook's short name: the file stem without its ``NN_`` prefix.
+
+    >>> short_name("02_vessel_shuttle")
+    'vessel_shuttle'
+    """
+    return re.sub(r"^\d+[_-]", "", stem)
+
+
+def _suggest(word: str, options) -> str | None:
+    close = difflib.get_close_matches(str(word), list(options), n=1, cutoff=0.6)
+    return f"did you mean {close[0]!r}?" if close else None
+
+
+def _line_of(text: str, dotted: str) -> int | None:
+    """Best-effort 1-based line number of a (possibly nested) key in YAML text."""
+    keys = dotted.split(".")
+    line_no, depth_indent = None, -1
+    lines = text.splitlines()
+    start = 0
+    for key in keys:
+        pat = re.compile(rf"^(\s*){re.escape(key)}\s*:")
+        for i in range(start, len(lines)):
+            m = pat.match(lines[i])
+            if m and len(m.group(1)) > depth_indent:
+                line_no, depth_indent, start = i + 1, len(m.group(1)), i + 1
+                break
+        else:
+            return line_no
+    return line_no
+
+
+def declared_parameters(notebook: Path) -> dict[str, Any]:
+    """Return the parameters a notebook declares in its cell tagged ``parameters``.
+
+    Parameters
+    ----------
+    notebook : pathlib.Path
+        The ``.ipynb`` file.
+
+    Returns
+    -------
+    dict
+        Name -> default value (literals only: numbers, strings, lists, dicts, None).
+    """
+    try:
+        nb = json.loads(Path(notebook).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ParameterError(f"cannot read notebook: {exc}", file=notebook) from None
+    for cell in nb.get("cells", []):
+        if "parameters" in cell.get("metadata", {}).get("tags", []):
+            src = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+            out: dict[str, Any] = {}
+            for node in ast.parse(src).body:
+                if isinstance(node, (ast.Assign, ast.AnnAssign)):
+                    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                    for t in targets:
+                        if isinstance(t, ast.Name):
+                            try:
+                                out[t.id] = ast.literal_eval(node.value)
+                            except ValueError:
+                                raise ParameterError(
+                                    f"parameter {t.id!r} default is not a literal", file=notebook,
+                                    line=node.lineno, field=t.id) from None
+            return out
+    raise ParameterError("notebook has no cell tagged 'parameters'", file=notebook,
+                         hint="tag the first code cell 'parameters' (View > Cell Toolbar > Tags)")
+
+
+def _type_ok(default: Any, value: Any) -> bool:
+    if default is None or value is None:
+        return True
+    if isinstance(default, bool):
+        return isinstance(value, bool)
+    if isinstance(default, float):
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if isinstance(default, int):
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, type(default))
+
+
+def _check_path(value: Any, where: dict, root: Path) -> None:
+    """Check that a path-like parameter exists and stays inside the project."""
+    values = value if isinstance(value, list) else [value]
+    for v in values:
+        if not isinstance(v, str):
+            continue
+        p = (root / v).resolve()
+        try:
+            p.relative_to(root)
+        except ValueError:
+            raise ParameterError(f"path {v!r} is outside the project", **where,
+                                 hint="use a path relative to the project root") from None
+        if "*" in v:
+            if not list(root.glob(v)):
+                raise ParameterError(f"pattern {v!r} matches no file", **where)
+        elif not p.exists():
+            raise ParameterError(f"path {v!r} does not exist", **where,
+                                 hint=_suggest(Path(v).name, [q.name for q in p.parent.glob("*")]
+                                               if p.parent.exists() else []))
+
+
+def load(path: str | Path, *, root: Path | None = None) -> Config:
+    """Load, validate and return the parameters of one build variant.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The YAML file (``params.yaml`` or a variant).
+    root : pathlib.Path, optional
+        Project root that relative paths refer to; defaults to :func:`tumen.paths.root`.
+
+    Raises
+    ------
+    ParameterError
+        On any unknown key (with a suggestion), wrong type, missing notebook or path.
+    """
+    root = (root or paths.root()).resolve()
+    source = Path(path)
+    try:
+        text = (source if source.is_absolute() else root / source).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ParameterError(f"cannot read parameters: {exc.strerror}", file=source) from None
+    try:
+        data = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise ParameterError(f"not valid YAML: {getattr(exc, 'problem', exc)}", file=source,
+                             line=mark.line + 1 if mark else None) from None
+    if not isinstance(data, dict):
+        raise ParameterError("expected a mapping of sections", file=source, line=1)
+
+    def where(key: str) -> dict:
+        return {"file": source, "line": _line_of(text, key), "field": key}
+
+    report = dict((k, v[1]) for k, v in REPORT_KEYS.items())
+    given = data.get("report") or {}
+    if not isinstance(given, dict):
+        raise ParameterError("section 'report' must be a mapping", **where("report"))
+    for key, value in given.items():
+        if key not in REPORT_KEYS:
+            raise ParameterError(f"unknown key {key!r}", **where(f"report.{key}"),
+                                 hint=_suggest(key, REPORT_KEYS))
+        typ = REPORT_KEYS[key][0]
+        if not isinstance(value, typ) or (typ is not bool and isinstance(value, bool)):
+            raise ParameterError(f"expected {typ.__name__}, got {type(value).__name__}",
+                                 **where(f"report.{key}"))
+        report[key] = value
+    if not _VARIANT_RE.match(report["variant"]):
+        raise ParameterError(f"variant {report['variant']!r} is not a plain folder name",
+                             **where("report.variant"), hint="letters, digits, '-', '_', '.'")
+    nb_dir = root / report["notebook_dir"]
+    _check_path(report["notebook_dir"], where("report.notebook_dir"), root)
+
+    stems = [str(s) for s in report["notebooks"]]
+    names = [short_name(s) for s in stems]
+    if len(set(names)) != len(names):
+        raise ParameterError("a notebook is listed twice", **where("report.notebooks"))
+    for key in data:
+        if key != "report" and key not in names:
+            raise ParameterError(f"section {key!r} matches no notebook in report.notebooks",
+                                 **where(key), hint=_suggest(key, names))
+
+    notebooks = []
+    for i, (stem, name) in enumerate(zip(stems, names), start=1):
+        nb_path = nb_dir / f"{stem}.ipynb"
+        if not nb_path.exists():
+            raise ParameterError(f"notebook {stem!r} not found in {report['notebook_dir']}/",
+                                 **where("report.notebooks"),
+                                 hint=_suggest(stem, [p.stem for p in nb_dir.glob("*.ipynb")]))
+        declared = declared_parameters(nb_path)
+        section = data.get(name) or {}
+        if not isinstance(section, dict):
+            raise ParameterError(f"section {name!r} must be a mapping", **where(name))
+        for key, value in section.items():
+            if key in INJECTED:
+                raise ParameterError(f"{key!r} is set by the runner, not by parameters",
+                                     **where(f"{name}.{key}"))
+            if key not in declared:
+                raise ParameterError(f"unknown parameter {key!r} for notebook {stem}",
+                                     **where(f"{name}.{key}"),
+                                     hint=_suggest(key, [d for d in declared if d not in INJECTED])
+                                     or f"declared: {', '.join(sorted(set(declared) - set(INJECTED)))}")
+            if not _type_ok(declared[key], value):
+                raise ParameterError(
+                    f"expected {type(declared[key]).__name__} (like the default "
+                    f"{declared[key]!r}), got {type(value).__name__}", **where(f"{name}.{key}"))
+        merged = {k: v for k, v in declared.items() if k not in INJECTED}
+        merged.update(section)
+        for key, value in merged.items():
+            if _PATH_KEY_RE.search(key):
+                _check_path(value, where(f"{name}.{key}"), root)
+        notebooks.append(Notebook(stem=stem, name=name,
+                                  path=nb_path.relative_to(root), index=i, total=len(stems),
+                                  params=merged, declared=declared))
+    return Config(source=source, report=report, notebooks=tuple(notebooks))
+
+
+def dump_slice(values: dict[str, Any]) -> str:
+    """Serialise a parameter slice canonically (sorted keys), for the per-notebook stamp files."""
+    return yaml.safe_dump(values, sort_keys=True, allow_unicode=True, default_flow_style=False)

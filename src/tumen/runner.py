@@ -1,0 +1,199 @@
+"""Execute one notebook of the report with papermill, atomically and reproducibly.
+
+The runner injects the notebook's parameter slice plus the paths it writes to, executes it
+on the ``tumen`` kernel registered inside the virtual environment, strips everything that
+varies between runs (timings, random cell ids, papermill metadata) and only then moves the
+executed notebook, its results and its figures into place. A notebook that raises leaves
+the previous outputs untouched and its partial copy in ``build/<variant>/failed/``.
+
+>>> run("params.yaml", "rail_traffic")           # doctest: +SKIP
+[1/3] rail_traffic … 6.2 s
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+
+from tumen import paths
+from tumen import params as _params
+from tumen.errors import NotebookError, TumenError
+
+KERNEL = "tumen"
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+def _user_error_names() -> set[str]:
+    """Names of every TumenError subclass (a notebook raising one is a user mistake)."""
+    seen, todo = set(), [TumenError]
+    while todo:
+        cls = todo.pop()
+        seen.add(cls.__name__)
+        todo.extend(cls.__subclasses__())
+    return seen
+
+
+def _kernel_env() -> None:
+    """Make the venv's own kernelspec win over any kernel of the user's machine."""
+    own = str(Path(sys.prefix) / "share" / "jupyter")
+    current = os.environ.get("JUPYTER_PATH", "")
+    if not current.startswith(own):
+        os.environ["JUPYTER_PATH"] = own + (os.pathsep + current if current else "")
+    os.environ.setdefault("PYTHONHASHSEED", "0")
+    os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    try:
+        spec = KernelSpecManager().get_kernel_spec(KERNEL)
+    except NoSuchKernel:
+        raise TumenError(f"Jupyter kernel {KERNEL!r} is not installed in {sys.prefix}",
+                         hint="run `make report` (it registers the kernel), or "
+                              f"{sys.executable} -m ipykernel install --sys-prefix --name {KERNEL}"
+                         ) from None
+    exe = Path(spec.argv[0])
+    if exe.resolve().parent != Path(sys.executable).resolve().parent:
+        raise TumenError(f"kernel {KERNEL!r} runs {exe}, not this environment's Python",
+                         hint=f"reinstall it: {sys.executable} -m ipykernel install "
+                              f"--sys-prefix --name {KERNEL}")
+
+
+def _ipc_kernel_manager():
+    """A kernel manager talking to the kernel over local IPC sockets instead of TCP."""
+    from jupyter_client.manager import AsyncKernelManager
+    from traitlets import default
+
+    class IPCKernelManager(AsyncKernelManager):
+        @default("transport")
+        def _default_transport(self):
+            return "ipc"
+
+    return IPCKernelManager
+
+
+def normalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Strip run-dependent metadata so that the same inputs give identical bytes.
+
+    Removes papermill's and nbclient's timing metadata, sets cell ids to ``cell-<n>`` and
+    drops the (random) kernel session data; outputs are kept as they are.
+    """
+    nb.metadata.pop("papermill", None)
+    nb.metadata.pop("widgets", None)
+    for i, cell in enumerate(nb.cells):
+        cell["id"] = f"cell-{i}"
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+        cell.metadata.pop("ExecuteTime", None)
+    return nb
+
+
+def _failure_message(nb: _params.Notebook, exc) -> tuple[str, int]:
+    """One readable message for a failed cell, and the exit code to use."""
+    tb = _ANSI.sub("", "\n".join(getattr(exc, "traceback", []) or []))
+    ename, evalue = getattr(exc, "ename", type(exc).__name__), getattr(exc, "evalue", str(exc))
+    if ename in _user_error_names():
+        return f"{nb.stem}: {_ANSI.sub('', evalue)}", 2
+    src = getattr(exc, "source", "") or ""
+    cell_no = getattr(exc, "cell_index", None)
+    lines = [f"notebook {nb.path} failed in cell {cell_no}:", "", "  " + src.replace("\n", "\n  "),
+             "", tb or f"{ename}: {evalue}"]
+    return "\n".join(lines), 1
+
+
+
+def run(params_path: str | os.PathLike, name: str, *, quiet: bool = False) -> float:
+    """Execute one notebook of a build variant and move its outputs into place.
+
+    Parameters
+    ----------
+    params_path : str or pathlib.Path
+        The parameters file of the variant.
+    name : str
+        Notebook short name (``rail_traffic``) or file stem (``01_rail_traffic``).
+    quiet : bool
+        Do not print the progress line.
+
+    Returns
+    -------
+    float
+        Wall time of the execution, in seconds.
+
+    Raises
+    ------
+    NotebookError
+        When the notebook raises; the message shows the failing cell and traceback.
+    """
+    import papermill as pm
+
+    root = paths.root()
+    cfg = _params.load(params_path, root=root)
+    nb = cfg.notebook(name)
+    dirs = cfg.dirs
+    work = dirs.work / nb.stem
+    shutil.rmtree(root / work, ignore_errors=True)
+    (root / work / "figures").mkdir(parents=True)
+    injected = {"results_path": str(work / "results.json"),
+                "figures_dir": str(work / "figures"),
+                "variant": cfg.variant}
+    _kernel_env()
+    if not quiet:
+        print(f"      {nb.name} ({nb.index}/{nb.total}) running …", flush=True)
+    t0 = time.perf_counter()
+    executed = root / work / f"{nb.stem}.ipynb"
+    try:
+        pm.execute_notebook(str(root / nb.path), str(executed),
+                            parameters={**nb.params, **injected}, kernel_name=KERNEL,
+                            cwd=str(root), progress_bar=False, log_output=False,
+                            request_save_on_cell_execute=False,
+                            kernel_manager_class=_ipc_kernel_manager())
+    except pm.PapermillExecutionError as exc:
+        failed = root / dirs.failed / f"{nb.stem}.ipynb"
+        failed.parent.mkdir(parents=True, exist_ok=True)
+        if executed.exists():
+            shutil.copyfile(executed, failed)
+        message, code = _failure_message(nb, exc)
+        err = NotebookError(message + f"\n(partial notebook: {failed.relative_to(root)})")
+        err.exit_code = code
+        raise err from None
+    seconds = time.perf_counter() - t0
+    _install(root, dirs, nb, executed)
+    if not quiet:
+        print(f"[{nb.index}/{nb.total}] {nb.name} … {seconds:.1f} s", flush=True)
+    return seconds
+
+
+def _install(root: Path, dirs: paths.VariantDirs, nb: _params.Notebook, executed: Path) -> None:
+    """Move figures, results and finally the executed notebook (the Make target) into place."""
+    work = executed.parent
+    figures_out = root / dirs.figures
+    figures_out.mkdir(parents=True, exist_ok=True)
+    listing = root / dirs.build / "figlists" / f"{nb.stem}.json"
+    for old in (json.loads(listing.read_text()) if listing.exists() else []):
+        (figures_out / old).unlink(missing_ok=True)
+    new = sorted(p.name for p in (work / "figures").iterdir())
+    for fname in new:
+        os.replace(work / "figures" / fname, figures_out / fname)
+    listing.parent.mkdir(parents=True, exist_ok=True)
+    listing.write_text(json.dumps(new, indent=1) + "\n")
+
+    results_out = root / dirs.results / f"{nb.stem}.json"
+    results_out.parent.mkdir(parents=True, exist_ok=True)
+    if (work / "results.json").exists():
+        os.replace(work / "results.json", results_out)
+    else:
+        results_out.write_text("{}\n")
+
+    nbnode = normalise(nbformat.read(executed, as_version=4))
+    target = root / dirs.notebooks / f"{nb.stem}.ipynb"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(target.name + ".tmp")
+    nbformat.write(nbnode, tmp)
+    os.replace(tmp, target)
+    (root / dirs.failed / f"{nb.stem}.ipynb").unlink(missing_ok=True)
+    shutil.rmtree(work, ignore_errors=True)
