@@ -1,0 +1,862 @@
+"""Rail traffic at a border facility: how unusual a railcar count is, and when it changed.
+
+Input is one row per satellite image with the number of freight railcars an analyst
+counted (``observations/railcars.csv``: ``site,acquired,railcars`` required,
+``image_id,provider,gsd_m,cloud_pct,analyst,confidence,notes`` optional). The module
+
+- reads and validates the file (:func:`read_railcars`) and holds one site's images as an
+  xarray Dataset indexed by acquisition time (:func:`to_dataset`, :func:`load`);
+- compares the peak count with a baseline window, by default the five years before it
+  (:func:`analyse`): baseline summary, peak ratios, the tail probability of the peak under
+  a count model fitted to the baseline, a robust z-score, and the onset interval;
+- repeats that with stricter image filters and a shorter or longer baseline
+  (:func:`sensitivity`), records every number (:func:`record_results`) and draws the
+  figures (:func:`plot_timeseries`, :func:`plot_baseline_histogram`).
+
+Timestamp policy
+----------------
+``acquired`` is ISO 8601. A timestamp with an offset (``Z``, ``+09:00``) is converted to
+UTC. A date alone (``2023-10-05``) is taken as that UTC day at 00:00. A date and time
+without an offset is ambiguous (local time? UTC?) and is an error unless the caller passes
+``naive="utc"``. Times are held as UTC without a time zone (numpy ``datetime64``).
+
+Onset
+-----
+An image is *elevated* when its count is above a threshold set by a rule: ``"max"`` (the
+baseline maximum, default), ``"p95"`` (the baseline 95th percentile) or a number of
+railcars. The change began after the last ordinary image before the run of elevated images
+that contains the peak (``onset_after``) and no later than the first image of that run
+(``onset_before``); image cadence bounds what can be known in between.
+
+>>> ds = load("data/observations/railcars.csv", "tumangang_rail")    # doctest: +SKIP
+>>> stats = analyse(ds)                                              # doctest: +SKIP
+>>> stats.peak_railcars, stats.baseline_max                          # doctest: +SKIP
+(73, 20)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+import difflib
+import math
+import os
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+from scipy import stats as _stats
+
+from tumen.claims import read_table
+from tumen.errors import DataError, ParameterError
+
+REQUIRED = ("site", "acquired", "railcars")
+OPTIONAL = ("image_id", "provider", "gsd_m", "cloud_pct", "analyst", "confidence", "notes")
+CONFIDENCE = ("low", "medium", "high")       # in increasing order
+_TEXT = ("image_id", "provider", "analyst", "confidence", "notes")
+_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_COUNT = re.compile(r"^\d+$")
+MAD_SCALE = 1.4826          # MAD -> standard deviation for normal data
+MEANAD_SCALE = 1.2533       # mean absolute deviation -> standard deviation (MAD = 0 case)
+
+# Claims of data/claims.csv that this analysis tests (see tumen.claims.compare).
+CLAIM_TESTS = {
+    "csis_tumangang_peak": {"result": "rail.peak_railcars", "kind": "equal"},
+    "csis_tumangang_peak_date": {"result": "rail.peak_date", "kind": "equal"},
+    "csis_tumangang_baseline_max": {"result": "rail.baseline_max", "kind": "at_most"},
+    "csis_tumangang_baseline_years": {"result": "rail.baseline_span_years", "kind": "within",
+                                      "tol": 0.5},
+}
+
+
+# --- reading --------------------------------------------------------------------------
+
+def read_railcars(path: str | os.PathLike, known_sites: Iterable[str] | None = None,
+                  naive: str = "error") -> pd.DataFrame:
+    """Read and validate a railcar-count file (all sites).
+
+    Parameters
+    ----------
+    path : str or path-like
+        CSV with ``site,acquired,railcars`` and optionally
+        ``image_id,provider,gsd_m,cloud_pct,analyst,confidence,notes``.
+    known_sites : iterable of str, optional
+        Site ids of the gazetteer (``data/sites.csv``); a row naming another site is an
+        error. ``None`` accepts any site.
+    naive : {"error", "utc"}
+        What a date-time without a UTC offset means (see the module's timestamp policy).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per image, sorted by site, time and line: ``acquired`` as UTC
+        ``datetime64`` (no zone), ``railcars`` int64, ``gsd_m`` (metres) and ``cloud_pct``
+        (percent) float with NaN when absent, text columns with ``""`` when absent,
+        ``confidence`` lower-case, ``line`` the line in the file.
+
+    Raises
+    ------
+    DataError
+        Naming file, line and field: a missing column (with the closest name), an empty
+        site, an unknown site, an unparseable or zone-less timestamp, a count that is not a
+        whole number >= 0, a resolution <= 0, a cloud cover outside 0-100, an unknown
+        confidence level.
+    """
+    if naive not in ("error", "utc"):
+        raise ParameterError(f"naive must be 'error' or 'utc', not {naive!r}", field="naive")
+    path = Path(path)
+    table = read_table(path, REQUIRED, OPTIONAL)
+    for col in _TEXT + ("gsd_m", "cloud_pct"):
+        if col not in table:
+            table[col] = ""
+    known = None if known_sites is None else sorted(set(known_sites))
+    parsed = [_parse_row(path, row, known, naive) for row in table.itertuples(index=False)]
+    out = pd.DataFrame(parsed, columns=["site", "acquired", "railcars", *_TEXT[:3],
+                                        "confidence", "notes", "gsd_m", "cloud_pct", "line"])
+    out["acquired"] = pd.to_datetime(out["acquired"]).astype("datetime64[ns]")
+    out = out.astype({"railcars": "int64", "gsd_m": "float64", "cloud_pct": "float64",
+                      "line": "int64"})
+    return out.sort_values(["site", "acquired", "line"], kind="stable").reset_index(drop=True)
+
+
+def _parse_row(path: Path, row, known: list[str] | None, naive: str) -> tuple:
+    """Validate one row; return its typed fields in the output column order."""
+    line = row.line
+    if not row.site:
+        raise DataError("site is empty", file=path, line=line, field="site",
+                        hint="give the site id of data/sites.csv")
+    if known is not None and row.site not in known:
+        close = difflib.get_close_matches(row.site, known, n=1)
+        raise DataError(f"unknown site {row.site!r}", file=path, line=line, field="site",
+                        hint=f"did you mean {close[0]!r}?" if close
+                        else "add it to data/sites.csv")
+    when = parse_time(row.acquired, naive=naive, file=path, line=line, field="acquired")
+    count = _parse_count(path, line, row.railcars)
+    gsd = _parse_float(path, line, "gsd_m", row.gsd_m, low=0.0, low_open=True,
+                       hint="ground sample distance in metres, e.g. 0.5")
+    cloud = _parse_float(path, line, "cloud_pct", row.cloud_pct, low=0.0, high=100.0,
+                         hint="cloud cover in percent, 0 to 100")
+    confidence = row.confidence.lower()
+    if confidence and confidence not in CONFIDENCE:
+        raise DataError(f"confidence {row.confidence!r} is not one of {', '.join(CONFIDENCE)}",
+                        file=path, line=line, field="confidence",
+                        hint="leave it empty when unknown")
+    return (row.site, when, count, row.image_id, row.provider, row.analyst, confidence,
+            row.notes, gsd, cloud, line)
+
+
+def parse_time(text: str, *, naive: str = "error", file=None, line=None,
+               field: str = "acquired") -> _dt.datetime:
+    """Parse an ISO 8601 timestamp to a UTC ``datetime`` without zone (module policy).
+
+    Parameters
+    ----------
+    text : str
+        ``2023-10-05T01:48:00Z``, ``2023-10-05T10:48:00+09:00`` or ``2023-10-05``.
+    naive : {"error", "utc"}
+        Whether a date-time without offset is an error or taken as UTC.
+    file, line, field : optional
+        Where the text comes from, for the error message.
+
+    >>> parse_time("2023-10-05T10:48:00+09:00")
+    datetime.datetime(2023, 10, 5, 1, 48)
+    """
+    if _DATE_ONLY.match(text):
+        try:
+            return _dt.datetime.fromisoformat(text)
+        except ValueError:
+            pass
+    try:
+        when = _dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise DataError(f"cannot read timestamp {text!r}", file=file, line=line, field=field,
+                        hint="write ISO 8601 UTC, e.g. 2023-10-05T01:48:00Z") from None
+    if when.tzinfo is None:
+        if naive != "utc":
+            raise DataError(f"timestamp {text!r} has no time zone", file=file, line=line,
+                            field=field, hint="append Z for UTC (2023-10-05T01:48:00Z) or "
+                            "give the offset; naive='utc' takes zone-less times as UTC")
+        return when
+    return when.astimezone(_dt.timezone.utc).replace(tzinfo=None)
+
+
+def _parse_count(path: Path, line: int, text: str) -> int:
+    """Return a railcar count, or raise DataError when it is not a whole number >= 0."""
+    if _COUNT.match(text):
+        return int(text)
+    if not text:
+        problem = "railcars is empty"
+    elif re.match(r"^-\d+$", text):
+        problem = f"railcars {text} is negative"
+    else:
+        problem = f"railcars {text!r} is not a whole number"
+    raise DataError(problem, file=path, line=line, field="railcars",
+                    hint="a count of whole railcars, 0 or more; leave out images where the "
+                         "facility cannot be counted")
+
+
+def _parse_float(path: Path, line: int, field: str, text: str, *, low: float,
+                 high: float = math.inf, low_open: bool = False, hint: str) -> float:
+    """Return an optional number in [low, high] (or (low, high]), NaN when empty."""
+    if not text:
+        return math.nan
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    bad_low = value <= low if low_open else value < low
+    if not math.isfinite(value) or bad_low or value > high:
+        raise DataError(f"{field} {text!r} is not a valid value", file=path, line=line,
+                        field=field, hint=hint)
+    return value
+
+
+def to_dataset(table: pd.DataFrame, site: str) -> xr.Dataset:
+    """Return one site's images as a Dataset indexed by acquisition time.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        As returned by :func:`read_railcars`.
+    site : str
+        Site id.
+
+    Returns
+    -------
+    xarray.Dataset
+        Dimension ``acquired`` (UTC, sorted; two images may share a time); variables
+        ``railcars`` (count), ``gsd_m`` (m), ``cloud_pct`` (%), ``image_id``, ``provider``,
+        ``analyst``, ``confidence``, ``notes`` and ``line`` (line in the source file);
+        attribute ``site``.
+
+    Raises
+    ------
+    DataError
+        When no image names ``site`` (the hint lists the sites present).
+    """
+    rows = table[table["site"] == site]
+    if rows.empty:
+        present = sorted(table["site"].unique())
+        close = difflib.get_close_matches(site, present, n=1)
+        raise DataError(f"no image of site {site!r}", field="site",
+                        hint=f"did you mean {close[0]!r}?" if close
+                        else f"sites in the file: {', '.join(present) or 'none'}")
+    units = {"railcars": "railcars", "gsd_m": "m", "cloud_pct": "%"}
+    data = {name: ("acquired", rows[name].to_numpy(),
+                   {"units": units[name]} if name in units else {})
+            for name in ["railcars", "gsd_m", "cloud_pct", *_TEXT, "line"]}
+    ds = xr.Dataset(data, coords={"acquired": rows["acquired"].to_numpy()})
+    ds["acquired"].attrs["time_zone"] = "UTC"
+    ds.attrs["site"] = site
+    return ds
+
+
+def load(path: str | os.PathLike, site: str, known_sites: Iterable[str] | None = None,
+         naive: str = "error") -> xr.Dataset:
+    """Read a railcar-count file and return one site's Dataset (see :func:`to_dataset`)."""
+    ds = to_dataset(read_railcars(path, known_sites=known_sites, naive=naive), site)
+    ds.attrs["source"] = str(path)
+    return ds
+
+
+def filter_images(ds: xr.Dataset, min_confidence: str | None = None,
+                  max_gsd_m: float | None = None) -> xr.Dataset:
+    """Drop images below a confidence level or coarser than a resolution.
+
+    Images whose confidence or resolution is not recorded are kept (nothing says they fail).
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        One site's images.
+    min_confidence : {"low", "medium", "high"}, optional
+        Keep images at this confidence or higher.
+    max_gsd_m : float, optional
+        Keep images with a ground sample distance of at most this many metres.
+    """
+    keep = np.ones(ds.sizes["acquired"], dtype=bool)
+    if min_confidence is not None:
+        if min_confidence not in CONFIDENCE:
+            raise ParameterError(f"min_confidence {min_confidence!r} is not one of "
+                                 f"{', '.join(CONFIDENCE)}", field="min_confidence")
+        rank = {c: i for i, c in enumerate(CONFIDENCE)}
+        levels = ds["confidence"].to_numpy()
+        keep &= np.array([lv == "" or rank[lv] >= rank[min_confidence] for lv in levels])
+    if max_gsd_m is not None:
+        gsd = ds["gsd_m"].to_numpy()
+        keep &= np.isnan(gsd) | (gsd <= max_gsd_m)
+    return ds.isel(acquired=np.flatnonzero(keep))
+
+
+# --- statistics -----------------------------------------------------------------------
+
+@dataclasses.dataclass(frozen=True)
+class CountModel:
+    """A count distribution fitted to baseline counts by the method of moments.
+
+    ``kind`` is ``"negative binomial"`` when the sample variance exceeds the mean (shape
+    ``n = mean² / (variance − mean)``, probability ``p = n / (n + mean)``), else
+    ``"poisson"`` with rate ``mean``.
+    """
+
+    kind: str
+    mean: float
+    variance: float
+    n: float | None = None
+    p: float | None = None
+
+    def _dist(self):
+        if self.kind == "poisson":
+            return _stats.poisson(self.mean)
+        return _stats.nbinom(self.n, self.p)
+
+    def sf(self, k: int) -> float:
+        """Return P(X >= k), the probability of a count of at least ``k`` railcars."""
+        return float(self._dist().sf(k - 1))
+
+    def pmf(self, k) -> np.ndarray:
+        """Return P(X = k) for counts ``k``."""
+        return self._dist().pmf(k)
+
+
+def fit_count_model(counts) -> CountModel:
+    """Fit a negative binomial (Poisson when not over-dispersed) by the method of moments.
+
+    Parameters
+    ----------
+    counts : array-like of int
+        Baseline railcar counts, at least two.
+
+    >>> fit_count_model([2, 4, 4, 6, 9])
+    CountModel(kind='negative binomial', mean=5.0, variance=7.0, n=12.5, p=0.7142857142857143)
+    """
+    x = np.asarray(counts, dtype=float)
+    mean, var = float(x.mean()), float(x.var(ddof=1))
+    if var > mean > 0:
+        n = mean * mean / (var - mean)
+        return CountModel("negative binomial", mean, var, n=n, p=n / (n + mean))
+    return CountModel("poisson", mean, var)
+
+
+def robust_z(value: float, counts) -> float | None:
+    """Return the robust z-score (value − median) / (1.4826 · MAD) of ``value``.
+
+    When the MAD is zero (more than half the counts equal), the mean absolute deviation
+    around the median, times 1.2533, stands in; when that is zero too, ``None``.
+
+    >>> round(robust_z(40, [2, 4, 4, 6, 9]), 4)
+    12.1408
+    """
+    x = np.asarray(counts, dtype=float)
+    median = float(np.median(x))
+    scale = MAD_SCALE * float(np.median(np.abs(x - median)))
+    if scale == 0:
+        scale = MEANAD_SCALE * float(np.mean(np.abs(x - median)))
+    return None if scale == 0 else (value - median) / scale
+
+
+@dataclasses.dataclass(frozen=True)
+class RailStats:
+    """Everything :func:`analyse` computes for one site (counts in railcars, times UTC)."""
+
+    site: str
+    n_images: int
+    baseline_start: pd.Timestamp
+    baseline_end: pd.Timestamp
+    baseline_n_images: int
+    baseline_mean: float
+    baseline_median: float
+    baseline_p95: float
+    baseline_max: int
+    baseline_first_image: pd.Timestamp
+    peak_railcars: int
+    peak_time: pd.Timestamp
+    peak_to_baseline_max: float | None
+    peak_to_baseline_mean: float | None
+    model: CountModel
+    tail_probability: float
+    robust_z: float | None
+    elevated_rule: str
+    elevated_threshold: float
+    onset_after: pd.Timestamp | None
+    onset_before: pd.Timestamp
+
+    @property
+    def baseline_span_years(self) -> float:
+        """Years from the first baseline image to the end of the window (365.25-day years)."""
+        return (self.baseline_end - self.baseline_first_image) / pd.Timedelta(days=365.25)
+
+
+def get_peak(ds: xr.Dataset, at=None) -> tuple[int, pd.Timestamp]:
+    """Return (count, time) of the highest count, or of the highest on the UTC day ``at``.
+
+    Ties go to the earliest image.
+    """
+    counts, times = ds["railcars"].to_numpy(), pd.DatetimeIndex(ds["acquired"].to_numpy())
+    if at is not None:
+        day = pd.Timestamp(at).normalize()
+        idx = np.flatnonzero(times.normalize() == day)
+        if idx.size == 0:
+            raise DataError(f"no image on {day.date()} at site {ds.attrs.get('site')!r}",
+                            file=ds.attrs.get("source"), field="peak_date",
+                            hint="give a day with an image, or none for the highest count")
+        i = idx[np.argmax(counts[idx])]
+    else:
+        i = int(np.argmax(counts))
+    return int(counts[i]), times[i]
+
+
+def get_baseline_window(peak_time: pd.Timestamp, years: int = 5, start=None,
+                        end=None) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """Return the baseline window [start, end): by default the ``years`` before the peak.
+
+    Parameters
+    ----------
+    peak_time : pandas.Timestamp
+        Acquisition time of the peak image (UTC).
+    years : int
+        Window length in calendar years when ``start`` is not given.
+    start, end : date-like, optional
+        Explicit window bounds (UTC); ``end`` defaults to the peak time (excluded).
+    """
+    end = pd.Timestamp(peak_time if end is None else end)
+    if start is None:
+        if int(years) != years or years < 1:
+            raise ParameterError(f"baseline years must be a whole number >= 1, not {years!r}",
+                                 field="baseline_years")
+        start = end - pd.DateOffset(years=int(years))
+    start = pd.Timestamp(start)
+    if start >= end:
+        raise ParameterError(f"baseline start {start} is not before its end {end}",
+                             field="baseline_start")
+    return start, end
+
+
+def _threshold(rule, baseline: np.ndarray) -> tuple[str, float]:
+    """Return (rule name, threshold in railcars) of an elevated-image rule."""
+    if rule == "max":
+        return "max", float(baseline.max())
+    if rule == "p95":
+        return "p95", float(np.percentile(baseline, 95))
+    if isinstance(rule, (int, float)) and not isinstance(rule, bool):
+        return f"above {rule}", float(rule)
+    raise ParameterError(f"elevated rule {rule!r} is not 'max', 'p95' or a number",
+                         field="elevated")
+
+
+def get_onset(counts, times, peak_index: int, threshold: float):
+    """Return (onset_after, onset_before) around the elevated run that holds the peak.
+
+    Parameters
+    ----------
+    counts, times : array-like
+        Counts and acquisition times in time order.
+    peak_index : int
+        Position of the peak image.
+    threshold : float
+        An image is elevated when its count is strictly above this (railcars).
+
+    Returns
+    -------
+    tuple
+        The time of the last ordinary image before the run (``None`` if there is none) and
+        the time of the run's first image.
+    """
+    counts = np.asarray(counts)
+    first = peak_index
+    while first > 0 and counts[first - 1] > threshold:
+        first -= 1
+    before = times[first]
+    after = times[first - 1] if first > 0 else None
+    return after, before
+
+
+def analyse(ds: xr.Dataset, *, baseline_years: int = 5, baseline_start=None,
+            baseline_end=None, elevated="max", peak_date=None) -> RailStats:
+    """Compare the peak railcar count of one site with its baseline.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        One site's images (:func:`load`), possibly filtered.
+    baseline_years : int
+        Length of the default baseline window, calendar years before the peak.
+    baseline_start, baseline_end : date-like, optional
+        Explicit baseline window [start, end), UTC.
+    elevated : {"max", "p95"} or float
+        Rule for an elevated image (module docstring, "Onset").
+    peak_date : date-like, optional
+        Evaluate the highest count on this UTC day instead of the overall highest.
+
+    Returns
+    -------
+    RailStats
+
+    Raises
+    ------
+    DataError
+        When the baseline window holds fewer than two images.
+    """
+    peak, peak_time = get_peak(ds, peak_date)
+    start, end = get_baseline_window(peak_time, baseline_years, baseline_start, baseline_end)
+    times = pd.DatetimeIndex(ds["acquired"].to_numpy())
+    counts = ds["railcars"].to_numpy()
+    in_base = (times >= start) & (times < end)
+    base = counts[in_base]
+    if base.size < 2:
+        raise DataError(f"the baseline {start.date()} to {end.date()} holds {base.size} "
+                        f"image(s) of site {ds.attrs.get('site')!r}; at least 2 are needed",
+                        file=ds.attrs.get("source"), field="baseline",
+                        hint="widen the baseline window or relax the image filters")
+    rule, threshold = _threshold(elevated, base)
+    model = fit_count_model(base)
+    peak_index = int(np.flatnonzero((times == peak_time) & (counts == peak))[0])
+    after, before = get_onset(counts, times, peak_index, threshold)
+    bmax, bmean = int(base.max()), float(base.mean())
+    return RailStats(
+        site=ds.attrs.get("site", ""), n_images=int(counts.size), baseline_start=start,
+        baseline_end=end, baseline_n_images=int(base.size), baseline_mean=bmean,
+        baseline_median=float(np.median(base)), baseline_p95=float(np.percentile(base, 95)),
+        baseline_max=bmax, baseline_first_image=times[in_base][0], peak_railcars=peak,
+        peak_time=peak_time, peak_to_baseline_max=peak / bmax if bmax else None,
+        peak_to_baseline_mean=peak / bmean if bmean else None, model=model,
+        tail_probability=model.sf(peak), robust_z=robust_z(peak, base), elevated_rule=rule,
+        elevated_threshold=threshold, onset_after=after, onset_before=before)
+
+
+# --- sensitivity ----------------------------------------------------------------------
+
+def sensitivity(ds: xr.Dataset, *, min_confidence: str = "medium", max_gsd_m: float = 1.0,
+                years_delta: int = 1, **options) -> pd.DataFrame:
+    """Recompute the statistics with stricter images and a shorter or longer baseline.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        One site's images, unfiltered.
+    min_confidence : {"low", "medium", "high"}
+        The confidence filter of the ``confidence`` and ``both_filters`` variants.
+    max_gsd_m : float
+        The resolution filter (metres) of the ``resolution`` and ``both_filters`` variants.
+    years_delta : int
+        How many years the ``shorter_baseline`` and ``longer_baseline`` variants move the
+        baseline start (the end stays put).
+    **options
+        Passed to :func:`analyse` for every variant (``baseline_years``,
+        ``baseline_start``, ``baseline_end``, ``elevated``, ``peak_date``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by variant key (``all``, ``confidence``, ``resolution``, ``both_filters``,
+        ``shorter_baseline``, ``longer_baseline``) with a ``label``, the columns of
+        :func:`stats_row`, and ``note`` (why a variant could not be computed, else ``""``).
+    """
+    strict = {"min_confidence": min_confidence, "max_gsd_m": max_gsd_m}
+    variants = [
+        ("all", "all images", ds, options),
+        ("confidence", f"confidence {min_confidence} or higher",
+         filter_images(ds, min_confidence=min_confidence), options),
+        ("resolution", f"resolution {max_gsd_m:g} m or finer",
+         filter_images(ds, max_gsd_m=max_gsd_m), options),
+        ("both_filters", "both filters", filter_images(ds, **strict), options),
+        ("shorter_baseline", f"baseline {years_delta} year(s) shorter", ds,
+         _shift_baseline(ds, options, -years_delta)),
+        ("longer_baseline", f"baseline {years_delta} year(s) longer", ds,
+         _shift_baseline(ds, options, years_delta)),
+    ]
+    rows = {}
+    for key, label, data, opts in variants:
+        try:
+            row = {"label": label, **stats_row(analyse(data, **opts)), "note": ""}
+        except DataError as exc:
+            row = {"label": label, "note": exc.message}
+        rows[key] = row
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def _shift_baseline(ds: xr.Dataset, options: dict, years: int) -> dict:
+    """Return analyse() options with the baseline start moved ``years`` earlier (+) or later (−)."""
+    opts = dict(options)
+    if opts.get("baseline_start") is not None:
+        opts["baseline_start"] = pd.Timestamp(opts["baseline_start"]) - pd.DateOffset(years=years)
+        return opts
+    opts["baseline_years"] = opts.get("baseline_years", 5) + years
+    if opts["baseline_years"] < 1:
+        opts["baseline_years"] = 1
+    return opts
+
+
+# --- results --------------------------------------------------------------------------
+
+# result name (after the prefix) -> (unit, description); values come from stats_row()
+RESULTS = {
+    "site": ("", "Site id of the rail facility analysed"),
+    "n_images": ("images", "Images with a railcar count at the site"),
+    "baseline_start": ("date", "First day of the baseline window (UTC)"),
+    "baseline_end": ("date", "Day the baseline window ends, excluded (UTC)"),
+    "baseline_span_years": ("years", "Years from the first baseline image to the window end"),
+    "baseline_n_images": ("images", "Images in the baseline window"),
+    "baseline_mean": ("railcars", "Mean railcar count per baseline image"),
+    "baseline_median": ("railcars", "Median railcar count per baseline image"),
+    "baseline_p95": ("railcars", "95th percentile of baseline counts (linear interpolation)"),
+    "baseline_max": ("railcars", "Highest railcar count in any baseline image"),
+    "baseline_variance": ("railcars^2", "Sample variance of baseline counts (n - 1)"),
+    "peak_railcars": ("railcars", "Highest railcar count in one image"),
+    "peak_date": ("date", "Acquisition day of the peak image (UTC)"),
+    "peak_to_baseline_max": ("1", "Peak count divided by the baseline maximum"),
+    "peak_to_baseline_mean": ("1", "Peak count divided by the baseline mean"),
+    "count_model": ("", "Count model fitted to the baseline (negative binomial or Poisson)"),
+    "count_model_n": ("1", "Negative-binomial shape fitted by moments (none for Poisson)"),
+    "count_model_p": ("1", "Negative-binomial probability fitted by moments (none for Poisson)"),
+    "tail_probability": ("1", "Probability of a count at least the peak under the baseline "
+                              "model"),
+    "robust_z": ("1", "Peak minus baseline median, over 1.4826 times the baseline MAD"),
+    "elevated_rule": ("", "Rule for an elevated image (above the baseline max, p95 or a "
+                          "number)"),
+    "elevated_threshold": ("railcars", "Count above which an image is elevated"),
+    "onset_after": ("date", "Last ordinary image before the elevated run with the peak"),
+    "onset_before": ("date", "First image of the elevated run with the peak"),
+    "onset_interval_days": ("days", "Days between the last ordinary and the first elevated "
+                                    "image"),
+}
+SENSITIVITY_RESULTS = ("baseline_n_images", "baseline_max", "baseline_mean", "peak_railcars",
+                       "peak_date", "tail_probability", "robust_z", "onset_after",
+                       "onset_before")
+
+
+def _day(time: pd.Timestamp | None) -> _dt.date | None:
+    """Return the UTC calendar day of a time, or None."""
+    return None if time is None else pd.Timestamp(time).date()
+
+
+def stats_row(stats: RailStats) -> dict:
+    """Return the statistics as plain values keyed by the names of :data:`RESULTS`."""
+    interval = None
+    if stats.onset_after is not None:
+        interval = (stats.onset_before - stats.onset_after) / pd.Timedelta(days=1)
+    return {
+        "site": stats.site, "n_images": stats.n_images,
+        "baseline_start": _day(stats.baseline_start), "baseline_end": _day(stats.baseline_end),
+        "baseline_span_years": stats.baseline_span_years,
+        "baseline_n_images": stats.baseline_n_images, "baseline_mean": stats.baseline_mean,
+        "baseline_median": stats.baseline_median, "baseline_p95": stats.baseline_p95,
+        "baseline_max": stats.baseline_max, "baseline_variance": stats.model.variance,
+        "peak_railcars": stats.peak_railcars, "peak_date": _day(stats.peak_time),
+        "peak_to_baseline_max": stats.peak_to_baseline_max,
+        "peak_to_baseline_mean": stats.peak_to_baseline_mean,
+        "count_model": stats.model.kind, "count_model_n": stats.model.n,
+        "count_model_p": stats.model.p, "tail_probability": stats.tail_probability,
+        "robust_z": stats.robust_z, "elevated_rule": stats.elevated_rule,
+        "elevated_threshold": stats.elevated_threshold,
+        "onset_after": _day(stats.onset_after), "onset_before": _day(stats.onset_before),
+        "onset_interval_days": interval,
+    }
+
+
+def record_results(results, stats: RailStats, sensitivity_table: pd.DataFrame | None = None,
+                   prefix: str = "rail") -> dict:
+    """Record every number of the analysis under stable names.
+
+    Parameters
+    ----------
+    results : tumen.results.Results
+        The notebook's results file.
+    stats : RailStats
+        From :func:`analyse` on all images.
+    sensitivity_table : pandas.DataFrame, optional
+        From :func:`sensitivity`; adds ``<prefix>.sensitivity.<variant>.<name>`` for the
+        names in :data:`SENSITIVITY_RESULTS`, plus ``<prefix>.sensitivity_max_tail_probability``
+        and ``<prefix>.sensitivity_min_robust_z`` across the variants computed.
+    prefix : str
+        First part of every name.
+
+    Returns
+    -------
+    dict
+        Name -> value of everything recorded.
+    """
+    recorded = {}
+    for name, value in stats_row(stats).items():
+        unit, description = RESULTS[name]
+        recorded[f"{prefix}.{name}"] = results.record(f"{prefix}.{name}", value, unit,
+                                                      description)
+    if sensitivity_table is not None:
+        recorded.update(_record_sensitivity(results, sensitivity_table, prefix))
+    return recorded
+
+
+def _record_sensitivity(results, table: pd.DataFrame, prefix: str) -> dict:
+    """Record the sensitivity variants and the extremes across them."""
+    recorded = {}
+    done = table[table["note"] == ""]
+    for key, row in done.iterrows():
+        for name in SENSITIVITY_RESULTS:
+            unit, description = RESULTS[name]
+            full = f"{prefix}.sensitivity.{key}.{name}"
+            recorded[full] = results.record(full, _plain(row[name]), unit,
+                                            f"{description} ({row['label']})")
+    if not done.empty:
+        tails = [float(v) for v in done["tail_probability"]]
+        zs = [float(v) for v in done["robust_z"] if _plain(v) is not None]
+        recorded[f"{prefix}.sensitivity_max_tail_probability"] = results.record(
+            f"{prefix}.sensitivity_max_tail_probability", max(tails), "1",
+            "Largest tail probability of the peak across the sensitivity variants")
+        recorded[f"{prefix}.sensitivity_min_robust_z"] = results.record(
+            f"{prefix}.sensitivity_min_robust_z", min(zs) if zs else None, "1",
+            "Smallest robust z-score of the peak across the sensitivity variants")
+    return recorded
+
+
+def _plain(value):
+    """Return None for a missing table cell (NaN, NaT, None), else the value."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
+        return None
+    return value
+
+
+# --- figures --------------------------------------------------------------------------
+
+# Okabe & Ito colour-blind-safe palette
+_BLUE, _SKY, _ORANGE, _VERMILLION, _GREY = "#0072B2", "#56B4E9", "#E69F00", "#D55E00", "#555555"
+_MARKERS = {"high": ("o", "high"), "medium": ("s", "medium"), "low": ("^", "low"),
+            "": ("D", "not recorded")}
+
+
+def plot_timeseries(ds: xr.Dataset, stats: RailStats, title: str | None = None,
+                    zoom_days: int = 60):
+    """Draw railcars per image over time with the baseline, the peak and the onset interval.
+
+    Marker shape shows the analyst's confidence, filled markers are ordinary images and
+    open ones elevated images (above ``stats.elevated_threshold``); the shaded block is the
+    baseline window up to its maximum, the dashed line its mean; the orange band is the
+    onset interval. A right-hand panel zooms on the weeks around the onset. Colours are
+    from the Okabe-Ito palette (colour-blind safe) and every distinction is also made by
+    shape or fill.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        One site's images (:func:`load`).
+    stats : RailStats
+        From :func:`analyse` on ``ds``.
+    title : str, optional
+        Figure title; default names the site.
+    zoom_days : int
+        Days shown in the zoom panel before and after the peak.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Not saved (``tumen.figures`` writes files).
+    """
+    import matplotlib.dates as mdates
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(10.0, 4.8), layout="constrained")
+    ax, zoom = fig.subplots(1, 2, sharey=True, width_ratios=[3, 1])
+    for axis in (ax, zoom):
+        _draw_series(axis, ds, stats)
+    day = f"{stats.peak_time.day} {stats.peak_time:%b %Y}"
+    ax.annotate(f"{stats.peak_railcars} railcars\n{day}",
+                xy=(stats.peak_time, stats.peak_railcars), xytext=(-95, -6),
+                textcoords="offset points", ha="right", va="center", fontsize=9,
+                arrowprops={"arrowstyle": "->", "color": _GREY})
+    ax.set_ylim(0, max(stats.peak_railcars * 1.12, 1))
+    ax.set_ylabel("freight railcars counted per image")
+    ax.set_xlabel("image acquisition date (UTC)")
+    ax.set_title(title or f"Railcars per satellite image at {stats.site}", loc="left")
+    ax.legend(loc="upper left", fontsize=8, frameon=False)
+    span = pd.Timedelta(days=zoom_days)
+    zoom.set_xlim(stats.peak_time - span, stats.peak_time + span)
+    zoom.xaxis.set_major_locator(mdates.MonthLocator())
+    zoom.xaxis.set_major_formatter(mdates.DateFormatter("%b\n%Y"))
+    zoom.set_title("around the peak", loc="left", fontsize=10)
+    return fig
+
+
+def _draw_series(ax, ds: xr.Dataset, stats: RailStats) -> None:
+    """Draw baseline, onset band and the images (shape: confidence, fill: ordinary)."""
+    times = pd.DatetimeIndex(ds["acquired"].to_numpy())
+    counts = ds["railcars"].to_numpy()
+    _draw_baseline(ax, stats)
+    if stats.onset_after is not None:
+        after, before = stats.onset_after, stats.onset_before
+        ax.axvspan(after, before, color=_ORANGE, alpha=0.35, lw=0,
+                   label=f"onset interval ({after.day} {after:%b} – "
+                         f"{before.day} {before:%b %Y})")
+    elevated = counts > stats.elevated_threshold
+    for level, (marker, label) in _MARKERS.items():
+        mask = ds["confidence"].to_numpy() == level
+        if not mask.any():
+            continue
+        ax.scatter(times[mask & ~elevated], counts[mask & ~elevated], marker=marker, s=22,
+                   color=_BLUE, label=f"confidence: {label}", zorder=3)
+        ax.scatter(times[mask & elevated], counts[mask & elevated], marker=marker, s=26,
+                   facecolors="white", edgecolors=_VERMILLION, linewidths=1.2, zorder=3)
+    if elevated.any():
+        ax.scatter([], [], marker="o", facecolors="white", edgecolors=_VERMILLION,
+                   label=f"elevated (> {stats.elevated_threshold:g})")
+    ax.grid(axis="y", color="#dddddd", lw=0.6)
+    ax.spines[["top", "right"]].set_visible(False)
+
+
+def _draw_baseline(ax, stats: RailStats) -> None:
+    """Shade the baseline window up to its maximum and draw its mean."""
+    from matplotlib.patches import Rectangle
+    import matplotlib.dates as mdates
+
+    x0, x1 = mdates.date2num(stats.baseline_start), mdates.date2num(stats.baseline_end)
+    ax.add_patch(Rectangle((x0, 0), x1 - x0, stats.baseline_max, color=_SKY, alpha=0.25,
+                           lw=0, label=f"baseline window, up to its max ({stats.baseline_max})"))
+    ax.hlines(stats.baseline_mean, stats.baseline_start, stats.baseline_end, colors=_GREY,
+              linestyles="--", lw=1, label=f"baseline mean ({stats.baseline_mean:.1f})")
+
+
+def plot_baseline_histogram(ds: xr.Dataset, stats: RailStats, title: str | None = None):
+    """Draw the baseline counts, the fitted count model and the peak.
+
+    Bars are the number of baseline images with each count; dots are what the fitted model
+    (negative binomial or Poisson) expects for the same number of images; the vertical line
+    is the peak, labelled with its tail probability.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        One site's images, the same as given to :func:`analyse`.
+    stats : RailStats
+        From :func:`analyse` on ``ds``.
+    title : str, optional
+        Figure title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    from matplotlib.figure import Figure
+
+    times = pd.DatetimeIndex(ds["acquired"].to_numpy())
+    in_base = (times >= stats.baseline_start) & (times < stats.baseline_end)
+    base = ds["railcars"].to_numpy()[in_base]
+    k = np.arange(0, stats.peak_railcars + 2)
+    observed = np.bincount(base, minlength=k.size)[:k.size]
+    fig = Figure(figsize=(9.0, 3.8), layout="constrained")
+    ax = fig.subplots()
+    ax.bar(k, observed, width=0.85, color=_SKY, label=f"baseline images ({base.size})")
+    expected = stats.model.pmf(k) * base.size
+    shown = expected >= 0.05           # no dots where the model expects nothing
+    ax.plot(k[shown], expected[shown], "o", ms=3.5, color=_BLUE,
+            label=f"fitted {stats.model.kind} (expected images)")
+    ax.axvline(stats.peak_railcars, color=_VERMILLION, lw=1.5,
+               label=f"peak: {stats.peak_railcars} (P(X ≥ peak) = "
+                     f"{stats.tail_probability:.2g})")
+    ax.set_xlabel("freight railcars counted per image")
+    ax.set_ylabel("images")
+    ax.set_title(title or f"Baseline counts at {stats.site}, "
+                 f"{stats.baseline_start:%b %Y} – {stats.baseline_end:%b %Y}", loc="left")
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.legend(loc="upper right", fontsize=8, frameon=False)
+    return fig
