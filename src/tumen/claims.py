@@ -35,7 +35,7 @@ other pair of different units is an error). With ``published`` the claim's value
 
 ``agrees`` is ``True`` or ``False``, or missing (``pd.NA``) when the result is ``None``.
 
->>> claims = read_claims(paths.data() / "claims.csv")          # doctest: +SKIP
+>>> claims = read_claims("data/claims.csv")                   # doctest: +SKIP
 >>> compare(claims, {"rail.peak_railcars": 73},
 ...         {"csis_tumangang_peak": {"result": "rail.peak_railcars", "kind": "equal"}})
 ...                                                            # doctest: +SKIP
@@ -55,7 +55,6 @@ from typing import Any
 
 import pandas as pd
 
-from tumen import paths  # noqa: F401  (used in the module example)
 from tumen.errors import DataError, ParameterError, ResultError
 from tumen.results import format_value
 

@@ -382,7 +382,7 @@ class RailStats:
     elevated_rule: str
     elevated_threshold: float
     onset_after: pd.Timestamp | None
-    onset_before: pd.Timestamp
+    onset_before: pd.Timestamp | None
 
     @property
     def baseline_span_years(self) -> float:
@@ -463,9 +463,12 @@ def get_onset(counts, times, peak_index: int, threshold: float):
     -------
     tuple
         The time of the last ordinary image before the run (``None`` if there is none) and
-        the time of the run's first image.
+        the time of the run's first image; ``(None, None)`` when the peak itself is not
+        elevated (no change to date).
     """
     counts = np.asarray(counts)
+    if counts[peak_index] <= threshold:
+        return None, None
     first = peak_index
     while first > 0 and counts[first - 1] > threshold:
         first -= 1
@@ -554,6 +557,12 @@ def sensitivity(ds: xr.Dataset, *, min_confidence: str = "medium", max_gsd_m: fl
         Indexed by variant key (``all``, ``confidence``, ``resolution``, ``both_filters``,
         ``shorter_baseline``, ``longer_baseline``) with a ``label``, the columns of
         :func:`stats_row`, and ``note`` (why a variant could not be computed, else ``""``).
+
+    Raises
+    ------
+    DataError, ParameterError
+        When the ``all`` variant (the main analysis) fails; other variants that fail (too
+        few images left, a window that closes) get a ``note`` instead.
     """
     strict = {"min_confidence": min_confidence, "max_gsd_m": max_gsd_m}
     variants = [
@@ -572,7 +581,9 @@ def sensitivity(ds: xr.Dataset, *, min_confidence: str = "medium", max_gsd_m: fl
     for key, label, data, opts in variants:
         try:
             row = {"label": label, **stats_row(analyse(data, **opts)), "note": ""}
-        except DataError as exc:
+        except (DataError, ParameterError) as exc:
+            if key == "all":            # the main analysis itself fails: a user mistake
+                raise
             row = {"label": label, "note": exc.message}
         rows[key] = row
     return pd.DataFrame.from_dict(rows, orient="index")
@@ -636,7 +647,7 @@ def _day(time: pd.Timestamp | None) -> _dt.date | None:
 def stats_row(stats: RailStats) -> dict:
     """Return the statistics as plain values keyed by the names of :data:`RESULTS`."""
     interval = None
-    if stats.onset_after is not None:
+    if stats.onset_after is not None and stats.onset_before is not None:
         interval = (stats.onset_before - stats.onset_after) / pd.Timedelta(days=1)
     return {
         "site": stats.site, "n_images": stats.n_images,
@@ -783,7 +794,7 @@ def _draw_series(ax, ds: xr.Dataset, stats: RailStats) -> None:
     times = pd.DatetimeIndex(ds["acquired"].to_numpy())
     counts = ds["railcars"].to_numpy()
     _draw_baseline(ax, stats)
-    if stats.onset_after is not None:
+    if stats.onset_after is not None and stats.onset_before is not None:
         after, before = stats.onset_after, stats.onset_before
         ax.axvspan(after, before, color=_ORANGE, alpha=0.35, lw=0,
                    label=f"onset interval ({after.day} {after:%b} – "
