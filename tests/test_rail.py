@@ -171,6 +171,8 @@ def test_filter_images_keeps_unknown_metadata():
 def test_analyse_tiny_matches_hand_computation():
     s = rail.analyse(tiny())
     assert s.site == "tumangang_rail" and s.n_images == 8
+    assert s.first_image == pd.Timestamp("2017-11-01 02:00")
+    assert s.last_image == pd.Timestamp("2023-11-20 02:00")
     assert s.baseline_start == pd.Timestamp("2018-10-05 02:00")
     assert s.baseline_end == pd.Timestamp("2023-10-05 02:00")
     assert s.baseline_n_images == 5
@@ -261,6 +263,9 @@ def test_sensitivity_tiny_matches_hand_computation():
     assert list(table.index) == ["all", "confidence", "resolution", "both_filters",
                                  "shorter_baseline", "longer_baseline"]
     assert (table["note"] == "").all()
+    assert list(table["label"]) == ["all images", "confidence medium or higher",
+                                    "resolution 1 m or finer", "both filters",
+                                    "baseline 4 years", "baseline 6 years"]
     row = table.loc["confidence"]      # drops T04: baseline 2 4 4 6
     # mean 4, variance 8/3 <= 4 -> Poisson(4); MAD 1 -> z = 36 / 1.4826; p95 4 + .85*2
     assert (row["n_images"], row["baseline_n_images"], row["baseline_max"]) == (7, 4, 6)
@@ -291,6 +296,21 @@ def test_sensitivity_notes_a_variant_that_cannot_be_computed():
     # a start moved past the end of an explicit window is noted, not raised
     table = rail.sensitivity(tiny(), baseline_start="2022-11-01")
     assert "is not before its end" in table.loc["shorter_baseline", "note"]
+    assert table.loc["shorter_baseline", "label"] == "baseline from 2023-11-01"
+    shown = rail.sensitivity_to_display(table)
+    assert list(shown.columns) == ["variant", "baseline images", "baseline max",
+                                   "baseline mean", "peak", "peak date", "P(X ≥ peak)",
+                                   "robust z", "onset between"]
+    assert shown.loc[4, "baseline images"].startswith("baseline start 2023-11-01")
+    assert list(shown.loc[4, "baseline max":]) == ["–"] * 7
+
+
+def test_sensitivity_to_display_formats_values():
+    shown = rail.sensitivity_to_display(rail.sensitivity(tiny()))
+    first = shown.loc[0]
+    assert list(first) == ["all images", "5", "9", "5.0", "40", "2023-10-05",
+                           f"{first['P(X ≥ peak)']}", "12.1", "2023-09-01 to 2023-10-05"]
+    assert float(first["P(X ≥ peak)"]) == pytest.approx(nb_tail(40, 12.5, 5 / 7), rel=0.05)
 
 
 def test_sensitivity_raises_when_the_main_analysis_fails():
@@ -318,6 +338,8 @@ def test_record_results_names_values_units(tmp_path):
                                              "description": "Highest railcar count in one image"}
     assert records["rail.peak_date"]["value"] == "2023-10-05"
     assert records["rail.baseline_start"]["value"] == "2018-10-05"
+    assert records["rail.first_image"]["value"] == "2017-11-01"
+    assert records["rail.last_image"]["value"] == "2023-11-20"
     assert records["rail.onset_after"]["value"] == "2023-09-01"
     assert records["rail.onset_interval_days"]["value"] == 34.0
     assert records["rail.baseline_p95"]["value"] == pytest.approx(8.4)

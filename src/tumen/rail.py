@@ -364,6 +364,8 @@ class RailStats:
 
     site: str
     n_images: int
+    first_image: pd.Timestamp
+    last_image: pd.Timestamp
     baseline_start: pd.Timestamp
     baseline_end: pd.Timestamp
     baseline_n_images: int
@@ -520,7 +522,8 @@ def analyse(ds: xr.Dataset, *, baseline_years: int = 5, baseline_start=None,
     after, before = get_onset(counts, times, peak_index, threshold)
     bmax, bmean = int(base.max()), float(base.mean())
     return RailStats(
-        site=ds.attrs.get("site", ""), n_images=int(counts.size), baseline_start=start,
+        site=ds.attrs.get("site", ""), n_images=int(counts.size), first_image=times[0],
+        last_image=times[-1], baseline_start=start,
         baseline_end=end, baseline_n_images=int(base.size), baseline_mean=bmean,
         baseline_median=float(np.median(base)), baseline_p95=float(np.percentile(base, 95)),
         baseline_max=bmax, baseline_first_image=times[in_base][0], peak_railcars=peak,
@@ -572,10 +575,8 @@ def sensitivity(ds: xr.Dataset, *, min_confidence: str = "medium", max_gsd_m: fl
         ("resolution", f"resolution {max_gsd_m:g} m or finer",
          filter_images(ds, max_gsd_m=max_gsd_m), options),
         ("both_filters", "both filters", filter_images(ds, **strict), options),
-        ("shorter_baseline", f"baseline {years_delta} year(s) shorter", ds,
-         _shift_baseline(ds, options, -years_delta)),
-        ("longer_baseline", f"baseline {years_delta} year(s) longer", ds,
-         _shift_baseline(ds, options, years_delta)),
+        ("shorter_baseline", *_shift_baseline(ds, options, -years_delta)),
+        ("longer_baseline", *_shift_baseline(ds, options, years_delta)),
     ]
     rows = {}
     for key, label, data, opts in variants:
@@ -589,16 +590,18 @@ def sensitivity(ds: xr.Dataset, *, min_confidence: str = "medium", max_gsd_m: fl
     return pd.DataFrame.from_dict(rows, orient="index")
 
 
-def _shift_baseline(ds: xr.Dataset, options: dict, years: int) -> dict:
-    """Return analyse() options with the baseline start moved ``years`` earlier (+) or later (−)."""
+def _shift_baseline(ds: xr.Dataset, options: dict, years: int) -> tuple:
+    """Return (label, images, analyse() options) with the baseline start moved ``years``.
+
+    Positive ``years`` move the start earlier (a longer window), negative ones later.
+    """
     opts = dict(options)
     if opts.get("baseline_start") is not None:
-        opts["baseline_start"] = pd.Timestamp(opts["baseline_start"]) - pd.DateOffset(years=years)
-        return opts
-    opts["baseline_years"] = opts.get("baseline_years", 5) + years
-    if opts["baseline_years"] < 1:
-        opts["baseline_years"] = 1
-    return opts
+        start = pd.Timestamp(opts["baseline_start"]) - pd.DateOffset(years=years)
+        opts["baseline_start"] = start
+        return f"baseline from {start.date()}", ds, opts
+    opts["baseline_years"] = max(1, opts.get("baseline_years", 5) + years)
+    return f"baseline {opts['baseline_years']} years", ds, opts
 
 
 # --- results --------------------------------------------------------------------------
@@ -607,6 +610,8 @@ def _shift_baseline(ds: xr.Dataset, options: dict, years: int) -> dict:
 RESULTS = {
     "site": ("", "Site id of the rail facility analysed"),
     "n_images": ("images", "Images with a railcar count at the site"),
+    "first_image": ("date", "Acquisition day of the earliest image (UTC)"),
+    "last_image": ("date", "Acquisition day of the latest image (UTC)"),
     "baseline_start": ("date", "First day of the baseline window (UTC)"),
     "baseline_end": ("date", "Day the baseline window ends, excluded (UTC)"),
     "baseline_span_years": ("years", "Years from the first baseline image to the window end"),
@@ -651,6 +656,7 @@ def stats_row(stats: RailStats) -> dict:
         interval = (stats.onset_before - stats.onset_after) / pd.Timedelta(days=1)
     return {
         "site": stats.site, "n_images": stats.n_images,
+        "first_image": _day(stats.first_image), "last_image": _day(stats.last_image),
         "baseline_start": _day(stats.baseline_start), "baseline_end": _day(stats.baseline_end),
         "baseline_span_years": stats.baseline_span_years,
         "baseline_n_images": stats.baseline_n_images, "baseline_mean": stats.baseline_mean,
@@ -871,3 +877,40 @@ def plot_baseline_histogram(ds: xr.Dataset, stats: RailStats, title: str | None 
     ax.spines[["top", "right"]].set_visible(False)
     ax.legend(loc="upper right", fontsize=8, frameon=False)
     return fig
+
+
+def sensitivity_to_display(table: pd.DataFrame) -> pd.DataFrame:
+    """Return the sensitivity table with readable headers and formatted values, for the report.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        From :func:`sensitivity`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per variant (its label), columns: baseline images, baseline max and mean
+        (railcars), peak (railcars), peak date, P(X ≥ peak), robust z, onset interval; a
+        variant that could not be computed shows its note in the first column.
+    """
+    from tumen.results import format_value
+
+    def fmt(value, spec=""):
+        value = _plain(value)
+        return "–" if value is None else format_value(value, spec)
+
+    rows = []
+    for _, row in table.iterrows():
+        if row["note"]:
+            rows.append([row["label"], row["note"]] + ["–"] * 7)
+            continue
+        onset = "–" if _plain(row["onset_after"]) is None else \
+            f"{row['onset_after']} to {row['onset_before']}"
+        rows.append([row["label"], fmt(row["baseline_n_images"]), fmt(row["baseline_max"]),
+                     fmt(row["baseline_mean"], ".1f"), fmt(row["peak_railcars"]),
+                     fmt(row["peak_date"]), fmt(row["tail_probability"], ".2g"),
+                     fmt(row["robust_z"], ".1f"), onset])
+    columns = ["variant", "baseline images", "baseline max", "baseline mean", "peak",
+               "peak date", "P(X ≥ peak)", "robust z", "onset between"]
+    return pd.DataFrame(rows, columns=columns)
