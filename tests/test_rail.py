@@ -235,6 +235,18 @@ def test_explicit_window_and_peak_date():
         rail.analyse(ds, peak_date="2023-11-21")
 
 
+def test_window_parameters_accept_dates_and_zoned_times():
+    ds = tiny()
+    a = rail.analyse(ds, baseline_start=dt.date(2020, 1, 1), baseline_end="2023-01-01")
+    b = rail.analyse(ds, baseline_start="2020-01-01T09:00:00+09:00",
+                     baseline_end=pd.Timestamp("2023-01-01", tz="UTC"))
+    assert a.baseline_start == b.baseline_start == pd.Timestamp("2020-01-01")
+    assert a.baseline_n_images == b.baseline_n_images == 3
+    assert rail.analyse(ds, peak_date="2023-10-05T00:00Z").peak_railcars == 40
+    with pytest.raises(ParameterError, match="baseline_start 'soon' is not a date"):
+        rail.analyse(ds, baseline_start="soon")
+
+
 def test_too_small_baseline_is_a_data_error():
     with pytest.raises(DataError, match="holds 1 image"):
         rail.analyse(tiny(), baseline_start="2023-01-01")

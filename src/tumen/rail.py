@@ -114,8 +114,9 @@ def read_railcars(path: str | os.PathLike, known_sites: Iterable[str] | None = N
             table[col] = ""
     known = None if known_sites is None else sorted(set(known_sites))
     parsed = [_parse_row(path, row, known, naive) for row in table.itertuples(index=False)]
-    out = pd.DataFrame(parsed, columns=["site", "acquired", "railcars", *_TEXT[:3],
-                                        "confidence", "notes", "gsd_m", "cloud_pct", "line"])
+    out = pd.DataFrame(parsed, columns=["site", "acquired", "railcars", "image_id",
+                                        "provider", "analyst", "confidence", "notes", "gsd_m",
+                                        "cloud_pct", "line"])
     out["acquired"] = pd.to_datetime(out["acquired"]).astype("datetime64[ns]")
     out = out.astype({"railcars": "int64", "gsd_m": "float64", "cloud_pct": "float64",
                       "line": "int64"})
@@ -399,7 +400,7 @@ def get_peak(ds: xr.Dataset, at=None) -> tuple[int, pd.Timestamp]:
     """
     counts, times = ds["railcars"].to_numpy(), pd.DatetimeIndex(ds["acquired"].to_numpy())
     if at is not None:
-        day = pd.Timestamp(at).normalize()
+        day = _utc(at, "peak_date").normalize()
         idx = np.flatnonzero(times.normalize() == day)
         if idx.size == 0:
             raise DataError(f"no image on {day.date()} at site {ds.attrs.get('site')!r}",
@@ -424,17 +425,29 @@ def get_baseline_window(peak_time: pd.Timestamp, years: int = 5, start=None,
     start, end : date-like, optional
         Explicit window bounds (UTC); ``end`` defaults to the peak time (excluded).
     """
-    end = pd.Timestamp(peak_time if end is None else end)
+    end = _utc(peak_time if end is None else end, "baseline_end")
     if start is None:
         if int(years) != years or years < 1:
             raise ParameterError(f"baseline years must be a whole number >= 1, not {years!r}",
                                  field="baseline_years")
         start = end - pd.DateOffset(years=int(years))
-    start = pd.Timestamp(start)
+    start = _utc(start, "baseline_start")
     if start >= end:
         raise ParameterError(f"baseline start {start} is not before its end {end}",
                              field="baseline_start")
     return start, end
+
+
+def _utc(value, field: str) -> pd.Timestamp:
+    """Return a date-like parameter as a zone-less UTC Timestamp (zone-less input is UTC)."""
+    try:
+        when = pd.Timestamp(value)
+    except (TypeError, ValueError):
+        when = pd.NaT
+    if when is pd.NaT:
+        raise ParameterError(f"{field} {value!r} is not a date or time", field=field,
+                             hint="write an ISO 8601 date, e.g. 2018-10-05")
+    return when.tz_convert("UTC").tz_localize(None) if when.tzinfo else when
 
 
 def _threshold(rule, baseline: np.ndarray) -> tuple[str, float]:
