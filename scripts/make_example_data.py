@@ -7,7 +7,9 @@ each file ``kind: synthetic`` so the report carries a banner. They are not evide
 One generator per file (see ``GENERATORS``); each draws from its own random stream, derived
 from the seed and the generator's name, so adding a generator never changes another's
 output. The same seed gives byte-identical files (sorted rows, fixed number formats, UTF-8,
-LF line endings).
+LF line endings). To add one (vessel sightings, AIS), write ``make_<name>(rng)`` returning
+a DataFrame (written as CSV) or bytes (written as they are, e.g. NMEA sentences) and
+register it in ``GENERATORS`` with its path under ``data/``.
 
 Generators
 ----------
@@ -183,7 +185,7 @@ def make_railcars(rng: np.random.Generator) -> pd.DataFrame:
 # --- writing --------------------------------------------------------------------------
 
 # name -> (path under the data directory, generator)
-GENERATORS: dict[str, tuple[str, Callable[[np.random.Generator], pd.DataFrame]]] = {
+GENERATORS: dict[str, tuple[str, Callable[[np.random.Generator], pd.DataFrame | bytes]]] = {
     "railcars": ("observations/railcars.csv", make_railcars),
 }
 
@@ -207,7 +209,8 @@ def write(name: str, seed: int, data_dir: Path) -> Path:
     relpath, generate = GENERATORS[name]
     path = Path(data_dir) / relpath
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(to_csv_bytes(generate(stream(seed, name))))
+    content = generate(stream(seed, name))
+    path.write_bytes(content if isinstance(content, bytes) else to_csv_bytes(content))
     return path
 
 

@@ -50,6 +50,13 @@ def test_streams_depend_only_on_seed_and_name(script):
     assert (a != script.stream(1, "vessel_sightings").random(3)).all()
 
 
+def test_generators_may_return_bytes(script, tmp_path, monkeypatch):
+    monkeypatch.setitem(script.GENERATORS, "nmea", ("ais/example.nmea",
+                                                    lambda rng: b"!AIVDM,1,1,,A,x,0*00\n"))
+    path = script.write("nmea", 1, tmp_path)
+    assert path.read_bytes() == b"!AIVDM,1,1,,A,x,0*00\n"
+
+
 def test_file_format(railcars):
     raw = railcars.read_bytes()
     assert b"\r" not in raw and raw.endswith(b"\n")
