@@ -191,6 +191,15 @@ def test_compare_missing_result_value_is_not_applicable(table):
     assert list(claims.to_display(got)["agrees"]) == ["n/a"]
 
 
+def test_compare_takes_a_results_object(table, tmp_path):
+    from tumen.results import Results
+
+    res = Results(tmp_path / "r.json")
+    res.record("route.depot_km", 201.0, "km", "Distance")
+    got = claims.compare(table, res, {"dist_mi": ("route.depot_km", "within", {"tol": 1})})
+    assert got.loc[0, "reproduced"] == "125 mi (201 km)" and bool(got.loc[0, "agrees"])
+
+
 def test_to_display_words(table):
     got = claims.compare(table, {"a": 73, "b": 21}, {"peak": ("a", "equal"),
                                                      "base_max": ("b", "at_most")})

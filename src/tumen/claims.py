@@ -294,10 +294,11 @@ def compare(claims: pd.DataFrame, results: Mapping[str, Any],
     ----------
     claims : pandas.DataFrame
         As returned by :func:`read_claims`.
-    results : mapping
+    results : mapping or tumen.results.Results
         Result name -> value (taken to be in the claim's unit), or result name -> record
         ``{"value": ..., "unit": ...}`` as in ``Results.records`` (converted to the claim's
-        unit when the units differ and are convertible).
+        unit when the units differ and are convertible); a ``Results`` object stands for
+        its records.
     tests : mapping
         Claim id -> test: ``{"result": name, "kind": kind}`` with ``tol`` or ``rtol`` for
         ``within``; a tuple ``(name, kind)`` or ``(name, kind, options)`` also works. The
@@ -318,6 +319,7 @@ def compare(claims: pd.DataFrame, results: Mapping[str, Any],
     ResultError
         When a test names a result that is not in ``results``, or units cannot convert.
     """
+    results = getattr(results, "records", results)
     rows = [_compare_one(claims, results, claim_id, _normalise_test(claim_id, test))
             for claim_id, test in tests.items()]
     columns = ["claim", "source", "statement", "published", "reproduced", "result", "kind",
