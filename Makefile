@@ -48,6 +48,7 @@ help: ## print this help (the default target)
 	@echo "Outputs: build/<variant>/ (executed notebooks, results JSON), figures/<variant>/,"
 	@echo "         report/<variant>/index.html and report.pdf; <variant> is report.variant in PARAMS."
 
+ifndef EXTERNAL_VENV
 $(REQ_STAMP): requirements.txt
 	@echo "[venv] creating $(VENV) with the pinned requirements (first time: about a minute) …"
 	rm -rf $(VENV)
@@ -61,6 +62,10 @@ $(TUMEN_STAMP): $(REQ_STAMP) pyproject.toml
 	$(PY) -m ipykernel install --sys-prefix --name tumen --display-name "Python (tumen)" >/dev/null
 	rm -f $(VENV)/.tumen-pkg-*
 	touch $@
+else
+# A copy built by `tumen check-determinism`/`verify` uses the caller's venv as it is.
+$(TUMEN_STAMP): ;
+endif
 
 .PHONY: venv
 venv: $(TUMEN_STAMP) ## create .venv with the pinned environment (done by every target)

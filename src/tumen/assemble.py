@@ -129,6 +129,7 @@ def _finish(soup, cfg_report: dict) -> None:
                 continue
             text = h.get_text(" ", strip=True)
             h["id"] = unique(f"s{num.replace('.', '-')}-{_slug(text)}")
+            h["data-title"] = f"{num}  {text}"
             span = soup.new_tag("span", attrs={"class": "secnum"})
             span.string = num
             h.insert(0, span)
@@ -187,7 +188,7 @@ def _finish(soup, cfg_report: dict) -> None:
                     current_top.append(sub)
                 sub.append(li)
         nav.append(ol)
-    lof = soup.select_one("ol.lof")
+    lof = soup.select_one("ul.lof")
     if lof is not None:
         for i, ident, cap in figs:
             li = soup.new_tag("li")
@@ -195,7 +196,7 @@ def _finish(soup, cfg_report: dict) -> None:
             a.string = cap
             li.append(a)
             lof.append(li)
-    lot = soup.select_one("ol.lot")
+    lot = soup.select_one("ul.lot")
     if lot is not None:
         for i, ident, cap in tabs:
             li = soup.new_tag("li")
@@ -246,7 +247,7 @@ def build_html(cfg: _params.Config, root: Path | None = None) -> str:
     lists = ""
     if sections:
         lists = ('<section class="appendix" id="lists"><h2>Figures and tables</h2>'
-                 '<h3>Figures</h3><ol class="lof"></ol><h3>Tables</h3><ol class="lot"></ol>'
+                 '<h3>Figures</h3><ul class="lof"></ul><h3>Tables</h3><ul class="lot"></ul>'
                  "</section>")
     page = f"""<!DOCTYPE html>
 <html lang="en">

@@ -7,6 +7,8 @@ Usage::
     python -m tumen assemble --params params.yaml [--html] [--pdf]
     python -m tumen build  --params params.yaml      # all of the above, without make
     python -m tumen sources [--update]               # check data/sources.yaml
+    python -m tumen check-determinism --params params.yaml
+    python -m tumen bench-build --params params.yaml
 
 A user mistake (bad parameter, bad input) prints one line and exits with code 2; a failing
 notebook prints its failing cell and traceback and exits with code 1.
@@ -81,6 +83,19 @@ def _cmd_sources(a) -> int:
     return 0
 
 
+def _cmd_check_determinism(a) -> int:
+    from tumen import rebuild
+
+    return 0 if rebuild.check_determinism(a.params, keep=a.keep) else 1
+
+
+def _cmd_bench_build(a) -> int:
+    from tumen import rebuild
+
+    rebuild.bench_build(a.params)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for tests and help text)."""
     p = argparse.ArgumentParser(prog="python -m tumen", description=__doc__.split("\n\n")[0],
@@ -108,6 +123,15 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("--pdf", action="store_true", help="write report.pdf only (from index.html)")
 
     sp = add("build", _cmd_build, "run every notebook and assemble (no make needed; not incremental)")
+    sp.add_argument("--params", default="params.yaml", help="parameters file (default: params.yaml)")
+
+    sp = add("check-determinism", _cmd_check_determinism,
+             "build twice from clean copies of the tree and compare all outputs byte for byte")
+    sp.add_argument("--params", default="params.yaml", help="parameters file (default: params.yaml)")
+    sp.add_argument("--keep", action="store_true", help="keep the two build folders for inspection")
+
+    sp = add("bench-build", _cmd_bench_build,
+             "time a clean build and a no-op build in a clean copy; write bench/results/build.json")
     sp.add_argument("--params", default="params.yaml", help="parameters file (default: params.yaml)")
 
     sp = add("sources", _cmd_sources, "check data/sources.yaml against the files in data/")

@@ -276,7 +276,9 @@ def load(path: str | Path, *, root: Path | None = None) -> Config:
         merged.update(section)
         for key, value in merged.items():
             if _PATH_KEY_RE.search(key):
-                _check_path(value, where(f"{name}.{key}"), root)
+                at = (where(f"{name}.{key}") if key in section else
+                      {"file": nb_path.relative_to(root), "line": None, "field": key})
+                _check_path(value, at, root)
         notebooks.append(Notebook(stem=stem, name=name,
                                   path=nb_path.relative_to(root), index=i, total=len(stems),
                                   params=merged, declared=declared))

@@ -17,6 +17,7 @@ import os
 import re
 import shutil
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -64,8 +65,12 @@ def _kernel_env() -> None:
                               f"--sys-prefix --name {KERNEL}")
 
 
-def _ipc_kernel_manager():
-    """A kernel manager talking to the kernel over local IPC sockets instead of TCP."""
+def _ipc_kernel_manager(sock_dir: str):
+    """A kernel manager talking to the kernel over local IPC sockets instead of TCP.
+
+    The sockets live in a private temporary folder, so concurrent runs (``make -j``) and
+    the project tree never see each other's socket files.
+    """
     from jupyter_client.manager import AsyncKernelManager
     from traitlets import default
 
@@ -73,6 +78,10 @@ def _ipc_kernel_manager():
         @default("transport")
         def _default_transport(self):
             return "ipc"
+
+        @default("ip")
+        def _default_ip(self):
+            return os.path.join(sock_dir, "ipc")
 
     return IPCKernelManager
 
@@ -146,12 +155,13 @@ def run(params_path: str | os.PathLike, name: str, *, quiet: bool = False) -> fl
         print(f"      {nb.name} ({nb.index}/{nb.total}) running …", flush=True)
     t0 = time.perf_counter()
     executed = root / work / f"{nb.stem}.ipynb"
+    sock_dir = tempfile.mkdtemp(prefix="tumen-kernel-")
     try:
         pm.execute_notebook(str(root / nb.path), str(executed),
                             parameters={**nb.params, **injected}, kernel_name=KERNEL,
                             cwd=str(root), progress_bar=False, log_output=False,
                             request_save_on_cell_execute=False,
-                            kernel_manager_class=_ipc_kernel_manager())
+                            kernel_manager_class=_ipc_kernel_manager(sock_dir))
     except pm.PapermillExecutionError as exc:
         failed = root / dirs.failed / f"{nb.stem}.ipynb"
         failed.parent.mkdir(parents=True, exist_ok=True)
@@ -161,6 +171,8 @@ def run(params_path: str | os.PathLike, name: str, *, quiet: bool = False) -> fl
         err = NotebookError(message + f"\n(partial notebook: {failed.relative_to(root)})")
         err.exit_code = code
         raise err from None
+    finally:
+        shutil.rmtree(sock_dir, ignore_errors=True)
     seconds = time.perf_counter() - t0
     _install(root, dirs, nb, executed)
     if not quiet:

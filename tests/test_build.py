@@ -1,0 +1,174 @@
+"""End to end: `make report` on the fixture notebooks, in clean copies of the project.
+
+These tests run the real Makefile, papermill, nbconvert and WeasyPrint (marked ``slow``).
+Each copy uses this test run's virtual environment and the copy's own sources.
+"""
+
+import hashlib
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+from bs4 import BeautifulSoup
+
+from tumen import rebuild
+
+pytestmark = pytest.mark.slow
+
+PARAMS = "tests/fixtures/params.yaml"
+BROKEN = "tests/fixtures/params_broken.yaml"
+
+
+def make(copy, goal="report", params=PARAMS, *extra):
+    proc = rebuild.make_in(copy, goal, params)
+    if extra:
+        raise AssertionError("use make_args")
+    return proc
+
+
+def ran(proc) -> list[str]:
+    """Names of the notebooks a make run executed, from the progress lines."""
+    return re.findall(r"^\[\d+/\d+\] (\w+) … [\d.]+ s$", proc.stdout, flags=re.M)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """A copy of the project with the fixture report built once."""
+    copy = rebuild.copy_tree(tmp_path_factory.mktemp("built") / "tree")
+    proc = make(copy)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert ran(proc) == ["harbour", "rail"]
+    return copy
+
+
+@pytest.fixture
+def work(built, tmp_path):
+    """A private copy of the built project (mtimes kept, so it is up to date)."""
+    return shutil.copytree(built, tmp_path / "tree", symlinks=True)
+
+
+def sha(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_clean_build_writes_html_and_pdf(built):
+    html = built / "report/fixture/index.html"
+    pdf = built / "report/fixture/report.pdf"
+    assert pdf.read_bytes().startswith(b"%PDF-")
+    soup = BeautifulSoup(html.read_text(), "html.parser")
+    assert soup.title.string == "Fixture report"
+    assert [h.get_text(" ", strip=True) for h in soup.select("section.analysis h1")] == \
+        ["1 Harbour fixture", "2 Rail fixture"]
+    fig = soup.select_one("figure#fig-harbour_ships_daily")
+    assert fig.figcaption.get_text().startswith("Figure 1.")
+    assert fig.img["alt"] and fig.img["src"].startswith("data:image/png;base64,")
+    assert soup.select_one("table#tab-harbour_counts caption").get_text().startswith("Table 1.")
+    # prose rendered from results, cross-references resolved
+    prose = soup.select_one("section#nb-harbour").get_text(" ", strip=True)
+    assert "the peak of 12 ships came on 2023-09-04 ( Figure 1 , Table 1 )" in prose
+    assert soup.select_one('span.result[data-result="harbour.peak_ships"]')
+    # the table of contents links to headings that exist
+    links = [a["href"][1:] for a in soup.select("nav.toc a")]
+    assert len(links) == 3 and all(soup.find(id=t) for t in links)
+    # code and parameter cells are hidden
+    assert "counts_csv" not in html.read_text()
+    # results, figures and executed notebooks are where the README says
+    assert (built / "build/fixture/results/01_harbour.json").exists()
+    assert (built / "figures/fixture/harbour_ships_daily.svg").exists()
+    assert (built / "build/fixture/notebooks/02_rail.ipynb").exists()
+
+
+def test_html_is_self_contained(built):
+    text = (built / "report/fixture/index.html").read_text()
+    soup = BeautifulSoup(text, "html.parser")
+    assert not soup.find_all("script") and not soup.find_all("link")
+    for tag in soup.find_all(src=True):
+        assert tag["src"].startswith("data:"), tag["src"][:80]
+    assert not re.search(r"url\(\s*['\"]?(https?:|//)", text)
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", text)
+
+
+def test_second_build_does_nothing(work):
+    proc = make(work)
+    assert proc.returncode == 0, proc.stderr
+    assert ran(proc) == [] and "[html]" not in proc.stdout and "[pdf]" not in proc.stdout
+
+
+def test_one_changed_data_file_reruns_exactly_one_notebook(work):
+    before = sha(work / "build/fixture/notebooks/01_harbour.ipynb")
+    with open(work / "tests/fixtures/data/rail_counts.csv", "a") as fh:
+        fh.write("2023-10-09,80\n")
+    proc = make(work)
+    assert proc.returncode == 0, proc.stderr
+    assert ran(proc) == ["rail"]
+    assert "[html]" in proc.stdout and "[pdf]" in proc.stdout
+    assert sha(work / "build/fixture/notebooks/01_harbour.ipynb") == before
+    text = BeautifulSoup((work / "report/fixture/index.html").read_text(), "html.parser").get_text()
+    assert "The peak was 80 railcars" in text
+
+
+def test_changed_parameter_reruns_only_its_notebook(work):
+    p = work / PARAMS
+    p.write_text(p.read_text().replace("threshold: 10", "threshold: 4"))
+    proc = make(work)
+    assert proc.returncode == 0, proc.stderr
+    assert ran(proc) == ["harbour"]
+    assert "harbour.days_over_threshold" in (work / "build/fixture/results/01_harbour.json").read_text()
+
+
+def test_failing_notebook_shows_cell_and_keeps_last_good_report(work):
+    html, pdf = work / "report/fixture/index.html", work / "report/fixture/report.pdf"
+    good = (sha(html), sha(pdf))
+    proc = make(work, params=BROKEN)
+    assert proc.returncode != 0
+    assert "notebook tests/fixtures/notebooks/03_broken.ipynb failed" in proc.stderr
+    assert "total = sum(values) / 0  # deliberate failure" in proc.stderr
+    assert "ZeroDivisionError" in proc.stderr
+    assert (sha(html), sha(pdf)) == good
+    assert (work / "build/fixture/failed/03_broken.ipynb").exists()
+    assert not (work / "build/fixture/notebooks/03_broken.ipynb").exists()
+
+
+def test_parameter_error_is_one_line_exit_2(work):
+    bad = work / "tests/fixtures/bad.yaml"
+    bad.write_text((work / PARAMS).read_text().replace("threshold: 10", "treshold: 10"))
+    proc = subprocess.run([sys.executable, "-m", "tumen", "plan", "--params", "tests/fixtures/bad.yaml"],
+                          cwd=work, capture_output=True, text=True,
+                          env={**rebuild.os.environ, "TUMEN_ROOT": str(work)})
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0] == ("error: tests/fixtures/bad.yaml:10 [harbour.treshold]: unknown parameter "
+                        "'treshold' for notebook 01_harbour (hint: did you mean 'threshold'?)")
+    assert make(work, params="tests/fixtures/bad.yaml").returncode != 0
+
+
+def test_synthetic_input_shows_banner(work):
+    sources = work / "data/sources.yaml"
+    text = sources.read_text().replace("files: []", "files:")
+    sources.write_text(text + "\n  - path: tests/fixtures/data/rail_counts.csv\n    kind: synthetic\n"
+                       "    sha256: x\n    licence: CC0-1.0\n    source: test fixture\n")
+    proc = make(work)
+    assert proc.returncode == 0, proc.stderr
+    assert ran(proc) == []  # provenance changes re-assemble only
+    soup = BeautifulSoup((work / "report/fixture/index.html").read_text(), "html.parser")
+    banner = soup.select_one("header.title-page #synthetic-banner")
+    assert "not evidence" in banner.get_text() and "rail_counts.csv" in banner.get_text()
+
+
+def test_parallel_build_matches_serial_build(built, tmp_path):
+    copy = rebuild.copy_tree(tmp_path / "par")
+    env = rebuild.os.environ.copy()
+    proc = subprocess.run(["make", "-j2", "--no-print-directory", "-C", str(copy), "report",
+                           f"PARAMS={PARAMS}", f"VENV={sys.prefix}", "EXTERNAL_VENV=1"],
+                          capture_output=True, text=True,
+                          env={**env, "PYTHONPATH": str(copy / "src"), "TUMEN_ROOT": str(copy)})
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert sorted(ran(proc)) == ["harbour", "rail"]
+    assert rebuild.output_files(copy, "fixture") == rebuild.output_files(built, "fixture")
+
+
+def test_check_determinism_passes():
+    assert rebuild.check_determinism(PARAMS)
