@@ -1,0 +1,1073 @@
+"""The vessel shuttle: AIS gaps, port calls from AIS and satellite sightings, round trips.
+
+The reasoning of the published finding, rebuilt from raw evidence: AIS shows where a ship
+stops being visible (:func:`get_gaps`); AIS positions inside a port geofence at low speed
+show calls it did not hide (:func:`get_ais_port_calls`); satellite sightings show it at a
+port while dark (:func:`read_sightings`). :func:`get_port_calls` merges both kinds of
+evidence into one call per visit, with bounds on arrival and departure; :func:`add_dark_flag`
+marks calls made inside an AIS gap; :func:`get_round_trips` counts home → away → home trips
+and the containers seen on each; :func:`get_container_range` turns those into a total range;
+:func:`record_results` records every number the report cites under ``shuttle.*``.
+
+Conventions: times are ``datetime64[ns, UTC]``; distances km (great circle, see
+:func:`tumen.ais.haversine_km`); speeds knots; durations hours. Vessels are named by a
+``vessel`` column (positions get it from :func:`tumen.ais.add_vessel`); names are matched
+case-insensitively. Sites are a DataFrame (or mapping id -> fields) with ``id, lat, lon,
+radius_km``: a position is at a site when its distance to the centre is <= ``radius_km``.
+
+>>> gaps = get_gaps(positions, min_gap_h=6, window=("2023-08-15", "2023-10-15"))  # doctest: +SKIP
+>>> calls = add_dark_flag(get_port_calls(get_ais_port_calls(positions, sites),
+...                                      sightings, positions, sites), gaps)   # doctest: +SKIP
+>>> trips = get_round_trips(calls, home="rajin_port", away="dunai_port")    # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import os
+import re
+from collections.abc import Iterable, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from tumen.ais import KM_PER_NM, haversine_km, normalise_name, to_hours
+from tumen.errors import DataError
+
+SIGHTING_REQUIRED = ("vessel", "observed")
+SIGHTING_OPTIONAL = ("site", "lat", "lon", "imo", "status", "containers", "image_id",
+                     "provider", "confidence", "notes")
+STATUSES = ("berthed", "anchored", "underway")
+#: Okabe & Ito's colour-blind-safe palette, in the order sites are coloured.
+PALETTE = ["#E69F00", "#0072B2", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442"]
+_MARKERS = {"berthed": "s", "anchored": "^", "underway": "o"}
+_CHUNK = 500_000
+
+Window = tuple | None
+
+
+# --- sites and windows ----------------------------------------------------------------
+
+def get_sites(sites: pd.DataFrame | Mapping) -> pd.DataFrame:
+    """Return sites as a DataFrame ``id, lat, lon, radius_km`` (other columns kept).
+
+    Parameters
+    ----------
+    sites : pandas.DataFrame or mapping
+        Rows of ``data/sites.csv`` (columns ``id, lat, lon, radius_km``; lat/lon degrees
+        WGS 84, radius km), or a mapping ``id -> {"lat", "lon", "radius_km"}``.
+
+    Raises
+    ------
+    DataError
+        When a column is missing or a value is not a finite number.
+    """
+    if isinstance(sites, Mapping):
+        sites = pd.DataFrame([dict(v, id=k) for k, v in sites.items()])
+    for col in ("id", "lat", "lon", "radius_km"):
+        if col not in sites.columns:
+            raise DataError(f"sites have no column {col!r}", field=col,
+                            hint="sites need id, lat, lon and radius_km")
+    out = sites.reset_index(drop=True).copy()
+    out["id"] = out["id"].astype(str)
+    for col in ("lat", "lon", "radius_km"):
+        out[col] = pd.to_numeric(out[col], errors="coerce").astype(float)
+        bad = ~np.isfinite(out[col].to_numpy())
+        if bad.any():
+            raise DataError(f"site {out['id'][bad.argmax()]!r} has no numeric {col}", field=col)
+    return out
+
+
+def add_site(frame: pd.DataFrame, sites: pd.DataFrame | Mapping) -> pd.DataFrame:
+    """Add ``site``: the nearest site whose geofence holds each point (None outside all).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Needs ``lat`` and ``lon`` (degrees, WGS 84).
+    sites : pandas.DataFrame or mapping
+        See :func:`get_sites`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy with ``site`` (object: site id or None) and ``site_km`` (float64 km to that
+        site's centre, NaN outside every geofence).
+    """
+    sites = get_sites(sites)
+    lat, lon = frame["lat"].to_numpy(float), frame["lon"].to_numpy(float)
+    best = np.full(len(frame), -1)
+    best_km = np.full(len(frame), np.nan)
+    slat, slon = sites["lat"].to_numpy(), sites["lon"].to_numpy()
+    radius = sites["radius_km"].to_numpy()
+    for start in range(0, len(frame), _CHUNK):  # bounded memory: chunks, not rows
+        part = slice(start, start + _CHUNK)
+        km = haversine_km(lat[part, None], lon[part, None], slat[None, :], slon[None, :])
+        km = np.where(km <= radius[None, :], km, np.inf)
+        idx = np.argmin(km, axis=1) if len(sites) else np.zeros(km.shape[0], int)
+        hit = np.isfinite(km[np.arange(km.shape[0]), idx]) if len(sites) else idx < 0
+        best[part] = np.where(hit, idx, -1)
+        best_km[part] = np.where(hit, km[np.arange(km.shape[0]), idx] if len(sites) else 0,
+                                 np.nan)
+    out = frame.copy()
+    ids = sites["id"].to_numpy(dtype=object)
+    site = np.where(best >= 0, ids[np.maximum(best, 0)] if len(ids) else None, None)
+    out["site"] = pd.Series(site, index=out.index, dtype=object)
+    out["site_km"] = best_km
+    return out
+
+
+def to_window(window: Window) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """Return ``(start, end)`` as UTC timestamps (strings like ``"2023-08-15"`` allowed)."""
+    if window is None:
+        return None
+    start, end = (_utc(w) for w in window)
+    if not start < end:
+        raise DataError(f"time window {start} .. {end} is empty", field="window",
+                        hint="give [start, end] with start before end")
+    return start, end
+
+
+def _utc(value) -> pd.Timestamp:
+    try:
+        ts = pd.Timestamp(value)
+    except (ValueError, TypeError):
+        raise DataError(f"cannot read {value!r} as a time", field="window",
+                        hint="use ISO 8601, e.g. 2023-08-15") from None
+    return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+
+
+def _require(frame: pd.DataFrame, columns: Iterable[str], what: str) -> None:
+    for col in columns:
+        if col not in frame.columns:
+            hint = ("call tumen.ais.add_vessel(positions, fleet) first" if col == "vessel"
+                    else f"{what} have: {', '.join(map(str, frame.columns))}")
+            raise DataError(f"{what} have no column {col!r}", field=col, hint=hint)
+
+
+# --- AIS gaps -------------------------------------------------------------------------
+
+def get_gaps(positions: pd.DataFrame, min_gap_h: float = 6.0, *, window: Window = None,
+             vessels: Iterable[str] | None = None, by: str = "vessel") -> pd.DataFrame:
+    """Every AIS silence of each vessel longer than ``min_gap_h``.
+
+    Parameters
+    ----------
+    positions : pandas.DataFrame
+        Position reports with ``by``, ``time``, ``lat``, ``lon`` (rows whose ``by`` is
+        missing are ignored); drop flagged jumps first if wanted (``~is_jump``).
+    min_gap_h : float
+        Shortest silence reported, hours.
+    window : (start, end), optional
+        Only fixes inside the window count; silences from the window start to a vessel's
+        first fix (``before_first``) and from its last fix to the window end
+        (``after_last``) are gaps too.
+    vessels : iterable of str, optional
+        With ``window``: vessels that have no fix at all get one gap (``no_ais``) over the
+        whole window.
+    by : str
+        The column naming a vessel (``"vessel"``, or ``"mmsi"`` for all traffic).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per gap, sorted by ``by, start``: ``by``, ``kind`` (``between``,
+        ``before_first``, ``after_last``, ``no_ais``), ``start`` and ``end`` (UTC: the last
+        fix before and the first fix after, or the window edge), ``duration_h``,
+        ``lat_before, lon_before, lat_after, lon_after`` (degrees; NaN at a window edge),
+        ``distance_km`` (great circle between them), ``implied_speed_kn`` (that distance
+        over the duration).
+    """
+    _require(positions, [by, "time", "lat", "lon"], "positions")
+    win = to_window(window)
+    p = positions.loc[positions[by].notna(), [by, "time", "lat", "lon"]]
+    if win is not None:
+        p = p[(p["time"] >= win[0]) & (p["time"] <= win[1])]
+    p = p.sort_values([by, "time"], kind="stable", ignore_index=True)
+    key, t = p[by].to_numpy(), p["time"]
+    same = np.r_[False, key[1:] == key[:-1]]
+    dt = np.r_[np.nan, np.diff(to_hours(t))]
+    gap = same & (dt > min_gap_h)
+    after = np.flatnonzero(gap)
+    before = after - 1
+    frames = [pd.DataFrame({
+        by: key[after], "kind": "between",
+        "start": t.array[before], "end": t.array[after],
+        "lat_before": p["lat"].to_numpy()[before], "lon_before": p["lon"].to_numpy()[before],
+        "lat_after": p["lat"].to_numpy()[after], "lon_after": p["lon"].to_numpy()[after],
+    })]
+    if win is not None:
+        frames.append(_edge_gaps(p, by, win, min_gap_h, vessels))
+    gaps = pd.concat([f for f in frames if len(f)] or frames[:1], ignore_index=True)
+    gaps["start"] = gaps["start"].astype("datetime64[ns, UTC]")
+    gaps["end"] = gaps["end"].astype("datetime64[ns, UTC]")
+    gaps["duration_h"] = to_hours(gaps["end"]) - to_hours(gaps["start"])
+    gaps["distance_km"] = haversine_km(gaps["lat_before"].to_numpy(float),
+                                       gaps["lon_before"].to_numpy(float),
+                                       gaps["lat_after"].to_numpy(float),
+                                       gaps["lon_after"].to_numpy(float))
+    gaps["implied_speed_kn"] = gaps["distance_km"] / KM_PER_NM / gaps["duration_h"]
+    cols = [by, "kind", "start", "end", "duration_h", "lat_before", "lon_before",
+            "lat_after", "lon_after", "distance_km", "implied_speed_kn"]
+    return gaps.sort_values([by, "start"], kind="stable", ignore_index=True)[cols]
+
+
+def _edge_gaps(p: pd.DataFrame, by: str, win, min_gap_h: float,
+               vessels: Iterable[str] | None) -> pd.DataFrame:
+    """Silences between the window edges and each vessel's first and last fix."""
+    first = p.groupby(by, sort=True).head(1)
+    last = p.groupby(by, sort=True).tail(1)
+    nan = np.nan
+    lead = pd.DataFrame({by: first[by].to_numpy(), "kind": "before_first",
+                         "start": win[0], "end": first["time"].array,
+                         "lat_before": nan, "lon_before": nan,
+                         "lat_after": first["lat"].to_numpy(), "lon_after": first["lon"].to_numpy()})
+    tail = pd.DataFrame({by: last[by].to_numpy(), "kind": "after_last",
+                         "start": last["time"].array, "end": win[1],
+                         "lat_before": last["lat"].to_numpy(), "lon_before": last["lon"].to_numpy(),
+                         "lat_after": nan, "lon_after": nan})
+    missing = sorted(set(vessels or ()) - set(p[by]))
+    none = pd.DataFrame({by: missing, "kind": "no_ais", "start": win[0], "end": win[1],
+                         "lat_before": nan, "lon_before": nan, "lat_after": nan,
+                         "lon_after": nan})
+    edges = pd.concat([f for f in (lead, tail, none) if len(f)] or [none], ignore_index=True)
+    for col in ("start", "end"):
+        edges[col] = pd.to_datetime(edges[col], utc=True).astype("datetime64[ns, UTC]")
+    dur = to_hours(edges["end"]) - to_hours(edges["start"])
+    return edges[(dur > min_gap_h) | (edges["kind"] == "no_ais")]
+
+
+# --- port calls from AIS --------------------------------------------------------------
+
+def get_ais_port_calls(positions: pd.DataFrame, sites: pd.DataFrame | Mapping, *,
+                       max_sog_kn: float = 1.0, min_dwell_h: float = 2.0,
+                       max_silence_h: float = 6.0, by: str = "vessel") -> pd.DataFrame:
+    """Stays in a port geofence at low speed, from AIS alone.
+
+    A stay is a run of consecutive fixes of one vessel inside the same site's geofence with
+    speed over ground below ``max_sog_kn``; it is a call when its first and last fix are at
+    least ``min_dwell_h`` apart. A silence longer than ``max_silence_h`` ends a stay (AIS
+    cannot tell whether the ship stayed). Fixes without a speed are ignored here.
+
+    Parameters
+    ----------
+    positions : pandas.DataFrame
+        With ``by, time, lat, lon, sog``.
+    sites : pandas.DataFrame or mapping
+        Port geofences (see :func:`get_sites`).
+    max_sog_kn : float
+        Highest speed over ground of a ship in port, knots.
+    min_dwell_h : float
+        Shortest stay that is a call, hours.
+    max_silence_h : float
+        Longest silence inside one stay, hours.
+    by : str
+        The column naming a vessel.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``by, site, first_fix, last_fix`` (UTC), ``dwell_h``, ``fixes`` (count).
+    """
+    _require(positions, [by, "time", "lat", "lon", "sog"], "positions")
+    p = positions.loc[positions[by].notna() & positions["sog"].notna(),
+                      [by, "time", "lat", "lon", "sog"]]
+    p = add_site(p.sort_values([by, "time"], kind="stable", ignore_index=True), sites)
+    state = np.where(p["site"].notna() & (p["sog"] < max_sog_kn), p["site"], "")
+    key, hours = p[by].to_numpy(), to_hours(p["time"])
+    new = np.r_[True, (key[1:] != key[:-1]) | (state[1:] != state[:-1])
+                | (np.diff(hours) > max_silence_h)]
+    p["run"] = np.cumsum(new)
+    stays = (p[state != ""].groupby("run", sort=True)
+             .agg(**{by: (by, "first"), "site": ("site", "first"),
+                     "first_fix": ("time", "min"), "last_fix": ("time", "max"),
+                     "fixes": ("time", "size")}).reset_index(drop=True))
+    stays["dwell_h"] = to_hours(stays["last_fix"]) - to_hours(stays["first_fix"])
+    stays["fixes"] = stays["fixes"].astype("int64")
+    calls = stays[stays["dwell_h"] >= min_dwell_h]
+    return calls[[by, "site", "first_fix", "last_fix", "dwell_h", "fixes"]].reset_index(drop=True)
+
+
+# --- satellite sightings --------------------------------------------------------------
+
+def read_sightings(path: str | os.PathLike, sites: pd.DataFrame | Mapping) -> pd.DataFrame:
+    """Read and validate ``observations/vessel_sightings.csv``.
+
+    Parameters
+    ----------
+    path : str or path-like
+        UTF-8 CSV; required columns ``vessel, observed`` and ``site`` (or ``lat, lon``);
+        optional ``imo, status (berthed|anchored|underway), containers, image_id, provider,
+        confidence, notes``. ``observed`` is ISO 8601 (UTC when no offset is given).
+    sites : pandas.DataFrame or mapping
+        Known sites (see :func:`get_sites`); ``site`` must be one of their ids.
+
+    Returns
+    -------
+    pandas.DataFrame
+        See :func:`validate_sightings`.
+
+    Raises
+    ------
+    DataError
+        Naming the file, line and field of the first problem, with a hint.
+    """
+    from tumen.claims import read_table
+
+    table = read_table(path, SIGHTING_REQUIRED, SIGHTING_OPTIONAL)
+    return validate_sightings(table, sites, file=path)
+
+
+def validate_sightings(table: pd.DataFrame, sites: pd.DataFrame | Mapping, *,
+                       file: str | os.PathLike = "sightings") -> pd.DataFrame:
+    """Check a sightings table against the schema and convert its columns.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Columns as in :func:`read_sightings` (text or already typed); ``line`` (the file
+        line of each row) is used in messages when present, else row number + 2.
+    sites : pandas.DataFrame or mapping
+        Known sites.
+    file : str or path-like
+        Name used in error messages.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``vessel`` (str), ``observed`` (datetime64[ns, UTC]), ``site`` (site id, or the
+        site whose geofence holds ``lat, lon``, or None), ``lat, lon`` (float degrees; the
+        site centre when only a site was given), ``status`` (str or None), ``containers``
+        (Int64), ``imo, image_id, provider, confidence, notes`` (str or None), ``line``.
+
+    Raises
+    ------
+    DataError
+        For a missing column, empty vessel, unreadable time, unknown site, a row with
+        neither site nor lat/lon, an out-of-range coordinate, an unknown status, or a
+        container count that is not a whole number >= 0.
+    """
+    sites = get_sites(sites)
+    t = table.reset_index(drop=True).copy()
+    if "line" not in t:
+        t["line"] = np.arange(2, len(t) + 2)
+    for col in SIGHTING_REQUIRED:
+        if col not in t:
+            raise DataError(f"required column {col!r} is missing", file=file, line=1, field=col)
+    if "site" not in t and not {"lat", "lon"} <= set(t.columns):
+        raise DataError("sightings need a 'site' column or 'lat' and 'lon' columns",
+                        file=file, line=1, field="site", hint="add site (a site id) or lat, lon")
+    for col in SIGHTING_OPTIONAL:
+        if col not in t:
+            t[col] = ""
+    text = {c: t[c].astype(object).map(_blank_to_none) for c in SIGHTING_OPTIONAL + SIGHTING_REQUIRED}
+    line = t["line"].to_numpy()
+
+    def fail(mask, field, message, hint=None):
+        if np.any(mask):
+            i = int(np.argmax(mask))
+            raise DataError(message.format(value=t[field].iloc[i] if field in t else ""),
+                            file=file, line=int(line[i]), field=field, hint=hint)
+
+    fail(text["vessel"].isna().to_numpy(), "vessel", "vessel name is empty")
+    observed = _parse_observed(text["observed"])
+    fail(observed.isna().to_numpy(), "observed", "cannot read time {value!r}",
+         "use ISO 8601 UTC, e.g. 2023-09-07T02:30:00Z")
+    known = set(sites["id"])
+    site = text["site"]
+    unknown = site.notna() & ~site.isin(known)
+    if unknown.any():
+        value = site[unknown].iloc[0]
+        close = difflib.get_close_matches(str(value), sorted(known), n=1)
+        fail(unknown.to_numpy(), "site", "unknown site {value!r}",
+             f"did you mean {close[0]!r}?" if close else f"known sites: {', '.join(sorted(known))}")
+    lat = pd.to_numeric(text["lat"], errors="coerce")
+    lon = pd.to_numeric(text["lon"], errors="coerce")
+    fail((text["lat"].notna() & ~lat.between(-90, 90)).to_numpy(), "lat",
+         "latitude {value!r} is not a number in -90..90")
+    fail((text["lon"].notna() & ~lon.between(-180, 180)).to_numpy(), "lon",
+         "longitude {value!r} is not a number in -180..180")
+    fail((site.isna() & (lat.isna() | lon.isna())).to_numpy(), "site",
+         "row has neither a site nor lat and lon", "give a site id, or lat and lon")
+    status = text["status"].map(lambda v: v.strip().lower() if isinstance(v, str) else v)
+    fail((status.notna() & ~status.isin(STATUSES)).to_numpy(), "status",
+         "unknown status {value!r}", f"use one of {', '.join(STATUSES)} or leave it empty")
+    count = pd.to_numeric(text["containers"], errors="coerce")
+    fail((text["containers"].notna() & ~((count >= 0) & (count % 1 == 0))).to_numpy(),
+         "containers", "container count {value!r} is not a whole number >= 0")
+    centre = sites.set_index("id")
+    out = pd.DataFrame({
+        "vessel": text["vessel"].map(lambda v: " ".join(str(v).split())),
+        "observed": observed,
+        "site": site,
+        "lat": lat.fillna(site.map(centre["lat"])).astype(float),
+        "lon": lon.fillna(site.map(centre["lon"])).astype(float),
+        "status": status,
+        "containers": pd.array(count, dtype="Int64"),
+        **{c: text[c] for c in ("imo", "image_id", "provider", "confidence", "notes")},
+        "line": line.astype("int64"),
+    })
+    located = add_site(out, sites)["site"]
+    out["site"] = out["site"].where(out["site"].notna(), located).astype(object)
+    out["site"] = out["site"].where(out["site"].notna(), None)
+    return out.sort_values(["vessel", "observed", "line"], kind="stable", ignore_index=True)
+
+
+def _blank_to_none(value):
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _parse_observed(text: pd.Series) -> pd.Series:
+    """ISO 8601 texts (or timestamps) to datetime64[ns, UTC]; NaT when unreadable."""
+    parsed = pd.to_datetime(text.astype(object), format="ISO8601", utc=True, errors="coerce")
+    return pd.Series(parsed, index=text.index).astype("datetime64[ns, UTC]")
+
+
+# --- merging evidence into port calls -------------------------------------------------
+
+def get_port_calls(ais_calls: pd.DataFrame, sightings: pd.DataFrame,
+                   positions: pd.DataFrame, sites: pd.DataFrame | Mapping, *,
+                   max_call_h: float = 48.0) -> pd.DataFrame:
+    """Merge AIS stays and satellite sightings into one call per vessel and port visit.
+
+    Evidence items (an AIS stay; a sighting at a site that is not ``underway``) of the same
+    vessel at the same site belong to one call when they are at most ``max_call_h`` apart
+    and no evidence puts the vessel elsewhere in between (an AIS fix outside that site's
+    geofence, a sighting at another place). Arrival is bounded by the last evidence
+    elsewhere before the call and the first evidence of it; departure by the last evidence
+    of it and the first evidence elsewhere after.
+
+    Parameters
+    ----------
+    ais_calls : pandas.DataFrame
+        From :func:`get_ais_port_calls` (``vessel`` column).
+    sightings : pandas.DataFrame
+        From :func:`read_sightings`.
+    positions : pandas.DataFrame
+        All AIS fixes of the vessels (``vessel, time, lat, lon``), the evidence elsewhere.
+    sites : pandas.DataFrame or mapping
+        Port geofences.
+    max_call_h : float
+        Longest time between two pieces of evidence of one call, hours.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per call, sorted by ``vessel, first_evidence``: ``call_id`` (1, 2, ...),
+        ``vessel``, ``site``, ``arrival_earliest`` (NaT when unknown), ``first_evidence``,
+        ``last_evidence``, ``departure_latest`` (NaT when unknown), ``evidence_types``
+        (``ais``, ``satellite`` or ``ais+satellite``), ``ais_fixes``, ``sightings``,
+        ``containers_min``, ``containers_max`` (Int64, from sightings with counts),
+        ``evidence`` (one readable line per item, joined by ``"; "``).
+    """
+    _require(positions, ["vessel", "time", "lat", "lon"], "positions")
+    labels = _vessel_labels(ais_calls, positions)
+    sightings = sightings.assign(vessel=_canonical(sightings["vessel"], labels))
+    evidence = _evidence(ais_calls, sightings)
+    elsewhere = _places(positions, sightings, sites)
+    evidence = evidence.sort_values(["vessel", "t_first", "t_last"], kind="stable",
+                                    ignore_index=True)
+    key, site = evidence["vessel"].to_numpy(object), evidence["site"].to_numpy(object)
+    t_first, t_last = to_hours(evidence["t_first"]), to_hours(evidence["t_last"])
+    prev_last = np.r_[np.nan, pd.Series(t_last).groupby(key).cummax().to_numpy()[:-1]]
+    same = np.r_[False, (key[1:] == key[:-1]) & (site[1:] == site[:-1])]
+    between = _count_elsewhere(evidence, elsewhere, prev_last, t_first)
+    new = ~same | (t_first - prev_last > max_call_h) | (between > 0)
+    evidence["call"] = np.cumsum(new)
+    calls = _aggregate_calls(evidence)
+    calls["arrival_earliest"], calls["departure_latest"] = _bounds(calls, elsewhere)
+    cols = ["call_id", "vessel", "site", "arrival_earliest", "first_evidence",
+            "last_evidence", "departure_latest", "evidence_types", "ais_fixes", "sightings",
+            "containers_min", "containers_max", "evidence"]
+    return calls[cols]
+
+
+def _vessel_labels(*frames: pd.DataFrame) -> dict[str, str]:
+    """Normalised name -> the label AIS data uses for it."""
+    names = pd.concat([f["vessel"].dropna().astype(object) for f in frames if len(f)]
+                      or [pd.Series([], dtype=object)]).drop_duplicates()
+    return dict(zip(normalise_name(names), names))
+
+
+def _canonical(names: pd.Series, labels: Mapping[str, str]) -> pd.Series:
+    """Replace names by their AIS label when they match case-insensitively."""
+    key = normalise_name(names)
+    return key.map(labels).where(key.map(labels).notna(), names).astype(object)
+
+
+def _evidence(ais_calls: pd.DataFrame, sightings: pd.DataFrame) -> pd.DataFrame:
+    """One row per evidence item of a call: vessel, site, t_first, t_last, kind, label..."""
+    fmt = "%Y-%m-%dT%H:%MZ"
+    a = ais_calls
+    ais_ev = pd.DataFrame({
+        "vessel": a["vessel"].astype(object), "site": a["site"].astype(object),
+        "t_first": a["first_fix"], "t_last": a["last_fix"], "kind": "ais",
+        "fixes": a["fixes"].astype("int64"), "containers": pd.array([pd.NA] * len(a), "Int64"),
+        "label": ("AIS " + a["fixes"].astype(str) + " fixes " + a["first_fix"].dt.strftime(fmt)
+                  + " to " + a["last_fix"].dt.strftime(fmt)),
+    })
+    s = sightings[sightings["site"].notna() & (sightings["status"] != "underway")]
+    count = s["containers"].astype("Int64")
+    sat_ev = pd.DataFrame({
+        "vessel": s["vessel"].astype(object), "site": s["site"].astype(object),
+        "t_first": s["observed"], "t_last": s["observed"], "kind": "satellite",
+        "fixes": np.zeros(len(s), "int64"), "containers": count,
+        "label": ("image " + s["image_id"].fillna("(no id)").astype(str) + " "
+                  + s["observed"].dt.strftime(fmt) + " " + s["status"].fillna("at site")
+                  .astype(str) + count.map(lambda c: "" if pd.isna(c) else f", {c} containers")
+                  .astype(str)),
+    })
+    parts = [f for f in (ais_ev, sat_ev) if len(f)] or [ais_ev]
+    ev = pd.concat(parts, ignore_index=True)
+    for col in ("t_first", "t_last"):
+        ev[col] = ev[col].astype("datetime64[ns, UTC]")
+    return ev
+
+
+def _places(positions: pd.DataFrame, sightings: pd.DataFrame,
+            sites: pd.DataFrame | Mapping) -> pd.DataFrame:
+    """Where each vessel was seen, from every AIS fix and sighting: vessel, hours, site."""
+    p = add_site(positions.loc[positions["vessel"].notna(), ["vessel", "time", "lat", "lon"]],
+                 sites)
+    places = pd.concat([
+        pd.DataFrame({"vessel": p["vessel"].astype(object), "hours": to_hours(p["time"]),
+                      "site": p["site"].astype(object)}),
+        pd.DataFrame({"vessel": sightings["vessel"].astype(object),
+                      "hours": to_hours(sightings["observed"]),
+                      "site": sightings["site"].astype(object)}),
+    ], ignore_index=True)
+    places["site"] = places["site"].where(places["site"].notna(), "")
+    return places.sort_values(["vessel", "hours"], kind="stable", ignore_index=True)
+
+
+def _elsewhere_groups(frame: pd.DataFrame, places: pd.DataFrame):
+    """Yield (row positions in ``frame``, sorted hours when the vessel was not at the site)."""
+    by_vessel = {v: g for v, g in places.groupby("vessel", sort=False)}
+    for (vessel, site), rows in frame.groupby(["vessel", "site"], sort=False).indices.items():
+        g = by_vessel.get(vessel)
+        hours = (np.sort(g.loc[g["site"] != site, "hours"].to_numpy()) if g is not None
+                 else np.array([]))
+        yield rows, hours
+
+
+def _count_elsewhere(evidence: pd.DataFrame, places: pd.DataFrame, lo: np.ndarray,
+                     hi: np.ndarray) -> np.ndarray:
+    """How often each item's vessel was seen elsewhere strictly between lo and hi (hours)."""
+    count = np.zeros(len(evidence), int)
+    for rows, hours in _elsewhere_groups(evidence, places):
+        a, b = np.nan_to_num(lo[rows], nan=-np.inf), hi[rows]
+        count[rows] = np.maximum(np.searchsorted(hours, b, "left")
+                                 - np.searchsorted(hours, a, "right"), 0)
+    return count
+
+
+def _bounds(calls: pd.DataFrame, places: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Last time seen elsewhere before each call, first time seen elsewhere after it."""
+    before = np.full(len(calls), np.nan)
+    after = np.full(len(calls), np.nan)
+    first, last = to_hours(calls["first_evidence"]), to_hours(calls["last_evidence"])
+    for rows, hours in _elsewhere_groups(calls, places):
+        i = np.searchsorted(hours, first[rows], "left") - 1
+        j = np.searchsorted(hours, last[rows], "right")
+        padded = np.r_[hours, np.nan]
+        before[rows] = np.where(i >= 0, padded[np.maximum(i, 0)], np.nan)
+        after[rows] = np.where(j < len(hours), padded[np.minimum(j, len(hours))], np.nan)
+    return _from_hours(before), _from_hours(after)
+
+
+def _from_hours(hours: np.ndarray) -> pd.Series:
+    ns = np.round(np.nan_to_num(hours) * 3.6e12).astype("int64")
+    times = pd.Series(pd.to_datetime(ns, unit="ns", utc=True)).astype("datetime64[ns, UTC]")
+    return times.where(~np.isnan(hours))
+
+
+def _aggregate_calls(evidence: pd.DataFrame) -> pd.DataFrame:
+    """One row per call from its evidence items (grouped, vectorised)."""
+    g = evidence.groupby("call", sort=True)
+    calls = g.agg(vessel=("vessel", "first"), site=("site", "first"),
+                  first_evidence=("t_first", "min"), last_evidence=("t_last", "max"),
+                  ais_fixes=("fixes", "sum"), containers_min=("containers", "min"),
+                  containers_max=("containers", "max"),
+                  evidence=("label", "; ".join)).reset_index(drop=True)
+    kinds = evidence.groupby(["call", "kind"]).size().unstack(fill_value=0)
+    has_ais = kinds.get("ais", pd.Series(0, index=kinds.index)).to_numpy() > 0
+    n_sat = kinds.get("satellite", pd.Series(0, index=kinds.index)).to_numpy()
+    calls["sightings"] = n_sat.astype("int64")
+    calls["evidence_types"] = np.where(has_ais & (n_sat > 0), "ais+satellite",
+                                       np.where(has_ais, "ais", "satellite"))
+    calls["ais_fixes"] = calls["ais_fixes"].astype("int64")
+    for col in ("containers_min", "containers_max"):
+        calls[col] = calls[col].astype("Int64")
+    calls = calls.sort_values(["vessel", "first_evidence"], kind="stable", ignore_index=True)
+    calls.insert(0, "call_id", np.arange(1, len(calls) + 1))
+    return calls
+
+
+def add_dark_flag(calls: pd.DataFrame, gaps: pd.DataFrame) -> pd.DataFrame:
+    """Add ``is_dark``: the call lies inside one AIS gap of its vessel (AIS was silent).
+
+    Parameters
+    ----------
+    calls : pandas.DataFrame
+        From :func:`get_port_calls`.
+    gaps : pandas.DataFrame
+        From :func:`get_gaps` (``vessel`` column); with a window, calls before a vessel's
+        first fix, after its last, or of a vessel never seen on AIS are dark too.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy with ``is_dark`` (bool).
+    """
+    pairs = calls[["call_id", "vessel", "first_evidence", "last_evidence"]].merge(
+        gaps[["vessel", "start", "end"]], on="vessel")
+    inside = pairs[(pairs["start"] <= pairs["first_evidence"])
+                   & (pairs["last_evidence"] <= pairs["end"])]
+    out = calls.copy()
+    out["is_dark"] = out["call_id"].isin(inside["call_id"])
+    return out
+
+
+# --- voyages --------------------------------------------------------------------------
+
+def get_legs(calls: pd.DataFrame) -> pd.DataFrame:
+    """Consecutive calls of a vessel at different sites: the voyages between ports.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``vessel, from_site, to_site, from_call, to_call``, ``depart`` (last evidence at
+        the first port), ``arrive`` (first evidence at the next), ``max_transit_h`` (the
+        most time the passage can have taken, hours).
+    """
+    c = calls.sort_values(["vessel", "first_evidence"], kind="stable", ignore_index=True)
+    v, s = c["vessel"].to_numpy(object), c["site"].to_numpy(object)
+    nxt = np.flatnonzero((v[1:] == v[:-1]) & (s[1:] != s[:-1])) + 1
+    prv = nxt - 1
+    legs = pd.DataFrame({
+        "vessel": v[nxt], "from_site": s[prv], "to_site": s[nxt],
+        "from_call": c["call_id"].to_numpy()[prv], "to_call": c["call_id"].to_numpy()[nxt],
+        "depart": c["last_evidence"].array[prv], "arrive": c["first_evidence"].array[nxt],
+    })
+    for col in ("depart", "arrive"):
+        legs[col] = legs[col].astype("datetime64[ns, UTC]")
+    legs["max_transit_h"] = to_hours(legs["arrive"]) - to_hours(legs["depart"])
+    return legs
+
+
+def add_leg_feasibility(legs: pd.DataFrame, distance_km: Mapping[tuple[str, str], float], *,
+                        max_speed_kn: float = 14.0) -> pd.DataFrame:
+    """Check every leg against the sea-route distance at the fastest plausible speed.
+
+    Parameters
+    ----------
+    legs : pandas.DataFrame
+        From :func:`get_legs`.
+    distance_km : mapping of (site, site) to float
+        Sea-route distance between sites, km (either order is looked up), e.g. from
+        ``tumen.routing``.
+    max_speed_kn : float
+        Fastest plausible speed of the ships, knots.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy with ``distance_km``, ``min_transit_h`` (distance at ``max_speed_kn``),
+        ``implied_speed_kn`` (distance over ``max_transit_h``) and ``feasible`` (bool;
+        False when the ship would have had to go faster than ``max_speed_kn``).
+
+    Raises
+    ------
+    DataError
+        When a leg's site pair has no distance.
+    """
+    table = {**{(b, a): d for (a, b), d in distance_km.items()}, **dict(distance_km)}
+    pairs = list(zip(legs["from_site"], legs["to_site"]))
+    missing = [p for p in pairs if p not in table]
+    if missing:
+        raise DataError(f"no sea-route distance between {missing[0][0]} and {missing[0][1]}",
+                        field="distance_km", hint="add the pair to the distances")
+    out = legs.copy()
+    out["distance_km"] = np.array([table[p] for p in pairs], dtype=float)
+    out["min_transit_h"] = out["distance_km"] / KM_PER_NM / max_speed_kn
+    with np.errstate(divide="ignore"):
+        out["implied_speed_kn"] = out["distance_km"] / KM_PER_NM / out["max_transit_h"]
+    out["feasible"] = out["max_transit_h"] >= out["min_transit_h"]
+    return out
+
+
+def get_round_trips(calls: pd.DataFrame, home: str, away: str, *, window: Window = None,
+                    allow_stops: bool = False, cargo_from: str | None = None) -> pd.DataFrame:
+    """Round trips home → away → home of each vessel, with the containers seen on each.
+
+    Consecutive calls at the same port count as one visit. A trip is three consecutive
+    visits home, away, home (two trips may share a home visit: R D R D R is two trips from
+    R). With ``allow_stops`` calls at other ports are skipped; without, they break a trip.
+
+    Parameters
+    ----------
+    calls : pandas.DataFrame
+        From :func:`get_port_calls` (``is_dark`` used when present).
+    home, away : str
+        Site ids, e.g. ``"rajin_port"`` and ``"dunai_port"``.
+    window : (start, end), optional
+        Only trips that leave home and are back within the window count.
+    allow_stops : bool
+        Whether calls at other ports may lie between.
+    cargo_from : str, optional
+        The port where the cargo is loaded (default ``home``): the containers of a trip are
+        those seen at the loading visit and the next visit (where it is unloaded).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per trip: ``vessel``, ``trip`` (1, 2, ... per vessel), ``depart`` (last
+        evidence at home), ``arrive`` (first evidence away), ``leave`` (last evidence
+        away), ``back`` (first evidence at home again), ``duration_h``, ``calls`` (call
+        ids of the three visits, ``;``-joined), ``dark_calls`` (how many of them were made
+        with AIS dark), ``containers_min``, ``containers_max`` (Int64; NA without counts).
+    """
+    cargo_from = home if cargo_from is None else cargo_from
+    if cargo_from not in (home, away):
+        raise DataError(f"cargo_from {cargo_from!r} is neither {home!r} nor {away!r}",
+                        field="cargo_from")
+    c = calls.sort_values(["vessel", "first_evidence"], kind="stable", ignore_index=True)
+    if allow_stops:
+        c = c[c["site"].isin([home, away])].reset_index(drop=True)
+    visits = _visits(c)
+    v, s = visits["vessel"].to_numpy(object), visits["site"].to_numpy(object)
+    n = len(visits)
+    i = np.arange(max(n - 2, 0))
+    ok = ((s[i] == home) & (s[i + 1] == away) & (s[i + 2] == home)
+          & (v[i] == v[i + 1]) & (v[i] == v[i + 2]))
+    i = i[ok]
+    load = i if cargo_from == home else i + 1
+    col = lambda name, k: visits[name].to_numpy()[k]  # noqa: E731
+    trips = pd.DataFrame({
+        "vessel": v[i], "depart": col("last_evidence", i), "arrive": col("first_evidence", i + 1),
+        "leave": col("last_evidence", i + 1), "back": col("first_evidence", i + 2),
+        "calls": [";".join(x) for x in zip(col("calls", i), col("calls", i + 1),
+                                          col("calls", i + 2))],
+        "dark_calls": col("dark", i) + col("dark", i + 1) + col("dark", i + 2),
+        "containers_min": pd.array(np.fmin(col("cmin", load), col("cmin", load + 1)), "Float64"),
+        "containers_max": pd.array(np.fmax(col("cmax", load), col("cmax", load + 1)), "Float64"),
+    })
+    for name in ("depart", "arrive", "leave", "back"):
+        trips[name] = trips[name].astype("datetime64[ns, UTC]")
+    win = to_window(window)
+    if win is not None:
+        trips = trips[(trips["depart"] >= win[0]) & (trips["back"] <= win[1])]
+    trips = trips.reset_index(drop=True)
+    trips["duration_h"] = to_hours(trips["back"]) - to_hours(trips["depart"])
+    trips["dark_calls"] = trips["dark_calls"].astype("int64")
+    for name in ("containers_min", "containers_max"):
+        trips[name] = trips[name].round().astype("Int64")
+    trips.insert(1, "trip", trips.groupby("vessel").cumcount().to_numpy() + 1)
+    return trips[["vessel", "trip", "depart", "arrive", "leave", "back", "duration_h", "calls",
+                  "dark_calls", "containers_min", "containers_max"]]
+
+
+def _visits(calls: pd.DataFrame) -> pd.DataFrame:
+    """Collapse consecutive calls of a vessel at the same site into visits."""
+    v, s = calls["vessel"].to_numpy(object), calls["site"].to_numpy(object)
+    new = np.r_[True, (v[1:] != v[:-1]) | (s[1:] != s[:-1])] if len(calls) else np.array([], bool)
+    c = calls.assign(visit=np.cumsum(new),
+                     dark=calls["is_dark"].astype(int) if "is_dark" in calls else 0,
+                     cmin=calls["containers_min"].astype("Float64").to_numpy(float, na_value=np.nan),
+                     cmax=calls["containers_max"].astype("Float64").to_numpy(float, na_value=np.nan),
+                     ids=calls["call_id"].astype(str))
+    return c.groupby("visit", sort=True).agg(
+        vessel=("vessel", "first"), site=("site", "first"),
+        first_evidence=("first_evidence", "min"), last_evidence=("last_evidence", "max"),
+        calls=("ids", ",".join), dark=("dark", "sum"), cmin=("cmin", "min"),
+        cmax=("cmax", "max")).reset_index(drop=True)
+
+
+# --- containers -----------------------------------------------------------------------
+
+def get_container_range(trips: pd.DataFrame, *, capacity: float | None = None) -> dict:
+    """Total containers delivered as a range over the trips.
+
+    The low end is the sum, over trips, of the most containers seen on any sighting of the
+    trip (what imagery proves). The high end is either ``capacity`` per trip (when given,
+    and never below what was seen), or an extrapolation: the counted trips plus, for each
+    trip without a count, the mean plus one standard deviation of the counted trips' maxima.
+
+    Parameters
+    ----------
+    trips : pandas.DataFrame
+        From :func:`get_round_trips`.
+    capacity : float, optional
+        Most containers one trip can carry (an assumption, a parameter), containers.
+
+    Returns
+    -------
+    dict
+        ``low``, ``high`` (int containers; ``high`` rounded up), ``trips``,
+        ``trips_counted`` (int), ``method`` (one sentence saying how ``high`` was found).
+    """
+    seen = trips["containers_max"].astype("Float64").to_numpy(float, na_value=np.nan)
+    counted = seen[~np.isnan(seen)]
+    low = float(counted.sum())
+    n_uncounted = int(np.isnan(seen).sum())
+    if capacity is not None:
+        high = float(np.fmax(np.nan_to_num(seen), capacity).sum())
+        method = f"{capacity:g} containers per trip (capacity assumption) for every trip"
+    elif len(counted):
+        spread = float(counted.std(ddof=1)) if len(counted) > 1 else 0.0
+        high = low + n_uncounted * (float(counted.mean()) + spread)
+        method = ("counted trips as seen, plus mean + 1 standard deviation of the counted "
+                  "trips for each trip without a count")
+    else:
+        high = math.nan
+        method = "no trip has a container count"
+    return {"low": int(low), "high": None if math.isnan(high) else int(math.ceil(high - 1e-9)),
+            "trips": len(seen), "trips_counted": len(counted), "method": method}
+
+
+# --- results --------------------------------------------------------------------------
+
+def to_result_name(vessel: str) -> str:
+    """A vessel name as a result-name part: lower case, ``[a-z0-9_]``.
+
+    >>> to_result_name("Maria II")
+    'maria_ii'
+    """
+    slug = re.sub(r"[^a-z0-9]+", "_", str(vessel).lower()).strip("_")
+    if not slug:
+        raise DataError(f"vessel name {vessel!r} has no letters or digits", field="vessels")
+    return slug
+
+
+def record_results(results, *, vessels: Sequence[str], gaps: pd.DataFrame,
+                   calls: pd.DataFrame, trips: pd.DataFrame, containers: Mapping,
+                   counts: Mapping[str, int] | None = None,
+                   legs: pd.DataFrame | None = None) -> dict:
+    """Record every number of the shuttle section under stable ``shuttle.*`` names.
+
+    Parameters
+    ----------
+    results : tumen.results.Results
+    vessels : sequence of str
+        The vessels of interest, as named in the calls (each gets ``shuttle.<v>.*``, with
+        ``<v>`` from :func:`to_result_name`).
+    gaps, calls, trips : pandas.DataFrame
+        From :func:`get_gaps` (``vessel``), :func:`add_dark_flag`, :func:`get_round_trips`.
+    containers : mapping
+        From :func:`get_container_range`.
+    counts : mapping, optional
+        From :func:`tumen.ais.count_records` (``records``, ``rejected``).
+    legs : pandas.DataFrame, optional
+        From :func:`add_leg_feasibility`.
+
+    Returns
+    -------
+    dict
+        name -> value of everything recorded.
+    """
+    out = {}
+
+    def rec(name, value, unit, description):
+        out[name] = results.record(f"shuttle.{name}", value, unit, description)
+
+    dark = calls["is_dark"] if "is_dark" in calls else pd.Series(False, index=calls.index)
+    for vessel in vessels:
+        v = to_result_name(vessel)
+        mine = calls["vessel"] == vessel
+        g = gaps[gaps["vessel"] == vessel]
+        t = trips[trips["vessel"] == vessel]
+        rec(f"{v}.port_calls", int(mine.sum()), "calls", f"Port calls of {vessel} (AIS or imagery)")
+        rec(f"{v}.dark_port_calls", int((mine & dark).sum()), "calls",
+            f"Port calls of {vessel} made while its AIS was silent")
+        rec(f"{v}.round_trips", len(t), "round trips", f"Round trips of {vessel} in the window")
+        rec(f"{v}.ais_dark_hours", float(g["duration_h"].sum()), "h",
+            f"Hours {vessel} was silent on AIS (gaps summed)")
+        rec(f"{v}.longest_gap_h", float(g["duration_h"].max()) if len(g) else 0.0, "h",
+            f"Longest AIS silence of {vessel}")
+        rec(f"{v}.containers_observed", int(t["containers_max"].sum()), "containers",
+            f"Containers seen on {vessel}'s trips (largest count per trip, summed)")
+    rec("port_calls_total", len(calls), "calls", "Port calls of the vessels, all evidence")
+    rec("dark_port_calls", int(dark.sum()), "calls", "Port calls made while AIS was silent")
+    rec("round_trips_total", len(trips), "round trips", "Round trips of all vessels in the window")
+    rec("first_call", calls["first_evidence"].min() if len(calls) else None, "date",
+        "Earliest evidence of a port call")
+    rec("last_call", calls["last_evidence"].max() if len(calls) else None, "date",
+        "Latest evidence of a port call")
+    rec("longest_gap_h", float(gaps["duration_h"].max()) if len(gaps) else 0.0, "h",
+        "Longest AIS silence of any of the vessels")
+    rec("containers_low", containers["low"], "containers",
+        "Containers delivered, low end: counts seen in imagery summed over trips")
+    rec("containers_high", containers["high"], "containers",
+        "Containers delivered, high end: " + containers["method"])
+    rec("trips_with_counts", containers["trips_counted"], "round trips",
+        "Round trips with a container count from imagery")
+    if counts is not None:
+        rec("ais_messages", int(counts["records"]), "records", "AIS records read (messages or rows)")
+        rec("ais_rejected", int(counts["rejected"]), "records",
+            "AIS records rejected as noise (checksum, junk, impossible position, ...)")
+    if legs is not None and "feasible" in legs:
+        rec("infeasible_legs", int((~legs["feasible"]).sum()), "legs",
+            "Voyages between calls too fast for the maximum plausible speed")
+    return out
+
+
+# --- figures --------------------------------------------------------------------------
+
+def plot_timeline(positions: pd.DataFrame, gaps: pd.DataFrame, calls: pd.DataFrame,
+                  sightings: pd.DataFrame, *, vessels: Sequence[str] | None = None,
+                  window: Window = None, min_gap_h: float = 6.0,
+                  site_labels: Mapping[str, str] | None = None):
+    """Per-vessel timeline: AIS coverage, gaps, port calls by evidence, satellite sightings.
+
+    Each vessel is one row: a dark bar where AIS reported (fixes less than ``min_gap_h``
+    apart), light grey where it was silent, a block per port call coloured by port
+    (hatched when made while AIS was dark; thin whiskers for the arrival and departure
+    bounds), and a marker per satellite sighting (shape = status, colour = port).
+    Colours are Okabe-Ito (colour-blind safe) and every mark is also told apart by shape
+    or hatching.
+
+    Parameters
+    ----------
+    positions, gaps, calls, sightings : pandas.DataFrame
+        With ``vessel`` columns (see the module functions).
+    vessels : sequence of str, optional
+        Rows, top to bottom (default: every vessel in ``calls`` and ``gaps``).
+    window : (start, end), optional
+        The time axis range.
+    min_gap_h : float
+        Silence that breaks an AIS coverage bar, hours.
+    site_labels : mapping of str to str, optional
+        Site id -> legend label, in colour order (default: the sorted site ids seen).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+    import matplotlib.dates as mdates
+
+    if vessels is None:
+        vessels = sorted(set(calls["vessel"]).union(gaps["vessel"]))
+    seen = sorted(set(calls["site"]).union(sightings["site"].dropna()))
+    labels = dict(site_labels) if site_labels else {}
+    sites = list(labels) + [s for s in seen if s not in labels]
+    labels = {s: labels.get(s, s) for s in sites}
+    colour = {s: PALETTE[i % len(PALETTE)] for i, s in enumerate(sites)}
+    fig = Figure(figsize=(10, 1.4 + 0.9 * len(vessels)), layout="constrained")
+    ax = fig.add_subplot()
+    num = lambda times: mdates.date2num(pd.DatetimeIndex(times).tz_convert(None).to_numpy())  # noqa: E731
+    for row, vessel in enumerate(vessels):
+        y = len(vessels) - 1 - row
+        _draw_coverage(ax, positions[positions["vessel"] == vessel], y, min_gap_h, num)
+        g = gaps[gaps["vessel"] == vessel]
+        ax.broken_barh(list(zip(num(g["start"]), num(g["end"]) - num(g["start"]))),
+                       (y - 0.42, 0.84), facecolor="#DDDDDD", edgecolor="none", zorder=0)
+        _draw_calls(ax, calls[calls["vessel"] == vessel], y, colour, num)
+        s = sightings[normalise_name(sightings["vessel"]) == normalise_name(pd.Series([vessel]))[0]]
+        for status, marker in {**_MARKERS, None: "D"}.items():
+            m = s[s["status"] == status] if status else s[s["status"].isna()]
+            if len(m):
+                ax.scatter(num(m["observed"]), np.full(len(m), y + 0.28), marker=marker, s=36,
+                           c=[colour.get(x, "white") for x in m["site"]], edgecolors="black",
+                           linewidths=0.8, zorder=4)
+    ax.set_yticks(range(len(vessels)), list(reversed(list(vessels))))
+    ax.set_ylim(-0.6, len(vessels) - 0.4)
+    win = to_window(window)
+    if win is not None:
+        ax.set_xlim(num([win[0]])[0], num([win[1]])[0])
+    locator = mdates.AutoDateLocator()
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    ax.set_xlabel("Date (UTC)")
+    handles = [Patch(facecolor="#555555", label="AIS received"),
+               Patch(facecolor="#DDDDDD", label=f"AIS silent ≥ {min_gap_h:g} h"),
+               *[Patch(facecolor=colour[s], edgecolor="black", label=f"port call: {labels[s]}")
+                 for s in sites],
+               Patch(facecolor="white", edgecolor="black", hatch="////", label="call while AIS dark"),
+               Line2D([], [], color="#555555", lw=1, marker="|", label="arrival/departure bounds"),
+               *[Line2D([], [], ls="none", marker=m, mfc="white", mec="black",
+                        label=f"image: {st}") for st, m in _MARKERS.items()]]
+    fig.legend(handles=handles, loc="outside lower center", ncol=4, frameon=False, fontsize=8)
+    return fig
+
+
+def _draw_coverage(ax, p: pd.DataFrame, y: float, min_gap_h: float, num) -> None:
+    """Dark bars over stretches of AIS fixes less than ``min_gap_h`` apart."""
+    if p.empty:
+        return
+    t = np.sort(to_hours(p["time"]))
+    brk = np.flatnonzero(np.diff(t) > min_gap_h)
+    starts, ends = t[np.r_[0, brk + 1]], t[np.r_[brk, len(t) - 1]]
+    ends = np.maximum(ends, starts + 1.0)  # a lone fix shows as one hour
+    x0, x1 = num(_from_hours(starts)), num(_from_hours(ends))
+    ax.broken_barh(list(zip(x0, x1 - x0)), (y - 0.36, 0.14), facecolor="#555555", zorder=2)
+
+
+def _draw_calls(ax, c: pd.DataFrame, y: float, colour: Mapping, num) -> None:
+    """Blocks from first to last evidence; whiskers to the arrival/departure bounds."""
+    if c.empty:
+        return
+    x0, x1 = num(c["first_evidence"]), num(c["last_evidence"])
+    width = np.maximum(x1 - x0, 4 / 24)  # at least 4 h wide, to stay visible
+    dark = c["is_dark"].to_numpy() if "is_dark" in c else np.zeros(len(c), bool)
+    for xa, w, site, is_dark in zip(x0, width, c["site"], dark):
+        ax.broken_barh([(xa, w)], (y - 0.16, 0.32), facecolor=colour.get(site, "#999999"),
+                       edgecolor="black", hatch="////" if is_dark else None, zorder=3)
+    lo, hi = c["arrival_earliest"], c["departure_latest"]
+    # arrival bounds just below the centre line, departure bounds just above, so that the
+    # departure window of one call and the arrival window of the next stay distinguishable
+    for a, b, dy in ((lo, c["first_evidence"], -0.06), (c["last_evidence"], hi, 0.06)):
+        ok = (a.notna() & b.notna()).to_numpy()
+        if ok.any():
+            cols = [colour.get(s, "#999999") for s in c["site"][ok]]
+            ax.hlines(np.full(int(ok.sum()), y + dy), num(a[ok]), num(b[ok]), linewidth=0.8,
+                      colors=cols, zorder=1)
+            ends = np.r_[num(a[ok]), num(b[ok])]
+            ax.vlines(ends, y + dy - 0.05, y + dy + 0.05, linewidth=0.8, colors=cols + cols,
+                      zorder=1)
+
+
+def plot_containers(trips: pd.DataFrame, *, capacity: float | None = None):
+    """Containers seen per round trip: a bar to the largest count, a whisker to the
+    smallest; trips without a count are marked as such.
+
+    Parameters
+    ----------
+    trips : pandas.DataFrame
+        From :func:`get_round_trips`.
+    capacity : float, optional
+        Drawn as a dashed line (the capacity assumption), containers.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(max(4, 0.8 * len(trips) + 2), 3.5), layout="constrained")
+    ax = fig.add_subplot()
+    labels = [f"{v} {n}" for v, n in zip(trips["vessel"], trips["trip"])]
+    hi = trips["containers_max"].astype("Float64").to_numpy(float, na_value=np.nan)
+    lo = trips["containers_min"].astype("Float64").to_numpy(float, na_value=np.nan)
+    x = np.arange(len(trips))
+    counted = ~np.isnan(hi)
+    ax.bar(x[counted], hi[counted], width=0.6, color=PALETTE[1], label="most containers seen")
+    ax.vlines(x[counted], lo[counted], hi[counted], colors="black", linewidth=1.5,
+              label="range of counts")
+    top = max(np.nanmax(hi) if counted.any() else 1.0, capacity or 0.0)
+    for xi in x[~counted]:
+        ax.text(xi, 0.03 * top, "no count", rotation=90, ha="center", va="bottom", fontsize=8)
+    ax.set_xlim(-0.6, len(trips) - 0.4)
+    ax.set_ylim(0, 1.1 * top)
+    if capacity is not None:
+        ax.axhline(capacity, color=PALETTE[4], linestyle="--", label="capacity assumption")
+    ax.set_xticks(x, labels, rotation=45, ha="right")
+    ax.set_ylabel("Containers")
+    ax.legend(frameon=False, fontsize=8)
+    return fig

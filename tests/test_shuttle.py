@@ -1,0 +1,366 @@
+"""Tests for tumen.shuttle on the hand-made fixtures in tests/fixtures/ais/.
+
+The scenario (h = hours after 2023-09-01T00:00Z; window 2023-09-01 .. 2023-09-10 = h 0..216;
+test geofences of 3 km around rajin_port 42.24 N 130.30 E and dunai_port 42.89 N 132.35 E):
+
+ANGARA AIS (shuttle.nmea): at Dunai (42.89, 132.35) h 0, 2, 4 at 0.0/0.1/0.0 kn; 42.80 N
+  (10 km south, outside) h 6; dark; 42.71 N h 102; at Dunai h 104 (0.2 kn), h 108 (0 kn).
+MARIA AIS: 42.50, 42.49, 42.40 N on 131.00 E at h 0, 0.3, 1; 42.20 N at h 30; then dark.
+Sightings (sightings.csv): ANGARA Rajin h 51 (120 containers), h 57 (150); Dunai h 106
+  (140); anchored at 42.241/130.301 h 156 (inside Rajin: 0.14 km from the centre);
+  underway at sea h 174; Dunai h 198 (90). MARIA Rajin h 36 (200); Dunai h 84; Rajin h 132.
+
+One degree of latitude is pi/180 * 6371.0088 km = 111.1951 km.
+"""
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tumen import ais, shuttle
+from tumen.errors import DataError
+from tumen.results import Results
+
+FIX = Path(__file__).parent / "fixtures" / "ais"
+T0 = pd.Timestamp("2023-09-01", tz="UTC")
+WINDOW = ("2023-09-01", "2023-09-10")
+VESSELS = ["Angara", "Maria"]
+
+
+def h(hours):
+    return T0 + pd.Timedelta(hours=hours)
+
+
+@pytest.fixture(scope="module")
+def sites():
+    return pd.read_csv(FIX / "sites.csv")
+
+
+@pytest.fixture(scope="module")
+def positions():
+    data = ais.clean(ais.read_nmea(FIX / "shuttle.nmea"))
+    fleet = ais.get_fleet(data.vessels, VESSELS)
+    pos = ais.add_vessel(data.positions, fleet)
+    return pos[pos["vessel"].notna() & ~pos["is_jump"]].reset_index(drop=True)
+
+
+@pytest.fixture(scope="module")
+def sightings(sites):
+    return shuttle.read_sightings(FIX / "sightings.csv", sites)
+
+
+@pytest.fixture(scope="module")
+def gaps(positions):
+    return shuttle.get_gaps(positions, 6.0, window=WINDOW, vessels=VESSELS)
+
+
+@pytest.fixture(scope="module")
+def calls(positions, sites, sightings, gaps):
+    ais_calls = shuttle.get_ais_port_calls(positions, sites)
+    return shuttle.add_dark_flag(shuttle.get_port_calls(ais_calls, sightings, positions, sites),
+                                 gaps)
+
+
+# --- gaps -----------------------------------------------------------------------------
+
+def test_gaps_between_fixes_and_at_the_window_edges(gaps):
+    got = gaps[["vessel", "kind", "start", "end", "duration_h"]].values.tolist()
+    assert got == [
+        ["Angara", "between", h(6), h(102), 96.0],      # 42.80 N -> 42.71 N
+        ["Angara", "after_last", h(108), h(216), 108.0],
+        ["Maria", "between", h(1), h(30), 29.0],        # 42.40 N -> 42.20 N
+        ["Maria", "after_last", h(30), h(216), 186.0],
+    ]
+    a = gaps.iloc[0]
+    assert (a["lat_before"], a["lat_after"]) == (42.80, 42.71)
+    # 0.09 deg * 111.1951 km = 10.0076 km; / 1.852 / 96 h = 0.05629 kn
+    assert a["distance_km"] == pytest.approx(10.0076, abs=1e-4)
+    assert a["implied_speed_kn"] == pytest.approx(0.05629, abs=1e-5)
+    # 0.20 deg = 22.2390 km; / 1.852 / 29 h = 0.41407 kn
+    assert gaps.iloc[2]["distance_km"] == pytest.approx(22.2390, abs=1e-4)
+    assert gaps.iloc[2]["implied_speed_kn"] == pytest.approx(0.41407, abs=1e-5)
+    assert gaps.iloc[1][["lat_after", "distance_km"]].isna().all()
+
+
+def test_gap_threshold_and_no_window(positions):
+    gaps = shuttle.get_gaps(positions, min_gap_h=30.0)
+    assert gaps[["vessel", "duration_h"]].values.tolist() == [["Angara", 96.0]]  # 29 h < 30 h
+    assert len(shuttle.get_gaps(positions)) == 2  # no window: no edge gaps
+
+
+def test_a_vessel_never_on_ais_is_dark_for_the_whole_window(positions):
+    gaps = shuttle.get_gaps(positions, window=WINDOW, vessels=VESSELS + ["Ghost"])
+    ghost = gaps[gaps["vessel"] == "Ghost"]
+    assert ghost[["kind", "start", "end", "duration_h"]].values.tolist() == [
+        ["no_ais", h(0), h(216), 216.0]]
+
+
+def test_gaps_by_mmsi_for_all_traffic():
+    data = ais.clean(ais.read_nmea(FIX / "shuttle.nmea"))
+    gaps = shuttle.get_gaps(data.positions[~data.positions["is_jump"]], by="mmsi")
+    assert gaps[["mmsi", "duration_h"]].values.tolist() == [[273000001, 96.0], [273000002, 29.0]]
+
+
+def test_gaps_need_a_vessel_column():
+    data = ais.read_nmea(FIX / "shuttle.nmea")
+    with pytest.raises(DataError) as err:
+        shuttle.get_gaps(data.positions)
+    assert err.value.field == "vessel" and "add_vessel" in err.value.hint
+
+
+# --- geofences and AIS port calls -----------------------------------------------------
+
+def test_add_site_by_geofence(sites):
+    pts = pd.DataFrame({"lat": [42.241, 42.80, 42.89], "lon": [130.301, 132.35, 132.35]})
+    out = shuttle.add_site(pts, sites)
+    assert out["site"].tolist() == ["rajin_port", None, "dunai_port"]
+    # 0.001 deg lat = 0.1112 km; 0.001 deg lon * cos(42.24 deg) = 0.0823 km; hypot = 0.1383
+    assert out["site_km"][0] == pytest.approx(0.1383, abs=1e-3)
+    assert out["site_km"][2] == 0.0
+    as_dict = {"rajin_port": {"lat": 42.24, "lon": 130.30, "radius_km": 3.0}}
+    assert shuttle.add_site(pts, as_dict)["site"].tolist() == ["rajin_port", None, None]
+
+
+def test_ais_port_calls_need_low_speed_in_the_geofence_for_the_dwell(positions, sites):
+    calls = shuttle.get_ais_port_calls(positions, sites)
+    # h 0, 2, 4 at Dunai below 1 kn: 4 h >= 2 h; h 104, 108 (the duplicate removed): 4 h
+    assert calls.values.tolist() == [["Angara", "dunai_port", h(0), h(4), 4.0, 3],
+                                     ["Angara", "dunai_port", h(104), h(108), 4.0, 2]]
+    assert shuttle.get_ais_port_calls(positions, sites, min_dwell_h=5.0).empty
+    # below 0.05 kn the 0.1 and 0.2 kn fixes break both stays into single fixes
+    assert shuttle.get_ais_port_calls(positions, sites, max_sog_kn=0.05).empty
+
+
+def test_a_long_silence_ends_an_ais_stay(sites):
+    pos = pd.DataFrame({"vessel": "X", "time": [h(0), h(1), h(20), h(21)], "lat": 42.24,
+                        "lon": 130.30, "sog": 0.0})
+    assert len(shuttle.get_ais_port_calls(pos, sites, min_dwell_h=1.0)) == 2
+    assert len(shuttle.get_ais_port_calls(pos, sites, min_dwell_h=1.0, max_silence_h=24)) == 1
+
+
+# --- sightings ------------------------------------------------------------------------
+
+def test_read_sightings(sightings):
+    assert len(sightings) == 9
+    assert str(sightings["observed"].dtype) == "datetime64[ns, UTC]"
+    s = sightings.set_index("image_id")
+    assert s.loc["IMG-004", "site"] == "rajin_port"  # from lat/lon inside the geofence
+    assert s.loc["IMG-005", "site"] is None           # at sea
+    assert (s.loc["IMG-001", "lat"], s.loc["IMG-001", "lon"]) == (42.24, 130.30)  # site centre
+    assert s.loc["IMG-002", "containers"] == 150 and pd.isna(s.loc["IMG-004", "containers"])
+    assert s.loc["IMG-001", "observed"] == h(51) and s.loc["IMG-001", "line"] == 2
+
+
+@pytest.mark.parametrize("column, value, field, hint", [
+    ("site", "rajin", "site", "did you mean 'rajin_port'?"),
+    ("observed", "3 Sep 2023", "observed", "ISO 8601"),
+    ("status", "docked", "status", "berthed"),
+    ("containers", "12.5", "containers", None),
+    ("containers", "-3", "containers", None),
+    ("lat", "95", "lat", None),
+    ("vessel", " ", "vessel", None),
+])
+def test_sighting_errors_name_file_line_and_field(tmp_path, sites, column, value, field, hint):
+    table = pd.read_csv(FIX / "sightings.csv", dtype=str, keep_default_na=False)
+    table.loc[2, column] = value
+    path = tmp_path / "vessel_sightings.csv"
+    table.to_csv(path, index=False)
+    with pytest.raises(DataError) as err:
+        shuttle.read_sightings(path, sites)
+    e = err.value
+    assert (e.line, e.field) == (4, field) and "vessel_sightings.csv:4" in str(e)
+    if hint:
+        assert hint in e.hint
+
+
+def test_sightings_need_a_place(tmp_path, sites):
+    path = tmp_path / "s.csv"
+    path.write_text("vessel,observed,status\nAngara,2023-09-03T03:00:00Z,berthed\n")
+    with pytest.raises(DataError) as err:
+        shuttle.read_sightings(path, sites)
+    assert (err.value.line, err.value.field) == (1, "site")
+    path.write_text("vessel,observed,site,lat,lon\nAngara,2023-09-03T03:00:00Z,,,\n")
+    with pytest.raises(DataError) as err:
+        shuttle.read_sightings(path, sites)
+    assert (err.value.line, err.value.field) == (2, "site")
+
+
+# --- merged port calls ----------------------------------------------------------------
+
+def test_port_calls_merge_ais_and_imagery(calls):
+    got = calls[["call_id", "vessel", "site", "first_evidence", "last_evidence",
+                 "evidence_types", "is_dark"]].values.tolist()
+    assert got == [
+        [1, "Angara", "dunai_port", h(0), h(4), "ais", False],
+        [2, "Angara", "rajin_port", h(51), h(57), "satellite", True],     # IMG-001 + 002
+        [3, "Angara", "dunai_port", h(104), h(108), "ais+satellite", False],  # + IMG-003
+        [4, "Angara", "rajin_port", h(156), h(156), "satellite", True],   # after last fix
+        [5, "Angara", "dunai_port", h(198), h(198), "satellite", True],
+        [6, "Maria", "rajin_port", h(36), h(36), "satellite", True],
+        [7, "Maria", "dunai_port", h(84), h(84), "satellite", True],
+        [8, "Maria", "rajin_port", h(132), h(132), "satellite", True],
+    ]
+    # arrival after the last evidence elsewhere, departure before the next:
+    # call 2: last fix outside Rajin h 6, next h 102; call 3: h 102 and IMG-004 at Rajin h 156;
+    # call 4: the h 108 fix at Dunai and IMG-005 at sea h 174; call 1: nothing before.
+    bounds = calls[["arrival_earliest", "departure_latest"]].head(5).values.tolist()
+    assert bounds[1:4] == [[h(6), h(102)], [h(102), h(156)], [h(108), h(174)]]
+    assert pd.isna(bounds[0][0]) and bounds[0][1] == h(6) and pd.isna(bounds[4][1])
+    assert calls.loc[1, ["ais_fixes", "sightings", "containers_min", "containers_max"]].tolist() == [0, 2, 120, 150]
+    assert calls.loc[2, ["ais_fixes", "sightings", "containers_min"]].tolist() == [2, 1, 140]
+    assert calls.loc[1, "evidence"] == ("image IMG-001 2023-09-03T03:00Z berthed, 120 containers; "
+                                        "image IMG-002 2023-09-03T09:00Z berthed, 150 containers")
+
+
+def test_sightings_far_apart_or_separated_are_separate_calls(positions, sites, sightings):
+    ais_calls = shuttle.get_ais_port_calls(positions, sites)
+    short = shuttle.get_port_calls(ais_calls, sightings, positions, sites, max_call_h=5.0)
+    assert len(short) == 9  # IMG-001 and IMG-002 are 6 h apart: two calls
+    extra = pd.concat([sightings, sightings.iloc[[1]].assign(
+        observed=h(54), site=None, lat=42.5, lon=131.0, status="underway", image_id="X")])
+    split = shuttle.get_port_calls(ais_calls, extra, positions, sites)
+    assert len(split) == 9  # seen at sea between the two Rajin images
+
+
+def test_calls_outside_the_window_are_not_dark_without_edge_gaps(positions, sites, sightings):
+    ais_calls = shuttle.get_ais_port_calls(positions, sites)
+    calls = shuttle.get_port_calls(ais_calls, sightings, positions, sites)
+    dark = shuttle.add_dark_flag(calls, shuttle.get_gaps(positions))["is_dark"].tolist()
+    # without a window there are no gaps after a vessel's last fix: only call 2 (inside
+    # Angara's 96 h gap h 6..102) is dark; calls 4, 5 and Maria's calls are after last fixes.
+    assert dark == [False, True, False, False, False, False, False, False]
+
+
+# --- voyages and round trips ----------------------------------------------------------
+
+def test_round_trips_rajin_dunai_rajin(calls):
+    trips = shuttle.get_round_trips(calls, home="rajin_port", away="dunai_port")
+    assert trips[["vessel", "trip", "depart", "arrive", "leave", "back", "duration_h",
+                  "calls", "dark_calls"]].values.tolist() == [
+        ["Angara", 1, h(57), h(104), h(108), h(156), 99.0, "2;3;4", 2],
+        ["Maria", 1, h(36), h(84), h(84), h(132), 96.0, "6;7;8", 3],
+    ]
+    # cargo loaded at Rajin: the Rajin call and the next Dunai call of each trip
+    assert trips[["containers_min", "containers_max"]].values.tolist() == [[120, 150], [200, 200]]
+
+
+def test_round_trips_from_dunai_share_the_middle_call(calls):
+    trips = shuttle.get_round_trips(calls, home="dunai_port", away="rajin_port",
+                                    cargo_from="rajin_port")
+    # D R D R D: calls 1-2-3 and 3-4-5; Maria's R D R has no Dunai start
+    assert trips["calls"].tolist() == ["1;2;3", "3;4;5"]
+    # trip 1: Rajin call 2 (120, 150) + Dunai call 3 (140); trip 2: call 4 (none) + 5 (90)
+    assert trips[["containers_min", "containers_max"]].values.tolist() == [[120, 150], [90, 90]]
+
+
+def test_round_trips_in_a_window(calls):
+    trips = shuttle.get_round_trips(calls, "rajin_port", "dunai_port",
+                                    window=("2023-09-01", "2023-09-07"))
+    assert trips["vessel"].tolist() == ["Maria"]  # Angara is back at h 156 = 09-07 12:00
+
+
+def test_calls_at_other_ports_break_a_trip_unless_allowed():
+    def call(i, site):
+        return {"call_id": i, "vessel": "X", "site": site, "first_evidence": h(10 * i),
+                "last_evidence": h(10 * i + 1), "containers_min": pd.NA, "containers_max": pd.NA}
+    calls = pd.DataFrame([call(1, "r"), call(2, "v"), call(3, "d"), call(4, "r"),
+                          call(5, "d"), call(6, "d"), call(7, "r")])
+    # r v d r d d r: strict: one trip (r d r at calls 4-5/6-7, calls 5 and 6 one visit)
+    strict = shuttle.get_round_trips(calls, "r", "d")
+    assert strict["calls"].tolist() == ["4;5,6;7"]
+    loose = shuttle.get_round_trips(calls, "r", "d", allow_stops=True)
+    assert loose["calls"].tolist() == ["1;3;4", "4;5,6;7"]
+    with pytest.raises(DataError):
+        shuttle.get_round_trips(calls, "r", "d", cargo_from="v")
+
+
+def test_leg_feasibility(calls):
+    legs = shuttle.get_legs(calls)
+    # Angara D-R-D-R-D: 4 legs; Maria R-D-R: 2 legs
+    assert legs["max_transit_h"].tolist() == [47.0, 47.0, 48.0, 42.0, 48.0, 48.0]
+    # 1200 km at 14 kn: 1200 / 1.852 / 14 = 46.28 h; only the 42 h leg is too short
+    legs = shuttle.add_leg_feasibility(legs, {("rajin_port", "dunai_port"): 1200.0})
+    assert legs["min_transit_h"][0] == pytest.approx(46.28, abs=0.01)
+    assert legs["feasible"].tolist() == [True, True, True, False, True, True]
+    # 1200 km in 42 h = 647.9 nmi / 42 h = 15.43 kn
+    assert legs["implied_speed_kn"][3] == pytest.approx(15.43, abs=0.01)
+    with pytest.raises(DataError, match="no sea-route distance"):
+        shuttle.add_leg_feasibility(legs, {("rajin_port", "vostochny"): 1.0})
+
+
+# --- containers -----------------------------------------------------------------------
+
+def test_container_range_with_capacity(calls):
+    trips = shuttle.get_round_trips(calls, "rajin_port", "dunai_port")
+    rng = shuttle.get_container_range(trips, capacity=400)
+    # seen: 150 (Angara) + 200 (Maria) = 350; capacity: 2 trips x 400 = 800
+    assert (rng["low"], rng["high"], rng["trips"], rng["trips_counted"]) == (350, 800, 2, 2)
+    # a capacity below what was seen does not lower the high end: max(150,160)+max(200,160)
+    assert shuttle.get_container_range(trips, capacity=160)["high"] == 360
+
+
+def test_container_range_extrapolated_to_trips_without_counts():
+    trips = pd.DataFrame({"containers_max": pd.array([150, 200, pd.NA], dtype="Int64")})
+    rng = shuttle.get_container_range(trips)
+    # low 350; mean 175, sample sd sqrt((25^2 + 25^2) / 1) = 35.36; high 350 + 210.36 -> 561
+    assert (rng["low"], rng["high"], rng["trips_counted"]) == (350, 561, 2)
+    none = shuttle.get_container_range(pd.DataFrame({"containers_max": pd.array([pd.NA], "Int64")}))
+    assert (none["low"], none["high"]) == (0, None)
+
+
+# --- results and figures --------------------------------------------------------------
+
+def test_record_results(tmp_path, calls, gaps):
+    trips = shuttle.get_round_trips(calls, "rajin_port", "dunai_port")
+    legs = shuttle.add_leg_feasibility(shuttle.get_legs(calls), {("rajin_port", "dunai_port"): 1200.0})
+    data = ais.clean(ais.read_nmea(FIX / "shuttle.nmea"))
+    res = Results(tmp_path / "02_vessel_shuttle.json")
+    shuttle.record_results(res, vessels=VESSELS, gaps=gaps, calls=calls, trips=trips,
+                           containers=shuttle.get_container_range(trips, capacity=400),
+                           counts=ais.count_records(data), legs=legs)
+    expected = {
+        "shuttle.angara.port_calls": 5, "shuttle.angara.dark_port_calls": 3,
+        "shuttle.angara.round_trips": 1, "shuttle.angara.ais_dark_hours": 204.0,  # 96 + 108
+        "shuttle.angara.longest_gap_h": 108.0, "shuttle.angara.containers_observed": 150,
+        "shuttle.maria.port_calls": 3, "shuttle.maria.dark_port_calls": 3,
+        "shuttle.maria.ais_dark_hours": 215.0,  # 29 + 186
+        "shuttle.port_calls_total": 8, "shuttle.dark_port_calls": 6,
+        "shuttle.round_trips_total": 2, "shuttle.first_call": "2023-09-01",
+        "shuttle.last_call": "2023-09-09T06:00:00Z", "shuttle.longest_gap_h": 186.0,
+        "shuttle.containers_low": 350, "shuttle.containers_high": 800,
+        "shuttle.trips_with_counts": 2, "shuttle.ais_messages": 32,
+        "shuttle.ais_rejected": 10, "shuttle.infeasible_legs": 1,
+    }
+    assert {k: res[k] for k in expected} == expected
+    assert all(r["unit"] and r["description"] for r in res.records.values())
+
+
+def test_timeline_figure(positions, gaps, calls, sightings):
+    fig = shuttle.plot_timeline(positions, gaps, calls, sightings, vessels=VESSELS,
+                                window=WINDOW, site_labels={"rajin_port": "Rajin",
+                                                            "dunai_port": "Dunai"})
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Maria", "Angara"]
+    labels = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert "port call: Rajin" in labels and "call while AIS dark" in labels
+    assert "image: underway" in labels
+    # the x axis spans the window (matplotlib day numbers)
+    assert ax.get_xlim()[1] - ax.get_xlim()[0] == pytest.approx(9.0)
+
+
+def test_containers_figure(calls):
+    trips = shuttle.get_round_trips(calls, "dunai_port", "rajin_port", cargo_from="rajin_port")
+    trips.loc[1, ["containers_min", "containers_max"]] = pd.NA
+    fig = shuttle.plot_containers(trips, capacity=400)
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["Angara 1", "Angara 2"]
+    assert any(t.get_text() == "no count" for t in ax.texts)
+
+
+def test_result_names():
+    assert shuttle.to_result_name("Maria II") == "maria_ii"
+    with pytest.raises(DataError):
+        shuttle.to_result_name("—")
