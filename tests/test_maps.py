@@ -1,0 +1,91 @@
+"""Tests for tumen.maps: every map renders offline, carries its attribution and scale bar."""
+
+import io
+import socket
+
+import matplotlib
+import pytest
+from matplotlib.figure import Figure
+
+from tumen import geo, maps, routing
+
+
+@pytest.fixture
+def no_network(monkeypatch):
+    """Make any socket use fail loudly, so a download attempt fails the test."""
+    def refuse(*args, **kwargs):
+        raise AssertionError("network access attempted while drawing a map")
+
+    monkeypatch.setattr(socket, "socket", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+
+
+@pytest.fixture(scope="module")
+def computed():
+    """Routes and distances the maps read (computed once for the module)."""
+    sites = geo.load_sites()
+    depot = geo.get_site("tikhoretsk_depot", sites)
+    return dict(
+        sites=sites,
+        rail=routing.rail_route("dunai_port", "tikhoretsk_depot", sites=sites),
+        sea=routing.sea_route("rajin_port", "dunai_port", sites=sites),
+        nearest=[geo.distance_to_country(depot.lat, depot.lon, "UKR"),
+                 geo.distance_to_border(depot.lat, depot.lon, "RUS", "UKR")],
+    )
+
+
+def _labels_overlap(ax) -> list:
+    renderer = ax.figure.canvas.get_renderer()
+    boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in ax.texts
+             if t.get_visible() and type(t).__name__ == "Annotation"]
+    return [(a, b) for i, (a, ba) in enumerate(boxes) for b, bb in boxes[i + 1:]
+            if maps._overlap(ba, bb) > 0]
+
+
+def test_every_map_renders_offline(no_network, computed):
+    figures = maps.all_maps(computed["sites"], rail_route=computed["rail"],
+                            sea_route=computed["sea"], nearest=computed["nearest"])
+    assert set(figures) == {"pipeline_overview_map", "tumen_crossing_map",
+                            "rajin_dunai_sea_route_map", "dunai_tikhoretsk_rail_route_map",
+                            "tikhoretsk_depot_ukraine_map"}
+    for name, fig in figures.items():
+        assert isinstance(fig, Figure), name
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=60)
+        assert buf.getvalue()[:8] == b"\x89PNG\r\n\x1a\n", name
+        main = fig.axes[0]
+        texts = [t.get_text() for t in main.texts]
+        assert geo.ATTRIBUTION in texts, name
+        assert any(t.endswith(" km") for t in texts), f"{name}: no scale bar"
+        assert not _labels_overlap(main), name
+
+
+def test_depot_map_with_rings_and_svg_is_deterministic(no_network, computed):
+    def draw():
+        fig = maps.map_depot_distance(computed["sites"], computed["nearest"][:1],
+                                      rings_km=(193, 290))
+        buf = io.BytesIO()
+        with matplotlib.rc_context({"svg.hashsalt": "tumen"}):
+            fig.savefig(buf, format="svg", metadata={"Date": None})
+        return buf.getvalue()
+
+    first = draw()
+    assert b"Natural Earth" in first
+    assert draw() == first
+
+
+def test_scale_bar_length_is_geodesic(computed):
+    fig, ax = maps.new_map((129.9, 133.0, 41.9, 43.6))
+    length = maps.add_scale_bar(ax, fraction=0.25)
+    assert length in (10, 20, 50, 100)
+    assert maps._nice(73.0) == 50 and maps._nice(0.35) == 0.2
+
+
+def test_place_labels_avoids_collisions():
+    fig, ax = maps.new_map((130.0, 131.0, 42.0, 43.0))
+    points = [(130.5, 42.5, "First label", 4), (130.5005, 42.5005, "Second label", 4),
+              (130.501, 42.499, "Third label", 4)]
+    texts = maps.place_labels(ax, points)
+    assert len(texts) == 3
+    assert not _labels_overlap(ax)

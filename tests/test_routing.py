@@ -1,0 +1,186 @@
+"""Tests for tumen.routing on a hand-made toy network and on the real offline data."""
+
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+import shapely
+
+from tumen import geo, routing
+from tumen.errors import DataError, ParameterError
+
+FIXTURES = Path(__file__).parent / "fixtures" / "geo"
+KM_PER_DEG = 6378.137 * np.pi / 180  # WGS84, along the equator
+
+
+def toy_network() -> routing.RailNetwork:
+    """The toy network of tests/fixtures/geo/README.md (nodes on the equator)."""
+    lon = np.array([0.00, 0.10, 0.20, 0.23, 0.33, 0.60, 0.70])
+    u = np.array([0, 1, 0, 3, 5])
+    v = np.array([1, 2, 2, 4, 6])
+    km = np.array([11.0, 11.0, 25.0, 11.0, 11.0])  # n0-n2 direct is longer than via n1
+    country = np.array(["AAA"] * 5 + ["BBB"] * 2)
+    return routing.RailNetwork(np.zeros(7), lon, country, u, v, km)
+
+
+def test_components_and_main_component():
+    net = toy_network()
+    labels = net.components()
+    assert labels[0] == labels[1] == labels[2] != labels[3] == labels[4] != labels[5]
+    assert net.main_component().tolist() == [True] * 3 + [False] * 4
+
+
+def test_heal_joins_only_gaps_below_threshold():
+    net = toy_network().heal(5.0)
+    assert len(net.healed) == 1
+    gap = net.healed[0]
+    assert (gap.u, gap.v) == (2, 3)
+    assert gap.km == pytest.approx(0.03 * KM_PER_DEG, abs=1e-6)
+    assert net.main_component().tolist() == [True] * 5 + [False] * 2
+
+
+def test_heal_adds_one_link_per_component_pair():
+    net = toy_network().heal(50.0)
+    pairs = sorted((h.u, h.v) for h in net.healed)
+    # comp1-comp2 via n2-n3, comp2-comp3 via n4-n5, comp1-comp3 via n2-n5 (44.5 km)
+    assert pairs == [(2, 3), (2, 5), (4, 5)]
+    assert net.main_component().all()
+
+
+def test_heal_zero_and_bad_threshold():
+    net = toy_network()
+    assert net.heal(0.0) is net
+    with pytest.raises(ParameterError):
+        net.heal(-1.0)
+
+
+def test_snap_known_distance_and_main_component_only():
+    net = toy_network().heal(5.0)
+    snap = net.snap(0.01, 0.0, "north_of_n0")
+    assert snap.node == 0
+    assert snap.km == pytest.approx(geo.distance_km(0.01, 0.0, 0.0, 0.0), abs=1e-9)
+    # next to n6, but n6 is not in the main component: snaps to n4 instead
+    far = net.snap(0.0, 0.69, mask=net.main_component())
+    assert far.node == 4
+    assert far.km == pytest.approx(0.36 * KM_PER_DEG, abs=1e-6)
+
+
+def test_shortest_path_known_answer():
+    net = toy_network().heal(5.0)
+    nodes, km = net.shortest_path(0, 4)
+    assert nodes == [0, 1, 2, 3, 4]
+    assert km == pytest.approx(11 + 11 + 0.03 * KM_PER_DEG + 11, abs=1e-6)
+    with pytest.raises(DataError, match="no rail path"):
+        net.shortest_path(0, 6)
+
+
+def test_restrict_to_countries():
+    net = toy_network().restrict(["AAA"])
+    assert len(net.u) == 4 and not ((net.u == 5) | (net.v == 5)).any()
+    assert toy_network().restrict(None).u.size == 5
+
+
+def write_toy_network(directory: Path) -> None:
+    net = toy_network()
+    pq.write_table(pa.table({"lat": net.lat, "lon": net.lon, "country": net.country}),
+                   directory / "nodes.parquet")
+    pq.write_table(pa.table({"u": net.u, "v": net.v, "km": net.km}),
+                   directory / "edges.parquet")
+
+
+def test_rail_route_end_to_end_on_toy_files(tmp_path):
+    write_toy_network(tmp_path)
+    sites = geo.load_sites(FIXTURES / "sites.csv")
+    route = routing.rail_route((0.01, 0.0), (0.0, 0.34), countries=("AAA",),
+                               heal_gap_km=5.0, sites=sites, network_dir=tmp_path)
+    assert route.nodes == (0, 1, 2, 3, 4)
+    assert route.length_km == pytest.approx(33 + 0.03 * KM_PER_DEG, abs=1e-6)
+    assert [s.node for s in route.snaps] == [0, 4]
+    assert route.snaps[1].km == pytest.approx(0.01 * KM_PER_DEG, abs=1e-6)
+    assert len(route.healed_on_path) == 1 and route.healed_total == 1
+    assert route.countries == ("AAA",)
+    assert route.geometry.coords[0] == (0.0, 0.0)
+    assert "healed gaps <= 5 km: 1" in route.report()
+    # without healing, the far end snaps back to the first component
+    unhealed = routing.rail_route((0.01, 0.0), (0.0, 0.34), heal_gap_km=0.0,
+                                  countries=None, network_dir=tmp_path)
+    assert unhealed.snaps[1].node == 2 and unhealed.healed_total == 0
+
+
+def test_rail_route_rejects_bad_countries(tmp_path):
+    write_toy_network(tmp_path)
+    with pytest.raises(ParameterError):
+        routing.rail_route((0, 0), (0, 0.1), countries=["Russia"], network_dir=tmp_path)
+
+
+def test_missing_network_files(tmp_path):
+    with pytest.raises(DataError, match="rail network"):
+        routing.RailNetwork.from_parquet(tmp_path)
+
+
+# ---------------------------------------------------------------------------- real data
+
+def test_dunai_to_tikhoretsk_within_russia_is_one_connected_path():
+    route = routing.rail_route("dunai_port", "tikhoretsk_depot")
+    assert route.countries == ("RUS",)
+    assert 8000 < route.length_km < 11000
+    # the Dunai branch is missing from the extract: the snap lands on the Nakhodka line
+    # near Smolyaninovo, tens of km away, and is reported
+    dunai, depot = route.snaps
+    assert 30 < dunai.km < 50 and depot.km < 10
+    assert route.healed_total >= 1
+    # consecutive vertices are joined by network edges (no jumps)
+    steps = geo.distance_km(route.lat[:-1], route.lon[:-1], route.lat[1:], route.lon[1:])
+    assert steps.max() < 600
+
+
+def test_unconstrained_route_is_shorter_and_leaves_russia():
+    russia = routing.rail_route("dunai_port", "tikhoretsk_depot")
+    anywhere = routing.rail_route("dunai_port", "tikhoretsk_depot", countries=None)
+    assert anywhere.length_km < russia.length_km
+    assert "CHN" in anywhere.countries
+
+
+# ---------------------------------------------------------------------------- sea
+
+def test_sea_route_goes_round_a_hand_made_wall():
+    # a north-south wall at lon 0.09-0.11 from 0.5 S to 0.05 N: the way round is north
+    wall = shapely.box(0.09, -0.5, 0.11, 0.05)
+    route = routing.sea_route((0.0, 0.0), (0.0, 0.2), land=wall, margin_km=12.0,
+                              cell_km=0.25)
+    assert not route.geometry.intersects(wall)
+    assert route.lat.max() > 0.05
+    # at least the taut path round the wall's corners; at most a little longer
+    taut = 2 * geo.distance_km(0.0, 0.0, 0.05, 0.09) + 0.02 * KM_PER_DEG
+    assert taut < route.length_km < taut * 1.08
+    assert route.length_nm == pytest.approx(route.length_km / 1.852)
+    assert all(s.km < 0.5 for s in route.snaps)
+
+
+def test_sea_route_open_water_is_straight():
+    route = routing.sea_route((0.0, 0.0), (0.1, 0.1), land=shapely.box(5, 5, 6, 6),
+                              margin_km=5.0)
+    assert len(route.lat) == 2
+    straight = geo.distance_km(0.0, 0.0, 0.1, 0.1)
+    assert route.length_km == pytest.approx(straight, abs=0.5)
+
+
+def test_sea_route_rajin_to_dunai_stays_on_water():
+    route = routing.sea_route("rajin_port", "dunai_port")
+    assert 150 < route.length_km < 260
+    assert route.length_nm == pytest.approx(route.length_km / 1.852)
+    assert [s.label for s in route.snaps] == ["rajin_port", "dunai_port"]
+    assert all(0 <= s.km < 5 for s in route.snaps)
+    land = routing.get_land("10m")
+    # never crosses land, checked in lon/lat on the densified geodesic line too
+    assert not route.geometry.intersects(land)
+    dense = shapely.segmentize(route.geometry, 0.005)
+    assert not dense.intersects(land)
+    assert "nm" in route.report()
+
+
+def test_sea_route_outside_offline_regions_is_refused():
+    with pytest.raises(ParameterError, match="beyond the offline"):
+        routing.sea_route((10.0, 60.0), (10.5, 60.5))
