@@ -320,7 +320,7 @@ def test_record_results(tmp_path, calls, gaps):
     res = Results(tmp_path / "02_vessel_shuttle.json")
     shuttle.record_results(res, vessels=VESSELS, gaps=gaps, calls=calls, trips=trips,
                            containers=shuttle.get_container_range(trips, capacity=400),
-                           counts=ais.count_records(data), legs=legs)
+                           counts=ais.count_records(data), legs=legs, route_km=185.2)
     expected = {
         "shuttle.angara.port_calls": 5, "shuttle.angara.dark_port_calls": 3,
         "shuttle.angara.round_trips": 1, "shuttle.angara.ais_dark_hours": 204.0,  # 96 + 108
@@ -333,8 +333,9 @@ def test_record_results(tmp_path, calls, gaps):
         "shuttle.containers_low": 350, "shuttle.containers_high": 800,
         "shuttle.trips_with_counts": 2, "shuttle.ais_messages": 32,
         "shuttle.ais_rejected": 10, "shuttle.infeasible_legs": 1,
+        "shuttle.sea_route_nm": 100.0, "shuttle.min_transit_hours": 100.0 / 14,  # 185.2 km
     }
-    assert {k: res[k] for k in expected} == expected
+    assert {k: res[k] for k in expected} == pytest.approx(expected)
     assert all(r["unit"] and r["description"] for r in res.records.values())
 
 
@@ -358,6 +359,19 @@ def test_containers_figure(calls):
     ax = fig.axes[0]
     assert [t.get_text() for t in ax.get_xticklabels()] == ["Angara 1", "Angara 2"]
     assert any(t.get_text() == "no count" for t in ax.texts)
+
+
+def test_port_call_table_and_window(positions, sites, sightings, calls):
+    table = shuttle.to_port_call_table(calls, {"rajin_port": "Rajin"})
+    assert table.loc[0, ["arrival_earliest", "first_evidence", "port"]].tolist() == [
+        "", "2023-09-01T00:00Z", "dunai_port"]
+    assert table.loc[1, "port"] == "Rajin"
+    ais_calls = shuttle.get_ais_port_calls(positions, sites)
+    early = shuttle.get_port_calls(ais_calls, sightings, positions, sites,
+                                   window=("2023-09-01", "2023-09-04"))
+    # calls 1 (h 0-4), 2 (h 51-57), Maria's Rajin call (h 36); call 3 starts at h 104
+    assert early[["vessel", "first_evidence"]].values.tolist() == [
+        ["Angara", h(0)], ["Angara", h(51)], ["Maria", h(36)]]
 
 
 def test_result_names():

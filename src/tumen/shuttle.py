@@ -431,7 +431,7 @@ def _parse_observed(text: pd.Series) -> pd.Series:
 
 def get_port_calls(ais_calls: pd.DataFrame, sightings: pd.DataFrame,
                    positions: pd.DataFrame, sites: pd.DataFrame | Mapping, *,
-                   max_call_h: float = 48.0) -> pd.DataFrame:
+                   max_call_h: float = 48.0, window: Window = None) -> pd.DataFrame:
     """Merge AIS stays and satellite sightings into one call per vessel and port visit.
 
     Evidence items (an AIS stay; a sighting at a site that is not ``underway``) of the same
@@ -453,6 +453,8 @@ def get_port_calls(ais_calls: pd.DataFrame, sightings: pd.DataFrame,
         Port geofences.
     max_call_h : float
         Longest time between two pieces of evidence of one call, hours.
+    window : (start, end), optional
+        Only evidence inside the window counts (AIS stays, sightings and fixes).
 
     Returns
     -------
@@ -465,6 +467,11 @@ def get_port_calls(ais_calls: pd.DataFrame, sightings: pd.DataFrame,
         ``evidence`` (one readable line per item, joined by ``"; "``).
     """
     _require(positions, ["vessel", "time", "lat", "lon"], "positions")
+    win = to_window(window)
+    if win is not None:
+        ais_calls = ais_calls[(ais_calls["first_fix"] >= win[0]) & (ais_calls["last_fix"] <= win[1])]
+        sightings = sightings[sightings["observed"].between(win[0], win[1])]
+        positions = positions[positions["time"].between(win[0], win[1])]
     labels = _vessel_labels(ais_calls, positions)
     sightings = sightings.assign(vessel=_canonical(sightings["vessel"], labels))
     evidence = _evidence(ais_calls, sightings)
@@ -605,6 +612,30 @@ def _aggregate_calls(evidence: pd.DataFrame) -> pd.DataFrame:
     calls = calls.sort_values(["vessel", "first_evidence"], kind="stable", ignore_index=True)
     calls.insert(0, "call_id", np.arange(1, len(calls) + 1))
     return calls
+
+
+def to_port_call_table(calls: pd.DataFrame, site_names: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """The port-call table for reviewers (``port_calls.csv``): times as ISO 8601 UTC text.
+
+    Parameters
+    ----------
+    calls : pandas.DataFrame
+        From :func:`get_port_calls` / :func:`add_dark_flag`.
+    site_names : mapping of str to str, optional
+        Site id -> readable name, added as ``port`` (the id where no name is given).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The same rows; time columns as ``YYYY-MM-DDTHH:MMZ`` (empty when unknown).
+    """
+    out = calls.copy()
+    for col in ("arrival_earliest", "first_evidence", "last_evidence", "departure_latest"):
+        out[col] = out[col].dt.strftime("%Y-%m-%dT%H:%MZ").fillna("")
+    if site_names is not None:
+        port = out["site"].map(site_names).fillna(out["site"])
+        out.insert(out.columns.get_loc("site") + 1, "port", port)
+    return out
 
 
 def add_dark_flag(calls: pd.DataFrame, gaps: pd.DataFrame) -> pd.DataFrame:
@@ -846,7 +877,8 @@ def to_result_name(vessel: str) -> str:
 def record_results(results, *, vessels: Sequence[str], gaps: pd.DataFrame,
                    calls: pd.DataFrame, trips: pd.DataFrame, containers: Mapping,
                    counts: Mapping[str, int] | None = None,
-                   legs: pd.DataFrame | None = None) -> dict:
+                   legs: pd.DataFrame | None = None, route_km: float | None = None,
+                   max_speed_kn: float = 14.0) -> dict:
     """Record every number of the shuttle section under stable ``shuttle.*`` names.
 
     Parameters
@@ -863,6 +895,11 @@ def record_results(results, *, vessels: Sequence[str], gaps: pd.DataFrame,
         From :func:`tumen.ais.count_records` (``records``, ``rejected``).
     legs : pandas.DataFrame, optional
         From :func:`add_leg_feasibility`.
+    route_km : float, optional
+        Sea-route distance home - away, km (records ``sea_route_nm`` and
+        ``min_transit_hours`` at ``max_speed_kn``).
+    max_speed_kn : float
+        Fastest plausible speed, knots.
 
     Returns
     -------
@@ -873,6 +910,7 @@ def record_results(results, *, vessels: Sequence[str], gaps: pd.DataFrame,
 
     def rec(name, value, unit, description):
         out[name] = results.record(f"shuttle.{name}", value, unit, description)
+        return out[name]
 
     dark = calls["is_dark"] if "is_dark" in calls else pd.Series(False, index=calls.index)
     for vessel in vessels:
@@ -909,6 +947,11 @@ def record_results(results, *, vessels: Sequence[str], gaps: pd.DataFrame,
         rec("ais_messages", int(counts["records"]), "records", "AIS records read (messages or rows)")
         rec("ais_rejected", int(counts["rejected"]), "records",
             "AIS records rejected as noise (checksum, junk, impossible position, ...)")
+    if route_km is not None:
+        nm = rec("sea_route_nm", float(route_km) / KM_PER_NM, "nmi",
+                 "Sea-route distance between the two ports")
+        rec("min_transit_hours", nm / max_speed_kn, "h",
+            f"Shortest passage between the ports at {max_speed_kn:g} kn")
     if legs is not None and "feasible" in legs:
         rec("infeasible_legs", int((~legs["feasible"]).sum()), "legs",
             "Voyages between calls too fast for the maximum plausible speed")
