@@ -184,3 +184,11 @@ def test_sea_route_rajin_to_dunai_stays_on_water():
 def test_sea_route_outside_offline_regions_is_refused():
     with pytest.raises(ParameterError, match="beyond the offline"):
         routing.sea_route((10.0, 60.0), (10.5, 60.5))
+
+
+def test_ocean_route_reports_its_coarse_snaps():
+    # searoute's network snaps Rajin far offshore: the snap is reported, not hidden
+    route = routing.ocean_route("rajin_port", (29.95, 122.15))
+    assert route.snaps[0].km > 20
+    assert 1000 < route.length_km < 2500
+    assert "searoute" in route.report()

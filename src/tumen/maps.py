@@ -226,6 +226,18 @@ def add_route(ax, lat, lon, *, color: str, label: str | None = None, linewidth=1
                    zorder=zorder, solid_capstyle="round")[0]
 
 
+def add_snaps(ax, snaps, *, color: str, linewidth=1.0) -> None:
+    """Draw each snap (requested point → network point) as a dotted line.
+
+    Parameters
+    ----------
+    snaps : sequence of tumen.routing.Snap
+    """
+    for s in snaps:
+        add_route(ax, [s.lat, s.node_lat], [s.lon, s.node_lon], color=color,
+                  linewidth=linewidth, linestyle=":", zorder=2.9)
+
+
 def add_rail_network(ax, network, extent, *, color: str = STYLE["network"],
                      linewidth: float = 0.6) -> int:
     """Draw the railway edges that lie within an extent; return how many were drawn.
@@ -432,9 +444,7 @@ def map_sea_route(route, sites, *, extent=None) -> Figure:
     extent = extent or _extent_around(lats, lons, pad_frac=0.18)
     fig, ax = new_map(extent, figsize=(7.0, 5.2))
     add_route(ax, route.lat, route.lon, color=STYLE["sea_route"], linewidth=2.0)
-    for s in route.snaps:
-        add_route(ax, [s.lat, s.node_lat], [s.lon, s.node_lon], color=STYLE["sea_route"],
-                  linewidth=1.0, linestyle=":")
+    add_snaps(ax, route.snaps, color=STYLE["sea_route"])
     handles = [Line2D([], [], color=STYLE["sea_route"], lw=2,
                       label=f"Shortest water route, {route.length_km:.0f} km "
                             f"({route.length_nm:.0f} nmi)"),
@@ -474,9 +484,11 @@ def map_rail_routes(routes: dict, sites, *, cities=ROUTE_CITIES,
         colour = colours[k % len(colours)]
         add_route(ax, route.lat, route.lon, color=colour, linewidth=2.2 if k == 0 else 1.4,
                   linestyle="-" if k == 0 else (0, (3, 1.5)), zorder=3 - 0.1 * k)
+        add_snaps(ax, route.snaps, color=colour)
         handles.append(Line2D([], [], color=colour, lw=2.2 if k == 0 else 1.4,
                               ls="-" if k == 0 else (0, (3, 1.5)),
                               label=f"{label}: {route.length_km:,.0f} km"))
+    handles.append(Line2D([], [], color="#555555", lw=1, ls=":", label="Snap to the network"))
     handles.append(_patch("Ukraine"))
     ends = []
     for route in routes.values():
@@ -570,12 +582,15 @@ def map_overview(rail_route, sea_route, sites, *, extent=RUSSIA_EXTENT) -> Figur
                       label=f"Rail, Dunai → Tikhoretsk: {rail_route.length_km:,.0f} km"),
                Line2D([], [], color=STYLE["sea_route"], lw=2,
                       label=f"Sea, Rajin → Dunai: {sea_route.length_km:,.0f} km"),
+               Line2D([], [], color="#555555", lw=1, ls=":", label="Snap to the network"),
                _patch("Ukraine")]
     # inset first (lower middle, over Mongolia and China), so labels can avoid it
     inset_extent = (129.9, 133.0, 41.9, 43.6)
     _, inset = new_map(inset_extent, fig=fig, rect=[0.50, 0.035, 0.30, 0.42])
     add_route(inset, sea_route.lat, sea_route.lon, color=STYLE["sea_route"], linewidth=1.6)
     add_route(inset, rail_route.lat, rail_route.lon, color=STYLE["rail"], linewidth=1.6)
+    add_snaps(inset, rail_route.snaps, color=STYLE["rail"])
+    add_snaps(inset, sea_route.snaps, color=STYLE["sea_route"])
     add_scale_bar(inset, (0.05, 0.06), fraction=0.3)
     add_sites(inset, sites, ["tumangang_rail_facility", "rajin_port", "dunai_port",
                              "vladivostok"],

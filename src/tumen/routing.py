@@ -14,6 +14,7 @@ reader can see what the route assumes.
 across land, so :func:`sea_route` computes coastal legs itself: the shortest water-only
 path over a land mask rasterised from Natural Earth 10m land on a local grid
 (``skimage.graph.MCP_Geometric``), pulled taut and checked never to cross land.
+:func:`ocean_route` uses the ``searoute`` marine network, for ocean-scale legs only.
 
 Coordinates are degrees WGS84 (EPSG:4326); lengths are geodesic km on WGS84 unless
 named ``_nm`` (international nautical miles, 1.852 km).
@@ -459,9 +460,11 @@ class SeaRoute:
 
     def report(self) -> str:
         """Return a few lines describing the route and its snaps."""
+        how = (f"grid {self.cell_km * 1000:.0f} m" if math.isfinite(self.cell_km)
+               else "searoute marine network")
         lines = [f"sea route {self.snaps[0].label} -> {self.snaps[1].label}: "
                  f"{self.length_km:.1f} km = {self.length_nm:.1f} nm "
-                 f"(grid {self.cell_km * 1000:.0f} m, {len(self.lat)} vertices)"]
+                 f"({how}, {len(self.lat)} vertices)"]
         for s in self.snaps:
             lines.append(f"  snap {s.label}: ({s.lat:.4f}, {s.lon:.4f}) -> water at "
                          f"({s.node_lat:.4f}, {s.node_lon:.4f}), {s.km:.2f} km")
@@ -602,6 +605,42 @@ def sea_route(a, b, *, cell_km: float = 0.25, margin_km: float = 30.0,
                     clearance_km=clearance_cells * cell_km, crs=crs)
 
 
+def ocean_route(a, b, *, sites=None) -> SeaRoute:
+    """Return an ocean-scale route over the ``searoute`` marine network (Eurostat marnet).
+
+    For long legs only (e.g. Rajin to a Chinese shipyard): the network is coarse near the
+    coast, so the endpoints can snap tens to hundreds of km; the snaps are reported and
+    are not part of ``length_km``. Use :func:`sea_route` for coastal legs.
+
+    Parameters
+    ----------
+    a, b : str or Site or (lat, lon)
+        Ports: gazetteer ids, sites, or points in degrees WGS84.
+    sites : pandas.DataFrame, optional
+        Gazetteer for resolving ids.
+
+    Returns
+    -------
+    SeaRoute
+        ``cell_km`` and ``clearance_km`` are NaN, ``crs`` is ``"EPSG:4326"``; ``node`` of
+        each snap is the index of the route vertex it snapped to.
+    """
+    import searoute
+
+    (lat_a, lon_a, label_a), (lat_b, lon_b, label_b) = (geo.to_point(p, sites) for p in (a, b))
+    feature = searoute.searoute([lon_a, lat_a], [lon_b, lat_b], units="km")
+    coords = np.asarray(feature["geometry"]["coordinates"], float)
+    lon, lat = coords[:, 0], coords[:, 1]
+    snaps = (Snap(label_a, lat_a, lon_a, 0, float(lat[0]), float(lon[0]),
+                  geo.distance_km(lat_a, lon_a, lat[0], lon[0])),
+             Snap(label_b, lat_b, lon_b, len(lat) - 1, float(lat[-1]), float(lon[-1]),
+                  geo.distance_km(lat_b, lon_b, lat[-1], lon[-1])))
+    length = geo.line_length_km(lat, lon)
+    return SeaRoute(length_km=length, length_nm=length / NM_KM, snaps=snaps, lat=lat,
+                    lon=lon, cell_km=float("nan"), clearance_km=float("nan"),
+                    crs="EPSG:4326")
+
+
 def _pull_taut(path: np.ndarray, land) -> np.ndarray:
     """Simplify a grid path: join each kept vertex to the farthest vertex visible over water.
 
@@ -638,3 +677,25 @@ def _pull_taut(path: np.ndarray, land) -> np.ndarray:
 def _blocked(p, q, land) -> bool:
     """Return True when the segment p-q touches land."""
     return bool(land.intersects(shapely.LineString([p, q])))
+
+
+def main(argv=None) -> int:
+    """Print the pipeline's routes with their snaps and healed gaps.
+
+    Usage: ``python -m tumen.routing [--heal-gap-km 5]``.
+    """
+    import argparse
+
+    ap = argparse.ArgumentParser(description="Print the Rajin -> Dunai sea route and the "
+                                             "Dunai -> Tikhoretsk rail routes.")
+    ap.add_argument("--heal-gap-km", type=float, default=5.0)
+    args = ap.parse_args(argv)
+    print(sea_route("rajin_port", "dunai_port").report())
+    for countries in (("RUS",), None):
+        print(rail_route("dunai_port", "tikhoretsk_depot", countries=countries,
+                         heal_gap_km=args.heal_gap_km).report())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
