@@ -199,6 +199,20 @@ def test_jump_flag_marks_only_the_impossible_fix():
     assert not pos.loc[pos["mmsi"] != 440000003, "is_jump"].any()
 
 
+@pytest.mark.parametrize("lats, expected", [
+    ([45.0, 42.0, 42.1, 42.2], [True, False, False, False]),    # first fix is the outlier
+    ([42.0, 45.0, 42.1, 42.2], [False, True, False, False]),    # not the first fix as well
+    ([42.0, 42.1, 42.2, 45.0], [False, False, False, True]),    # last fix is the outlier
+    ([42.0, 45.0], [False, False]),                             # two fixes: cannot tell
+    ([42.0, 42.1, 42.2, 42.3], [False, False, False, False]),   # 0.1 deg/h = 6 kn
+])
+def test_jump_flag_at_track_ends(lats, expected):
+    n = len(lats)
+    pos = pd.DataFrame({"mmsi": [1] * n + [2] * 2, "time": [h(i) for i in range(n)] + [h(0), h(1)],
+                        "lat": lats + [42.0, 45.0], "lon": 131.0})
+    assert ais.add_jump_flag(pos)["is_jump"].tolist() == expected + [False, False]
+
+
 def test_quality_table_and_counts():
     data = ais.clean(ais.read_nmea(NMEA))
     table = ais.get_quality_table(data).set_index("category")

@@ -256,7 +256,8 @@ class _NmeaDecoder:
 
     @staticmethod
     def _timestamp(prefix: bytes, tag: bytes | None):
-        """Return the raw time text (``('epoch', s)`` / ``('text', s)``), None, or False."""
+        """Return the raw time text (tag block ``c`` first), None when absent, False when
+        the tag block is bad."""
         if tag is not None:
             try:
                 block = TagBlock(tag)
@@ -267,9 +268,9 @@ class _NmeaDecoder:
             if not valid:
                 return False
             if stamp is not None:
-                return ("epoch", stamp)
+                return stamp
         prefix = prefix.strip(b" \t,;")
-        return ("text", prefix.decode("latin-1")) if prefix else None
+        return prefix.decode("latin-1") if prefix else None
 
     def _add_fragment(self, number: int, sentence: AISSentence, stamp) -> None:
         key = (sentence.channel, sentence.seq_id, sentence.frag_cnt)
@@ -312,20 +313,19 @@ class _NmeaDecoder:
         except Exception:  # noqa: BLE001 - pyais raises many kinds on hostile payloads
             self.skipped.append((first, "malformed"))
             return
-        kind, text = stamp if stamp else (None, None)
         if msg_type in POSITION_TYPES:
             row = _position_fields(msg, msg_type)
             if row is None:
                 self.skipped.append((first, "truncated_payload"))
                 return
-            self.positions.append((*row, kind, text, first))
+            self.positions.append((*row, stamp, first))
         if msg_type in STATIC_TYPES:
             row = _static_fields(msg, msg_type)
             if row is None:
                 if msg_type not in POSITION_TYPES:
                     self.skipped.append((first, "truncated_payload"))
                 return
-            self.statics.append((*row, kind, text, first))
+            self.statics.append((*row, stamp, first))
 
     def finish(self) -> AisData:
         """Count unfinished messages and build the tables (vectorised from here on)."""
@@ -333,14 +333,13 @@ class _NmeaDecoder:
             self.skipped.append((part["lines"][0], "multipart_incomplete"))
         self.pending = {}
         pos = pd.DataFrame(self.positions, columns=["mmsi", "lat", "lon", "sog", "cog",
-                                                    "heading", "nav_status", "time_kind",
-                                                    "time_text", "source_line"])
-        pos["time"], pos["time_missing"] = _parse_stamps(pos["time_kind"], pos["time_text"])
+                                                    "heading", "nav_status", "time_text",
+                                                    "source_line"])
+        pos["time"], pos["time_missing"] = parse_times(pos["time_text"]), pos["time_text"].isna()
         pos["source_file"] = self.source_file
         sta = pd.DataFrame(self.statics, columns=["mmsi", "name", "imo", "callsign",
-                                                  "ship_type", "time_kind", "time_text",
-                                                  "source_line"])
-        sta["time"], sta["time_missing"] = _parse_stamps(sta["time_kind"], sta["time_text"])
+                                                  "ship_type", "time_text", "source_line"])
+        sta["time"], sta["time_missing"] = parse_times(sta["time_text"]), sta["time_text"].isna()
         sta["source_file"] = self.source_file
         skipped = _skipped_frame(self.source_file, self.skipped)
         return _assemble(pos, sta, skipped)
@@ -388,12 +387,6 @@ def _static_fields(msg, msg_type: int) -> tuple | None:
         return None
     ship_type = None if ship_type is None or int(ship_type) == 0 else str(int(ship_type))
     return (msg.mmsi, name or None, imo or None, callsign or None, ship_type)
-
-
-def _parse_stamps(kind: pd.Series, text: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Parse raw time texts; return UTC times (NaT when bad) and a 'missing' mask."""
-    missing = text.isna().to_numpy()
-    return parse_times(text), pd.Series(missing, index=text.index)
 
 
 def parse_times(text: pd.Series, time_format: str | None = None) -> pd.Series:
@@ -819,9 +812,11 @@ def add_jump_flag(positions: pd.DataFrame, max_speed_kn: float = 50.0) -> pd.Dat
     """Flag fixes a ship could not have reached: ``is_jump`` (and ``implied_speed_kn``).
 
     A fix is a jump when the implied speed both into it and out of it exceeds
-    ``max_speed_kn`` (for a vessel's first or last fix, the one leg it has): one wrong
-    position is flagged once, not twice, and a real fast leg followed by a plausible one is
-    not flagged. Flagged fixes stay in the table; filter with ``~positions.is_jump``.
+    ``max_speed_kn``: one wrong position is flagged once, not twice, and a real fast leg
+    followed by a plausible one is not flagged. A vessel's first (last) fix is a jump when
+    the leg out of (into) it is too fast while the next (previous) leg is plausible; in a
+    track of two fixes nothing tells which one is wrong, and neither is flagged. Flagged
+    fixes stay in the table; filter with ``~positions.is_jump``.
 
     Parameters
     ----------
@@ -836,12 +831,16 @@ def add_jump_flag(positions: pd.DataFrame, max_speed_kn: float = 50.0) -> pd.Dat
         A copy with ``implied_speed_kn`` (float64 kn) and ``is_jump`` (bool).
     """
     out = add_implied_speed(positions)
-    speed_in = out["implied_speed_kn"].to_numpy()
-    speed_out = np.append(speed_in[1:], np.nan)
-    fast_in, fast_out = speed_in > max_speed_kn, speed_out > max_speed_kn
-    known_in, known_out = ~np.isnan(speed_in), ~np.isnan(speed_out)
-    out["is_jump"] = ((fast_in | ~known_in) & (fast_out | ~known_out)
-                      & (known_in | known_out) & (fast_in | fast_out))
+    speed = out["implied_speed_kn"].to_numpy()  # NaN at each vessel's first fix
+    nan = np.array([np.nan])
+    s_in, s_out = speed, np.r_[speed[1:], nan]                # legs into / out of fix i
+    s_prev, s_next = np.r_[nan, speed[:-1]], np.r_[speed[2:], nan, nan][:len(speed)]
+    fast = lambda v: v > max_speed_kn  # noqa: E731  (NaN compares False)
+    slow = lambda v: v <= max_speed_kn  # noqa: E731
+    first, last = np.isnan(s_in), np.isnan(s_out)
+    out["is_jump"] = ((fast(s_in) & fast(s_out))
+                      | (first & fast(s_out) & slow(s_next))
+                      | (last & fast(s_in) & slow(s_prev)))
     return out
 
 
