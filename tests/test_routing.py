@@ -99,6 +99,7 @@ def test_rail_route_end_to_end_on_toy_files(tmp_path):
     assert route.length_km == pytest.approx(33 + 0.03 * KM_PER_DEG, abs=1e-6)
     assert [s.node for s in route.snaps] == [0, 4]
     assert route.snaps[1].km == pytest.approx(0.01 * KM_PER_DEG, abs=1e-6)
+    assert route.total_km == pytest.approx(route.length_km + route.snap_km)
     assert len(route.healed_on_path) == 1 and route.healed_total == 1
     assert route.countries == ("AAA",)
     assert route.geometry.coords[0] == (0.0, 0.0)
@@ -173,6 +174,7 @@ def test_sea_route_rajin_to_dunai_stays_on_water():
     assert route.length_nm == pytest.approx(route.length_km / 1.852)
     assert [s.label for s in route.snaps] == ["rajin_port", "dunai_port"]
     assert all(0 <= s.km < 5 for s in route.snaps)
+    assert route.length_km < route.total_km < route.length_km + 10
     land = routing.get_land("10m")
     # never crosses land, checked in lon/lat on the densified geodesic line too
     assert not route.geometry.intersects(land)

@@ -356,12 +356,17 @@ class NearestPoint:
     resolution: str
 
 
-@functools.cache
 def _countries(resolution: str) -> tuple[dict, list]:
-    """Read the admin-0 countries layer: ({ADM0_A3: geometry}, clip boxes)."""
+    """Return the admin-0 countries layer: ({ADM0_A3: geometry}, clip boxes)."""
+    return _read_countries(str(paths.geo()), resolution)
+
+
+@functools.cache
+def _read_countries(geo_dir: str, resolution: str) -> tuple[dict, list]:
+    """Read the admin-0 countries of one data directory (cached per directory and scale)."""
     import shapefile
 
-    path = (paths.geo() / "shapefiles" / "natural_earth" / "cultural"
+    path = (Path(geo_dir) / "shapefiles" / "natural_earth" / "cultural"
             / f"ne_{resolution}_admin_0_countries.shp")
     if not path.exists():
         raise DataError("country layer not found", file=path,

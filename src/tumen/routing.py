@@ -282,9 +282,17 @@ def _unit_xyz(lat, lon) -> np.ndarray:
     return np.column_stack([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)])
 
 
+def load_rail_network(directory: str | Path | None = None) -> RailNetwork:
+    """Return the regional railway network (default ``data/geo/rail``; cached per directory)."""
+    return _load_rail_network(str(_rail_dir(directory)))
+
+
+def _rail_dir(directory) -> Path:
+    return (Path(directory) if directory is not None else paths.geo() / "rail").resolve()
+
+
 @functools.cache
-def load_rail_network(directory: str | None = None) -> RailNetwork:
-    """Return the regional railway network from ``data/geo/rail`` (cached per directory)."""
+def _load_rail_network(directory: str) -> RailNetwork:
     return RailNetwork.from_parquet(directory)
 
 
@@ -337,6 +345,11 @@ class RailRoute:
         """Sum of the snap distances, km."""
         return float(sum(s.km for s in self.snaps))
 
+    @property
+    def total_km(self) -> float:
+        """Network length plus the straight snap legs, km (an upper-end estimate)."""
+        return self.length_km + self.snap_km
+
     def report(self) -> str:
         """Return a few lines describing the route, its snaps and healed gaps."""
         allowed = "any country" if self.allowed_countries is None else \
@@ -356,9 +369,9 @@ class RailRoute:
 
 
 @functools.cache
-def _prepared(directory: str | None, countries: tuple | None, heal_gap_km: float):
+def _prepared(directory: str, countries: tuple | None, heal_gap_km: float):
     """Return (healed network, main-component mask) for one restriction (cached)."""
-    net = load_rail_network(directory).restrict(countries).heal(heal_gap_km)
+    net = _load_rail_network(directory).restrict(countries).heal(heal_gap_km)
     return net, net.main_component()
 
 
@@ -398,8 +411,7 @@ def rail_route(a, b, *, via=(), countries=("RUS",), heal_gap_km: float = 5.0,
     if allowed is not None and not all(isinstance(c, str) and len(c) == 3 for c in allowed):
         raise ParameterError(f"countries must be ADM0_A3 codes like 'RUS', got {countries!r}",
                              field="countries")
-    net, main = _prepared(None if network_dir is None else str(network_dir), allowed,
-                          float(heal_gap_km))
+    net, main = _prepared(str(_rail_dir(network_dir)), allowed, float(heal_gap_km))
     points = [geo.to_point(p, sites) for p in (a, *via, b)]
     snaps = tuple(net.snap(lat, lon, label, mask=main) for lat, lon, label in points)
     nodes: list[int] = [snaps[0].node]
@@ -458,6 +470,11 @@ class SeaRoute:
         """The route as a shapely LineString in (lon, lat) degrees."""
         return shapely.LineString(np.column_stack([self.lon, self.lat]))
 
+    @property
+    def total_km(self) -> float:
+        """Water-path length plus the two straight snap legs, km."""
+        return self.length_km + sum(s.km for s in self.snaps)
+
     def report(self) -> str:
         """Return a few lines describing the route and its snaps."""
         how = (f"grid {self.cell_km * 1000:.0f} m" if math.isfinite(self.cell_km)
@@ -472,11 +489,11 @@ class SeaRoute:
 
 
 @functools.cache
-def _land_polygons(resolution: str = "10m"):
+def _land_polygons(geo_dir: str, resolution: str):
     """Return Natural Earth land (and nothing else) as one shapely geometry, lon/lat."""
     import shapefile
 
-    path = paths.geo() / "shapefiles" / "natural_earth" / "physical" / f"ne_{resolution}_land.shp"
+    path = Path(geo_dir) / "shapefiles" / "natural_earth" / "physical" / f"ne_{resolution}_land.shp"
     if not path.exists():
         raise DataError("land layer not found", file=path, hint="run scripts/build_geodata.py")
     with shapefile.Reader(str(path)) as r:
@@ -489,7 +506,7 @@ def get_land(resolution: str = "10m"):
 
     The 10m layer is clipped to the regional boxes of ``data/geo/regions.json``.
     """
-    return _land_polygons(resolution)
+    return _land_polygons(str(paths.geo()), resolution)
 
 
 def sea_route(a, b, *, cell_km: float = 0.25, margin_km: float = 30.0,
