@@ -14,7 +14,7 @@ register it in ``GENERATORS`` with its path under ``data/``.
 Generators
 ----------
 railcars  ``observations/railcars.csv``: per-image railcar counts at the Tumangang rail
-          facility (site ``tumangang_rail``), October 2018 to December 2023. Irregular
+          facility (site ``tumangang_rail_facility``), October 2018 to December 2023. Irregular
           revisits, cloudy summers, a tasking gap, mixed resolution and analyst confidence;
           counts never above 20 before 5 October 2023 (the published five-year maximum, which
           one image reaches), exactly 73 on 5 October 2023 (the published peak), elevated
@@ -45,7 +45,7 @@ DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 
 # --- railcars at Tumangang ------------------------------------------------------------
 
-RAIL_SITE = "tumangang_rail"
+RAIL_SITE = "tumangang_rail_facility"
 RAIL_START, RAIL_END = pd.Timestamp("2018-10-01"), pd.Timestamp("2023-12-31")
 PEAK_DAY, PEAK_COUNT = pd.Timestamp("2023-10-05"), 73
 BASELINE_CAP = 20

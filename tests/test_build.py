@@ -172,3 +172,19 @@ def test_parallel_build_matches_serial_build(built, tmp_path):
 
 def test_check_determinism_passes():
     assert rebuild.check_determinism(PARAMS)
+
+
+def test_cli_exit_codes_user_error_2_notebook_bug_1(work):
+    env = {**rebuild.os.environ, "TUMEN_ROOT": str(work), "PYTHONPATH": str(work / "src")}
+
+    def run(name):
+        return subprocess.run([sys.executable, "-m", "tumen", "run", "--params", BROKEN,
+                               "--notebook", name], cwd=work, capture_output=True, text=True, env=env)
+
+    user = run("user_error")
+    assert user.returncode == 2
+    assert user.stderr.strip() == ("error: 04_user_error: tests/fixtures/data/harbour_counts.csv:1 "
+                                   "[railcars]: missing required column 'railcars' "
+                                   "(hint: did you mean 'ships'?)")
+    bug = run("broken")
+    assert bug.returncode == 1 and "ZeroDivisionError" in bug.stderr

@@ -233,3 +233,18 @@ def test_parse_value_examples():
     assert claims.parse_value("") is None
     assert claims.parse_value("-3") == -3 and claims.parse_value("1e3") == 1000.0
     assert claims.parse_value(" 2.5/4 ") == (2.5, 4)
+
+
+def test_record_published_records_values_and_interval_bounds(tmp_path):
+    from tumen.results import Results
+
+    table = claims.read_claims(ROOT / "data" / "claims.csv")
+    res = Results(tmp_path / "r.json")
+    got = claims.record_published(res, table, ["csis_tumangang_peak", "rusi_shuttle_start",
+                                               "csis_tumangang_cargo_hidden"])
+    assert got["claim.csis_tumangang_peak"] == 73
+    assert res.records["claim.csis_tumangang_peak"]["unit"] == "railcars"
+    assert "claim.rusi_shuttle_start_low" in got and "claim.rusi_shuttle_start_high" in got
+    assert not any("cargo_hidden" in k for k in got)  # qualitative claim: nothing to record
+    with pytest.raises(ResultError, match="did you mean"):
+        claims.record_published(res, table, ["csis_tumangang_peek"])

@@ -72,7 +72,7 @@ def test_file_format(railcars):
 
 
 def check_calibration(path):
-    table = rail.read_railcars(path, known_sites=["tumangang_rail"])
+    table = rail.read_railcars(path, known_sites=["tumangang_rail_facility"])
     day = table["acquired"].dt.normalize()
     peak_day = pd.Timestamp("2023-10-05")
     before, after = table[day < peak_day], table[day > peak_day]
@@ -94,6 +94,6 @@ def test_calibrated_to_published_figures(railcars):
 
 
 def test_example_data_give_the_published_figures(railcars):
-    stats = rail.analyse(rail.load(railcars, "tumangang_rail"))
+    stats = rail.analyse(rail.load(railcars, "tumangang_rail_facility"))
     assert (stats.peak_railcars, stats.baseline_max) == (73, 20)
     assert stats.baseline_start == stats.peak_time - pd.DateOffset(years=5)

@@ -367,7 +367,7 @@ def test_record_results_names_values_units(tmp_path):
 
 def test_rail_claims_reproduced_from_example_data(tmp_path):
     """The shipped synthetic data reproduce the CSIS figures (73 on 2023-10-05, <= 20)."""
-    ds = rail.load(ROOT / "data" / "observations" / "railcars.csv", "tumangang_rail")
+    ds = rail.load(ROOT / "data" / "observations" / "railcars.csv", "tumangang_rail_facility")
     stats = rail.analyse(ds)
     assert (stats.peak_railcars, stats.peak_time.date(), stats.baseline_max) == \
         (73, dt.date(2023, 10, 5), 20)

@@ -107,3 +107,9 @@ def test_load_rejects_non_results(tmp_path):
     (tmp_path / "x.json").write_text("[1, 2]")
     with pytest.raises(ResultError, match="not a results file"):
         results.load(tmp_path / "x.json")
+
+
+def test_scientific_notation_becomes_a_superscript_in_html():
+    recs = {"a.p": {"value": 1.2e-9, "unit": "1", "description": "p"}}
+    assert results.render("{a.p:.1e}", recs, html=False) == "1.2e-09"
+    assert "1.2 × 10<sup>−9</sup></span>" in results.render("{a.p:.1e}", recs)

@@ -509,3 +509,50 @@ def to_display(table: pd.DataFrame) -> pd.DataFrame:
                        for a in table["agrees"]]
     shown.index = table["claim"]
     return shown
+
+
+def record_published(results, claims: pd.DataFrame, ids: Iterable[str],
+                     prefix: str = "claim") -> dict:
+    """Record published claim values as results, so prose can cite them without typing them.
+
+    Each claim becomes ``<prefix>.<id>`` with the claim's value and unit and its statement
+    as the description; an interval is recorded as ``<prefix>.<id>_low`` / ``_high``.
+    Claims without a value are skipped.
+
+    Parameters
+    ----------
+    results : tumen.results.Results
+        The notebook's results file.
+    claims : pandas.DataFrame
+        From :func:`read_claims`.
+    ids : iterable of str
+        Claim ids to record.
+
+    Returns
+    -------
+    dict
+        Name -> value of everything recorded.
+    """
+    recorded = {}
+    for cid in ids:
+        if cid not in claims.index:
+            raise ResultError(f"no claim {cid!r} in the claims table", field=cid,
+                              hint=_suggest(cid, claims.index))
+        row = claims.loc[cid]
+        value, unit = row["value"], row["unit"] or ""
+        description = f"Published ({row['source']}, {row['published']}): {row['statement']}"
+        if value is None:
+            continue
+        if isinstance(value, tuple):
+            for part, v in zip(("low", "high"), value):
+                name = f"{prefix}.{cid}_{part}"
+                recorded[name] = results.record(name, v, unit, description)
+        else:
+            recorded[f"{prefix}.{cid}"] = results.record(f"{prefix}.{cid}", value, unit,
+                                                         description)
+    return recorded
+
+
+def _suggest(word: str, options) -> str | None:
+    close = difflib.get_close_matches(word, list(options), n=1)
+    return f"did you mean {close[0]!r}?" if close else None

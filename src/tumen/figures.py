@@ -136,7 +136,9 @@ def table(df, name: str, caption: str, *, notes: str = "", index: bool = False,
 def table_html(df, name: str, caption: str, *, notes: str = "", index: bool = False,
                float_format: str = "{:,.3g}") -> str:
     """Return the ``<table>`` element for :func:`table`."""
-    body = df.to_html(index=index, escape=True, border=0, na_rep="–",
+    if index:  # the index as an ordinary first column (no second header row)
+        df = df.reset_index()
+    body = df.to_html(index=False, escape=True, border=0, na_rep="–",
                       float_format=float_format.format, classes=["tumen-table"],
                       table_id=f"tab-{_check_name(name)}")
     cap = f"<caption>{html.escape(caption, quote=False)}</caption>"

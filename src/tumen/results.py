@@ -35,6 +35,7 @@ from tumen.errors import ResultError
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
 _PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+)(?:!(u))?(?::([^{}]*))?\}")
 _XREF = re.compile(r"\{(fig|tab):([a-z0-9][a-z0-9_]*)\}")
+_SCI = re.compile(r"^(-?\d+(?:\.\d+)?)e([+-]\d+)$")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]{}()#+!|~>-])")
 
 
@@ -227,6 +228,9 @@ def render(template: str, records: dict[str, dict], *, html: bool = True) -> str
         if not html:
             return text
         safe = _html.escape(text, quote=False)
+        sci = _SCI.match(text)
+        if sci:  # 1.2e-09 -> 1.2 × 10⁻⁹ (as HTML superscript)
+            safe = f"{sci.group(1)} × 10<sup>{int(sci.group(2))}</sup>".replace("<sup>-", "<sup>−")
         if isinstance(rec["value"], str):
             safe = _MD_SPECIAL.sub(r"\\\1", safe)
         title = _html.escape(f"{name}: {rec.get('description', '')} [{rec.get('unit', '')}]",

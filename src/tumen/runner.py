@@ -168,7 +168,9 @@ def run(params_path: str | os.PathLike, name: str, *, quiet: bool = False) -> fl
         if executed.exists():
             shutil.copyfile(executed, failed)
         message, code = _failure_message(nb, exc)
-        err = NotebookError(message + f"\n(partial notebook: {failed.relative_to(root)})")
+        if code != 2:  # a user error stays one line; a bug points at the partial notebook
+            message += f"\n(partial notebook: {failed.relative_to(root)})"
+        err = NotebookError(message)
         err.exit_code = code
         raise err from None
     finally:

@@ -1,0 +1,71 @@
+"""tumen.plan: dependencies of each notebook and the generated make rules."""
+
+from pathlib import Path
+
+from tumen import params, plan
+
+ROOT = Path(__file__).resolve().parents[1]
+SRC = ROOT / "src"
+FIX = ROOT / "tests" / "fixtures"
+
+
+def names(files):
+    return sorted(Path(f).name for f in files)
+
+
+def test_imports_follow_tumen_modules_only():
+    code = "import numpy\nimport tumen.results\nfrom tumen import figures, errors as e\nfrom tumen.params import load\n"
+    assert plan._imports(code, SRC) == {"tumen", "tumen.results", "tumen.figures", "tumen.errors",
+                                        "tumen.params"}
+
+
+def test_module_closure_is_transitive():
+    files = names(plan.module_closure({"tumen.results"}, SRC))
+    assert files == ["__init__.py", "errors.py", "results.py"]
+    assert "paths.py" in names(plan.module_closure({"tumen.params"}, SRC))
+
+
+def test_notebook_imports():
+    assert plan.notebook_imports(FIX / "notebooks/01_harbour.ipynb", SRC) >= {"tumen.figures",
+                                                                              "tumen.results"}
+    assert "tumen.figures" not in plan.notebook_imports(FIX / "notebooks/02_rail.ipynb", SRC)
+
+
+def test_data_inputs_expand_folders_and_ignore_other_keys(tmp_path):
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / "a.nmea").write_text("x")
+    (tmp_path / "d" / "b.nmea").write_text("y")
+    (tmp_path / "one.csv").write_text("z")
+    got = plan.data_inputs({"ais_dir": "d", "obs_csv": "one.csv", "title": "one.csv",
+                            "many_glob": "d/*.nmea"}, tmp_path)
+    assert names(got) == ["a.nmea", "b.nmea", "one.csv"]
+
+
+def test_write_if_changed_keeps_mtime_when_equal(tmp_path):
+    p = tmp_path / "s.yaml"
+    assert plan.write_if_changed(p, "a: 1\n")
+    before = p.stat().st_mtime_ns
+    assert not plan.write_if_changed(p, "a: 1\n")
+    assert p.stat().st_mtime_ns == before
+    assert plan.write_if_changed(p, "a: 2\n") and p.read_text() == "a: 2\n"
+
+
+def test_makefile_rules_list_exact_dependencies():
+    cfg = params.load(FIX / "params.yaml", root=ROOT)
+    mk = plan.makefile(cfg, "tests/fixtures/params.yaml", ROOT)
+    rail_rule = mk.split("build/fixture/notebooks/02_rail.ipynb:")[1].split("\t")[0]
+    assert "tests/fixtures/data/rail_counts.csv" in rail_rule
+    assert "harbour_counts.csv" not in rail_rule and "figures.py" not in rail_rule
+    assert "src/tumen/runner.py" in rail_rule and "build/fixture/params/02_rail.yaml" in rail_rule
+    assert "--notebook rail" in mk
+    assert "report/fixture/index.html: $(TUMEN_NOTEBOOK_TARGETS)" in mk
+    assert "report/fixture/report.pdf: report/fixture/index.html" in mk
+
+
+def test_slices_hold_only_their_notebooks_parameters(tmp_path, monkeypatch):
+    cfg = params.load(FIX / "params.yaml", root=ROOT)
+    monkeypatch.setattr(type(cfg), "dirs", property(lambda self: params.paths.variant_dirs("v", tmp_path)))
+    plan.write_slices(cfg, ROOT)
+    text = (tmp_path / "build/v/params/01_harbour.yaml").read_text()
+    assert "threshold: 10" in text and "railcars_csv" not in text
+    assert "notebook_files" in (tmp_path / "build/v/params/report.yaml").read_text()
