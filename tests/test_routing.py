@@ -194,3 +194,11 @@ def test_ocean_route_reports_its_coarse_snaps():
     assert route.snaps[0].km > 20
     assert 1000 < route.length_km < 2500
     assert "searoute" in route.report()
+
+
+def test_main_prints_routes_with_snaps_and_healed_gaps(capsys):
+    assert routing.main([]) == 0
+    out = capsys.readouterr().out
+    assert "sea route rajin_port -> dunai_port" in out
+    assert out.count("rail route dunai_port -> tikhoretsk_depot") == 2
+    assert "snap dunai_port" in out and "healed gaps <= 5 km" in out
