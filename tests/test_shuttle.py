@@ -13,10 +13,8 @@ Sightings (sightings.csv): ANGARA Rajin h 51 (120 containers), h 57 (150); Dunai
 One degree of latitude is pi/180 * 6371.0088 km = 111.1951 km.
 """
 
-import math
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -378,3 +376,29 @@ def test_result_names():
     assert shuttle.to_result_name("Maria II") == "maria_ii"
     with pytest.raises(DataError):
         shuttle.to_result_name("—")
+
+
+def test_empty_inputs_give_empty_tables(positions, sites, sightings):
+    none = positions.iloc[:0]
+    assert shuttle.get_gaps(none).empty and shuttle.get_ais_port_calls(none, sites).empty
+    calls = shuttle.get_port_calls(shuttle.get_ais_port_calls(none, sites), sightings.iloc[:0],
+                                   none, sites)
+    calls = shuttle.add_dark_flag(calls, shuttle.get_gaps(none))
+    trips = shuttle.get_round_trips(calls, "rajin_port", "dunai_port")
+    assert calls.empty and trips.empty and shuttle.get_legs(calls).empty
+    assert shuttle.get_container_range(trips)["high"] is None
+    assert ais.add_jump_flag(none)["is_jump"].tolist() == []
+
+
+def test_vessels_never_on_ais_still_get_calls_from_imagery(positions, sites, sightings):
+    none = positions.iloc[:0]
+    calls = shuttle.get_port_calls(shuttle.get_ais_port_calls(none, sites), sightings, none, sites)
+    gaps = shuttle.get_gaps(none, window=WINDOW, vessels=VESSELS)
+    calls = shuttle.add_dark_flag(calls, gaps)
+    # Angara: Rajin (IMG-001+002), Dunai (003), Rajin (004), Dunai (006); Maria: R, D, R
+    assert calls["site"].str[0].tolist() == list("rdrdrdr") and calls["is_dark"].all()
+    trips = shuttle.get_round_trips(calls, "rajin_port", "dunai_port")
+    assert trips["vessel"].tolist() == ["Angara", "Maria"]  # first spelling in the file
+    upper = shuttle.get_port_calls(shuttle.get_ais_port_calls(none, sites), sightings, none,
+                                   sites, vessels=["ANGARA", "MARIA"])
+    assert set(upper["vessel"]) == {"ANGARA", "MARIA"}

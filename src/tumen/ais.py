@@ -20,9 +20,12 @@ Each reader returns an :class:`AisData`:
                (int64 ITU-R M.1371 code, 15 = not defined), ``source_file`` (str) and
                ``source_line`` (int64, 1-based line of the record in its file).
 ``vessels``    one row per distinct static record (type 5, 19, 24 or CSV static columns):
-               ``mmsi, name, imo, callsign, ship_type, first_seen, last_seen, records``.
-               Names and call signs are the raw text ships broadcast (anyone can type
-               anything into a transponder): they are kept as text and never interpreted.
+               ``mmsi`` (int64), ``name``, ``callsign`` (str or None), ``imo`` (Int64),
+               ``ship_type`` (text as the source gives it: the AIS code such as ``"70"``
+               from NMEA, a word such as ``"Cargo"`` from DMA files), ``first_seen``,
+               ``last_seen`` (UTC), ``records`` (int64). Names and call signs are the raw
+               text ships broadcast (anyone can type anything into a transponder): they are
+               kept as text, never interpreted; escape them where they are displayed.
 ``skipped``    one row per record that is not in ``positions``: ``source_file``,
                ``source_line``, ``category`` (see :data:`CATEGORIES`; static-only records
                kept in ``vessels`` appear as ``static``).
@@ -44,7 +47,6 @@ import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -833,8 +835,9 @@ def add_jump_flag(positions: pd.DataFrame, max_speed_kn: float = 50.0) -> pd.Dat
     out = add_implied_speed(positions)
     speed = out["implied_speed_kn"].to_numpy()  # NaN at each vessel's first fix
     nan = np.array([np.nan])
-    s_in, s_out = speed, np.r_[speed[1:], nan]                # legs into / out of fix i
-    s_prev, s_next = np.r_[nan, speed[:-1]], np.r_[speed[2:], nan, nan][:len(speed)]
+    n = len(speed)
+    s_in, s_out = speed, np.r_[speed[1:], nan][:n]            # legs into / out of fix i
+    s_prev, s_next = np.r_[nan, speed[:-1]][:n], np.r_[speed[2:], nan, nan][:n]
     fast = lambda v: v > max_speed_kn  # noqa: E731  (NaN compares False)
     slow = lambda v: v <= max_speed_kn  # noqa: E731
     first, last = np.isnan(s_in), np.isnan(s_out)

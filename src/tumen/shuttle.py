@@ -186,8 +186,8 @@ def get_gaps(positions: pd.DataFrame, min_gap_h: float = 6.0, *, window: Window 
         p = p[(p["time"] >= win[0]) & (p["time"] <= win[1])]
     p = p.sort_values([by, "time"], kind="stable", ignore_index=True)
     key, t = p[by].to_numpy(), p["time"]
-    same = np.r_[False, key[1:] == key[:-1]]
-    dt = np.r_[np.nan, np.diff(to_hours(t))]
+    same = ~_run_starts(key)
+    dt = _shift_diff(to_hours(t))
     gap = same & (dt > min_gap_h)
     after = np.flatnonzero(gap)
     before = after - 1
@@ -211,6 +211,25 @@ def get_gaps(positions: pd.DataFrame, min_gap_h: float = 6.0, *, window: Window 
     cols = [by, "kind", "start", "end", "duration_h", "lat_before", "lon_before",
             "lat_after", "lon_after", "distance_km", "implied_speed_kn"]
     return gaps.sort_values([by, "start"], kind="stable", ignore_index=True)[cols]
+
+
+def _run_starts(*keys: np.ndarray) -> np.ndarray:
+    """True where a row starts a run: the first row, or a key differs from the row before."""
+    new = np.zeros(len(keys[0]), bool)
+    new[:1] = True
+    for key in keys:
+        new[1:] |= np.asarray(key[1:] != key[:-1], dtype=bool)
+    return new
+
+
+def _shift(values: np.ndarray) -> np.ndarray:
+    """The value of the row before (NaN for the first row)."""
+    return np.concatenate([[np.nan], values[:-1]]) if len(values) else values.astype(float)
+
+
+def _shift_diff(values: np.ndarray) -> np.ndarray:
+    """Difference to the row before (NaN for the first row)."""
+    return values - _shift(values)
 
 
 def _edge_gaps(p: pd.DataFrame, by: str, win, min_gap_h: float,
@@ -276,8 +295,7 @@ def get_ais_port_calls(positions: pd.DataFrame, sites: pd.DataFrame | Mapping, *
     p = add_site(p.sort_values([by, "time"], kind="stable", ignore_index=True), sites)
     state = np.where(p["site"].notna() & (p["sog"] < max_sog_kn), p["site"], "")
     key, hours = p[by].to_numpy(), to_hours(p["time"])
-    new = np.r_[True, (key[1:] != key[:-1]) | (state[1:] != state[:-1])
-                | (np.diff(hours) > max_silence_h)]
+    new = _run_starts(key, state) | (_shift_diff(hours) > max_silence_h)
     p["run"] = np.cumsum(new)
     stays = (p[state != ""].groupby("run", sort=True)
              .agg(**{by: (by, "first"), "site": ("site", "first"),
@@ -431,7 +449,8 @@ def _parse_observed(text: pd.Series) -> pd.Series:
 
 def get_port_calls(ais_calls: pd.DataFrame, sightings: pd.DataFrame,
                    positions: pd.DataFrame, sites: pd.DataFrame | Mapping, *,
-                   max_call_h: float = 48.0, window: Window = None) -> pd.DataFrame:
+                   max_call_h: float = 48.0, window: Window = None,
+                   vessels: Iterable[str] | None = None) -> pd.DataFrame:
     """Merge AIS stays and satellite sightings into one call per vessel and port visit.
 
     Evidence items (an AIS stay; a sighting at a site that is not ``underway``) of the same
@@ -455,6 +474,10 @@ def get_port_calls(ais_calls: pd.DataFrame, sightings: pd.DataFrame,
         Longest time between two pieces of evidence of one call, hours.
     window : (start, end), optional
         Only evidence inside the window counts (AIS stays, sightings and fixes).
+    vessels : iterable of str, optional
+        Vessel names as the report spells them. Names in the inputs that match one
+        case-insensitively are replaced by it; otherwise the spelling of AIS data wins,
+        then the first spelling in the sightings.
 
     Returns
     -------
@@ -472,7 +495,11 @@ def get_port_calls(ais_calls: pd.DataFrame, sightings: pd.DataFrame,
         ais_calls = ais_calls[(ais_calls["first_fix"] >= win[0]) & (ais_calls["last_fix"] <= win[1])]
         sightings = sightings[sightings["observed"].between(win[0], win[1])]
         positions = positions[positions["time"].between(win[0], win[1])]
-    labels = _vessel_labels(ais_calls, positions)
+    labels = _vessel_labels(pd.Series(list(vessels or ()), dtype=object), ais_calls["vessel"],
+                            positions["vessel"], sightings.sort_values("line")["vessel"]
+                            if "line" in sightings else sightings["vessel"])
+    ais_calls = ais_calls.assign(vessel=_canonical(ais_calls["vessel"], labels))
+    positions = positions.assign(vessel=_canonical(positions["vessel"], labels))
     sightings = sightings.assign(vessel=_canonical(sightings["vessel"], labels))
     evidence = _evidence(ais_calls, sightings)
     elsewhere = _places(positions, sightings, sites)
@@ -480,8 +507,8 @@ def get_port_calls(ais_calls: pd.DataFrame, sightings: pd.DataFrame,
                                     ignore_index=True)
     key, site = evidence["vessel"].to_numpy(object), evidence["site"].to_numpy(object)
     t_first, t_last = to_hours(evidence["t_first"]), to_hours(evidence["t_last"])
-    prev_last = np.r_[np.nan, pd.Series(t_last).groupby(key).cummax().to_numpy()[:-1]]
-    same = np.r_[False, (key[1:] == key[:-1]) & (site[1:] == site[:-1])]
+    prev_last = _shift(pd.Series(t_last).groupby(key).cummax().to_numpy())
+    same = ~_run_starts(key, site)
     between = _count_elsewhere(evidence, elsewhere, prev_last, t_first)
     new = ~same | (t_first - prev_last > max_call_h) | (between > 0)
     evidence["call"] = np.cumsum(new)
@@ -493,17 +520,19 @@ def get_port_calls(ais_calls: pd.DataFrame, sightings: pd.DataFrame,
     return calls[cols]
 
 
-def _vessel_labels(*frames: pd.DataFrame) -> dict[str, str]:
-    """Normalised name -> the label AIS data uses for it."""
-    names = pd.concat([f["vessel"].dropna().astype(object) for f in frames if len(f)]
-                      or [pd.Series([], dtype=object)]).drop_duplicates()
-    return dict(zip(normalise_name(names), names))
+def _vessel_labels(*names: pd.Series) -> dict[str, str]:
+    """Normalised name -> its first spelling among ``names`` (earlier series win)."""
+    spellings = pd.concat([n.dropna().astype(object) for n in names], ignore_index=True)
+    keys = normalise_name(spellings)
+    first = ~keys.duplicated()
+    return dict(zip(keys[first], spellings[first]))
 
 
 def _canonical(names: pd.Series, labels: Mapping[str, str]) -> pd.Series:
     """Replace names by their AIS label when they match case-insensitively."""
-    key = normalise_name(names)
-    return key.map(labels).where(key.map(labels).notna(), names).astype(object)
+    unique = pd.Series(pd.unique(names.dropna()), dtype=object)
+    spelling = dict(zip(unique, normalise_name(unique).map(labels).fillna(unique)))
+    return names.astype(object).map(spelling)  # a lookup per distinct name, not per row
 
 
 def _evidence(ais_calls: pd.DataFrame, sightings: pd.DataFrame) -> pd.DataFrame:
@@ -805,7 +834,7 @@ def get_round_trips(calls: pd.DataFrame, home: str, away: str, *, window: Window
 def _visits(calls: pd.DataFrame) -> pd.DataFrame:
     """Collapse consecutive calls of a vessel at the same site into visits."""
     v, s = calls["vessel"].to_numpy(object), calls["site"].to_numpy(object)
-    new = np.r_[True, (v[1:] != v[:-1]) | (s[1:] != s[:-1])] if len(calls) else np.array([], bool)
+    new = _run_starts(v, s)
     c = calls.assign(visit=np.cumsum(new),
                      dark=calls["is_dark"].astype(int) if "is_dark" in calls else 0,
                      cmin=calls["containers_min"].astype("Float64").to_numpy(float, na_value=np.nan),
