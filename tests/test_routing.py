@@ -202,3 +202,12 @@ def test_main_prints_routes_with_snaps_and_healed_gaps(capsys):
     assert "sea route rajin_port -> dunai_port" in out
     assert out.count("rail route dunai_port -> tikhoretsk_depot") == 2
     assert "snap dunai_port" in out and "healed gaps <= 5 km" in out
+
+
+def test_sea_route_is_the_same_line_both_ways():
+    wall = shapely.box(0.09, -0.5, 0.11, 0.05)
+    there = routing.sea_route((0.0, 0.0), (0.0, 0.2), land=wall, margin_km=12.0)
+    back = routing.sea_route((0.0, 0.2), (0.0, 0.0), land=wall, margin_km=12.0)
+    assert back.length_km == there.length_km
+    np.testing.assert_array_equal(back.lat, there.lat[::-1])
+    assert [s.label for s in back.snaps] == [s.label for s in there.snaps][::-1]

@@ -518,8 +518,9 @@ def sea_route(a, b, *, cell_km: float = 0.25, margin_km: float = 30.0,
     ``clearance_cells`` so the path keeps off the coast. Both ends are snapped to the
     nearest cell of the largest open-water area; the minimum-cost path
     (``skimage.graph.MCP_Geometric``, 8-connected) is then pulled taut: each vertex is
-    joined to the farthest later vertex it can see without touching land. The result is
-    checked never to intersect land.
+    joined to the farthest later vertex it can see without touching land (forwards and
+    backwards; the shorter wins). The result is checked never to intersect land. The
+    route is computed in a fixed order of the two ends, so A→B and B→A are the same line.
 
     Parameters
     ----------
@@ -548,12 +549,23 @@ def sea_route(a, b, *, cell_km: float = 0.25, margin_km: float = 30.0,
     DataError
         No water path between the ends.
     """
-    from skimage.graph import MCP_Geometric
-
-    if not (0.01 <= cell_km <= 10) or margin_km < 0 or clearance_cells < 0:
+    if cell_km is None or not (0.01 <= cell_km <= 10) or margin_km < 0 or clearance_cells < 0:
         raise ParameterError("sea_route needs 0.01 <= cell_km <= 10, margin_km >= 0, "
                              "clearance_cells >= 0", field="cell_km")
-    (lat_a, lon_a, label_a), (lat_b, lon_b, label_b) = (geo.to_point(p, sites) for p in (a, b))
+    pa, pb = geo.to_point(a, sites), geo.to_point(b, sites)
+    if pa[:2] <= pb[:2]:
+        return _sea_route(pa, pb, cell_km, margin_km, clearance_cells, land)
+    r = _sea_route(pb, pa, cell_km, margin_km, clearance_cells, land)
+    return SeaRoute(length_km=r.length_km, length_nm=r.length_nm, snaps=r.snaps[::-1],
+                    lat=r.lat[::-1].copy(), lon=r.lon[::-1].copy(), cell_km=r.cell_km,
+                    clearance_km=r.clearance_km, crs=r.crs)
+
+
+def _sea_route(pa, pb, cell_km, margin_km, clearance_cells, land) -> SeaRoute:
+    """Compute :func:`sea_route` for resolved ends ``(lat, lon, label)``."""
+    from skimage.graph import MCP_Geometric
+
+    (lat_a, lon_a, label_a), (lat_b, lon_b, label_b) = pa, pb
     crs = (f"+proj=tmerc +lat_0={(lat_a + lat_b) / 2:.6f} +lon_0={(lon_a + lon_b) / 2:.6f} "
            "+k=1 +x_0=0 +y_0=0 +ellps=WGS84 +units=m +no_defs")
     fwd = pyproj.Transformer.from_crs("EPSG:4326", crs, always_xy=True)
@@ -607,7 +619,8 @@ def sea_route(a, b, *, cell_km: float = 0.25, margin_km: float = 30.0,
         raise DataError(f"no water path between {label_a} and {label_b}")
     cells = np.asarray(mcp.traceback((rb, cb)))
     path_xy = np.column_stack([xs[cells[:, 1]], ys[cells[:, 0]]])
-    taut = _pull_taut(path_xy, land_xy)
+    forward, backward = _pull_taut(path_xy, land_xy), _pull_taut(path_xy[::-1], land_xy)[::-1]
+    taut = min((forward, backward), key=lambda p: np.hypot(*np.diff(p, axis=0).T).sum())
     line = shapely.LineString(taut)
     if line.intersects(land_xy):
         raise DataError("internal check failed: the sea route touches land",
