@@ -188,3 +188,25 @@ def test_cli_exit_codes_user_error_2_notebook_bug_1(work):
                                    "(hint: did you mean 'ships'?)")
     bug = run("broken")
     assert bug.returncode == 1 and "ZeroDivisionError" in bug.stderr
+
+
+def test_rail_variant_with_another_railcars_csv(tmp_path):
+    """`make report PARAMS=<variant>` builds into its own folders, leaving the default alone."""
+    copy = rebuild.copy_tree(tmp_path / "tree")
+    rows = (copy / "data/observations/railcars.csv").read_text().splitlines()
+    # every second image only, and the peak image dropped: a coarser archive
+    kept = [rows[0]] + [r for i, r in enumerate(rows[1:]) if i % 2 == 0 and ",73," not in r]
+    (copy / "data/observations/railcars_sparse.csv").write_text("\n".join(kept) + "\n")
+    params = (copy / "params.yaml").read_text()
+    params = params.replace("variant: default", "variant: sparse").replace(
+        "observations_csv: data/observations/railcars.csv",
+        "observations_csv: data/observations/railcars_sparse.csv")
+    (copy / "params-sparse.yaml").write_text(params)
+    proc = make(copy, params="params-sparse.yaml")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert ran(proc) == ["rail_traffic"]
+    assert (copy / "report/sparse/index.html").exists() and not (copy / "report/default").exists()
+    import json
+    res = json.loads((copy / "build/sparse/results/01_rail_traffic.json").read_text())
+    expected = max(int(r.split(",")[2]) for r in kept[1:])
+    assert res["rail.peak_railcars"]["value"] == expected < 73

@@ -25,6 +25,8 @@ import nbformat
 
 from tumen import paths
 from tumen import params as _params
+from tumen import provenance
+from tumen import results as _results
 from tumen import sources as _sources
 from tumen.errors import TumenError
 
@@ -112,7 +114,11 @@ def _finish(soup, cfg_report: dict) -> None:
     for a in soup.select("a.anchor-link"):
         a.decompose()
     toc = []
-    for sec_no, section in enumerate(soup.select("section.analysis"), start=1):
+    letters = iter("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    analyses = iter(range(1, 1000))
+    for section in soup.select("section.analysis, section.appendix"):
+        is_appendix = "appendix" in section.get("class", [])
+        sec_no = next(letters) if is_appendix else next(analyses)
         sub_no = 0
         first = True
         for h in section.find_all(["h1", "h2", "h3"]):
@@ -129,9 +135,9 @@ def _finish(soup, cfg_report: dict) -> None:
                 continue
             text = h.get_text(" ", strip=True)
             h["id"] = unique(f"s{num.replace('.', '-')}-{_slug(text)}")
-            h["data-title"] = f"{num}  {text}"
+            h["data-title"] = f"{'Appendix ' if is_appendix and '.' not in num else ''}{num}  {text}"
             span = soup.new_tag("span", attrs={"class": "secnum"})
-            span.string = num
+            span.string = f"Appendix {num}" if is_appendix and "." not in num else num
             h.insert(0, span)
             toc.append((num, text, h["id"]))
 
@@ -244,11 +250,8 @@ def build_html(cfg: _params.Config, root: Path | None = None) -> str:
     esc = html.escape
     authors = ", ".join(rep["authors"])
     abstract = markdown2html(rep["abstract"]) if rep["abstract"] else ""
-    lists = ""
-    if sections:
-        lists = ('<section class="appendix" id="lists"><h2>Figures and tables</h2>'
-                 '<h3>Figures</h3><ul class="lof"></ul><h3>Tables</h3><ul class="lot"></ul>'
-                 "</section>")
+    records = _results.load_all(root / cfg.dirs.results) if cfg.notebooks else {}
+    lists = _appendix(cfg, records, info, root) if sections else ""
     page = f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -282,7 +285,77 @@ variant <code>{esc(cfg.variant)}</code>. Rebuild: <code>make report PARAMS={esc(
 """
     soup = BeautifulSoup(page, "html.parser")
     _finish(soup, rep)
+    _link_results(soup, records, provenance.notebook_inputs(cfg, root))
     return str(soup)
+
+
+def _table(head: list[str], rows: list[list], cls: str, row_ids: list[str] | None = None) -> str:
+    """An escaped HTML table (cells are plain text)."""
+    esc = html.escape
+    out = [f'<div class="table-wrap"><table class="{cls}"><thead><tr>'
+           + "".join(f"<th>{esc(h)}</th>" for h in head) + "</tr></thead><tbody>"]
+    for i, row in enumerate(rows):
+        rid = f' id="{esc(row_ids[i])}"' if row_ids else ""
+        out.append(f"<tr{rid}>" + "".join(f"<td>{esc(str(c))}</td>" for c in row) + "</tr>")
+    out.append("</tbody></table></div>")
+    return "".join(out)
+
+
+def _appendix(cfg: _params.Config, records: dict, info: dict, root: Path) -> str:
+    """Lists of figures and tables, then the provenance appendix (all text escaped)."""
+    esc = html.escape
+    parts = ['<section class="appendix" id="lists"><h1>Figures and tables</h1>'
+             '<h3>Figures</h3><ul class="lof"></ul><h3>Tables</h3><ul class="lot"></ul></section>',
+             '<section class="appendix" id="provenance"><h1>Provenance</h1>',
+             "<p>Every input this build read, every number it cites, the parameters and the "
+             "software it ran with. Rebuild it with <code>"
+             f"make report PARAMS={esc(str(cfg.source))}</code>; check a copy against the "
+             "published manifest with <code>make verify</code>.</p>",
+             "<h2>Build</h2>",
+             _table(["", ""], [["commit", info["commit"]], ["build date (SOURCE_DATE_EPOCH)",
+                                f"{info['date']} ({info['epoch']})"],
+                               ["variant", cfg.variant], ["parameters", str(cfg.source)],
+                               ["parameters sha256", provenance.params_hash(cfg)[:16]],
+                               ["rebuild", f"make report PARAMS={cfg.source}"]], "kv"),
+             "<h2>Inputs</h2>",
+             _table(["file", "kind", "licence", "source", "sha256", "read by"],
+                    [[r["path"], r["kind"], r["licence"], r["source"], r["sha256"][:12],
+                      ", ".join(r["notebooks"])] for r in provenance.input_table(cfg, root)],
+                    "provenance-inputs"),
+             "<h2>Results</h2><p>Every number the text cites, by name. In the HTML report each "
+             "number in the text links here.</p>"]
+    names = sorted(records)
+    parts.append(_table(["result", "value", "unit", "notebook", "description"],
+                        [[n, _results.format_value(records[n]["value"]), records[n].get("unit", ""),
+                          records[n].get("notebook", ""), records[n].get("description", "")]
+                         for n in names], "provenance-results", [f"r-{n}" for n in names]))
+    parts.append("<h2>Parameters</h2>")
+    for nb in cfg.notebooks:
+        parts.append(f"<h3>{esc(nb.stem)}</h3><pre class=\"params\">"
+                     f"{esc(_params.dump_slice(nb.params))}</pre>")
+    env = provenance.environment()
+    parts.append("<h2>Environment</h2>"
+                 f"<p>Python {esc(env['python'])} ({esc(env['implementation'])}); "
+                 f"{len(env['packages'])} installed packages:</p>")
+    parts.append('<p class="packages">' + ", ".join(
+        f"{esc(k)}&#160;{esc(v)}" for k, v in env["packages"].items()) + "</p>")
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def _link_results(soup, records: dict, inputs: dict[str, list[str]]) -> None:
+    """Turn each cited number into a link to its row in the results appendix, with a tooltip."""
+    for span in soup.select("span.result[data-result]"):
+        name = span["data-result"]
+        rec = records.get(name, {})
+        nb = rec.get("notebook", "")
+        short = _params.short_name(nb)
+        tip = (f"{name} = {_results.format_value(rec.get('value'))} {rec.get('unit', '')}".rstrip()
+               + f" — {rec.get('description', '')}; notebook {nb}; inputs: "
+               + (", ".join(inputs.get(short, [])) or "none"))
+        span.name = "a"
+        span["href"] = f"#r-{name}"
+        span["title"] = tip
 
 
 def _atomic_write(target: Path, data: bytes) -> None:

@@ -1,0 +1,69 @@
+"""Where every number comes from: inputs, environment, parameters and build of a report.
+
+The assembly uses this module to write the provenance appendix of the report (each input
+file with its kind, licence, source and short sha256; Python and every installed package;
+the parameters each notebook ran with; commit, build date and the command that rebuilds
+it) and to annotate each cited number with its result record. ``make publish`` and
+``make verify`` use the same collection, so what the report shows is what is compared.
+
+>>> inputs = notebook_inputs(params.load("params.yaml"))         # doctest: +SKIP
+>>> inputs["rail_traffic"][0]                                    # doctest: +SKIP
+'data/claims.csv'
+"""
+
+from __future__ import annotations
+
+import hashlib
+import platform
+import sys
+from importlib import metadata
+from pathlib import Path
+
+from tumen import paths
+from tumen import params as _params
+from tumen import plan as _plan
+from tumen import sources as _sources
+
+
+def notebook_inputs(cfg: _params.Config, root: Path | None = None) -> dict[str, list[str]]:
+    """Data files each notebook reads (paths from the project root), by notebook short name."""
+    root = (root or paths.root()).resolve()
+    return {nb.name: [str(p.resolve().relative_to(root)) for p in _plan.data_inputs(nb.params, root)]
+            for nb in cfg.notebooks}
+
+
+def input_table(cfg: _params.Config, root: Path | None = None) -> list[dict]:
+    """One row per input file of the build: path, kind, licence, source, sha256, notebooks."""
+    root = (root or paths.root()).resolve()
+    entries = _sources.load(root / "data" / "sources.yaml")
+    used: dict[str, list[str]] = {}
+    for name, files in notebook_inputs(cfg, root).items():
+        for f in files:
+            used.setdefault(f, []).append(name)
+    rows = []
+    for f in sorted(used):
+        entry = entries.get(f, {})
+        rows.append({"path": f, "kind": entry.get("kind", "unlisted"),
+                     "licence": entry.get("licence", "–"), "source": entry.get("source", "–"),
+                     "sha256": _sources.sha256(root / f), "notebooks": used[f]})
+    return rows
+
+
+def environment() -> dict:
+    """Python version and every installed distribution with its version (sorted by name)."""
+    packages = {}
+    for dist in metadata.distributions():
+        name = dist.metadata.get("Name")
+        if name:
+            packages[name.lower()] = dist.version
+    return {"python": platform.python_version(), "implementation": sys.implementation.name,
+            "packages": dict(sorted(packages.items()))}
+
+
+def params_hash(cfg: _params.Config) -> str:
+    """sha256 of the canonical parameter slices of all notebooks and the report."""
+    h = hashlib.sha256()
+    h.update(_params.dump_slice(cfg.report).encode())
+    for nb in cfg.notebooks:
+        h.update(nb.name.encode() + b"\0" + _params.dump_slice(nb.params).encode())
+    return h.hexdigest()
