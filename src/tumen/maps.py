@@ -537,12 +537,14 @@ def map_depot_distance(sites, nearest, *, depot: str = "tikhoretsk_depot",
     fig, ax = new_map(extent, figsize=(7.0, 5.6), highlight=("UKR",))
     handles = [_patch("Ukraine (internationally recognised borders)")]
     for k, p in enumerate(nearest):
-        colour = [STYLE["nearest"], OKABE_ITO["orange"], OKABE_ITO["sky"]][k % 3]
+        colour = [STYLE["nearest"], OKABE_ITO["blue"], OKABE_ITO["vermillion"]][k % 3]
         add_route(ax, [d.lat, p.lat], [d.lon, p.lon], color=colour, linewidth=1.5)
         ax.plot(p.lon, p.lat, marker="o", markersize=4, color=colour,
                 transform=ccrs.PlateCarree(), zorder=5)
+        what = (f"land border {p.target.replace('|', '–').replace(' border', '')}"
+                if "|" in p.target else f"{p.target} territory")
         handles.append(Line2D([], [], color=colour, lw=1.5,
-                              label=f"Nearest {p.target}: {p.distance_km:.0f} km"))
+                              label=f"Nearest {what}: {p.distance_km:.0f} km"))
     for k, radius in enumerate(rings_km):
         az = np.linspace(0, 360, 181)
         lon, lat, _ = geo.GEOD.fwd(np.full_like(az, d.lon), np.full_like(az, d.lat), az,
@@ -631,7 +633,8 @@ def all_maps(sites=None, *, rail_route=None, sea_route=None, nearest=None) -> di
     sea_route = sea_route or routing.sea_route("rajin_port", "dunai_port", sites=sites)
     if nearest is None:
         d = geo.get_site("tikhoretsk_depot", sites)
-        nearest = [geo.distance_to_country(d.lat, d.lon, "UKR")]
+        nearest = [geo.distance_to_country(d.lat, d.lon, "UKR"),
+                   geo.distance_to_border(d.lat, d.lon, "RUS", "UKR")]
     china = routing.rail_route("dunai_port", "tikhoretsk_depot", countries=None, sites=sites)
     return {
         "pipeline_overview_map": map_overview(rail_route, sea_route, sites),
