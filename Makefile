@@ -86,6 +86,13 @@ pdf: $(TUMEN_PDF) ## the PDF report (needs the HTML)
 test: $(TUMEN_STAMP) ## run the test suite (pytest)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+.PHONY: publish verify
+publish: $(TUMEN_STAMP) ## clean build, then write published/MANIFEST.json (commit it)
+	$(TUMEN) publish --params $(PARAMS)
+
+verify: $(TUMEN_STAMP) ## rebuild from a clean copy; compare every input, result and figure with the manifest
+	$(TUMEN) verify --params $(PARAMS)
+
 .PHONY: check-determinism
 check-determinism: $(TUMEN_STAMP) ## build twice from clean copies, compare every output byte for byte
 	$(TUMEN) check-determinism --params $(PARAMS)

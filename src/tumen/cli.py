@@ -7,6 +7,8 @@ Usage::
     python -m tumen assemble --params params.yaml [--html] [--pdf]
     python -m tumen build  --params params.yaml      # all of the above, without make
     python -m tumen sources [--update]               # check data/sources.yaml
+    python -m tumen publish --params params.yaml     # write published/MANIFEST.json
+    python -m tumen verify  --params params.yaml     # rebuild and compare with it
     python -m tumen check-determinism --params params.yaml
     python -m tumen bench-build --params params.yaml
 
@@ -96,6 +98,19 @@ def _cmd_bench_build(a) -> int:
     return 0
 
 
+def _cmd_publish(a) -> int:
+    from tumen import verify
+
+    verify.publish(a.params)
+    return 0
+
+
+def _cmd_verify(a) -> int:
+    from tumen import verify
+
+    return 0 if verify.verify(a.params) else 1
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for tests and help text)."""
     p = argparse.ArgumentParser(prog="python -m tumen", description=__doc__.split("\n\n")[0],
@@ -132,6 +147,14 @@ def parser() -> argparse.ArgumentParser:
 
     sp = add("bench-build", _cmd_bench_build,
              "time a clean build and a no-op build in a clean copy; write bench/results/build.json")
+    sp.add_argument("--params", default="params.yaml", help="parameters file (default: params.yaml)")
+
+    sp = add("publish", _cmd_publish,
+             "clean build, then write published/MANIFEST.json (hashes and result values)")
+    sp.add_argument("--params", default="params.yaml", help="parameters file (default: params.yaml)")
+
+    sp = add("verify", _cmd_verify,
+             "rebuild from a clean copy and compare every input, result and figure with the manifest")
     sp.add_argument("--params", default="params.yaml", help="parameters file (default: params.yaml)")
 
     sp = add("sources", _cmd_sources, "check data/sources.yaml against the files in data/")

@@ -1,0 +1,295 @@
+"""Publish a build's fingerprint, and verify a rebuild against it, number by number.
+
+``make publish`` builds the report from a clean copy of the working tree and writes
+``published/MANIFEST.json`` (committed by the author): the commit, the parameters, the
+sha256 of every input, the value and unit of every result, the sha256 of every figure, the
+HTML and the PDF; the figures' PNGs are kept beside it for visual comparison.
+
+``make verify`` rebuilds from a clean copy of the working tree with the pinned environment
+(and the manifest's commit stamp and ``SOURCE_DATE_EPOCH``, so unchanged inputs give
+unchanged bytes) and prints one table: inputs that differ first (they usually explain the
+rest), then changed parameters, results (OK / CHANGED published → now / MISSING / NEW),
+figures (OK / CHANGED, with a side-by-side and difference image in ``build/verify/``) and
+the report files. It exits 0 only when everything matches, and writes the table to
+``build/verify/report.md``.
+
+Tolerances: ``published/tolerances.yaml`` maps result names (shell patterns) to an
+absolute or relative tolerance, for floats that legitimately vary across platforms::
+
+    rail.tail_probability: {rtol: 1.0e-6}
+    "rail.sensitivity.*.robust_z": {atol: 1.0e-9}
+
+Results without an entry must match exactly.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import math
+import shutil
+import tempfile
+from pathlib import Path
+
+import yaml
+
+from tumen import params as _params
+from tumen import paths, provenance, rebuild
+from tumen import results as _results
+from tumen import sources as _sources
+from tumen.errors import TumenError
+
+SCHEMA = 1
+
+
+def published_dir(variant: str, root: Path | None = None) -> Path:
+    """``published/`` for the default variant, ``published/<variant>/`` for others."""
+    root = root or paths.root()
+    return root / "published" if variant == "default" else root / "published" / variant
+
+
+def _tolerances(pub: Path) -> dict[str, dict]:
+    f = pub / "tolerances.yaml"
+    if not f.exists():
+        return {}
+    data = yaml.safe_load(f.read_text(encoding="utf-8")) or {}
+    for pattern, tol in data.items():
+        if not isinstance(tol, dict) or not set(tol) <= {"rtol", "atol"}:
+            raise TumenError(f"tolerance for {pattern!r} must be {{rtol: x}} or {{atol: x}}",
+                             file=f, field=str(pattern))
+    return data
+
+
+def _tolerance_for(name: str, tolerances: dict) -> dict:
+    for pattern, tol in tolerances.items():
+        if fnmatch.fnmatchcase(name, pattern):
+            return tol
+    return {}
+
+
+def manifest(copy: Path, cfg: _params.Config, info: dict, tolerances: dict) -> dict:
+    """The fingerprint of a finished build in ``copy``."""
+    dirs = paths.variant_dirs(cfg.variant, copy)
+    records = _results.load_all(dirs.results)
+    figures = {}
+    for listing in sorted((dirs.build / "figlists").glob("*.json")):
+        for fname in json.loads(listing.read_text()):
+            figures[fname] = {"sha256": _sources.sha256(dirs.figures / fname),
+                              "notebook": listing.stem}
+    results = {}
+    for name, rec in sorted(records.items()):
+        entry = {"value": rec["value"], "unit": rec.get("unit", ""), "notebook": rec["notebook"]}
+        entry.update(_tolerance_for(name, tolerances))
+        results[name] = entry
+    inputs = {r["path"]: {"sha256": r["sha256"], "kind": r["kind"], "notebooks": r["notebooks"]}
+              for r in provenance.input_table(cfg, copy)}
+    return {
+        "schema": SCHEMA,
+        "commit": info["commit"],
+        "source_date_epoch": int(info["epoch"]),
+        "variant": cfg.variant,
+        "params_file": str(cfg.source),
+        "params_sha256": provenance.params_hash(cfg),
+        "params": {nb.name: nb.params for nb in cfg.notebooks},
+        "inputs": inputs,
+        "results": results,
+        "figures": dict(sorted(figures.items())),
+        "report": {f: _sources.sha256(dirs.report / f) for f in ("index.html", "report.pdf")},
+        "environment": provenance.environment(),
+    }
+
+
+def _clean_build(params: str, root: Path, env: dict) -> tuple[Path, _params.Config]:
+    tmp = Path(tempfile.mkdtemp(prefix="tumen-verify-"))
+    copy = rebuild.copy_tree(tmp / "tree", root)
+    cfg = _params.load(params, root=copy)
+    print(f"[build] clean build of {params} in {copy} …", flush=True)
+    proc = rebuild.make_in(copy, "report", params, env_extra=env, capture=False)
+    if proc.returncode != 0:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise TumenError(f"the clean build failed (make exit {proc.returncode}); nothing compared")
+    return copy, cfg
+
+
+def publish(params: str, root: Path | None = None) -> Path:
+    """Clean build, then write the manifest and the figures' PNGs under ``published/``."""
+    root = root or paths.root()
+    env = rebuild._pinned_env(root)
+    copy, cfg = _clean_build(params, root, env)
+    try:
+        pub = published_dir(cfg.variant, root)
+        data = manifest(copy, cfg, {"commit": env["TUMEN_COMMIT"], "epoch": env["SOURCE_DATE_EPOCH"]},
+                        _tolerances(pub))
+        figdir = pub / "figures"
+        shutil.rmtree(figdir, ignore_errors=True)
+        figdir.mkdir(parents=True)
+        src = paths.variant_dirs(cfg.variant, copy).figures
+        for fname in data["figures"]:
+            if fname.endswith(".png"):
+                shutil.copy2(src / fname, figdir / fname)
+        out = pub / "MANIFEST.json"
+        out.write_text(json.dumps(data, indent=1, sort_keys=False, ensure_ascii=False) + "\n",
+                       encoding="utf-8")
+    finally:
+        shutil.rmtree(copy.parent, ignore_errors=True)
+    print(f"published: {out.relative_to(root)} ({len(data['results'])} results, "
+          f"{len(data['figures'])} figures, {len(data['inputs'])} inputs); commit it.")
+    return out
+
+
+def _same(old, new, tol: dict) -> bool:
+    if old == new:
+        return True
+    if isinstance(old, (int, float)) and isinstance(new, (int, float)) and not \
+            isinstance(old, bool) and tol:
+        return math.isclose(float(old), float(new), rel_tol=tol.get("rtol", 0.0),
+                            abs_tol=tol.get("atol", 0.0))
+    return False
+
+
+def compare(old: dict, new: dict) -> list[dict]:
+    """Rows of the verification table: kind, name, status, published, now, why."""
+    rows: list[dict] = []
+    changed_inputs = set()
+    for path in sorted(set(old["inputs"]) | set(new["inputs"])):
+        a, b = old["inputs"].get(path), new["inputs"].get(path)
+        status = "OK" if a and b and a["sha256"] == b["sha256"] else \
+            "MISSING" if not b else "NEW" if not a else "CHANGED"
+        if status != "OK":
+            changed_inputs.add(path)
+        rows.append({"kind": "input", "name": path, "status": status,
+                     "published": a["sha256"][:12] if a else "–",
+                     "now": b["sha256"][:12] if b else "–", "why": ""})
+    changed_params: dict[str, list[str]] = {}
+    for nb in sorted(set(old["params"]) | set(new["params"])):
+        a, b = old["params"].get(nb, {}), new["params"].get(nb, {})
+        for key in sorted(set(a) | set(b)):
+            if a.get(key) != b.get(key):
+                changed_params.setdefault(nb, []).append(key)
+                rows.append({"kind": "parameter", "name": f"{nb}.{key}", "status": "CHANGED",
+                             "published": json.dumps(a.get(key)), "now": json.dumps(b.get(key)),
+                             "why": ""})
+    inputs_of = {}
+    for path, entry in {**old["inputs"], **new["inputs"]}.items():
+        for nb in entry["notebooks"]:
+            inputs_of.setdefault(nb, set()).add(path)
+
+    def why(notebook_stem: str) -> str:
+        short = _params.short_name(notebook_stem)
+        reasons = sorted(inputs_of.get(short, set()) & changed_inputs)
+        reasons += [f"parameter {short}.{k}" for k in changed_params.get(short, [])]
+        return ", ".join(reasons) or "code or environment"
+
+    for name in sorted(set(old["results"]) | set(new["results"])):
+        a, b = old["results"].get(name), new["results"].get(name)
+        if a and b:
+            tol = {k: a[k] for k in ("rtol", "atol") if k in a}
+            status = "OK" if _same(a["value"], b["value"], tol) and a["unit"] == b["unit"] \
+                else "CHANGED"
+        else:
+            status = "MISSING" if a else "NEW"
+        fmt = lambda r: "–" if r is None else f"{_results.format_value(r['value'])} {r['unit']}".strip()  # noqa: E731
+        rows.append({"kind": "result", "name": name, "status": status, "published": fmt(a),
+                     "now": fmt(b), "why": "" if status == "OK" else why((a or b)["notebook"])})
+    for name in sorted(set(old["figures"]) | set(new["figures"])):
+        a, b = old["figures"].get(name), new["figures"].get(name)
+        status = "OK" if a and b and a["sha256"] == b["sha256"] else \
+            "MISSING" if not b else "NEW" if not a else "CHANGED"
+        rows.append({"kind": "figure", "name": name, "status": status,
+                     "published": a["sha256"][:12] if a else "–",
+                     "now": b["sha256"][:12] if b else "–",
+                     "why": "" if status == "OK" else why((a or b)["notebook"])})
+    for name in sorted(set(old["report"]) | set(new["report"])):
+        a, b = old["report"].get(name), new["report"].get(name)
+        rows.append({"kind": "report", "name": name, "status": "OK" if a == b else "CHANGED",
+                     "published": (a or "–")[:12], "now": (b or "–")[:12], "why": ""})
+    return rows
+
+
+def side_by_side(old_png: Path, new_png: Path, out: Path) -> Path:
+    """Write published | now | difference (changed pixels in red) as one PNG."""
+    from PIL import Image, ImageChops, ImageOps
+
+    a = Image.open(old_png).convert("RGB")
+    b = Image.open(new_png).convert("RGB")
+    w, h = max(a.width, b.width), max(a.height, b.height)
+    pad = lambda im: ImageOps.pad(im, (w, h), color="white", centering=(0, 0))  # noqa: E731
+    a, b = pad(a), pad(b)
+    mask = ImageChops.difference(a, b).convert("L").point(lambda v: 255 if v > 16 else 0)
+    diff = Image.blend(a, Image.new("RGB", (w, h), "white"), 0.75)
+    diff.paste(Image.new("RGB", (w, h), (213, 94, 0)), mask=mask)
+    sheet = Image.new("RGB", (3 * w + 40, h), "white")
+    for i, im in enumerate((a, b, diff)):
+        sheet.paste(im, (i * (w + 20), 0))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    sheet.save(out)
+    return out
+
+
+def _markdown(rows: list[dict], ok: bool, manifest_path: str) -> str:
+    order = {"input": 0, "parameter": 1, "result": 2, "figure": 3, "report": 4}
+    shown = sorted(rows, key=lambda r: (order[r["kind"]], r["status"] == "OK", r["name"]))
+    counts = {}
+    for r in rows:
+        counts[r["status"]] = counts.get(r["status"], 0) + 1
+    lines = [f"# Verification against {manifest_path}", "",
+             ("**PASS**: every input, parameter, result, figure and report file matches."
+              if ok else "**FAIL**: see the rows not marked OK (inputs first: they usually "
+              "explain the rest)."), "",
+             "Counts: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())), "",
+             "| kind | name | status | published | now | depends on what changed |",
+             "| --- | --- | --- | --- | --- | --- |"]
+    for r in shown:
+        cells = [r["kind"], r["name"], r["status"], r["published"], r["now"], r["why"]]
+        lines.append("| " + " | ".join(str(c).replace("|", "\\|") for c in cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def _print_table(rows: list[dict], ok: bool) -> None:
+    order = {"input": 0, "parameter": 1, "result": 2, "figure": 3, "report": 4}
+    shown = sorted(rows, key=lambda r: (order[r["kind"]], r["status"] == "OK", r["name"]))
+    width = min(60, max(len(r["name"]) for r in rows)) if rows else 10
+    print(f"{'KIND':<10} {'NAME':<{width}} {'STATUS':<8} PUBLISHED → NOW")
+    for r in shown:
+        change = "" if r["status"] == "OK" else f"{r['published']} → {r['now']}"
+        why = f"   [{r['why']}]" if r["why"] else ""
+        print(f"{r['kind']:<10} {r['name']:<{width}} {r['status']:<8} {change}{why}")
+    bad = sum(r["status"] != "OK" for r in rows)
+    print(f"verify: {'PASS' if ok else 'FAIL'} — {len(rows) - bad} of {len(rows)} match")
+
+
+def verify(params: str, root: Path | None = None) -> bool:
+    """Rebuild from a clean copy and compare with the published manifest; True when all match."""
+    root = root or paths.root()
+    cfg = _params.load(params, root=root)
+    pub = published_dir(cfg.variant, root)
+    mpath = pub / "MANIFEST.json"
+    if not mpath.exists():
+        raise TumenError("no published manifest to verify against", file=mpath.relative_to(root),
+                         hint=f"run `make publish PARAMS={params}` and commit published/")
+    old = json.loads(mpath.read_text(encoding="utf-8"))
+    env = {"TUMEN_COMMIT": old["commit"], "SOURCE_DATE_EPOCH": str(old["source_date_epoch"])}
+    copy, cfg = _clean_build(params, root, env)
+    out_dir = root / "build" / "verify"
+    shutil.rmtree(out_dir, ignore_errors=True)
+    out_dir.mkdir(parents=True)
+    try:
+        new = manifest(copy, cfg, {"commit": old["commit"], "epoch": old["source_date_epoch"]},
+                       _tolerances(pub))
+        rows = compare(old, new)
+        figs = paths.variant_dirs(cfg.variant, copy).figures
+        for r in rows:
+            if r["kind"] == "figure" and r["status"] == "CHANGED" and r["name"].endswith(".png") \
+                    and (pub / "figures" / r["name"]).exists():
+                side_by_side(pub / "figures" / r["name"], figs / r["name"],
+                             out_dir / f"{Path(r['name']).stem}.diff.png")
+    finally:
+        shutil.rmtree(copy.parent, ignore_errors=True)
+    ok = all(r["status"] == "OK" for r in rows)
+    _print_table(rows, ok)
+    (out_dir / "report.md").write_text(_markdown(rows, ok, str(mpath.relative_to(root))),
+                                       encoding="utf-8")
+    (out_dir / "manifest.now.json").write_text(json.dumps(new, indent=1) + "\n", encoding="utf-8")
+    print(f"table: {(out_dir / 'report.md').relative_to(root)}; figure differences: "
+          f"{out_dir.relative_to(root)}/*.diff.png")
+    return ok
