@@ -97,6 +97,10 @@ verify: $(TUMEN_STAMP) ## rebuild from a clean copy; compare every input, result
 check-determinism: $(TUMEN_STAMP) ## build twice from clean copies, compare every output byte for byte
 	$(TUMEN) check-determinism --params $(PARAMS)
 
+.PHONY: bench
+bench: $(TUMEN_STAMP) ## run the benchmarks in bench/ (AIS at scale); results in bench/results/
+	$(PY) bench/run.py $(BENCH_ARGS)
+
 .PHONY: bench-build
 bench-build: $(TUMEN_STAMP) ## time a clean build and a no-op build (Make time), write bench/results/build.json
 	$(TUMEN) bench-build --params $(PARAMS)
