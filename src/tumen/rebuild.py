@@ -30,16 +30,32 @@ from tumen.assemble import build_info
 from tumen.errors import TumenError
 
 
-def copy_tree(dest: Path, root: Path | None = None) -> Path:
-    """Copy the working tree (tracked and untracked-but-not-ignored files) to ``dest``."""
-    root = root or paths.root()
+#: Folders never copied when the tree is not a git checkout (generated or private).
+SKIP_DIRS = {".git", ".venv", "build", "figures", "report", "__pycache__", ".pytest_cache",
+             ".hypothesis", ".ipynb_checkpoints"}
+
+
+def _listed_files(root: Path) -> list[str]:
+    """Files git would see (tracked + untracked, not ignored), or a walk skipping SKIP_DIRS."""
     try:
         out = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
                              cwd=root, capture_output=True, check=True).stdout
+        if (root / ".git").exists():
+            return sorted(set(out.decode().split("\0")) - {""})
     except (OSError, subprocess.CalledProcessError):
-        raise TumenError("cannot list the project's files with git", file=root,
-                         hint="run this from a git checkout of the project") from None
-    for rel in sorted(set(out.decode().split("\0")) - {""}):
+        pass
+    files = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.endswith(".egg-info"))
+        rel = Path(dirpath).relative_to(root)
+        files += [str(rel / f) for f in filenames]
+    return sorted(files)
+
+
+def copy_tree(dest: Path, root: Path | None = None) -> Path:
+    """Copy the working tree (tracked and untracked-but-not-ignored files) to ``dest``."""
+    root = root or paths.root()
+    for rel in _listed_files(root):
         src = root / rel
         if src.is_file():
             (dest / rel).parent.mkdir(parents=True, exist_ok=True)
