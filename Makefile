@@ -51,17 +51,17 @@ help: ## print this help (the default target)
 ifndef EXTERNAL_VENV
 $(REQ_STAMP): requirements.txt
 	@echo "[venv] creating $(VENV) with the pinned requirements (first time: about a minute) …"
-	rm -rf $(VENV)
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt $(PIP_QUIET)
-	touch $@
+	@rm -rf $(VENV)
+	@$(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt $(PIP_QUIET)
+	@touch $@
 
 $(TUMEN_STAMP): $(REQ_STAMP) pyproject.toml
 	@echo "[venv] installing tumen (editable) and its Jupyter kernel into $(VENV) …"
-	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e . $(PIP_QUIET)
-	$(PY) -m ipykernel install --sys-prefix --name tumen --display-name "Python (tumen)" >/dev/null
-	rm -f $(VENV)/.tumen-pkg-*
-	touch $@
+	@$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e . $(PIP_QUIET)
+	@$(PY) -m ipykernel install --sys-prefix --name tumen --display-name "Python (tumen)" >/dev/null
+	@rm -f $(VENV)/.tumen-pkg-*
+	@touch $@
 else
 # A copy built by `tumen check-determinism`/`verify` uses the caller's venv as it is.
 $(TUMEN_STAMP): ;
@@ -110,4 +110,4 @@ clean: ## remove build/, figures/ and report/ outputs (all variants)
 	find build figures report -mindepth 1 ! -name .gitignore -delete 2>/dev/null || true
 
 clean-venv: ## remove the virtual environment
-	rm -rf $(VENV)
+	@rm -rf $(VENV)
