@@ -194,22 +194,14 @@ def _finish(soup, cfg_report: dict) -> None:
                     current_top.append(sub)
                 sub.append(li)
         nav.append(ol)
-    lof = soup.select_one("ul.lof")
-    if lof is not None:
-        for i, ident, cap in figs:
+    for selector, entries in (("ul.lof", figs), ("ul.lot", tabs)):
+        listing = soup.select_one(selector)
+        for _, ident, cap in entries if listing is not None else []:
             li = soup.new_tag("li")
             a = soup.new_tag("a", href=f"#{ident}")
             a.string = cap
             li.append(a)
-            lof.append(li)
-    lot = soup.select_one("ul.lot")
-    if lot is not None:
-        for i, ident, cap in tabs:
-            li = soup.new_tag("li")
-            a = soup.new_tag("a", href=f"#{ident}")
-            a.string = cap
-            li.append(a)
-            lot.append(li)
+            listing.append(li)
 
 
 def _banner(synthetic: list[str]) -> str:

@@ -117,6 +117,16 @@ def _line_of(text: str, dotted: str) -> int | None:
     return line_no
 
 
+def parse_yaml(text: str, source, error: type = ParameterError):
+    """Parse YAML safely; a syntax error becomes ``error`` naming the file and line."""
+    try:
+        return yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise error(f"not valid YAML: {getattr(exc, 'problem', exc)}", file=source,
+                    line=mark.line + 1 if mark else None) from None
+
+
 def declared_parameters(notebook: Path) -> dict[str, Any]:
     """Return the parameters a notebook declares in its cell tagged ``parameters``.
 
@@ -208,12 +218,7 @@ def load(path: str | Path, *, root: Path | None = None) -> Config:
         text = (source if source.is_absolute() else root / source).read_text(encoding="utf-8")
     except OSError as exc:
         raise ParameterError(f"cannot read parameters: {exc.strerror}", file=source) from None
-    try:
-        data = yaml.safe_load(text) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise ParameterError(f"not valid YAML: {getattr(exc, 'problem', exc)}", file=source,
-                             line=mark.line + 1 if mark else None) from None
+    data = parse_yaml(text, source, ParameterError)
     if not isinstance(data, dict):
         raise ParameterError("expected a mapping of sections", file=source, line=1)
 

@@ -17,9 +17,8 @@ import hashlib
 import re
 from pathlib import Path
 
-import yaml
-
 from tumen import paths
+from tumen.params import parse_yaml
 from tumen.errors import DataError
 
 KINDS = ("observed", "published", "reference", "synthetic")
@@ -47,12 +46,7 @@ def load(path: Path | None = None) -> dict[str, dict]:
     if not path.exists():
         return {}
     text = path.read_text(encoding="utf-8")
-    try:
-        data = yaml.safe_load(text) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise DataError(f"not valid YAML: {getattr(exc, 'problem', exc)}", file=path,
-                        line=mark.line + 1 if mark else None) from None
+    data = parse_yaml(text, path, DataError)
     entries: dict[str, dict] = {}
     for i, entry in enumerate(data.get("files") or []):
         where = {"file": path, "line": _line_of_entry(text, entry.get("path") if isinstance(entry, dict) else None)}
