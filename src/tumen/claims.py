@@ -43,7 +43,6 @@ other pair of different units is an error). With ``published`` the claim's value
 
 from __future__ import annotations
 
-import csv
 import datetime as _dt
 import difflib
 import math
@@ -56,6 +55,7 @@ from typing import Any
 import pandas as pd
 
 from tumen.errors import DataError, ParameterError, ResultError
+from tumen.tables import read_table
 from tumen.results import format_value
 
 COLUMNS = ("id", "source", "published", "statement", "value", "unit", "citation")
@@ -70,99 +70,6 @@ _UNITS = {"km": ("length", 1.0), "m": ("length", 1e-3), "mi": ("length", 1.60934
           "m²": ("area", 1e-6), "mi2": ("area", 1.609344 ** 2)}
 _RELATION = {"equal": "", "at_least": "≥ ", "at_most": "≤ ", "above": "> ", "below": "< ",
              "within": "≈ ", "contains": ""}
-
-
-# --- reading CSV inputs ---------------------------------------------------------------
-
-def read_table(path: str | os.PathLike, required: Iterable[str],
-               optional: Iterable[str] = ()) -> pd.DataFrame:
-    """Read a UTF-8 CSV input strictly, keeping every field as text.
-
-    The project's CSV reader (claims and observations use it): it checks the header, that
-    every row has as many fields as the header, and records where each row starts.
-
-    Parameters
-    ----------
-    path : str or path-like
-        The CSV file (UTF-8, an optional byte-order mark is ignored).
-    required : iterable of str
-        Columns that must be present.
-    optional : iterable of str
-        Columns that may be present; a column that is neither required nor optional is
-        kept as it is, unless its name is a near-miss of a known column that is absent
-        (then it is taken for a misspelling and is an error).
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per record, all columns as ``str`` (empty fields are ``""``), plus
-        ``line``: the 1-based line of the file where the record starts.
-
-    Raises
-    ------
-    DataError
-        When the file is missing or unreadable, a required column is missing (the hint
-        names the closest existing column), or a row has the wrong number of fields.
-    """
-    path = Path(path)
-    required, optional = list(required), list(optional)
-    rows, lines = _read_rows(path)
-    if not rows:
-        raise DataError("file is empty; expected a header line", file=path, line=1,
-                        hint=f"the header is: {','.join(required)}")
-    header = [h.strip() for h in rows[0]]
-    _check_header(path, header, required, optional)
-    for fields, line in zip(rows[1:], lines[1:]):
-        if len(fields) != len(header):
-            raise DataError(f"row has {len(fields)} fields, the header has {len(header)}",
-                            file=path, line=line,
-                            hint="quote fields that contain commas")
-    frame = pd.DataFrame(rows[1:], columns=header, dtype=str)
-    frame = frame.apply(lambda col: col.str.strip())
-    frame["line"] = lines[1:]
-    return frame
-
-
-def _read_rows(path: Path) -> tuple[list[list[str]], list[int]]:
-    """Return the non-blank CSV records of a file and the line each starts on."""
-    try:
-        with open(path, encoding="utf-8-sig", newline="") as fh:
-            reader = csv.reader(fh)
-            rows, lines, start = [], [], 1
-            for fields in reader:
-                if any(f.strip() for f in fields):
-                    rows.append(fields)
-                    lines.append(start)
-                start = reader.line_num + 1
-    except FileNotFoundError:
-        raise DataError("file not found", file=path,
-                        hint="check the path in the parameters") from None
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise DataError(f"cannot read CSV: {exc}", file=path,
-                        hint="save the file as UTF-8 CSV") from None
-    return rows, lines
-
-
-def _check_header(path: Path, header: list[str], required: list[str],
-                  optional: list[str]) -> None:
-    """Raise DataError for a duplicate, missing or misspelt column."""
-    for name in header:
-        if header.count(name) > 1:
-            raise DataError(f"column {name!r} appears twice", file=path, line=1, field=name)
-    absent = [c for c in required + optional if c not in header]
-    unknown = [h for h in header if h not in required and h not in optional]
-    for col in required:
-        if col not in header:
-            close = difflib.get_close_matches(col, unknown, n=1, cutoff=0.6)
-            hint = (f"did you mean {close[0]!r}? rename that column to {col!r}" if close
-                    else f"the file has: {', '.join(header)}")
-            raise DataError(f"required column {col!r} is missing", file=path, line=1,
-                            field=col, hint=hint)
-    for name in unknown:
-        close = difflib.get_close_matches(name, absent, n=1, cutoff=0.8)
-        if close:
-            raise DataError(f"unknown column {name!r}", file=path, line=1, field=name,
-                            hint=f"did you mean {close[0]!r}?")
 
 
 # --- claims.csv -----------------------------------------------------------------------
@@ -190,7 +97,7 @@ def read_claims(path: str | os.PathLike) -> pd.DataFrame:
         value without a unit.
     """
     path = Path(path)
-    table = read_table(path, COLUMNS)
+    table = read_table(path, COLUMNS, allow_duplicates=True)  # duplicate ids: own message
     seen: dict[str, int] = {}
     values = []
     for row in table.itertuples(index=False):

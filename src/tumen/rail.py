@@ -50,7 +50,7 @@ import pandas as pd
 import xarray as xr
 from scipy import stats as _stats
 
-from tumen.claims import read_table
+from tumen.tables import read_table
 from tumen.errors import DataError, ParameterError
 
 REQUIRED = ("site", "acquired", "railcars")

@@ -1,0 +1,58 @@
+"""tumen.tables: the strict CSV reader every observation and claims file goes through."""
+
+import pytest
+
+from tumen.errors import DataError
+from tumen.tables import read_table
+
+REQ = ["site", "acquired", "railcars"]
+
+
+def write(tmp_path, data: bytes):
+    p = tmp_path / "in.csv"
+    p.write_bytes(data)
+    return p
+
+
+def test_bom_and_crlf_are_accepted(tmp_path):
+    t = read_table(write(tmp_path, b"\xef\xbb\xbfsite,acquired,railcars\r\nx,2023-01-01,4\r\n\r\ny,2023-01-02,5\r\n"), REQ)
+    assert list(t["site"]) == ["x", "y"] and list(t["line"]) == [2, 4]
+    assert list(t.columns) == REQ + ["line"]
+
+
+def test_latin1_bytes_name_the_line(tmp_path):
+    with pytest.raises(DataError) as exc:
+        read_table(write(tmp_path, b"site,acquired,railcars\nx,2023-01-01,4\ncaf\xe9,2023-01-02,5\n"), REQ)
+    assert exc.value.line == 3 and "0xe9 is not UTF-8" in str(exc.value) and "Latin-1" in str(exc.value)
+
+
+def test_exact_duplicate_rows_are_an_error_unless_allowed(tmp_path):
+    p = write(tmp_path, b"site,acquired,railcars\nx,2023-01-01,4\ny,2023-01-01,4\nx,2023-01-01,4\n")
+    with pytest.raises(DataError, match="repeats line 2") as exc:
+        read_table(p, REQ)
+    assert exc.value.line == 4
+    assert len(read_table(p, REQ, allow_duplicates=True)) == 3
+
+
+def test_nul_bytes_and_binary_junk(tmp_path):
+    with pytest.raises(DataError, match="NUL") as exc:
+        read_table(write(tmp_path, b"site,acquired,railcars\nx,\x00\x01,4\n"), REQ)
+    assert exc.value.line == 2
+
+
+@pytest.mark.parametrize("data, line, field, words", [
+    (b"", 1, None, "file is empty"),
+    (b"site,acquired\nx,2023\n", 1, "railcars", "required column 'railcars' is missing"),
+    (b"site,aquired,railcars\n", 1, "acquired", "did you mean 'aquired'"),
+    (b"site,acquired,railcars\nx,2023,4,9\n", 2, None, "row has 4 fields"),
+    (b"site,site,acquired,railcars\n", 1, "site", "appears twice"),
+])
+def test_header_and_shape_errors(tmp_path, data, line, field, words):
+    with pytest.raises(DataError) as exc:
+        read_table(write(tmp_path, data), REQ)
+    assert (exc.value.line, exc.value.field) == (line, field) and words in str(exc.value)
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(DataError, match="file not found"):
+        read_table(tmp_path / "nope.csv", REQ)
