@@ -331,7 +331,7 @@ def read_sightings(path: str | os.PathLike, sites: pd.DataFrame | Mapping) -> pd
     DataError
         Naming the file, line and field of the first problem, with a hint.
     """
-    from tumen.claims import read_table
+    from tumen.tables import read_table
 
     table = read_table(path, SIGHTING_REQUIRED, SIGHTING_OPTIONAL)
     return validate_sightings(table, sites, file=path)
