@@ -68,12 +68,21 @@ def test_clean_build_writes_html_and_pdf(built):
     # prose rendered from results, cross-references resolved
     prose = soup.select_one("section#nb-harbour").get_text(" ", strip=True)
     assert "the peak of 12 ships came on 2023-09-04 ( Figure 1 , Table 1 )" in prose
-    assert soup.select_one('span.result[data-result="harbour.peak_ships"]')
+    link = soup.select_one('a.result[data-result="harbour.peak_ships"]')
+    assert link["href"] == "#r-harbour.peak_ships" and soup.find(id="r-harbour.peak_ships")
+    assert "notebook 01_harbour; inputs: tests/fixtures/data/harbour_counts.csv" in link["title"]
+    # cells tagged "summary" go to the key findings on the first page, not the section
+    finding = soup.select_one('header.title-page .findings .finding[data-notebook="01_harbour"]')
+    assert "Harbour. The peak was 12 ships on 2023-09-04." in finding.get_text().replace("\n", "")
+    assert "Harbour." not in soup.select_one("section#nb-harbour").get_text()
     # the table of contents links to headings that exist
     links = [a["href"][1:] for a in soup.select("nav.toc a")]
-    assert len(links) == 3 and all(soup.find(id=t) for t in links)
+    assert links[:3] == ["s1-harbour-fixture", "s1-1-counts", "s2-rail-fixture"]
+    assert "sB-provenance" in links and all(soup.find(id=t) for t in links)
     # code and parameter cells are hidden
-    assert "counts_csv" not in html.read_text()
+    analyses = " ".join(str(s) for s in soup.select("section.analysis"))
+    assert "counts_csv" not in analyses and "import" not in analyses
+    assert "counts_csv: tests/fixtures/data/harbour_counts.csv" in soup.select_one("#provenance").get_text()
     # results, figures and executed notebooks are where the README says
     assert (built / "build/fixture/results/01_harbour.json").exists()
     assert (built / "figures/fixture/harbour_ships_daily.svg").exists()

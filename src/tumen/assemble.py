@@ -32,6 +32,12 @@ from tumen.errors import TumenError
 
 #: Cell tags whose cells never reach the report.
 HIDDEN_TAGS = {"parameters", "injected-parameters", "remove", "remove-cell"}
+#: Cells with this tag appear as key findings on the first page, not in their section.
+SUMMARY_TAG = "summary"
+#: Content-Security-Policy of the HTML report: no script runs and nothing loads from the
+#: network, even if a notebook output slipped markup through (images are data: URLs).
+CSP = ("default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:; "
+       "base-uri 'none'; form-action 'none'")
 #: Output types shown in the report (others stay in the executed notebook).
 SHOWN_MIME = ("text/html", "text/markdown", "image/png", "image/svg+xml", "text/latex")
 
@@ -82,17 +88,30 @@ def _shown(cell, show_code: bool):
     return cell
 
 
-def notebook_body(nb_path: Path, show_code: bool = False) -> str:
-    """HTML fragment (nbconvert ``basic`` template) of one executed notebook."""
+def notebook_body(nb_path: Path, show_code: bool = False) -> tuple[str, str]:
+    """HTML fragments (nbconvert ``basic`` template) of one executed notebook.
+
+    Returns
+    -------
+    (str, str)
+        The body, and the notebook's key findings: the outputs of cells tagged
+        ``summary``, which go to the first page instead of the section.
+    """
     from nbconvert import HTMLExporter
 
     nb = nbformat.read(nb_path, as_version=4)
-    nb.cells = [c for c in (_shown(c, show_code) for c in nb.cells) if c is not None]
     exporter = HTMLExporter(template_name="basic", exclude_input=not show_code,
                             exclude_input_prompt=True, exclude_output_prompt=True,
                             anchor_link_text="")
-    body, _ = exporter.from_notebook_node(nb)
-    return body
+    summary = [c for c in nb.cells if SUMMARY_TAG in c.metadata.get("tags", [])]
+    cells = [c for c in nb.cells if SUMMARY_TAG not in c.metadata.get("tags", [])]
+    parts = []
+    for group, code in ((cells, show_code), (summary, False)):
+        sub = nbformat.from_dict(dict(nb))
+        sub.cells = [c for c in (_shown(c, code) for c in group) if c is not None]
+        exporter.exclude_input = not code
+        parts.append(exporter.from_notebook_node(sub)[0] if sub.cells else "")
+    return parts[0], parts[1]
 
 
 def _slug(text: str) -> str:
@@ -226,7 +245,7 @@ def build_html(cfg: _params.Config, root: Path | None = None) -> str:
     root = root or paths.root()
     rep = cfg.report
     info = build_info(root)
-    sections = []
+    sections, findings = [], []
     inputs: list[Path] = []
     for nb in cfg.notebooks:
         executed = root / cfg.dirs.notebooks / f"{nb.stem}.ipynb"
@@ -234,7 +253,10 @@ def build_html(cfg: _params.Config, root: Path | None = None) -> str:
             raise TumenError(f"notebook {nb.stem} has not been executed", file=executed,
                              hint=f"run: python -m tumen run --params {cfg.source} --notebook {nb.name}")
         inputs += plan.data_inputs(nb.params, root)
-        body = notebook_body(executed, rep["show_code"])
+        body, summary = notebook_body(executed, rep["show_code"])
+        if summary:
+            findings.append(f'<div class="finding" data-notebook="{nb.stem}">{summary}'
+                            f'<a class="more" href="#nb-{nb.name}">details</a></div>')
         sections.append(f'<section class="analysis" id="nb-{nb.name}" data-notebook="{nb.stem}">'
                         f"{body}</section>")
     synthetic = _sources.synthetic_inputs(inputs, root)
@@ -250,6 +272,7 @@ def build_html(cfg: _params.Config, root: Path | None = None) -> str:
 <meta charset="utf-8"/>
 <meta name="viewport" content="width=device-width, initial-scale=1"/>
 <meta name="generator" content="tumen"/>
+<meta http-equiv="Content-Security-Policy" content="{CSP}"/>
 <title>{esc(rep['title'])}</title>
 <style>
 {css}
@@ -265,6 +288,8 @@ def build_html(cfg: _params.Config, root: Path | None = None) -> str:
 variant <code>{esc(cfg.variant)}</code>. Rebuild: <code>make report PARAMS={esc(str(cfg.source))}</code></p>
 {_banner(synthetic)}
 {f'<div class="abstract">{abstract}</div>' if abstract else ''}
+{('<section class="findings" aria-label="Key findings"><h2 class="findings-title">Key findings</h2>'
+  + ''.join(findings) + '</section>') if findings else ''}
 </header>
 <nav class="toc" aria-label="Contents"><h2>Contents</h2></nav>
 <main>
