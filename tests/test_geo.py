@@ -145,6 +145,21 @@ def test_unknown_country_and_no_border():
         geo.get_border("UKR", "PRK")
 
 
+def test_country_names_from_the_admin_0_layer():
+    assert geo.get_country_name("RUS") == "Russia"
+    assert geo.get_country_name("KAZ") == "Kazakhstan"
+    assert geo.get_country_name("UKR", "50m") == "Ukraine"
+    with pytest.raises(ParameterError):
+        geo.get_country_name("XXX")
+
+
+def test_use_geo_dir_accepts_only_the_project_layers(tmp_path):
+    assert geo.use_geo_dir(paths.geo()) == paths.geo()
+    assert geo.use_geo_dir(str(paths.geo()) + "/") == paths.geo()
+    with pytest.raises(ParameterError, match="geo_dir"):
+        geo.use_geo_dir(tmp_path)
+
+
 def test_region_covering():
     assert geo.get_region_covering([130.3, 132.3], [42.2, 42.9]) == "korea_primorye"
     assert geo.get_region_covering([40.0], [45.9]) == "krasnodar_ukraine"

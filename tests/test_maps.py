@@ -89,3 +89,57 @@ def test_place_labels_avoids_collisions():
     texts = maps.place_labels(ax, points)
     assert len(texts) == 3
     assert not _labels_overlap(ax)
+
+
+def test_rail_maps_of_the_route_analysis_render_offline(no_network, computed):
+    sites = computed["sites"]
+    khasan = routing.rail_route("khasan_station", "tikhoretsk_depot", sites=sites)
+    east = maps.map_rail_eastern_end({"Dunai": computed["rail"], "Khasan": khasan}, sites)
+    wide = maps.map_rail_routes({"Within Russia": computed["rail"]}, sites,
+                                extent=(30.0, 140.0, 40.0, 64.0), figsize=(7.5, 5.0),
+                                min_spacing_km=400.0)
+    overview = maps.map_overview(computed["rail"], computed["sea"], sites,
+                                 crossing_route=khasan, figsize=(7.5, 5.0))
+    for fig in (east, wide, overview):
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=60)
+        texts = [t.get_text() for t in fig.axes[0].texts]
+        assert geo.ATTRIBUTION in texts
+        assert not _labels_overlap(fig.axes[0])
+    assert {"Dunai", "Khasan", "Smolyaninovo junction"} <= {t.get_text()
+                                                            for t in east.axes[0].texts}
+    assert wide.get_size_inches()[0] <= 7.5
+    # thinning: Birobidzhan is within 400 km of Khabarovsk and is not labelled
+    labels = {t.get_text() for t in wide.axes[0].texts}
+    assert "Khabarovsk" in labels and "Birobidzhan" not in labels
+
+
+def test_thin_sites_keeps_priority_and_spacing(computed):
+    sites = computed["sites"]
+    ids = ["dunai_port", "fokino", "vladivostok", "khabarovsk", "birobidzhan"]
+    # Fokino is 12 km from Dunai, Vladivostok about 40 km, Birobidzhan 160 km from Khabarovsk
+    assert maps.thin_sites(sites, ids, 0.0) == ids
+    assert maps.thin_sites(sites, ids, 20.0) == ["dunai_port", "vladivostok", "khabarovsk",
+                                                 "birobidzhan"]
+    assert maps.thin_sites(sites, ids, 200.0) == ["dunai_port", "khabarovsk"]
+    assert maps.thin_sites(sites, ids, 200.0, keep=2) == ["dunai_port", "fokino",
+                                                          "khabarovsk"]
+
+
+def test_depot_map_labels_rings_and_draws_extra_routes(no_network, computed):
+    crossing = routing.rail_route_to_border("tikhoretsk_depot")
+    fig = maps.map_depot_distance(
+        computed["sites"], computed["nearest"], rings_km=[193, 200, 201, 290],
+        ring_labels=["120 mi (A)", "200 km (B)", "125 mi (C)", "290 km (D)"],
+        routes={"By rail": (crossing.path_lat, crossing.path_lon)},
+        ids=["tikhoretsk_depot", "tikhoretsk", "novoazovsk"])
+    ax = fig.axes[0]
+    texts = [t.get_text() for t in ax.texts]
+    # the three rings within 15 km of each other share one label
+    assert "120 mi (A)\n200 km (B)\n125 mi (C)" in texts and "290 km (D)" in texts
+    assert "Novoazovsk" in texts
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "By rail" in legend
+    assert any(t.startswith("Nearest point of the Russia–Ukraine land border") for t in legend)
+    assert "Distances in reporting: 193, 200, 201, 290 km" in legend
+    assert not _labels_overlap(ax)

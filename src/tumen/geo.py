@@ -115,6 +115,39 @@ def _no_download_class(base: type) -> type:
                 {"acquire_resource": acquire_resource})
 
 
+def use_geo_dir(geo_dir: Path | str) -> Path:
+    """Check a notebook's ``geo_dir`` parameter and point cartopy at it.
+
+    The geodesy and map functions of this package read the project's ``data/geo`` (via
+    :mod:`tumen.paths`); a notebook still names that folder as a parameter so the build
+    reruns it when the layers change. This checks that the parameter names that very
+    folder, so a variant cannot silently point elsewhere, then calls
+    :func:`configure_cartopy`.
+
+    Parameters
+    ----------
+    geo_dir : path
+        The parameter's value, relative to the working directory (the project root when
+        the runner executes a notebook) or absolute.
+
+    Returns
+    -------
+    pathlib.Path
+        The directory cartopy now reads.
+
+    Raises
+    ------
+    ParameterError
+        When ``geo_dir`` is not the project's ``data/geo``.
+    """
+    given, expected = Path(geo_dir).resolve(), paths.geo().resolve()
+    if given != expected:
+        raise ParameterError(f"geo_dir {str(geo_dir)!r} is not the project's offline layers "
+                             f"folder {expected}", field="geo_dir",
+                             hint="keep geo_dir = 'data/geo'; other folders are not supported")
+    return configure_cartopy(expected)
+
+
 def get_regions() -> dict:
     """Return ``data/geo/regions.json``: the clip boxes of the offline layers.
 
@@ -366,18 +399,55 @@ def _read_countries(geo_dir: str, resolution: str) -> tuple[dict, list]:
     """Read the admin-0 countries of one data directory (cached per directory and scale)."""
     import shapefile
 
-    path = (Path(geo_dir) / "shapefiles" / "natural_earth" / "cultural"
-            / f"ne_{resolution}_admin_0_countries.shp")
-    if not path.exists():
-        raise DataError("country layer not found", file=path,
-                        hint="resolution must be 10m or 50m; run scripts/build_geodata.py")
-    with shapefile.Reader(str(path), encoding="utf-8") as r:
+    with shapefile.Reader(str(_admin0_path(geo_dir, resolution)), encoding="utf-8") as r:
         geoms = {rec["ADM0_A3"]: shape(s.__geo_interface__)
                  for s, rec in zip(r.shapes(), r.records())}
     regions = get_regions()
     boxes = (list(regions["regions_10m"].values()) if resolution == "10m"
              else [regions["russia_wide_50m"]])
     return geoms, boxes
+
+
+def get_country_name(code: str, resolution: str = "10m") -> str:
+    """Return a country's short English name from the admin-0 layer (``NAME`` field).
+
+    Parameters
+    ----------
+    code : str
+        Natural Earth ``ADM0_A3`` code, e.g. ``"KAZ"``.
+    resolution : {"10m", "50m"}
+
+    Raises
+    ------
+    ParameterError
+        When the country is not in the offline layer.
+
+    >>> get_country_name("RUS")
+    'Russia'
+    """
+    names = _read_country_names(str(paths.geo()), resolution)
+    if code not in names:
+        get_country(code, resolution)  # raises the helpful error
+    return names[code]
+
+
+@functools.cache
+def _read_country_names(geo_dir: str, resolution: str) -> dict:
+    """Read {ADM0_A3: NAME} of one data directory's admin-0 layer (cached)."""
+    import shapefile
+
+    with shapefile.Reader(str(_admin0_path(geo_dir, resolution)), encoding="utf-8") as r:
+        return {rec["ADM0_A3"]: rec["NAME"] for rec in r.records()}
+
+
+def _admin0_path(geo_dir: str, resolution: str) -> Path:
+    """Return the admin-0 countries shapefile of a data directory; DataError when missing."""
+    path = (Path(geo_dir) / "shapefiles" / "natural_earth" / "cultural"
+            / f"ne_{resolution}_admin_0_countries.shp")
+    if not path.exists():
+        raise DataError("country layer not found", file=path,
+                        hint="resolution must be 10m or 50m; run scripts/build_geodata.py")
+    return path
 
 
 def get_country(code: str, resolution: str = "10m"):

@@ -390,12 +390,15 @@ def _extent_around(lats, lons, pad_frac=0.12, min_span=0.3):
 
 
 def _finish(ax, handles=(), legend_loc="upper left", sites=None, ids=(), labels=None,
-            scale_location=(0.04, 0.05)):
-    """Legend, site labels, scale bar and attribution, in the order that avoids overlaps."""
+            scale_location=(0.04, 0.05), obstacles=()):
+    """Legend, site labels, scale bar and attribution, in the order that avoids overlaps.
+
+    ``obstacles`` are further artists (e.g. markers) the site labels must not cover.
+    """
     legend = _legend(ax, list(handles), legend_loc) if handles else None
     add_scale_bar(ax, scale_location)
     add_attribution(ax)
-    obstacles = [t for t in ax.texts] + ([legend] if legend else [])
+    obstacles = [t for t in ax.texts] + ([legend] if legend else []) + list(obstacles)
     if sites is not None and ids:
         add_sites(ax, sites, ids, labels=labels, obstacles=obstacles)
 
@@ -466,8 +469,18 @@ ROUTE_CITIES = ("vladivostok", "khabarovsk", "chita", "irkutsk", "krasnoyarsk", 
                 "harbin")
 
 
-def map_rail_routes(routes: dict, sites, *, cities=ROUTE_CITIES,
-                    extent=RUSSIA_EXTENT) -> Figure:
+#: The eastern end of the rail routes (:func:`map_rail_eastern_end`), degrees.
+PRIMORYE_EXTENT = (130.25, 133.35, 42.25, 43.95)
+#: Sites labelled on that map, in priority order.
+PRIMORYE_SITES = ("dunai_port", "khasan_station", "tumangang_rail_facility", "fokino",
+                  "smolyaninovo", "vladivostok", "ussuriysk")
+#: Line styles of successive routes on the rail maps: (colour, width, dash).
+_ROUTE_STYLES = [(STYLE["rail"], 2.2, "-"), (STYLE["rail_alt"], 1.5, (0, (3, 1.5))),
+                 (OKABE_ITO["green"], 1.3, (0, (1, 1.2))), (OKABE_ITO["purple"], 1.6, "-")]
+
+
+def map_rail_routes(routes: dict, sites, *, cities=ROUTE_CITIES, extent=RUSSIA_EXTENT,
+                    figsize=(10.0, 5.6), min_spacing_km: float = 0.0) -> Figure:
     """Map one or more long rail routes across Russia (Albers conic, 50m layers).
 
     Parameters
@@ -476,27 +489,111 @@ def map_rail_routes(routes: dict, sites, *, cities=ROUTE_CITIES,
         Legend label -> route; the first is drawn boldest.
     sites : pandas.DataFrame
         Gazetteer; the routes' endpoints and ``cities`` are labelled.
+    cities : sequence of str
+        Site ids to label after the endpoints, in priority order (those outside
+        ``extent`` are skipped).
+    extent : (lon_min, lon_max, lat_min, lat_max)
+        Degrees WGS84.
+    figsize : (float, float)
+        Width and largest height, inches (about 7.5 fits a report page at true size).
+    min_spacing_km : float
+        Skip a city closer than this to a site labelled before it (geodesic km), so a
+        small map does not crowd; 0 labels every city.
     """
-    fig, ax = new_map(extent, scale="50m", figsize=(10.0, 5.6), highlight=("UKR",))
-    colours = [STYLE["rail"], STYLE["rail_alt"], OKABE_ITO["green"], OKABE_ITO["purple"]]
+    fig, ax = new_map(extent, scale="50m", figsize=figsize, highlight=("UKR",))
     handles = []
     for k, (label, route) in enumerate(routes.items()):
-        colour = colours[k % len(colours)]
-        add_route(ax, route.lat, route.lon, color=colour, linewidth=2.2 if k == 0 else 1.4,
-                  linestyle="-" if k == 0 else (0, (3, 1.5)), zorder=3 - 0.1 * k)
+        colour, width, dash = _ROUTE_STYLES[k % len(_ROUTE_STYLES)]
+        add_route(ax, route.lat, route.lon, color=colour, linewidth=width, linestyle=dash,
+                  zorder=3 - 0.1 * k)
         add_snaps(ax, route.snaps, color=colour)
-        handles.append(Line2D([], [], color=colour, lw=2.2 if k == 0 else 1.4,
-                              ls="-" if k == 0 else (0, (3, 1.5)),
+        handles.append(Line2D([], [], color=colour, lw=width, ls=dash,
                               label=f"{label}: {route.length_km:,.0f} km"))
-    handles.append(Line2D([], [], color="#555555", lw=1, ls=":", label="Snap to the network"))
+    handles.append(Line2D([], [], color="#555555", lw=1, ls=":",
+                          label="Straight connector to the network"))
     handles.append(_patch("Ukraine"))
     ends = []
     for route in routes.values():
         ends += [s.label for s in route.snaps if s.label in sites.index]
-    ids = list(dict.fromkeys(ends + [c for c in cities if c in sites.index]))
+    x0, x1, y0, y1 = extent
+    ids = [i for i in dict.fromkeys(ends + [c for c in cities if c in sites.index])
+           if x0 <= sites.loc[i, "lon"] <= x1 and y0 <= sites.loc[i, "lat"] <= y1]
+    ids = thin_sites(sites, ids, min_spacing_km, keep=len(set(ends)))
     _finish(ax, handles, "lower right", sites, ids, scale_location=(0.03, 0.05))
     _move_attribution_left(ax)
     return fig
+
+
+def map_rail_eastern_end(routes: dict, sites, *, extent=PRIMORYE_EXTENT, ids=PRIMORYE_SITES,
+                         network=None, figsize=(7.0, 5.6)) -> Figure:
+    """Map the eastern end of the rail routes: Dunai, the Tumen crossing, the network.
+
+    A regional map (Lambert conformal, 10m) with the railway network in grey, each route
+    in the style of :func:`map_rail_routes` and its straight connectors to the network
+    drawn dotted, so the reader sees where the network has no track.
+
+    Parameters
+    ----------
+    routes : dict of str -> tumen.routing.RailRoute
+        Legend label -> route (e.g. from Dunai and from Khasan).
+    sites : pandas.DataFrame
+        Gazetteer.
+    extent : (lon_min, lon_max, lat_min, lat_max)
+        Degrees WGS84, inside the Korea–Primorye 10m region.
+    ids : sequence of str
+        Sites labelled, in priority order (those outside ``extent`` are skipped).
+    network : tumen.routing.RailNetwork, optional
+        Railways drawn in grey; default the offline network.
+    figsize : (float, float)
+        Width and largest height, inches.
+    """
+    from tumen import routing
+
+    network = routing.load_rail_network() if network is None else network
+    fig, ax = new_map(extent, figsize=figsize)
+    add_rail_network(ax, network, extent, linewidth=0.9)
+    handles = [Line2D([], [], color=STYLE["network"], lw=0.9,
+                      label="Railways in the OpenStreetMap extract")]
+    for k, (label, route) in enumerate(routes.items()):
+        colour, width, dash = _ROUTE_STYLES[k % len(_ROUTE_STYLES)]
+        add_route(ax, route.lat, route.lon, color=colour, linewidth=width, linestyle=dash,
+                  zorder=3 - 0.1 * k)
+        add_snaps(ax, route.snaps, color=colour, linewidth=1.5)
+        handles.append(Line2D([], [], color=colour, lw=width, ls=dash, label=label))
+    handles.append(Line2D([], [], color="#555555", lw=1.5, ls=":",
+                          label="Straight connector to the network"))
+    x0, x1, y0, y1 = extent
+    shown = [i for i in ids if i in sites.index and x0 <= sites.loc[i, "lon"] <= x1
+             and y0 <= sites.loc[i, "lat"] <= y1]
+    _finish(ax, handles, "upper left", sites, shown,
+            labels={"dunai_port": "Dunai", "tumangang_rail_facility": "Tumangang",
+                    "khasan_station": "Khasan", "smolyaninovo": "Smolyaninovo junction"},
+            scale_location=(0.42, 0.05))
+    return fig
+
+
+def thin_sites(sites, ids, min_spacing_km: float, keep: int = 0) -> list:
+    """Return site ids without those closer than ``min_spacing_km`` to an earlier one.
+
+    Parameters
+    ----------
+    sites : pandas.DataFrame
+        Gazetteer.
+    ids : sequence of str
+        Site ids in priority order.
+    min_spacing_km : float
+        Smallest geodesic distance between kept sites, km (0 keeps all).
+    keep : int
+        The first ``keep`` ids are always kept.
+    """
+    kept: list = []
+    for k, i in enumerate(ids):
+        if k < keep or min_spacing_km <= 0 or all(
+                geo.distance_km(sites.loc[i, "lat"], sites.loc[i, "lon"],
+                                sites.loc[j, "lat"], sites.loc[j, "lon"]) >= min_spacing_km
+                for j in kept):
+            kept.append(i)
+    return kept
 
 
 def _move_attribution_left(ax) -> None:
@@ -507,6 +604,16 @@ def _move_attribution_left(ax) -> None:
             t.set_va("top")
 
 
+def _country_name(code: str) -> str:
+    """Return a country's name for a legend, or the code itself when it is not a country."""
+    from tumen.errors import ParameterError
+
+    try:
+        return geo.get_country_name(code)
+    except ParameterError:
+        return code
+
+
 def _patch(label: str):
     """Return a legend patch for the highlighted country."""
     from matplotlib.patches import Patch
@@ -515,7 +622,8 @@ def _patch(label: str):
 
 
 def map_depot_distance(sites, nearest, *, depot: str = "tikhoretsk_depot",
-                       rings_km=(), extent=(33.5, 42.5, 44.0, 49.0)) -> Figure:
+                       rings_km=(), extent=(33.5, 42.5, 44.0, 49.0), routes=None,
+                       ids=None, ring_labels=None) -> Figure:
     """Map the depot, Ukraine (recognised borders) and the measured nearest points.
 
     Parameters
@@ -530,19 +638,32 @@ def map_depot_distance(sites, nearest, *, depot: str = "tikhoretsk_depot",
         Optional circles of given radius (km) around the depot, e.g. published distances.
     extent : (lon_min, lon_max, lat_min, lat_max)
         Degrees WGS84 (inside the Krasnodar–Ukraine 10m region).
+    routes : dict of str -> (lats, lons), optional
+        Other lines to draw (e.g. the rail route to the border), legend label -> vertices
+        in degrees WGS84; the far end gets a marker.
+    ids : sequence of str, optional
+        Sites to label, in priority order (default: the depot, Tikhoretsk, Krasnodar,
+        Rostov-on-Don, Volgograd).
+    ring_labels : sequence of str, optional
+        One label per ring (e.g. who published the distance), written on the ring; rings
+        within 15 km of each other share one label, lines stacked.
     """
     import cartopy.crs as ccrs
 
     d = geo.get_site(depot, sites)
     fig, ax = new_map(extent, figsize=(7.0, 5.6), highlight=("UKR",))
     handles = [_patch("Ukraine (internationally recognised borders)")]
+    markers = []
     for k, p in enumerate(nearest):
         colour = [STYLE["nearest"], OKABE_ITO["blue"], OKABE_ITO["vermillion"]][k % 3]
         add_route(ax, [d.lat, p.lat], [d.lon, p.lon], color=colour, linewidth=1.5)
-        ax.plot(p.lon, p.lat, marker="o", markersize=4, color=colour,
-                transform=ccrs.PlateCarree(), zorder=5)
-        what = (f"land border {p.target.replace('|', '–').replace(' border', '')}"
-                if "|" in p.target else f"{p.target} territory")
+        markers += ax.plot(p.lon, p.lat, marker="o", markersize=4, color=colour,
+                           transform=ccrs.PlateCarree(), zorder=5)
+        if "|" in p.target:
+            pair = p.target.replace(" border", "").split("|")
+            what = "point of the " + "–".join(_country_name(c) for c in pair) + " land border"
+        else:
+            what = f"territory of {_country_name(p.target)}"
         handles.append(Line2D([], [], color=colour, lw=1.5,
                               label=f"Nearest {what}: {p.distance_km:.0f} km"))
     for k, radius in enumerate(rings_km):
@@ -554,15 +675,73 @@ def map_depot_distance(sites, nearest, *, depot: str = "tikhoretsk_depot",
     if len(rings_km):
         handles.append(Line2D([], [], color="#555555", lw=0.7, ls=(0, (2, 2)),
                               label="Distances in reporting: " +
-                                    ", ".join(f"{r:g}" for r in rings_km) + " km"))
-    ids = [depot] + [i for i in ("tikhoretsk", "krasnodar", "rostov_on_don", "volgograd")
-                     if i in sites.index]
-    _finish(ax, handles, "upper left", sites, ids,
-            labels={depot: "Tikhoretsk depot"})
+                                    ", ".join(f"{r:g}" for r in sorted(rings_km)) + " km"))
+    ends = [(p.lon, p.lat) for p in nearest] + [(lon[-1], lat[-1]) for lat, lon in
+                                                (routes or {}).values()]
+    if ring_labels is not None:
+        _label_rings(ax, d, rings_km, ring_labels, avoid=ends)
+    for label, (lat, lon) in (routes or {}).items():
+        colour = STYLE["rail"]
+        add_route(ax, lat, lon, color=colour, linewidth=1.4, linestyle=(0, (4, 1.5)),
+                  zorder=2.8)
+        markers += ax.plot(lon[-1], lat[-1], marker="o", markersize=4, color=colour,
+                           transform=ccrs.PlateCarree(), zorder=5)
+        handles.append(Line2D([], [], color=colour, lw=1.4, ls=(0, (4, 1.5)), label=label))
+    if ids is None:
+        ids = [depot] + [i for i in ("tikhoretsk", "krasnodar", "rostov_on_don", "volgograd")
+                         if i in sites.index]
+    _finish(ax, handles, "upper left", sites, [i for i in ids if i in sites.index],
+            labels={depot: "Tikhoretsk depot"}, obstacles=markers)
     return fig
 
 
-def map_overview(rail_route, sea_route, sites, *, extent=RUSSIA_EXTENT) -> Figure:
+def _label_rings(ax, centre, rings_km, labels, merge_km: float = 15.0, avoid=()) -> list:
+    """Write each ring's label on the ring, at the first free azimuth near north.
+
+    ``avoid`` holds (lon, lat) points (markers) the labels must not cover.
+    """
+    import cartopy.crs as ccrs
+
+    if len(labels) != len(rings_km):
+        raise ValueError("ring_labels needs one label per ring")
+    order = sorted(range(len(rings_km)), key=lambda k: rings_km[k])
+    groups: list[list[int]] = []
+    for k in order:
+        if groups and rings_km[k] - rings_km[groups[-1][-1]] <= merge_km:
+            groups[-1].append(k)
+        else:
+            groups.append([k])
+    renderer = ax.figure.canvas.get_renderer()
+    frame = ax.get_window_extent(renderer)
+    ax.apply_aspect()
+    half = 6 * ax.figure.dpi / 72.0
+    markers = []
+    for lon, lat in avoid:
+        x, y = ax.transData.transform(ax.projection.transform_point(lon, lat,
+                                                                    ccrs.PlateCarree()))
+        markers.append(Bbox.from_bounds(x - half, y - half, 2 * half, 2 * half))
+    placed = []
+    for group in groups:
+        radius = max(rings_km[k] for k in group)
+        text = "\n".join(labels[k] for k in group)
+        for az in (0, 20, -20, 40, -40, 60, -60, 90, -90, 135, -135, 180):
+            lon, lat, _ = geo.GEOD.fwd(centre.lon, centre.lat, az, radius * 1000.0)
+            t = ax.text(lon, lat, text, transform=ccrs.PlateCarree(), ha="center",
+                        va="center", fontsize=FONT["small"], color="#333333", zorder=6,
+                        linespacing=1.15,
+                        bbox=dict(facecolor="white", edgecolor="none", alpha=0.8, pad=1.2))
+            box = t.get_window_extent(renderer)
+            inside = (frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0
+                      and box.y1 <= frame.y1)
+            if inside and not any(_overlap(box, b) for b in placed + markers):
+                placed.append(box)
+                break
+            t.remove()
+    return placed
+
+
+def map_overview(rail_route, sea_route, sites, *, extent=RUSSIA_EXTENT, crossing_route=None,
+                 figsize=(10.0, 6.0), inset_rect=(0.50, 0.035, 0.30, 0.42)) -> Figure:
     """Map the whole pipeline: Tumangang, Rajin → Dunai by sea, rail to Tikhoretsk, Ukraine.
 
     A Russia-wide Albers map with the rail route and an inset (Lambert conformal, 10m)
@@ -576,21 +755,35 @@ def map_overview(rail_route, sea_route, sites, *, extent=RUSSIA_EXTENT) -> Figur
         Rajin → Dunai.
     sites : pandas.DataFrame
         Gazetteer.
+    extent : (lon_min, lon_max, lat_min, lat_max)
+        Degrees WGS84.
+    crossing_route : tumen.routing.RailRoute, optional
+        Khasan → Tikhoretsk, drawn dashed in the inset (it shares the rest of the way).
+    figsize : (float, float)
+        Width and largest height, inches (about 7.5 fits a report page at true size).
+    inset_rect : (left, bottom, width, height)
+        Where the inset sits, figure fraction.
     """
-    fig, ax = new_map(extent, scale="50m", figsize=(10.0, 6.0), highlight=("UKR",))
+    fig, ax = new_map(extent, scale="50m", figsize=figsize, highlight=("UKR",))
     add_route(ax, rail_route.lat, rail_route.lon, color=STYLE["rail"], linewidth=2.0)
     add_route(ax, sea_route.lat, sea_route.lon, color=STYLE["sea_route"], linewidth=2.0)
     handles = [Line2D([], [], color=STYLE["rail"], lw=2,
                       label=f"Rail, Dunai → Tikhoretsk: {rail_route.length_km:,.0f} km"),
                Line2D([], [], color=STYLE["sea_route"], lw=2,
-                      label=f"Sea, Rajin → Dunai: {sea_route.length_km:,.0f} km"),
-               Line2D([], [], color="#555555", lw=1, ls=":", label="Snap to the network"),
-               _patch("Ukraine")]
+                      label=f"Sea, Rajin → Dunai: {sea_route.length_km:,.0f} km")]
+    if crossing_route is not None:
+        handles.append(Line2D([], [], color=STYLE["rail"], lw=1.4, ls=(0, (3, 1.5)),
+                              label="Rail from the Tumen crossing (inset)"))
+    handles += [Line2D([], [], color="#555555", lw=1, ls=":",
+                       label="Straight connector to the network"), _patch("Ukraine")]
     # inset first (lower middle, over Mongolia and China), so labels can avoid it
     inset_extent = (129.9, 133.0, 41.9, 43.6)
-    _, inset = new_map(inset_extent, fig=fig, rect=[0.50, 0.035, 0.30, 0.42])
+    _, inset = new_map(inset_extent, fig=fig, rect=list(inset_rect))
     add_route(inset, sea_route.lat, sea_route.lon, color=STYLE["sea_route"], linewidth=1.6)
     add_route(inset, rail_route.lat, rail_route.lon, color=STYLE["rail"], linewidth=1.6)
+    if crossing_route is not None:
+        add_route(inset, crossing_route.lat, crossing_route.lon, color=STYLE["rail"],
+                  linewidth=1.2, linestyle=(0, (3, 1.5)), zorder=2.9)
     add_snaps(inset, rail_route.snaps, color=STYLE["rail"])
     add_snaps(inset, sea_route.snaps, color=STYLE["sea_route"])
     add_scale_bar(inset, (0.05, 0.06), fraction=0.3)
@@ -606,6 +799,7 @@ def map_overview(rail_route, sea_route, sites, *, extent=RUSSIA_EXTENT) -> Figur
     legend = _legend(ax, handles, "upper left")
     add_scale_bar(ax, (0.03, 0.05))
     add_attribution(ax)
+    _move_attribution_left(ax)
     add_sites(ax, sites, ids, labels={"tikhoretsk_depot": "Tikhoretsk depot"},
               obstacles=[legend, inset, *ax.texts])
     return fig

@@ -420,6 +420,12 @@ def rail_route(a, b, *, via=(), countries=("RUS",), heal_gap_km: float = 5.0,
         leg, km = net.shortest_path(s.node, t.node)
         nodes += leg[1:]
         length += km
+    return _make_route(net, snaps, nodes, length, allowed, heal_gap_km)
+
+
+def _make_route(net: RailNetwork, snaps: tuple, nodes: list, length: float,
+                allowed: tuple | None, heal_gap_km: float) -> RailRoute:
+    """Return the RailRoute along ``nodes`` of ``net`` (healed links and countries found)."""
     healed_edges = {(h.u, h.v): h for h in net.healed}
     on_path = tuple(healed_edges[(min(p, q), max(p, q))] for p, q in zip(nodes[:-1], nodes[1:])
                     if (min(p, q), max(p, q)) in healed_edges
@@ -431,6 +437,142 @@ def rail_route(a, b, *, via=(), countries=("RUS",), heal_gap_km: float = 5.0,
                      lat=net.lat[nodes].copy(), lon=net.lon[nodes].copy(),
                      countries=countries_seq, allowed_countries=allowed,
                      heal_gap_km=float(heal_gap_km))
+
+
+@dataclass(frozen=True)
+class BorderCrossing:
+    """The nearest point, by rail, where a railway crosses into a neighbouring country.
+
+    Attributes
+    ----------
+    length_km : float
+        Along the network from the snapped start to the border point, km: the route to
+        the last node before the border plus the part of the crossing track up to it.
+    lat, lon : float
+        Where the crossing track meets the border, degrees WGS84.
+    route : RailRoute
+        The route from the start to the last node before the border (its ``snaps`` hold
+        the start's snap only).
+    edge_km : float
+        Length of the crossing track from that node to the border point, km (the track
+        length of the edge, in proportion to the geodesic distance along it).
+    target : str
+        What was crossed into, e.g. ``"RUS|UKR border"``.
+    """
+
+    length_km: float
+    lat: float
+    lon: float
+    route: RailRoute
+    edge_km: float
+    target: str
+
+    @property
+    def path_lat(self) -> np.ndarray:
+        """Latitudes of the route followed by the border point, degrees."""
+        return np.append(self.route.lat, self.lat)
+
+    @property
+    def path_lon(self) -> np.ndarray:
+        """Longitudes of the route followed by the border point, degrees."""
+        return np.append(self.route.lon, self.lon)
+
+    @property
+    def total_km(self) -> float:
+        """Network length plus the straight snap leg of the start, km."""
+        return self.length_km + self.route.snap_km
+
+
+def rail_route_to_border(a, *, country: str = "RUS", neighbour: str = "UKR",
+                         heal_gap_km: float = 5.0, sites=None,
+                         network_dir: str | Path | None = None,
+                         border=None) -> BorderCrossing:
+    """Return the shortest rail route from a place to the border of a neighbouring country.
+
+    The route stays inside ``country`` (as :func:`rail_route` with
+    ``countries=(country,)``) and ends on a railway edge of the unrestricted network that
+    joins a node of ``country`` to a node of ``neighbour``, at the point where that edge
+    meets the border line (or, when the straight edge misses the line, the point of the
+    edge nearest to it). Of all such crossings the one nearest by rail wins.
+
+    Parameters
+    ----------
+    a : str or Site or (lat, lon)
+        Start: a gazetteer id, a site, or a point in degrees WGS84.
+    country, neighbour : str
+        ``ADM0_A3`` codes, e.g. ``"RUS"`` and ``"UKR"``.
+    heal_gap_km : float
+        Healing threshold of the network inside ``country``, km.
+    sites : pandas.DataFrame, optional
+        Gazetteer for resolving ids.
+    network_dir : path, optional
+        Directory with ``nodes.parquet``/``edges.parquet``; default ``data/geo/rail``.
+    border : shapely geometry, optional
+        The border line in (lon, lat) degrees; default the Natural Earth 10m land border
+        of the two countries (:func:`tumen.geo.get_border`).
+
+    Returns
+    -------
+    BorderCrossing
+
+    Raises
+    ------
+    DataError
+        When no railway of the network crosses between the two countries, or none of the
+        crossings can be reached from the start.
+    """
+    allowed = (str(country),)
+    directory = str(_rail_dir(network_dir))
+    net, main = _prepared(directory, allowed, float(heal_gap_km))
+    full = _load_rail_network(directory)
+    home = full.country[full.u] == country
+    cross = (home & (full.country[full.v] == neighbour)) | \
+            ((full.country[full.u] == neighbour) & (full.country[full.v] == country))
+    if not cross.any():
+        raise DataError(f"no railway of the network crosses from {country} into {neighbour}",
+                        file=directory, hint="check the country codes")
+    border = geo.get_border(country, neighbour) if border is None else border
+    lat, lon, label = geo.to_point(a, sites)
+    start = net.snap(lat, lon, label, mask=main)
+    dist, pred = dijkstra(net._matrix(), directed=False, indices=start.node,
+                          return_predecessors=True)
+    best = None
+    for k in np.flatnonzero(cross):
+        h, o = (full.u[k], full.v[k]) if home[k] else (full.v[k], full.u[k])
+        if not np.isfinite(dist[h]):
+            continue
+        plat, plon = _border_point(full, h, o, border)
+        whole = geo.distance_km(full.lat[h], full.lon[h], full.lat[o], full.lon[o])
+        part = geo.distance_km(full.lat[h], full.lon[h], plat, plon)
+        edge_km = float(full.km[k]) * (part / whole if whole > 0 else 0.0)
+        candidate = (float(dist[h]) + edge_km, int(h), plat, plon, edge_km)
+        if best is None or candidate < best:
+            best = candidate
+    if best is None:
+        raise DataError(f"no railway crossing into {neighbour} can be reached from {label}",
+                        hint="raise heal_gap_km")
+    length, h, plat, plon, edge_km = best
+    nodes = [h]
+    while nodes[-1] != start.node:
+        nodes.append(int(pred[nodes[-1]]))
+    route = _make_route(net, (start,), nodes[::-1], float(dist[h]), allowed, heal_gap_km)
+    return BorderCrossing(length_km=length, lat=plat, lon=plon, route=route,
+                          edge_km=edge_km, target=f"{country}|{neighbour} border")
+
+
+def _border_point(net: RailNetwork, h: int, o: int, border) -> tuple[float, float]:
+    """Return (lat, lon) where the straight edge h-o meets the border (nearest h)."""
+    import shapely.ops
+
+    segment = shapely.LineString([(net.lon[h], net.lat[h]), (net.lon[o], net.lat[o])])
+    hit = segment.intersection(border)
+    if hit.is_empty:
+        point = shapely.ops.nearest_points(segment, border)[0]
+    else:
+        points = [g for part in getattr(hit, "geoms", [hit])
+                  for g in (shapely.points(np.asarray(part.coords)).tolist())]
+        point = min(points, key=lambda p: segment.project(p))
+    return float(point.y), float(point.x)
 
 
 # ---------------------------------------------------------------------------- sea
