@@ -7,29 +7,57 @@ each file ``kind: synthetic`` so the report carries a banner. They are not evide
 One generator per file (see ``GENERATORS``); each draws from its own random stream, derived
 from the seed and the generator's name, so adding a generator never changes another's
 output. The same seed gives byte-identical files (sorted rows, fixed number formats, UTF-8,
-LF line endings). To add one (vessel sightings, AIS), write ``make_<name>(rng)`` returning
-a DataFrame (written as CSV) or bytes (written as they are, e.g. NMEA sentences) and
-register it in ``GENERATORS`` with its path under ``data/``.
+LF line endings). To add one, write ``make_<name>(rng)`` returning a DataFrame (written as
+CSV) or bytes (written as they are, e.g. NMEA sentences) and register it in ``GENERATORS``
+with its path under ``data/``. Files that describe the same events share a scenario: such a
+generator also takes ``seed`` and draws the shared part from ``stream(seed, <scenario>)``
+(the vessel files share ``SHUTTLE_SCENARIO``: sightings and AIS show the same voyages).
 
 Generators
 ----------
-railcars  ``observations/railcars.csv``: per-image railcar counts at the Tumangang rail
-          facility (site ``tumangang_rail_facility``), October 2018 to December 2023. Irregular
-          revisits, cloudy summers, a tasking gap, mixed resolution and analyst confidence;
-          counts never above 20 before 5 October 2023 (the published five-year maximum, which
-          one image reaches), exactly 73 on 5 October 2023 (the published peak), elevated
-          (above 20) afterwards.
+railcars          ``observations/railcars.csv``: per-image railcar counts at the Tumangang
+                  rail facility (site ``tumangang_rail_facility``), October 2018 to December
+                  2023. Irregular revisits, cloudy summers, a tasking gap, mixed resolution
+                  and analyst confidence; counts never above 20 before 5 October 2023 (the
+                  published five-year maximum, which one image reaches), exactly 73 on
+                  5 October 2023 (the published peak), elevated (above 20) afterwards.
+vessel_sightings  ``observations/vessel_sightings.csv``: satellite images of Angara and Maria,
+                  1 August to 15 October 2023, at Rajin and Dunai (site ids) or at sea
+                  (lat/lon): optical images lost to cloud, SAR images without container
+                  counts, counts on clear fine images only. The ships go dark in mid-August
+                  and shuttle Rajin -> Dunai -> Rajin (ten round trips in truth, not all of
+                  them imaged); about 300 containers at Rajin on 7 and 8 September (the White
+                  House imagery); at Rajin on 14 October (RUSI: still running); the counts
+                  summed over trips stay below 1,000 ("hundreds", RUSI), so the White House's
+                  "more than 1,000" needs the trips nobody counted.
+ais_terrestrial   ``ais/terrestrial.nmea``: raw AIS (NMEA 0183, NMEA 4 tag blocks with source
+                  and time) heard by three coastal receivers around Peter the Great Gulf:
+                  types 1/2/3 and two-sentence type 5 reports of the two ships (until they go
+                  dark, and brief transmissions near Dunai later) and of six other ships,
+                  positions along the water-only routes of ``tumen.routing.sea_route``, every
+                  4-8 minutes under way and 20-40 minutes at berth or anchor; with a few bad
+                  checksums, truncated lines, junk, a lost first sentence of a type 5, "not
+                  available" positions, one impossible jump and reports heard twice.
+ais_satellite     ``ais/satellite.nmea``: the same ships heard by satellite passes every 45
+                  minutes to 2 hours anywhere in the region, including Rajin, which no coastal
+                  receiver reaches; a few damaged lines.
+
+Needs the ``tumen`` package (for the sea routes) besides numpy, pandas, scipy and pyais.
 
 Usage
 -----
     python scripts/make_example_data.py                  # all generators, default seed
     python scripts/make_example_data.py --seed 7 --data-dir /tmp/data --only railcars
+    python scripts/make_example_data.py --only vessel_sightings --only ais_terrestrial \\
+        --only ais_satellite
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import functools
+import inspect
 import io
 import sys
 import zlib
@@ -182,11 +210,641 @@ def make_railcars(rng: np.random.Generator) -> pd.DataFrame:
     return table.sort_values(["acquired", "image_id"], kind="stable").reset_index(drop=True)
 
 
+# --- the vessel shuttle: one scenario, seen by satellites and by AIS --------------------
+#
+# The scenario is the "truth" both kinds of evidence are drawn from: where each ship is at
+# every moment (port stays and passages along the water-only routes of tumen.routing), when
+# its transponder is on, and how many containers it loads at Rajin. It comes from its own
+# stream (SHUTTLE_SCENARIO) so that the sightings and the AIS files describe the same
+# voyages; each file then draws what its sensor records from the file's own stream.
+
+SHUTTLE_SCENARIO = "vessel_shuttle"
+SHUTTLE_START = pd.Timestamp("2023-08-01", tz="UTC")   # first AIS message and image
+SHUTTLE_END = pd.Timestamp("2023-10-16", tz="UTC")     # one day past the published end
+# places, (lat, lon) degrees WGS 84: berths inside the 2 km port geofences of data/sites.csv
+# (open water at Natural Earth 10m), anchorages, a fishing ground, and the edges of the
+# region where through traffic enters and leaves (a ship "at" an exit is out of range)
+PLACES = {
+    "rajin_berth": (42.2335, 130.2935), "rajin_east_berth": (42.2300, 130.2980),
+    "dunai_berth": (42.8750, 132.3560),
+    "vladivostok_anchorage": (43.0500, 131.9300), "nakhodka_anchorage": (42.7800, 132.9000),
+    "zarubino": (42.6300, 131.0800), "fishing_ground": (42.4000, 131.4000),
+    "exit_south": (41.9000, 130.9000), "exit_southeast": (41.9000, 132.6000),
+}
+PORT_OF = {"rajin_berth": "rajin_port", "rajin_east_berth": "rajin_port",
+           "dunai_berth": "dunai_port"}
+# coastal AIS receivers (tag-block source, lat, lon); range in km. Rajin lies outside their
+# range: only satellites hear ships there.
+RECEIVERS = [("VLAD1", 43.10, 131.90), ("NAKH1", 42.80, 132.90), ("ZARU1", 42.64, 131.08)]
+RECEIVER_RANGE_KM = 65.0
+# the two ships of the published finding; identities (MMSI, IMO, call sign) are invented
+SHUTTLE_SHIPS = {
+    "ANGARA": {"mmsi": 273219860, "imo": 9154517, "callsign": "UFKR7", "ship_type": 70,
+               "dims": (120, 22, 9, 9), "draught": 6.8, "speed_kn": (10.0, 11.5),
+               "load": (240, 320)},
+    "MARIA": {"mmsi": 273417530, "imo": 9136527, "callsign": "UBWM4", "ship_type": 70,
+              "dims": (96, 18, 8, 8), "draught": 6.1, "speed_kn": (9.5, 11.0),
+              "load": (170, 260)},
+}
+# Where each ship stays until when (UTC): after the last departure it sails to the next
+# place. Angara: AIS on near Vladivostok and at Dunai, dark for the shuttle from
+# 14 August; about 300 containers at Rajin on 7-8 September (the White House imagery);
+# at Rajin again on 14 October. Maria: dark from 20 August, back on AIS at Dunai in October.
+SHUTTLE_SCHEDULES = {
+    "ANGARA": [("vladivostok_anchorage", "2023-08-09T02:00"), ("dunai_berth", "2023-08-14T18:00"),
+               ("rajin_berth", "2023-08-17T20:00"), ("dunai_berth", "2023-08-24T16:00"),
+               ("rajin_berth", "2023-08-28T20:00"), ("dunai_berth", "2023-09-04T18:00"),
+               ("rajin_berth", "2023-09-08T12:00"), ("dunai_berth", "2023-09-16T18:00"),
+               ("rajin_berth", "2023-09-20T20:00"), ("dunai_berth", "2023-09-26T18:00"),
+               ("rajin_berth", "2023-09-30T12:00"), ("dunai_berth", "2023-10-07T18:00"),
+               ("rajin_berth", "2023-10-11T12:00"), ("dunai_berth", "2023-10-13T06:00"),
+               ("rajin_berth", None)],
+    "MARIA": [("nakhodka_anchorage", "2023-08-20T04:00"), ("rajin_berth", "2023-08-24T14:00"),
+              ("dunai_berth", "2023-08-31T18:00"), ("rajin_berth", "2023-09-04T12:00"),
+              ("dunai_berth", "2023-09-12T18:00"), ("rajin_berth", "2023-09-15T20:00"),
+              ("dunai_berth", "2023-09-23T16:00"), ("rajin_berth", "2023-09-27T12:00"),
+              ("dunai_berth", "2023-10-03T18:00"), ("rajin_berth", "2023-10-06T12:00"),
+              ("dunai_berth", "2023-10-12T04:00"), ("vladivostok_anchorage", None)],
+}
+# transponder on (start, end) UTC; off otherwise. The short spells are the brief
+# transmissions of real reporting: hours at the Dunai berth, minutes at sea.
+SHUTTLE_AIS_ON = {
+    "ANGARA": [("2023-08-01T00:00", "2023-08-14T20:00"), ("2023-09-22T03:00", "2023-09-22T07:30")],
+    "MARIA": [("2023-08-01T00:00", "2023-08-20T07:00"), ("2023-09-04T19:40", "2023-09-04T20:20"),
+              ("2023-10-09T06:00", "2023-10-16T00:00")],
+}
+# background traffic that transmits normally: (name, MMSI, IMO, call sign, AIS ship type,
+# pattern, speed kn); identities invented
+BACKGROUND_SHIPS = [
+    ("VOSTOK TRADER", 273356120, 9213454, "UCVT3", 70, "coaster", 11.0),
+    ("SEA PEARL", 352004871, 9308651, "3FSP8", 71, "liner", 14.0),
+    ("RASON STAR", 457118000, 9087142, "JVRS5", 70, "rajin_tramp", 9.5),
+    ("HAI SHUN 6", 413562190, 9174725, "BQHS6", 70, "rajin_tramp", 10.0),
+    ("PRIMORYE", 273418840, 9265196, "UBPR2", 80, "tanker", 10.5),
+    ("SEVER 7", 273512340, None, "UFSV7", 30, "fishing", 3.0),
+]
+# imagery: chance per day that a pass is tasked over the port; optical passes are lost to
+# cloud; SAR sees through cloud but cannot count containers
+IMAGERY = {"rajin_port": {"optical": 0.5, "sar": 0.25}, "dunai_port": {"optical": 0.4, "sar": 0.2}}
+CLOUD_LOSS_SEA = {8: 0.5, 9: 0.35, 10: 0.25}
+OPTICAL = [("SYN-VHR30", 0.30, 0.5), ("SYN-VHR50", 0.50, 0.5)]
+SAR = "SYN-SAR100"
+# the containers counted over all trips stay below this: "hundreds" (RUSI) in the images,
+# so that "more than 1,000" (White House) needs the trips nobody counted
+COUNTED_CAP = 990
+WIDE_AREA_RATE = 0.3        # wide-area SAR scenes of the sea between the ports, per day
+SIGHTING_COLUMNS = ["vessel", "observed", "site", "lat", "lon", "imo", "status", "containers",
+                    "image_id", "provider", "confidence", "notes"]
+# (vessel, time, port, containers): images pinned to published figures
+SHUTTLE_CALIBRATION = [
+    ("ANGARA", "2023-08-16T02:05", "rajin_port", None,
+     "calibrated to RUSI: the shuttle began in mid-August 2023"),
+    ("ANGARA", "2023-09-07T02:12", "rajin_port", 296,
+     "calibrated to the White House imagery: about 300 containers at Najin on 7-8 Sep 2023"),
+    ("ANGARA", "2023-09-08T01:48", "rajin_port", 305,
+     "calibrated to the White House imagery: about 300 containers at Najin on 7-8 Sep 2023"),
+    ("ANGARA", "2023-10-14T02:20", "rajin_port", None,
+     "calibrated to RUSI: the shuttle was still running on 14 Oct 2023"),
+]
+WH_LOAD = ("ANGARA", "2023-09-08T12:00", 305)   # the load of the stay those images show
+
+
+def _epoch(text) -> float:
+    """Seconds since 1970 (UTC) of an ISO time text or timestamp."""
+    ts = pd.Timestamp(text)
+    ts = ts.tz_localize("UTC") if ts.tzinfo is None else ts
+    return ts.value / 1e9
+
+
+def _bearing(lat1, lon1, lat2, lon2):
+    """Initial great-circle bearing, degrees true (vectorised)."""
+    p1, p2, dl = np.radians(lat1), np.radians(lat2), np.radians(np.subtract(lon2, lon1))
+    x = np.sin(dl) * np.cos(p2)
+    y = np.cos(p1) * np.sin(p2) - np.sin(p1) * np.cos(p2) * np.cos(dl)
+    return np.degrees(np.arctan2(x, y)) % 360
+
+
+def _km(lat1, lon1, lat2, lon2):
+    """Great-circle distance in km (the ais module's formula)."""
+    from tumen.ais import haversine_km
+
+    return haversine_km(lat1, lon1, lat2, lon2)
+
+
+@functools.lru_cache(maxsize=None)
+def _route(a: str, b: str) -> tuple[np.ndarray, np.ndarray]:
+    """Water-only path between two places (lat, lon arrays, degrees), via tumen.routing."""
+    from tumen import routing
+
+    if a == "fishing_ground" or b == "fishing_ground":
+        lat, lon = zip(PLACES[a], PLACES[b])          # open water, no land in between
+        return np.array(lat), np.array(lon)
+    r = routing.sea_route(PLACES[a], PLACES[b])
+    lat = np.r_[PLACES[a][0], r.lat, PLACES[b][0]]
+    lon = np.r_[PLACES[a][1], r.lon, PLACES[b][1]]
+    return lat, lon
+
+
+class _Track:
+    """Where a ship is: stays (fixed point) and passages (a path at constant speed)."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.t0: list = []        # segment start, epoch s
+        self.t1: list = []        # segment end, epoch s
+        self.kind: list = []      # "stay", "away" (out of range) or "sail"
+        self.place: list = []     # place name (stays) or None
+        self.path: list = []      # (lat, lon, cumulative km) arrays
+        self.status: list = []    # AIS navigational status
+        self.heading: list = []   # degrees, at a stay
+
+    def add(self, t0, t1, kind, place, path, status, heading=0.0):
+        for attr, value in zip(("t0", "t1", "kind", "place", "path", "status", "heading"),
+                               (t0, t1, kind, place, path, status, heading)):
+            getattr(self, attr).append(value)
+
+    def at(self, times: np.ndarray) -> pd.DataFrame:
+        """Position, speed (kn), course, heading, status and place at each time (epoch s)."""
+        times = np.asarray(times, float)
+        seg = np.clip(np.searchsorted(np.array(self.t0), times, "right") - 1, 0, len(self.t0) - 1)
+        out = pd.DataFrame({"t": times, "seg": seg, "lat": np.nan, "lon": np.nan, "sog": 0.0,
+                            "cog": 0.0, "heading": 0.0, "status": 5, "place": None,
+                            "kind": ""})
+        for k in np.unique(seg):
+            rows = np.flatnonzero(seg == k)
+            lat, lon, cum = self.path[k]
+            t0, t1 = self.t0[k], self.t1[k]
+            out.loc[rows, "kind"] = self.kind[k]
+            out.loc[rows, "status"] = self.status[k]
+            if self.kind[k] != "sail":
+                out.loc[rows, ["lat", "lon"]] = [lat[0], lon[0]]
+                out.loc[rows, "heading"] = self.heading[k]
+                out.loc[rows, "place"] = self.place[k]
+                continue
+            frac = np.clip((times[rows] - t0) / (t1 - t0), 0, 1)
+            d = frac * cum[-1]
+            i = np.clip(np.searchsorted(cum, d, "right") - 1, 0, len(cum) - 2)
+            f = (d - cum[i]) / np.maximum(cum[i + 1] - cum[i], 1e-9)
+            out.loc[rows, "lat"] = lat[i] + f * (lat[i + 1] - lat[i])
+            out.loc[rows, "lon"] = lon[i] + f * (lon[i + 1] - lon[i])
+            out.loc[rows, "sog"] = cum[-1] / 1.852 / ((t1 - t0) / 3600)
+            out.loc[rows, "cog"] = _bearing(lat[i], lon[i], lat[i + 1], lon[i + 1])
+            out.loc[rows, "heading"] = out.loc[rows, "cog"]
+        return out
+
+    def stays(self) -> pd.DataFrame:
+        """The stays: place, start and end (epoch s)."""
+        keep = [k for k, kind in enumerate(self.kind) if kind == "stay"]
+        return pd.DataFrame({"place": [self.place[k] for k in keep],
+                             "t0": [self.t0[k] for k in keep], "t1": [self.t1[k] for k in keep]})
+
+
+def _path(a: str, b: str):
+    lat, lon = _route(a, b)
+    cum = np.r_[0.0, np.cumsum(_km(lat[:-1], lon[:-1], lat[1:], lon[1:]))]
+    return lat, lon, cum
+
+
+def _point(place: str):
+    lat, lon = PLACES[place]
+    return np.array([lat]), np.array([lon]), np.array([0.0])
+
+
+def _stay_status(place: str) -> int:
+    """AIS navigational status at a place: 5 moored at berths, 7 fishing, 1 at anchor."""
+    return 5 if place.endswith("berth") else 7 if place.startswith("fishing") else 1
+
+
+def _track(name: str, schedule, speed_kn, rng, start=SHUTTLE_START, end=SHUTTLE_END):
+    """Build a track from ``[(place, depart), ...]``: stay until depart, then sail on."""
+    track = _Track(name)
+    t = _epoch(start)
+    for (place, depart), (nxt, _) in zip(schedule, schedule[1:] + [(None, None)]):
+        t_dep = _epoch(depart) if depart else max(_epoch(end), t)
+        if t_dep < t:
+            raise ValueError(f"{name} leaves {place} at {depart}, before it arrives")
+        kind = "away" if place.startswith("exit") else "stay"
+        track.add(t, t_dep, kind, place, _point(place), _stay_status(place),
+                  float(rng.uniform(0, 360)))
+        if nxt is None:
+            break
+        path = _path(place, nxt)
+        speed = rng.uniform(*speed_kn) if isinstance(speed_kn, tuple) else speed_kn
+        hours = path[2][-1] / 1.852 / speed
+        status = 7 if "fishing" in (place, nxt) else 0
+        track.add(t_dep, t_dep + hours * 3600, "sail", None, path, status)
+        t = t_dep + hours * 3600
+    return track
+
+
+def _background_schedule(pattern: str, rng) -> list:
+    """A schedule ``[(place, depart), ...]`` for one kind of background traffic."""
+    t, out = SHUTTLE_START + pd.Timedelta(hours=float(rng.uniform(0, 48))), []
+    cycles = {"coaster": ["vladivostok_anchorage", "nakhodka_anchorage"],
+              "liner": ["exit_southeast", "vladivostok_anchorage"],
+              "rajin_tramp": ["rajin_east_berth", "exit_south"],
+              "tanker": ["nakhodka_anchorage", "zarubino"],
+              "fishing": ["zarubino", "fishing_ground"]}[pattern]
+    stay_days = {"coaster": (1.5, 4), "liner": (2, 5), "rajin_tramp": (3, 7), "tanker": (2, 6),
+                 "fishing": (0.3, 2.5)}[pattern]
+    k = 0
+    while t < SHUTTLE_END:
+        out.append((cycles[k % 2], t.strftime("%Y-%m-%dT%H:%M")))
+        t += pd.Timedelta(days=float(rng.uniform(*stay_days)) + 1.0)  # passage included
+        k += 1
+    out.append((cycles[k % 2], None))
+    return out
+
+
+@functools.lru_cache(maxsize=4)
+def shuttle_scenario(seed: int) -> dict:
+    """The shared truth of the vessel example data for a seed (cached).
+
+    Returns
+    -------
+    dict
+        ``tracks`` (name -> _Track), ``ais_on`` (name -> list of (start, end) epoch s),
+        ``loads`` (name -> {Rajin departure epoch s: containers loaded}), ``statics``
+        (name -> type 5 fields), ``fishing`` (name -> waypoints).
+    """
+    rng = stream(seed, SHUTTLE_SCENARIO)
+    tracks, ais_on, loads, statics = {}, {}, {}, {}
+    for name, ship in SHUTTLE_SHIPS.items():
+        tracks[name] = _track(name, SHUTTLE_SCHEDULES[name], ship["speed_kn"], rng)
+        ais_on[name] = [(_epoch(a), _epoch(b)) for a, b in SHUTTLE_AIS_ON[name]]
+        stays = tracks[name].stays()
+        rajin = stays[stays["place"] == "rajin_berth"]
+        loads[name] = {float(t1): int(rng.integers(*ship["load"])) for t1 in rajin["t1"]}
+        statics[name] = {"shipname": name, "imo": ship["imo"], "callsign": ship["callsign"],
+                         "ship_type": ship["ship_type"], "dims": ship["dims"],
+                         "draught": ship["draught"], "mmsi": ship["mmsi"]}
+    vessel, depart, load = WH_LOAD
+    loads[vessel][_epoch(depart)] = load
+    for name, mmsi, imo, callsign, ship_type, pattern, speed in BACKGROUND_SHIPS:
+        tracks[name] = _track(name, _background_schedule(pattern, rng), speed, rng)
+        ais_on[name] = [(_epoch(SHUTTLE_START), _epoch(SHUTTLE_END))]
+        statics[name] = {"shipname": name, "imo": imo, "callsign": callsign,
+                         "ship_type": ship_type, "dims": (60, 15, 5, 5) if pattern == "fishing"
+                         else (140, 25, 11, 11), "draught": 5.0, "mmsi": mmsi}
+    return {"tracks": tracks, "ais_on": ais_on, "loads": loads, "statics": statics}
+
+
+# --- satellite sightings ----------------------------------------------------------------
+
+def _image_passes(rng) -> pd.DataFrame:
+    """Usable images of each port: time, port, provider, gsd (m), cloud (%)."""
+    rows = []
+    for day in pd.date_range(SHUTTLE_START, SHUTTLE_END - pd.Timedelta(days=1), freq="D"):
+        for port, rate in IMAGERY.items():
+            if rng.random() < rate["optical"]:
+                when = day + pd.Timedelta(minutes=int(rng.integers(85, 165)))
+                k = int(rng.random() < OPTICAL[1][2])
+                cloud = int(np.floor(rng.random() ** 2 * 40))
+                if rng.random() >= CLOUD_LOSS_SEA[day.month]:
+                    rows.append((when, port, OPTICAL[k][0], OPTICAL[k][1], cloud))
+            if rng.random() < rate["sar"]:
+                minutes = int(rng.integers(560, 610) if rng.random() < 0.5 else rng.integers(1240, 1290))
+                rows.append((day + pd.Timedelta(minutes=minutes), port, SAR, 3.0, -1))
+    return pd.DataFrame(rows, columns=["time", "port", "provider", "gsd", "cloud"])
+
+
+def _count(load: int, at_rajin: bool, rng) -> int:
+    """Containers an analyst counts on one image of a ship loading (Rajin) or unloading."""
+    low = 0.88 if at_rajin else 0.7
+    return int(round(load * rng.uniform(low, 1.0)))
+
+
+def _load_of(loads: dict, t: float, at_rajin: bool) -> tuple[float | None, int | None]:
+    """The trip a stay belongs to (its Rajin departure, epoch s) and its load: the Rajin
+    stay itself, or for Dunai the Rajin stay before."""
+    departures = np.array(sorted(loads))
+    pick = departures[departures >= t][:1] if at_rajin else departures[departures <= t][-1:]
+    return (float(pick[0]), loads[float(pick[0])]) if len(pick) else (None, None)
+
+
+def _sighting(rng, name, when, port, provider, gsd, cloud, load, scenario, note=""):
+    """One sighting row of a shuttle ship at a port (counts only on clear fine images)."""
+    countable = gsd <= 0.3 and 0 <= cloud <= 15 and load is not None
+    containers = _count(load, port == "rajin_port", rng) if countable else None
+    confidence = "medium" if provider == SAR or cloud > 15 else "high"
+    spelled = name if rng.random() < 0.1 else name.title()
+    imo = scenario["statics"][name]["imo"] if rng.random() < 0.8 else ""
+    return {"vessel": spelled, "observed": when, "site": port, "lat": "", "lon": "",
+            "imo": imo, "status": "berthed", "containers": containers,
+            "image_id": f"SYN-{port[:3].upper()}-{when:%Y%m%d-%H%M}", "provider": provider,
+            "confidence": confidence,
+            "notes": SYNTHETIC_NOTE + (f"; {note}" if note else "")}
+
+
+def make_vessel_sightings(rng: np.random.Generator, seed: int = DEFAULT_SEED) -> pd.DataFrame:
+    """Return synthetic satellite sightings of Angara and Maria (schema of DESIGN.md).
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        The generator's own stream (which images exist, counts, spellings).
+    seed : int
+        The seed of the shared scenario (:func:`shuttle_scenario`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``SIGHTING_COLUMNS``, sorted by time and image; ``observed`` is UTC, ``lat``
+        and ``lon`` (degrees, only for ships at sea) have four decimals.
+    """
+    scenario = shuttle_scenario(seed)
+    passes = _image_passes(rng)
+    pinned = {(pd.Timestamp(t, tz="UTC").normalize(), port) for _, t, port, _, _ in SHUTTLE_CALIBRATION}
+    keep = [(t.normalize(), p) not in pinned for t, p in zip(passes["time"], passes["port"])]
+    passes = passes[keep]
+    rows = []
+    for name in SHUTTLE_SHIPS:
+        track, loads = scenario["tracks"][name], scenario["loads"][name]
+        where = track.at(passes["time"].map(lambda t: t.value / 1e9).to_numpy())
+        at_port = where["place"].map(PORT_OF).to_numpy() == passes["port"].to_numpy()
+        for (_, p), t in zip(passes[at_port].iterrows(), where.loc[at_port, "t"]):
+            trip, load = _load_of(loads, t, p["port"] == "rajin_port")
+            rows.append(_sighting(rng, name, p["time"], p["port"], p["provider"], p["gsd"],
+                                  p["cloud"], load, scenario) | {"trip": (name, trip)})
+        rows += _underway_sightings(rng, name, track, scenario)
+    for name, when, port, count, note in SHUTTLE_CALIBRATION:
+        row = _sighting(rng, name, pd.Timestamp(when, tz="UTC"), port, OPTICAL[0][0], 0.3, 2,
+                        None, scenario, note)
+        row.update(vessel=name.title(), imo=scenario["statics"][name]["imo"],
+                   containers=count, confidence="high",
+                   trip=(name, _load_of(scenario["loads"][name], _epoch(when), True)[0]))
+        rows.append(row)
+    table = _cap_counts(pd.DataFrame(rows), rng)[SIGHTING_COLUMNS]
+    table["containers"] = table["containers"].map(lambda c: "" if pd.isna(c) else str(int(c)))
+    table = table.sort_values(["observed", "image_id", "vessel"], kind="stable")
+    table["observed"] = table["observed"].map(lambda t: t.strftime("%Y-%m-%dT%H:%M:00Z"))
+    return table.reset_index(drop=True)
+
+
+def _cap_counts(table: pd.DataFrame, rng) -> pd.DataFrame:
+    """Keep the containers counted over all trips below ``COUNTED_CAP``: drop the counts of
+    whole trips (the analyst could not count them), never of the calibrated images."""
+    table = table.copy()
+    pinned = set(table.loc[table["notes"].str.contains("White House"), "trip"])
+    while True:
+        per_trip = table.dropna(subset=["containers"]).groupby("trip")["containers"].max()
+        if per_trip.sum() <= COUNTED_CAP:
+            return table
+        choices = sorted(set(per_trip.index) - pinned)
+        drop = choices[int(rng.integers(len(choices)))]
+        table.loc[table["trip"] == drop, "containers"] = None
+
+
+def _underway_sightings(rng, name: str, track: _Track, scenario: dict) -> list:
+    """Wide-area SAR scenes that happen to catch the ship at sea between the ports."""
+    days = pd.date_range(SHUTTLE_START, SHUTTLE_END - pd.Timedelta(days=1), freq="D")
+    scenes = [d + pd.Timedelta(minutes=int(rng.integers(560, 610))) for d in days
+              if rng.random() < WIDE_AREA_RATE]
+    where = track.at(np.array([t.value / 1e9 for t in scenes]))
+    rows = []
+    for when, (_, w) in zip(scenes, where.iterrows()):
+        if w["kind"] == "sail" and 42.1 <= w["lat"] <= 43.0 and 130.3 <= w["lon"] <= 132.4:
+            rows.append({"vessel": name.title(), "observed": when, "site": "",
+                         "lat": f"{w['lat']:.4f}", "lon": f"{w['lon']:.4f}", "imo": "",
+                         "status": "underway", "containers": None,
+                         "image_id": f"SYN-PGG-{when:%Y%m%d-%H%M}", "provider": SAR,
+                         "confidence": "medium", "notes": SYNTHETIC_NOTE})
+    return rows
+
+
+# --- AIS --------------------------------------------------------------------------------
+
+def _broadcasts(track: _Track, on: list, rng) -> np.ndarray:
+    """Times (epoch s) of the position reports a feed keeps: every 4-8 min underway,
+    every 20-40 min at a stay, only while the transponder is on and the ship in range."""
+    out = []
+    for t0, t1, kind in zip(track.t0, track.t1, track.kind):
+        if kind == "away":
+            continue
+        low, high = (240, 480) if kind == "sail" else (1200, 2400)
+        n = int((t1 - t0) / low) + 2
+        t = t0 + np.cumsum(rng.uniform(low, high, n))
+        out.append(np.floor(t[t < t1]))
+    times = np.concatenate(out) if out else np.array([])
+    mask = np.zeros(len(times), bool)
+    for a, b in on:
+        mask |= (times >= a) & (times < b)
+    return times[mask]
+
+
+def _receivers_in_range(lat, lon) -> np.ndarray:
+    """Distance (km) from each point to each coastal receiver, shape (points, receivers)."""
+    return np.stack([_km(lat, lon, r_lat, r_lon) for _, r_lat, r_lon in RECEIVERS], axis=1)
+
+
+def _tag(epoch: int, source: str) -> str:
+    """NMEA 4 tag block ``\\s:<source>,c:<epoch>*hh\\``."""
+    from pyais.util import checksum
+
+    body = f"s:{source},c:{epoch}"
+    return f"\\{body}*{checksum(body.encode()):02X}\\"
+
+
+def _with_checksum(body: str) -> str:
+    """Complete an NMEA sentence (``$...`` or ``!...`` without ``*hh``) with its checksum."""
+    from pyais.util import checksum
+
+    return f"{body}*{checksum(body[1:].encode()):02X}"
+
+
+def _position_sentences(mmsi: int, fixes: pd.DataFrame, rng) -> list[str]:
+    """Encode position reports (types 1, 2, 3) as one ``!AIVDM`` sentence each."""
+    from pyais.encode import encode_dict
+
+    kinds = rng.choice([1, 2, 3], size=len(fixes), p=[0.85, 0.02, 0.13])
+    channels = rng.choice(["A", "B"], size=len(fixes))
+    out = []
+    for (_, f), kind, ch in zip(fixes.iterrows(), kinds, channels):
+        fields = {"type": int(kind), "mmsi": mmsi, "status": int(f["status"]),
+                  "speed": round(float(f["sog"]), 1), "accuracy": 0,
+                  "lon": round(float(f["lon"]), 5), "lat": round(float(f["lat"]), 5),
+                  "course": round(float(f["cog"]), 1) % 360, "heading": int(round(f["heading"])) % 360,
+                  "second": int(f["t"]) % 60}
+        out.append(encode_dict(fields, talker_id="AI", sentence_type="VDM", radio_channel=ch)[0])
+    return out
+
+
+def _static_sentences(static: dict, epoch: float, seq: int, channel: str) -> list[str]:
+    """Encode one type 5 static report (two sentences)."""
+    from pyais.encode import encode_dict
+
+    bow, stern, port, starboard = static["dims"]
+    eta = pd.Timestamp(epoch, unit="s") + pd.Timedelta(days=1)
+    fields = {"type": 5, "mmsi": static["mmsi"], "ais_version": 0, "imo": static["imo"] or 0,
+              "callsign": static["callsign"], "shipname": static["shipname"],
+              "ship_type": static["ship_type"], "to_bow": bow, "to_stern": stern,
+              "to_port": port, "to_starboard": starboard, "epfd": 1, "month": eta.month,
+              "day": eta.day, "hour": eta.hour, "minute": 0, "draught": static["draught"],
+              "destination": "", "dte": 0}
+    return encode_dict(fields, talker_id="AI", sentence_type="VDM", radio_channel=channel,
+                       seq_id=seq)
+
+
+def _ais_lines(rng, scenario: dict, receiver: str) -> list[tuple[float, int, str]]:
+    """``(time, order, line)`` of every message one kind of receiver hears."""
+    lines, seq = [], 0
+    passes = _satellite_passes(rng)
+    for name, track in scenario["tracks"].items():
+        static, on = scenario["statics"][name], scenario["ais_on"][name]
+        if receiver == "terrestrial":
+            times = _broadcasts(track, on, rng)
+        else:
+            times = _satellite_times(track, on, passes, rng)
+        fixes = track.at(times)
+        fixes["sog"] = np.where(fixes["kind"] == "sail",
+                                fixes["sog"] + rng.normal(0, 0.3, len(fixes)),
+                                np.abs(rng.normal(0, 0.05, len(fixes))))
+        fixes["lat"] += rng.normal(0, 0.00008, len(fixes))   # GNSS noise, about 10 m
+        fixes["lon"] += rng.normal(0, 0.00011, len(fixes))
+        fixes["cog"] = np.where(fixes["kind"] == "sail", fixes["cog"] + rng.normal(0, 1.5, len(fixes)),
+                                rng.uniform(0, 360, len(fixes)))
+        fixes["heading"] = fixes["heading"] + rng.normal(0, 2.0, len(fixes))
+        if receiver == "terrestrial":
+            dist = _receivers_in_range(fixes["lat"].to_numpy(), fixes["lon"].to_numpy())
+            heard = (dist.min(axis=1) <= RECEIVER_RANGE_KM) & (rng.random(len(fixes)) < 0.95)
+            source = np.array([RECEIVERS[k][0] for k in dist.argmin(axis=1)]) if len(fixes) else np.array([])
+            fixes, source, dist = fixes[heard], source[heard], dist[heard]
+        else:
+            source = np.full(len(fixes), "SAT1")
+        sentences = _position_sentences(static["mmsi"], fixes, rng)
+        for t, s, src in zip(fixes["t"], sentences, source):
+            lines.append((t, 0, _tag(int(t), src) + s))
+        if receiver == "terrestrial":        # the same report heard by a second station
+            second = (np.sort(dist, axis=1)[:, 1] <= RECEIVER_RANGE_KM) if len(dist) else []
+            for t, s, src, both in zip(fixes["t"], sentences, source, second):
+                if both and rng.random() < 0.02:
+                    other = [r for r, _, _ in RECEIVERS if r != src][int(rng.integers(2))]
+                    lines.append((t, 1, _tag(int(t), other) + s))
+        lines += _static_lines(rng, static, fixes, source, seq)
+        seq += 1
+    return lines
+
+
+def _static_lines(rng, static: dict, fixes: pd.DataFrame, source, seq: int) -> list:
+    """A type 5 report about every 1-2 hours of reception (two sentences each)."""
+    out, last = [], -np.inf
+    for t, src in zip(fixes["t"], source):
+        if t - last >= rng.uniform(3600, 7200):
+            t5 = int(t) + 1
+            for part, s in enumerate(_static_sentences(static, t5, (seq + int(t5)) % 10,
+                                                       "B" if t5 % 2 else "A")):
+                out.append((float(t5), 2 + part, _tag(t5, src) + s))
+            last = t
+    return out
+
+
+def _satellite_passes(rng) -> np.ndarray:
+    """Times (epoch s) satellites pass over the region: every 45 min to 2 hours."""
+    passes = _epoch(SHUTTLE_START) + np.cumsum(rng.uniform(2700, 7200, 2000))
+    return passes[passes < _epoch(SHUTTLE_END)]
+
+
+def _satellite_times(track: _Track, on: list, passes: np.ndarray, rng) -> np.ndarray:
+    """Times a satellite hears the ship: on 80 % of the passes, within 10 min of each."""
+    heard = passes + rng.uniform(0, 600, len(passes))
+    heard = heard[rng.random(len(heard)) < 0.8]
+    keep = np.zeros(len(heard), bool)
+    for a, b in on:
+        keep |= (heard >= a) & (heard < b)
+    for t0, t1, kind in zip(track.t0, track.t1, track.kind):
+        if kind == "away":
+            keep &= ~((heard >= t0) & (heard < t1))
+    return np.floor(heard[keep])
+
+
+def _fault_lines(rng, scenario: dict) -> list:
+    """Reports a real feed also holds: "position not available" (lat 91, lon 181) and one
+    position far off the ship's track (a jump the cleaning flags)."""
+    name = BACKGROUND_SHIPS[0][0]
+    track, static = scenario["tracks"][name], scenario["statics"][name]
+    times = np.sort(rng.uniform(_epoch(SHUTTLE_START) + 86400, _epoch(SHUTTLE_END) - 86400, 3))
+    fixes = track.at(np.floor(times))
+    fixes.loc[0:1, ["lat", "lon"]] = [91.0, 181.0]
+    fixes.loc[2, "lat"] += 0.7
+    return [(t, 0, _tag(int(t), "VLAD1") + s)
+            for t, s in zip(fixes["t"], _position_sentences(static["mmsi"], fixes, rng))]
+
+
+def _corrupt(lines: list[str], rng, *, bad_checksums: int, truncated: int,
+             orphans: int = 0) -> list[str]:
+    """Damage a few lines as real feeds are damaged: wrong checksums, lines cut short, a
+    type 5 report whose first sentence was lost."""
+    lines = list(lines)
+    single = [i for i, line in enumerate(lines) if ",1,1,," in line]
+    picks = rng.choice(single, size=bad_checksums + truncated, replace=False)
+    for i in picks[:bad_checksums]:
+        body, check = lines[i].rsplit("*", 1)
+        lines[i] = f"{body}*{(int(check, 16) + 1 + int(rng.integers(200))) % 256:02X}"
+    for i in picks[bad_checksums:]:
+        lines[i] = lines[i][: int(len(lines[i]) * rng.uniform(0.45, 0.8))]
+    firsts = [i for i, line in enumerate(lines) if ",2,1," in line]
+    for i in sorted(rng.choice(firsts, size=orphans, replace=False), reverse=True):
+        del lines[i]
+    return lines
+
+
+def _nmea_bytes(lines: list[str]) -> bytes:
+    return ("\n".join(lines) + "\n").encode("ascii")
+
+
+def make_ais_terrestrial(rng: np.random.Generator, seed: int = DEFAULT_SEED) -> bytes:
+    """Return synthetic raw AIS from coastal receivers (NMEA 0183 with NMEA 4 tag blocks).
+
+    Position reports (types 1, 2, 3) and two-sentence static reports (type 5) of Angara,
+    Maria and background traffic, heard within ``RECEIVER_RANGE_KM`` of the receivers of
+    ``RECEIVERS`` (Rajin is out of range), one line each, sorted by time, with the noise
+    of a real feed: a few wrong checksums, lines cut short, a type 5 missing its first
+    sentence, a receiver's status text, a GPS time sentence, "position not available"
+    reports, one position far off its track and reports heard by two stations.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        The file's own stream (reception, encoding choices, damage).
+    seed : int
+        The seed of the shared scenario (:func:`shuttle_scenario`).
+
+    Returns
+    -------
+    bytes
+        ASCII, LF line endings.
+    """
+    scenario = shuttle_scenario(seed)
+    lines = _ais_lines(rng, scenario, "terrestrial") + _fault_lines(rng, scenario)
+    text = _corrupt([line for _, _, line in sorted(lines)], rng, bad_checksums=6, truncated=2,
+                    orphans=1)
+    text.insert(int(len(text) * 0.3), "VLAD1 receiver restarted (power)")
+    k = int(len(text) * 0.7)             # a GPS time sentence from a receiver, in time order
+    epoch = int(text[k].split(",c:")[1].split("*")[0])
+    t = pd.Timestamp(epoch, unit="s")
+    zda = f"$GPZDA,{t:%H%M%S}.00,{t:%d},{t:%m},{t:%Y},00,00"
+    text.insert(k + 1, _tag(epoch, "NAKH1") + _with_checksum(zda))
+    return _nmea_bytes(text)
+
+
+def make_ais_satellite(rng: np.random.Generator, seed: int = DEFAULT_SEED) -> bytes:
+    """Return synthetic raw satellite AIS: the same ships, heard on passes every 45 minutes
+    to 2 hours anywhere in the region (also at Rajin), a few lines damaged. Parameters and
+    result as :func:`make_ais_terrestrial`."""
+    scenario = shuttle_scenario(seed)
+    lines = _ais_lines(rng, scenario, "satellite")
+    text = _corrupt([line for _, _, line in sorted(lines)], rng, bad_checksums=2, truncated=1)
+    return _nmea_bytes(text)
+
+
 # --- writing --------------------------------------------------------------------------
 
 # name -> (path under the data directory, generator)
 GENERATORS: dict[str, tuple[str, Callable[[np.random.Generator], pd.DataFrame | bytes]]] = {
     "railcars": ("observations/railcars.csv", make_railcars),
+    "vessel_sightings": ("observations/vessel_sightings.csv", make_vessel_sightings),
+    "ais_terrestrial": ("ais/terrestrial.nmea", make_ais_terrestrial),
+    "ais_satellite": ("ais/satellite.nmea", make_ais_satellite),
 }
 
 
@@ -209,7 +867,8 @@ def write(name: str, seed: int, data_dir: Path) -> Path:
     relpath, generate = GENERATORS[name]
     path = Path(data_dir) / relpath
     path.parent.mkdir(parents=True, exist_ok=True)
-    content = generate(stream(seed, name))
+    shared = {"seed": seed} if "seed" in inspect.signature(generate).parameters else {}
+    content = generate(stream(seed, name), **shared)
     path.write_bytes(content if isinstance(content, bytes) else to_csv_bytes(content))
     return path
 

@@ -320,3 +320,21 @@ def test_any_text_never_raises_anything_but_tumen_errors(lines):
 @given(st.lists(st.binary(max_size=80), max_size=8))
 def test_any_bytes_never_raise(lines):
     ais.decode_nmea_lines(lines, "fuzz.nmea")
+
+
+def test_quality_table_lists_flagged_jumps_without_counting_them_twice():
+    data = ais.clean(ais.read_nmea(NMEA))
+    table = ais.get_quality_table(data).set_index("category")
+    # SEA STAR at 45 N on line 19 between fixes near 42 N: flagged, still a position
+    assert table.loc["jump", ["status", "records"]].tolist() == ["flagged", 1]
+    assert table.loc["jump", "examples"].endswith("shuttle.nmea:19")
+    assert table.index.tolist().index("jump") == 2          # after position and static
+    assert ais.count_records(data) == {"records": 32, "kept": 20, "rejected": 10}
+    assert "jump" not in ais.get_quality_table(ais.read_nmea(NMEA))["category"].tolist()
+
+
+def test_summary_counts_positions_jumps_and_ships():
+    data = ais.clean(ais.read_nmea(NMEA))
+    assert ais.get_summary(data) == {"records": 32, "kept": 20, "rejected": 10,
+                                     "positions": 16, "jumps": 1, "vessels": 3}
+    assert ais.get_summary(ais.read_nmea(NMEA))["jumps"] == 0

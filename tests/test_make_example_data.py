@@ -1,4 +1,8 @@
-"""Tests of scripts/make_example_data.py: determinism and calibration of the example data."""
+"""Tests of scripts/make_example_data.py: determinism and calibration of the example data.
+
+The vessel files are checked through the real pipeline (tumen.ais, tumen.shuttle): they must
+give what the published reporting says, read the way the report reads it.
+"""
 
 import importlib.util
 from pathlib import Path
@@ -6,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tumen import rail
+from tumen import ais, geo, rail, routing, shuttle
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "scripts" / "make_example_data.py"
@@ -21,27 +25,43 @@ def script():
 
 
 @pytest.fixture(scope="module")
-def railcars(script, tmp_path_factory):
+def example_dir(script, tmp_path_factory):
     out = tmp_path_factory.mktemp("data")
-    assert script.main(["--data-dir", str(out), "--only", "railcars"]) == 0
-    return out / "observations" / "railcars.csv"
+    assert script.main(["--data-dir", str(out)]) == 0
+    return out
 
 
-def test_same_seed_same_bytes(script, railcars, tmp_path):
+@pytest.fixture(scope="module")
+def seed7_dir(script, tmp_path_factory):
+    out = tmp_path_factory.mktemp("data7")
+    assert script.main(["--data-dir", str(out), "--seed", "7"]) == 0
+    return out
+
+
+@pytest.fixture(scope="module")
+def railcars(example_dir):
+    return example_dir / "observations" / "railcars.csv"
+
+
+def test_same_seed_same_bytes(script, example_dir, tmp_path):
+    script.shuttle_scenario.cache_clear()      # recompute the shared scenario too
     script.main(["--data-dir", str(tmp_path), "--seed", str(script.DEFAULT_SEED)])
-    assert (tmp_path / "observations" / "railcars.csv").read_bytes() == railcars.read_bytes()
+    for relpath, _ in script.GENERATORS.values():
+        assert (tmp_path / relpath).read_bytes() == (example_dir / relpath).read_bytes(), relpath
 
 
-def test_shipped_file_is_the_default_output(railcars):
-    assert (ROOT / "data" / "observations" / "railcars.csv").read_bytes() == \
-        railcars.read_bytes()
+@pytest.mark.parametrize("name", ["railcars", "vessel_sightings", "ais_terrestrial",
+                                  "ais_satellite"])
+def test_shipped_file_is_the_default_output(script, example_dir, name):
+    relpath = script.GENERATORS[name][0]
+    assert (ROOT / "data" / relpath).read_bytes() == (example_dir / relpath).read_bytes()
 
 
-def test_other_seed_other_data_same_calibration(script, tmp_path):
-    script.main(["--data-dir", str(tmp_path), "--seed", "7"])
-    other = tmp_path / "observations" / "railcars.csv"
-    assert other.read_bytes() != (ROOT / "data" / "observations" / "railcars.csv").read_bytes()
-    check_calibration(other)
+def test_other_seed_other_data_same_calibration(script, seed7_dir):
+    for relpath, _ in script.GENERATORS.values():
+        assert (seed7_dir / relpath).read_bytes() != (ROOT / "data" / relpath).read_bytes()
+    check_calibration(seed7_dir / "observations" / "railcars.csv")
+    check_shuttle_calibration(seed7_dir)
 
 
 def test_streams_depend_only_on_seed_and_name(script):
@@ -97,3 +117,117 @@ def test_example_data_give_the_published_figures(railcars):
     stats = rail.analyse(rail.load(railcars, "tumangang_rail_facility"))
     assert (stats.peak_railcars, stats.baseline_max) == (73, 20)
     assert stats.baseline_start == stats.peak_time - pd.DateOffset(years=5)
+
+
+# --- the vessel shuttle ---------------------------------------------------------------
+
+VESSELS = ["Angara", "Maria"]
+WINDOW = ("2023-08-01", "2023-10-15")
+HOME, AWAY = "rajin_port", "dunai_port"
+
+
+def run_shuttle(data_dir):
+    """The report's pipeline on one set of example files."""
+    sites = geo.load_sites()
+    data = ais.clean(ais.read_ais(sorted((data_dir / "ais").glob("*.nmea")), "nmea"))
+    fleet = ais.get_fleet(data.vessels, VESSELS)
+    positions = ais.add_vessel(data.positions, fleet)
+    sightings = shuttle.read_sightings(data_dir / "observations" / "vessel_sightings.csv", sites)
+    route_km = routing.sea_route(HOME, AWAY, sites=sites).total_km
+    found = shuttle.analyse(positions, sightings, sites, vessels=VESSELS, home=HOME, away=AWAY,
+                            window=WINDOW, route_km=route_km)
+    return {"data": data, "fleet": fleet, "positions": positions, "sightings": sightings,
+            "sites": sites, "found": found}
+
+
+def check_shuttle_calibration(data_dir):
+    run = run_shuttle(data_dir)
+    data, fleet, found = run["data"], run["fleet"], run["found"]
+    # each ship is one MMSI, found by the name it broadcasts
+    assert fleet["vessel"].tolist() == VESSELS and (fleet["matched_by"] == "name").all()
+    # RUSI: at least five round trips, mid-August to 14 October, AIS off
+    trips = found.trips
+    assert len(trips) >= 5 and set(trips["vessel"]) == set(VESSELS)
+    dark = found.calls[found.calls["is_dark"]]
+    assert pd.Timestamp("2023-08-11", tz="UTC") <= dark["first_evidence"].min() \
+        < pd.Timestamp("2023-08-21", tz="UTC")
+    assert dark["last_evidence"].max().normalize() == pd.Timestamp("2023-10-14", tz="UTC")
+    assert (found.calls.loc[found.calls["site"] == HOME, "ais_fixes"] == 0).all()
+    # RUSI "hundreds" counted; White House "more than 1,000" only with the uncounted trips
+    assert 200 <= found.containers["low"] <= 999 < 1000 < found.containers["high"]
+    assert 0 < found.containers["trips_counted"] < len(trips)
+    # White House: about 300 containers at Najin on 7-8 September
+    count = shuttle.get_max_count(run["sightings"], HOME, "2023-09-07", "2023-09-08")
+    assert abs(count - 300) <= 30
+    # long silences, each broken by brief transmissions; every passage possible at 14 kn
+    for vessel in VESSELS:
+        g = found.gaps[found.gaps["vessel"] == vessel]
+        assert g["duration_h"].max() >= 14 * 24 and len(g) >= 2
+    assert found.legs["feasible"].all() and len(found.legs) >= 10
+    # other ships are heard at Rajin, where the two ships never transmit
+    fleet_mmsi = fleet["mmsi"].tolist()
+    traffic = shuttle.get_site_traffic(data.positions, run["sites"], HOME, exclude=fleet_mmsi)
+    assert traffic["vessels"] >= 1 and traffic["reports"] >= 100
+    assert traffic["excluded_reports"] == 0
+    return run
+
+
+def test_example_vessel_files_give_the_published_figures(example_dir):
+    check_shuttle_calibration(example_dir)
+
+
+def test_ais_files_hold_the_noise_of_real_feeds(example_dir):
+    data = ais.clean(ais.read_ais(sorted((example_dir / "ais").glob("*.nmea")), "nmea"))
+    table = ais.get_quality_table(data).set_index("category")
+    for category in ("bad_checksum", "malformed", "junk", "not_ais", "duplicate",
+                     "position_not_available", "jump"):
+        assert table.loc[category, "records"] >= 1, category
+    noise = table.loc[table["status"] == "rejected", "records"].sum()
+    assert noise < 0.01 * table.loc["position", "records"]      # a little, not a lot
+    assert set(data.positions["mmsi"]) == set(data.vessels["mmsi"])  # every ship names itself
+
+
+def test_ais_files_are_raw_nmea_with_tag_blocks(example_dir):
+    total = 0
+    for path in sorted((example_dir / "ais").glob("*.nmea")):
+        raw = path.read_bytes()
+        total += len(raw)
+        assert b"\r" not in raw and raw.endswith(b"\n")
+        lines = raw.decode("ascii").splitlines()
+        tagged = [line for line in lines if line.startswith("\\s:")]
+        assert len(tagged) >= len(lines) - 3
+        assert all(",c:" in line.split("\\")[1] for line in tagged)
+        assert any(line.split("\\")[2].startswith("!AIVDM,2,1,") for line in tagged)  # type 5
+        times = [int(line.split(",c:")[1].split("*")[0]) for line in tagged]
+        assert times == sorted(times)
+    assert total < 4_000_000                                   # a few MB at most
+
+
+def test_static_reports_name_the_ships_and_their_imo(example_dir):
+    data = ais.read_ais(sorted((example_dir / "ais").glob("*.nmea")), "nmea")
+    static = data.vessels.drop_duplicates("mmsi").set_index("name")
+    sightings = pd.read_csv(example_dir / "observations" / "vessel_sightings.csv", dtype=str,
+                            keep_default_na=False)
+    for name in ("ANGARA", "MARIA"):
+        imo = static.loc[name, "imo"]
+        imos = set(sightings.loc[sightings["vessel"].str.upper() == name, "imo"]) - {""}
+        assert imos == {str(imo)}
+        digits = [int(c) for c in str(imo)]
+        assert sum(d * w for d, w in zip(digits, range(7, 1, -1))) % 10 == digits[6]
+        assert static.loc[name, "callsign"] and str(static.loc[name, "mmsi"]).startswith("273")
+
+
+def test_sightings_file_format(example_dir):
+    path = example_dir / "observations" / "vessel_sightings.csv"
+    raw = path.read_bytes()
+    assert b"\r" not in raw and raw.endswith(b"\n")
+    assert raw.decode("utf-8").splitlines()[0] == ("vessel,observed,site,lat,lon,imo,status,"
+                                                   "containers,image_id,provider,confidence,notes")
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    assert table["notes"].str.startswith("synthetic").all()
+    assert list(table["observed"]) == sorted(table["observed"])
+    assert set(table["status"]) == {"berthed", "underway"}
+    at_sea = table["site"] == ""
+    assert at_sea.any() and (table.loc[at_sea, "lat"] != "").all()
+    assert (table.loc[table["provider"] == "SYN-SAR100", "containers"] == "").all()
+    assert table["containers"].ne("").sum() >= 5

@@ -15,6 +15,7 @@ One degree of latitude is pi/180 * 6371.0088 km = 111.1951 km.
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -355,8 +356,12 @@ def test_containers_figure(calls):
     trips.loc[1, ["containers_min", "containers_max"]] = pd.NA
     fig = shuttle.plot_containers(trips, capacity=400)
     ax = fig.axes[0]
-    assert [t.get_text() for t in ax.get_xticklabels()] == ["Angara 1", "Angara 2"]
+    # vessel, trip number and the day it left its first port (h 4 and h 108)
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["Angara 1\n01 Sep", "Angara 2\n05 Sep"]
     assert any(t.get_text() == "no count" for t in ax.texts)
+    fig = shuttle.plot_containers(trips, estimate=175.0)
+    outlined = [p for p in fig.axes[0].patches if p.get_facecolor()[3] == 0]
+    assert [(p.get_x() + p.get_width() / 2, p.get_height()) for p in outlined] == [(1.0, 175.0)]
 
 
 def test_port_call_table_and_window(positions, sites, sightings, calls):
@@ -402,3 +407,181 @@ def test_vessels_never_on_ais_still_get_calls_from_imagery(positions, sites, sig
     upper = shuttle.get_port_calls(shuttle.get_ais_port_calls(none, sites), sightings, none,
                                    sites, vessels=["ANGARA", "MARIA"])
     assert set(upper["vessel"]) == {"ANGARA", "MARIA"}
+
+
+# --- sites, silences table, traffic at a port, counts on given days -------------------
+
+def test_get_sites_selects_ids_in_order(sites):
+    assert shuttle.get_sites(sites, ["dunai_port", "rajin_port"])["id"].tolist() == [
+        "dunai_port", "rajin_port"]
+    with pytest.raises(DataError) as err:
+        shuttle.get_sites(sites, ["rajin"])
+    assert err.value.hint == "did you mean 'rajin_port'?"
+
+
+def test_gap_table_says_when_and_where(gaps, sites):
+    table = shuttle.to_gap_table(gaps, sites)
+    assert table.columns.tolist() == ["vessel", "silent from", "silent until", "days",
+                                      "last heard", "next heard"]
+    # Angara h 6 -> h 102 = 4 days; 42.80 and 42.71 N are 10.0 and 20.0 km south of Dunai
+    assert table.iloc[0].tolist() == ["Angara", "2023-09-01 06:00", "2023-09-05 06:00", 4.0,
+                                      "10 km from Dunai port", "20 km from Dunai port"]
+    # after the last fix at Dunai (h 108) until the window end (h 216): 4.5 days
+    assert table.iloc[1].tolist() == ["Angara", "2023-09-05 12:00", "window end", 4.5,
+                                      "at Dunai port", ""]
+
+
+def test_site_traffic_counts_other_ships_and_their_longest_silence(sites):
+    pos = pd.DataFrame({"mmsi": [1, 1, 1, 1, 2, 2, 3],
+                        "time": [h(0), h(2), h(9), h(10), h(0), h(1), h(5)],
+                        "lat": [42.24, 42.24, 42.50, 42.24, 42.24, 42.24, 42.24],
+                        "lon": 130.30})
+    got = shuttle.get_site_traffic(pos, sites, "rajin_port", exclude=[2])
+    # ship 1: inside at h 0, 2, 10 (h 9 is at sea): silences inside 2 h (h 0-2), not 2-10;
+    # ship 3 heard once; ship 2 excluded (2 reports inside)
+    assert got == {"reports": 4, "vessels": 2, "longest_silence_h": 2.0, "excluded_reports": 2}
+    assert shuttle.get_site_traffic(pos.iloc[:0], sites, "rajin_port")["longest_silence_h"] is None
+
+
+def test_max_count_on_given_days(sightings):
+    assert shuttle.get_max_count(sightings, "rajin_port", "2023-09-03", "2023-09-03") == 150
+    assert shuttle.get_max_count(sightings, "dunai_port", "2023-09-04", "2023-09-09") == 140
+    assert shuttle.get_max_count(sightings, "rajin_port", "2023-09-04", "2023-09-08") is None
+    with pytest.raises(DataError):
+        shuttle.get_max_count(sightings, "rajin_port", "2023-09-08", "2023-09-03")
+
+
+# --- the whole analysis and what the report shows -------------------------------------
+
+def test_analyse_is_the_pipeline(positions, sightings, sites, gaps, calls):
+    got = shuttle.analyse(positions, sightings, sites, vessels=VESSELS, home="rajin_port",
+                          away="dunai_port", window=WINDOW, route_km=1200.0)
+    pd.testing.assert_frame_equal(got.gaps, gaps)
+    pd.testing.assert_frame_equal(got.calls, shuttle.add_dark_flag(
+        shuttle.get_port_calls(shuttle.get_ais_port_calls(positions, sites), sightings,
+                               positions, sites, window=WINDOW, vessels=VESSELS), gaps))
+    assert got.trips["calls"].tolist() == ["2;3;4", "6;7;8"]
+    assert got.legs["feasible"].tolist() == [True, True, True, False, True, True]
+    assert (got.containers["low"], got.containers["high"]) == (350, 350)
+    assert got.route_km == 1200.0
+
+
+def test_record_results_of_the_report(tmp_path, positions, sightings, sites):
+    got = shuttle.analyse(positions, sightings, sites, vessels=VESSELS, home="rajin_port",
+                          away="dunai_port", window=WINDOW, route_km=1200.0)
+    res = Results(tmp_path / "r.json")
+    traffic = shuttle.get_site_traffic(positions, sites, "rajin_port")
+    shuttle.record_results(res, vessels=VESSELS, gaps=got.gaps, calls=got.calls,
+                           trips=got.trips, containers=got.containers, legs=got.legs,
+                           route_km=1200.0, home="rajin_port", traffic=traffic,
+                           containers_check=shuttle.get_max_count(sightings, "rajin_port",
+                                                                  "2023-09-03", "2023-09-03"),
+                           settings={"window": WINDOW, "min_gap_h": 6.0, "max_call_h": 48.0})
+    expected = {
+        "shuttle.angara.first_silence": "2023-09-01T06:00:00Z",   # last fix before h 6..102
+        "shuttle.maria.first_silence": "2023-09-01T01:00:00Z",
+        "shuttle.angara.ais_dark_days": 204 / 24, "shuttle.longest_gap_days": 186 / 24,
+        "shuttle.first_dark_call": "2023-09-02T12:00:00Z",        # Maria at Rajin, h 36
+        "shuttle.last_dark_call": "2023-09-09T06:00:00Z",         # Angara at Dunai, h 198
+        "shuttle.calls_from_imagery_only": 6, "shuttle.home_calls": 4,
+        "shuttle.home_calls_with_ais": 0, "shuttle.home_traffic_reports": 0,
+        "shuttle.home_fleet_reports": 0, "shuttle.home_traffic_longest_silence_h": None,
+        "shuttle.containers_check_max": 150,
+        "shuttle.containers_per_uncounted_trip": 175 + 35.3553,  # counted 150, 200: mean + sd
+        "shuttle.legs": 6, "shuttle.shortest_leg_h": 42.0,
+        "shuttle.fastest_leg_kn": 1200 / 1.852 / 42, "shuttle.max_speed_kn": 14.0,
+        "shuttle.window_start": "2023-09-01", "shuttle.window_end": "2023-09-10",
+        "shuttle.min_gap_h": 6.0, "shuttle.max_call_h": 48.0,
+    }
+    got_values = {k: res[k] for k in expected}
+    assert {k: v for k, v in got_values.items() if not isinstance(v, float)} == \
+        {k: v for k, v in expected.items() if not isinstance(v, float)}
+    assert {k: v for k, v in got_values.items() if isinstance(v, float)} == \
+        pytest.approx({k: v for k, v in expected.items() if isinstance(v, float)})
+    with pytest.raises(DataError, match="unknown setting"):
+        shuttle.record_results(res, vessels=VESSELS, gaps=got.gaps, calls=got.calls,
+                               trips=got.trips, containers=got.containers,
+                               settings={"max_gap": 1})
+    shuttle.record_results(res, vessels=VESSELS, gaps=got.gaps, calls=got.calls,
+                           trips=got.trips, containers=got.containers, containers_check=None)
+    assert res["shuttle.containers_check_max"] is None
+
+
+def test_container_estimate_per_uncounted_trip():
+    trips = pd.DataFrame({"containers_max": pd.array([150, 200, pd.NA], dtype="Int64")})
+    assert shuttle.get_container_range(trips)["estimate"] == pytest.approx(175 + 35.3553, abs=1e-4)
+    assert shuttle.get_container_range(trips, capacity=400)["estimate"] == 400.0
+
+
+def test_claims_table_tests_a_claim_against_both_ends():
+    from tumen import claims
+
+    published = claims.read_claims(Path(__file__).parents[1] / "data" / "claims.csv")
+    values = {"shuttle.round_trips_total": 7, "shuttle.first_dark_call": "2023-08-16T02:05:00Z",
+              "shuttle.last_dark_call": "2023-10-13T09:00:00Z", "shuttle.containers_low": 739,
+              "shuttle.containers_high": 1961, "shuttle.containers_check_max": 305}
+    table = shuttle.compare_claims(published, values)
+    assert table.index.tolist() == [c for c, *_ in shuttle.CLAIM_TESTS]
+    assert table.columns.tolist() == ["source", "statement", "published", "reproduced",
+                                      "reproduced as", "agrees"]
+    # >= 5 trips; 16 Aug in 11-20 Aug; 13 Oct before 14 Oct; 739 in 200-999; 739 > 1,000
+    # no, 1,961 > 1,000 yes; 305 within 10 % of 300
+    assert table["agrees"].tolist() == ["yes", "yes", "no", "yes", "no", "yes", "yes"]
+    assert table["reproduced as"].iloc[5].startswith("counted, plus an estimate")
+    assert set(shuttle.CLAIM_IDS) <= set(published.index)
+
+
+def test_port_call_display_and_file(tmp_path, calls):
+    table = shuttle.to_port_call_display(calls, {"rajin_port": "Rajin", "dunai_port": "Dunai"})
+    assert table.columns.tolist() == ["call", "vessel", "port", "arrived after", "first seen",
+                                      "last seen", "left before", "evidence", "images",
+                                      "AIS fixes", "containers", "AIS dark"]
+    assert table.iloc[1].tolist() == [2, "Angara", "Rajin", "01 Sep 06:00", "03 Sep 03:00",
+                                      "03 Sep 09:00", "05 Sep 06:00", "imagery", 2, 0,
+                                      "120–150", "yes"]
+    assert table.iloc[0][["arrived after", "evidence", "containers", "AIS dark"]].tolist() == [
+        "", "AIS", "", "no"]
+    assert table.iloc[2]["containers"] == "140" and table.iloc[2]["evidence"] == "AIS + imagery"
+    path = tmp_path / "calls.csv"
+    shuttle.write_port_calls(calls, path, {"rajin_port": "Rajin"})
+    raw = path.read_bytes()
+    assert b"\r" not in raw and raw.startswith(b"call_id,vessel,site,port,")
+    assert len(raw.decode("utf-8").splitlines()) == len(calls) + 1
+
+
+def test_describe_range():
+    assert shuttle.describe_range(700, 1900, 1000) == "between the low and the high end"
+    assert shuttle.describe_range(1200, 1900, 1000) == "below the low end"
+    assert shuttle.describe_range(700, 900, 1000) == "above the high end"
+    assert shuttle.describe_range(700, None, 1000) == "beside a range with an unknown end"
+
+
+def test_brief_transmissions_stay_visible_on_the_timeline(gaps, calls, sightings):
+    pos = pd.DataFrame({"vessel": "Angara", "time": [h(50)], "lat": 42.5, "lon": 131.0})
+    fig = shuttle.plot_timeline(pos, gaps, calls, sightings, vessels=["Angara"], window=WINDOW)
+    bars = [p for c in fig.axes[0].collections for p in c.get_paths()
+            if len(c.get_facecolor()) and tuple(c.get_facecolor()[0][:3]) == (0x55 / 255,) * 3]
+    widths = [np.ptp(p.vertices[:, 0]) for p in bars]
+    assert widths == pytest.approx([216 / 200 / 24])  # one lone fix: 1/200 of the 9-day axis
+
+
+def test_route_map(sites, gaps, sightings, positions):
+    from types import SimpleNamespace
+
+    from tumen import geo
+
+    gazetteer = geo.load_sites()
+    route = SimpleNamespace(lat=np.array([42.2322, 42.1812, 42.8575, 42.8891]),
+                            lon=np.array([130.2947, 130.3923, 132.3645, 132.3589]), snaps=())
+    grid = ais.to_density_grid(positions, np.arange(42.0, 43.01, 0.1), np.arange(130.0, 132.81, 0.1))
+    fig = shuttle.plot_route_map(route, gazetteer, ["rajin_port", "dunai_port"], density=grid,
+                                 gaps=gaps, sightings=sightings, vessels=VESSELS,
+                                 positions=positions, insets=[(0.01, 0.6, 0.2, 0.38)],
+                                 labels={"rajin_port": "Rajin", "dunai_port": "Dunai"})
+    ax = fig.axes[0]
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == ["Shortest water route between the ports", "Port geofence",
+                      "Last AIS fix before a silence", "First AIS fix after it",
+                      "Seen at sea in a satellite image", "Angara", "Maria"]
+    assert len(fig.axes) == 2 and len(ax.child_axes) == 1   # map, port inset; colour bar
+    assert {"Rajin", "Dunai"} <= {t.get_text() for t in ax.texts}

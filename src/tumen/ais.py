@@ -65,6 +65,8 @@ SKIPPED_COLUMNS = ["source_file", "source_line", "category"]
 CATEGORIES = {
     "position": ("kept", "position report in the positions table"),
     "static": ("kept", "static report (name, IMO, call sign) in the vessels table"),
+    "jump": ("flagged", "position report (counted above) whose position implies an impossible "
+                        "speed; flagged is_jump by clean and left out of the analysis"),
     "other_type": ("not used", "valid message of a type this analysis does not use"),
     "duplicate": ("removed", "exact repeat of an earlier report (same vessel, time, values)"),
     "junk": ("rejected", "not an NMEA sentence (text, binary bytes)"),
@@ -885,6 +887,9 @@ def get_quality_table(data: AisData, examples: int = 3) -> pd.DataFrame:
         ``examples``.
     """
     counts = {"position": len(data.positions)}
+    jumps = data.positions[data.positions["is_jump"].astype(bool)] \
+        if "is_jump" in data.positions else data.positions.iloc[:0]
+    counts["jump"] = len(jumps)
     sk = data.skipped
     grouped = sk.groupby("category", sort=False)
     counts.update(grouped.size().to_dict())
@@ -893,6 +898,8 @@ def get_quality_table(data: AisData, examples: int = 3) -> pd.DataFrame:
         first["category"]).agg(", ".join).to_dict()
     pos = data.positions.head(examples)
     where["position"] = ", ".join(pos["source_file"] + ":" + pos["source_line"].astype(str))
+    jumps = jumps.head(examples)
+    where["jump"] = ", ".join(jumps["source_file"] + ":" + jumps["source_line"].astype(str))
     rows = [(c, CATEGORIES[c][0], int(counts[c]), CATEGORIES[c][1], where.get(c, ""))
             for c in CATEGORIES if counts.get(c)]
     return pd.DataFrame(rows, columns=["category", "status", "records", "description",
@@ -903,9 +910,28 @@ def count_records(data: AisData) -> dict[str, int]:
     """Return ``{"records", "kept", "rejected"}``: all records, those kept in a table, and
     those rejected as noise (``other_type`` and ``duplicate`` are neither)."""
     table = get_quality_table(data)
+    table = table[table["status"] != "flagged"]  # flagged jumps are counted as positions
     by_status = table.groupby("status")["records"].sum()
     return {"records": int(table["records"].sum()), "kept": int(by_status.get("kept", 0)),
             "rejected": int(by_status.get("rejected", 0))}
+
+
+def get_summary(data: AisData) -> dict[str, int]:
+    """Counts the report cites about an AIS data set.
+
+    Returns
+    -------
+    dict
+        :func:`count_records` (``records``, ``kept``, ``rejected``) plus ``positions``
+        (position reports kept), ``jumps`` (of those, flagged ``is_jump``; 0 before
+        :func:`clean`) and ``vessels`` (distinct MMSIs with positions).
+    """
+    out = count_records(data)
+    pos = data.positions
+    out["positions"] = len(pos)
+    out["jumps"] = int(pos["is_jump"].astype(bool).sum()) if "is_jump" in pos else 0
+    out["vessels"] = int(pos["mmsi"].nunique())
+    return out
 
 
 def normalise_name(names: pd.Series) -> pd.Series:

@@ -28,6 +28,7 @@ import math
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -43,13 +44,14 @@ STATUSES = ("berthed", "anchored", "underway")
 PALETTE = ["#E69F00", "#0072B2", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442"]
 _MARKERS = {"berthed": "s", "anchored": "^", "underway": "o"}
 _CHUNK = 500_000
+_NOT_GIVEN = object()
 
 Window = tuple | None
 
 
 # --- sites and windows ----------------------------------------------------------------
 
-def get_sites(sites: pd.DataFrame | Mapping) -> pd.DataFrame:
+def get_sites(sites: pd.DataFrame | Mapping, ids: Iterable[str] | None = None) -> pd.DataFrame:
     """Return sites as a DataFrame ``id, lat, lon, radius_km`` (other columns kept).
 
     Parameters
@@ -57,11 +59,13 @@ def get_sites(sites: pd.DataFrame | Mapping) -> pd.DataFrame:
     sites : pandas.DataFrame or mapping
         Rows of ``data/sites.csv`` (columns ``id, lat, lon, radius_km``; lat/lon degrees
         WGS 84, radius km), or a mapping ``id -> {"lat", "lon", "radius_km"}``.
+    ids : iterable of str, optional
+        Keep only these sites, in this order (e.g. the two ports).
 
     Raises
     ------
     DataError
-        When a column is missing or a value is not a finite number.
+        When a column is missing, a value is not a finite number, or an id is unknown.
     """
     if isinstance(sites, Mapping):
         sites = pd.DataFrame([dict(v, id=k) for k, v in sites.items()])
@@ -76,6 +80,14 @@ def get_sites(sites: pd.DataFrame | Mapping) -> pd.DataFrame:
         bad = ~np.isfinite(out[col].to_numpy())
         if bad.any():
             raise DataError(f"site {out['id'][bad.argmax()]!r} has no numeric {col}", field=col)
+    if ids is not None:
+        ids = list(ids)
+        for site_id in ids:
+            if site_id not in set(out["id"]):
+                close = difflib.get_close_matches(str(site_id), sorted(out["id"]), n=1)
+                raise DataError(f"unknown site {site_id!r}", field="sites",
+                                hint=f"did you mean {close[0]!r}?" if close else None)
+        out = out.set_index("id", drop=False).loc[ids].reset_index(drop=True)
     return out
 
 
@@ -257,6 +269,58 @@ def _edge_gaps(p: pd.DataFrame, by: str, win, min_gap_h: float,
     return edges[(dur > min_gap_h) | (edges["kind"] == "no_ais")]
 
 
+def to_gap_table(gaps: pd.DataFrame, sites: pd.DataFrame | Mapping, *,
+                 by: str = "vessel") -> pd.DataFrame:
+    """The AIS silences for the report: when, how long, and where each began and ended.
+
+    Parameters
+    ----------
+    gaps : pandas.DataFrame
+        From :func:`get_gaps`.
+    sites : pandas.DataFrame or mapping
+        Places to describe positions by (see :func:`get_sites`; a ``name`` column is used
+        when present): a position inside a geofence is "at <name>", any other "<d> km from
+        <nearest name>".
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``by``, ``silent from``, ``silent until`` (``YYYY-MM-DD HH:MM`` UTC, or "window
+        start" / "window end"), ``days`` (float), ``last heard`` and ``next heard``
+        (text; empty at a window edge).
+    """
+    sites = get_sites(sites)
+    names = (sites["name"] if "name" in sites else sites["id"]).astype(str)
+    names = names.map(lambda n: n.split(" (")[0])
+    out = pd.DataFrame({by: gaps[by].to_numpy()})
+    for col, kind, label in (("start", "before_first", "window start"),
+                             ("end", "after_last", "window end")):
+        text = gaps[col].dt.strftime("%Y-%m-%d %H:%M").to_numpy(object)
+        edge = (gaps["kind"] == kind) | (gaps["kind"] == "no_ais")
+        out["silent from" if col == "start" else "silent until"] = np.where(edge, label, text)
+    out["days"] = gaps["duration_h"].to_numpy(float) / 24.0
+    for col, lat, lon in (("last heard", "lat_before", "lon_before"),
+                          ("next heard", "lat_after", "lon_after")):
+        out[col] = _describe_places(gaps[lat].to_numpy(float), gaps[lon].to_numpy(float),
+                                    sites, names)
+    return out
+
+
+def _describe_places(lat: np.ndarray, lon: np.ndarray, sites: pd.DataFrame,
+                     names: pd.Series) -> list[str]:
+    """"at <site>" inside a geofence, "<d> km from <nearest site>" outside, "" for NaN."""
+    if not len(sites):
+        return ["" if np.isnan(a) else f"{a:.3f} N, {b:.3f} E" for a, b in zip(lat, lon)]
+    km = haversine_km(lat[:, None], lon[:, None], sites["lat"].to_numpy()[None, :],
+                      sites["lon"].to_numpy()[None, :])
+    nearest = np.argmin(np.where(np.isnan(km), np.inf, km), axis=1)
+    d = km[np.arange(len(lat)), nearest]
+    inside = d <= sites["radius_km"].to_numpy()[nearest]
+    name = names.to_numpy(object)[nearest]
+    return ["" if np.isnan(x) else f"at {n}" if i else f"{x:.0f} km from {n}"
+            for x, i, n in zip(d, inside, name)]
+
+
 # --- port calls from AIS --------------------------------------------------------------
 
 def get_ais_port_calls(positions: pd.DataFrame, sites: pd.DataFrame | Mapping, *,
@@ -305,6 +369,46 @@ def get_ais_port_calls(positions: pd.DataFrame, sites: pd.DataFrame | Mapping, *
     stays["fixes"] = stays["fixes"].astype("int64")
     calls = stays[stays["dwell_h"] >= min_dwell_h]
     return calls[[by, "site", "first_fix", "last_fix", "dwell_h", "fixes"]].reset_index(drop=True)
+
+
+def get_site_traffic(positions: pd.DataFrame, sites: pd.DataFrame | Mapping, site: str, *,
+                     exclude: Iterable[int] = ()) -> dict:
+    """How well AIS hears other ships at a site: reports, ships, longest silence.
+
+    A ship's silence at the site is the time between two consecutive fixes of that ship
+    that both lie inside the geofence; the longest of these says how long a transmitting
+    ship there can go unheard (receiver coverage), as against a transponder switched off.
+
+    Parameters
+    ----------
+    positions : pandas.DataFrame
+        All AIS fixes (``mmsi, time, lat, lon``), e.g. ``AisData.positions``.
+    sites : pandas.DataFrame or mapping
+        Geofences (see :func:`get_sites`).
+    site : str
+        The site id.
+    exclude : iterable of int
+        MMSIs to leave out (the vessels of interest).
+
+    Returns
+    -------
+    dict
+        ``reports`` and ``vessels`` (int: fixes inside the geofence and distinct MMSIs),
+        ``longest_silence_h`` (float hours; None when no ship was heard twice there),
+        ``excluded_reports`` (int: fixes of the excluded MMSIs inside the geofence).
+    """
+    _require(positions, ["mmsi", "time", "lat", "lon"], "positions")
+    p = add_site(positions[["mmsi", "time", "lat", "lon"]].sort_values(
+        ["mmsi", "time"], kind="stable", ignore_index=True), get_sites(sites, [site]))
+    excluded = p["mmsi"].isin(list(exclude)).to_numpy()
+    n_excluded = int(((p["site"] == site).to_numpy() & excluded).sum())
+    p = p[~excluded].reset_index(drop=True)
+    inside = (p["site"] == site).to_numpy()
+    same = ~_run_starts(p["mmsi"].to_numpy()) & inside & np.r_[False, inside[:-1]]
+    dt = _shift_diff(to_hours(p["time"]))[same]
+    return {"reports": int(inside.sum()), "vessels": int(p.loc[inside, "mmsi"].nunique()),
+            "longest_silence_h": float(dt.max()) if len(dt) else None,
+            "excluded_reports": n_excluded}
 
 
 # --- satellite sightings --------------------------------------------------------------
@@ -443,6 +547,32 @@ def _parse_observed(text: pd.Series) -> pd.Series:
     """ISO 8601 texts (or timestamps) to datetime64[ns, UTC]; NaT when unreadable."""
     parsed = pd.to_datetime(text.astype(object), format="ISO8601", utc=True, errors="coerce")
     return pd.Series(parsed, index=text.index).astype("datetime64[ns, UTC]")
+
+
+def get_max_count(sightings: pd.DataFrame, site: str, first_day, last_day) -> int | None:
+    """The most containers counted on one image of ``site`` between two days (inclusive).
+
+    Parameters
+    ----------
+    sightings : pandas.DataFrame
+        From :func:`read_sightings`.
+    site : str
+        Site id.
+    first_day, last_day : str or timestamp
+        UTC days, e.g. ``"2023-09-07"`` and ``"2023-09-08"`` (the whole last day counts).
+
+    Returns
+    -------
+    int or None
+        Containers; None when no image of the site in those days has a count.
+    """
+    start, end = _utc(first_day).normalize(), _utc(last_day).normalize() + pd.Timedelta(days=1)
+    if not start < end:
+        raise DataError(f"days {first_day} .. {last_day} are in the wrong order", field="days")
+    s = sightings[(sightings["site"] == site) & (sightings["observed"] >= start)
+                  & (sightings["observed"] < end)]
+    counts = s["containers"].dropna()
+    return int(counts.max()) if len(counts) else None
 
 
 # --- merging evidence into port calls -------------------------------------------------
@@ -667,6 +797,68 @@ def to_port_call_table(calls: pd.DataFrame, site_names: Mapping[str, str] | None
     return out
 
 
+def to_port_call_display(calls: pd.DataFrame,
+                         site_names: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """The port-call table as the report shows it: one row per call, times to the minute.
+
+    Parameters
+    ----------
+    calls : pandas.DataFrame
+        From :func:`get_port_calls` / :func:`add_dark_flag`.
+    site_names : mapping of str to str, optional
+        Site id -> name shown.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``call``, ``vessel``, ``port``, ``arrived after``, ``first seen``, ``last seen``,
+        ``left before`` (``DD Mon HH:MM`` UTC, empty when unknown), ``evidence``
+        (``AIS``, ``imagery`` or ``AIS + imagery``), ``images``, ``AIS fixes``,
+        ``containers`` (``min–max`` counted, empty without a count), ``AIS dark``
+        (``yes``/``no``).
+    """
+    fmt = "%d %b %H:%M"
+    times = {new: calls[old].dt.strftime(fmt).fillna("") for new, old in (
+        ("arrived after", "arrival_earliest"), ("first seen", "first_evidence"),
+        ("last seen", "last_evidence"), ("left before", "departure_latest"))}
+    lo, hi = calls["containers_min"].astype("Int64"), calls["containers_max"].astype("Int64")
+    containers = ["" if pd.isna(b) else f"{a}" if a == b else f"{a}–{b}" for a, b in zip(lo, hi)]
+    dark = calls["is_dark"] if "is_dark" in calls else pd.Series(False, index=calls.index)
+    return pd.DataFrame({
+        "call": calls["call_id"].to_numpy(), "vessel": calls["vessel"].to_numpy(),
+        "port": calls["site"].map(dict(site_names or {})).fillna(calls["site"]).to_numpy(),
+        **{k: v.to_numpy() for k, v in times.items()},
+        "evidence": calls["evidence_types"].map({"ais": "AIS", "satellite": "imagery",
+                                                 "ais+satellite": "AIS + imagery"}).to_numpy(),
+        "images": calls["sightings"].to_numpy(), "AIS fixes": calls["ais_fixes"].to_numpy(),
+        "containers": containers, "AIS dark": np.where(dark, "yes", "no"),
+    })
+
+
+def write_port_calls(calls: pd.DataFrame, path: str | os.PathLike,
+                     site_names: Mapping[str, str] | None = None) -> None:
+    """Write the full port-call table with its evidence list (:func:`to_port_call_table`)
+    as UTF-8 CSV with LF line ends, for reviewers."""
+    text = to_port_call_table(calls, site_names).to_csv(index=False, lineterminator="\n")
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        fh.write(text)
+
+
+def describe_range(low: float | None, high: float | None, value: float) -> str:
+    """Where a published figure lies against a range, in words.
+
+    >>> describe_range(700, 1900, 1000)
+    'between the low and the high end'
+    """
+    if low is not None and value < low:
+        return "below the low end"
+    if high is not None and value > high:
+        return "above the high end"
+    if low is None or high is None:
+        return "beside a range with an unknown end"
+    return "between the low and the high end"
+
+
 def add_dark_flag(calls: pd.DataFrame, gaps: pd.DataFrame) -> pd.DataFrame:
     """Add ``is_dark``: the call lies inside one AIS gap of its vessel (AIS was silent).
 
@@ -868,7 +1060,9 @@ def get_container_range(trips: pd.DataFrame, *, capacity: float | None = None) -
     -------
     dict
         ``low``, ``high`` (int containers; ``high`` rounded up), ``trips``,
-        ``trips_counted`` (int), ``method`` (one sentence saying how ``high`` was found).
+        ``trips_counted`` (int), ``method`` (one sentence saying how ``high`` was found),
+        ``estimate`` (float containers the high end assumes for a trip without a count, or
+        per trip with ``capacity``; None when nothing can be estimated).
     """
     seen = trips["containers_max"].astype("Float64").to_numpy(float, na_value=np.nan)
     counted = seen[~np.isnan(seen)]
@@ -876,20 +1070,160 @@ def get_container_range(trips: pd.DataFrame, *, capacity: float | None = None) -
     n_uncounted = int(np.isnan(seen).sum())
     if capacity is not None:
         high = float(np.fmax(np.nan_to_num(seen), capacity).sum())
+        estimate = float(capacity)
         method = f"{capacity:g} containers per trip (capacity assumption) for every trip"
     elif len(counted):
         spread = float(counted.std(ddof=1)) if len(counted) > 1 else 0.0
-        high = low + n_uncounted * (float(counted.mean()) + spread)
+        estimate = float(counted.mean()) + spread
+        high = low + n_uncounted * estimate
         method = ("counted trips as seen, plus mean + 1 standard deviation of the counted "
                   "trips for each trip without a count")
     else:
-        high = math.nan
+        high, estimate = math.nan, None
         method = "no trip has a container count"
     return {"low": int(low), "high": None if math.isnan(high) else int(math.ceil(high - 1e-9)),
-            "trips": len(seen), "trips_counted": len(counted), "method": method}
+            "trips": len(seen), "trips_counted": len(counted), "method": method,
+            "estimate": estimate}
+
+
+# --- the whole analysis ---------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ShuttleAnalysis:
+    """Every table of the shuttle analysis (see :func:`analyse`).
+
+    Attributes
+    ----------
+    gaps, ais_calls, calls, trips, legs : pandas.DataFrame
+        From :func:`get_gaps`, :func:`get_ais_port_calls`, :func:`get_port_calls` with
+        :func:`add_dark_flag`, :func:`get_round_trips`, :func:`get_legs` with
+        :func:`add_leg_feasibility` (without a route distance, no feasibility columns).
+    containers : dict
+        From :func:`get_container_range`.
+    route_km : float or None
+        Sea-route distance between the two ports, km.
+    """
+
+    gaps: pd.DataFrame
+    ais_calls: pd.DataFrame
+    calls: pd.DataFrame
+    trips: pd.DataFrame
+    legs: pd.DataFrame
+    containers: dict
+    route_km: float | None
+
+
+def analyse(positions: pd.DataFrame, sightings: pd.DataFrame, sites: pd.DataFrame | Mapping,
+            *, vessels: Sequence[str], home: str, away: str, window: Window = None,
+            min_gap_h: float = 6.0, max_sog_kn: float = 1.0, min_dwell_h: float = 2.0,
+            max_call_h: float = 48.0, max_speed_kn: float = 14.0,
+            route_km: float | None = None, capacity: float | None = None) -> ShuttleAnalysis:
+    """Run the shuttle analysis: gaps, calls (AIS and imagery, dark ones marked), round
+    trips home → away → home, legs checked against the sea route, container range.
+
+    Parameters
+    ----------
+    positions : pandas.DataFrame
+        AIS fixes with ``vessel`` (:func:`tumen.ais.add_vessel`); fixes flagged
+        ``is_jump`` are left out.
+    sightings : pandas.DataFrame
+        From :func:`read_sightings`.
+    sites : pandas.DataFrame or mapping
+        Gazetteer; calls are looked for at ``home`` and ``away`` only.
+    vessels : sequence of str
+        The vessels of interest, as the report names them.
+    home, away : str
+        Site ids of the loading port and the other port (e.g. ``rajin_port``, ``dunai_port``).
+    window : (start, end), optional
+        The period analysed (UTC).
+    min_gap_h : float
+        Shortest AIS silence reported, hours.
+    max_sog_kn, min_dwell_h, max_call_h : float
+        Port-call thresholds (knots, hours, hours): see :func:`get_ais_port_calls` and
+        :func:`get_port_calls`.
+    max_speed_kn : float
+        Fastest plausible speed of the ships, knots.
+    route_km : float, optional
+        Sea-route distance home - away, km (legs are checked against it).
+    capacity : float, optional
+        Containers one trip can carry (see :func:`get_container_range`).
+
+    Returns
+    -------
+    ShuttleAnalysis
+    """
+    if "is_jump" in positions:
+        positions = positions[~positions["is_jump"].astype(bool)]
+    ports = get_sites(sites, [home, away])
+    gaps = get_gaps(positions, min_gap_h, window=window, vessels=vessels)
+    ais_calls = get_ais_port_calls(positions, ports, max_sog_kn=max_sog_kn,
+                                   min_dwell_h=min_dwell_h, max_silence_h=min_gap_h)
+    calls = add_dark_flag(get_port_calls(ais_calls, sightings, positions, ports,
+                                         max_call_h=max_call_h, window=window,
+                                         vessels=vessels), gaps)
+    trips = get_round_trips(calls, home, away, window=window)
+    legs = get_legs(calls)
+    if route_km is not None:
+        legs = add_leg_feasibility(legs, {(home, away): route_km}, max_speed_kn=max_speed_kn)
+    return ShuttleAnalysis(gaps=gaps, ais_calls=ais_calls, calls=calls, trips=trips, legs=legs,
+                           containers=get_container_range(trips, capacity=capacity),
+                           route_km=route_km)
 
 
 # --- results --------------------------------------------------------------------------
+
+#: Claims of ``data/claims.csv`` this analysis tests: (claim id, result, kind, options,
+#: what the reproduced figure is). A claim may be tested against more than one result.
+CLAIM_TESTS = [
+    ("rusi_shuttle_round_trips", "shuttle.round_trips_total", "at_least", {},
+     "round trips found"),
+    ("rusi_shuttle_start", "shuttle.first_dark_call", "contains", {},
+     "first evidence of a call made with AIS off"),
+    ("rusi_shuttle_end", "shuttle.last_dark_call", "at_least", {},
+     "last evidence of a call made with AIS off"),
+    ("rusi_shuttle_containers", "shuttle.containers_low", "contains", {},
+     "containers counted in imagery (low end)"),
+    ("whitehouse_containers", "shuttle.containers_low", "above", {},
+     "containers counted in imagery (low end)"),
+    ("whitehouse_containers", "shuttle.containers_high", "above", {},
+     "counted, plus an estimate for trips without a count (high end)"),
+    ("whitehouse_najin_containers", "shuttle.containers_check_max", "within", {"rtol": 0.1},
+     "most containers on one image of the loading port on the checked days"),
+]
+#: Claims whose published values the shuttle section records (``claim.<id>``) and cites.
+CLAIM_IDS = ["rusi_shuttle_round_trips", "rusi_shuttle_round_trips_early",
+             "rusi_shuttle_start", "rusi_shuttle_end", "rusi_shuttle_containers",
+             "rusi_dunai_fokino", "whitehouse_containers", "whitehouse_angara_first",
+             "whitehouse_angara_last", "whitehouse_najin_containers",
+             "whitehouse_najin_containers_dates", "rusi_angara_deliveries"]
+
+
+def compare_claims(claims: pd.DataFrame, results) -> pd.DataFrame:
+    """The claims table of the shuttle section: each test of :data:`CLAIM_TESTS` beside
+    what the analysis reproduced, and which result that is.
+
+    Parameters
+    ----------
+    claims : pandas.DataFrame
+        From :func:`tumen.claims.read_claims`.
+    results : tumen.results.Results or mapping
+        The recorded results (``shuttle.*``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by claim id: ``source``, ``statement``, ``published``, ``reproduced``,
+        ``reproduced as`` (what the figure is), ``agrees`` (``yes``, ``no`` or ``n/a``).
+    """
+    from tumen import claims as _claims
+
+    rows = [_claims.compare(claims, results, {cid: {"result": name, "kind": kind, **opts}})
+            for cid, name, kind, opts, _ in CLAIM_TESTS]
+    table = _claims.to_display(pd.concat(rows))
+    table.insert(4, "reproduced as", [label for *_, label in CLAIM_TESTS])
+    return table
+
+
 
 def to_result_name(vessel: str) -> str:
     """A vessel name as a result-name part: lower case, ``[a-z0-9_]``.
@@ -907,7 +1241,9 @@ def record_results(results, *, vessels: Sequence[str], gaps: pd.DataFrame,
                    calls: pd.DataFrame, trips: pd.DataFrame, containers: Mapping,
                    counts: Mapping[str, int] | None = None,
                    legs: pd.DataFrame | None = None, route_km: float | None = None,
-                   max_speed_kn: float = 14.0) -> dict:
+                   max_speed_kn: float = 14.0, traffic: Mapping | None = None,
+                   containers_check=_NOT_GIVEN, home: str | None = None,
+                   settings: Mapping | None = None) -> dict:
     """Record every number of the shuttle section under stable ``shuttle.*`` names.
 
     Parameters
@@ -921,7 +1257,8 @@ def record_results(results, *, vessels: Sequence[str], gaps: pd.DataFrame,
     containers : mapping
         From :func:`get_container_range`.
     counts : mapping, optional
-        From :func:`tumen.ais.count_records` (``records``, ``rejected``).
+        From :func:`tumen.ais.count_records` (``records``, ``rejected``) or
+        :func:`tumen.ais.get_summary` (also ``positions``, ``jumps``, ``vessels``).
     legs : pandas.DataFrame, optional
         From :func:`add_leg_feasibility`.
     route_km : float, optional
@@ -929,6 +1266,15 @@ def record_results(results, *, vessels: Sequence[str], gaps: pd.DataFrame,
         ``min_transit_hours`` at ``max_speed_kn``).
     max_speed_kn : float
         Fastest plausible speed, knots.
+    traffic : mapping, optional
+        From :func:`get_site_traffic` for the home port (``home_traffic_*``).
+    containers_check : int or None, optional
+        From :func:`get_max_count` (``containers_check_max``; None is recorded as n/a).
+    home : str, optional
+        Site id of the loading port (records ``home_calls`` and ``home_calls_with_ais``).
+    settings : mapping, optional
+        Analysis choices the text cites, recorded as they are: ``window`` (start, end),
+        ``min_gap_h``, ``max_call_h`` (hours).
 
     Returns
     -------
@@ -953,10 +1299,15 @@ def record_results(results, *, vessels: Sequence[str], gaps: pd.DataFrame,
         rec(f"{v}.round_trips", len(t), "round trips", f"Round trips of {vessel} in the window")
         rec(f"{v}.ais_dark_hours", float(g["duration_h"].sum()), "h",
             f"Hours {vessel} was silent on AIS (gaps summed)")
+        rec(f"{v}.ais_dark_days", float(g["duration_h"].sum()) / 24.0, "days",
+            f"Days {vessel} was silent on AIS (gaps summed)")
         rec(f"{v}.longest_gap_h", float(g["duration_h"].max()) if len(g) else 0.0, "h",
             f"Longest AIS silence of {vessel}")
         rec(f"{v}.containers_observed", int(t["containers_max"].sum()), "containers",
             f"Containers seen on {vessel}'s trips (largest count per trip, summed)")
+        silent = g[g["kind"].isin(["between", "after_last"])]
+        rec(f"{v}.first_silence", silent["start"].min() if len(silent) else None, "date",
+            f"Last AIS fix of {vessel} before its first silence")
     rec("port_calls_total", len(calls), "calls", "Port calls of the vessels, all evidence")
     rec("dark_port_calls", int(dark.sum()), "calls", "Port calls made while AIS was silent")
     rec("round_trips_total", len(trips), "round trips", "Round trips of all vessels in the window")
@@ -964,18 +1315,35 @@ def record_results(results, *, vessels: Sequence[str], gaps: pd.DataFrame,
         "Earliest evidence of a port call")
     rec("last_call", calls["last_evidence"].max() if len(calls) else None, "date",
         "Latest evidence of a port call")
-    rec("longest_gap_h", float(gaps["duration_h"].max()) if len(gaps) else 0.0, "h",
-        "Longest AIS silence of any of the vessels")
+    longest = float(gaps["duration_h"].max()) if len(gaps) else 0.0
+    rec("longest_gap_h", longest, "h", "Longest AIS silence of any of the vessels")
+    rec("longest_gap_days", longest / 24.0, "days", "Longest AIS silence of any of the vessels")
+    dark_calls = calls[dark.astype(bool)]
+    rec("first_dark_call", dark_calls["first_evidence"].min() if len(dark_calls) else None,
+        "date", "Earliest evidence of a port call made while AIS was silent")
+    rec("last_dark_call", dark_calls["last_evidence"].max() if len(dark_calls) else None,
+        "date", "Latest evidence of a port call made while AIS was silent")
+    rec("calls_from_imagery_only", int((calls["evidence_types"] == "satellite").sum()),
+        "calls", "Port calls known from satellite images alone")
     rec("containers_low", containers["low"], "containers",
         "Containers delivered, low end: counts seen in imagery summed over trips")
     rec("containers_high", containers["high"], "containers",
         "Containers delivered, high end: " + containers["method"])
     rec("trips_with_counts", containers["trips_counted"], "round trips",
         "Round trips with a container count from imagery")
+    if "estimate" in containers:
+        rec("containers_per_uncounted_trip", containers["estimate"], "containers",
+            "Containers the high end assumes for each trip without a count")
     if counts is not None:
         rec("ais_messages", int(counts["records"]), "records", "AIS records read (messages or rows)")
         rec("ais_rejected", int(counts["rejected"]), "records",
             "AIS records rejected as noise (checksum, junk, impossible position, ...)")
+        for key, unit, text in (("positions", "reports", "AIS position reports kept"),
+                                ("jumps", "reports", "AIS positions flagged as impossible "
+                                 "jumps and left out of the analysis"),
+                                ("vessels", "ships", "Ships (MMSIs) with positions in the AIS data")):
+            if key in counts:
+                rec(f"ais_{key}", int(counts[key]), unit, text)
     if route_km is not None:
         nm = rec("sea_route_nm", float(route_km) / KM_PER_NM, "nmi",
                  "Sea-route distance between the two ports")
@@ -984,6 +1352,43 @@ def record_results(results, *, vessels: Sequence[str], gaps: pd.DataFrame,
     if legs is not None and "feasible" in legs:
         rec("infeasible_legs", int((~legs["feasible"]).sum()), "legs",
             "Voyages between calls too fast for the maximum plausible speed")
+        rec("legs", len(legs), "legs", "Voyages between calls at different ports")
+        rec("shortest_leg_h", float(legs["max_transit_h"].min()) if len(legs) else None, "h",
+            "Least time any voyage between the ports can have taken (evidence to evidence)")
+        rec("fastest_leg_kn", float(legs["implied_speed_kn"].max()) if len(legs) else None,
+            "kn", "Highest average speed any voyage between the ports implies")
+    if traffic is not None:
+        rec("home_traffic_reports", int(traffic["reports"]), "reports",
+            "AIS position reports of other ships inside the loading port's geofence")
+        rec("home_traffic_vessels", int(traffic["vessels"]), "ships",
+            "Other ships heard on AIS inside the loading port's geofence")
+        rec("home_traffic_longest_silence_h", traffic["longest_silence_h"], "h",
+            "Longest silence of another ship between two fixes inside the loading port")
+        if "excluded_reports" in traffic:
+            rec("home_fleet_reports", int(traffic["excluded_reports"]), "reports",
+                "AIS position reports of the vessels of interest inside the loading port")
+    if home is not None:
+        at_home = calls["site"] == home
+        rec("home_calls", int(at_home.sum()), "calls", "Port calls at the loading port")
+        rec("home_calls_with_ais", int((at_home & (calls["ais_fixes"] > 0)).sum()), "calls",
+            "Port calls at the loading port with any AIS evidence")
+    for key, value in (settings or {}).items():
+        if key == "window":
+            start, end = to_window(value)
+            rec("window_start", start, "date", "Start of the period analysed")
+            rec("window_end", end, "date", "End of the period analysed")
+        elif key in ("min_gap_h", "max_call_h"):
+            rec(key, float(value), "h", {"min_gap_h": "Shortest AIS silence counted as a gap",
+                                         "max_call_h": "Longest time between two pieces of "
+                                                       "evidence of one port call"}[key])
+        else:
+            raise DataError(f"unknown setting {key!r}", field="settings",
+                            hint="window, min_gap_h or max_call_h")
+    if legs is not None:
+        rec("max_speed_kn", float(max_speed_kn), "kn", "Fastest plausible speed of the ships")
+    if containers_check is not _NOT_GIVEN:
+        rec("containers_check_max", containers_check, "containers",
+            "Most containers counted on one image of the loading port on the checked days")
     return out
 
 
@@ -1031,12 +1436,13 @@ def plot_timeline(positions: pd.DataFrame, gaps: pd.DataFrame, calls: pd.DataFra
     sites = list(labels) + [s for s in seen if s not in labels]
     labels = {s: labels.get(s, s) for s in sites}
     colour = {s: PALETTE[i % len(PALETTE)] for i, s in enumerate(sites)}
-    fig = Figure(figsize=(10, 1.4 + 0.9 * len(vessels)), layout="constrained")
+    fig = Figure(figsize=(8, 1.6 + 0.9 * len(vessels)), layout="constrained")
     ax = fig.add_subplot()
     num = lambda times: mdates.date2num(pd.DatetimeIndex(times).tz_convert(None).to_numpy())  # noqa: E731
     for row, vessel in enumerate(vessels):
         y = len(vessels) - 1 - row
-        _draw_coverage(ax, positions[positions["vessel"] == vessel], y, min_gap_h, num)
+        _draw_coverage(ax, positions[positions["vessel"] == vessel], y, min_gap_h, num,
+                       min_width_h=_span_h(window, positions) / 200)
         g = gaps[gaps["vessel"] == vessel]
         ax.broken_barh(list(zip(num(g["start"]), num(g["end"]) - num(g["start"]))),
                        (y - 0.42, 0.84), facecolor="#DDDDDD", edgecolor="none", zorder=0)
@@ -1069,14 +1475,25 @@ def plot_timeline(positions: pd.DataFrame, gaps: pd.DataFrame, calls: pd.DataFra
     return fig
 
 
-def _draw_coverage(ax, p: pd.DataFrame, y: float, min_gap_h: float, num) -> None:
-    """Dark bars over stretches of AIS fixes less than ``min_gap_h`` apart."""
+def _span_h(window: Window, positions: pd.DataFrame) -> float:
+    """Hours spanned by the time axis: the window, else the positions (0 when empty)."""
+    win = to_window(window)
+    if win is not None:
+        return (win[1] - win[0]) / pd.Timedelta(hours=1)
+    t = to_hours(positions["time"])
+    return float(np.nanmax(t) - np.nanmin(t)) if len(t) else 0.0
+
+
+def _draw_coverage(ax, p: pd.DataFrame, y: float, min_gap_h: float, num, *,
+                   min_width_h: float = 1.0) -> None:
+    """Dark bars over stretches of AIS fixes less than ``min_gap_h`` apart; a stretch
+    shorter than ``min_width_h`` (a brief transmission) is widened to stay visible."""
     if p.empty:
         return
     t = np.sort(to_hours(p["time"]))
     brk = np.flatnonzero(np.diff(t) > min_gap_h)
     starts, ends = t[np.r_[0, brk + 1]], t[np.r_[brk, len(t) - 1]]
-    ends = np.maximum(ends, starts + 1.0)  # a lone fix shows as one hour
+    ends = np.maximum(ends, starts + max(min_width_h, 1.0))
     x0, x1 = num(_from_hours(starts)), num(_from_hours(ends))
     ax.broken_barh(list(zip(x0, x1 - x0)), (y - 0.36, 0.14), facecolor="#555555", zorder=2)
 
@@ -1105,9 +1522,11 @@ def _draw_calls(ax, c: pd.DataFrame, y: float, colour: Mapping, num) -> None:
                       zorder=1)
 
 
-def plot_containers(trips: pd.DataFrame, *, capacity: float | None = None):
+def plot_containers(trips: pd.DataFrame, *, capacity: float | None = None,
+                    estimate: float | None = None):
     """Containers seen per round trip: a bar to the largest count, a whisker to the
-    smallest; trips without a count are marked as such.
+    smallest; trips without a count are marked as such (or drawn as an outlined bar at
+    ``estimate``). Each trip is labelled with its vessel, number and departure day.
 
     Parameters
     ----------
@@ -1115,6 +1534,9 @@ def plot_containers(trips: pd.DataFrame, *, capacity: float | None = None):
         From :func:`get_round_trips`.
     capacity : float, optional
         Drawn as a dashed line (the capacity assumption), containers.
+    estimate : float, optional
+        Containers assumed for a trip without a count (e.g. mean + 1 standard deviation of
+        the counted trips, the high end of :func:`get_container_range`).
 
     Returns
     -------
@@ -1124,7 +1546,8 @@ def plot_containers(trips: pd.DataFrame, *, capacity: float | None = None):
 
     fig = Figure(figsize=(max(4, 0.8 * len(trips) + 2), 3.5), layout="constrained")
     ax = fig.add_subplot()
-    labels = [f"{v} {n}" for v, n in zip(trips["vessel"], trips["trip"])]
+    labels = [f"{v} {n}\n{d:%d %b}" for v, n, d in zip(trips["vessel"], trips["trip"],
+                                                      trips["depart"])]
     hi = trips["containers_max"].astype("Float64").to_numpy(float, na_value=np.nan)
     lo = trips["containers_min"].astype("Float64").to_numpy(float, na_value=np.nan)
     x = np.arange(len(trips))
@@ -1132,14 +1555,194 @@ def plot_containers(trips: pd.DataFrame, *, capacity: float | None = None):
     ax.bar(x[counted], hi[counted], width=0.6, color=PALETTE[1], label="most containers seen")
     ax.vlines(x[counted], lo[counted], hi[counted], colors="black", linewidth=1.5,
               label="range of counts")
-    top = max(np.nanmax(hi) if counted.any() else 1.0, capacity or 0.0)
+    top = max(np.nanmax(hi) if counted.any() else 1.0, capacity or 0.0, estimate or 0.0)
+    if estimate is not None and (~counted).any():
+        ax.bar(x[~counted], np.full(int((~counted).sum()), estimate), width=0.6,
+               facecolor="none", edgecolor=PALETTE[1], hatch="//", linestyle="--",
+               label="no count: estimate for the high end")
     for xi in x[~counted]:
-        ax.text(xi, 0.03 * top, "no count", rotation=90, ha="center", va="bottom", fontsize=8)
+        ax.text(xi, 0.03 * top, "no count", rotation=90, ha="center", va="bottom", fontsize=8,
+                bbox=dict(facecolor="white", edgecolor="none", pad=1))
     ax.set_xlim(-0.6, len(trips) - 0.4)
     ax.set_ylim(0, 1.1 * top)
     if capacity is not None:
         ax.axhline(capacity, color=PALETTE[4], linestyle="--", label="capacity assumption")
     ax.set_xticks(x, labels, rotation=45, ha="right")
     ax.set_ylabel("Containers")
-    ax.legend(frameon=False, fontsize=8)
+    ax.legend(frameon=False, fontsize=8, loc="lower left", bbox_to_anchor=(0.0, 1.0),
+              ncol=3, borderaxespad=0.2)
     return fig
+
+
+def plot_route_map(route, sites: pd.DataFrame, ports: Sequence[str], *, density=None,
+                   gaps: pd.DataFrame | None = None, sightings: pd.DataFrame | None = None,
+                   vessels: Sequence[str] | None = None, extent=None,
+                   labels: Mapping[str, str] | None = None,
+                   positions: pd.DataFrame | None = None, traffic: pd.DataFrame | None = None,
+                   insets=None, context: Sequence[str] = ()):
+    """Map the sea route between the ports with their geofences, AIS traffic density, where
+    each vessel fell silent and was heard again, and ships seen at sea in imagery.
+
+    Parameters
+    ----------
+    route : tumen.routing.SeaRoute
+        The water-only route between the ports.
+    sites : pandas.DataFrame
+        Gazetteer (:func:`tumen.geo.load_sites`).
+    ports : sequence of str
+        Site ids of the ports (marked, labelled, geofence drawn).
+    density : xarray.DataArray, optional
+        Position reports per cell (:func:`tumen.ais.to_density_grid`, dims ``lat, lon`` at
+        cell centres, degrees), drawn in grey on a log scale; empty cells are not drawn.
+    gaps : pandas.DataFrame, optional
+        From :func:`get_gaps`: the last fix before each silence (filled triangle down) and
+        the first after it (open triangle up), coloured by vessel.
+    sightings : pandas.DataFrame, optional
+        From :func:`read_sightings`: images of the vessels under way at sea (diamonds).
+    vessels : sequence of str, optional
+        Colour order of the vessels (default: as they appear in ``gaps``).
+    extent : (lon_min, lon_max, lat_min, lat_max), optional
+        Degrees; default the route with a margin.
+    labels : mapping of str to str, optional
+        Site id -> label.
+    positions : pandas.DataFrame, optional
+        AIS fixes of the vessels (``vessel, lat, lon``), drawn as dots in the port insets.
+    traffic : pandas.DataFrame, optional
+        AIS fixes of other ships (``lat, lon``), grey dots in the port insets.
+    insets : sequence of (left, bottom, width, height), optional
+        Axes fractions of one inset map per port (about 10 km across) showing its geofence
+        and the vessels' AIS fixes there; default none.
+    context : sequence of str
+        Other site ids to mark for orientation (e.g. ``vladivostok``).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import cartopy.crs as ccrs
+    from matplotlib.colors import LogNorm
+    from matplotlib.lines import Line2D
+
+    from tumen import maps
+
+    if extent is None:
+        pad_lon = 0.2 * (route.lon.max() - route.lon.min()) + 0.2
+        pad_lat = 0.2 * (route.lat.max() - route.lat.min()) + 0.2
+        extent = (route.lon.min() - pad_lon, route.lon.max() + pad_lon,
+                  route.lat.min() - pad_lat, route.lat.max() + pad_lat)
+    fig, ax = maps.new_map(tuple(extent), figsize=(7.2, 6.0))
+    pc = ccrs.PlateCarree()
+    handles = []
+    if density is not None and int(density.sum()) > 0:
+        lat_e, lon_e = _edges(density["lat"].to_numpy()), _edges(density["lon"].to_numpy())
+        counts = np.where(density.to_numpy() > 0, density.to_numpy(), np.nan).astype(float)
+        mesh = ax.pcolormesh(lon_e, lat_e, counts, transform=pc, cmap="Greys", shading="flat",
+                             norm=LogNorm(vmin=1, vmax=max(float(np.nanmax(counts)), 10.0)),
+                             alpha=0.85, zorder=0.85, rasterized=True)
+        cax = ax.inset_axes([0.58, 0.93, 0.38, 0.022])
+        bar = fig.colorbar(mesh, cax=cax, orientation="horizontal")
+        bar.ax.tick_params(labelsize=maps.FONT["small"], length=2, pad=1)
+        bar.set_label("AIS position reports per cell, all ships", fontsize=maps.FONT["small"],
+                      labelpad=2)
+        bar.ax.xaxis.set_label_position("bottom")
+    maps.add_route(ax, route.lat, route.lon, color=maps.STYLE["sea_route"], linewidth=2.0)
+    maps.add_snaps(ax, route.snaps, color=maps.STYLE["sea_route"])
+    handles.append(Line2D([], [], color=maps.STYLE["sea_route"], lw=2,
+                          label="Shortest water route between the ports"))
+    port_sites = get_sites(sites, ports)
+    for _, p in port_sites.iterrows():
+        lat, lon = _circle(p["lat"], p["lon"], p["radius_km"])
+        ax.plot(lon, lat, transform=pc, color=maps.STYLE["port"], lw=0.9, ls="--", zorder=4)
+    handles.append(Line2D([], [], color=maps.STYLE["port"], lw=0.9, ls="--",
+                          label="Port geofence"))
+    names = list(vessels) if vessels is not None else \
+        list(dict.fromkeys(gaps["vessel"])) if gaps is not None else []
+    colours = {v: PALETTE[(i + 3) % len(PALETTE)] for i, v in enumerate(names)}
+    if gaps is not None and len(gaps):
+        for v in names:
+            g = gaps[gaps["vessel"] == v]
+            kw = dict(transform=pc, linestyle="none", markersize=7, zorder=8,
+                      markeredgecolor="black", markeredgewidth=0.7)
+            b, a = g.dropna(subset=["lat_before"]), g.dropna(subset=["lat_after"])
+            ax.plot(b["lon_before"], b["lat_before"], marker="v", color=colours[v], **kw)
+            ax.plot(a["lon_after"], a["lat_after"], marker="^", color=colours[v],
+                    markerfacecolor="white", **kw)
+        handles += [Line2D([], [], ls="none", marker="v", color="#777777", mec="black",
+                           label="Last AIS fix before a silence"),
+                    Line2D([], [], ls="none", marker="^", mfc="white", mec="black",
+                           label="First AIS fix after it")]
+    if sightings is not None:
+        sea = sightings[(sightings["status"] == "underway")
+                        & normalise_name(sightings["vessel"]).isin(
+                            normalise_name(pd.Series(names, dtype=object)))]
+        for v in names:
+            m = sea[normalise_name(sea["vessel"]) == normalise_name(pd.Series([v]))[0]]
+            ax.plot(m["lon"], m["lat"], transform=pc, ls="none", marker="D", markersize=5.5,
+                    color=colours[v], markeredgecolor="black", markeredgewidth=0.7, zorder=8)
+        if len(sea):
+            handles.append(Line2D([], [], ls="none", marker="D", color="#777777", mec="black",
+                                  label="Seen at sea in a satellite image"))
+    handles += [Line2D([], [], ls="none", marker="s", color=colours[v], mec="black", label=v)
+                for v in names]
+    legend = ax.legend(handles=handles, loc="lower right", bbox_to_anchor=(0.995, 0.045),
+                       fontsize=maps.FONT["small"], frameon=True, framealpha=0.9,
+                       edgecolor="none", borderpad=0.6)
+    legend.set_zorder(11)
+    maps.add_scale_bar(ax, (0.04, 0.05))
+    maps.add_attribution(ax)
+    obstacles = [legend] + list(ax.texts)
+    for rect, (_, port) in zip(insets or (), port_sites.iterrows()):
+        inset = _port_inset(fig, ax, rect, port, positions, traffic, colours, labels)
+        obstacles.append(inset.patch)
+    maps.add_sites(ax, sites, list(ports) + list(context), labels=labels, obstacles=obstacles)
+    return fig
+
+
+def _port_inset(fig, ax, rect, port, positions, traffic, colours, labels):
+    """A map about 10 km across around one port: geofence, centre, the vessels' AIS fixes."""
+    import cartopy.crs as ccrs
+
+    from tumen import maps
+
+    pc = ccrs.PlateCarree()
+    half_lat = np.degrees(5.0 / 6371.0088)
+    half_lon = half_lat / np.cos(np.radians(port["lat"]))
+    extent = (port["lon"] - half_lon, port["lon"] + half_lon,
+              port["lat"] - half_lat, port["lat"] + half_lat)
+    box = ax.transAxes.transform([rect[:2], [rect[0] + rect[2], rect[1] + rect[3]]])
+    (x0, y0), (x1, y1) = fig.transFigure.inverted().transform(box)
+    _, inset = maps.new_map(extent, fig=fig, rect=[x0, y0, x1 - x0, y1 - y0])
+    lat, lon = _circle(port["lat"], port["lon"], port["radius_km"])
+    inset.plot(lon, lat, transform=pc, color=maps.STYLE["port"], lw=1.0, ls="--", zorder=4)
+    inset.plot(port["lon"], port["lat"], transform=pc, marker="+", color=maps.STYLE["port"],
+               markersize=8, zorder=5)
+    if traffic is not None:
+        inset.plot(traffic["lon"], traffic["lat"], transform=pc, ls="none", marker="o",
+                   markersize=1.6, color="#666666", markeredgecolor="none", alpha=0.6, zorder=5)
+    if positions is not None:
+        for v, colour in colours.items():
+            p = positions[positions["vessel"] == v]
+            inset.plot(p["lon"], p["lat"], transform=pc, ls="none", marker="o", markersize=2.2,
+                       color=colour, markeredgecolor="none", alpha=0.8, zorder=6)
+    name = (labels or {}).get(port["id"], str(port.get("name", port["id"])).split(" (")[0])
+    inset.text(0.03, 0.97, f"{name}: geofence {port['radius_km']:g} km", fontsize=maps.FONT["small"],
+               transform=inset.transAxes, ha="left", va="top", zorder=10,
+               bbox=dict(facecolor="white", edgecolor="none", alpha=0.8, pad=1.2))
+    inset.spines["geo"].set_edgecolor("#333333")
+    return inset
+
+
+def _edges(centres: np.ndarray) -> np.ndarray:
+    """Cell edges from evenly spaced cell centres."""
+    step = np.diff(centres).mean() if len(centres) > 1 else 1.0
+    return np.r_[centres - step / 2, centres[-1] + step / 2]
+
+
+def _circle(lat: float, lon: float, radius_km: float, n: int = 72):
+    """Points on a small circle of ``radius_km`` around a centre (degrees, spherical)."""
+    from tumen.ais import EARTH_RADIUS_KM
+
+    theta = np.linspace(0, 2 * np.pi, n)
+    dlat = np.degrees(radius_km / EARTH_RADIUS_KM) * np.cos(theta)
+    dlon = np.degrees(radius_km / EARTH_RADIUS_KM) * np.sin(theta) / np.cos(np.radians(lat))
+    return lat + dlat, lon + dlon
