@@ -1102,6 +1102,8 @@ def record_distances(res, study: DistanceStudy, verdicts: pd.DataFrame,
                       f"Published distance {row.published} in km"))
         items.append((f"claim_diff_km_{row.claim}", row.difference_km, "km",
                       f"Published {row.published} minus depot → border"))
+        items.append((f"claim_gap_km_{row.claim}", abs(row.difference_km), "km",
+                      f"How far published {row.published} is from depot → border"))
     return _record(res, prefix, items)
 
 
