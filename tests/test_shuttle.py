@@ -424,10 +424,10 @@ def test_gap_table_says_when_and_where(gaps, sites):
     assert table.columns.tolist() == ["vessel", "silent from", "silent until", "days",
                                       "last heard", "next heard"]
     # Angara h 6 -> h 102 = 4 days; 42.80 and 42.71 N are 10.0 and 20.0 km south of Dunai
-    assert table.iloc[0].tolist() == ["Angara", "2023-09-01 06:00", "2023-09-05 06:00", 4.0,
+    assert table.iloc[0].tolist() == ["Angara", "2023-09-01\u00a006:00", "2023-09-05\u00a006:00", 4.0,
                                       "10 km from Dunai port", "20 km from Dunai port"]
     # after the last fix at Dunai (h 108) until the window end (h 216): 4.5 days
-    assert table.iloc[1].tolist() == ["Angara", "2023-09-05 12:00", "window end", 4.5,
+    assert table.iloc[1].tolist() == ["Angara", "2023-09-05\u00a012:00", "window end", 4.5,
                                       "at Dunai port", ""]
 
 
@@ -533,15 +533,16 @@ def test_claims_table_tests_a_claim_against_both_ends():
 
 def test_port_call_display_and_file(tmp_path, calls):
     table = shuttle.to_port_call_display(calls, {"rajin_port": "Rajin", "dunai_port": "Dunai"})
-    assert table.columns.tolist() == ["call", "vessel", "port", "arrived after", "first seen",
-                                      "last seen", "left before", "evidence", "images",
-                                      "AIS fixes", "containers", "AIS dark"]
-    assert table.iloc[1].tolist() == [2, "Angara", "Rajin", "01 Sep 06:00", "03 Sep 03:00",
-                                      "03 Sep 09:00", "05 Sep 06:00", "imagery", 2, 0,
-                                      "120–150", "yes"]
+    assert table.columns.tolist() == ["call", "vessel", "port", "arrived after", "seen",
+                                      "left before", "evidence", "containers", "AIS dark"]
+    nbsp = lambda text: text.replace(" ", "\u00a0")  # noqa: E731
+    assert table.iloc[1].tolist() == [2, "Angara", "Rajin", nbsp("01 Sep 06:00"),
+                                      nbsp("03 Sep 03:00") + " – " + nbsp("03 Sep 09:00"),
+                                      nbsp("05 Sep 06:00"), "2 images", "120–150", "yes"]
+    assert table.iloc[4]["seen"] == nbsp("09 Sep 06:00")      # one image: one time
     assert table.iloc[0][["arrived after", "evidence", "containers", "AIS dark"]].tolist() == [
-        "", "AIS", "", "no"]
-    assert table.iloc[2]["containers"] == "140" and table.iloc[2]["evidence"] == "AIS + imagery"
+        "", "AIS (3 fixes)", "", "no"]
+    assert table.iloc[2][["evidence", "containers"]].tolist() == ["AIS (2 fixes), 1 image", "140"]
     path = tmp_path / "calls.csv"
     shuttle.write_port_calls(calls, path, {"rajin_port": "Rajin"})
     raw = path.read_bytes()

@@ -285,8 +285,8 @@ def to_gap_table(gaps: pd.DataFrame, sites: pd.DataFrame | Mapping, *,
     Returns
     -------
     pandas.DataFrame
-        ``by``, ``silent from``, ``silent until`` (``YYYY-MM-DD HH:MM`` UTC, or "window
-        start" / "window end"), ``days`` (float), ``last heard`` and ``next heard``
+        ``by``, ``silent from``, ``silent until`` (``YYYY-MM-DD HH:MM`` UTC with a no-break
+        space, or "window start" / "window end"), ``days`` (float), ``last heard`` and ``next heard``
         (text; empty at a window edge).
     """
     sites = get_sites(sites)
@@ -295,7 +295,7 @@ def to_gap_table(gaps: pd.DataFrame, sites: pd.DataFrame | Mapping, *,
     out = pd.DataFrame({by: gaps[by].to_numpy()})
     for col, kind, label in (("start", "before_first", "window start"),
                              ("end", "after_last", "window end")):
-        text = gaps[col].dt.strftime("%Y-%m-%d %H:%M").to_numpy(object)
+        text = gaps[col].dt.strftime("%Y-%m-%d\u00a0%H:%M").to_numpy(object)
         edge = (gaps["kind"] == kind) | (gaps["kind"] == "no_ais")
         out["silent from" if col == "start" else "silent until"] = np.where(edge, label, text)
     out["days"] = gaps["duration_h"].to_numpy(float) / 24.0
@@ -811,27 +811,29 @@ def to_port_call_display(calls: pd.DataFrame,
     Returns
     -------
     pandas.DataFrame
-        ``call``, ``vessel``, ``port``, ``arrived after``, ``first seen``, ``last seen``,
-        ``left before`` (``DD Mon HH:MM`` UTC, empty when unknown), ``evidence``
-        (``AIS``, ``imagery`` or ``AIS + imagery``), ``images``, ``AIS fixes``,
-        ``containers`` (``min–max`` counted, empty without a count), ``AIS dark``
-        (``yes``/``no``).
+        ``call``, ``vessel``, ``port``, ``arrived after``, ``seen`` (first to last
+        evidence), ``left before`` (``DD Mon HH:MM`` UTC with no-break spaces, empty when
+        unknown),
+        ``evidence`` (e.g. ``AIS (332 fixes), 1 image`` or ``3 images``), ``containers``
+        (``min–max`` counted, empty without a count), ``AIS dark`` (``yes``/``no``).
     """
-    fmt = "%d %b %H:%M"
+    fmt = "%d\u00a0%b\u00a0%H:%M"  # no-break spaces: a time never wraps in a table cell
     times = {new: calls[old].dt.strftime(fmt).fillna("") for new, old in (
-        ("arrived after", "arrival_earliest"), ("first seen", "first_evidence"),
-        ("last seen", "last_evidence"), ("left before", "departure_latest"))}
+        ("arrived after", "arrival_earliest"), ("first", "first_evidence"),
+        ("last", "last_evidence"), ("left before", "departure_latest"))}
+    first, last = times.pop("first"), times.pop("last")
+    seen = [a if a == b else f"{a} – {b}" for a, b in zip(first, last)]
     lo, hi = calls["containers_min"].astype("Int64"), calls["containers_max"].astype("Int64")
     containers = ["" if pd.isna(b) else f"{a}" if a == b else f"{a}–{b}" for a, b in zip(lo, hi)]
     dark = calls["is_dark"] if "is_dark" in calls else pd.Series(False, index=calls.index)
+    evidence = [", ".join(([f"AIS ({a} fixes)"] if a else [])
+                          + ([f"{n} image" + ("s" if n > 1 else "")] if n else []))
+                for a, n in zip(calls["ais_fixes"], calls["sightings"])]
     return pd.DataFrame({
         "call": calls["call_id"].to_numpy(), "vessel": calls["vessel"].to_numpy(),
         "port": calls["site"].map(dict(site_names or {})).fillna(calls["site"]).to_numpy(),
-        **{k: v.to_numpy() for k, v in times.items()},
-        "evidence": calls["evidence_types"].map({"ais": "AIS", "satellite": "imagery",
-                                                 "ais+satellite": "AIS + imagery"}).to_numpy(),
-        "images": calls["sightings"].to_numpy(), "AIS fixes": calls["ais_fixes"].to_numpy(),
-        "containers": containers, "AIS dark": np.where(dark, "yes", "no"),
+        "arrived after": times["arrived after"].to_numpy(), "seen": seen,
+        "left before": times["left before"].to_numpy(), "evidence": evidence, "containers": containers, "AIS dark": np.where(dark, "yes", "no"),
     })
 
 
