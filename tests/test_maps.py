@@ -48,7 +48,7 @@ def test_every_map_renders_offline(no_network, computed):
                             sea_route=computed["sea"], nearest=computed["nearest"])
     assert set(figures) == {"pipeline_overview_map", "tumen_crossing_map",
                             "rajin_dunai_sea_route_map", "dunai_tikhoretsk_rail_route_map",
-                            "tikhoretsk_depot_ukraine_map"}
+                            "dunai_khasan_rail_eastern_end_map", "tikhoretsk_depot_ukraine_map"}
     for name, fig in figures.items():
         assert isinstance(fig, Figure), name
         buf = io.BytesIO()

@@ -830,11 +830,14 @@ def all_maps(sites=None, *, rail_route=None, sea_route=None, nearest=None) -> di
         nearest = [geo.distance_to_country(d.lat, d.lon, "UKR"),
                    geo.distance_to_border(d.lat, d.lon, "RUS", "UKR")]
     china = routing.rail_route("dunai_port", "tikhoretsk_depot", countries=None, sites=sites)
+    khasan = routing.rail_route("khasan_station", "tikhoretsk_depot", sites=sites)
     return {
         "pipeline_overview_map": map_overview(rail_route, sea_route, sites),
         "tumen_crossing_map": map_border_crossing(sites),
         "rajin_dunai_sea_route_map": map_sea_route(sea_route, sites),
         "dunai_tikhoretsk_rail_route_map": map_rail_routes(
             {"Within Russia": rail_route, "Shortest, any country": china}, sites),
+        "dunai_khasan_rail_eastern_end_map": map_rail_eastern_end(
+            {"Dunai → depot": rail_route, "Khasan → depot": khasan}, sites),
         "tikhoretsk_depot_ukraine_map": map_depot_distance(sites, nearest),
     }
