@@ -19,7 +19,9 @@ notebook prints its failing cell and traceback and exits with code 1.
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -162,17 +164,34 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+class _Terminated(KeyboardInterrupt):
+    """Raised when the process receives SIGTERM (handled like Ctrl-C, so cleanup runs)."""
+
+
+def _on_sigterm(signum, frame):
+    raise _Terminated()
+
+
 def main(argv=None) -> int:
-    """Entry point: run a command; turn project errors into one line and an exit code."""
+    """Entry point: run a command; turn project errors into one line and an exit code.
+
+    SIGTERM is handled like Ctrl-C: the running notebook's kernel is shut down, its
+    half-run outputs are removed and the last good outputs stay in place.
+    """
     args = parser().parse_args(argv)
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _on_sigterm) if main_thread else None
     try:
         return args.func(args)
     except TumenError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         print("interrupted; the last good report is untouched", file=sys.stderr)
-        return 130
+        return 143 if isinstance(exc, _Terminated) else 130
+    finally:
+        if main_thread:
+            signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":  # pragma: no cover

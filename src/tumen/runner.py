@@ -29,6 +29,7 @@ from tumen.errors import NotebookError, TumenError
 
 KERNEL = "tumen"
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+_PLAIN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
 def _user_error_names() -> set[str]:
@@ -143,6 +144,9 @@ def run(params_path: str | os.PathLike, name: str, *, quiet: bool = False) -> fl
     root = paths.root()
     cfg = _params.load(params_path, root=root)
     nb = cfg.notebook(name)
+    if not _PLAIN_NAME.match(nb.stem):  # the stem names files under build/: no '/' or '..'
+        raise TumenError(f"notebook name {nb.stem!r} is not a plain file name", file=cfg.source,
+                         field="report.notebooks", hint="letters, digits, '_', '-' and '.'")
     dirs = cfg.dirs
     work = dirs.work / nb.stem
     shutil.rmtree(root / work, ignore_errors=True)
@@ -173,6 +177,9 @@ def run(params_path: str | os.PathLike, name: str, *, quiet: bool = False) -> fl
         err = NotebookError(message)
         err.exit_code = code
         raise err from None
+    except BaseException:  # interrupted (SIGINT/SIGTERM): leave no half-run outputs behind
+        shutil.rmtree(root / work, ignore_errors=True)
+        raise
     finally:
         shutil.rmtree(sock_dir, ignore_errors=True)
     seconds = time.perf_counter() - t0
@@ -207,7 +214,11 @@ def _install(root: Path, dirs: paths.VariantDirs, nb: _params.Notebook, executed
     target = root / dirs.notebooks / f"{nb.stem}.ipynb"
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(target.name + ".tmp")
-    nbformat.write(nbnode, tmp)
-    os.replace(tmp, target)
+    try:
+        nbformat.write(nbnode, tmp)
+        os.replace(tmp, target)
+    except BaseException:  # never leave a half-written executed notebook
+        tmp.unlink(missing_ok=True)
+        raise
     (root / dirs.failed / f"{nb.stem}.ipynb").unlink(missing_ok=True)
     shutil.rmtree(work, ignore_errors=True)
