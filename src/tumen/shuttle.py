@@ -1441,6 +1441,7 @@ def plot_timeline(positions: pd.DataFrame, gaps: pd.DataFrame, calls: pd.DataFra
     fig = Figure(figsize=(8, 1.6 + 0.9 * len(vessels)), layout="constrained")
     ax = fig.add_subplot()
     num = lambda times: mdates.date2num(pd.DatetimeIndex(times).tz_convert(None).to_numpy())  # noqa: E731
+    shown = set()  # image statuses drawn, for the legend
     for row, vessel in enumerate(vessels):
         y = len(vessels) - 1 - row
         _draw_coverage(ax, positions[positions["vessel"] == vessel], y, min_gap_h, num,
@@ -1453,6 +1454,7 @@ def plot_timeline(positions: pd.DataFrame, gaps: pd.DataFrame, calls: pd.DataFra
         for status, marker in {**_MARKERS, None: "D"}.items():
             m = s[s["status"] == status] if status else s[s["status"].isna()]
             if len(m):
+                shown.add(status)
                 ax.scatter(num(m["observed"]), np.full(len(m), y + 0.28), marker=marker, s=36,
                            c=[colour.get(x, "white") for x in m["site"]], edgecolors="black",
                            linewidths=0.8, zorder=4)
@@ -1472,7 +1474,8 @@ def plot_timeline(positions: pd.DataFrame, gaps: pd.DataFrame, calls: pd.DataFra
                Patch(facecolor="white", edgecolor="black", hatch="////", label="call while AIS dark"),
                Line2D([], [], color="#555555", lw=1, marker="|", label="arrival/departure bounds"),
                *[Line2D([], [], ls="none", marker=m, mfc="white", mec="black",
-                        label=f"image: {st}") for st, m in _MARKERS.items()]]
+                        label=f"image: {st or 'status not given'}")
+                 for st, m in {**_MARKERS, None: "D"}.items() if st in shown]]
     fig.legend(handles=handles, loc="outside lower center", ncol=4, frameon=False, fontsize=8)
     return fig
 
