@@ -337,7 +337,8 @@ def _appendix(cfg: _params.Config, records: dict, info: dict, root: Path) -> str
              "<h2>Inputs</h2>",
              _table(["file", "kind", "licence", "source", "sha256", "read by"],
                     [[r["path"], r["kind"], r["licence"], r["source"], r["sha256"][:12],
-                      ", ".join(r["notebooks"])] for r in provenance.input_table(cfg, root)],
+                      ", ".join(r["notebooks"])]
+                     for r in provenance.group_parts(provenance.input_table(cfg, root))],
                     "provenance-inputs"),
              "<h2>Results</h2><p>Every number the text cites, by name. In the HTML report each "
              "number in the text links here.</p>"]

@@ -67,3 +67,33 @@ def params_hash(cfg: _params.Config) -> str:
     for nb in cfg.notebooks:
         h.update(nb.name.encode() + b"\0" + _params.dump_slice(nb.params).encode())
     return h.hexdigest()
+
+
+def group_parts(rows: list[dict]) -> list[dict]:
+    """Merge the files of one multi-file dataset (a shapefile's .shp/.shx/.dbf/...) into one row.
+
+    Rows whose paths differ only by extension and share kind, licence, source and readers
+    become ``dir/name.{dbf,shp,shx}``; the sha256 shown is that of the first part, and the
+    appendix says so. Single files are returned unchanged.
+
+    >>> group_parts([{"path": "a/x.shp", "sha256": "1", "kind": "k", "licence": "l",
+    ...               "source": "s", "notebooks": ["n"]},
+    ...              {"path": "a/x.dbf", "sha256": "2", "kind": "k", "licence": "l",
+    ...               "source": "s", "notebooks": ["n"]}])[0]["path"]
+    'a/x.{dbf,shp}'
+    """
+    groups: dict[tuple, list[dict]] = {}
+    for r in rows:
+        stem, dot, ext = r["path"].rpartition(".")
+        key = (stem if dot else r["path"], r["kind"], r["licence"], r["source"],
+               tuple(r["notebooks"]))
+        groups.setdefault(key, []).append(r)
+    out = []
+    for key, members in groups.items():
+        if len(members) == 1:
+            out.append(members[0])
+            continue
+        members = sorted(members, key=lambda m: m["path"])
+        exts = ",".join(m["path"].rpartition(".")[2] for m in members)
+        out.append(dict(members[0], path=f"{key[0]}.{{{exts}}}"))
+    return sorted(out, key=lambda r: r["path"])
