@@ -133,7 +133,7 @@ def run_shuttle(data_dir):
     fleet = ais.get_fleet(data.vessels, VESSELS)
     positions = ais.add_vessel(data.positions, fleet)
     sightings = shuttle.read_sightings(data_dir / "observations" / "vessel_sightings.csv", sites)
-    route_km = routing.sea_route(HOME, AWAY, sites=sites).total_km
+    route_km = routing.sea_route(HOME, AWAY, sites=sites).length_km
     found = shuttle.analyse(positions, sightings, sites, vessels=VESSELS, home=HOME, away=AWAY,
                             window=WINDOW, route_km=route_km)
     return {"data": data, "fleet": fleet, "positions": positions, "sightings": sightings,
