@@ -46,6 +46,8 @@ from tumen.errors import ParameterError
 LOCAL_SCHEDULERS = ("threads", "processes", "sync")
 _ALIASES = {"threading": "threads", "multiprocessing": "processes",
             "synchronous": "sync", "single-threaded": "sync"}
+#: How long to wait for a ``dask.distributed`` scheduler to answer.
+CONNECT_TIMEOUT = "15s"
 #: Columns the detection reads (the value columns of the positions table).
 DETECTION_COLUMNS = ["mmsi", "time", "lat", "lon", "sog", "cog", "heading", "nav_status"]
 
@@ -127,7 +129,7 @@ def _connect(target) -> Iterator:
                              hint="use threads, processes, sync, or an address such as "
                                   "tcp://host:8786")
     try:
-        client = Client(target, timeout="15s", set_as_default=False)
+        client = Client(target, timeout=CONNECT_TIMEOUT, set_as_default=False)
     except (OSError, TimeoutError) as exc:
         raise ParameterError(f"no Dask scheduler answers at {target!r} ({exc})".splitlines()[0],
                              field="dask_scheduler",

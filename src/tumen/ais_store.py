@@ -33,7 +33,7 @@ partition. On a cluster, the workers must see the input files and the cache dire
 the same paths (a shared file system).
 
 >>> store = ingest(["data/ais/2023-09.nmea"], "nmea")         # doctest: +SKIP
->>> store.to_dask().loc[273000001].compute()                   # one vessel, one file read
+>>> store.get_positions([273000001])   # one vessel: only its file is read  # doctest: +SKIP
 >>> store.get_quality_table()                                  # doctest: +SKIP
 """
 
@@ -296,8 +296,13 @@ def read_ais(paths: Iterable[str | os.PathLike] | str | os.PathLike, fmt: str = 
             _check_csv_header(given, real, columns, time_format)
     options = {"columns": columns, "time_format": time_format,
                "max_fragment_lines": max_fragment_lines}
-    chunks = _plan_chunks(files, fmt, chunk_bytes)
-    return ais.concat(_decode(chunks, None, fmt, options, dask_scheduler, progress))
+    parts = _decode(_plan_chunks(files, fmt, chunk_bytes), None, fmt, options, dask_scheduler,
+                    progress)
+    empty = ais.decode_nmea_lines([], "").positions
+    merged = ais.concat([ais.AisData(empty, p.vessels, p.skipped) for p in parts])
+    positions = pd.concat([p.positions for p in parts if len(p.positions)] or [empty],
+                          ignore_index=True)
+    return ais.AisData(_sort_like_readers(positions), merged.vessels, merged.skipped)
 
 
 def get_cache_key(inputs: list[dict], fmt: str, options: Mapping) -> str:

@@ -1,0 +1,266 @@
+"""The AIS-at-scale workloads, one per process: ``bench/run.py`` starts each in a fresh
+interpreter and measures its wall time, CPU time and peak memory from outside.
+
+Usage (normally through ``bench/run.py``)::
+
+    python bench/ais_bench.py WORKLOAD '<json arguments>'
+
+Workloads: ``prepare`` (synthetic inputs, cached), ``e2e`` (positions archive -> store ->
+gaps + port calls), ``movingpandas`` (the same detection in tumen and in movingpandas),
+``decode_single`` and ``decode_dask`` (NMEA decoding in one process / on a Dask cluster of
+two worker processes). Each prints one line ``RESULT <json>`` last.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+import time
+import warnings
+from datetime import timedelta
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from tumen import ais, ais_dask, ais_store, ais_synth, shuttle
+
+
+# --- inputs ---------------------------------------------------------------------------
+
+def prepare(args: dict) -> dict:
+    """Write the synthetic inputs of every benchmark under ``args["dir"]`` (once)."""
+    out = Path(args["dir"])
+    done = out / "done.json"
+    if done.is_file():
+        return json.loads(done.read_text())
+    out.mkdir(parents=True, exist_ok=True)
+    info = {}
+    for name, n, vessels in (("e2e", args["positions"], args["vessels"]),
+                             ("mp", args["mp_positions"], args["mp_vessels"])):
+        if not n:
+            continue
+        t0 = time.perf_counter()
+        traffic = ais_synth.get_traffic(n, vessels, seed=args["seed"])
+        traffic.positions.to_parquet(out / f"{name}_positions.parquet",
+                                     row_group_size=1_000_000, index=False)
+        traffic.sites.to_csv(out / "sites.csv", index=False)
+        info[name] = {"positions": len(traffic.positions), "vessels": vessels,
+                      "planned_dwells": len(traffic.dwells), "gaps_over_6h": len(traffic.gaps),
+                      "seconds": round(time.perf_counter() - t0, 1)}
+        del traffic
+    if args["nmea_lines"]:
+        t0 = time.perf_counter()
+        n = int(args["nmea_lines"] / (1 + 2 / 30))  # a type 5 (two lines) per 30 reports
+        traffic = ais_synth.get_traffic(n, max(n // 2500, 1), seed=args["seed"] + 1)
+        (out / "decode.nmea").write_bytes(ais_synth.to_nmea(traffic, seed=args["seed"],
+                                                            noise_rate=0.0005))
+        lines = (out / "decode.nmea").read_bytes().count(b"\n")
+        info["nmea"] = {"lines": lines, "positions": len(traffic.positions),
+                        "bytes": (out / "decode.nmea").stat().st_size,
+                        "seconds": round(time.perf_counter() - t0, 1)}
+    done.write_text(json.dumps(info))
+    return info
+
+
+# --- end to end -----------------------------------------------------------------------
+
+def e2e(args: dict) -> dict:
+    """Positions archive (Parquet, archive order) -> store -> gaps + port calls."""
+    sites = pd.read_csv(args["sites"])
+    scheduler = args.get("scheduler")
+    t0 = time.perf_counter()
+    store = ais_store.ingest(args["positions"], "parquet", cache_dir=args["cache_dir"],
+                             rows_per_partition=args["rows_per_partition"],
+                             dask_scheduler=scheduler, progress=False)
+    t1 = time.perf_counter()
+    tables = ais_dask.get_shuttle_tables(store, sites, dask_scheduler=scheduler)
+    t2 = time.perf_counter()
+    return {"positions": store.n_positions, "partitions": store.manifest["partitions"],
+            "ingest_s": t1 - t0, "detect_s": t2 - t1, "gaps": len(tables.gaps),
+            "port_calls": len(tables.calls), "counts": tables.counts,
+            "digest": _digest(tables.gaps, tables.calls)}
+
+
+def _digest(*frames: pd.DataFrame) -> str:
+    """A hash of table contents, to compare results across processes."""
+    h = hashlib.sha256()
+    for f in frames:
+        h.update(pd.util.hash_pandas_object(f.astype(str), index=False).to_numpy().tobytes())
+    return h.hexdigest()[:16]
+
+
+# --- movingpandas ---------------------------------------------------------------------
+
+def movingpandas(args: dict) -> dict:
+    """Gaps and port calls by tumen and by movingpandas on the same cleaned positions."""
+    sites = shuttle.get_sites(pd.read_csv(args["sites"]))
+    raw = pd.read_parquet(args["positions"])
+    raw["source_file"] = raw["source_file"].astype("str")
+    empty = ais.decode_nmea_lines([], "")
+    data = ais.clean(ais.AisData(ais.sort_positions(raw), empty.vessels, empty.skipped))
+    p = data.positions[~data.positions["is_jump"]].reset_index(drop=True)
+    gap_h, dwell_h = args["min_gap_h"], args["min_dwell_h"]
+
+    def ours():
+        return (shuttle.get_gaps(p, gap_h, by="mmsi"),
+                shuttle.get_ais_port_calls(p, sites, min_dwell_h=dwell_h, by="mmsi"))
+
+    def ours_dask():  # the same input and work: cleaning was done above for all three
+        return ais_dask.get_shuttle_tables(p, sites, min_gap_h=gap_h, min_dwell_h=dwell_h,
+                                           clean=False)
+
+    (gaps, calls), t_pandas = _best_of(ours)
+    tables, t_dask = _best_of(ours_dask)
+    same_as_pandas = (tables.gaps.equals(gaps) and tables.calls.equals(calls))
+
+    t0 = time.perf_counter()
+    mp_gaps, stops = _movingpandas_detection(p, gap_h, dwell_h, args["max_diameter_m"])
+    t_mp = time.perf_counter() - t0
+    stops = shuttle.add_site(stops, sites)
+    return {"positions": len(raw), "used": len(p), "tumen_pandas_s": t_pandas,
+            "tumen_dask_s": t_dask, "movingpandas_s": t_mp,
+            "ratio_pandas": t_mp / t_pandas, "ratio_dask": t_mp / t_dask,
+            "dask_equals_pandas": bool(same_as_pandas),
+            "gaps": _gap_agreement(gaps, mp_gaps), "stops": _stop_agreement(calls, stops)}
+
+
+def _best_of(func, repeats: int = 3):
+    """(result, fastest wall seconds) of a warm-up call and ``repeats`` timed calls."""
+    result, best = func(), float("inf")
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        result = func()
+        best = min(best, time.perf_counter() - t0)
+    return result, best
+
+
+def _movingpandas_detection(p: pd.DataFrame, gap_h: float, dwell_h: float,
+                            max_diameter_m: float) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``ObservationGapSplitter`` then ``TrajectoryStopDetector``: gaps and stops."""
+    import geopandas as gpd
+    import movingpandas as mpd
+
+    frame = p[["mmsi", "time"]].assign(time=p["time"].dt.tz_convert(None))
+    gdf = gpd.GeoDataFrame(frame, geometry=gpd.points_from_xy(p["lon"], p["lat"]),
+                           crs="EPSG:4326").set_index("time")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        tc = mpd.TrajectoryCollection(gdf, traj_id_col="mmsi")
+        parts = mpd.ObservationGapSplitter(tc).split(gap=timedelta(hours=gap_h))
+        stops = mpd.TrajectoryStopDetector(parts).get_stop_segments(
+            min_duration=timedelta(hours=dwell_h), max_diameter=max_diameter_m)
+    segments = pd.DataFrame([{"mmsi": _mmsi_of(t), "start": t.get_start_time(),
+                              "end": t.get_end_time()} for t in parts.trajectories])
+    segments = segments.sort_values(["mmsi", "start"], ignore_index=True)
+    nxt = segments.groupby("mmsi")["start"].shift(-1)
+    mp_gaps = pd.DataFrame({"mmsi": segments["mmsi"], "start": segments["end"], "end": nxt})
+    mp_gaps = mp_gaps.dropna().reset_index(drop=True)
+    rows = []
+    for t in stops.trajectories:
+        xy = np.array([(g.x, g.y) for g in t.df.geometry])
+        rows.append({"mmsi": _mmsi_of(t), "start": t.get_start_time(),
+                     "end": t.get_end_time(), "lon": xy[:, 0].mean(), "lat": xy[:, 1].mean()})
+    return mp_gaps, pd.DataFrame(rows, columns=["mmsi", "start", "end", "lon", "lat"])
+
+
+def _mmsi_of(trajectory) -> int:
+    """The MMSI in a movingpandas trajectory id (``<mmsi>_<part>[_<start>]``)."""
+    return int(str(trajectory.id).split("_")[0])
+
+
+def _gap_agreement(ours: pd.DataFrame, theirs: pd.DataFrame) -> dict:
+    a = set(zip(ours["mmsi"], ours["start"].dt.tz_convert(None), ours["end"].dt.tz_convert(None)))
+    b = set(zip(theirs["mmsi"], pd.to_datetime(theirs["start"]), pd.to_datetime(theirs["end"])))
+    return {"tumen": len(a), "movingpandas": len(b), "both": len(a & b)}
+
+
+def _stop_agreement(calls: pd.DataFrame, stops: pd.DataFrame) -> dict:
+    """Match calls and stops of the same vessel at the same port that overlap in time."""
+    ours = calls.assign(start=calls["first_fix"].dt.tz_convert(None),
+                        end=calls["last_fix"].dt.tz_convert(None))
+    at_port = stops[stops["site"].notna()]
+    pairs = ours.reset_index().merge(at_port.reset_index(), on=["mmsi", "site"],
+                                     suffixes=("_t", "_m"))
+    pairs = pairs[(pairs["start_t"] <= pairs["end_m"]) & (pairs["start_m"] <= pairs["end_t"])]
+    d_start = (pairs["start_m"] - pairs["start_t"]).abs().dt.total_seconds() / 60
+    d_end = (pairs["end_m"] - pairs["end_t"]).abs().dt.total_seconds() / 60
+    return {"tumen_port_calls": len(ours), "movingpandas_stops": len(stops),
+            "movingpandas_stops_at_ports": len(at_port),
+            "port_calls_matched": int(pairs["index_t"].nunique()),
+            "stops_matched": int(pairs["index_m"].nunique()),
+            "median_start_difference_min": float(d_start.median()) if len(pairs) else None,
+            "median_end_difference_min": float(d_end.median()) if len(pairs) else None}
+
+
+# --- NMEA decoding --------------------------------------------------------------------
+
+def decode_single(args: dict) -> dict:
+    """:func:`tumen.ais.read_nmea` in this one process."""
+    t0 = time.perf_counter()
+    data = ais.read_nmea(args["nmea"])
+    seconds = time.perf_counter() - t0
+    return _decode_result(data, seconds, args["nmea"])
+
+
+def decode_dask(args: dict) -> dict:
+    """:func:`tumen.ais_store.read_ais` on a ``LocalCluster`` of worker processes."""
+    from distributed import Client, LocalCluster
+
+    t0 = time.perf_counter()
+    with LocalCluster(n_workers=args["workers"], threads_per_worker=1, processes=True,
+                      dashboard_address=None) as cluster, Client(cluster) as client:
+        client.run(lambda: __import__("tumen.ais_store"))  # workers import the decoder once
+        startup = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        data = ais_store.read_ais(args["nmea"], "nmea", chunk_bytes=args["chunk_bytes"],
+                                  dask_scheduler=client, progress=False)
+        seconds = time.perf_counter() - t0
+    out = _decode_result(data, seconds, args["nmea"])
+    out.update(cluster_startup_s=startup, workers=args["workers"],
+               chunks=len(ais_store._plan_chunks([(args["nmea"], Path(args["nmea"]))], "nmea",
+                                                 args["chunk_bytes"])),
+               split_messages=_split_messages(args["nmea"], args["chunk_bytes"]))
+    return out
+
+
+def _decode_result(data: ais.AisData, seconds: float, path: str) -> dict:
+    lines = Path(path).read_bytes().count(b"\n")
+    counts = data.skipped["category"].value_counts().to_dict()
+    return {"lines": lines, "positions": len(data.positions), "seconds": seconds,
+            "lines_per_s": lines / seconds, "static": int(counts.get("static", 0)),
+            "skipped": {k: int(v) for k, v in counts.items()},
+            "digest": _digest(data.positions, data.vessels, data.skipped)}
+
+
+def _split_messages(path: str, chunk_bytes: int) -> int:
+    """Two-sentence messages whose parts fall in different chunks."""
+    starts = [c.first_line for c in ais_store._plan_chunks([(path, Path(path))], "nmea",
+                                                             chunk_bytes)]
+    chunk_of = lambda n: int(np.searchsorted(starts, n, side="right"))  # noqa: E731
+    open_parts, split = {}, 0
+    with open(path, "rb") as fh:
+        for number, line in enumerate(fh, 1):
+            fields = line.split(b"!AIVDM,", 1)[-1].split(b",")
+            if len(fields) > 3 and fields[0] == b"2":
+                key = (fields[2], fields[3])
+                if fields[1] == b"1":
+                    open_parts[key] = number
+                elif key in open_parts:
+                    split += chunk_of(open_parts.pop(key)) != chunk_of(number)
+    return split
+
+
+WORKLOADS = {"prepare": prepare, "e2e": e2e, "movingpandas": movingpandas,
+             "decode_single": decode_single, "decode_dask": decode_dask}
+
+
+def main(argv: list[str]) -> None:
+    name, args = argv[0], json.loads(argv[1])
+    result = WORKLOADS[name](args)
+    print("RESULT " + json.dumps(result, default=str), flush=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,298 @@
+"""Benchmarks of the AIS analysis at scale (issue 8); ``make bench`` runs this file.
+
+Three benchmarks on deterministic synthetic AIS (:mod:`tumen.ais_synth`), each workload in
+a fresh process (``bench/ais_bench.py``) whose wall time, CPU time and peak memory of the
+whole process tree (Dask worker processes included) are measured from outside:
+
+1. ``e2e``: a positions archive (Parquet, time order, default 10 million rows) -> the
+   cached store (:func:`tumen.ais_store.ingest`) -> gaps + port calls
+   (:func:`tumen.ais_dask.get_shuttle_tables`); cold (no store yet) and warm (store
+   reused). Target: cold <= 30 s and <= 4 GiB.
+2. ``movingpandas``: the same gap and stop detection by tumen and by movingpandas
+   (``ObservationGapSplitter``, ``TrajectoryStopDetector``) on 200 000 positions: time
+   ratio (target >= 50x) and which gaps and stops both find.
+3. ``decode``: NMEA decoding (default 1 million lines) in one process
+   (:func:`tumen.ais.read_nmea`) and on a Dask ``LocalCluster`` of two worker processes
+   (:func:`tumen.ais_store.read_ais`): lines per second (target >= 1.7x) and identical
+   results.
+
+Usage::
+
+    python bench/run.py                       # everything, default sizes (about 6 min)
+    python bench/run.py --quick               # small sizes, a smoke test (about 1 min)
+    python bench/run.py --only decode --nmea-lines 400000
+    make bench BENCH_ARGS="--only e2e --positions 2000000"
+
+Inputs are generated once into ``build/bench/`` (keyed by sizes and seed); results go to
+``bench/results/ais_scale.json`` and a table on stdout. The machine's load average is
+recorded with each measurement: other work on the machine slows every figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parents[1]
+WORKLOAD = Path(__file__).resolve().parent / "ais_bench.py"
+GIB = 1 << 30
+TARGETS = {"e2e_seconds": 30.0, "e2e_peak_gib": 4.0, "movingpandas_ratio": 50.0,
+           "decode_speedup": 1.7}
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--only", default="e2e,movingpandas,decode",
+                   help="comma-separated benchmarks to run (default: all three)")
+    p.add_argument("--positions", type=int, default=10_000_000, help="e2e positions")
+    p.add_argument("--vessels", type=int, default=2_000, help="e2e vessels")
+    p.add_argument("--mp-positions", type=int, default=200_000, help="movingpandas positions")
+    p.add_argument("--mp-vessels", type=int, default=40, help="movingpandas vessels")
+    p.add_argument("--nmea-lines", type=int, default=1_000_000, help="decode: NMEA lines")
+    p.add_argument("--workers", type=int, default=2, help="decode: Dask worker processes")
+    p.add_argument("--chunk-mib", type=float, default=4.0,
+                   help="decode: bytes per decoding task, MiB")
+    p.add_argument("--rows-per-partition", type=int, default=2_000_000,
+                   help="e2e: positions per store file")
+    p.add_argument("--scheduler", default=None,
+                   help="e2e: dask_scheduler (default: local threads; or an address)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--workdir", default=str(ROOT / "build" / "bench"))
+    p.add_argument("--out", default=str(ROOT / "bench" / "results" / "ais_scale.json"))
+    p.add_argument("--quick", action="store_true",
+                   help="small sizes (200k / 50k / 100k lines) for a smoke test")
+    args = p.parse_args(argv)
+    if args.quick:
+        args.positions, args.vessels = 200_000, 100
+        args.mp_positions, args.mp_vessels = 50_000, 10
+        args.nmea_lines, args.chunk_mib = 100_000, 0.5
+    return args
+
+
+# --- measuring a child process --------------------------------------------------------
+
+def run_workload(name: str, params: dict) -> dict:
+    """Run one workload in a fresh interpreter; return its result and measurements.
+
+    Peak memory is sampled every 20 ms as the summed RSS of the child and all its
+    descendants (``peak_tree_gib``); ``max_rss_gib`` is the largest single process
+    (``getrusage(RUSAGE_CHILDREN).ru_maxrss``); ``cpu_s`` is user + system time of the tree.
+    """
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    load = os.getloadavg()
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, str(WORKLOAD), name, json.dumps(params)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            cwd=ROOT)
+    peak = _PeakSampler(proc.pid)
+    peak.start()
+    out, err = proc.communicate()
+    wall = time.perf_counter() - t0
+    peak.stop()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode != 0:
+        sys.stderr.write(err)
+        raise SystemExit(f"bench: workload {name} failed (exit {proc.returncode})")
+    result = json.loads(out.strip().splitlines()[-1].removeprefix("RESULT "))
+    result["_process"] = {
+        "wall_s": round(wall, 2),
+        "cpu_s": round((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), 2),
+        "peak_tree_gib": round(peak.peak / GIB, 3),
+        "max_rss_gib": round(after.ru_maxrss * 1024 / GIB, 3),
+        "load_before": [round(x, 2) for x in load],
+        "load_after": [round(x, 2) for x in os.getloadavg()]}
+    return result
+
+
+class _PeakSampler(threading.Thread):
+    """Polls the summed RSS of a process tree until stopped."""
+
+    def __init__(self, pid: int, interval: float = 0.02):
+        super().__init__(daemon=True)
+        self.pid, self.interval, self.peak = pid, interval, 0
+        self._stop_event = threading.Event()
+
+    def run(self) -> None:
+        try:
+            root = psutil.Process(self.pid)
+        except psutil.NoSuchProcess:
+            return
+        while not self._stop_event.is_set():
+            total = 0
+            try:
+                for proc in [root, *root.children(recursive=True)]:
+                    try:
+                        total += proc.memory_info().rss
+                    except psutil.NoSuchProcess:
+                        pass
+            except psutil.NoSuchProcess:
+                return
+            self.peak = max(self.peak, total)
+            time.sleep(self.interval)
+
+    def stop(self) -> None:
+        self._stop_event.set()
+        self.join()
+
+
+# --- the benchmarks -------------------------------------------------------------------
+
+def prepare_inputs(args: argparse.Namespace, only: set[str]) -> tuple[Path, dict]:
+    sizes = {"positions": args.positions if "e2e" in only else 0, "vessels": args.vessels,
+             "mp_positions": args.mp_positions if "movingpandas" in only else 0,
+             "mp_vessels": args.mp_vessels,
+             "nmea_lines": args.nmea_lines if "decode" in only else 0, "seed": args.seed,
+             "generator": hashlib.sha256((ROOT / "src/tumen/ais_synth.py").read_bytes())
+             .hexdigest()[:12]}
+    key = hashlib.sha256(json.dumps(sizes, sort_keys=True).encode()).hexdigest()[:16]
+    data = Path(args.workdir) / f"data-{key}"
+    print(f"[bench] inputs in {data} …", flush=True)
+    info = run_workload("prepare", dict(sizes, dir=str(data)))
+    return data, info
+
+
+def bench_e2e(args: argparse.Namespace, data: Path) -> dict:
+    cache = Path(args.workdir) / "e2e-cache"
+    shutil.rmtree(cache, ignore_errors=True)
+    params = {"positions": str(data / "e2e_positions.parquet"), "sites": str(data / "sites.csv"),
+              "cache_dir": str(cache), "rows_per_partition": args.rows_per_partition,
+              "scheduler": args.scheduler}
+    print("[bench] e2e: cold (ingest + detection) …", flush=True)
+    cold = run_workload("e2e", params)
+    print("[bench] e2e: warm (store reused) …", flush=True)
+    warm = run_workload("e2e", params)
+    shutil.rmtree(cache, ignore_errors=True)
+    return {"cold": cold, "warm": warm, "same_results": cold["digest"] == warm["digest"]}
+
+
+def bench_movingpandas(args: argparse.Namespace, data: Path) -> dict:
+    print("[bench] movingpandas comparison …", flush=True)
+    return run_workload("movingpandas", {
+        "positions": str(data / "mp_positions.parquet"), "sites": str(data / "sites.csv"),
+        "min_gap_h": 6.0, "min_dwell_h": 2.0, "max_diameter_m": 500.0})
+
+
+def bench_decode(args: argparse.Namespace, data: Path) -> dict:
+    nmea = str(data / "decode.nmea")
+    print("[bench] decode: one process …", flush=True)
+    single = run_workload("decode_single", {"nmea": nmea})
+    print(f"[bench] decode: Dask, {args.workers} workers …", flush=True)
+    dask_ = run_workload("decode_dask", {"nmea": nmea, "workers": args.workers,
+                                         "chunk_bytes": int(args.chunk_mib * (1 << 20))})
+    return {"single": single, "dask": dask_,
+            "speedup": dask_["lines_per_s"] / single["lines_per_s"],
+            "same_results": single["digest"] == dask_["digest"]}
+
+
+# --- report ---------------------------------------------------------------------------
+
+def summary_rows(results: dict) -> list[tuple[str, str, str, str]]:
+    """(benchmark, measured, target, verdict) rows of the printed table."""
+    rows = []
+    ok = lambda good: "ok" if good else "MISSED"  # noqa: E731
+    if "e2e" in results:
+        cold, warm = results["e2e"]["cold"], results["e2e"]["warm"]
+        pc, pw = cold["_process"], warm["_process"]
+        rows.append((f"e2e cold: {cold['positions']:,} positions -> store -> gaps + calls",
+                     f"{pc['wall_s']:.1f} s (ingest {cold['ingest_s']:.1f} + detect "
+                     f"{cold['detect_s']:.1f}), cpu {pc['cpu_s']:.0f} s",
+                     f"<= {TARGETS['e2e_seconds']:.0f} s",
+                     ok(pc["wall_s"] <= TARGETS["e2e_seconds"])))
+        rows.append(("e2e cold: peak memory (process tree)",
+                     f"{pc['peak_tree_gib']:.2f} GiB", f"<= {TARGETS['e2e_peak_gib']:.0f} GiB",
+                     ok(pc["peak_tree_gib"] <= TARGETS["e2e_peak_gib"])))
+        rows.append(("e2e warm: store reused -> gaps + calls",
+                     f"{pw['wall_s']:.1f} s (detect {warm['detect_s']:.1f}), "
+                     f"{pw['peak_tree_gib']:.2f} GiB", "", ""))
+        rows.append(("e2e: gaps / port calls found",
+                      f"{cold['gaps']:,} / {cold['port_calls']:,}", "",
+                      "same" if results["e2e"]["same_results"] else "DIFFER"))
+    if "movingpandas" in results:
+        m = results["movingpandas"]
+        s, g = m["stops"], m["gaps"]
+        rows.append((f"movingpandas: {m['positions']:,} positions, time ratio",
+                     f"{m['ratio_dask']:.0f}x (tumen {m['tumen_dask_s']:.2f} s via Dask, "
+                     f"{m['tumen_pandas_s']:.2f} s pandas; movingpandas "
+                     f"{m['movingpandas_s']:.1f} s)",
+                     f">= {TARGETS['movingpandas_ratio']:.0f}x",
+                     ok(m["ratio_dask"] >= TARGETS["movingpandas_ratio"])))
+        rows.append(("movingpandas: gaps found by both",
+                     f"{g['both']} of {g['tumen']} (tumen) / {g['movingpandas']} (movingpandas)",
+                     "all", ok(g["both"] == g["tumen"] == g["movingpandas"])))
+        rows.append(("movingpandas: port calls / stops at ports found by both",
+                     f"{s['port_calls_matched']} of {s['tumen_port_calls']} calls, "
+                     f"{s['stops_matched']} of {s['movingpandas_stops_at_ports']} stops",
+                     "all", ok(s["port_calls_matched"] == s["tumen_port_calls"]
+                               and s["stops_matched"] == s["movingpandas_stops_at_ports"])))
+    if "decode" in results:
+        d = results["decode"]
+        rows.append((f"decode: {d['single']['lines']:,} NMEA lines, one process",
+                     f"{d['single']['lines_per_s']:,.0f} lines/s", "", ""))
+        rows.append((f"decode: Dask, {d['dask']['workers']} workers "
+                     f"({d['dask']['chunks']} chunks, {d['dask']['split_messages']} split "
+                     f"messages)", f"{d['dask']['lines_per_s']:,.0f} lines/s = "
+                     f"{d['speedup']:.2f}x", f">= {TARGETS['decode_speedup']}x",
+                     ok(d["speedup"] >= TARGETS["decode_speedup"])))
+        rows.append(("decode: Dask result equals one-process result", "yes" if
+                     d["same_results"] else "NO", "yes", ok(d["same_results"])))
+    return rows
+
+
+def print_table(rows: list[tuple[str, str, str, str]]) -> None:
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    line = "  ".join("-" * w for w in widths)
+    print(line)
+    for r in rows:
+        print("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
+    print(line)
+
+
+def machine() -> dict:
+    import dask
+    import pandas
+
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
+                            capture_output=True, text=True).stdout.strip()
+    return {"cpus": os.cpu_count(), "memory_gib": round(psutil.virtual_memory().total / GIB, 1),
+            "python": platform.python_version(), "pandas": pandas.__version__,
+            "dask": dask.__version__, "commit": commit}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    only = {b.strip() for b in args.only.split(",") if b.strip()}
+    unknown = only - {"e2e", "movingpandas", "decode"}
+    if unknown:
+        raise SystemExit(f"bench: unknown benchmark {sorted(unknown)[0]!r} "
+                         "(use e2e, movingpandas, decode)")
+    data, inputs = prepare_inputs(args, only)
+    results: dict = {"machine": machine(), "inputs": inputs, "targets": TARGETS,
+                     "args": {k: v for k, v in vars(args).items() if k not in ("out", "workdir")}}
+    steps = {"e2e": bench_e2e, "movingpandas": bench_movingpandas, "decode": bench_decode}
+    for name in ("e2e", "movingpandas", "decode"):
+        if name in only:
+            results[name] = steps[name](args, data)
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(results, indent=1, default=str) + "\n")
+    os.replace(tmp, out)
+    print_table(summary_rows(results))
+    print(f"[bench] results: {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
