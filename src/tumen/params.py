@@ -27,8 +27,10 @@ import yaml
 from tumen import paths
 from tumen.errors import ParameterError
 
-#: Parameters the runner injects into every notebook; a params file may not set them.
-INJECTED = ("results_path", "figures_dir", "variant")
+#: Parameters the runner injects (results_path always; the others where a notebook declares
+#: them); a params file may not set them. tables_dir: data tables for reviewers (CSV), installed
+#: beside the results in build/<variant>/results/.
+INJECTED = ("results_path", "figures_dir", "tables_dir", "variant")
 
 #: Keys of the ``report`` section: name -> (type, default, help).
 REPORT_KEYS: dict[str, tuple[type | tuple, Any, str]] = {

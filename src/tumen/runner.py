@@ -151,9 +151,13 @@ def run(params_path: str | os.PathLike, name: str, *, quiet: bool = False) -> fl
     work = dirs.work / nb.stem
     shutil.rmtree(root / work, ignore_errors=True)
     (root / work / "figures").mkdir(parents=True)
-    injected = {"results_path": str(work / "results.json"),
-                "figures_dir": str(work / "figures"),
-                "variant": cfg.variant}
+    (root / work / "tables").mkdir(parents=True)
+    offered = {"results_path": str(work / "results.json"),
+               "figures_dir": str(work / "figures"),
+               "tables_dir": str(work / "tables"),
+               "variant": cfg.variant}
+    # results_path always; the others only where the notebook declares them
+    injected = {k: v for k, v in offered.items() if k == "results_path" or k in nb.declared}
     _kernel_env()
     if not quiet:
         print(f"      {nb.name} ({nb.index}/{nb.total}) running …", flush=True)
@@ -189,19 +193,25 @@ def run(params_path: str | os.PathLike, name: str, *, quiet: bool = False) -> fl
     return seconds
 
 
+def _install_files(src: Path, dest: Path, listing: Path) -> None:
+    """Replace the files a notebook wrote last time (listed in ``listing``) with new ones."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for old in (json.loads(listing.read_text()) if listing.exists() else []):
+        (dest / old).unlink(missing_ok=True)
+    new = sorted(p.name for p in src.iterdir()) if src.exists() else []
+    for fname in new:
+        os.replace(src / fname, dest / fname)
+    listing.parent.mkdir(parents=True, exist_ok=True)
+    listing.write_text(json.dumps(new, indent=1) + "\n")
+
+
 def _install(root: Path, dirs: paths.VariantDirs, nb: _params.Notebook, executed: Path) -> None:
     """Move figures, results and finally the executed notebook (the Make target) into place."""
     work = executed.parent
-    figures_out = root / dirs.figures
-    figures_out.mkdir(parents=True, exist_ok=True)
-    listing = root / dirs.build / "figlists" / f"{nb.stem}.json"
-    for old in (json.loads(listing.read_text()) if listing.exists() else []):
-        (figures_out / old).unlink(missing_ok=True)
-    new = sorted(p.name for p in (work / "figures").iterdir())
-    for fname in new:
-        os.replace(work / "figures" / fname, figures_out / fname)
-    listing.parent.mkdir(parents=True, exist_ok=True)
-    listing.write_text(json.dumps(new, indent=1) + "\n")
+    _install_files(work / "figures", root / dirs.figures,
+                   root / dirs.build / "figlists" / f"{nb.stem}.json")
+    _install_files(work / "tables", root / dirs.results,
+                   root / dirs.build / "tablelists" / f"{nb.stem}.json")
 
     results_out = root / dirs.results / f"{nb.stem}.json"
     results_out.parent.mkdir(parents=True, exist_ok=True)
