@@ -9,8 +9,8 @@ HTML and the PDF; the figures' PNGs are kept beside it for visual comparison.
 (and the manifest's commit stamp and ``SOURCE_DATE_EPOCH``, so unchanged inputs give
 unchanged bytes) and prints one table: inputs that differ first (they usually explain the
 rest), then changed parameters, results (OK / CHANGED published → now / MISSING / NEW),
-figures (OK / CHANGED, with a side-by-side and difference image in ``build/verify/``) and
-the report files. It exits 0 only when everything matches, and writes the table to
+figures (OK / CHANGED, with a side-by-side and difference image in ``build/verify/``), data
+tables written for reviewers (``build/<variant>/results/*.csv``) and the report files. It exits 0 only when everything matches, and writes the table to
 ``build/verify/report.md``.
 
 Tolerances: ``published/tolerances.yaml`` maps result names (shell patterns) to an
@@ -71,11 +71,11 @@ def manifest(copy: Path, cfg: _params.Config, info: dict, tolerances: dict) -> d
     """The fingerprint of a finished build in ``copy``."""
     dirs = paths.variant_dirs(cfg.variant, copy)
     records = _results.load_all(dirs.results)
-    figures = {}
-    for listing in sorted((dirs.build / "figlists").glob("*.json")):
-        for fname in json.loads(listing.read_text()):
-            figures[fname] = {"sha256": _sources.sha256(dirs.figures / fname),
-                              "notebook": listing.stem}
+    figures, tables = {}, {}
+    for kind, folder, out in (("figlists", dirs.figures, figures), ("tablelists", dirs.results, tables)):
+        for listing in sorted((dirs.build / kind).glob("*.json")):
+            for fname in json.loads(listing.read_text()):
+                out[fname] = {"sha256": _sources.sha256(folder / fname), "notebook": listing.stem}
     results = {}
     for name, rec in sorted(records.items()):
         entry = {"value": rec["value"], "unit": rec.get("unit", ""), "notebook": rec["notebook"]}
@@ -94,6 +94,7 @@ def manifest(copy: Path, cfg: _params.Config, info: dict, tolerances: dict) -> d
         "inputs": inputs,
         "results": results,
         "figures": dict(sorted(figures.items())),
+        "tables": dict(sorted(tables.items())),
         "report": {f: _sources.sha256(dirs.report / f) for f in ("index.html", "report.pdf")},
         "environment": provenance.environment(),
     }
@@ -191,11 +192,14 @@ def compare(old: dict, new: dict) -> list[dict]:
         fmt = lambda r: "–" if r is None else f"{_results.format_value(r['value'])} {r['unit']}".strip()  # noqa: E731
         rows.append({"kind": "result", "name": name, "status": status, "published": fmt(a),
                      "now": fmt(b), "why": "" if status == "OK" else why((a or b)["notebook"])})
-    for name in sorted(set(old["figures"]) | set(new["figures"])):
-        a, b = old["figures"].get(name), new["figures"].get(name)
+    for kind, name in sorted({("figure", n) for n in old["figures"]} | {("figure", n) for n in new["figures"]}
+                             | {("table", n) for n in old.get("tables", {})}
+                             | {("table", n) for n in new.get("tables", {})}):
+        key = "figures" if kind == "figure" else "tables"
+        a, b = old.get(key, {}).get(name), new.get(key, {}).get(name)
         status = "OK" if a and b and a["sha256"] == b["sha256"] else \
             "MISSING" if not b else "NEW" if not a else "CHANGED"
-        rows.append({"kind": "figure", "name": name, "status": status,
+        rows.append({"kind": kind, "name": name, "status": status,
                      "published": a["sha256"][:12] if a else "–",
                      "now": b["sha256"][:12] if b else "–",
                      "why": "" if status == "OK" else why((a or b)["notebook"])})
@@ -227,7 +231,7 @@ def side_by_side(old_png: Path, new_png: Path, out: Path) -> Path:
 
 
 def _markdown(rows: list[dict], ok: bool, manifest_path: str) -> str:
-    order = {"input": 0, "parameter": 1, "result": 2, "figure": 3, "report": 4}
+    order = {"input": 0, "parameter": 1, "result": 2, "figure": 3, "table": 4, "report": 5}
     shown = sorted(rows, key=lambda r: (order[r["kind"]], r["status"] == "OK", r["name"]))
     counts = {}
     for r in rows:
@@ -246,7 +250,7 @@ def _markdown(rows: list[dict], ok: bool, manifest_path: str) -> str:
 
 
 def _print_table(rows: list[dict], ok: bool) -> None:
-    order = {"input": 0, "parameter": 1, "result": 2, "figure": 3, "report": 4}
+    order = {"input": 0, "parameter": 1, "result": 2, "figure": 3, "table": 4, "report": 5}
     shown = sorted(rows, key=lambda r: (order[r["kind"]], r["status"] == "OK", r["name"]))
     width = min(60, max(len(r["name"]) for r in rows)) if rows else 10
     print(f"{'KIND':<10} {'NAME':<{width}} {'STATUS':<8} PUBLISHED → NOW")
