@@ -229,7 +229,8 @@ def test_hostile_names_are_text_and_nothing_runs(built, browser):
         assert f"3.1  Vessel {HOSTILE[0]}" in dom["toc"]
         assert dom["prose"] == (f"The busiest of 5 vessels was {HOSTILE[0]}, with 120 containers "
                                 f"of 304 containers; then {HOSTILE[1]} and {HOSTILE[2]}; last came "
-                                f"{HOSTILE[4]} (Figure 2, Table 2).")
+                                f"{HOSTILE[4]} (Figure 2, Table 2). Named in the data, as words: "
+                                + "; ".join(HOSTILE[:4]) + "; {hostile.vessels} " + HOSTILE[4] + ".")
         assert "The busiest vessel was <script>alert(1)</script>." in dom["body"]  # key finding
         for name in HOSTILE[:3] + HOSTILE[4:]:  # recorded as results
             assert name in dom["appendix"]  # results table (values, descriptions)

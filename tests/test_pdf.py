@@ -142,4 +142,6 @@ def test_markup_from_data_is_printed_as_text(pdf, page_text):
     for name in HOSTILE:
         assert squash(name) in squash(text), name
     assert f"3.1 Vessel {HOSTILE[0]}" in text
+    words = "Named in the data, as words: " + "; ".join(HOSTILE[:4]) + "; {hostile.vessels} "
+    assert squash(words + HOSTILE[4] + ".") in squash(text)
     assert re.search(r"^Title:\s+" + re.escape(TITLE) + "$", poppler("pdfinfo", str(pdf)), re.M)

@@ -206,6 +206,21 @@ def test_prose_from_hostile_results_is_text():
     assert [s["title"] for s in spans][:len(HOSTILE)] == [f"v.n{i}: {n} [{n}]" for i, n in enumerate(HOSTILE)]
 
 
+def test_words_from_data_in_prose_are_text():
+    """``res.md(template, vessel=name)``: a name is text, even one that looks like a placeholder."""
+    from nbconvert.filters import markdown2html
+
+    records = {"v.n": {"value": 5, "unit": "ships", "description": "count"}}
+    words = {f"w{i}": name for i, name in enumerate(HOSTILE)} | {"trap": "{v.n} {fig:x} {w0}"}
+    template = " / ".join(f"{{{k}}}" for k in words) + " / {v.n!u} / {unknown}"
+    soup = _soup(markdown2html(results.render(template, records, html=True, text=words)))
+    _assert_inert(soup, {"p", "span"})
+    assert soup.get_text().strip() == " / ".join(words.values()) + " / 5 ships / {unknown}"
+    assert len(soup.select("span.result")) == 1
+    plain = results.render(template, records, html=False, text=words)
+    assert plain == " / ".join(words.values()) + " / 5 ships / {unknown}"
+
+
 def test_provenance_tables_and_banner_are_text():
     soup = _soup(assemble._table(HOSTILE, [HOSTILE, HOSTILE[::-1]], "kv", row_ids=HOSTILE[:2]))
     _assert_inert(soup, {"div", "table", "thead", "tbody", "tr", "th", "td"})
@@ -290,4 +305,5 @@ def test_hostile_report_is_inert_and_shows_names_as_text(hostile_html):
     appendix = soup.select_one("#provenance").get_text()
     for name in HOSTILE[:3] + HOSTILE[4:]:
         assert name in prose and name in appendix
+    assert "as words: " + "; ".join(HOSTILE[:4]) + "; {hostile.vessels} " + HOSTILE[4] in prose
     assert all(src.startswith("data:image/") for src in (i["src"] for i in soup.find_all("img")))

@@ -35,6 +35,8 @@ from tumen.errors import ResultError
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
 _PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+)(?:!(u))?(?::([^{}]*))?\}")
 _XREF = re.compile(r"\{(fig|tab):([a-z0-9][a-z0-9_]*)\}")
+_ANY_PLACEHOLDER = re.compile("|".join([_PLACEHOLDER.pattern, r"\{([a-z][a-z0-9_]*)\}",
+                                        _XREF.pattern]))
 _SCI = re.compile(r"^(-?\d+(?:\.\d+)?)e([+-]\d+)$")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]{}()#+!|~>-])")
 
@@ -114,16 +116,21 @@ class Results:
     def __contains__(self, name: str) -> bool:
         return name in self.records
 
-    def md(self, template: str):
+    def md(self, template: str, **text):
         """Return an IPython Markdown object with ``{name}`` placeholders filled in.
 
         ``{name}`` gives the value, ``{name:,.1f}`` a formatted value, ``{name!u}`` the value
         followed by its unit. In the HTML report each value links to its record.
         ``{fig:name}`` and ``{tab:name}`` become "Figure N" / "Table N" in the report.
+        Words that come from data (a vessel or site name) go in as keyword arguments and
+        ``{keyword}`` placeholders, never by formatting the template: they are shown as
+        literal text, whatever markup they hold.
+
+        >>> res.md("{vessel} called at {port}.", vessel=name, port=site)  # doctest: +SKIP
         """
         from IPython.display import Markdown
 
-        return Markdown(render(template, self.records, html=True))
+        return Markdown(render(template, self.records, html=True, text=text))
 
     def _write(self) -> None:
         save(self.path, self.records)
@@ -196,7 +203,18 @@ def format_value(value: Any, spec: str = "") -> str:
     return str(value)
 
 
-def render(template: str, records: dict[str, dict], *, html: bool = True) -> str:
+def escape_text(text: Any) -> str:
+    """Return ``text`` as Markdown that shows it literally: no HTML, emphasis or placeholder.
+
+    >>> escape_text("<b>{x.y}</b>")
+    '&lt;b&gt;&#123;x.y&#125;&lt;/b&gt;'
+    """
+    safe = _MD_SPECIAL.sub(r"\\\1", _html.escape(" ".join(str(text).split()), quote=False))
+    return safe.replace("\\{", "&#123;").replace("\\}", "&#125;")
+
+
+def render(template: str, records: dict[str, dict], *, html: bool = True,
+           text: dict[str, Any] | None = None) -> str:
     """Fill ``{name}``, ``{name:spec}`` and ``{name!u}`` placeholders from result records.
 
     Parameters
@@ -208,6 +226,9 @@ def render(template: str, records: dict[str, dict], *, html: bool = True) -> str
     html : bool
         Wrap each value in ``<span class="result" data-result=name title=...>`` so the
         report can show where it comes from; values that are strings are escaped.
+    text : dict, optional
+        Words from data for ``{keyword}`` placeholders (a bare name, no dot), inserted
+        as literal text (escaped with :func:`escape_text` when ``html``).
 
     Raises
     ------
@@ -215,7 +236,16 @@ def render(template: str, records: dict[str, dict], *, html: bool = True) -> str
         When a placeholder names a result that was not recorded.
     """
 
+    words = text or {}
+
     def sub(m: re.Match) -> str:
+        if m.group(5) is not None:  # {fig:name}: the assembly makes the text "Figure 3"
+            kind = "Figure" if m.group(5) == "fig" else "Table"
+            return f'<a class="xref" href="#{m.group(5)}-{m.group(6)}">{kind}</a>' if html else kind
+        if m.group(4) is not None:  # {keyword}: a word from data
+            if m.group(4) not in words:
+                return m.group(0)
+            return escape_text(words[m.group(4)]) if html else str(words[m.group(4)])
         name, with_unit, spec = m.group(1), m.group(2), m.group(3) or ""
         if name not in records:
             close = [n for n in records if n.split(".")[0] == name.split(".")[0]]
@@ -237,11 +267,5 @@ def render(template: str, records: dict[str, dict], *, html: bool = True) -> str
                              quote=True)
         return f'<span class="result" data-result="{name}" title="{title}">{safe}</span>'
 
-    text = _PLACEHOLDER.sub(sub, template)
-    if html:  # the assembly replaces the link text with "Figure 3" / "Table 2"
-        text = _XREF.sub(lambda m: f'<a class="xref" href="#{m.group(1)}-{m.group(2)}">'
-                                   f'{"Figure" if m.group(1) == "fig" else "Table"}</a>', text)
-    else:
-        text = _XREF.sub(lambda m: "Figure" if m.group(1) == "fig" else "Table", text)
-    return text
+    return _ANY_PLACEHOLDER.sub(sub, template)  # one pass: inserted text is never re-read
 
