@@ -67,7 +67,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--rows-per-partition", type=int, default=2_000_000,
                    help="e2e: positions per store file")
     p.add_argument("--scheduler", default=None,
-                   help="e2e: dask_scheduler (default: local threads; or an address)")
+                   help="e2e: dask_scheduler (default: the local default; threads, "
+                        "processes, an address, or local-cluster: a LocalCluster of one "
+                        "worker process per core, started inside the measured run)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--workdir", default=str(ROOT / "build" / "bench"))
     p.add_argument("--out", default=str(ROOT / "bench" / "results" / "ais_scale.json"))
@@ -147,6 +149,24 @@ class _PeakSampler(threading.Thread):
         self.join()
 
 
+_PROBE = "import time\nt = time.perf_counter()\nx = 0\nfor i in range(20_000_000):\n    x += i\nprint(time.perf_counter() - t)"
+
+
+def probe_parallelism(workers: int) -> dict:
+    """How many cores this machine gives us now: a pure-Python loop in one process, then
+    in ``workers`` processes at once; ``parallelism`` is ``workers * t1 / t_all``
+    (``workers`` on an idle machine, less when other work shares the cores)."""
+    def run(n: int) -> float:
+        procs = [subprocess.Popen([sys.executable, "-c", _PROBE], stdout=subprocess.PIPE,
+                                  text=True) for _ in range(n)]
+        return max(float(p.communicate()[0]) for p in procs)
+
+    one = run(1)
+    together = run(workers)
+    return {"one_process_s": round(one, 2), f"{workers}_processes_s": round(together, 2),
+            "parallelism": round(workers * one / together, 2), "load": list(os.getloadavg())}
+
+
 # --- the benchmarks -------------------------------------------------------------------
 
 def prepare_inputs(args: argparse.Namespace, only: set[str]) -> tuple[Path, dict]:
@@ -186,14 +206,18 @@ def bench_movingpandas(args: argparse.Namespace, data: Path) -> dict:
 
 def bench_decode(args: argparse.Namespace, data: Path) -> dict:
     nmea = str(data / "decode.nmea")
+    print("[bench] decode: probing how many cores are free …", flush=True)
+    probe_before = probe_parallelism(args.workers)
     print("[bench] decode: one process …", flush=True)
     single = run_workload("decode_single", {"nmea": nmea})
     print(f"[bench] decode: Dask, {args.workers} workers …", flush=True)
     dask_ = run_workload("decode_dask", {"nmea": nmea, "workers": args.workers,
                                          "chunk_bytes": int(args.chunk_mib * (1 << 20))})
+    probe_after = probe_parallelism(args.workers)
     return {"single": single, "dask": dask_,
             "speedup": dask_["lines_per_s"] / single["lines_per_s"],
-            "same_results": single["digest"] == dask_["digest"]}
+            "same_results": single["digest"] == dask_["digest"],
+            "machine_parallelism": [probe_before, probe_after]}
 
 
 # --- report ---------------------------------------------------------------------------
@@ -247,6 +271,10 @@ def summary_rows(results: dict) -> list[tuple[str, str, str, str]]:
                      ok(d["speedup"] >= TARGETS["decode_speedup"])))
         rows.append(("decode: Dask result equals one-process result", "yes" if
                      d["same_results"] else "NO", "yes", ok(d["same_results"])))
+        probes = d["machine_parallelism"]
+        rows.append((f"machine: cores free for {d['dask']['workers']} processes "
+                     "(before, after)", ", ".join(f"{p['parallelism']:.2f}" for p in probes),
+                     f"{d['dask']['workers']:.2f} if idle", ""))
     return rows
 
 

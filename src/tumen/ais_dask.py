@@ -215,6 +215,32 @@ def by_vessel(frame: dd.DataFrame, by: str = "mmsi") -> dd.DataFrame:
     return frame.shuffle(on=by)
 
 
+def map_vessels(frame: dd.DataFrame, func, **options) -> list:
+    """``func(partition, **options)`` for every partition, as Dask delayed results.
+
+    Each call runs in the task that makes its partition (reading a store file, or the
+    last step of a shuffle), so only ``func``'s result leaves a worker process.
+
+    Parameters
+    ----------
+    frame : dask.dataframe.DataFrame
+        Partitioned by vessel (see :func:`by_vessel`).
+    func : callable
+        Takes a pandas DataFrame (one partition) and ``options``; returns anything.
+
+    Returns
+    -------
+    list of dask.delayed.Delayed
+    """
+    out = frame.map_partitions(_call, func, options, meta=pd.DataFrame(),
+                               enforce_metadata=False, align_dataframes=False)
+    return out.to_delayed()
+
+
+def _call(part: pd.DataFrame, func, options: dict):
+    return func(part, **options)
+
+
 # --- detection ------------------------------------------------------------------------
 
 def get_shuttle_tables(positions, sites, *, min_gap_h: float = 6.0, window=None,
@@ -265,14 +291,12 @@ def get_shuttle_tables(positions, sites, *, min_gap_h: float = 6.0, window=None,
     frame = to_dask(positions, columns)
     if fleet is not None:
         frame = _fleet_only(frame, fleet)
-    parts = by_vessel(frame, by).to_delayed()
-    task = dask.delayed(_detect_partition, pure=True)
     options = {"by": by, "sites": sites, "min_gap_h": min_gap_h, "window": win,
                "max_sog_kn": max_sog_kn, "min_dwell_h": min_dwell_h,
                "max_silence_h": max_silence_h, "clean": clean, "max_speed_kn": max_speed_kn,
                "fleet": fleet}
-    results = compute([task(part, **options) for part in parts],
-                      dask_scheduler=dask_scheduler)[0]
+    parts = map_vessels(by_vessel(frame, by), _detect_partition, **options)
+    results = compute(parts, dask_scheduler=dask_scheduler)[0]
     gaps = _concat([r[0] for r in results], [by, "start"])
     if win is not None and vessels is not None:
         present = set().union(*(r[3] for r in results))
@@ -307,8 +331,8 @@ def get_gaps(positions, min_gap_h: float = 6.0, *, window=None, vessels=None,
     """
     frame = by_vessel(to_dask(positions, ["mmsi", "time", "lat", "lon"]), by)
     win = shuttle.to_window(window)
-    results = compute([dask.delayed(_gaps_partition, pure=True)(p, by, min_gap_h, win)
-                       for p in frame.to_delayed()], dask_scheduler=dask_scheduler)[0]
+    parts = map_vessels(frame, _gaps_partition, by=by, min_gap_h=min_gap_h, window=win)
+    results = compute(parts, dask_scheduler=dask_scheduler)[0]
     gaps = _concat([r[0] for r in results], [by, "start"])
     if win is not None and vessels is not None:
         present = set().union(*(r[1] for r in results))
@@ -342,11 +366,9 @@ def get_ais_port_calls(positions, sites, *, max_sog_kn: float = 1.0,
     """
     sites = shuttle.get_sites(sites)
     frame = by_vessel(to_dask(positions, DETECTION_COLUMNS[:5]), by)
-    options = {"max_sog_kn": max_sog_kn, "min_dwell_h": min_dwell_h,
-               "max_silence_h": max_silence_h, "by": by}
-    task = dask.delayed(_calls_partition, pure=True)
-    results = compute([task(p, sites, **options) for p in frame.to_delayed()],
-                      dask_scheduler=dask_scheduler)[0]
+    parts = map_vessels(frame, _calls_partition, sites=sites, max_sog_kn=max_sog_kn,
+                        min_dwell_h=min_dwell_h, max_silence_h=max_silence_h, by=by)
+    results = compute(parts, dask_scheduler=dask_scheduler)[0]
     return _concat(results, [by, "first_fix"])
 
 
@@ -453,7 +475,7 @@ def _detect_partition(part: pd.DataFrame, *, by: str, sites: pd.DataFrame, min_g
     return gaps, calls, counts, present
 
 
-def _gaps_partition(part: pd.DataFrame, by: str, min_gap_h: float, window) -> tuple:
+def _gaps_partition(part: pd.DataFrame, *, by: str, min_gap_h: float, window) -> tuple:
     return _gaps_sorted(_sorted_positions(part), by, min_gap_h, window)
 
 
@@ -466,7 +488,7 @@ def _gaps_sorted(p: pd.DataFrame, by: str, min_gap_h: float, window) -> tuple:
     return gaps, set(inside[by].dropna().unique().tolist())
 
 
-def _calls_partition(part: pd.DataFrame, sites: pd.DataFrame, **options) -> pd.DataFrame:
+def _calls_partition(part: pd.DataFrame, *, sites: pd.DataFrame, **options) -> pd.DataFrame:
     p = _stay_candidates(_sorted_positions(part), options["by"], sites, options["max_sog_kn"])
     return shuttle.get_ais_port_calls(p, sites, **options)
 

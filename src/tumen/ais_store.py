@@ -16,7 +16,8 @@ The store holds the tables of :class:`tumen.ais.AisData`:
 ``vessels.parquet``           the static records, merged over all inputs;
 ``skipped.parquet``           every record not in ``positions``, by category (the
                               data-quality tallies of :func:`tumen.ais.get_quality_table`);
-``manifest.json``             inputs (path, bytes, sha256), options, counts per category.
+``manifest.json``             inputs (path, bytes, sha256), options, counts per category,
+                              the MMSI range ``[lo, hi)`` of each positions file.
 
 Decoding runs in parallel with Dask over chunks of each file (about ``chunk_bytes`` each,
 cut at line ends). A multi-sentence NMEA message whose parts straddle a chunk boundary is
@@ -87,7 +88,8 @@ class AisStore:
     manifest : dict
         Contents of ``manifest.json``: ``key``, ``format``, ``options``, ``inputs``
         (``path``, ``bytes``, ``sha256``), ``positions`` (rows), ``partitions``,
-        ``categories`` (records per category, as in :data:`tumen.ais.CATEGORIES`).
+        ``ranges`` (the MMSI range ``[lo, hi)`` of each file), ``categories`` (records
+        per category, as in :data:`tumen.ais.CATEGORIES`).
     """
 
     path: Path
@@ -131,8 +133,12 @@ class AisStore:
         import dask.dataframe as dd
 
         cols = [c for c in (columns or ais.POSITION_COLUMNS) if c != "mmsi"]
-        return dd.read_parquet(self.path / "positions", columns=cols, index="mmsi",
-                               calculate_divisions=True)
+        files = [str(f) for f in _part_files(self.path)]
+        ranges = self.manifest["ranges"]
+        divisions = [lo for lo, _ in ranges] + [max(ranges[-1][1] - 1, ranges[-1][0])]
+        return dd.from_map(read_partition, files, columns=cols, divisions=divisions,
+                           meta=read_partition(files[0], cols).iloc[:0],
+                           label="read-ais-store", enforce_metadata=False)
 
     def to_ais_data(self) -> ais.AisData:
         """The whole store in memory as an :class:`tumen.ais.AisData` (small stores only)."""
@@ -160,9 +166,9 @@ class AisStore:
             wanted = sorted({int(m) for m in mmsi})
             frame = frame.loc[wanted] if wanted else frame.loc[[]]
         table = frame.compute(scheduler="sync").reset_index()
-        if "source_file" in table.columns:  # Dask reads text as string[pyarrow]
+        if "source_file" in table.columns:  # Dask turns text into string[pyarrow]
             table["source_file"] = table["source_file"].astype("str")
-        return table.reset_index(drop=True)
+        return table
 
     def get_quality_table(self, examples: int = 3) -> pd.DataFrame:
         """The data-quality table of :func:`tumen.ais.get_quality_table` for the store.
@@ -176,6 +182,23 @@ class AisStore:
                                                   self.skipped), examples)
         table.loc[table["category"] == "position", "records"] = self.n_positions
         return table
+
+
+def read_partition(path: str | os.PathLike, columns: list[str]) -> pd.DataFrame:
+    """One file of a store as a pandas table indexed by ``mmsi``.
+
+    Parameters
+    ----------
+    path : path
+        A ``positions/part.N.parquet`` file.
+    columns : list of str
+        Columns besides ``mmsi``.
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
+    return pq.read_table(path, columns=["mmsi", *columns]).to_pandas().set_index("mmsi")
 
 
 # --- ingest ---------------------------------------------------------------------------
@@ -528,7 +551,7 @@ def _stage_chunk(chunk: _Chunk, fmt: str, options: dict, staging: str) -> dict:
     positions = data.positions
     order = np.argsort(positions["mmsi"].to_numpy(), kind="stable")
     out = Path(staging) / f"chunk-{chunk.index:06d}.parquet"
-    pq.write_table(_to_arrow(positions.take(order)), out, row_group_size=_STAGING_ROW_GROUP)
+    _write_positions(_to_arrow(positions).take(order), out, row_group_size=_STAGING_ROW_GROUP)
     return {"positions": len(positions), "vessels": data.vessels, "skipped": data.skipped,
             "mmsi": positions["mmsi"].value_counts(sort=False)}
 
@@ -702,8 +725,8 @@ def _positions_from_frame(frame: pd.DataFrame, chunk: _Chunk) -> ais.AisData:
          "position_invalid"], "")
     line = (frame["source_line"].to_numpy("int64") if "source_line" in frame.columns
             else np.arange(chunk.first_line, chunk.first_line + n, dtype="int64"))
-    source = (frame["source_file"].astype("str").to_numpy() if "source_file" in frame.columns
-              else np.full(n, chunk.source_file, dtype=object))
+    source = (frame["source_file"].astype("str") if "source_file" in frame.columns
+              else _repeated_text(chunk.source_file, n))
     ok = category == ""
     status = num["nav_status"]
     positions = pd.DataFrame({
@@ -712,13 +735,20 @@ def _positions_from_frame(frame: pd.DataFrame, chunk: _Chunk) -> ais.AisData:
         "cog": _in_range(num["cog"][ok], 360.0), "heading": _in_range(num["heading"][ok], 360.0),
         "nav_status": np.where((status[ok] >= 0) & (status[ok] <= 15) & (status[ok] % 1 == 0),
                                status[ok], 15).astype("int64"),
-        "source_file": pd.array(source[ok], dtype="str"), "source_line": line[ok]})
-    skipped = pd.DataFrame({"source_file": pd.array(source[~ok], dtype="str"),
+        "source_file": source[ok].reset_index(drop=True), "source_line": line[ok]})
+    skipped = pd.DataFrame({"source_file": source[~ok].reset_index(drop=True),
                             "source_line": line[~ok], "category": category[~ok]})
     skipped = skipped.astype({"category": "str"}).sort_values(
         ["source_file", "source_line"], kind="stable", ignore_index=True)
     return ais.AisData(positions, ais.decode_nmea_lines([], "").vessels,
                        skipped)
+
+
+def _repeated_text(text: str, n: int) -> pd.Series:
+    """``n`` times ``text`` as a ``str`` Series, built by Arrow (no Python objects)."""
+    codes = pa.array(np.zeros(n, np.int32))
+    column = pa.DictionaryArray.from_arrays(codes, pa.array([text])).cast(pa.string())
+    return pa.table({"s": column}).to_pandas()["s"]
 
 
 def _frame_times(time: pd.Series) -> tuple[pd.Series, np.ndarray]:
@@ -756,7 +786,7 @@ def _write_store(tmp: Path, parts: list[dict], rows_per_partition: int, dask_sch
     n = int(counts.sum())
     categories = {"position": n}
     categories.update(merged.skipped["category"].value_counts().sort_index().to_dict())
-    return {"positions": n, "partitions": len(bounds),
+    return {"positions": n, "partitions": len(bounds), "ranges": bounds,
             "categories": {k: int(v) for k, v in categories.items()}}
 
 
@@ -799,17 +829,38 @@ def _write_partition(staging: str, lo: int, hi: int, out: str) -> int:
     mmsi = pads.field("mmsi")
     table = pads.dataset(files, schema=POSITION_SCHEMA, format="parquet").to_table(
         filter=(mmsi >= lo) & (mmsi < hi))
-    frame = _sort_like_readers(table.to_pandas())
-    pq.write_table(_to_arrow(frame), out)
-    return len(frame)
+    files_rank = _rank_arrow(table["source_file"])
+    order = _reader_order(table["mmsi"].to_numpy(), table["time"].cast(pa.int64()).to_numpy(),
+                          files_rank, table["source_line"].to_numpy())
+    _write_positions(table.take(order), out)
+    return table.num_rows
+
+
+def _write_positions(table: pa.Table, out: str | Path, **options) -> None:
+    """Write a positions table (dictionary encoding for the file names only: faster)."""
+    pq.write_table(table, out, use_dictionary=["source_file"], **options)
+
+
+def _reader_order(mmsi, time_ns, files_rank, line) -> np.ndarray:
+    """Row order by ``mmsi, time, source_file, source_line``, as
+    :func:`tumen.ais.sort_positions` sorts (stable), from integer keys."""
+    return np.lexsort((line, files_rank, time_ns, mmsi))
+
+
+def _rank_arrow(column: pa.ChunkedArray) -> np.ndarray:
+    """Each text's rank among the distinct texts in sorted order (as pandas sorts them)."""
+    encoded = column.combine_chunks().dictionary_encode()
+    words = encoded.dictionary.to_pylist()
+    rank = np.empty(len(words), np.int64)
+    rank[sorted(range(len(words)), key=words.__getitem__)] = np.arange(len(words))
+    return rank[encoded.indices.to_numpy(zero_copy_only=False)]
 
 
 def _sort_like_readers(frame: pd.DataFrame) -> pd.DataFrame:
-    """Sort by ``mmsi, time, source_file, source_line`` (as :func:`tumen.ais.sort_positions`),
-    with integer keys only (file names by their rank)."""
-    files = pd.factorize(frame["source_file"], sort=True)[0]
-    order = np.lexsort((frame["source_line"].to_numpy(), files, frame["time"].array.asi8,
-                        frame["mmsi"].to_numpy()))
+    """:func:`tumen.ais.sort_positions` with integer keys only (faster, same order)."""
+    order = _reader_order(frame["mmsi"].to_numpy(), frame["time"].array.asi8,
+                          pd.factorize(frame["source_file"], sort=True)[0],
+                          frame["source_line"].to_numpy())
     return frame.take(order).reset_index(drop=True)
 
 
