@@ -63,21 +63,23 @@ def processes_of(copy: Path) -> list[str]:
     return found
 
 
-def interrupt(copy: Path, params: str, sig: int) -> tuple[int, str, str]:
-    """Run ``make report`` and send ``sig`` to its process group while 06_slow sleeps.
+def interrupt(copy: Path, params: str, sig: int, ready=None) -> tuple[int, str, str]:
+    """Run ``make report`` and send ``sig`` to its process group once ``ready()`` is true.
 
+    By default that is while 06_slow sleeps (it has saved its figure in the work folder).
     Returns the exit code, stdout and stderr of make.
     """
-    cmd, env = make_cmd(copy, params)
     marker = copy / "build/slow/work/06_slow/figures/slow_ticks.png"
+    ready = ready or marker.exists
+    cmd, env = make_cmd(copy, params)
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True, start_new_session=True)
     try:
         deadline = time.monotonic() + TIMEOUT_S
-        while not marker.exists():  # 06_slow has saved its figure and now sleeps
-            assert proc.poll() is None, "make finished before the slow notebook ran"
-            assert time.monotonic() < deadline, "the slow notebook never started"
-            time.sleep(0.05)
+        while not ready():
+            assert proc.poll() is None, "make finished before the moment to interrupt it"
+            assert time.monotonic() < deadline, "the moment to interrupt make never came"
+            time.sleep(0.002)
         os.killpg(proc.pid, sig)
         out, err = proc.communicate(timeout=TIMEOUT_S)
     finally:
@@ -184,3 +186,25 @@ def test_two_variants_built_at_the_same_time(built, tmp_path):
     assert sorted(p.name for p in (copy / "figures/fixture").iterdir()) == \
         ["harbour_ships_daily.png", "harbour_ships_daily.svg"]
     assert not list((copy / "build").rglob("*.tmp"))
+
+
+@pytest.mark.xfail(reason="make deletes a target whose recipe it interrupts once the file has "
+                          "changed: report.pdf just renamed into place is removed. Fix: mark the "
+                          "report (and executed notebooks) .PRECIOUS in the rules `tumen plan` "
+                          "writes; then this test passes (XPASS) and the marker can go.")
+def test_interrupt_just_after_the_pdf_is_written_keeps_it(built, tmp_path):
+    work = shutil.copytree(built, tmp_path / "tree", symlinks=True)
+    pdf = work / "report/slow/report.pdf"
+    written = pdf.stat().st_mtime_ns
+    with open(work / "tests/fixtures/data/rail_counts.csv", "a") as fh:
+        fh.write("2023-10-09,80\n")
+
+    def new_pdf_in_place():
+        try:
+            return pdf.stat().st_mtime_ns != written
+        except FileNotFoundError:
+            return True
+
+    code, out, err = interrupt(work, SLOW, signal.SIGINT, ready=new_pdf_in_place)
+    assert pdf.exists(), err
+    assert pdf.read_bytes().startswith(b"%PDF-")
