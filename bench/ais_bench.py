@@ -190,9 +190,31 @@ def _mmsi_of(trajectory) -> int:
 
 
 def _gap_agreement(ours: pd.DataFrame, theirs: pd.DataFrame) -> dict:
-    a = set(zip(ours["mmsi"], ours["start"].dt.tz_convert(None), ours["end"].dt.tz_convert(None)))
-    b = set(zip(theirs["mmsi"], pd.to_datetime(theirs["start"]), pd.to_datetime(theirs["end"])))
-    return {"tumen": len(a), "movingpandas": len(b), "both": len(a & b)}
+    """Gaps both find. movingpandas drops a segment of one fix, so a lone fix between two
+    silences turns our two gaps into one of theirs: ``both_lone_fixes_merged`` compares
+    after merging those pairs on our side."""
+    a = _gap_set(ours["mmsi"], ours["start"].dt.tz_convert(None), ours["end"].dt.tz_convert(None))
+    b = _gap_set(theirs["mmsi"], pd.to_datetime(theirs["start"]), pd.to_datetime(theirs["end"]))
+    merged, lone = _merge_lone_fixes(sorted(a))
+    return {"tumen": len(a), "movingpandas": len(b), "both": len(a & b),
+            "lone_fixes": lone, "both_lone_fixes_merged": len(set(merged) & b),
+            "tumen_lone_fixes_merged": len(merged)}
+
+
+def _gap_set(mmsi, start, end) -> set:
+    return set(zip(mmsi.astype(int), start, end))
+
+
+def _merge_lone_fixes(gaps: list[tuple]) -> tuple[list[tuple], int]:
+    """Join consecutive gaps of a vessel that meet at one fix (sorted input)."""
+    out, lone = [], 0
+    for g in gaps:
+        if out and out[-1][0] == g[0] and out[-1][2] == g[1]:
+            out[-1] = (g[0], out[-1][1], g[2])
+            lone += 1
+        else:
+            out.append(g)
+    return out, lone
 
 
 def _stop_agreement(calls: pd.DataFrame, stops: pd.DataFrame) -> dict:

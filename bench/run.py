@@ -149,7 +149,8 @@ class _PeakSampler(threading.Thread):
         self.join()
 
 
-_PROBE = "import time\nt = time.perf_counter()\nx = 0\nfor i in range(20_000_000):\n    x += i\nprint(time.perf_counter() - t)"
+_PROBE = ("import time\nt = time.perf_counter()\nx = 0\nfor i in range(20_000_000):\n"
+          "    x += i\nprint(time.perf_counter() - t)")
 
 
 def probe_parallelism(workers: int) -> dict:
@@ -253,8 +254,12 @@ def summary_rows(results: dict) -> list[tuple[str, str, str, str]]:
                      f">= {TARGETS['movingpandas_ratio']:.0f}x",
                      ok(m["ratio_dask"] >= TARGETS["movingpandas_ratio"])))
         rows.append(("movingpandas: gaps found by both",
-                     f"{g['both']} of {g['tumen']} (tumen) / {g['movingpandas']} (movingpandas)",
-                     "all", ok(g["both"] == g["tumen"] == g["movingpandas"])))
+                     f"{g['both']} of {g['tumen']} (tumen) / {g['movingpandas']} "
+                     f"(movingpandas); {g['both_lone_fixes_merged']} of "
+                     f"{g['tumen_lone_fixes_merged']} / {g['movingpandas']} once "
+                     f"{g['lone_fixes']} lone fixes are merged",
+                     "all", ok(g["both_lone_fixes_merged"] == g["tumen_lone_fixes_merged"]
+                               == g["movingpandas"])))
         rows.append(("movingpandas: port calls / stops at ports found by both",
                      f"{s['port_calls_matched']} of {s['tumen_port_calls']} calls, "
                      f"{s['stops_matched']} of {s['movingpandas_stops_at_ports']} stops",

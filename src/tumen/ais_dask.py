@@ -12,8 +12,9 @@ functions return for the same positions, row for row, whatever runs the tasks.
 
 Where the tasks run is the parameter ``dask_scheduler``:
 
-``None``                   the local threaded scheduler on every core (processes for NMEA
-                           decoding, which holds the GIL: see :mod:`tumen.ais_store`);
+``None``                   the local threaded scheduler, one thread per core (NMEA
+                           decoding, which holds the GIL, uses a local process pool: see
+                           :mod:`tumen.ais_store`);
 ``"threads"``, ``"processes"``, ``"sync"``
                            a local Dask scheduler by name (``"sync"``: one thread, for
                            debugging);
@@ -31,7 +32,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import dask

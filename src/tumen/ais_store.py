@@ -206,7 +206,7 @@ def read_partition(path: str | os.PathLike, columns: list[str]) -> pd.DataFrame:
 def ingest(paths: Iterable[str | os.PathLike] | str | os.PathLike, fmt: str = "nmea",
            columns: Mapping[str, str] | None = None, *, time_format: str | None = None,
            max_fragment_lines: int = 10, cache_dir: str | os.PathLike | None = None,
-           chunk_bytes: int = 16 << 20, rows_per_partition: int = 2_000_000,
+           chunk_bytes: int = 8 << 20, rows_per_partition: int = 2_000_000,
            dask_scheduler=None, progress: bool | None = None) -> AisStore:
     """Convert AIS files into a positions store once; return the cached store afterwards.
 
@@ -251,7 +251,7 @@ def ingest(paths: Iterable[str | os.PathLike] | str | os.PathLike, fmt: str = "n
     """
     files = _input_files(paths)
     columns, time_format = _format_options(fmt, columns, time_format)
-    root = Path(cache_dir) if cache_dir is not None else project_paths.root() / "build" / "ais-cache"
+    root = Path(cache_dir) if cache_dir is not None else default_cache_dir()
     options = {"columns": columns, "time_format": time_format,
                "max_fragment_lines": max_fragment_lines}
     inputs = [{"path": given, "bytes": real.stat().st_size, "sha256": _file_sha256(real, root)}
@@ -281,6 +281,11 @@ def ingest(paths: Iterable[str | os.PathLike] | str | os.PathLike, fmt: str = "n
     return open_store(target)
 
 
+def default_cache_dir() -> Path:
+    """``build/ais-cache`` of the project (see :mod:`tumen.paths`)."""
+    return project_paths.root() / "build" / "ais-cache"
+
+
 def open_store(path: str | os.PathLike) -> AisStore:
     """Open a store written by :func:`ingest`.
 
@@ -300,7 +305,7 @@ def open_store(path: str | os.PathLike) -> AisStore:
 
 def read_ais(paths: Iterable[str | os.PathLike] | str | os.PathLike, fmt: str = "nmea",
              columns: Mapping[str, str] | None = None, *, time_format: str | None = None,
-             max_fragment_lines: int = 10, chunk_bytes: int = 16 << 20,
+             max_fragment_lines: int = 10, chunk_bytes: int = 8 << 20,
              dask_scheduler=None, progress: bool | None = None) -> ais.AisData:
     """:func:`tumen.ais.read_ais` with the files decoded in chunks, in parallel (no store).
 
