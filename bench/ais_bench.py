@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from tumen import ais, ais_dask, ais_store, ais_synth, shuttle
+from tumen import ais, ais_chunks, ais_dask, ais_store, ais_synth, shuttle
 
 
 # --- inputs ---------------------------------------------------------------------------
@@ -246,7 +246,7 @@ def decode_single(args: dict) -> dict:
 
 
 def decode_dask(args: dict) -> dict:
-    """:func:`tumen.ais_store.read_ais` on a ``LocalCluster`` of worker processes."""
+    """:func:`tumen.ais_chunks.read_ais` on a ``LocalCluster`` of worker processes."""
     from distributed import Client, LocalCluster
 
     t0 = time.perf_counter()
@@ -255,12 +255,12 @@ def decode_dask(args: dict) -> dict:
         client.run(lambda: __import__("tumen.ais_store"))  # workers import the decoder once
         startup = time.perf_counter() - t0
         t0 = time.perf_counter()
-        data = ais_store.read_ais(args["nmea"], "nmea", chunk_bytes=args["chunk_bytes"],
+        data = ais_chunks.read_ais(args["nmea"], "nmea", chunk_bytes=args["chunk_bytes"],
                                   dask_scheduler=client, progress=False)
         seconds = time.perf_counter() - t0
     out = _decode_result(data, seconds, args["nmea"])
     out.update(cluster_startup_s=startup, workers=args["workers"],
-               chunks=len(ais_store._plan_chunks([(args["nmea"], Path(args["nmea"]))], "nmea",
+               chunks=len(ais_chunks.plan_chunks([(args["nmea"], Path(args["nmea"]))], "nmea",
                                                  args["chunk_bytes"])),
                split_messages=_split_messages(args["nmea"], args["chunk_bytes"]))
     return out
@@ -277,7 +277,7 @@ def _decode_result(data: ais.AisData, seconds: float, path: str) -> dict:
 
 def _split_messages(path: str, chunk_bytes: int) -> int:
     """Two-sentence messages whose parts fall in different chunks."""
-    starts = [c.first_line for c in ais_store._plan_chunks([(path, Path(path))], "nmea",
+    starts = [c.first_line for c in ais_chunks.plan_chunks([(path, Path(path))], "nmea",
                                                              chunk_bytes)]
     chunk_of = lambda n: int(np.searchsorted(starts, n, side="right"))  # noqa: E731
     open_parts, split = {}, 0

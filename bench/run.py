@@ -13,7 +13,7 @@ whole process tree (Dask worker processes included) are measured from outside:
    ratio (target >= 50x) and which gaps and stops both find.
 3. ``decode``: NMEA decoding (default 1 million lines) in one process
    (:func:`tumen.ais.read_nmea`) and on a Dask ``LocalCluster`` of two worker processes
-   (:func:`tumen.ais_store.read_ais`): lines per second (target >= 1.7x) and identical
+   (:func:`tumen.ais_chunks.read_ais`): lines per second (target >= 1.7x) and identical
    results.
 
 Usage::

@@ -9,7 +9,6 @@ import pytest
 from tumen import ais, ais_dask, ais_store, ais_synth, shuttle
 from tumen.errors import ParameterError
 
-pytestmark = pytest.mark.filterwarnings("ignore:The inplace keyword")
 WINDOW = ("2023-08-05", "2023-08-20")
 
 
