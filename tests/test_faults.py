@@ -168,6 +168,7 @@ def test_two_variants_built_at_the_same_time(built, tmp_path):
     outs = [p.communicate(timeout=TIMEOUT_S) for p in procs]
     for p, (out, err) in zip(procs, outs):
         assert p.returncode == 0, out + err
+        assert err == ""  # nothing on stderr: not even the kernels' shutdown notices
     assert ran(outs[0][0]) == ["harbour", "slow", "rail"]
     assert ran(outs[1][0]) == ["harbour", "rail"]
 
@@ -208,3 +209,18 @@ def test_interrupt_just_after_the_pdf_is_written_keeps_it(built, tmp_path):
     code, out, err = interrupt(work, SLOW, signal.SIGINT, ready=new_pdf_in_place)
     assert pdf.exists(), err
     assert pdf.read_bytes().startswith(b"%PDF-")
+
+
+def test_report_write_interrupted_leaves_old_file_and_no_temporary(tmp_path, monkeypatch):
+    from tumen import assemble
+
+    target = tmp_path / "index.html"
+    target.write_bytes(b"last good")
+
+    def interrupted(src, dst):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(assemble.os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        assemble._atomic_write(target, b"new")
+    assert target.read_bytes() == b"last good" and [p.name for p in tmp_path.iterdir()] == ["index.html"]

@@ -379,8 +379,12 @@ def _link_results(soup, records: dict, inputs: dict[str, list[str]]) -> None:
 def _atomic_write(target: Path, data: bytes) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, target)
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, target)
+    except BaseException:  # interrupted or disk full: no half-written file left behind
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def write_html(cfg: _params.Config, root: Path | None = None) -> Path:

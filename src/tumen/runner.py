@@ -70,7 +70,10 @@ def _ipc_kernel_manager(sock_dir: str):
     """A kernel manager talking to the kernel over local IPC sockets instead of TCP.
 
     The sockets live in a private temporary folder, so concurrent runs (``make -j``) and
-    the project tree never see each other's socket files.
+    the project tree never see each other's socket files. The kernel's own standard error
+    (its log, messages from C libraries) goes to ``kernel.log`` there instead of the
+    terminal: jupyter_client interrupts the kernel at every shutdown, which the kernel
+    reports there; :func:`_kernel_log` reads the rest when a notebook fails.
     """
     from jupyter_client.manager import AsyncKernelManager
     from traitlets import default
@@ -84,7 +87,22 @@ def _ipc_kernel_manager(sock_dir: str):
         def _default_ip(self):
             return os.path.join(sock_dir, "ipc")
 
+        async def _async_launch_kernel(self, kernel_cmd, **kw):
+            with open(os.path.join(sock_dir, "kernel.log"), "ab") as log:
+                kw["stderr"] = log
+                return await super()._async_launch_kernel(kernel_cmd, **kw)
+
     return IPCKernelManager
+
+
+def _kernel_log(sock_dir: str, limit: int = 40) -> str:
+    """The last lines the kernel wrote to standard error, without the shutdown notice."""
+    try:
+        text = Path(sock_dir, "kernel.log").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+    lines = [ln for ln in text.splitlines() if "KeyboardInterrupt caught in kernel" not in ln]
+    return "\n".join(lines[-limit:]).strip()
 
 
 def normalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -178,11 +196,16 @@ def run(params_path: str | os.PathLike, name: str, *, quiet: bool = False) -> fl
         message, code = _failure_message(nb, exc)
         if code != 2:  # a user error stays one line; a bug points at the partial notebook
             message += f"\n(partial notebook: {failed.relative_to(root)})"
+            log = _kernel_log(sock_dir)
+            message += f"\nkernel stderr:\n{log}" if log else ""
         err = NotebookError(message)
         err.exit_code = code
         raise err from None
-    except BaseException:  # interrupted (SIGINT/SIGTERM): leave no half-run outputs behind
+    except BaseException as exc:  # interrupted, or the kernel died: no half-run outputs
         shutil.rmtree(root / work, ignore_errors=True)
+        log = "" if isinstance(exc, KeyboardInterrupt) else _kernel_log(sock_dir)
+        if log:
+            print(f"kernel stderr ({nb.stem}):\n{log}", file=sys.stderr, flush=True)
         raise
     finally:
         shutil.rmtree(sock_dir, ignore_errors=True)
