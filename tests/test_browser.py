@@ -29,6 +29,8 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
 #: Vessel names in tests/fixtures/data/hostile_vessels.csv, busiest first.
 HOSTILE = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", '"><b>bold</b>',
            "Angara & Maria 'quoted'", "[click](javascript:alert(1))"]
+#: ``hostile.note`` in tests/fixtures/params_hostile.yaml.
+NOTE = "<script>alert(3)</script> *not emphasis*"
 SHOTS = paths.root() / "build" / "browser"
 TIMEOUT_MS = 120_000
 
@@ -230,10 +232,12 @@ def test_hostile_names_are_text_and_nothing_runs(built, browser):
         assert dom["prose"] == (f"The busiest of 5 vessels was {HOSTILE[0]}, with 120 containers "
                                 f"of 304 containers; then {HOSTILE[1]} and {HOSTILE[2]}; last came "
                                 f"{HOSTILE[4]} (Figure 2, Table 2). Named in the data, as words: "
-                                + "; ".join(HOSTILE[:4]) + "; {hostile.vessels} " + HOSTILE[4] + ".")
+                                + "; ".join(HOSTILE[:4]) + "; {hostile.vessels} " + HOSTILE[4] + "."
+                                + f" A parameter with markup: {NOTE}.")
         assert "The busiest vessel was <script>alert(1)</script>." in dom["body"]  # key finding
         for name in HOSTILE[:3] + HOSTILE[4:]:  # recorded as results
             assert name in dom["appendix"]  # results table (values, descriptions)
+        assert f"note: {NOTE}" in dom["appendix"]  # parameters, as YAML
         assert f"Second vessel: {HOSTILE[1]}" in dom["appendix"] and "<b>name</b>" in dom["appendix"]
         # the tooltip of a cited name is the name, as text
         tip = page.get_attribute('a.result[data-result="hostile.third_vessel"] >> nth=0', "title")

@@ -25,6 +25,7 @@ PARAMS = "tests/fixtures/params_hostile.yaml"
 TITLE = "Fixture report <script>alert(2)</script>"
 HOSTILE = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", '"><b>bold</b>',
            "Angara & Maria 'quoted'", "[click](javascript:alert(1))"]
+NOTE = "<script>alert(3)</script> *not emphasis*"
 TOOLS = ("pdfinfo", "pdftoppm", "pdftotext", "pdffonts", "pdfimages")
 
 
@@ -144,4 +145,5 @@ def test_markup_from_data_is_printed_as_text(pdf, page_text):
     assert f"3.1 Vessel {HOSTILE[0]}" in text
     words = "Named in the data, as words: " + "; ".join(HOSTILE[:4]) + "; {hostile.vessels} "
     assert squash(words + HOSTILE[4] + ".") in squash(text)
+    assert squash(f"A parameter with markup: {NOTE}.") in squash(text)
     assert re.search(r"^Title:\s+" + re.escape(TITLE) + "$", poppler("pdfinfo", str(pdf)), re.M)

@@ -306,4 +306,6 @@ def test_hostile_report_is_inert_and_shows_names_as_text(hostile_html):
     for name in HOSTILE[:3] + HOSTILE[4:]:
         assert name in prose and name in appendix
     assert "as words: " + "; ".join(HOSTILE[:4]) + "; {hostile.vessels} " + HOSTILE[4] in prose
+    note = "<script>alert(3)</script> *not emphasis*"  # a parameter: in prose and provenance
+    assert f"A parameter with markup: {note}." in prose and f"note: {note}" in appendix
     assert all(src.startswith("data:image/") for src in (i["src"] for i in soup.find_all("img")))
