@@ -186,6 +186,9 @@ def makefile(cfg: _params.Config, params_arg: str, root: Path | None = None) -> 
               f"{html}: $(TUMEN_NOTEBOOK_TARGETS) {report_slice} {' '.join(sources)} \\\n    "
               + " \\\n    ".join(sorted(set(asm)) + templates) + f" \\\n    $(TUMEN_COMMIT_FILE) {stamp}",
               f"\t@$(TUMEN) assemble --params {params_arg} --html", "",
+              # Outputs are renamed into place whole, so an interrupt never leaves a partial
+              # one: make must not delete them when a recipe is interrupted.
+              f".PRECIOUS: $(TUMEN_NOTEBOOK_TARGETS) {html} {pdf}", "",
               f"{pdf}: {html}",
               f"\t@$(TUMEN) assemble --params {params_arg} --pdf", "",
               # A missing slice is rewritten by plan (which leaves unchanged ones alone).
