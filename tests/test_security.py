@@ -9,16 +9,21 @@ fixture whose vessel names are markup (``tests/fixtures/data/hostile_vessels.csv
 yields a report with no script, no event handler and no ``javascript:`` link, the names
 shown as text, and a Content-Security-Policy that forbids scripts and network loads; a
 YAML file with Python tags is refused without running anything; variants, paths and
-notebook names cannot point outside the project.
+notebook names cannot point outside the project. Property tests (hypothesis) feed arbitrary
+text, punctuation-heavy text above all, through every writer and the Markdown renderer the
+report uses: it always comes out as the same text, with no element or attribute of its own.
 """
 
 import ast
 import json
+import string
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fixtures.shared_build import built_once
 from tumen import assemble, figures, params, paths, results, runner
@@ -309,3 +314,55 @@ def test_hostile_report_is_inert_and_shows_names_as_text(hostile_html):
     note = "<script>alert(3)</script> *not emphasis*"  # a parameter: in prose and provenance
     assert f"A parameter with markup: {note}." in prose and f"note: {note}" in appendix
     assert all(src.startswith("data:image/") for src in (i["src"] for i in soup.find_all("img")))
+
+
+# --------------------------------------------------------------------------- any text at all
+
+_ANY_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1,
+                    max_size=40).filter(str.strip)
+_MARKUP_TEXT = st.text(alphabet=st.sampled_from(string.punctuation + "ab1 é—“”"), min_size=1,
+                       max_size=40).filter(str.strip)
+_TEXTS = _ANY_TEXT | _MARKUP_TEXT
+
+
+def _md_soup(markdown: str) -> BeautifulSoup:
+    from nbconvert.filters import markdown2html  # what the report does with prose outputs
+
+    return _soup(markdown2html(markdown))
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXTS)
+def test_any_word_from_data_is_shown_literally(word):
+    for template in ("{w}", "Vessel {w} sailed."):
+        soup = _md_soup(results.render(template, {}, text={"w": word}))
+        _assert_inert(soup, {"p"})
+        assert soup.get_text().strip() == template.replace("{w}", " ".join(word.split()))
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXTS, _TEXTS.filter(lambda u: u != "1"))
+def test_any_string_result_and_unit_are_shown_literally(value, unit):
+    records = {"a.v": {"value": value, "unit": unit, "description": value},
+               "a.n": {"value": 5, "unit": unit, "description": unit}}
+    soup = _md_soup(results.render("{a.v} and {a.n!u}.", records))
+    _assert_inert(soup, {"p", "span"})
+    shown = " ".join(soup.get_text().split())
+    assert shown == f"{' '.join(value.split())} and 5 {' '.join(unit.split())}."
+    assert [s["title"] for s in soup.select("span.result")] == [f"a.v: {value} [{unit}]",
+                                                               f"a.n: {unit} [{unit}]"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(_TEXTS, _TEXTS, _TEXTS)
+def test_any_caption_alt_and_cell_are_shown_literally(caption, alt, cell):
+    soup = _soup(figures.figure_html(b"\x89PNG", "fig_x", caption=caption, alt=alt))
+    _assert_inert(soup, {"figure", "img", "figcaption"})
+    assert soup.figcaption.get_text() == caption and soup.img["alt"] == alt
+    soup = _soup(figures.table_html(pd.DataFrame({cell: [cell]}), "tab_x", caption=caption,
+                                    notes=alt))
+    _assert_inert(soup, {"div", "table", "caption", "thead", "tbody", "tr", "th", "td", "p"})
+    # (pandas trims the space around cell text and keeps runs of spaces as no-break spaces)
+    for shown in (soup.select_one("tbody td"), soup.select_one("thead th")):
+        assert shown.get_text().replace("\xa0", " ").strip() == cell.replace("\xa0", " ").strip()
+    assert soup.caption.get_text() == caption and soup.select_one("p.table-notes").get_text() == alt

@@ -27,6 +27,7 @@ import math
 import numbers
 import os
 import re
+import string
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,7 @@ _ANY_PLACEHOLDER = re.compile("|".join([_PLACEHOLDER.pattern, r"\{([a-z][a-z0-9_
                                         _XREF.pattern]))
 _SCI = re.compile(r"^(-?\d+(?:\.\d+)?)e([+-]\d+)$")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]{}()#+!|~>-])")
+_PUNCTUATION = frozenset(string.punctuation)
 
 
 def _to_json_value(name: str, value: Any) -> Any:
@@ -206,11 +208,12 @@ def format_value(value: Any, spec: str = "") -> str:
 def escape_text(text: Any) -> str:
     """Return ``text`` as Markdown that shows it literally: no HTML, emphasis or placeholder.
 
-    >>> escape_text("<b>{x.y}</b>")
-    '&lt;b&gt;&#123;x.y&#125;&lt;/b&gt;'
+    >>> escape_text("<b>{x}</b>")
+    '&#60;b&#62;&#123;x&#125;&#60;&#47;b&#62;'
     """
-    safe = _MD_SPECIAL.sub(r"\\\1", _html.escape(" ".join(str(text).split()), quote=False))
-    return safe.replace("\\{", "&#123;").replace("\\}", "&#125;")
+    # every ASCII punctuation mark as a character reference: Markdown (emphasis, links,
+    # lists, $math$), HTML and {placeholders} all need punctuation to act
+    return "".join(f"&#{ord(c)};" if c in _PUNCTUATION else c for c in " ".join(str(text).split()))
 
 
 def render(template: str, records: dict[str, dict], *, html: bool = True,
@@ -252,17 +255,19 @@ def render(template: str, records: dict[str, dict], *, html: bool = True,
             raise ResultError(f"prose cites {name!r}, which was not recorded", field=name,
                               hint=f"recorded here: {', '.join(sorted(close)[:5]) or 'none'}")
         rec = records[name]
-        text = format_value(rec["value"], spec)
-        if with_unit and rec.get("unit") not in (None, "", "1"):
-            text += f" {rec['unit']}"
+        value = format_value(rec["value"], spec)
+        unit = str(rec["unit"]) if with_unit and rec.get("unit") not in (None, "", "1") else ""
+        text = f"{value} {unit}" if unit else value
         if not html:
             return text
-        safe = _html.escape(text, quote=False)
-        sci = _SCI.match(text)
+        # words (string values, units) are shown literally; numbers need no escaping
+        safe = _html.escape(value, quote=False)
+        if isinstance(rec["value"], str):  # no Markdown either ($ starts math in nbconvert)
+            safe = _MD_SPECIAL.sub(r"\\\1", safe).replace("$", "&#36;")
+        sci = None if unit else _SCI.match(value)
         if sci:  # 1.2e-09 -> 1.2 × 10⁻⁹ (as HTML superscript)
             safe = f"{sci.group(1)} × 10<sup>{int(sci.group(2))}</sup>".replace("<sup>-", "<sup>−")
-        if isinstance(rec["value"], str):
-            safe = _MD_SPECIAL.sub(r"\\\1", safe)
+        safe += f" {escape_text(unit)}" if unit else ""
         title = _html.escape(f"{name}: {rec.get('description', '')} [{rec.get('unit', '')}]",
                              quote=True)
         return f'<span class="result" data-result="{name}" title="{title}">{safe}</span>'
