@@ -189,11 +189,9 @@ def test_two_variants_built_at_the_same_time(built, tmp_path):
     assert not list((copy / "build").rglob("*.tmp"))
 
 
-@pytest.mark.xfail(reason="make deletes a target whose recipe it interrupts once the file has "
-                          "changed: report.pdf just renamed into place is removed. Fix: mark the "
-                          "report (and executed notebooks) .PRECIOUS in the rules `tumen plan` "
-                          "writes; then this test passes (XPASS) and the marker can go.")
 def test_interrupt_just_after_the_pdf_is_written_keeps_it(built, tmp_path):
+    """make deletes the target of an interrupted recipe once the file changed, unless the
+    rules mark it .PRECIOUS: a report just renamed into place must survive."""
     work = shutil.copytree(built, tmp_path / "tree", symlinks=True)
     pdf = work / "report/slow/report.pdf"
     written = pdf.stat().st_mtime_ns
