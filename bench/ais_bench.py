@@ -239,10 +239,10 @@ def _stop_agreement(calls: pd.DataFrame, stops: pd.DataFrame) -> dict:
 
 def decode_single(args: dict) -> dict:
     """:func:`tumen.ais.read_nmea` in this one process."""
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     data = ais.read_nmea(args["nmea"])
-    seconds = time.perf_counter() - t0
-    return _decode_result(data, seconds, args["nmea"])
+    seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
+    return dict(_decode_result(data, seconds, args["nmea"]), cpu_s=cpu)
 
 
 def decode_dask(args: dict) -> dict:
@@ -254,12 +254,16 @@ def decode_dask(args: dict) -> dict:
                       dashboard_address=None) as cluster, Client(cluster) as client:
         client.run(lambda: __import__("tumen.ais_store"))  # workers import the decoder once
         startup = time.perf_counter() - t0
-        t0 = time.perf_counter()
+        before = client.run(time.process_time)
+        t0, c0 = time.perf_counter(), time.process_time()
         data = ais_chunks.read_ais(args["nmea"], "nmea", chunk_bytes=args["chunk_bytes"],
-                                  dask_scheduler=client, progress=False)
-        seconds = time.perf_counter() - t0
+                                   dask_scheduler=client, progress=False)
+        seconds, client_cpu = time.perf_counter() - t0, time.process_time() - c0
+        after = client.run(time.process_time)
     out = _decode_result(data, seconds, args["nmea"])
-    out.update(cluster_startup_s=startup, workers=args["workers"],
+    worker_cpu = sum(after[w] - before[w] for w in after)
+    out.update(cluster_startup_s=startup, workers=args["workers"], client_cpu_s=client_cpu,
+               worker_cpu_s=worker_cpu,
                chunks=len(ais_chunks.plan_chunks([(args["nmea"], Path(args["nmea"]))], "nmea",
                                                  args["chunk_bytes"])),
                split_messages=_split_messages(args["nmea"], args["chunk_bytes"]))

@@ -28,7 +28,7 @@ import io
 import os
 import sys
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import dask
@@ -66,12 +66,11 @@ def read_ais(paths: Iterable[str | os.PathLike] | str | os.PathLike, fmt: str = 
     options = {"columns": columns, "time_format": time_format,
                "max_fragment_lines": max_fragment_lines}
     parts = decode_chunks(plan_chunks(files, fmt, chunk_bytes), fmt, options,
-                          dask_scheduler=dask_scheduler, progress=progress)
+                          task=_read_packed, dask_scheduler=dask_scheduler, progress=progress)
     empty = ais.decode_nmea_lines([], "").positions
     merged = ais.concat([ais.AisData(empty, p.vessels, p.skipped) for p in parts])
-    positions = pd.concat([p.positions for p in parts if len(p.positions)] or [empty],
-                          ignore_index=True)
-    return ais.AisData(sort_like_readers(positions), merged.vessels, merged.skipped)
+    return ais.AisData(merge_positions([p.positions for p in parts]), merged.vessels,
+                       merged.skipped)
 
 
 def get_input_files(paths) -> list[tuple[str, Path]]:
@@ -424,7 +423,7 @@ def _positions_from_frame(frame: pd.DataFrame, chunk: Chunk) -> ais.AisData:
     line = (frame["source_line"].to_numpy("int64") if "source_line" in frame.columns
             else np.arange(chunk.first_line, chunk.first_line + n, dtype="int64"))
     source = (frame["source_file"].astype("str") if "source_file" in frame.columns
-              else _repeated_text(chunk.source_file, n))
+              else _texts(np.zeros(n, np.int32), [chunk.source_file]))
     ok = category == ""
     status = num["nav_status"]
     positions = pd.DataFrame({
@@ -440,13 +439,6 @@ def _positions_from_frame(frame: pd.DataFrame, chunk: Chunk) -> ais.AisData:
         ["source_file", "source_line"], kind="stable", ignore_index=True)
     return ais.AisData(positions, ais.decode_nmea_lines([], "").vessels,
                        skipped)
-
-
-def _repeated_text(text: str, n: int) -> pd.Series:
-    """``n`` times ``text`` as a ``str`` Series, built by Arrow (no Python objects)."""
-    codes = pa.array(np.zeros(n, np.int32))
-    column = pa.DictionaryArray.from_arrays(codes, pa.array([text])).cast(pa.string())
-    return pa.table({"s": column}).to_pandas()["s"]
 
 
 def _frame_times(time: pd.Series) -> tuple[pd.Series, np.ndarray]:
@@ -471,9 +463,36 @@ def reader_order(mmsi, time_ns, files_rank, line) -> np.ndarray:
     return np.lexsort((line, files_rank, time_ns, mmsi))
 
 
-def sort_like_readers(frame: pd.DataFrame) -> pd.DataFrame:
-    """:func:`tumen.ais.sort_positions` with integer keys only (faster, same order)."""
-    order = reader_order(frame["mmsi"].to_numpy(), frame["time"].array.asi8,
-                          pd.factorize(frame["source_file"], sort=True)[0],
-                          frame["source_line"].to_numpy())
-    return frame.take(order).reset_index(drop=True)
+def merge_positions(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Join positions tables and sort them as :func:`tumen.ais.sort_positions` does.
+
+    File names (text or categorical) travel as integer codes, ranked so that the codes
+    sort as the names do; the texts are rebuilt once at the end.
+    """
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return ais.decode_nmea_lines([], "").positions
+    names = [f["source_file"].astype("category").cat for f in frames]
+    words = sorted(set().union(*(set(n.categories) for n in names)))
+    rank = {w: i for i, w in enumerate(words)}
+    codes = np.concatenate([np.array([rank[c] for c in n.categories], np.int32)[n.codes]
+                            for n in names])
+    table = pd.concat([f.drop(columns="source_file") for f in frames], ignore_index=True)
+    order = reader_order(table["mmsi"].to_numpy(), table["time"].array.asi8, codes,
+                         table["source_line"].to_numpy())
+    table = table.take(order).reset_index(drop=True)
+    table["source_file"] = _texts(codes[order], words)
+    return table[ais.POSITION_COLUMNS]
+
+
+def _read_packed(chunk: Chunk, fmt: str, options: dict) -> ais.AisData:
+    """:func:`read_chunk` with the file names categorical: a smaller result to send."""
+    data = read_chunk(chunk, fmt, options)
+    return replace(data, positions=data.positions.astype({"source_file": "category"}))
+
+
+def _texts(codes: np.ndarray, words: list[str]) -> pd.Series:
+    """``words[codes]`` as a ``str`` Series, built by Arrow (no Python objects)."""
+    column = pa.DictionaryArray.from_arrays(pa.array(codes.astype(np.int32)),
+                                            pa.array(words, pa.string())).cast(pa.string())
+    return pa.table({"s": column}).to_pandas()["s"]
