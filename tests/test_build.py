@@ -206,11 +206,12 @@ def test_rail_variant_with_another_railcars_csv(tmp_path):
     # every second image only, and the peak image dropped: a coarser archive
     kept = [rows[0]] + [r for i, r in enumerate(rows[1:]) if i % 2 == 0 and ",73," not in r]
     (copy / "data/observations/railcars_sparse.csv").write_text("\n".join(kept) + "\n")
-    params = (copy / "params.yaml").read_text()
-    params = params.replace("variant: default", "variant: sparse").replace(
-        "observations_csv: data/observations/railcars.csv",
-        "observations_csv: data/observations/railcars_sparse.csv")
-    (copy / "params-sparse.yaml").write_text(params)
+    import yaml
+    full = yaml.safe_load((copy / "params.yaml").read_text())
+    variant = {"report": {**full["report"], "variant": "sparse", "notebooks": ["01_rail_traffic"]},
+               "rail_traffic": {**full["rail_traffic"],
+                                "observations_csv": "data/observations/railcars_sparse.csv"}}
+    (copy / "params-sparse.yaml").write_text(yaml.safe_dump(variant))
     proc = make(copy, params="params-sparse.yaml")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert ran(proc) == ["rail_traffic"]
