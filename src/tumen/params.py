@@ -192,11 +192,13 @@ def _check_path(value: Any, where: dict, root: Path) -> None:
                                  hint="use a path relative to the project root") from None
         if "*" in v:
             if not list(root.glob(v)):
-                raise ParameterError(f"pattern {v!r} matches no file", **where)
+                raise ParameterError(f"pattern {v!r} matches no file", **where,
+                                     hint="check the folder and the pattern")
         elif not p.exists():
             raise ParameterError(f"path {v!r} does not exist", **where,
                                  hint=_suggest(Path(v).name, [q.name for q in p.parent.glob("*")]
-                                               if p.parent.exists() else []))
+                                               if p.parent.exists() else [])
+                                 or "give a path relative to the project root")
 
 
 def load(path: str | Path, *, root: Path | None = None) -> Config:
@@ -238,7 +240,8 @@ def load(path: str | Path, *, root: Path | None = None) -> Config:
         typ = REPORT_KEYS[key][0]
         if not isinstance(value, typ) or (typ is not bool and isinstance(value, bool)):
             raise ParameterError(f"expected {typ.__name__}, got {type(value).__name__}",
-                                 **where(f"report.{key}"))
+                                 **where(f"report.{key}"),
+                                 hint=f"write a {typ.__name__} value")
         report[key] = value
     if not _VARIANT_RE.match(report["variant"]):
         raise ParameterError(f"variant {report['variant']!r} is not a plain folder name",
@@ -278,7 +281,8 @@ def load(path: str | Path, *, root: Path | None = None) -> Config:
             if not _type_ok(declared[key], value):
                 raise ParameterError(
                     f"expected {type(declared[key]).__name__} (like the default "
-                    f"{declared[key]!r}), got {type(value).__name__}", **where(f"{name}.{key}"))
+                    f"{declared[key]!r}), got {type(value).__name__}", **where(f"{name}.{key}"),
+                    hint=f"write a {type(declared[key]).__name__} value, e.g. {declared[key]!r}")
         merged = {k: v for k, v in declared.items() if k not in INJECTED}
         merged.update(section)
         for key, value in merged.items():

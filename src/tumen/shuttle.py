@@ -492,7 +492,8 @@ def validate_sightings(table: pd.DataFrame, sites: pd.DataFrame | Mapping, *,
             raise DataError(message.format(value=t[field].iloc[i] if field in t else ""),
                             file=file, line=int(line[i]), field=field, hint=hint)
 
-    fail(text["vessel"].isna().to_numpy(), "vessel", "vessel name is empty")
+    fail(text["vessel"].isna().to_numpy(), "vessel", "vessel name is empty",
+         "give the vessel name, or delete the row")
     observed = _parse_observed(text["observed"])
     fail(observed.isna().to_numpy(), "observed", "cannot read time {value!r}",
          "use ISO 8601 UTC, e.g. 2023-09-07T02:30:00Z")
@@ -507,9 +508,11 @@ def validate_sightings(table: pd.DataFrame, sites: pd.DataFrame | Mapping, *,
     lat = pd.to_numeric(text["lat"], errors="coerce")
     lon = pd.to_numeric(text["lon"], errors="coerce")
     fail((text["lat"].notna() & ~lat.between(-90, 90)).to_numpy(), "lat",
-         "latitude {value!r} is not a number in -90..90")
+         "latitude {value!r} is not a number in -90..90",
+         "decimal degrees north, e.g. 42.24; leave lat and lon empty when site is given")
     fail((text["lon"].notna() & ~lon.between(-180, 180)).to_numpy(), "lon",
-         "longitude {value!r} is not a number in -180..180")
+         "longitude {value!r} is not a number in -180..180",
+         "decimal degrees east, e.g. 130.29; leave lat and lon empty when site is given")
     fail((site.isna() & (lat.isna() | lon.isna())).to_numpy(), "site",
          "row has neither a site nor lat and lon", "give a site id, or lat and lon")
     status = text["status"].map(lambda v: v.strip().lower() if isinstance(v, str) else v)
@@ -517,7 +520,8 @@ def validate_sightings(table: pd.DataFrame, sites: pd.DataFrame | Mapping, *,
          "unknown status {value!r}", f"use one of {', '.join(STATUSES)} or leave it empty")
     count = pd.to_numeric(text["containers"], errors="coerce")
     fail((text["containers"].notna() & ~((count >= 0) & (count % 1 == 0))).to_numpy(),
-         "containers", "container count {value!r} is not a whole number >= 0")
+         "containers", "container count {value!r} is not a whole number >= 0",
+         "a count of whole containers, 0 or more; leave it empty when not counted")
     centre = sites.set_index("id")
     out = pd.DataFrame({
         "vessel": text["vessel"].map(lambda v: " ".join(str(v).split())),

@@ -102,7 +102,8 @@ def _read_rows(path: Path) -> tuple[list[list[str]], list[int]]:
                         ) from None
     if "\0" in text:
         raise DataError("file contains NUL bytes; not a text CSV", file=path,
-                        line=text[:text.index("\0")].count("\n") + 1)
+                        line=text[:text.index("\0")].count("\n") + 1,
+                        hint="save the file as UTF-8 CSV text")
     reader = csv.reader(io.StringIO(text, newline=""))
     rows, lines, start = [], [], 1
     try:
@@ -112,7 +113,8 @@ def _read_rows(path: Path) -> tuple[list[list[str]], list[int]]:
                 lines.append(start)
             start = reader.line_num + 1
     except csv.Error as exc:
-        raise DataError(f"cannot parse CSV: {exc}", file=path, line=reader.line_num) from None
+        raise DataError(f"cannot parse CSV: {exc}", file=path, line=reader.line_num,
+                        hint="check the quotes on this line") from None
     return rows, lines
 
 
@@ -121,7 +123,8 @@ def _check_header(path: Path, header: list[str], required: list[str],
     """Raise DataError for a duplicate, missing or misspelt column."""
     for name in header:
         if header.count(name) > 1:
-            raise DataError(f"column {name!r} appears twice", file=path, line=1, field=name)
+            raise DataError(f"column {name!r} appears twice", file=path, line=1, field=name,
+                            hint="rename or delete one of them")
     absent = [c for c in required + optional if c not in header]
     unknown = [h for h in header if h not in required and h not in optional]
     for col in required:
