@@ -125,8 +125,10 @@ def parse_yaml(text: str, source, error: type = ParameterError):
         return yaml.safe_load(text) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        raise error(f"not valid YAML: {getattr(exc, 'problem', exc)}", file=source,
-                    line=mark.line + 1 if mark else None) from None
+        problem = " ".join(str(getattr(exc, "problem", None) or exc).split())
+        raise error(f"not valid YAML: {problem}", file=source,
+                    line=mark.line + 1 if mark else None,
+                    hint="check the indentation and quoting on this line") from None
 
 
 def declared_parameters(notebook: Path) -> dict[str, Any]:
@@ -184,7 +186,13 @@ def _check_path(value: Any, where: dict, root: Path) -> None:
     for v in values:
         if not isinstance(v, str):
             continue
-        p = (root / v).resolve()
+        try:
+            p = (root / v).resolve()
+            p.exists()
+        except (ValueError, OSError) as exc:  # NUL byte, name too long, ...
+            raise ParameterError(f"path {v!r} is not a usable file name", **where,
+                                 hint=f"give a path relative to the project root "
+                                      f"({getattr(exc, 'strerror', None) or exc})") from None
         try:
             p.relative_to(root)
         except ValueError:
@@ -222,11 +230,16 @@ def load(path: str | Path, *, root: Path | None = None) -> Config:
         text = (source if source.is_absolute() else root / source).read_text(encoding="utf-8")
     except OSError as exc:
         raise ParameterError(f"cannot read parameters: {exc.strerror}", file=source) from None
+    except UnicodeDecodeError as exc:
+        raise ParameterError(f"byte 0x{exc.object[exc.start]:02x} is not UTF-8", file=source,
+                             line=exc.object[:exc.start].count(b"\n") + 1,
+                             hint="save the file as UTF-8") from None
     data = parse_yaml(text, source, ParameterError)
     if not isinstance(data, dict):
         raise ParameterError("expected a mapping of sections", file=source, line=1)
 
     def where(key: str) -> dict:
+        key = str(key)
         return {"file": source, "line": _line_of(text, key), "field": key}
 
     report = dict((k, v[1]) for k, v in REPORT_KEYS.items())

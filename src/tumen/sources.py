@@ -45,8 +45,16 @@ def load(path: Path | None = None) -> dict[str, dict]:
     path = path or paths.data() / "sources.yaml"
     if not path.exists():
         return {}
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise DataError(f"byte 0x{exc.object[exc.start]:02x} is not UTF-8", file=path,
+                        line=exc.object[:exc.start].count(b"\n") + 1,
+                        hint="save the file as UTF-8") from None
     data = parse_yaml(text, path, DataError)
+    if not isinstance(data, dict) or not isinstance(data.get("files") or [], list):
+        raise DataError("expected a mapping with a list 'files'", file=path, line=1,
+                        field="files", hint="files: [{path: ..., kind: ..., sha256: ...}]")
     entries: dict[str, dict] = {}
     for i, entry in enumerate(data.get("files") or []):
         where = {"file": path, "line": _line_of_entry(text, entry.get("path") if isinstance(entry, dict) else None)}

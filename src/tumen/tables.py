@@ -123,7 +123,8 @@ def _check_header(path: Path, header: list[str], required: list[str],
     """Raise DataError for a duplicate, missing or misspelt column."""
     for name in header:
         if header.count(name) > 1:
-            raise DataError(f"column {name!r} appears twice", file=path, line=1, field=name,
+            raise DataError(f"column {name!r} appears twice", file=path, line=1,
+                            field=_show(name),
                             hint="rename or delete one of them")
     absent = [c for c in required + optional if c not in header]
     unknown = [h for h in header if h not in required and h not in optional]
@@ -131,11 +132,17 @@ def _check_header(path: Path, header: list[str], required: list[str],
         if col not in header:
             close = difflib.get_close_matches(col, unknown, n=1, cutoff=0.6)
             hint = (f"did you mean {close[0]!r}? rename that column to {col!r}" if close
-                    else f"the file has: {', '.join(header)}")
+                    else f"the file has: {', '.join(map(_show, header))}")
             raise DataError(f"required column {col!r} is missing", file=path, line=1,
                             field=col, hint=hint)
     for name in unknown:
         close = difflib.get_close_matches(name, absent, n=1, cutoff=0.8)
         if close:
-            raise DataError(f"unknown column {name!r}", file=path, line=1, field=name,
+            raise DataError(f"unknown column {name!r}", file=path, line=1, field=_show(name),
                             hint=f"did you mean {close[0]!r}?")
+
+
+def _show(name: str) -> str:
+    """A column name as printed in a one-line message (quoted when it holds line breaks
+    or other unprintable characters)."""
+    return name if name.isprintable() else repr(name)
