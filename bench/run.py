@@ -62,8 +62,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--mp-vessels", type=int, default=40, help="movingpandas vessels")
     p.add_argument("--nmea-lines", type=int, default=1_000_000, help="decode: NMEA lines")
     p.add_argument("--workers", type=int, default=2, help="decode: Dask worker processes")
-    p.add_argument("--chunk-mib", type=float, default=4.0,
-                   help="decode: bytes per decoding task, MiB")
+    p.add_argument("--chunk-mib", type=float, default=8.0,
+                   help="decode: bytes per decoding task, MiB (the library default: 8)")
     p.add_argument("--repeat", type=int, default=3,
                    help="decode: rounds of one-process and Dask decoding (best of each)")
     p.add_argument("--rows-per-partition", type=int, default=2_000_000,

@@ -82,11 +82,12 @@ def test_local_cluster_gives_the_in_process_tables(store, traffic, cluster):
                   expected)
 
 
-def test_store_written_on_a_cluster_is_the_same(store, traffic, cluster, tmp_path):
+def test_store_written_on_a_cluster_is_the_same(store, traffic, cluster, tmp_path, capsys):
     path = tmp_path / "positions.parquet"
     traffic.positions.to_parquet(path, row_group_size=5_000, index=False)
-    other = ais_store.ingest(path, "parquet", cache_dir=tmp_path / "c",
+    other = ais_store.ingest(path, "parquet", cache_dir=tmp_path / "c", progress=True,
                              rows_per_partition=7_000, dask_scheduler=cluster.scheduler_address)
+    assert "decoding parquet" in capsys.readouterr().err
     pd.testing.assert_frame_equal(other.get_positions().drop(columns="source_file"),
                                   store.get_positions().drop(columns="source_file"))
 

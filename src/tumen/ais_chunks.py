@@ -242,7 +242,9 @@ def _local_scheduler(fmt: str, n_chunks: int) -> str:
 
 
 def _run_with_progress(tasks: list, scheduler, show: bool, desc: str) -> list:
-    """Compute delayed tasks, with a tqdm bar per finished task when ``show``."""
+    """Compute delayed tasks, with a tqdm bar per finished task when ``show``. On a
+    ``distributed`` cluster each result is fetched as soon as its task ends, while the
+    others still run."""
     if isinstance(scheduler, str):
         bar = contextlib.nullcontext()
         if show:
@@ -251,14 +253,19 @@ def _run_with_progress(tasks: list, scheduler, show: bool, desc: str) -> list:
             bar = TqdmCallback(desc=desc, unit="task")
         with bar:
             return list(ais_dask._compute_on(scheduler, tasks)[0])
+    from distributed import as_completed
+
     futures = scheduler.compute(tasks)
+    position = {f.key: i for i, f in enumerate(futures)}
+    results: list = [None] * len(futures)
+    done = as_completed(futures, loop=scheduler.loop, with_results=True)
     if show:
-        from distributed import as_completed
         from tqdm import tqdm
 
-        for _ in tqdm(as_completed(futures), total=len(futures), desc=desc, unit="chunk"):
-            pass
-    return scheduler.gather(futures)
+        done = tqdm(done, total=len(futures), desc=desc, unit="chunk")
+    for future, result in done:
+        results[position[future.key]] = result
+    return results
 
 
 def read_chunk(chunk: Chunk, fmt: str, options: dict) -> ais.AisData:
