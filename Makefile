@@ -97,9 +97,23 @@ verify: $(TUMEN_STAMP) ## rebuild from a clean copy; compare every input, result
 check-determinism: $(TUMEN_STAMP) ## build twice from clean copies, compare every output byte for byte
 	$(TUMEN) check-determinism --params $(PARAMS)
 
+# Benchmarks run in their own venv: requirements.txt plus bench/requirements.txt (movingpandas
+# for the comparison), so the report's environment never depends on having run them.
+BENCH_VENV ?= .venv-bench
+BENCH_HASH := $(shell cat requirements.txt bench/requirements.txt pyproject.toml 2>/dev/null | sha256sum | cut -c1-16)
+BENCH_STAMP := $(BENCH_VENV)/.tumen-bench-$(BENCH_HASH)
+
+$(BENCH_STAMP): requirements.txt bench/requirements.txt pyproject.toml
+	@echo "[venv] creating $(BENCH_VENV) for the benchmarks (pins + bench/requirements.txt) …"
+	@rm -rf $(BENCH_VENV)
+	@$(PYTHON) -m venv $(BENCH_VENV)
+	@$(BENCH_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt -r bench/requirements.txt $(PIP_QUIET)
+	@$(BENCH_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -e . $(PIP_QUIET)
+	@touch $@
+
 .PHONY: bench
-bench: $(TUMEN_STAMP) ## run the benchmarks in bench/ (AIS at scale); results in bench/results/
-	$(PY) bench/run.py $(BENCH_ARGS)
+bench: $(BENCH_STAMP) ## run the benchmarks in bench/ (AIS at scale, own venv); results in bench/results/
+	$(BENCH_VENV)/bin/python bench/run.py $(BENCH_ARGS)
 
 .PHONY: bench-build
 bench-build: $(TUMEN_STAMP) ## time a clean build and a no-op build (Make time), write bench/results/build.json
