@@ -18,7 +18,7 @@ whole process tree (Dask worker processes included) are measured from outside:
 
 Usage::
 
-    python bench/run.py                       # everything, default sizes (about 6 min)
+    python bench/run.py                       # everything, default sizes (about 4 min)
     python bench/run.py --quick               # small sizes, a smoke test (about 1 min)
     python bench/run.py --only decode --nmea-lines 400000
     make bench BENCH_ARGS="--only e2e --positions 2000000"
