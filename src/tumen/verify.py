@@ -189,7 +189,9 @@ def compare(old: dict, new: dict) -> list[dict]:
                 else "CHANGED"
         else:
             status = "MISSING" if a else "NEW"
-        fmt = lambda r: "–" if r is None else f"{_results.format_value(r['value'])} {r['unit']}".strip()  # noqa: E731
+        fmt = lambda r: "–" if r is None else (  # noqa: E731
+            _results.format_value(r["value"])
+            + ("" if r["unit"] in ("", "1", "date") else f" {r['unit']}"))
         rows.append({"kind": "result", "name": name, "status": status, "published": fmt(a),
                      "now": fmt(b), "why": "" if status == "OK" else why((a or b)["notebook"])})
     for kind, name in sorted({("figure", n) for n in old["figures"]} | {("figure", n) for n in new["figures"]}
