@@ -373,6 +373,8 @@ def _link_results(soup, records: dict, inputs: dict[str, list[str]]) -> None:
                + (", ".join(inputs.get(short, [])) or "none"))
         span.name = "a"
         span["href"] = f"#r-{name}"
+        if len(span.get_text()) > 24:  # long text (a list of countries) may wrap on small screens
+            span["class"] = span.get("class", []) + ["wrap"]
         span["title"] = tip
 
 
