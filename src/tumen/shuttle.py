@@ -835,7 +835,7 @@ def to_port_call_display(calls: pd.DataFrame,
                 for a, n in zip(calls["ais_fixes"], calls["sightings"])]
     return pd.DataFrame({
         "call": calls["call_id"].to_numpy(), "vessel": calls["vessel"].to_numpy(),
-        "port": calls["site"].map(dict(site_names or {})).fillna(calls["site"]).to_numpy(),
+        "port": calls["site"].map(dict(site_names or {})).astype(object).fillna(calls["site"]).to_numpy(),
         "arrived after": times["arrived after"].to_numpy(), "seen": seen,
         "left before": times["left before"].to_numpy(), "evidence": evidence, "containers": containers, "AIS dark": np.where(dark, "yes", "no"),
     })
