@@ -119,7 +119,7 @@ def _slug(text: str) -> str:
     return s[:60] or "section"
 
 
-def _finish(soup, cfg_report: dict) -> None:
+def _finish(soup) -> None:
     """Number sections/figures/tables, resolve cross-references, build the TOC in place."""
     used: set[str] = set()
 
@@ -192,26 +192,21 @@ def _finish(soup, cfg_report: dict) -> None:
     nav = soup.select_one("nav.toc")
     if nav is not None:
         ol = soup.new_tag("ol")
-        stack = [ol]
-        current_top = None
+        top = None  # the entry of the current section; subsections nest under it
         for num, text, ident in toc:
             li = soup.new_tag("li")
             a = soup.new_tag("a", href=f"#{ident}")
-            a.string = f"{num}  {text[len(num):].strip() if text.startswith(num) else text}"
+            a.string = f"{num}  {text}"
             li.append(a)
-            if "." not in num:
+            if "." not in num or top is None:
                 ol.append(li)
-                current_top = li
-                stack = [ol]
-            else:
-                if current_top is None:
-                    ol.append(li)
-                    continue
-                sub = current_top.find("ol")
-                if sub is None:
-                    sub = soup.new_tag("ol")
-                    current_top.append(sub)
-                sub.append(li)
+                top = li
+                continue
+            sub = top.find("ol")
+            if sub is None:
+                sub = soup.new_tag("ol")
+                top.append(sub)
+            sub.append(li)
         nav.append(ol)
     for selector, entries in (("ul.lof", figs), ("ul.lot", tabs)):
         listing = soup.select_one(selector)
@@ -240,32 +235,29 @@ def build_html(cfg: _params.Config, root: Path | None = None) -> str:
     from bs4 import BeautifulSoup
     from nbconvert.filters import markdown2html
 
-    from tumen import plan
-
     root = root or paths.root()
     rep = cfg.report
     info = build_info(root)
     sections, findings = [], []
-    inputs: list[Path] = []
+    inputs = provenance.notebook_inputs(cfg, root)  # notebook -> data files it reads
     for nb in cfg.notebooks:
         executed = root / cfg.dirs.notebooks / f"{nb.stem}.ipynb"
         if not executed.exists():
             raise TumenError(f"notebook {nb.stem} has not been executed", file=executed,
                              hint=f"run: python -m tumen run --params {cfg.source} --notebook {nb.name}")
-        inputs += plan.data_inputs(nb.params, root)
         body, summary = notebook_body(executed, rep["show_code"])
         if summary:
             findings.append(f'<div class="finding" data-notebook="{nb.stem}">{summary}'
                             f'<a class="more" href="#nb-{nb.name}">details</a></div>')
         sections.append(f'<section class="analysis" id="nb-{nb.name}" data-notebook="{nb.stem}">'
                         f"{body}</section>")
-    synthetic = _sources.synthetic_inputs(inputs, root)
+    synthetic = _sources.synthetic_inputs([f for files in inputs.values() for f in files], root)
     css = (paths.TEMPLATES / "report.css").read_text(encoding="utf-8")
     esc = html.escape
     authors = ", ".join(rep["authors"])
     abstract = markdown2html(rep["abstract"]) if rep["abstract"] else ""
     records = _results.load_all(root / cfg.dirs.results) if cfg.notebooks else {}
-    lists = _appendix(cfg, records, info, root) if sections else ""
+    lists = _appendix(cfg, records, info, inputs, root) if sections else ""
     page = f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -301,8 +293,8 @@ variant <code>{esc(cfg.variant)}</code>. Rebuild: <code>make report PARAMS={esc(
 </html>
 """
     soup = BeautifulSoup(page, "html.parser")
-    _finish(soup, rep)
-    _link_results(soup, records, provenance.notebook_inputs(cfg, root))
+    _finish(soup)
+    _link_results(soup, records, inputs)
     return str(soup)
 
 
@@ -318,7 +310,8 @@ def _table(head: list[str], rows: list[list], cls: str, row_ids: list[str] | Non
     return "".join(out)
 
 
-def _appendix(cfg: _params.Config, records: dict, info: dict, root: Path) -> str:
+def _appendix(cfg: _params.Config, records: dict, info: dict, inputs: dict[str, list[str]],
+              root: Path) -> str:
     """Lists of figures and tables, then the provenance appendix (all text escaped)."""
     esc = html.escape
     parts = ['<section class="appendix" id="lists"><h1>Figures and tables</h1>'
@@ -338,7 +331,7 @@ def _appendix(cfg: _params.Config, records: dict, info: dict, root: Path) -> str
              _table(["file", "kind", "licence", "source", "sha256", "read by"],
                     [[r["path"], r["kind"], r["licence"], r["source"], r["sha256"][:12],
                       ", ".join(r["notebooks"])]
-                     for r in provenance.group_parts(provenance.input_table(cfg, root))],
+                     for r in provenance.group_parts(provenance.input_table(cfg, root, inputs))],
                     "provenance-inputs"),
              "<h2>Results</h2><p>Every number the text cites, by name. In the HTML report each "
              "number in the text links here.</p>"]

@@ -32,12 +32,16 @@ def notebook_inputs(cfg: _params.Config, root: Path | None = None) -> dict[str, 
             for nb in cfg.notebooks}
 
 
-def input_table(cfg: _params.Config, root: Path | None = None) -> list[dict]:
-    """One row per input file of the build: path, kind, licence, source, sha256, notebooks."""
+def input_table(cfg: _params.Config, root: Path | None = None,
+                inputs: dict[str, list[str]] | None = None) -> list[dict]:
+    """One row per input file of the build: path, kind, licence, source, sha256, notebooks.
+
+    ``inputs`` is :func:`notebook_inputs` when the caller has it already.
+    """
     root = (root or paths.root()).resolve()
     entries = _sources.load(root / "data" / "sources.yaml")
     used: dict[str, list[str]] = {}
-    for name, files in notebook_inputs(cfg, root).items():
+    for name, files in (inputs if inputs is not None else notebook_inputs(cfg, root)).items():
         for f in files:
             used.setdefault(f, []).append(name)
     rows = []

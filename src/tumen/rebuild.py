@@ -14,9 +14,9 @@ determinism: 14 files compared, all identical
 from __future__ import annotations
 
 import difflib
-import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -28,6 +28,7 @@ from tumen import paths
 from tumen import params as _params
 from tumen.assemble import build_info
 from tumen.errors import TumenError
+from tumen.sources import sha256
 
 
 #: Folders never copied when the tree is not a git checkout (generated or private).
@@ -37,13 +38,14 @@ SKIP_DIRS = {".git", ".venv", "build", "figures", "report", "__pycache__", ".pyt
 
 def _listed_files(root: Path) -> list[str]:
     """Files git would see (tracked + untracked, not ignored), or a walk skipping SKIP_DIRS."""
-    try:
-        out = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-                             cwd=root, capture_output=True, check=True).stdout
-        if (root / ".git").exists():
+    if (root / ".git").exists():
+        try:
+            out = subprocess.run(["git", "ls-files", "-z", "--cached", "--others",
+                                  "--exclude-standard"], cwd=root, capture_output=True,
+                                 check=True).stdout
             return sorted(set(out.decode().split("\0")) - {""})
-    except (OSError, subprocess.CalledProcessError):
-        pass
+        except (OSError, subprocess.CalledProcessError):
+            pass
     files = []
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.endswith(".egg-info"))
@@ -77,6 +79,25 @@ def make_in(copy: Path, goal: str, params: str, *, env_extra: dict | None = None
                           env=env, capture_output=capture, text=True)
 
 
+def build_report(copy: Path, params: str, env_extra: dict, what: str, *,
+                 capture: bool = True) -> subprocess.CompletedProcess:
+    """``make report`` in a copy; on failure show the tail of its output and raise.
+
+    Parameters
+    ----------
+    what : str
+        Names the build in the error ("build a", "the clean build", …).
+    capture : bool
+        Capture make's output (printed only on failure) instead of streaming it.
+    """
+    proc = make_in(copy, "report", params, env_extra=env_extra, capture=capture)
+    if proc.returncode != 0:
+        if capture:
+            print(proc.stdout[-3000:] + proc.stderr[-3000:], file=sys.stderr)
+        raise TumenError(f"{what} failed (make exit {proc.returncode})")
+    return proc
+
+
 def output_files(copy: Path, variant: str) -> dict[str, str]:
     """sha256 of every output of a variant: results, executed notebooks, figures, report."""
     d = paths.variant_dirs(variant, copy)
@@ -84,7 +105,7 @@ def output_files(copy: Path, variant: str) -> dict[str, str]:
     for folder in (d.results, d.notebooks, d.figures, d.report):
         for f in sorted(folder.rglob("*")) if folder.exists() else []:
             if f.is_file():
-                hashes[str(f.relative_to(copy))] = hashlib.sha256(f.read_bytes()).hexdigest()
+                hashes[str(f.relative_to(copy))] = sha256(f)
     return hashes
 
 
@@ -122,10 +143,7 @@ def check_determinism(params: str, root: Path | None = None, keep: bool = False)
             copy = copy_tree(tmp / label, root)
             print(f"[determinism] clean build {label} in {copy} …", flush=True)
             t0 = time.perf_counter()
-            proc = make_in(copy, "report", params, env_extra=env)
-            if proc.returncode != 0:
-                print(proc.stdout[-3000:] + proc.stderr[-3000:], file=sys.stderr)
-                raise TumenError(f"build {label} failed (exit {proc.returncode})")
+            build_report(copy, params, env, f"build {label}")
             print(f"[determinism] build {label} … {time.perf_counter() - t0:.1f} s", flush=True)
             hashes.append(output_files(copy, variant))
         a, b = hashes
@@ -157,14 +175,10 @@ def bench_build(params: str, root: Path | None = None, out: Path | None = None) 
         times = {}
         for label in ("clean_build_s", "noop_build_s"):
             t0 = time.perf_counter()
-            proc = make_in(copy, "report", params, env_extra=_pinned_env(root))
+            proc = build_report(copy, params, _pinned_env(root), f"make report ({label})")
             times[label] = round(time.perf_counter() - t0, 3)
-            if proc.returncode != 0:
-                print(proc.stdout[-3000:] + proc.stderr[-3000:], file=sys.stderr)
-                raise TumenError(f"make report failed during {label}")
-            if label == "noop_build_s":
-                ran = [ln for ln in proc.stdout.splitlines() if "running" in ln or "] " in ln[:8]]
-                times["noop_notebooks_run"] = len([ln for ln in ran if ln.startswith("[")])
+        # progress lines "[2/3] name … 4.1 s" of the second build: notebooks it ran
+        times["noop_notebooks_run"] = len(re.findall(r"^\[\d+/\d+\] ", proc.stdout, flags=re.M))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     result = {"params": params, "variant": cfg.variant, "notebooks": len(cfg.notebooks), **times}

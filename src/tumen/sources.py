@@ -120,8 +120,8 @@ def update(root: Path | None = None) -> list[str]:
     changed = []
     for rel, entry in load(path).items():
         f = root / rel
-        if f.exists() and sha256(f) != entry["sha256"]:
-            new = sha256(f)
+        new = sha256(f) if f.exists() else entry["sha256"]
+        if new != entry["sha256"]:
             text = re.sub(rf"(path:\s*['\"]?{re.escape(rel)}['\"]?\s*\n(?:(?!\s*-\s*path:).*\n)*?\s*sha256:\s*)['\"]?{re.escape(str(entry['sha256']))}['\"]?",
                           lambda m: m.group(1) + new, text, count=1)
             changed.append(rel)

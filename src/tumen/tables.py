@@ -65,22 +65,20 @@ def read_table(path: str | os.PathLike, required: Iterable[str],
                         hint=f"the header is: {','.join(required)}")
     header = [h.strip() for h in rows[0]]
     _check_header(path, header, required, optional)
+    seen: dict[tuple, int] = {}  # stripped row -> line it first appeared on
     for fields, line in zip(rows[1:], lines[1:]):
         if len(fields) != len(header):
             raise DataError(f"row has {len(fields)} fields, the header has {len(header)}",
                             file=path, line=line,
                             hint="quote fields that contain commas")
+        key = tuple(f.strip() for f in fields)
+        if key in seen and not allow_duplicates:
+            raise DataError(f"row repeats line {seen[key]} exactly", file=path, line=line,
+                            hint="delete the duplicate row")
+        seen.setdefault(key, line)
     frame = pd.DataFrame(rows[1:], columns=header, dtype=str)
     frame = frame.apply(lambda col: col.str.strip())
     frame["line"] = lines[1:]
-    if not allow_duplicates:
-        dup = frame.duplicated(subset=header, keep="first")
-        if dup.any():
-            first = frame[~dup].set_index(header)["line"]
-            row = frame[dup].iloc[0]
-            original = first.loc[tuple(row[header])] if len(header) > 1 else first.loc[row[header[0]]]
-            raise DataError(f"row repeats line {int(original)} exactly", file=path,
-                            line=int(row["line"]), hint="delete the duplicate row")
     return frame
 
 

@@ -105,10 +105,12 @@ def _clean_build(params: str, root: Path, env: dict) -> tuple[Path, _params.Conf
     copy = rebuild.copy_tree(tmp / "tree", root)
     cfg = _params.load(params, root=copy)
     print(f"[build] clean build of {params} in {copy} …", flush=True)
-    proc = rebuild.make_in(copy, "report", params, env_extra=env, capture=False)
-    if proc.returncode != 0:
+    try:
+        rebuild.build_report(copy, params, env, "the clean build (nothing compared)",
+                             capture=False)
+    except TumenError:
         shutil.rmtree(tmp, ignore_errors=True)
-        raise TumenError(f"the clean build failed (make exit {proc.returncode}); nothing compared")
+        raise
     return copy, cfg
 
 
