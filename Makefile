@@ -1,8 +1,10 @@
 # tumen: rebuild the report from data/ and notebooks/. A bare `make` prints this help.
 #
-# Every target bootstraps .venv itself (python3 -m venv, pinned requirements, the tumen
-# package in editable mode, and a Jupyter kernel registered inside the venv). The venv is
-# rebuilt only when requirements.txt changes.
+# Every target bootstraps .venv itself: python3 -m venv, uv installed into it from
+# requirements.lock with --require-hashes, then `uv pip sync requirements.lock` (every package
+# of the environment pinned with its sha256), the tumen package in editable mode and a Jupyter
+# kernel registered inside the venv. The venv is rebuilt only when requirements.lock changes;
+# `make lock` regenerates the lock from requirements.txt.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -21,11 +23,22 @@ export TUMEN_ROOT := $(CURDIR)
 export PYTHONHASHSEED := 0
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 
-REQ_HASH := $(shell sha256sum requirements.txt | cut -c1-16)
-PKG_HASH := $(shell cat pyproject.toml requirements.txt | sha256sum | cut -c1-16)
+LOCK := requirements.lock
+REQ_HASH := $(shell sha256sum $(LOCK) | cut -c1-16)
+PKG_HASH := $(shell cat pyproject.toml $(LOCK) | sha256sum | cut -c1-16)
 REQ_STAMP := $(VENV)/.tumen-req-$(REQ_HASH)
 TUMEN_STAMP := $(VENV)/.tumen-pkg-$(PKG_HASH)
 PIP_QUIET := 2>&1 | { grep -v -e 'is ignored: it is neither a file nor a directory' || true; }
+# uv's own lines of a lock (name, hashes), for installing uv with pip --require-hashes
+uv_lines = awk '/^uv==/{p=1} p{print} p && !/\\$$/{exit}' $(1)
+# $(call make_venv,VENV,LOCK): a fresh venv holding exactly the packages of LOCK
+define make_venv
+	@rm -rf $(1)
+	@$(PYTHON) -m venv $(1)
+	@$(1)/bin/python -m pip install --quiet --disable-pip-version-check --no-deps --require-hashes \
+	  -r <($(call uv_lines,$(2))) $(PIP_QUIET)
+	@$(1)/bin/uv pip sync --quiet --python $(1)/bin/python --require-hashes $(2)
+endef
 
 # The build graph of the chosen variant is generated from $(PARAMS) by `tumen plan`
 # (rules per notebook: notebook file, data files, imported tumen modules, parameter slice).
@@ -49,16 +62,14 @@ help: ## print this help (the default target)
 	@echo "         report/<variant>/index.html and report.pdf; <variant> is report.variant in PARAMS."
 
 ifndef EXTERNAL_VENV
-$(REQ_STAMP): requirements.txt
-	@echo "[venv] creating $(VENV) with the pinned requirements (first time: about a minute) …"
-	@rm -rf $(VENV)
-	@$(PYTHON) -m venv $(VENV)
-	@$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt $(PIP_QUIET)
+$(REQ_STAMP): $(LOCK)
+	@echo "[venv] creating $(VENV) from $(LOCK) (every package pinned with hashes; uv) …"
+	$(call make_venv,$(VENV),$(LOCK))
 	@touch $@
 
 $(TUMEN_STAMP): $(REQ_STAMP) pyproject.toml
 	@echo "[venv] installing tumen (editable) and its Jupyter kernel into $(VENV) …"
-	@$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e . $(PIP_QUIET)
+	@$(VENV)/bin/uv pip install --quiet --python $(PY) --no-deps --no-build-isolation -e .
 	@$(PY) -m ipykernel install --sys-prefix --name tumen --display-name "Python (tumen)" >/dev/null
 	@rm -f $(VENV)/.tumen-pkg-*
 	@touch $@
@@ -67,8 +78,20 @@ else
 $(TUMEN_STAMP): ;
 endif
 
-.PHONY: venv
-venv: $(TUMEN_STAMP) ## create .venv with the pinned environment (done by every target)
+.PHONY: venv lock
+venv: $(TUMEN_STAMP) ## create .venv with the locked environment (done by every target)
+
+# The lock: CPython 3.11 on Linux x86-64 (manylinux), hashes of every file of every pinned
+# version. Existing pins are kept unless requirements.txt asks otherwise; UPGRADE=1 lets
+# every package move to its newest allowed version.
+LOCK_FLAGS = --quiet --generate-hashes --python-version 3.11 \
+  --python-platform x86_64-unknown-linux-gnu --custom-compile-command "make lock" \
+  $(if $(UPGRADE),--upgrade)
+lock: $(REQ_STAMP) ## regenerate requirements.lock (and bench/requirements.lock) from requirements.txt [UPGRADE=1]
+	$(VENV)/bin/uv pip compile $(LOCK_FLAGS) requirements.txt -o $(LOCK)
+	$(VENV)/bin/uv pip compile $(LOCK_FLAGS) requirements.txt bench/requirements.txt \
+	  -c $(LOCK) -o bench/requirements.lock
+	@echo "lock: $(LOCK) ($$(grep -c '^[a-z0-9]' $(LOCK)) packages), bench/requirements.lock; commit both"
 
 $(TUMEN_FRAGMENT): $(PARAMS) $(TUMEN_STAMP)
 	@mkdir -p $(dir $@)
@@ -97,18 +120,18 @@ verify: $(TUMEN_STAMP) ## rebuild from a clean copy; compare every input, result
 check-determinism: $(TUMEN_STAMP) ## build twice from clean copies, compare every output byte for byte
 	$(TUMEN) check-determinism --params $(PARAMS)
 
-# Benchmarks run in their own venv: requirements.txt plus bench/requirements.txt (movingpandas
-# for the comparison), so the report's environment never depends on having run them.
+# Benchmarks run in their own venv: the report's lock plus bench/requirements.txt
+# (movingpandas for the comparison), locked together in bench/requirements.lock, so the
+# report's environment never depends on having run them.
 BENCH_VENV ?= .venv-bench
-BENCH_HASH := $(shell cat requirements.txt bench/requirements.txt pyproject.toml 2>/dev/null | sha256sum | cut -c1-16)
+BENCH_LOCK := bench/requirements.lock
+BENCH_HASH := $(shell cat $(BENCH_LOCK) pyproject.toml 2>/dev/null | sha256sum | cut -c1-16)
 BENCH_STAMP := $(BENCH_VENV)/.tumen-bench-$(BENCH_HASH)
 
-$(BENCH_STAMP): requirements.txt bench/requirements.txt pyproject.toml
-	@echo "[venv] creating $(BENCH_VENV) for the benchmarks (pins + bench/requirements.txt) …"
-	@rm -rf $(BENCH_VENV)
-	@$(PYTHON) -m venv $(BENCH_VENV)
-	@$(BENCH_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt -r bench/requirements.txt $(PIP_QUIET)
-	@$(BENCH_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -e . $(PIP_QUIET)
+$(BENCH_STAMP): $(BENCH_LOCK) pyproject.toml
+	@echo "[venv] creating $(BENCH_VENV) for the benchmarks from $(BENCH_LOCK) …"
+	$(call make_venv,$(BENCH_VENV),$(BENCH_LOCK))
+	@$(BENCH_VENV)/bin/uv pip install --quiet --python $(BENCH_VENV)/bin/python --no-deps --no-build-isolation -e .
 	@touch $@
 
 .PHONY: bench

@@ -1,12 +1,14 @@
 """Faults: an interrupted build and two variants built at once, in clean copies of the project.
 
 The fixture variant ``slow`` (``tests/fixtures/params_slow.yaml``) runs three notebooks;
-the middle one, ``06_slow``, saves a figure and then sleeps, so a signal sent to make's
-process group as soon as that figure appears in ``build/slow/work/`` lands while the
-notebook executes. The interrupted build must leave the last good report byte for byte,
-no half-written executed notebook, no work folder and no kernel behind; the next
-``make report`` reruns only what did not finish. Two ``make report`` processes with
-different variants in one copy must both succeed with complete, correct reports.
+the middle one, ``06_slow``, saves a figure and then, when ``TUMEN_FIXTURE_GATE`` names an
+existing file, writes ``<gate>.waiting`` and waits until the gate is removed. A test holds
+the gate, waits for the ``.waiting`` file and only then signals make's process group: the
+signal provably lands while the notebook executes, however busy the machine (no timing).
+The interrupted build must leave the last good report byte for byte, no half-written
+executed notebook, no work folder and no kernel behind; the next ``make report`` reruns only
+what did not finish. Two ``make report`` processes with different variants in one copy must
+both succeed with complete, correct reports.
 """
 
 import hashlib
@@ -66,26 +68,35 @@ def processes_of(copy: Path) -> list[str]:
 def interrupt(copy: Path, params: str, sig: int, ready=None) -> tuple[int, str, str]:
     """Run ``make report`` and send ``sig`` to its process group once ``ready()`` is true.
 
-    By default that is while 06_slow sleeps (it has saved its figure in the work folder).
+    By default 06_slow holds at its gate, so ``ready`` is its ``.waiting`` file: the
+    notebook is executing and cannot finish before the signal. A custom ``ready`` runs
+    without the gate (make may then have finished: the signal finds no process).
     Returns the exit code, stdout and stderr of make.
     """
-    marker = copy / "build/slow/work/06_slow/figures/slow_ticks.png"
-    ready = ready or marker.exists
     cmd, env = make_cmd(copy, params)
+    gate = copy.parent / f"{copy.name}.gate"
+    if ready is None:
+        gate.write_text("held by the test\n")
+        env["TUMEN_FIXTURE_GATE"] = str(gate)
+        ready = Path(f"{gate}.waiting").exists
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True, start_new_session=True)
     try:
-        deadline = time.monotonic() + TIMEOUT_S
-        while not ready():
-            assert proc.poll() is None, "make finished before the moment to interrupt it"
-            assert time.monotonic() < deadline, "the moment to interrupt make never came"
-            time.sleep(0.002)
-        os.killpg(proc.pid, sig)
+        while not ready() and proc.poll() is None:
+            time.sleep(0.01)  # polling a file the build writes; no deadline needed: make ends
+        if gate.exists() and not ready():
+            out, err = proc.communicate()
+            raise AssertionError(f"make ended before 06_slow reached its gate:\n{out}{err}")
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:  # a custom moment came as make finished
+            pass
         out, err = proc.communicate(timeout=TIMEOUT_S)
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.communicate()
+        gate.unlink(missing_ok=True)
     return proc.returncode, out, err
 
 
@@ -127,7 +138,7 @@ def test_interrupted_build_keeps_last_good_report_and_resumes(built, tmp_path, s
                  or p.name.startswith(".")] + list((work / "build/slow/work").rglob("*"))
     assert leftovers == []
     assert json.loads((work / "build/slow/results/06_slow.json").read_text())["slow.ticks"]["value"] == 12
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 300  # a bound for a busy machine, not a timing assumption
     while processes_of(work) and time.monotonic() < deadline:
         time.sleep(0.5)
     assert processes_of(work) == []

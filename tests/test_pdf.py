@@ -116,8 +116,10 @@ def test_text_layer_has_every_cited_value(built, html, page_text):
     assert len(cited) >= 10
     for name, shown in cited:
         assert any(squash(shown) in f for f in flat), f"{name}: {shown!r} not in the PDF text"
-    # and every recorded result, by name and value, in the results appendix
-    appendix = squash(text[text.rindex("Results"):])
+    # and every recorded result, by name and value, in the results appendix (read in the
+    # order of the content stream: a value wrapped inside its cell stays in one piece)
+    raw = poppler("pdftotext", "-raw", str(built / "report/hostile/report.pdf"), "-")
+    appendix = squash(raw[raw.rindex("Results"):])
     for name, rec in results.load_all(built / "build/hostile/results").items():
         assert squash(name) in appendix and squash(results.format_value(rec["value"])) in appendix
 
@@ -136,6 +138,36 @@ def test_fonts_embedded(pdf):
     for row in rows:  # name type encoding emb sub uni object ID (type may hold spaces)
         emb = row.split()[-5]
         assert emb == "yes", f"font not embedded: {row}"
+
+
+def test_only_the_shipped_fonts_are_embedded(pdf):
+    """Every font in the PDF is one of the DejaVu files tumen.fonts ships (no system font)."""
+    from tumen import fonts
+
+    ours = tuple(family.replace(" ", "-") for family in fonts.FAMILIES)
+    rows = poppler("pdffonts", str(pdf)).splitlines()[2:]
+    names = {row.split()[0].partition("+")[2] or row.split()[0] for row in rows}
+    assert names and all(n.startswith(ours) for n in names), f"not tumen's fonts: {sorted(names)}"
+
+
+def test_same_pdf_with_no_system_fonts(built, pdf, tmp_path):
+    """fontconfig pointed at an empty configuration: not one font of the machine is
+    visible, and WeasyPrint prints the same bytes."""
+    import os
+    import sys
+
+    conf = tmp_path / "empty-fonts.conf"
+    conf.write_text('<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n'
+                    "<fontconfig></fontconfig>\n")
+    out = tmp_path / "bare.pdf"
+    env = dict(os.environ, FONTCONFIG_FILE=str(conf), PYTHONPATH=str(built / "src"),
+               TUMEN_ROOT=str(built), XDG_CACHE_HOME=str(tmp_path / "cache"))
+    code = ("import sys; from pathlib import Path; from tumen import assemble; "
+            "Path(sys.argv[2]).write_bytes(assemble.print_pdf(Path(sys.argv[1])))")
+    proc = subprocess.run([sys.executable, "-c", code, str(pdf.with_name("index.html")), str(out)],
+                          env=env, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    assert out.read_bytes() == pdf.read_bytes()
 
 
 def test_markup_from_data_is_printed_as_text(pdf, page_text):

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import nbformat
 
-from tumen import paths
+from tumen import fonts, paths
 from tumen import params as _params
 from tumen import provenance
 from tumen import results as _results
@@ -295,7 +295,9 @@ variant <code>{esc(cfg.variant)}</code>. Rebuild: <code>make report PARAMS={esc(
     soup = BeautifulSoup(page, "html.parser")
     _finish(soup)
     _link_results(soup, records, inputs)
-    return str(soup)
+    page = str(soup)
+    # the shipped fonts, subset to this page's characters (tumen.fonts)
+    return page.replace("</head>", f'<style id="fonts">\n{fonts.font_face_css(page)}\n</style>\n</head>', 1)
 
 
 def _table(head: list[str], rows: list[list], cls: str, row_ids: list[str] | None = None) -> str:
@@ -390,8 +392,12 @@ def write_html(cfg: _params.Config, root: Path | None = None) -> Path:
     return target
 
 
-def write_pdf(cfg: _params.Config, root: Path | None = None) -> Path:
-    """Print ``report/<variant>/index.html`` to ``report.pdf`` with WeasyPrint; return its path."""
+def print_pdf(src: Path) -> bytes:
+    """Print an HTML report to PDF bytes with WeasyPrint.
+
+    The fetcher refuses every URL but ``data:``: the page's images and its fonts
+    (:mod:`tumen.fonts`) are inlined, so nothing comes from the network or the machine.
+    """
     import logging
 
     from weasyprint import HTML
@@ -399,13 +405,17 @@ def write_pdf(cfg: _params.Config, root: Path | None = None) -> Path:
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
+    fetcher = URLFetcher(allowed_protocols={"data"}, fail_on_errors=True)
+    return HTML(string=src.read_text(encoding="utf-8"), base_url=str(src.parent),
+                url_fetcher=fetcher).write_pdf()
+
+
+def write_pdf(cfg: _params.Config, root: Path | None = None) -> Path:
+    """Print ``report/<variant>/index.html`` to ``report.pdf`` with WeasyPrint; return its path."""
     root = root or paths.root()
     src = root / cfg.dirs.report / "index.html"
     if not src.exists():
         raise TumenError("no HTML report to print", file=src, hint="run `make report`")
-    fetcher = URLFetcher(allowed_protocols={"data"}, fail_on_errors=True)
-    pdf = HTML(string=src.read_text(encoding="utf-8"), base_url=str(src.parent),
-               url_fetcher=fetcher).write_pdf()
     target = root / cfg.dirs.report / "report.pdf"
-    _atomic_write(target, pdf)
+    _atomic_write(target, print_pdf(src))
     return target

@@ -27,9 +27,11 @@ import matplotlib
 matplotlib.rcParams["svg.hashsalt"] = "tumen"
 matplotlib.rcParams["path.simplify"] = True
 matplotlib.rcParams["savefig.bbox"] = "tight"
-matplotlib.rcParams["font.family"] = "DejaVu Sans"
 
+from tumen import fonts  # noqa: E402
 from tumen.errors import ResultError  # noqa: E402
+
+fonts.use_in_matplotlib()  # the DejaVu files of the pinned matplotlib, never the machine's
 
 _NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 _PNG_META = {"Software": None}

@@ -7,11 +7,15 @@ HTML and the PDF; the figures' PNGs are kept beside it for visual comparison.
 
 ``make verify`` rebuilds from a clean copy of the working tree with the pinned environment
 (and the manifest's commit stamp and ``SOURCE_DATE_EPOCH``, so unchanged inputs give
-unchanged bytes) and prints one table: inputs that differ first (they usually explain the
-rest), then changed parameters, results (OK / CHANGED published → now / MISSING / NEW),
+unchanged bytes) and prints one table: the environment first (the Python version, the
+sha256 of ``requirements.lock`` and one row per package whose version differs, e.g.
+``babel 2.18.0 → 2.19.0``), then inputs that differ (they usually explain the rest),
+changed parameters, changed code files (``src/tumen``, the notebooks, the Makefile), results (OK / CHANGED published → now / MISSING / NEW),
 figures (OK / CHANGED, with a side-by-side and difference image in ``build/verify/``), data
-tables written for reviewers (``build/<variant>/results/*.csv``) and the report files. It exits 0 only when everything matches, and writes the table to
-``build/verify/report.md``.
+tables written for reviewers (``build/<variant>/results/*.csv``) and the report files. Every
+row that changed says why: the inputs and parameters of its notebook that changed, else
+``code`` or ``environment`` (both when both changed). It exits 0 only when everything
+matches, and writes the table to ``build/verify/report.md``.
 
 Tolerances: ``published/tolerances.yaml`` maps result names (shell patterns) to an
 absolute or relative tolerance, for floats that legitimately vary across platforms::
@@ -67,6 +71,15 @@ def _tolerance_for(name: str, tolerances: dict) -> dict:
     return {}
 
 
+def code_files(copy: Path, cfg: _params.Config) -> dict[str, str]:
+    """sha256 of the code a build runs: the ``tumen`` package, the notebooks, the Makefile."""
+    files = [p for p in (copy / "src" / "tumen").rglob("*") if p.is_file()
+             and "__pycache__" not in p.parts and p.suffix != ".pyc"]
+    files += [copy / cfg.report["notebook_dir"] / f"{nb.stem}.ipynb" for nb in cfg.notebooks]
+    files.append(copy / "Makefile")
+    return {str(p.relative_to(copy)): _sources.sha256(p) for p in sorted(files) if p.exists()}
+
+
 def manifest(copy: Path, cfg: _params.Config, info: dict, tolerances: dict) -> dict:
     """The fingerprint of a finished build in ``copy``."""
     dirs = paths.variant_dirs(cfg.variant, copy)
@@ -96,6 +109,9 @@ def manifest(copy: Path, cfg: _params.Config, info: dict, tolerances: dict) -> d
         "figures": dict(sorted(figures.items())),
         "tables": dict(sorted(tables.items())),
         "report": {f: _sources.sha256(dirs.report / f) for f in ("index.html", "report.pdf")},
+        "code": code_files(copy, cfg),
+        "lock_sha256": _sources.sha256(copy / "requirements.lock")
+        if (copy / "requirements.lock").exists() else None,
         "environment": provenance.environment(),
     }
 
@@ -150,9 +166,54 @@ def _same(old, new, tol: dict) -> bool:
     return False
 
 
+def _status(a, b) -> str:
+    return "OK" if a == b else "MISSING" if b is None else "NEW" if a is None else "CHANGED"
+
+
+def environment_rows(old: dict, new: dict) -> list[dict]:
+    """The Python row, the lock row and one row per package whose version differs."""
+    ea, eb = old.get("environment", {}), new.get("environment", {})
+    rows = [{"kind": "environment", "name": "python", "status": _status(ea.get("python"), eb.get("python")),
+             "published": ea.get("python") or "–", "now": eb.get("python") or "–", "why": ""},
+            {"kind": "environment", "name": "requirements.lock",
+             "status": _status(old.get("lock_sha256"), new.get("lock_sha256")),
+             "published": (old.get("lock_sha256") or "–")[:12],
+             "now": (new.get("lock_sha256") or "–")[:12], "why": ""}]
+    pa, pb = ea.get("packages", {}), eb.get("packages", {})
+    for name in sorted(set(pa) | set(pb)):
+        if pa.get(name) != pb.get(name):
+            rows.append({"kind": "environment", "name": f"package {name}",
+                         "status": _status(pa.get(name), pb.get(name)),
+                         "published": pa.get(name) or "–", "now": pb.get(name) or "–", "why": ""})
+    return rows
+
+
+def code_rows(old: dict, new: dict) -> list[dict]:
+    """One row per code file that differs, or one OK row for all of them."""
+    ca, cb = old.get("code", {}), new.get("code", {})
+    rows = [{"kind": "code", "name": f, "status": _status(ca.get(f), cb.get(f)),
+             "published": (ca.get(f) or "–")[:12], "now": (cb.get(f) or "–")[:12], "why": ""}
+            for f in sorted(set(ca) | set(cb)) if ca.get(f) != cb.get(f)]
+    return rows or [{"kind": "code", "name": f"all code files ({len(cb)})", "status": "OK",
+                     "published": "", "now": "", "why": ""}]
+
+
 def compare(old: dict, new: dict) -> list[dict]:
-    """Rows of the verification table: kind, name, status, published, now, why."""
-    rows: list[dict] = []
+    """Rows of the verification table: kind, name, status, published, now, why.
+
+    >>> env = {"python": "3.11.7", "packages": {"babel": "2.18.0"}}
+    >>> m = {"inputs": {}, "params": {}, "results": {}, "figures": {}, "tables": {},
+    ...      "report": {"index.html": "aa"}, "environment": env, "lock_sha256": "1", "code": {}}
+    >>> n = dict(m, report={"index.html": "bb"}, lock_sha256="2",
+    ...          environment={"python": "3.11.7", "packages": {"babel": "2.19.0"}})
+    >>> [(r["kind"], r["name"], r["status"], r["now"], r["why"]) for r in compare(m, n)
+    ...  if r["status"] != "OK"]
+    [('environment', 'requirements.lock', 'CHANGED', '2', ''), ('environment', 'package babel', 'CHANGED', '2.19.0', ''), ('report', 'index.html', 'CHANGED', 'bb', 'environment')]
+    """
+    rows: list[dict] = environment_rows(old, new)
+    env_changed = any(r["status"] != "OK" for r in rows)
+    rows += code_rows(old, new)
+    code_changed = any(r["kind"] == "code" and r["status"] != "OK" for r in rows)
     changed_inputs = set()
     for path in sorted(set(old["inputs"]) | set(new["inputs"])):
         a, b = old["inputs"].get(path), new["inputs"].get(path)
@@ -177,11 +238,18 @@ def compare(old: dict, new: dict) -> list[dict]:
         for nb in entry["notebooks"]:
             inputs_of.setdefault(nb, set()).add(path)
 
-    def why(notebook_stem: str) -> str:
-        short = _params.short_name(notebook_stem)
-        reasons = sorted(inputs_of.get(short, set()) & changed_inputs)
-        reasons += [f"parameter {short}.{k}" for k in changed_params.get(short, [])]
-        return ", ".join(reasons) or "code or environment"
+    def why(notebook_stem: str | None) -> str:
+        """What changed that this output depends on (None: the whole report)."""
+        if notebook_stem is None:
+            reasons = sorted(changed_inputs)
+            reasons += [f"parameter {nb}.{k}" for nb, keys in sorted(changed_params.items())
+                        for k in keys]
+        else:
+            short = _params.short_name(notebook_stem)
+            reasons = sorted(inputs_of.get(short, set()) & changed_inputs)
+            reasons += [f"parameter {short}.{k}" for k in changed_params.get(short, [])]
+        reasons += ["code"] * code_changed + ["environment"] * env_changed
+        return ", ".join(reasons) or "nothing it depends on changed: not deterministic?"
 
     for name in sorted(set(old["results"]) | set(new["results"])):
         a, b = old["results"].get(name), new["results"].get(name)
@@ -210,7 +278,8 @@ def compare(old: dict, new: dict) -> list[dict]:
     for name in sorted(set(old["report"]) | set(new["report"])):
         a, b = old["report"].get(name), new["report"].get(name)
         rows.append({"kind": "report", "name": name, "status": "OK" if a == b else "CHANGED",
-                     "published": (a or "–")[:12], "now": (b or "–")[:12], "why": ""})
+                     "published": (a or "–")[:12], "now": (b or "–")[:12],
+                     "why": "" if a == b else why(None)})
     return rows
 
 
@@ -234,16 +303,21 @@ def side_by_side(old_png: Path, new_png: Path, out: Path) -> Path:
     return out
 
 
+#: Order of the kinds of rows in the table: what explains comes before what is explained.
+ORDER = {"environment": 0, "input": 1, "parameter": 2, "code": 3, "result": 4, "figure": 5,
+         "table": 6, "report": 7}
+
+
 def _markdown(rows: list[dict], ok: bool, manifest_path: str) -> str:
-    order = {"input": 0, "parameter": 1, "result": 2, "figure": 3, "table": 4, "report": 5}
-    shown = sorted(rows, key=lambda r: (order[r["kind"]], r["status"] == "OK", r["name"]))
+    shown = sorted(rows, key=lambda r: (ORDER[r["kind"]], r["status"] == "OK", r["name"]))
     counts = {}
     for r in rows:
         counts[r["status"]] = counts.get(r["status"], 0) + 1
     lines = [f"# Verification against {manifest_path}", "",
-             ("**PASS**: every input, parameter, result, figure and report file matches."
-              if ok else "**FAIL**: see the rows not marked OK (inputs first: they usually "
-              "explain the rest)."), "",
+             ("**PASS**: the environment and every input, parameter, code file, result, figure "
+              "and report file match."
+              if ok else "**FAIL**: see the rows not marked OK (environment, inputs, parameters "
+              "and code first: they usually explain the rest)."), "",
              "Counts: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())), "",
              "| kind | name | status | published | now | depends on what changed |",
              "| --- | --- | --- | --- | --- | --- |"]
@@ -254,8 +328,7 @@ def _markdown(rows: list[dict], ok: bool, manifest_path: str) -> str:
 
 
 def _print_table(rows: list[dict], ok: bool) -> None:
-    order = {"input": 0, "parameter": 1, "result": 2, "figure": 3, "table": 4, "report": 5}
-    shown = sorted(rows, key=lambda r: (order[r["kind"]], r["status"] == "OK", r["name"]))
+    shown = sorted(rows, key=lambda r: (ORDER[r["kind"]], r["status"] == "OK", r["name"]))
     width = min(60, max(len(r["name"]) for r in rows)) if rows else 10
     print(f"{'KIND':<10} {'NAME':<{width}} {'STATUS':<8} PUBLISHED → NOW")
     for r in shown:
