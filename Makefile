@@ -139,7 +139,7 @@ bench: $(BENCH_STAMP) ## run the benchmarks in bench/ (AIS at scale, own venv); 
 	$(BENCH_VENV)/bin/python bench/run.py $(BENCH_ARGS)
 
 .PHONY: bench-build
-bench-build: $(TUMEN_STAMP) ## time a clean build and a no-op build (Make time), write bench/results/build.json
+bench-build: $(TUMEN_STAMP) ## time a cold install, a clean build and a no-op build in a fresh copy → bench/results/build.json
 	$(TUMEN) bench-build --params $(PARAMS)
 
 .PHONY: clean clean-venv

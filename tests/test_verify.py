@@ -55,6 +55,45 @@ def test_changed_parameter_is_reported_as_such():
     assert status(rows, "result", "alpha.mean")["why"] == "parameter alpha.threshold"
 
 
+def test_environment_rows_come_first_and_explain_a_changed_report():
+    old = dict(_copy.deepcopy(OLD), lock_sha256="1" * 64, code={"src/tumen/rail.py": "r" * 64},
+               environment={"python": "3.11.7", "packages": {"babel": "2.18.0", "numpy": "2.4.6"}})
+    new = _copy.deepcopy(old)
+    new["environment"] = {"python": "3.11.9", "packages": {"babel": "2.19.0", "numpy": "2.4.6"}}
+    new["lock_sha256"] = "2" * 64
+    new["report"]["report.pdf"] = "q" * 64
+    rows = verify.compare(old, new)
+    shown = sorted(rows, key=lambda r: (verify.ORDER[r["kind"]], r["status"] == "OK", r["name"]))
+    assert [(r["kind"], r["name"], r["published"], r["now"]) for r in shown[:3]] == [
+        ("environment", "package babel", "2.18.0", "2.19.0"),
+        ("environment", "python", "3.11.7", "3.11.9"),
+        ("environment", "requirements.lock", "1" * 12, "2" * 12)]
+    assert not any(r["name"] == "package numpy" for r in rows)  # same version: no row
+    assert status(rows, "report", "report.pdf")["why"] == "environment"
+    assert status(rows, "report", "index.html")["status"] == "OK"
+
+
+def test_changed_code_is_named_and_given_as_the_reason():
+    old = dict(_copy.deepcopy(OLD), code={"src/tumen/rail.py": "r" * 64, "Makefile": "m" * 64})
+    new = _copy.deepcopy(old)
+    new["code"]["src/tumen/rail.py"] = "s" * 64
+    new["inputs"]["data/b.csv"]["sha256"] = "c" * 64
+    new["results"]["alpha.peak"]["value"] = 13
+    new["results"]["beta.peak"]["value"] = 74
+    rows = verify.compare(old, new)
+    assert status(rows, "code", "src/tumen/rail.py")["status"] == "CHANGED"
+    assert not any(r["name"] == "Makefile" for r in rows)
+    assert status(rows, "result", "alpha.peak")["why"] == "code"
+    assert status(rows, "result", "beta.peak")["why"] == "data/b.csv, code"
+
+
+def test_unchanged_code_is_one_ok_row():
+    old = dict(_copy.deepcopy(OLD), code={"a.py": "1", "b.py": "2"})
+    rows = verify.compare(old, _copy.deepcopy(old))
+    assert [(r["name"], r["status"]) for r in rows if r["kind"] == "code"] == \
+        [("all code files (2)", "OK")]
+
+
 def test_missing_new_and_tolerance():
     new = _copy.deepcopy(OLD)
     del new["results"]["beta.peak"]

@@ -148,7 +148,7 @@ def parser() -> argparse.ArgumentParser:
     sp.add_argument("--keep", action="store_true", help="keep the two build folders for inspection")
 
     sp = add("bench-build", _cmd_bench_build,
-             "time a clean build and a no-op build in a clean copy; write bench/results/build.json")
+             "time a cold install, a clean build and a no-op build in a fresh copy; write bench/results/build.json")
     sp.add_argument("--params", default="params.yaml", help="parameters file (default: params.yaml)")
 
     sp = add("publish", _cmd_publish,
