@@ -87,6 +87,17 @@ def test_changed_code_is_named_and_given_as_the_reason():
     assert status(rows, "result", "beta.peak")["why"] == "data/b.csv, code"
 
 
+def test_environment_and_code_rows_explain_but_do_not_fail():
+    old = dict(_copy.deepcopy(OLD), code={"a.py": "1"}, lock_sha256="1",
+               environment={"python": "3.11.7", "packages": {"babel": "2.18.0"}})
+    same_bytes = dict(_copy.deepcopy(old), code={"a.py": "2"}, lock_sha256="2",
+                      environment={"python": "3.11.9", "packages": {"babel": "2.19.0"}})
+    rows = verify.compare(old, same_bytes)
+    assert sum(r["status"] != "OK" for r in rows) == 4 and verify.passed(rows)
+    same_bytes["report"]["index.html"] = "x" * 64
+    assert not verify.passed(verify.compare(old, same_bytes))
+
+
 def test_unchanged_code_is_one_ok_row():
     old = dict(_copy.deepcopy(OLD), code={"a.py": "1", "b.py": "2"})
     rows = verify.compare(old, _copy.deepcopy(old))
