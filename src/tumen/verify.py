@@ -334,11 +334,11 @@ def _markdown(rows: list[dict], ok: bool, manifest_path: str) -> str:
 def _print_table(rows: list[dict], ok: bool) -> None:
     shown = sorted(rows, key=lambda r: (ORDER[r["kind"]], r["status"] == "OK", r["name"]))
     width = min(60, max(len(r["name"]) for r in rows)) if rows else 10
-    print(f"{'KIND':<10} {'NAME':<{width}} {'STATUS':<8} PUBLISHED → NOW")
+    print(f"{'KIND':<11} {'NAME':<{width}} {'STATUS':<8} PUBLISHED → NOW")
     for r in shown:
         change = "" if r["status"] == "OK" else f"{r['published']} → {r['now']}"
         why = f"   [{r['why']}]" if r["why"] else ""
-        print(f"{r['kind']:<10} {r['name']:<{width}} {r['status']:<8} {change}{why}")
+        print(f"{r['kind']:<11} {r['name']:<{width}} {r['status']:<8} {change}{why}")
     judged = [r for r in rows if r["kind"] not in CONTEXT]
     bad = sum(r["status"] != "OK" for r in judged)
     context = sum(r["status"] != "OK" for r in rows if r["kind"] in CONTEXT)
