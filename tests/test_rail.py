@@ -435,6 +435,9 @@ def test_no_elevated_image_has_no_onset():
     assert not s.is_elevated and s.onset_after is None and s.onset_before is None
     assert rail.stats_row(s)["onset_interval_days"] is None
     assert s.elevated_threshold == 50.0 and s.elevated_rule == "above 50"
+    assert rail.analyse(tiny(), elevated="50").elevated_rule == "above 50"   # as in YAML
+    with pytest.raises(ParameterError, match="is not 'max'"):
+        rail.analyse(tiny(), elevated="fifty")
 
 
 def test_sensitivity_without_any_model_records_none():

@@ -27,7 +27,8 @@ Onset
 -----
 An image is *elevated* when its count is above a threshold set by a rule: ``"max"`` (the
 baseline maximum, default), ``"p95"`` (the baseline 95th percentile) or a number of
-railcars. The change began after the last ordinary image before the run of elevated images
+railcars (in a parameters file a count is written as text, ``"30"``). The change began
+after the last ordinary image before the run of elevated images
 that contains the peak (``onset_after``) and no later than the first image of that run
 (``onset_before``); image cadence bounds what can be known in between.
 
@@ -484,10 +485,12 @@ def _threshold(rule, baseline: np.ndarray) -> tuple[str, float]:
         return "max", float(baseline.max())
     if rule == "p95":
         return "p95", float(np.percentile(baseline, 95))
+    if isinstance(rule, str) and re.fullmatch(r"\s*\d+(\.\d+)?\s*", rule):
+        rule = float(rule) if "." in rule else int(rule)   # a count written as text ("30")
     if isinstance(rule, (int, float)) and not isinstance(rule, bool):
         return f"above {rule}", float(rule)
     raise ParameterError(f"elevated rule {rule!r} is not 'max', 'p95' or a number",
-                         field="elevated")
+                         field="elevated", hint='a count goes in quotes in params.yaml: "30"')
 
 
 def get_onset(counts, times, peak_index: int, threshold: float):
