@@ -446,11 +446,6 @@ def test_sensitivity_without_any_model_records_none():
     assert rail.sensitivity_to_display(table).iloc[0]["P(X ≥ peak)"] == "–"
 
 
-def test_figure_stem_is_the_first_word_of_the_site_id():
-    assert rail.figure_stem("tumangang_rail_facility") == "tumangang"
-    assert rail.figure_stem("Ust-Kut yard") == "ust"
-
-
 def test_histogram_without_a_model_draws():
     ds = tiny()
     s = rail.analyse(ds, min_model_images=rail.MIN_MODEL_IMAGES)

@@ -410,18 +410,6 @@ class RailStats:
         return (self.baseline_end - self.baseline_first_image) / pd.Timedelta(days=365.25)
 
 
-def figure_stem(site: str) -> str:
-    """Return the first word of a site id, which names the rail figures of that site.
-
-    >>> figure_stem("tumangang_rail_facility")
-    'tumangang'
-    >>> figure_stem("Kolyma-Yard 2")
-    'kolyma'
-    """
-    words = re.findall(r"[a-z0-9]+", str(site).lower())
-    return words[0] if words else "site"
-
-
 def get_peak(ds: xr.Dataset, at=None) -> tuple[int, pd.Timestamp]:
     """Return (count, time) of the highest count, or of the highest on the UTC day ``at``.
 
