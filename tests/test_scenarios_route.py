@@ -122,3 +122,21 @@ def test_countries_that_admit_no_route(root):
             "(Kazakhstan).") in text
     assert "With no rail route within Kazakhstan there is no journey to time." in text
     no_example_names(text)
+
+
+def test_overview_with_no_route(root):
+    # the overview on the same invented places, Kazakhstan only: the sea leg and the
+    # distance to Belarus are given, the rail legs and the map are not
+    r = scenarios.build(root, "overview-none", "00_overview", {
+        "sites_csv": "scenarios/route_sites.csv", "crossing": "granitnaya_station",
+        "loading_port": "kamyshovy_quay", "origin": "limanny_pier",
+        "destination": "lesnaya_depot", "countries": ["KAZ"], "border_country": "BLR",
+        "home_country": "RUS", "short_names": {}, "crossing_note": ""})
+    assert r["overview.no_route"].startswith("Limanny pier lies in Russia")
+    assert "overview.rail_km" not in r and "overview.khasan_rail_km" not in r
+    assert 40 < r["overview.depot_to_border_km"] < 75
+    assert_allclose(r["overview.sea_nm"], r["overview.sea_km"] / 1.852)
+    text = scenarios.prose(root, "overview-none", "00_overview")
+    assert ("No railway joins Limanny pier and Lesnaya depot within Kazakhstan: Limanny pier "
+            "lies in Russia") in text
+    assert not list((root / "figures/scn-overview-none").glob("*.png"))
