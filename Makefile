@@ -105,6 +105,16 @@ notebooks: $(TUMEN_NOTEBOOK_TARGETS) ## execute the notebooks that changed (no a
 html: $(TUMEN_HTML) ## the HTML report only
 pdf: $(TUMEN_PDF) ## the PDF report (needs the HTML)
 
+# JupyterLab on the project's kernel (`tumen`, registered inside the venv). A notebook run
+# there finds its inputs relative to the project root (its first cell moves the kernel there)
+# and writes to build/lab/<notebook>/, never into notebooks/; `make report` ignores build/lab.
+LAB_ARGS ?=
+.PHONY: lab
+lab: $(TUMEN_STAMP) ## start JupyterLab with the project's kernel (interactive runs write to build/lab/)
+	@mkdir -p build/lab
+	JUPYTER_PATH="$(abspath $(VENV))/share/jupyter$${JUPYTER_PATH:+:$$JUPYTER_PATH}" \
+	  $(PY) -m jupyterlab --ServerApp.root_dir="$(CURDIR)" $(LAB_ARGS)
+
 .PHONY: test
 test: $(TUMEN_STAMP) ## run the test suite (pytest)
 	$(PY) -m pytest $(PYTEST_ARGS)

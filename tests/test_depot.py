@@ -329,3 +329,21 @@ def test_depot_distances_on_the_offline_data():
     assert all(m.mi == pytest.approx(m.km / 1.609344) for m in study.measures())
     with pytest.raises(ParameterError):
         depot.study_distances("tikhoretsk_depot", "tikhoretsk", part_box=[0, 0, 1, 1])
+
+
+def test_check_route_ends_names_why_there_is_no_route():
+    from types import SimpleNamespace
+
+    from tumen.errors import NoRouteError
+
+    sites = geo.load_sites(Path(__file__).parent / "fixtures/depot/sites.csv")
+    near = routing.Snap("near_city", 0.05, 0.5, 0, 0.05, 0.5, 0.0)
+    far = routing.Snap("far_city", 1.0, 0.5, 1, 1.0, 0.6, 11.1)
+    route = SimpleNamespace(snaps=(near, far))
+    depot.check_route_ends(route, sites, countries=["AAA"], max_connector_km=20)  # fine
+    depot.check_route_ends(route, sites, countries=None)                            # any country
+    with pytest.raises(NoRouteError, match=r"Near City lies in AAA, outside the countries "
+                                           r"allowed \(BBB\)"):
+        depot.check_route_ends(route, sites, countries=["BBB"])
+    with pytest.raises(NoRouteError, match="is 11 km from Far City, more than 10 km"):
+        depot.check_route_ends(route, sites, countries=["AAA"], max_connector_km=10)

@@ -63,3 +63,10 @@ def test_table_html_escapes_cells_and_has_caption():
     assert "<caption>Calls &amp; trips</caption>" in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>" not in html
     assert "3.25" in html and "n&lt;1" in html
+
+
+def test_site_stem_is_the_first_word_of_the_site_id():
+    from tumen.figures import site_stem
+
+    assert site_stem("tumangang_rail_facility") == "tumangang"
+    assert site_stem("Ust-Kut yard") == "ust"

@@ -247,9 +247,9 @@ def test_window_parameters_accept_dates_and_zoned_times():
         rail.analyse(ds, baseline_start="soon")
 
 
-def test_too_small_baseline_is_a_data_error():
-    with pytest.raises(DataError, match="holds 1 image"):
-        rail.analyse(tiny(), baseline_start="2023-01-01")
+def test_empty_baseline_is_a_data_error():
+    with pytest.raises(DataError, match="holds no image"):
+        rail.analyse(tiny(), baseline_start="2023-09-02")
     with pytest.raises(ParameterError):
         rail.analyse(tiny(), baseline_years=0)
 
@@ -300,11 +300,17 @@ def test_sensitivity_tiny_matches_hand_computation():
 
 
 def test_sensitivity_notes_a_variant_that_cannot_be_computed():
-    # 2 years [2021-10-05, 2023-10-05): T05, T06; without coarse images only T06 is left
+    # [2022-11-01, 2023-08-01) holds T05 only (1.5 m): the resolution filters leave no image
+    table = rail.sensitivity(tiny(), baseline_start="2022-11-01", baseline_end="2023-08-01")
+    assert table.loc["all", "note"] == "" and table.loc["all", "baseline_n_images"] == 1
+    assert "holds no image" in table.loc["resolution", "note"]
+    assert "holds no image" in table.loc["both_filters", "note"]
+    # 2 years [2021-10-05, 2023-10-05): T05, T06; without coarse images only T06 is left,
+    # which is compared without a count model
     table = rail.sensitivity(tiny(), baseline_years=2)
-    assert table.loc["all", "note"] == "" and table.loc["all", "baseline_n_images"] == 2
-    assert "holds 1 image" in table.loc["resolution", "note"]
-    assert "holds 1 image" in table.loc["both_filters", "note"]
+    assert table.loc["resolution", "note"] == ""
+    assert table.loc["resolution", "baseline_n_images"] == 1
+    assert math.isnan(table.loc["resolution", "tail_probability"])
     # a start moved past the end of an explicit window is noted, not raised
     table = rail.sensitivity(tiny(), baseline_start="2022-11-01")
     assert "is not before its end" in table.loc["shorter_baseline", "note"]
@@ -326,8 +332,8 @@ def test_sensitivity_to_display_formats_values():
 
 
 def test_sensitivity_raises_when_the_main_analysis_fails():
-    with pytest.raises(DataError, match="holds 1 image"):
-        rail.sensitivity(tiny(), baseline_start="2023-01-01")
+    with pytest.raises(DataError, match="holds no image"):
+        rail.sensitivity(tiny(), baseline_start="2023-09-02")
 
 
 # --- results --------------------------------------------------------------------------
@@ -403,3 +409,46 @@ def test_plots_return_figures_deterministically(monkeypatch):
     hist = rail.plot_baseline_histogram(ds, s)
     assert isinstance(hist, Figure)
     assert _svg(hist) == _svg(rail.plot_baseline_histogram(ds, s))
+
+
+def test_short_baseline_falls_back_to_the_model_free_comparison():
+    # baseline from 2023-01-01: only T06 (6 railcars); the peak is T07 (40)
+    one = rail.analyse(tiny(), baseline_start="2023-01-01")
+    assert one.baseline_n_images == 1 and one.baseline_max == 6
+    assert not one.is_model_fitted and one.tail_probability is None and one.robust_z is None
+    assert_allclose(one.peak_to_baseline_max, 40 / 6)
+    assert one.baseline_variance is None
+    # five baseline images, fewer than the report's 10: no model, same model-free numbers
+    five = rail.analyse(tiny(), min_model_images=rail.MIN_MODEL_IMAGES)
+    assert five.baseline_n_images == 5 and five.baseline_max == 9
+    assert five.model is None and five.tail_probability is None and five.robust_z is None
+    assert_allclose(five.peak_to_baseline_max, 40 / 9)
+    row = rail.stats_row(five)
+    assert row["count_model"] is None and row["tail_probability"] is None
+    assert row["baseline_variance"] == 7.0       # (9 + 1 + 16 + 1 + 1) / 4, counts 2 4 9 4 6
+    with pytest.raises(ParameterError):
+        rail.analyse(tiny(), min_model_images=1)
+
+
+def test_no_elevated_image_has_no_onset():
+    s = rail.analyse(tiny(), elevated=50)       # no image above 50 railcars
+    assert not s.is_elevated and s.onset_after is None and s.onset_before is None
+    assert rail.stats_row(s)["onset_interval_days"] is None
+    assert s.elevated_threshold == 50.0 and s.elevated_rule == "above 50"
+    assert rail.analyse(tiny(), elevated="50").elevated_rule == "above 50"   # as in YAML
+    with pytest.raises(ParameterError, match="is not 'max'"):
+        rail.analyse(tiny(), elevated="fifty")
+
+
+def test_sensitivity_without_any_model_records_none():
+    table = rail.sensitivity(tiny(), min_model_images=rail.MIN_MODEL_IMAGES)
+    assert rail._plain(table.loc["all", "tail_probability"]) is None
+    assert rail.sensitivity_to_display(table).iloc[0]["P(X ≥ peak)"] == "–"
+
+
+def test_histogram_without_a_model_draws():
+    ds = tiny()
+    s = rail.analyse(ds, min_model_images=rail.MIN_MODEL_IMAGES)
+    fig = rail.plot_baseline_histogram(ds, s)
+    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert any("too few baseline images" in t for t in labels)

@@ -39,7 +39,7 @@ import pandas as pd
 import shapely
 
 from tumen import geo, routing
-from tumen.errors import DataError, ParameterError
+from tumen.errors import DataError, NoRouteError, ParameterError
 
 #: Kilometres per international mile.
 KM_PER_MI = 1.609344
@@ -467,10 +467,52 @@ def nearest_place(lat: float, lon: float, sites: pd.DataFrame,
     return str(pool.index[k]), float(km[k])
 
 
+def check_route_ends(route: routing.RailRoute, sites: pd.DataFrame, *,
+                     countries=("RUS",), max_connector_km: float | None = None) -> None:
+    """Raise :class:`NoRouteError` unless a route really joins its two ends.
+
+    The router snaps each end to the nearest node of the network's main component inside
+    the allowed countries, so it always finds *a* path; the path does not join the two
+    places when an end lies in a country outside ``countries``, or when its straight
+    connector to the network is longer than ``max_connector_km``.
+
+    Parameters
+    ----------
+    route : tumen.routing.RailRoute
+        From :func:`tumen.routing.rail_route`, with gazetteer ids as its ends.
+    sites : pandas.DataFrame
+        Gazetteer (its ``country`` column).
+    countries : sequence of str or None
+        ``ADM0_A3`` codes the route may use (None: any).
+    max_connector_km : float, optional
+        Longest acceptable straight connector at either end, km (None: no limit).
+
+    Raises
+    ------
+    NoRouteError
+        With the reason as its message.
+    """
+    allowed = None if countries is None else set(countries)
+    for snap in (route.snaps[0], route.snaps[-1]):
+        name = snap.label
+        if snap.label in sites.index:
+            site = geo.get_site(snap.label, sites)
+            name = site.name
+            if allowed is not None and site.country not in allowed:
+                raise NoRouteError(f"{name} lies in {countries_text([site.country])}, outside "
+                                   f"the countries allowed ({countries_text(sorted(allowed))})",
+                                   field="countries")
+        if max_connector_km is not None and snap.km > max_connector_km:
+            raise NoRouteError(f"the nearest railway the route may use is {snap.km:,.0f} km "
+                               f"from {name}, more than {max_connector_km:g} km",
+                               field="max_connector_km")
+
+
 def study_route(origin: str, destination: str, *, crossing: str, countries=("RUS",),
                 heal_gap_km: float = 5.0, heal_gaps_km: Iterable[float] = (0, 1, 2, 5, 10),
                 mainline_via: Sequence[str] = (), places_within_km: float = 15.0,
-                sites=None, network_dir=None) -> RouteStudy:
+                sites=None, network_dir=None,
+                max_connector_km: float | None = None) -> RouteStudy:
     """Compute every rail route the analysis reports.
 
     Parameters
@@ -491,15 +533,24 @@ def study_route(origin: str, destination: str, *, crossing: str, countries=("RUS
         Gazetteer.
     network_dir : path, optional
         Rail network directory.
+    max_connector_km : float, optional
+        Longest straight connector from an end to the network, km (see
+        :func:`check_route_ends`).
 
     Returns
     -------
     RouteStudy
+
+    Raises
+    ------
+    NoRouteError
+        When no route joins origin and destination within ``countries``.
     """
     sites = geo.load_sites() if sites is None else sites
     opts = dict(sites=sites, network_dir=network_dir, heal_gap_km=heal_gap_km)
     countries = None if countries is None else tuple(countries)
     route = routing.rail_route(origin, destination, countries=countries, **opts)
+    check_route_ends(route, sites, countries=countries, max_connector_km=max_connector_km)
     return RouteStudy(
         route=route,
         crossing=routing.rail_route(crossing, destination, countries=countries, **opts),

@@ -51,6 +51,10 @@ class DataError(TumenError):
     """Raised when an input data file is missing, unreadable or violates its schema."""
 
 
+class NoRouteError(DataError):
+    """Raised when no rail route joins two places within the allowed countries."""
+
+
 class ResultError(TumenError):
     """Raised when a result is recorded or cited wrongly (bad name, unknown name, unserialisable value)."""
 

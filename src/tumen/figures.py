@@ -41,6 +41,18 @@ _SVG_META = {"Date": None, "Creator": None}
 DPI = 200
 
 
+def site_stem(site: str) -> str:
+    """Return the first word of a site id, which names the figures about that site.
+
+    >>> site_stem("tumangang_rail_facility")
+    'tumangang'
+    >>> site_stem("Kolyma-Yard 2")
+    'kolyma'
+    """
+    words = re.findall(r"[a-z0-9]+", str(site).lower())
+    return words[0] if words else "site"
+
+
 def _check_name(name: str) -> str:
     if not isinstance(name, str) or not _NAME_RE.match(name):
         raise ResultError(f"figure/table name {name!r} must be lower_snake_case naming its content",

@@ -623,7 +623,8 @@ def _patch(label: str):
 
 def map_depot_distance(sites, nearest, *, depot: str = "tikhoretsk_depot",
                        rings_km=(), extent=(33.5, 42.5, 44.0, 49.0), routes=None,
-                       ids=None, ring_labels=None) -> Figure:
+                       ids=None, ring_labels=None, country: str = "UKR",
+                       labels=None) -> Figure:
     """Map the depot, Ukraine (recognised borders) and the measured nearest points.
 
     Parameters
@@ -647,12 +648,17 @@ def map_depot_distance(sites, nearest, *, depot: str = "tikhoretsk_depot",
     ring_labels : sequence of str, optional
         One label per ring (e.g. who published the distance), written on the ring; rings
         within 15 km of each other share one label, lines stacked.
+    country : str
+        ``ADM0_A3`` of the country measured to, shaded (default Ukraine).
+    labels : dict of str -> str, optional
+        Short map labels by site id (default: the depot as "Tikhoretsk depot"); other
+        sites carry their gazetteer name.
     """
     import cartopy.crs as ccrs
 
     d = geo.get_site(depot, sites)
-    fig, ax = new_map(extent, figsize=(7.0, 5.6), highlight=("UKR",))
-    handles = [_patch("Ukraine (internationally recognised borders)")]
+    fig, ax = new_map(extent, figsize=(7.0, 5.6), highlight=(country,))
+    handles = [_patch(f"{_country_name(country)} (internationally recognised borders)")]
     markers = []
     for k, p in enumerate(nearest):
         colour = [STYLE["nearest"], OKABE_ITO["blue"], OKABE_ITO["vermillion"]][k % 3]
@@ -691,7 +697,8 @@ def map_depot_distance(sites, nearest, *, depot: str = "tikhoretsk_depot",
         ids = [depot] + [i for i in ("tikhoretsk", "krasnodar", "rostov_on_don", "volgograd")
                          if i in sites.index]
     _finish(ax, handles, "upper left", sites, [i for i in ids if i in sites.index],
-            labels={depot: "Tikhoretsk depot"}, obstacles=markers)
+            labels={depot: "Tikhoretsk depot"} if labels is None else labels,
+            obstacles=markers)
     return fig
 
 

@@ -3,7 +3,12 @@
 Directories derive from the package location (``src/tumen`` → project root), or from the
 environment variable ``TUMEN_ROOT`` when it is set (the Makefile sets it to the directory
 ``make`` runs in, so a copy of the project builds into itself). Notebooks never compute
-paths; they receive them as parameters from the runner.
+paths; they receive them as parameters from the runner, relative to the project root.
+
+Opened in Jupyter instead, a notebook's kernel starts in ``notebooks/``: its first code
+cell calls :func:`enter_project`, which makes the project root the working directory, so
+the same relative paths work; the defaults of its parameters cell write to the scratch
+folder :func:`lab_dir` (``build/lab/<notebook>/``), never into ``notebooks/``.
 
 >>> from tumen import paths
 >>> paths.variant_dirs("default").report.name
@@ -36,6 +41,38 @@ def geo() -> Path:
 
 
 TEMPLATES = PACKAGE / "templates"
+
+#: Scratch folder of notebooks run interactively (``make lab``), relative to the root.
+LAB = Path("build") / "lab"
+
+
+def lab_dir(stem: str) -> Path:
+    """Return the scratch folder of one notebook run in Jupyter, relative to the root.
+
+    The defaults of ``results_path``, ``figures_dir`` and ``tables_dir`` in a notebook's
+    parameters cell point here; the runner always overrides them.
+
+    >>> lab_dir("01_rail_traffic").as_posix()
+    'build/lab/01_rail_traffic'
+    """
+    return LAB / stem
+
+
+def enter_project() -> Path:
+    """Make the project root the working directory, and return it.
+
+    Parameters in a notebook are paths relative to the project root. The runner starts
+    the kernel there, so this does nothing in a build; a kernel started by JupyterLab
+    in ``notebooks/`` (or anywhere else) moves to the root, so that "Run all" reads the
+    same files. The root is :func:`root` (``TUMEN_ROOT`` or the package location).
+
+    >>> enter_project() == root()                                   # doctest: +SKIP
+    True
+    """
+    top = root()
+    if Path.cwd().resolve() != top:
+        os.chdir(top)
+    return top
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,10 @@ counted (``observations/railcars.csv``: ``site,acquired,railcars`` required,
   xarray Dataset indexed by acquisition time (:func:`to_dataset`, :func:`load`);
 - compares the peak count with a baseline window, by default the five years before it
   (:func:`analyse`): baseline summary, peak ratios, the tail probability of the peak under
-  a count model fitted to the baseline, a robust z-score, and the onset interval;
+  a count model fitted to the baseline, a robust z-score, and the onset interval. With
+  fewer than ``min_model_images`` baseline images (the report uses 10) no model is fitted and
+  neither the tail probability nor the robust z-score is given: only the model-free
+  comparison with the baseline maximum, mean and median remains;
 - repeats that with stricter image filters and a shorter or longer baseline
   (:func:`sensitivity`), records every number (:func:`record_results`) and draws the
   figures (:func:`plot_timeseries`, :func:`plot_baseline_histogram`).
@@ -24,7 +27,8 @@ Onset
 -----
 An image is *elevated* when its count is above a threshold set by a rule: ``"max"`` (the
 baseline maximum, default), ``"p95"`` (the baseline 95th percentile) or a number of
-railcars. The change began after the last ordinary image before the run of elevated images
+railcars (in a parameters file a count is written as text, ``"30"``). The change began
+after the last ordinary image before the run of elevated images
 that contains the peak (``onset_after``) and no later than the first image of that run
 (``onset_before``); image cadence bounds what can be known in between.
 
@@ -61,6 +65,7 @@ _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _COUNT = re.compile(r"^\d+$")
 MAD_SCALE = 1.4826          # MAD -> standard deviation for normal data
 MEANAD_SCALE = 1.2533       # mean absolute deviation -> standard deviation (MAD = 0 case)
+MIN_MODEL_IMAGES = 10       # the report's default: fewest baseline images for a count model
 
 # Claims of data/claims.csv that this analysis tests (see tumen.claims.compare).
 CLAIM_TESTS = {
@@ -379,13 +384,25 @@ class RailStats:
     peak_time: pd.Timestamp
     peak_to_baseline_max: float | None
     peak_to_baseline_mean: float | None
-    model: CountModel
-    tail_probability: float
+    model: CountModel | None
+    tail_probability: float | None
     robust_z: float | None
     elevated_rule: str
     elevated_threshold: float
     onset_after: pd.Timestamp | None
     onset_before: pd.Timestamp | None
+    baseline_variance: float | None = None
+    min_model_images: int = 2
+
+    @property
+    def is_model_fitted(self) -> bool:
+        """True when the baseline held enough images for the count model."""
+        return self.model is not None
+
+    @property
+    def is_elevated(self) -> bool:
+        """True when the peak is above the elevated threshold (there is an onset)."""
+        return self.onset_before is not None
 
     @property
     def baseline_span_years(self) -> float:
@@ -456,10 +473,12 @@ def _threshold(rule, baseline: np.ndarray) -> tuple[str, float]:
         return "max", float(baseline.max())
     if rule == "p95":
         return "p95", float(np.percentile(baseline, 95))
+    if isinstance(rule, str) and re.fullmatch(r"\s*\d+(\.\d+)?\s*", rule):
+        rule = float(rule) if "." in rule else int(rule)   # a count written as text ("30")
     if isinstance(rule, (int, float)) and not isinstance(rule, bool):
         return f"above {rule}", float(rule)
     raise ParameterError(f"elevated rule {rule!r} is not 'max', 'p95' or a number",
-                         field="elevated")
+                         field="elevated", hint='a count goes in quotes in params.yaml: "30"')
 
 
 def get_onset(counts, times, peak_index: int, threshold: float):
@@ -493,7 +512,8 @@ def get_onset(counts, times, peak_index: int, threshold: float):
 
 
 def analyse(ds: xr.Dataset, *, baseline_years: int = 5, baseline_start=None,
-            baseline_end=None, elevated="max", peak_date=None) -> RailStats:
+            baseline_end=None, elevated="max", peak_date=None,
+            min_model_images: int = 2) -> RailStats:
     """Compare the peak railcar count of one site with its baseline.
 
     Parameters
@@ -508,6 +528,11 @@ def analyse(ds: xr.Dataset, *, baseline_years: int = 5, baseline_start=None,
         Rule for an elevated image (module docstring, "Onset").
     peak_date : date-like, optional
         Evaluate the highest count on this UTC day instead of the overall highest.
+    min_model_images : int
+        Fewest baseline images to fit the count model and the robust z-score to (at least
+        2; the report uses :data:`MIN_MODEL_IMAGES`); with fewer, ``model``,
+        ``tail_probability`` and ``robust_z`` are ``None`` and only the model-free
+        comparison (baseline max, mean, median, ratios) is made.
 
     Returns
     -------
@@ -516,7 +541,12 @@ def analyse(ds: xr.Dataset, *, baseline_years: int = 5, baseline_start=None,
     Raises
     ------
     DataError
-        When the baseline window holds fewer than two images.
+        When the baseline window holds no image.
+
+    >>> ds = load("tests/fixtures/rail/tiny.csv", "tumangang_rail")  # doctest: +SKIP
+    >>> s = analyse(ds, min_model_images=10)                        # doctest: +SKIP
+    >>> s.baseline_max, s.is_model_fitted, s.tail_probability       # doctest: +SKIP
+    (9, False, None)
     """
     peak, peak_time = get_peak(ds, peak_date)
     start, end = get_baseline_window(peak_time, baseline_years, baseline_start, baseline_end)
@@ -524,13 +554,17 @@ def analyse(ds: xr.Dataset, *, baseline_years: int = 5, baseline_start=None,
     counts = ds["railcars"].to_numpy()
     in_base = (times >= start) & (times < end)
     base = counts[in_base]
-    if base.size < 2:
-        raise DataError(f"the baseline {start.date()} to {end.date()} holds {base.size} "
-                        f"image(s) of site {ds.attrs.get('site')!r}; at least 2 are needed",
+    if base.size < 1:
+        raise DataError(f"the baseline {start.date()} to {end.date()} holds no image of "
+                        f"site {ds.attrs.get('site')!r}; at least 1 is needed",
                         file=ds.attrs.get("source"), field="baseline",
                         hint="widen the baseline window or relax the image filters")
+    if int(min_model_images) != min_model_images or min_model_images < 2:
+        raise ParameterError(f"min_model_images must be a whole number >= 2, not "
+                             f"{min_model_images!r}", field="min_model_images")
     rule, threshold = _threshold(elevated, base)
-    model = fit_count_model(base)
+    fitted = base.size >= min_model_images
+    model = fit_count_model(base) if fitted else None
     peak_index = int(np.flatnonzero((times == peak_time) & (counts == peak))[0])
     after, before = get_onset(counts, times, peak_index, threshold)
     bmax, bmean = int(base.max()), float(base.mean())
@@ -542,8 +576,11 @@ def analyse(ds: xr.Dataset, *, baseline_years: int = 5, baseline_start=None,
         baseline_max=bmax, baseline_first_image=times[in_base][0], peak_railcars=peak,
         peak_time=peak_time, peak_to_baseline_max=peak / bmax if bmax else None,
         peak_to_baseline_mean=peak / bmean if bmean else None, model=model,
-        tail_probability=model.sf(peak), robust_z=robust_z(peak, base), elevated_rule=rule,
-        elevated_threshold=threshold, onset_after=after, onset_before=before)
+        tail_probability=model.sf(peak) if fitted else None,
+        robust_z=robust_z(peak, base) if fitted else None, elevated_rule=rule,
+        elevated_threshold=threshold, onset_after=after, onset_before=before,
+        baseline_variance=float(np.asarray(base, dtype=float).var(ddof=1)) if base.size > 1
+        else None, min_model_images=int(min_model_images))
 
 
 # --- sensitivity ----------------------------------------------------------------------
@@ -674,12 +711,14 @@ def stats_row(stats: RailStats) -> dict:
         "baseline_span_years": stats.baseline_span_years,
         "baseline_n_images": stats.baseline_n_images, "baseline_mean": stats.baseline_mean,
         "baseline_median": stats.baseline_median, "baseline_p95": stats.baseline_p95,
-        "baseline_max": stats.baseline_max, "baseline_variance": stats.model.variance,
+        "baseline_max": stats.baseline_max, "baseline_variance": stats.baseline_variance,
         "peak_railcars": stats.peak_railcars, "peak_date": _day(stats.peak_time),
         "peak_to_baseline_max": stats.peak_to_baseline_max,
         "peak_to_baseline_mean": stats.peak_to_baseline_mean,
-        "count_model": stats.model.kind, "count_model_n": stats.model.n,
-        "count_model_p": stats.model.p, "tail_probability": stats.tail_probability,
+        "count_model": stats.model.kind if stats.model else None,
+        "count_model_n": stats.model.n if stats.model else None,
+        "count_model_p": stats.model.p if stats.model else None,
+        "tail_probability": stats.tail_probability,
         "robust_z": stats.robust_z, "elevated_rule": stats.elevated_rule,
         "elevated_threshold": stats.elevated_threshold,
         "onset_after": _day(stats.onset_after), "onset_before": _day(stats.onset_before),
@@ -730,10 +769,10 @@ def _record_sensitivity(results, table: pd.DataFrame, prefix: str) -> dict:
             recorded[full] = results.record(full, _plain(row[name]), unit,
                                             f"{description} ({row['label']})")
     if not done.empty:
-        tails = [float(v) for v in done["tail_probability"]]
+        tails = [float(v) for v in done["tail_probability"] if _plain(v) is not None]
         zs = [float(v) for v in done["robust_z"] if _plain(v) is not None]
         recorded[f"{prefix}.sensitivity_max_tail_probability"] = results.record(
-            f"{prefix}.sensitivity_max_tail_probability", max(tails), "1",
+            f"{prefix}.sensitivity_max_tail_probability", max(tails) if tails else None, "1",
             "Largest tail probability of the peak across the sensitivity variants")
         recorded[f"{prefix}.sensitivity_min_robust_z"] = results.record(
             f"{prefix}.sensitivity_min_robust_z", min(zs) if zs else None, "1",
@@ -851,7 +890,8 @@ def plot_baseline_histogram(ds: xr.Dataset, stats: RailStats, title: str | None 
 
     Bars are the number of baseline images with each count; dots are what the fitted model
     (negative binomial or Poisson) expects for the same number of images; the vertical line
-    is the peak, labelled with its tail probability.
+    is the peak, labelled with its tail probability. Without a fitted model (too few
+    baseline images) the dots are left out and the peak line carries its count only.
 
     Parameters
     ----------
@@ -876,13 +916,16 @@ def plot_baseline_histogram(ds: xr.Dataset, stats: RailStats, title: str | None 
     fig = Figure(figsize=(9.0, 3.8), layout="constrained")
     ax = fig.subplots()
     ax.bar(k, observed, width=0.85, color=_SKY, label=f"baseline images ({base.size})")
-    expected = stats.model.pmf(k) * base.size
-    shown = expected >= 0.05           # no dots where the model expects nothing
-    ax.plot(k[shown], expected[shown], "o", ms=3.5, color=_BLUE,
-            label=f"fitted {stats.model.kind} (expected images)")
-    ax.axvline(stats.peak_railcars, color=_VERMILLION, lw=1.5,
-               label=f"peak: {stats.peak_railcars} (P(X ≥ peak) = "
-                     f"{stats.tail_probability:.2g})")
+    if stats.model is not None:
+        expected = stats.model.pmf(k) * base.size
+        shown = expected >= 0.05           # no dots where the model expects nothing
+        ax.plot(k[shown], expected[shown], "o", ms=3.5, color=_BLUE,
+                label=f"fitted {stats.model.kind} (expected images)")
+        peak_label = (f"peak: {stats.peak_railcars} (P(X ≥ peak) = "
+                      f"{stats.tail_probability:.2g})")
+    else:
+        peak_label = f"peak: {stats.peak_railcars} (too few baseline images for a model)"
+    ax.axvline(stats.peak_railcars, color=_VERMILLION, lw=1.5, label=peak_label)
     ax.set_xlabel("freight railcars counted per image")
     ax.set_ylabel("images")
     ax.set_title(title or f"Baseline counts at {stats.site}, "

@@ -1,0 +1,93 @@
+"""Notebooks opened in Jupyter: "Run all" with the defaults of the parameters cell works.
+
+JupyterLab (``make lab``) starts a notebook's kernel in ``notebooks/``. Each notebook is
+executed here the same way, headless (nbclient, no server): in a clean copy of the project,
+with the kernel's working directory set to the copy's ``notebooks/``, importing the copy's
+own ``tumen`` and without ``TUMEN_ROOT`` (so the root comes from the package location).
+The test checks that every cell ran, that the outputs landed in ``build/lab/<notebook>/``
+and that nothing was written into ``notebooks/``.
+"""
+
+import json
+import shutil
+import tempfile
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from tumen import params, paths, rebuild, runner
+
+pytestmark = pytest.mark.slow
+
+STEMS = sorted(p.stem for p in (paths.root() / "notebooks").glob("*.ipynb"))
+
+
+@pytest.fixture(scope="module")
+def tree(tmp_path_factory):
+    """A clean copy of the project (notebooks, data, sources), shared by the notebooks."""
+    return rebuild.copy_tree(tmp_path_factory.mktemp("lab") / "tree")
+
+
+def listing(folder):
+    """Every file and folder under ``folder`` with its size and modification time."""
+    return {str(p.relative_to(folder)): (p.stat().st_size, p.stat().st_mtime_ns)
+            for p in sorted(folder.rglob("*"))}
+
+
+def uses_lab_defaults(nb_path) -> bool:
+    """True when a notebook's parameters cell and first cell follow the Jupyter convention."""
+    declared = params.declared_parameters(nb_path)
+    source = "".join("".join(c["source"]) for c in nbformat.read(nb_path, as_version=4).cells
+                     if c.cell_type == "code")
+    return (str(declared.get("results_path", "")).startswith("build/lab/")
+            and "enter_project()" in source)
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_run_all_from_the_notebooks_folder(tree, stem, monkeypatch):
+    nb_path = tree / "notebooks" / f"{stem}.ipynb"
+    if not uses_lab_defaults(nb_path):
+        # notebook 02 is being rewritten on another branch (issue 17, vessel half); once it
+        # adopts the convention (results_path etc. under build/lab/, paths.enter_project()
+        # in its first code cell) this test runs it like the others
+        pytest.xfail(f"{stem} does not yet default to build/lab/ and call enter_project()")
+    monkeypatch.delenv("TUMEN_ROOT", raising=False)
+    monkeypatch.setenv("PYTHONPATH", str(tree / "src"))
+    runner._kernel_env()
+    before = listing(tree / "notebooks")
+    nb = nbformat.read(nb_path, as_version=4)
+    sock_dir = tempfile.mkdtemp(prefix="tumen-lab-test-")
+    try:
+        NotebookClient(nb, kernel_name=runner.KERNEL, timeout=600,
+                       resources={"metadata": {"path": str(tree / "notebooks")}},
+                       kernel_manager_class=runner._ipc_kernel_manager(sock_dir)).execute()
+    finally:
+        shutil.rmtree(sock_dir, ignore_errors=True)
+    errors = [o for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"]
+    assert not errors
+    assert listing(tree / "notebooks") == before, "a notebook run wrote into notebooks/"
+    lab = tree / paths.lab_dir(stem)
+    records = json.loads((lab / "results.json").read_text())
+    assert records, "no result recorded"
+    figures_dir = tree / params.declared_parameters(nb_path)["figures_dir"]
+    assert any(figures_dir.glob("*.png")), "no figure written"
+    assert not (tree / "build" / "default").exists(), "an interactive run wrote a variant"
+
+
+def test_enter_project_moves_to_the_root(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert paths.enter_project() == paths.root()
+    assert paths.Path.cwd() == paths.root()
+    assert paths.enter_project() == paths.root()       # a second call changes nothing
+
+
+def test_parameter_defaults_point_under_build_lab():
+    """Injected paths default under build/lab/<notebook>/ (02: once adopted, see above)."""
+    for stem in STEMS:
+        declared = params.declared_parameters(paths.root() / "notebooks" / f"{stem}.ipynb")
+        if not str(declared["results_path"]).startswith("build/lab/"):
+            continue
+        for key in ("results_path", "figures_dir", "tables_dir"):
+            if key in declared:
+                assert declared[key].startswith(f"build/lab/{stem}/"), (stem, key)

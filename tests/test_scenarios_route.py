@@ -1,0 +1,142 @@
+"""Scenario matrix, route half: the route notebook for an invented pair, and with no route.
+
+Invented sites at real places of the shipped rail network (``tests/fixtures/scenarios.py``):
+containers loaded at a quay on the Sea of Azov, unloaded at a pier on the Kerch strait
+coast, taken by rail to a depot west of Smolensk, measured to Belarus instead of Ukraine,
+with invented claims. Each scenario builds ``03_route_to_depot`` as its own variant through
+the runner. Lengths on a real railway graph cannot be worked by hand to the metre, so the
+tests check what can: identities between results, bounds from geodesic distances worked
+out by hand, dates, and the sentences that depend on the case.
+"""
+
+import pytest
+from numpy.testing import assert_allclose
+
+from fixtures import scenarios
+from tumen import geo, rebuild
+
+pytestmark = pytest.mark.slow
+
+NB = "03_route_to_depot"
+
+SITES = {  # invented names at real coordinates: id -> (name, lat, lon)
+    "kamyshovy_quay": ("Kamyshovy quay", 46.72, 38.27),      # loading port (Yeysk)
+    "limanny_pier": ("Limanny pier", 45.33, 37.37),          # unloading port (Temryuk)
+    "granitnaya_station": ("Granitnaya station", 47.22, 39.72),   # "crossing" (Rostov)
+    "lesnaya_depot": ("Lesnaya depot", 54.80, 32.10),        # destination (west of Smolensk)
+    "lesnaya": ("Lesnaya", 54.78, 32.05),                    # its town
+}
+KINDS = {"kamyshovy_quay": "port", "limanny_pier": "port", "granitnaya_station": "station",
+         "lesnaya_depot": "depot", "lesnaya": "town"}
+CLAIMS = """id,source,published,statement,value,unit,citation
+scn_first_shipment,Invented Monitor,2024-03-05,The first shipment left the quay on 2 March 2024.,2024-03-02,date,invented for a test scenario
+scn_depot_trains,Invented Monitor,2024-03-25,Trains were seen at the depot on 20 March 2024.,2024-03-20,date,invented for a test scenario
+scn_depot_distance,Invented Monitor,2024-03-25,The depot is about 60 km from Belarus.,60,km,invented for a test scenario
+"""
+
+
+@pytest.fixture(scope="module")
+def root(tmp_path_factory):
+    """A clean copy of the project holding the scenario inputs; TUMEN_ROOT points at it."""
+    copy = rebuild.copy_tree(tmp_path_factory.mktemp("scenarios-route") / "tree")
+    scenarios.write_sites(copy, SITES, KINDS, name="route_sites.csv")
+    (copy / "scenarios/route_claims.csv").write_text(CLAIMS, encoding="utf-8")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("TUMEN_ROOT", str(copy))
+        mp.setenv("PYTHONPATH", str(copy / "src"))
+        yield copy
+
+
+def section(**extra):
+    base = {
+        "sites_csv": "scenarios/route_sites.csv", "claims_csv": "scenarios/route_claims.csv",
+        "origin": "limanny_pier", "destination": "lesnaya_depot", "town": "lesnaya",
+        "crossing": "granitnaya_station", "loading_port": "kamyshovy_quay",
+        "mainline_via": [], "short_names": {}, "countries": ["RUS"],
+        "heal_gaps_km": [0.0, 5.0], "map_extent": [28.0, 45.0, 43.0, 57.0],
+        "map_cities": [], "start_map_extent": [36.5, 40.5, 44.8, 47.6],
+        "start_map_places": ["limanny_pier", "granitnaya_station"],
+        "timeline_start_claims": ["scn_first_shipment"], "timeline_end_claim": "scn_depot_trains",
+        "border_country": "BLR", "home_country": "RUS", "crimea_box": None, "part_name": "",
+        "distance_claims": ["scn_depot_distance"], "depot_map_extent": [28.0, 36.0, 52.5, 56.4],
+        "depot_map_places": [], "border_reference": "", "border_country_adjective": "Belarusian",
+        "origin_note": "", "mainline_note": "", "contrast_note": "", "crossing_note": "",
+        "timeline_note": "", "timeline_note_2": "", "border_end_note": "", "territory_note": "",
+        "depot_map_alt": "", "route_map_area": "", "start_map_caption": "",
+        "start_map_alt": "",
+    }
+    return {**base, **extra}
+
+
+def no_example_names(text):
+    for word in ("dunai", "tikhoretsk", "khasan", "ukrain", "crimea", "novoazovsk", "angara"):
+        assert word not in text.lower(), word
+    assert "RUSI" not in text and "White House" not in text
+
+
+def test_other_pair_and_border_country(root):
+    r = scenarios.build(root, "route-other-pair", NB, section())
+    assert "route.no_route" not in r
+    # the route: its length is the network part plus the two straight connectors. The pier
+    # and the depot are 1,100-1,200 km apart as the crow flies (9.5° of latitude ≈ 1,055 km,
+    # plus 5.3° of longitude west); within Russia the line must swing east round Ukraine:
+    # Krasnodar, Rostov, Voronezh, Bryansk, Smolensk, about 150 + 280 + 560 + 550 + 250 ≈
+    # 1,800 km by the timetables' distances
+    assert_allclose(r["route.total_km"], r["route.rail_km"] + r["route.origin_snap_km"]
+                    + r["route.destination_snap_km"])
+    crow = geo.distance_km(45.33, 37.37, 54.80, 32.10)
+    assert 1100 < crow < 1200
+    assert 1500 < r["route.rail_km"] < 2200
+    assert r["route.origin_snap_km"] < 100 and r["route.destination_snap_km"] < 100
+    # timeline: 2024-03-02 to 2024-03-20 is 18 days; less 1 day handling and the sea leg
+    assert r["route.timeline_days"] == 18
+    assert_allclose(r["route.rail_days"], 18 - 1.0 - r["route.sea_hours"] / 24)
+    assert_allclose(r["route.implied_speed_kmh"],
+                    r["route.total_km"] / (r["route.rail_days"] * 24))
+    assert_allclose(r["route.sea_hours"], r["route.sea_km"] / 1.852 / 10.0)   # 10 knots
+    # distance to Belarus: the border west of Smolensk runs near 31.2° E at this latitude,
+    # about 0.9° of longitude (≈ 58 km at 54.8° N) west of the depot
+    assert 40 < r["route.depot_to_border_km"] < 75
+    assert r["route.depot_to_border_km"] <= r["route.depot_to_territory_km"] + 1e-9
+    assert r["route.verdicts_total"] == 1 and "route.depot_to_part_km" not in r
+    text = scenarios.prose(root, "route-other-pair", NB)
+    assert "Within Russia the railway from Limanny pier to the Lesnaya depot is" in text
+    assert "into Belarus on the network is" in text
+    assert "The first shipment is dated 2024-03-02 and trains are seen at the depot on 2024-03-20" in text
+    assert (root / "figures/scn-route-other-pair/limanny_lesnaya_rail_route_map.png").exists()
+    assert (root / "figures/scn-route-other-pair/lesnaya_depot_belarus_map.png").exists()
+    no_example_names(text)
+
+
+def test_countries_that_admit_no_route(root):
+    # Kazakhstan only: the pier lies in Russia, so no railway within Kazakhstan joins the
+    # two places; the distances to Belarus are measured all the same
+    r = scenarios.build(root, "route-none", NB, section(countries=["KAZ"]))
+    assert r["route.no_route"] == ("Limanny pier lies in Russia, outside the countries "
+                                   "allowed (Kazakhstan)")
+    assert "route.rail_km" not in r and "route.implied_speed_kmh" not in r
+    assert 40 < r["route.depot_to_border_km"] < 75
+    text = scenarios.prose(root, "route-none", NB)
+    assert ("No railway of the network joins Limanny pier and the Lesnaya depot within "
+            "Kazakhstan: Limanny pier lies in Russia, outside the countries allowed "
+            "(Kazakhstan).") in text
+    assert "With no rail route within Kazakhstan there is no journey to time." in text
+    no_example_names(text)
+
+
+def test_overview_with_no_route(root):
+    # the overview on the same invented places, Kazakhstan only: the sea leg and the
+    # distance to Belarus are given, the rail legs and the map are not
+    r = scenarios.build(root, "overview-none", "00_overview", {
+        "sites_csv": "scenarios/route_sites.csv", "crossing": "granitnaya_station",
+        "loading_port": "kamyshovy_quay", "origin": "limanny_pier",
+        "destination": "lesnaya_depot", "countries": ["KAZ"], "border_country": "BLR",
+        "home_country": "RUS", "short_names": {}, "crossing_note": ""})
+    assert r["overview.no_route"].startswith("Limanny pier lies in Russia")
+    assert "overview.rail_km" not in r and "overview.khasan_rail_km" not in r
+    assert 40 < r["overview.depot_to_border_km"] < 75
+    assert_allclose(r["overview.sea_nm"], r["overview.sea_km"] / 1.852)
+    text = scenarios.prose(root, "overview-none", "00_overview")
+    assert ("No railway joins Limanny pier and Lesnaya depot within Kazakhstan: Limanny pier "
+            "lies in Russia") in text
+    assert not list((root / "figures/scn-overview-none").glob("*.png"))
