@@ -705,10 +705,14 @@ def get_map_extent(extent: Sequence[float] | None, sites: pd.DataFrame | Mapping
         lats.append(np.asarray(route.lat, float))
         lons.append(np.asarray(route.lon, float))
     lat, lon = np.concatenate(lats), np.concatenate(lons)
+    spans = [float(np.nanmax(v) - np.nanmin(v)) for v in (lon, lat)]
+    shrink = math.cos(math.radians(float(np.nanmean(lat))))  # km per degree of lon vs lat
+    # neither side shorter than half the other (in km), nor than min_span_deg
+    want = [max(spans[0], 0.5 * spans[1] / shrink), max(spans[1], 0.5 * spans[0] * shrink)]
     box = []
-    for v in (lon, lat):
+    for v, span, target in zip((lon, lat), spans, want):
         lo, hi = float(np.nanmin(v)), float(np.nanmax(v))
-        margin = max(pad * (hi - lo), (min_span_deg - (hi - lo)) / 2, 0.0)
+        margin = max(pad * span, (max(target, min_span_deg) - span) / 2 + pad * target, 0.0)
         box += [round(lo - margin, 2), round(hi + margin, 2)]
     return tuple(box)
 
@@ -1863,10 +1867,15 @@ def plot_route_map(route, sites: pd.DataFrame, ports: Sequence[str], *, density=
         maps.add_snaps(ax, route.snaps, color=maps.STYLE["sea_route"])
         handles.append(Line2D([], [], color=maps.STYLE["sea_route"], lw=2,
                               label="Shortest water route between the ports"))
-    else:
-        ax.text(0.5, 0.97, "No sea route: it could not be computed for these ports",
-                transform=ax.transAxes, ha="center", va="top", fontsize=maps.FONT["small"],
-                zorder=10, bbox=dict(facecolor="white", edgecolor="none", alpha=0.85, pad=1.5))
+    from tumen import geo
+
+    notes = [] if route is not None else ["No sea route: it could not be computed for these ports"]
+    if geo.get_region_covering(extent[:2], extent[2:]) is None:
+        notes.append("No offline 10m coastline for this area: land is not drawn")
+    if notes:
+        ax.text(0.5, 0.5, "\n".join(notes), transform=ax.transAxes, ha="center", va="center",
+                fontsize=maps.FONT["small"], zorder=10,
+                bbox=dict(facecolor="white", edgecolor="none", alpha=0.85, pad=1.5))
     port_sites = get_sites(sites, ports)
     for _, p in port_sites.iterrows():
         lat, lon = _circle(p["lat"], p["lon"], p["radius_km"])

@@ -71,7 +71,8 @@ def describe_ais(res, vessels: Sequence[str], *, area: str):
     """The paragraph on what the AIS files hold (records kept, rejected, jumps)."""
     by_number = any(parse_vessel_entry(v)[0] != "name" for v in vessels)
     return res.md(
-        "The AIS files hold {shuttle.ais_messages} records from {shuttle.ais_vessels} ships in "
+        "The AIS files hold {shuttle.ais_messages} records from {shuttle.ais_vessels} "
+        + ("ship" if res["shuttle.ais_vessels"] == 1 else "ships") + " in "
         "{area}: position reports, static reports naming each ship, "
         "and the noise of real feeds. {shuttle.ais_positions} position reports were kept; "
         "{shuttle.ais_rejected} records were rejected (bad checksums, truncated lines, text that "
@@ -311,6 +312,12 @@ def describe_containers(res, *, home: str, away: str):
                 "({fig:shuttle_containers_per_trip}), so the images prove no containers "
                 "(the low end is {shuttle.containers_low}) and there is nothing to extrapolate a "
                 "high end from: the number of containers carried is unknown.")
+    elif res["shuttle.trips_with_counts"] == res["shuttle.round_trips_total"]:
+        text = ("Containers were counted on the images of every trip (the most containers seen "
+                "at {home_name} on loading or at {away_name} on unloading of each trip, "
+                "{fig:shuttle_containers_per_trip}). Summed, these counts give "
+                "{shuttle.containers_low} containers; with no trip left uncounted the high end "
+                "is the same, {shuttle.containers_high}.")
     else:
         text = ("Containers were counted on the images of {shuttle.trips_with_counts} of the "
                 "trips (the most containers seen at {home_name} on loading or at {away_name} on "
