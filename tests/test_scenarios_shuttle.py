@@ -170,3 +170,25 @@ def test_csv_export_with_day_first_times_and_mmsi_only(tree):
     assert res["shuttle.containers_per_uncounted_trip"] is None
     assert "the number of containers carried is unknown" in prose
     assert "a delivery without a return" in prose
+
+
+def test_ship_by_imo_with_no_round_trip_and_no_sightings(tree):
+    """Guillemot (given as its IMO number, broadcast in its static report): fixes at Ibis,
+    the unloading port, 07-01 00-03 h, then silent 117 h to the window end 07-06; no image at
+    all. One call, not at the loading port; no round trip, no dark call, no passage."""
+    res, prose = build(tree, "no_trips")
+    check(res, {
+        "imo_9800000.port_calls": 1, "imo_9800000.dark_port_calls": 0,
+        "imo_9800000.round_trips": 0, "imo_9800000.ais_dark_hours": 117.0,
+        "imo_9800000.first_silence": "2019-07-01T03:00",
+        "port_calls_total": 1, "round_trips_total": 0, "trips_with_counts": 0,
+        "containers_low": 0, "home_calls": 0, "home_calls_with_ais": 0, "legs": 0,
+        "infeasible_legs": 0, "home_fleet_reports": 0, "home_traffic_reports": 0,
+    })
+    for name in ("containers_high", "first_dark_call", "last_dark_call", "shortest_leg_h",
+                 "containers_check_max"):
+        assert res[f"shuttle.{name}"] is None, name
+    assert "gives no round trip" in prose and "With no round trip" in prose
+    assert "None of them was at Wren" in prose
+    assert "no call was made with AIS silent" in prose
+    assert "No passage between the two ports" in prose
