@@ -192,3 +192,24 @@ def test_ship_by_imo_with_no_round_trip_and_no_sightings(tree):
     assert "None of them was at Wren" in prose
     assert "no call was made with AIS silent" in prose
     assert "No passage between the two ports" in prose
+
+
+@pytest.mark.parametrize("example, expected", [
+    # the example data with Angara given by its MMSI: the default's figures, renamed
+    ("by_mmsi", {"mmsi_273219860.round_trips": 4, "mmsi_273219860.port_calls": 13,
+                 "maria.round_trips": 3, "round_trips_total": 7, "port_calls_total": 24,
+                 "containers_low": 739}),
+    # the example AIS as a CSV export (minutes, no names, ships by IMO): the same calls and
+    # trips as from the NMEA; 22,960 positions, one per ship and minute
+    ("csv_export", {"ais_positions": 22960, "ais_rejected": 0, "imo_9154517.round_trips": 4,
+                    "imo_9136527.round_trips": 3, "port_calls_total": 24,
+                    "round_trips_total": 7, "containers_low": 739}),
+])
+def test_readme_examples_build(tree, example, expected):
+    """The worked examples of the README build with `make report PARAMS=examples/…`."""
+    proc = rebuild.make_in(tree, "report", f"examples/{example}.yaml")
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    variant = example.replace("_", "-")
+    assert (tree / f"report/{variant}/index.html").exists()
+    records = json.loads((tree / f"build/{variant}/results/02_vessel_shuttle.json").read_text())
+    check({k: v["value"] for k, v in records.items()}, expected)

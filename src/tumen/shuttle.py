@@ -586,7 +586,8 @@ def label_sightings(sightings: pd.DataFrame, vessels: Sequence[str], fleet: pd.D
     A sighting belongs to an entry when its ``vessel`` equals the entry (case-insensitive,
     white space collapsed); for ``mmsi:``/``imo:`` entries also when its ``vessel`` is a
     name that the entry's MMSIs broadcast on AIS, and for ``imo:`` entries when its ``imo``
-    is that number. Sightings of other ships are left out (they are not the question).
+    is that number or its ``vessel`` is a name that other sightings give that number.
+    Sightings of other ships are left out (they are not the question).
 
     Parameters
     ----------
@@ -623,8 +624,9 @@ def label_sightings(sightings: pd.DataFrame, vessels: Sequence[str], fleet: pd.D
             if ais_vessels is not None and len(mmsis):
                 names = normalise_name(ais_vessels.loc[ais_vessels["mmsi"].isin(mmsis), "name"])
                 mine |= keys.isin(set(names.dropna()))
-            if kind == "imo":
-                mine |= (imo == value).to_numpy()
+            if kind == "imo":  # the number, and any name the sightings give that number
+                numbered = (imo == value).to_numpy()
+                mine |= numbered | keys.isin(set(keys[numbered].dropna())).to_numpy()
         clash = mine & owner.notna()
         if clash.any():
             raise DataError(f"sighting of {sightings['vessel'][clash].iloc[0]!r} matches two "

@@ -137,8 +137,9 @@ def describe_silences(res, vessels: Sequence[str], *, heard: Iterable[str], home
                    for i in range(1, len(vessels))])
         text += ". "
     else:
-        text += ("; no ship of interest was silent for longer than {shuttle.min_gap_h:g} hours "
-                 "in the window ({tab:shuttle_ais_silences} is empty). ")
+        text += ("; " + ("no ship of interest was" if len(vessels) > 1 else "it was never")
+                 + " silent for longer than {shuttle.min_gap_h:g} hours in the window "
+                 "({tab:shuttle_ais_silences} is empty). ")
     text += _traffic_sentence(res, len(vessels), map_name)
     return res.md(text, home_name=home, **_keywords(vessels))
 
@@ -385,11 +386,16 @@ def describe_claims(res, *, data_words: str, where: str):
                  "last on {shuttle.last_dark_call:.10} ({tab:shuttle_claims}). ")
     else:
         text += ", and no call was made with AIS silent ({tab:shuttle_claims}). "
-    text += ("The White House figure of more than {claim.whitehouse_containers} containers lies "
-             "{where} of the container range ({shuttle.containers_low} to "
-             "{shuttle.containers_high}); RUSI's 'hundreds' is set against the low end, the "
-             "containers the images count. The White House's about "
-             "{claim.whitehouse_najin_containers} containers at Najin on "
+    if res["shuttle.containers_high"] is None:
+        text += ("The White House figure of more than {claim.whitehouse_containers} containers "
+                 "cannot be set against a container range, since these observations give none "
+                 "(the images count {shuttle.containers_low}). The White House's about ")
+    else:
+        text += ("The White House figure of more than {claim.whitehouse_containers} containers "
+                 "lies {where} of the container range ({shuttle.containers_low} to "
+                 "{shuttle.containers_high}); RUSI's 'hundreds' is set against the low end, the "
+                 "containers the images count. The White House's about ")
+    text += ("{claim.whitehouse_najin_containers} containers at Najin on "
              "{claim.whitehouse_najin_containers_dates_low} and "
              "{claim.whitehouse_najin_containers_dates_high} compares with ")
     text += ("at most {shuttle.containers_check_max} counted on one image of those days."
