@@ -707,15 +707,17 @@ def get_map_extent(extent: Sequence[float] | None, sites: pd.DataFrame | Mapping
         lats.append(np.asarray(route.lat, float))
         lons.append(np.asarray(route.lon, float))
     lat, lon = np.concatenate(lats), np.concatenate(lons)
-    spans = [float(np.nanmax(v) - np.nanmin(v)) for v in (lon, lat)]
-    shrink = math.cos(math.radians(float(np.nanmean(lat))))  # km per degree of lon vs lat
-    # neither side shorter than half the other (in km), nor than min_span_deg
-    want = [max(spans[0], 0.5 * spans[1] / shrink), max(spans[1], 0.5 * spans[0] * shrink)]
+    lo = [float(np.nanmin(lon)), float(np.nanmin(lat))]
+    hi = [float(np.nanmax(lon)), float(np.nanmax(lat))]
+    span = [max((h - l) * (1 + 2 * pad), min_span_deg) for l, h in zip(lo, hi)]
+    shrink = math.cos(math.radians((lo[1] + hi[1]) / 2))  # km per degree of lon / of lat
+    # neither side shorter than half the other, in km
+    span[1] = max(span[1], 0.5 * span[0] * shrink)
+    span[0] = max(span[0], 0.5 * span[1] / shrink)
     box = []
-    for v, span, target in zip((lon, lat), spans, want):
-        lo, hi = float(np.nanmin(v)), float(np.nanmax(v))
-        margin = max(pad * span, (max(target, min_span_deg) - span) / 2 + pad * target, 0.0)
-        box += [round(lo - margin, 2), round(hi + margin, 2)]
+    for l, h, s in zip(lo, hi, span):
+        mid = (l + h) / 2
+        box += [math.floor((mid - s / 2) * 100) / 100, math.ceil((mid + s / 2) * 100) / 100]
     return tuple(box)
 
 
