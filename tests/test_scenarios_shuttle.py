@@ -213,3 +213,28 @@ def test_readme_examples_build(tree, example, expected):
     assert (tree / f"report/{variant}/index.html").exists()
     records = json.loads((tree / f"build/{variant}/results/02_vessel_shuttle.json").read_text())
     check({k: v["value"] for k, v in records.items()}, expected)
+
+
+def test_overview_says_when_the_sea_route_cannot_be_computed(tree):
+    """The overview with a loading port in a sea outside the offline coast regions: no sea
+    route (no overview.sea_* results), one sentence saying so, the rest of the page builds."""
+    import yaml
+
+    d = tree / "scenarios" / "overview_far_port"
+    d.mkdir(parents=True, exist_ok=True)
+    sites = (tree / "data/sites.csv").read_text()
+    (d / "sites.csv").write_text(sites + "kittiwake_port,Kittiwake port,GRC,port,37.94,23.63,"
+                                         "2.0,1.0,invented for a test scenario\n")
+    base = yaml.safe_load((tree / "params.yaml").read_text())
+    params = {"report": {**base["report"], "variant": "overview-far-port",
+                         "notebooks": ["00_overview"]},
+              "overview": {**base["overview"], "sites_csv": "scenarios/overview_far_port/sites.csv",
+                           "loading_port": "kittiwake_port"}}
+    (d / "params.yaml").write_text(yaml.safe_dump(params, allow_unicode=True))
+    proc = rebuild.make_in(tree, "notebooks", "scenarios/overview_far_port/params.yaml")
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    out = tree / "build/overview-far-port"
+    records = json.loads((out / "results/00_overview.json").read_text())
+    assert "overview.sea_km" not in records and "overview.rail_km" in records
+    nb = (out / "notebooks/00_overview.ipynb").read_text()
+    assert "The shortest water route from Kittiwake to" in nb and "could not be computed" in nb
