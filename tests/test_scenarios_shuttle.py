@@ -89,6 +89,28 @@ def test_one_ship_and_no_other_traffic(tree):
     assert not [k for k in res if re.match(r"shuttle\.(angara|maria)\.", k)]
 
 
+#: Answers of the three-ship scenario (worked in the docstring of the test below).
+THREE_SHIPS = {
+    "petrel_star.port_calls": 5, "petrel_star.dark_port_calls": 3,
+    "petrel_star.round_trips": 2, "petrel_star.ais_dark_hours": 342.0,
+    "petrel_star.longest_gap_h": 282.0, "petrel_star.first_silence": "2022-05-01T12:00",
+    "petrel_star.containers_observed": 150,
+    "gannet.port_calls": 1, "gannet.dark_port_calls": 0, "gannet.round_trips": 0,
+    "gannet.ais_dark_hours": 355.0, "gannet.first_silence": "2022-05-02T05:00",
+    "mmsi_273555013.port_calls": 3, "mmsi_273555013.dark_port_calls": 2,
+    "mmsi_273555013.round_trips": 1, "mmsi_273555013.ais_dark_hours": 357.0,
+    "mmsi_273555013.first_silence": "2022-05-01T03:00",
+    "mmsi_273555013.containers_observed": 90,
+    "port_calls_total": 9, "dark_port_calls": 5, "calls_from_imagery_only": 5,
+    "round_trips_total": 3, "home_calls": 5, "home_calls_with_ais": 2,
+    "containers_low": 240, "containers_high": 403, "trips_with_counts": 2,
+    "home_traffic_reports": 49, "home_traffic_vessels": 1,
+    "home_traffic_longest_silence_h": 1.0, "home_fleet_reports": 17,
+    "longest_gap_h": 357.0, "containers_check_max": 150,
+    "ais_positions": 13 + 7 + 6 + 4 + 49, "ais_vessels": 4,
+}
+
+
 def test_three_ships_one_by_mmsi_one_without_sightings(tree):
     """Petrel Star: fixes at Wren 05-01 00-12 h and Ibis 05-04 00-06 h; gaps 60 h between
     and 282 h to the window end 05-16 (342 h); images Wren 05-07 (150), Ibis 05-09 (140),
@@ -99,25 +121,7 @@ def test_three_ships_one_by_mmsi_one_without_sightings(tree):
     of interest, reports hourly at Wren 05-01 00:00 .. 05-03 00:00: 49 reports 1 h apart.
     Containers: 150 + 90 = 240 low; the uncounted trip adds mean 120 + sd 42.43: 403 high."""
     res, prose = build(tree, "three_ships")
-    check(res, {
-        "petrel_star.port_calls": 5, "petrel_star.dark_port_calls": 3,
-        "petrel_star.round_trips": 2, "petrel_star.ais_dark_hours": 342.0,
-        "petrel_star.longest_gap_h": 282.0, "petrel_star.first_silence": "2022-05-01T12:00",
-        "petrel_star.containers_observed": 150,
-        "gannet.port_calls": 1, "gannet.dark_port_calls": 0, "gannet.round_trips": 0,
-        "gannet.ais_dark_hours": 355.0, "gannet.first_silence": "2022-05-02T05:00",
-        "mmsi_273555013.port_calls": 3, "mmsi_273555013.dark_port_calls": 2,
-        "mmsi_273555013.round_trips": 1, "mmsi_273555013.ais_dark_hours": 357.0,
-        "mmsi_273555013.first_silence": "2022-05-01T03:00",
-        "mmsi_273555013.containers_observed": 90,
-        "port_calls_total": 9, "dark_port_calls": 5, "calls_from_imagery_only": 5,
-        "round_trips_total": 3, "home_calls": 5, "home_calls_with_ais": 2,
-        "containers_low": 240, "containers_high": 403, "trips_with_counts": 2,
-        "home_traffic_reports": 49, "home_traffic_vessels": 1,
-        "home_traffic_longest_silence_h": 1.0, "home_fleet_reports": 17,
-        "longest_gap_h": 357.0, "containers_check_max": 150,
-        "ais_positions": 13 + 7 + 6 + 4 + 49, "ais_vessels": 4,
-    })
+    check(res, THREE_SHIPS)
     assert "MMSI 273555013" in prose and "gannet" in prose
     assert "3 round trips" in prose and "2 by Petrel Star, 0 by gannet and 1 by MMSI 273555013" in prose
 
@@ -238,3 +242,10 @@ def test_overview_says_when_the_sea_route_cannot_be_computed(tree):
     assert "overview.sea_km" not in records and "overview.rail_km" in records
     nb = (out / "notebooks/00_overview.ipynb").read_text()
     assert "The shortest water route from Kittiwake to" in nb and "could not be computed" in nb
+
+
+def test_three_ships_from_a_dma_csv_give_the_same_answers(tree):
+    """The three-ship scenario written as a Danish Maritime Authority CSV (``ais_format:
+    dma``): the same positions, so the same answers."""
+    res, _ = build(tree, "three_ships_dma")
+    check(res, THREE_SHIPS)
