@@ -357,3 +357,15 @@ def test_fleet_by_mmsi_and_imo_entries():
     fleet = ais.get_fleet(vessels, ["mmsi:555000001", "imo:9000001", "Nobody"])
     assert fleet.values.tolist() == [["imo:9000001", 273000001, "imo"],
                                      ["mmsi:555000001", 555000001, "mmsi"]]
+
+
+def test_csv_with_a_wrong_time_format_stops_with_a_hint(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text("Time,MMSI,Lat,Lon\n31/12/2023 23:59,273000001,42.0,131.0\n"
+                    "31/12/2023 23:58,273000001,42.0,131.0\n")
+    cols = {"time": "Time", "mmsi": "MMSI", "lat": "Lat", "lon": "Lon"}
+    with pytest.raises(DataError) as exc:
+        ais.read_ais(path, "csv", cols)            # ISO 8601 expected: no row parses
+    assert exc.value.line == 2 and exc.value.field == "time" and "ais_time_format" in str(exc.value)
+    data = ais.read_ais(path, "csv", cols, time_format="%d/%m/%Y %H:%M")
+    assert data.positions["time"].dt.strftime("%H:%M").tolist() == ["23:58", "23:59"]

@@ -540,6 +540,7 @@ def _from_csv_frame(frame: pd.DataFrame, source_file: str, time_format: str | No
     }, index=text.index)
     pos["time"] = parse_times(col("time").where(col("time") != "", None), time_format)
     pos["time_missing"] = (col("time") == "").to_numpy()
+    _check_some_times(pos, col("time"), source_file, time_format)
     other = col("mobile_type").str.lower().str.contains(
         "base station|aton|sar airborne|search and rescue", regex=True, na=False)
     static = pd.DataFrame({
@@ -553,6 +554,21 @@ def _from_csv_frame(frame: pd.DataFrame, source_file: str, time_format: str | No
     skipped = _skipped_frame(source_file, list(zip(pos.loc[other, "source_line"],
                                                    ["other_type"] * int(other.sum()))))
     return _assemble(pos[~other], static[~other.loc[static.index]], skipped)
+
+
+def _check_some_times(pos: pd.DataFrame, text: pd.Series, source_file: str,
+                      time_format: str | None) -> None:
+    """Raise when not one of the given times parses: a wrong time format, not noise."""
+    given = ~pos["time_missing"].to_numpy()
+    if not given.any() or pos["time"][given].notna().any():
+        return
+    first = text[given].iloc[0]
+    line = int(pos["source_line"][given].iloc[0])
+    expected = f"the time format {time_format!r}" if time_format else "ISO 8601 or epoch seconds"
+    raise DataError(f"no time in the AIS file matches {expected} (first: {first!r})",
+                    file=source_file, line=line, field="time",
+                    hint="set ais_time_format to the strptime format of the time column, "
+                         "e.g. '%d/%m/%Y %H:%M' for 31/12/2023 23:59")
 
 
 def _numbers(text: pd.Series) -> pd.Series:
