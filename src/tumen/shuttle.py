@@ -1608,7 +1608,8 @@ def record_results(results, *, vessels: Sequence[str], gaps: pd.DataFrame,
 def plot_timeline(positions: pd.DataFrame, gaps: pd.DataFrame, calls: pd.DataFrame,
                   sightings: pd.DataFrame, *, vessels: Sequence[str] | None = None,
                   window: Window = None, min_gap_h: float = 6.0,
-                  site_labels: Mapping[str, str] | None = None):
+                  site_labels: Mapping[str, str] | None = None,
+                  vessel_labels: Mapping[str, str] | None = None):
     """Per-vessel timeline: AIS coverage, gaps, port calls by evidence, satellite sightings.
 
     Each vessel is one row: a dark bar where AIS reported (fixes less than ``min_gap_h``
@@ -1630,6 +1631,8 @@ def plot_timeline(positions: pd.DataFrame, gaps: pd.DataFrame, calls: pd.DataFra
         Silence that breaks an AIS coverage bar, hours.
     site_labels : mapping of str to str, optional
         Site id -> legend label, in colour order (default: the sorted site ids seen).
+    vessel_labels : mapping of str to str, optional
+        Vessel -> row label (default: the vessel as named), e.g. ``MMSI 273111111``.
 
     Returns
     -------
@@ -1667,7 +1670,8 @@ def plot_timeline(positions: pd.DataFrame, gaps: pd.DataFrame, calls: pd.DataFra
                 ax.scatter(num(m["observed"]), np.full(len(m), y + 0.28), marker=marker, s=36,
                            c=[colour.get(x, "white") for x in m["site"]], edgecolors="black",
                            linewidths=0.8, zorder=4)
-    ax.set_yticks(range(len(vessels)), list(reversed(list(vessels))))
+    ax.set_yticks(range(len(vessels)), [dict(vessel_labels or {}).get(v, v)
+                                        for v in reversed(list(vessels))])
     ax.set_ylim(-0.6, len(vessels) - 0.4)
     win = to_window(window)
     if win is not None:
@@ -1797,7 +1801,8 @@ def plot_route_map(route, sites: pd.DataFrame, ports: Sequence[str], *, density=
                    vessels: Sequence[str] | None = None, extent=None,
                    labels: Mapping[str, str] | None = None,
                    positions: pd.DataFrame | None = None, traffic: pd.DataFrame | None = None,
-                   insets=None, context: Sequence[str] = ()):
+                   insets=None, context: Sequence[str] = (),
+                   vessel_labels: Mapping[str, str] | None = None):
     """Map the sea route between the ports with their geofences, AIS traffic density, where
     each vessel fell silent and was heard again, and ships seen at sea in imagery.
 
@@ -1833,6 +1838,8 @@ def plot_route_map(route, sites: pd.DataFrame, ports: Sequence[str], *, density=
         and the vessels' AIS fixes there; default none.
     context : sequence of str
         Other site ids to mark for orientation (e.g. ``vladivostok``).
+    vessel_labels : mapping of str to str, optional
+        Vessel -> legend label (default: the vessel as named).
 
     Returns
     -------
@@ -1913,8 +1920,8 @@ def plot_route_map(route, sites: pd.DataFrame, ports: Sequence[str], *, density=
         if len(sea):
             handles.append(Line2D([], [], ls="none", marker="D", color="#777777", mec="black",
                                   label="Seen at sea in a satellite image"))
-    handles += [Line2D([], [], ls="none", marker="s", color=colours[v], mec="black", label=v)
-                for v in names]
+    handles += [Line2D([], [], ls="none", marker="s", color=colours[v], mec="black",
+                       label=dict(vessel_labels or {}).get(v, v)) for v in names]
     legend = ax.legend(handles=handles, loc="lower right", bbox_to_anchor=(0.995, 0.045),
                        fontsize=maps.FONT["small"], frameon=True, framealpha=0.9,
                        edgecolor="none", borderpad=0.6)
