@@ -172,11 +172,48 @@ def caption_silences(res, vessels: Sequence[str]) -> str:
             "was last and next heard.")
 
 
+def get_silence_places(gaps: pd.DataFrame, sites, ports: Sequence[str],
+                       labels: Mapping[str, str]) -> dict[str, str]:
+    """Where each ship first fell silent: the label of the nearest of ``ports``.
+
+    Parameters
+    ----------
+    gaps : pandas.DataFrame
+        From :func:`tumen.shuttle.get_gaps` (``vessel``).
+    sites : pandas.DataFrame or mapping
+        Gazetteer.
+    ports : sequence of str
+        Site ids to choose from.
+    labels : mapping of str to str
+        Site id -> name used in the text.
+
+    Returns
+    -------
+    dict
+        Vessel -> port label, for the vessels with a silence after a fix.
+    """
+    from tumen.ais import haversine_km
+    from tumen.shuttle import get_sites
+
+    p = get_sites(sites, ports)
+    first = (gaps[gaps["kind"].isin(["between", "after_last"])]
+             .sort_values("start", kind="stable").groupby("vessel", sort=False).head(1))
+    out = {}
+    for vessel, lat, lon in zip(first["vessel"], first["lat_before"], first["lon_before"]):
+        km = haversine_km(lat, lon, p["lat"].to_numpy(), p["lon"].to_numpy())
+        out[vessel] = labels.get(p["id"].iloc[int(km.argmin())], p["id"].iloc[int(km.argmin())])
+    return out
+
+
 def alt_route_map(vessels: Sequence[str], *, home: str, away: str, route_found: bool,
-                  heard: Iterable[str], home_fleet_reports: int, traffic: bool) -> str:
-    """Alt text of the route map, from what it shows."""
+                  heard: Iterable[str], home_fleet_reports: int, traffic: bool,
+                  silent_near: Mapping[str, str]) -> str:
+    """Alt text of the route map, from what it shows.
+
+    ``silent_near``: vessel -> the port it first fell silent near
+    (:func:`get_silence_places`).
+    """
     heard = set(heard)
-    names = [get_display_name(v) for v in vessels]
     text = f"Map of the sea between {home} and {away}."
     if traffic:
         text += (" AIS traffic lanes run along the coast and out of the ports"
@@ -186,16 +223,26 @@ def alt_route_map(vessels: Sequence[str], *, home: str, away: str, route_found: 
         text += " No other AIS traffic is shown;"
     if not route_found:
         text += " no sea route is drawn (it could not be computed);"
-    dark = [n for n, v in zip(names, vessels) if v in heard]
-    never = [n for n, v in zip(names, vessels) if v not in heard]
-    bits = []
-    if dark:
-        bits.append(f"{join_words(dark)} " + ("fall" if len(dark) > 1 else "falls")
-                    + f" silent near {away}" if home_fleet_reports == 0 else
-                    f"{join_words(dark)} " + ("are" if len(dark) > 1 else "is")
-                    + " heard on AIS")
-        if home_fleet_reports == 0:
-            bits[-1] += " and " + ("are" if len(dark) > 1 else "is") + f" never heard at {home}"
+    places: dict[str, list[str]] = {}
+    steady, never = [], []
+    for v in vessels:
+        if v not in heard:
+            never.append(get_display_name(v))
+        elif v in silent_near:
+            places.setdefault(silent_near[v], []).append(get_display_name(v))
+        else:
+            steady.append(get_display_name(v))
+    bits = [f"{join_words(who)} " + ("fall" if len(who) > 1 else "falls") + f" silent near {where}"
+            for where, who in places.items()]
+    if steady:
+        bits.append(f"{join_words(steady)} " + ("are" if len(steady) > 1 else "is")
+                    + " heard without a long silence")
+    if home_fleet_reports == 0 and (places or steady):
+        if len(bits) == 1:
+            n = sum(len(w) for w in places.values()) + len(steady)
+            bits[0] += " and " + ("are" if n > 1 else "is") + f" never heard at {home}"
+        else:
+            bits.append(f"none of them is heard at {home}")
     if never:
         bits.append(f"{join_words(never)} " + ("are" if len(never) > 1 else "is")
                     + " never heard on AIS")
