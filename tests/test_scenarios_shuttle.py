@@ -199,6 +199,10 @@ def test_ship_by_imo_with_no_round_trip_and_no_sightings(tree):
 
 
 @pytest.mark.parametrize("example, expected", [
+    # another ship of the example data, one that keeps its transponder on: never silent
+    # for more than 6 h, no call at either port, so no round trip
+    ("one_ship", {"vostok_trader.longest_gap_h": 0.0, "vostok_trader.port_calls": 0,
+                  "port_calls_total": 0, "round_trips_total": 0}),
     # the example data with Angara given by its MMSI: the default's figures, renamed
     ("by_mmsi", {"mmsi_273219860.round_trips": 4, "mmsi_273219860.port_calls": 13,
                  "maria.round_trips": 3, "round_trips_total": 7, "port_calls_total": 24,
