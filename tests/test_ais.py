@@ -338,3 +338,34 @@ def test_summary_counts_positions_jumps_and_ships():
     assert ais.get_summary(data) == {"records": 32, "kept": 20, "rejected": 10,
                                      "positions": 16, "jumps": 1, "vessels": 3}
     assert ais.get_summary(ais.read_nmea(NMEA))["jumps"] == 0
+
+
+def test_vessel_entries_name_mmsi_imo():
+    assert ais.parse_vessel_entry("Sparta IV") == ("name", "Sparta IV")
+    assert ais.parse_vessel_entry("mmsi:273111111") == ("mmsi", 273111111)
+    assert ais.parse_vessel_entry(" IMO: 9154517 ") == ("imo", 9154517)
+    for bad in ("mmsi:27311111", "mmsi:2731111111", "imo:91545x7", "imo:", "  "):
+        with pytest.raises(DataError) as exc:
+            ais.parse_vessel_entry(bad)
+        assert exc.value.field == "vessels"
+
+
+def test_fleet_by_mmsi_and_imo_entries():
+    vessels = ais.read_nmea(NMEA).vessels
+    # an MMSI entry needs no static report; an IMO entry matches the MMSI broadcasting it;
+    # an entry nobody broadcasts has no row (a ship never heard)
+    fleet = ais.get_fleet(vessels, ["mmsi:555000001", "imo:9000001", "Nobody"])
+    assert fleet.values.tolist() == [["imo:9000001", 273000001, "imo"],
+                                     ["mmsi:555000001", 555000001, "mmsi"]]
+
+
+def test_csv_with_a_wrong_time_format_stops_with_a_hint(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text("Time,MMSI,Lat,Lon\n31/12/2023 23:59,273000001,42.0,131.0\n"
+                    "31/12/2023 23:58,273000001,42.0,131.0\n")
+    cols = {"time": "Time", "mmsi": "MMSI", "lat": "Lat", "lon": "Lon"}
+    with pytest.raises(DataError) as exc:
+        ais.read_ais(path, "csv", cols)            # ISO 8601 expected: no row parses
+    assert exc.value.line == 2 and exc.value.field == "time" and "ais_time_format" in str(exc.value)
+    data = ais.read_ais(path, "csv", cols, time_format="%d/%m/%Y %H:%M")
+    assert data.positions["time"].dt.strftime("%H:%M").tolist() == ["23:58", "23:59"]

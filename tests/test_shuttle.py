@@ -586,3 +586,71 @@ def test_route_map(sites, gaps, sightings, positions):
                       "Seen at sea in a satellite image", "Angara", "Maria"]
     assert len(fig.axes) == 2 and len(ax.child_axes) == 1   # map, port inset; colour bar
     assert {"Rajin", "Dunai"} <= {t.get_text() for t in ax.texts}
+
+
+# --- any ships, any ports -------------------------------------------------------------------
+
+def test_check_vessels_and_result_names():
+    assert shuttle.check_vessels(["SPARTA IV", "mmsi:273111111"]) == ["SPARTA IV", "mmsi:273111111"]
+    assert [shuttle.to_result_name(v) for v in ("Angara", "SPARTA IV", "mmsi:273111111")] == \
+        ["angara", "sparta_iv", "mmsi_273111111"]
+    for bad in ([], "Angara", ["Maria", "MARIA"], ["mmsi:12"]):
+        with pytest.raises(DataError):
+            shuttle.check_vessels(bad)
+
+
+def test_label_sightings_by_entry_broadcast_name_and_imo():
+    s = pd.DataFrame({"vessel": ["ANGARA", "Kestrel", "Maria", "maria", "Other"],
+                      "imo": [pd.NA, pd.NA, 9000002, pd.NA, pd.NA],
+                      "observed": [h(1), h(2), h(3), h(4), h(5)]})
+    fleet = pd.DataFrame({"vessel": ["mmsi:273000001"], "mmsi": [273000001]})
+    static = pd.DataFrame({"mmsi": [273000001], "name": ["ANGARA"]})
+    out = shuttle.label_sightings(s, ["mmsi:273000001", "imo:9000002"], fleet, static)
+    # Angara through the name its MMSI broadcasts; Maria by IMO, and the row without an IMO
+    # through the name the numbered row gives; Kestrel and Other are not of interest
+    assert out["vessel"].tolist() == ["mmsi:273000001", "imo:9000002", "imo:9000002"]
+    assert out["observed"].tolist() == [h(1), h(3), h(4)]
+    with pytest.raises(DataError, match="two entries"):
+        shuttle.label_sightings(s, ["Maria", "imo:9000002"], fleet.iloc[:0], None)
+
+
+def test_map_extent_given_or_framing_ports_and_tracks():
+    ports = {"a": {"lat": 42.0, "lon": 130.0, "radius_km": 1}, "b": {"lat": 42.0, "lon": 132.0,
+                                                                     "radius_km": 1}}
+    assert shuttle.get_map_extent([1, 2, 3, 4], ports, ["a", "b"]) == (1.0, 2.0, 3.0, 4.0)
+    lon0, lon1, lat0, lat1 = shuttle.get_map_extent([], ports, ["a", "b"])
+    assert lon0 < 130.0 and lon1 > 132.0 and lat0 < 42.0 < lat1
+    # neither side shorter than half the other, in km (1 degree of lon = cos(42°) of lat)
+    assert (lat1 - lat0) >= 0.5 * (lon1 - lon0) * np.cos(np.radians(42.0)) - 1e-9
+    track = pd.DataFrame({"lat": [43.5], "lon": [131.0]})
+    assert shuttle.get_map_extent([], ports, ["a", "b"], positions=track)[3] > 43.5
+    with pytest.raises(DataError):
+        shuttle.get_map_extent([1, 2, 3], ports, ["a", "b"])
+
+
+def test_port_names_from_the_gazetteer(sites):
+    names, short = shuttle.get_port_names(
+        {"p": {"name": "Plover port terminal", "lat": 0, "lon": 0, "radius_km": 1},
+         "q": {"name": "Port Alder", "lat": 0, "lon": 0, "radius_km": 1},
+         "r": {"name": "Rajin (Najin) port", "lat": 0, "lon": 0, "radius_km": 1}}, ["p", "q", "r"])
+    assert names == {"p": "Plover port terminal", "q": "Port Alder", "r": "Rajin"}
+    assert short == {"p": "Plover", "q": "Port Alder", "r": "Rajin"}
+
+
+def test_sea_route_outside_the_offline_coast_is_none_with_a_reason(tmp_path):
+    from tumen import geo
+
+    (tmp_path / "sites.csv").write_text(
+        "id,name,country,kind,lat,lon,radius_km,uncertainty_km,source\n"
+        "x_port,X port,GRC,port,37.94,23.63,2,1,test\ny_port,Y port,GRC,port,37.44,24.94,2,1,test\n")
+    route, why = shuttle.get_sea_route("x_port", "y_port", geo.load_sites(tmp_path / "sites.csv"))
+    assert route is None and "10m" in why
+
+
+def test_plots_draw_the_empty_cases(sites):
+    empty = shuttle.get_round_trips(pd.DataFrame(columns=["vessel", "site", "first_evidence",
+                                                          "last_evidence", "call_id",
+                                                          "containers_min", "containers_max"]),
+                                    "rajin_port", "dunai_port")
+    fig = shuttle.plot_containers(empty)
+    assert "No round trip" in " ".join(t.get_text() for t in fig.axes[0].texts)

@@ -540,6 +540,7 @@ def _from_csv_frame(frame: pd.DataFrame, source_file: str, time_format: str | No
     }, index=text.index)
     pos["time"] = parse_times(col("time").where(col("time") != "", None), time_format)
     pos["time_missing"] = (col("time") == "").to_numpy()
+    _check_some_times(pos, col("time"), source_file, time_format)
     other = col("mobile_type").str.lower().str.contains(
         "base station|aton|sar airborne|search and rescue", regex=True, na=False)
     static = pd.DataFrame({
@@ -553,6 +554,21 @@ def _from_csv_frame(frame: pd.DataFrame, source_file: str, time_format: str | No
     skipped = _skipped_frame(source_file, list(zip(pos.loc[other, "source_line"],
                                                    ["other_type"] * int(other.sum()))))
     return _assemble(pos[~other], static[~other.loc[static.index]], skipped)
+
+
+def _check_some_times(pos: pd.DataFrame, text: pd.Series, source_file: str,
+                      time_format: str | None) -> None:
+    """Raise when not one of the given times parses: a wrong time format, not noise."""
+    given = ~pos["time_missing"].to_numpy()
+    if not given.any() or pos["time"][given].notna().any():
+        return
+    first = text[given].iloc[0]
+    line = int(pos["source_line"][given].iloc[0])
+    expected = f"the time format {time_format!r}" if time_format else "ISO 8601 or epoch seconds"
+    raise DataError(f"no time in the AIS file matches {expected} (first: {first!r})",
+                    file=source_file, line=line, field="time",
+                    hint="set ais_time_format to the strptime format of the time column, "
+                         "e.g. '%d/%m/%Y %H:%M' for 31/12/2023 23:59")
 
 
 def _numbers(text: pd.Series) -> pd.Series:
@@ -944,6 +960,50 @@ def normalise_name(names: pd.Series) -> pd.Series:
         lambda v: " ".join(str(v).upper().split()) if isinstance(v, str) else None)
 
 
+_ENTRY_RE = re.compile(r"^\s*(mmsi|imo)\s*:\s*(\S*)\s*$", re.IGNORECASE)
+_ENTRY_DIGITS = {"mmsi": 9, "imo": 7}
+
+
+def parse_vessel_entry(entry: str) -> tuple[str, str | int]:
+    """Split one ``vessels`` entry into how it identifies a ship and the identifier.
+
+    An entry is an AIS name (matched case-insensitively), ``mmsi:<9 digits>`` or
+    ``imo:<7 digits>``.
+
+    Parameters
+    ----------
+    entry : str
+        The entry as the parameters give it.
+
+    Returns
+    -------
+    (str, str or int)
+        ``("name", entry)``, ``("mmsi", <int>)`` or ``("imo", <int>)``.
+
+    Raises
+    ------
+    DataError
+        When an ``mmsi:``/``imo:`` entry does not have 9/7 digits, or the entry is empty.
+
+    >>> parse_vessel_entry("mmsi:273111111"), parse_vessel_entry("Sparta IV")
+    (('mmsi', 273111111), ('name', 'Sparta IV'))
+    """
+    text = str(entry)
+    m = _ENTRY_RE.match(text)
+    if m:
+        kind, digits = m.group(1).lower(), m.group(2)
+        if not re.fullmatch(rf"\d{{{_ENTRY_DIGITS[kind]}}}", digits):
+            raise DataError(f"vessel entry {text!r}: an {kind.upper()} has "
+                            f"{_ENTRY_DIGITS[kind]} digits", field="vessels",
+                            hint=f"write {kind}:" + "1" * _ENTRY_DIGITS[kind]
+                            + " (digits only), or give the ship's AIS name")
+        return kind, int(digits)
+    if not text.strip():
+        raise DataError("empty vessel entry", field="vessels",
+                        hint="an AIS name, mmsi:<9 digits> or imo:<7 digits>")
+    return "name", text
+
+
 def get_fleet(vessels: pd.DataFrame, names: Iterable[str],
               imos: Mapping[str, int] | None = None) -> pd.DataFrame:
     """Find the MMSIs that broadcast the names (or IMO numbers) of the vessels of interest.
@@ -956,19 +1016,28 @@ def get_fleet(vessels: pd.DataFrame, names: Iterable[str],
     vessels : pandas.DataFrame
         The ``vessels`` table of an :class:`AisData`.
     names : iterable of str
-        Vessel names as the report uses them (e.g. ``["Angara", "Maria"]``); matched
-        case-insensitively, white space collapsed.
+        Entries of the ``vessels`` parameter (see :func:`parse_vessel_entry`): AIS names
+        as the report uses them (e.g. ``["Angara", "Maria"]``; matched case-insensitively,
+        white space collapsed), ``mmsi:<9 digits>`` (that MMSI, whether or not it sent a
+        static report) or ``imo:<7 digits>`` (every MMSI broadcasting that IMO number).
     imos : mapping of str to int, optional
         Name -> IMO number; an MMSI broadcasting that IMO matches whatever its name.
 
     Returns
     -------
     pandas.DataFrame
-        ``vessel`` (the name as given), ``mmsi`` (int64), ``matched_by`` (``name``,
-        ``imo`` or ``name+imo``); one row per (vessel, MMSI).
+        ``vessel`` (the entry as given), ``mmsi`` (int64), ``matched_by`` (``name``,
+        ``imo``, ``name+imo`` or ``mmsi``); one row per (vessel, MMSI). An entry no MMSI
+        matches has no row (a ship never heard on AIS).
     """
-    names = list(names)
+    entries = [(n, *parse_vessel_entry(n)) for n in names]
+    names = [n for n, kind, _ in entries if kind == "name"]
     imos = dict(imos or {})
+    imos.update({n: value for n, kind, value in entries if kind == "imo"})
+    by_mmsi = pd.DataFrame({"vessel": [n for n, kind, _ in entries if kind == "mmsi"],
+                            "mmsi": [v for _, kind, v in entries if kind == "mmsi"],
+                            "matched_by": "mmsi"}).astype({"vessel": object, "mmsi": "int64",
+                                                          "matched_by": object})
     wanted = pd.DataFrame({"vessel": names, "key": normalise_name(pd.Series(names, dtype=object))})
     static = vessels.assign(key=normalise_name(vessels["name"]))
     by_name = wanted.merge(static[["key", "mmsi"]], on="key").assign(matched_by="name")
@@ -977,7 +1046,7 @@ def get_fleet(vessels: pd.DataFrame, names: Iterable[str],
     by_imo = want_imo.merge(static[["imo", "mmsi"]].dropna(subset=["imo"]), on="imo")
     by_imo = by_imo.assign(matched_by="imo")
     both = pd.concat([by_name[["vessel", "mmsi", "matched_by"]],
-                      by_imo[["vessel", "mmsi", "matched_by"]]], ignore_index=True)
+                      by_imo[["vessel", "mmsi", "matched_by"]], by_mmsi], ignore_index=True)
     fleet = (both.groupby(["vessel", "mmsi"], sort=True)["matched_by"]
              .agg(lambda s: "+".join(sorted(set(s)))).reset_index())
     fleet["mmsi"] = fleet["mmsi"].astype("int64")

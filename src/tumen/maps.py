@@ -748,7 +748,8 @@ def _label_rings(ax, centre, rings_km, labels, merge_km: float = 15.0, avoid=())
 
 
 def map_overview(rail_route, sea_route, sites, *, extent=RUSSIA_EXTENT, crossing_route=None,
-                 figsize=(10.0, 6.0), inset_rect=(0.50, 0.035, 0.30, 0.42)) -> Figure:
+                 figsize=(10.0, 6.0), inset_rect=(0.50, 0.035, 0.30, 0.42),
+                 sea_label: str = "Sea, Rajin → Dunai") -> Figure:
     """Map the whole pipeline: Tumangang, Rajin → Dunai by sea, rail to Tikhoretsk, Ukraine.
 
     A Russia-wide Albers map with the rail route and an inset (Lambert conformal, 10m)
@@ -758,8 +759,8 @@ def map_overview(rail_route, sea_route, sites, *, extent=RUSSIA_EXTENT, crossing
     ----------
     rail_route : tumen.routing.RailRoute
         Dunai → Tikhoretsk.
-    sea_route : tumen.routing.SeaRoute
-        Rajin → Dunai.
+    sea_route : tumen.routing.SeaRoute or None
+        Rajin → Dunai; None when it could not be computed (not drawn).
     sites : pandas.DataFrame
         Gazetteer.
     extent : (lon_min, lon_max, lat_min, lat_max)
@@ -770,14 +771,17 @@ def map_overview(rail_route, sea_route, sites, *, extent=RUSSIA_EXTENT, crossing
         Width and largest height, inches (about 7.5 fits a report page at true size).
     inset_rect : (left, bottom, width, height)
         Where the inset sits, figure fraction.
+    sea_label : str
+        Legend text of the sea route (its length is appended), e.g. ``"Sea, Rajin → Dunai"``.
     """
     fig, ax = new_map(extent, scale="50m", figsize=figsize, highlight=("UKR",))
     add_route(ax, rail_route.lat, rail_route.lon, color=STYLE["rail"], linewidth=2.0)
-    add_route(ax, sea_route.lat, sea_route.lon, color=STYLE["sea_route"], linewidth=2.0)
     handles = [Line2D([], [], color=STYLE["rail"], lw=2,
-                      label=f"Rail, Dunai → Tikhoretsk: {rail_route.length_km:,.0f} km"),
-               Line2D([], [], color=STYLE["sea_route"], lw=2,
-                      label=f"Sea, Rajin → Dunai: {sea_route.length_km:,.0f} km")]
+                      label=f"Rail, Dunai → Tikhoretsk: {rail_route.length_km:,.0f} km")]
+    if sea_route is not None:
+        add_route(ax, sea_route.lat, sea_route.lon, color=STYLE["sea_route"], linewidth=2.0)
+        handles.append(Line2D([], [], color=STYLE["sea_route"], lw=2,
+                              label=f"{sea_label}: {sea_route.length_km:,.0f} km"))
     if crossing_route is not None:
         handles.append(Line2D([], [], color=STYLE["rail"], lw=1.4, ls=(0, (3, 1.5)),
                               label="Rail from the Tumen crossing (inset)"))
@@ -786,13 +790,15 @@ def map_overview(rail_route, sea_route, sites, *, extent=RUSSIA_EXTENT, crossing
     # inset first (lower middle, over Mongolia and China), so labels can avoid it
     inset_extent = (129.9, 133.0, 41.9, 43.6)
     _, inset = new_map(inset_extent, fig=fig, rect=list(inset_rect))
-    add_route(inset, sea_route.lat, sea_route.lon, color=STYLE["sea_route"], linewidth=1.6)
+    if sea_route is not None:
+        add_route(inset, sea_route.lat, sea_route.lon, color=STYLE["sea_route"], linewidth=1.6)
     add_route(inset, rail_route.lat, rail_route.lon, color=STYLE["rail"], linewidth=1.6)
     if crossing_route is not None:
         add_route(inset, crossing_route.lat, crossing_route.lon, color=STYLE["rail"],
                   linewidth=1.2, linestyle=(0, (3, 1.5)), zorder=2.9)
     add_snaps(inset, rail_route.snaps, color=STYLE["rail"])
-    add_snaps(inset, sea_route.snaps, color=STYLE["sea_route"])
+    if sea_route is not None:
+        add_snaps(inset, sea_route.snaps, color=STYLE["sea_route"])
     add_scale_bar(inset, (0.05, 0.06), fraction=0.3)
     add_sites(inset, sites, ["tumangang_rail_facility", "rajin_port", "dunai_port",
                              "vladivostok"],

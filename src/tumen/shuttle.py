@@ -579,6 +579,178 @@ def get_max_count(sightings: pd.DataFrame, site: str, first_day, last_day) -> in
     return int(counts.max()) if len(counts) else None
 
 
+def label_sightings(sightings: pd.DataFrame, vessels: Sequence[str], fleet: pd.DataFrame,
+                    ais_vessels: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Keep the sightings of the vessels of interest, each named by its ``vessels`` entry.
+
+    A sighting belongs to an entry when its ``vessel`` equals the entry (case-insensitive,
+    white space collapsed); for ``mmsi:``/``imo:`` entries also when its ``vessel`` is a
+    name that the entry's MMSIs broadcast on AIS, and for ``imo:`` entries when its ``imo``
+    is that number or its ``vessel`` is a name that other sightings give that number.
+    Sightings of other ships are left out (they are not the question).
+
+    Parameters
+    ----------
+    sightings : pandas.DataFrame
+        From :func:`read_sightings`.
+    vessels : sequence of str
+        The ``vessels`` parameter (see :func:`tumen.ais.parse_vessel_entry`).
+    fleet : pandas.DataFrame
+        From :func:`tumen.ais.get_fleet` (``vessel, mmsi``).
+    ais_vessels : pandas.DataFrame, optional
+        The ``vessels`` table of the AIS data (``mmsi, name``): names the MMSIs broadcast.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The matching rows, in their order, ``vessel`` replaced by the entry.
+
+    Raises
+    ------
+    DataError
+        When one sighting matches two entries.
+    """
+    from tumen.ais import parse_vessel_entry
+
+    keys = normalise_name(sightings["vessel"])
+    imo = pd.to_numeric(sightings["imo"], errors="coerce") if "imo" in sightings \
+        else pd.Series(np.nan, index=sightings.index)
+    owner = pd.Series([None] * len(sightings), index=sightings.index, dtype=object)
+    for entry in vessels:
+        kind, value = parse_vessel_entry(entry)
+        mine = keys == normalise_name(pd.Series([entry], dtype=object))[0]
+        if kind != "name":
+            mmsis = fleet.loc[fleet["vessel"] == entry, "mmsi"]
+            if ais_vessels is not None and len(mmsis):
+                names = normalise_name(ais_vessels.loc[ais_vessels["mmsi"].isin(mmsis), "name"])
+                mine |= keys.isin(set(names.dropna()))
+            if kind == "imo":  # the number, and any name the sightings give that number
+                numbered = (imo == value).to_numpy()
+                mine |= numbered | keys.isin(set(keys[numbered].dropna())).to_numpy()
+        clash = mine & owner.notna()
+        if clash.any():
+            raise DataError(f"sighting of {sightings['vessel'][clash].iloc[0]!r} matches two "
+                            f"entries of vessels ({owner[clash].iloc[0]!r}, {entry!r})",
+                            field="vessels", hint="give each ship one entry")
+        owner[mine] = entry
+    keep = owner.notna()
+    return sightings[keep].assign(vessel=owner[keep])
+
+
+def get_sea_route(home: str, away: str, sites: pd.DataFrame | Mapping):
+    """The shortest water route between the ports, or why there is none.
+
+    Parameters
+    ----------
+    home, away : str
+        Site ids.
+    sites : pandas.DataFrame
+        Gazetteer.
+
+    Returns
+    -------
+    (tumen.routing.SeaRoute or None, str)
+        The route and ``""``; or None and one sentence saying why it could not be computed
+        (ports outside the offline 10m coastline regions, no water path, ...).
+    """
+    from tumen import routing
+    from tumen.errors import ParameterError
+
+    try:
+        return routing.sea_route(home, away, sites=sites), ""
+    except (ParameterError, DataError) as exc:
+        return None, str(exc.args[0] if exc.args else exc).rstrip(".")
+
+
+def get_map_extent(extent: Sequence[float] | None, sites: pd.DataFrame | Mapping,
+                   ports: Sequence[str], *, positions: pd.DataFrame | None = None,
+                   route=None, pad: float = 0.15, min_span_deg: float = 0.5) -> tuple:
+    """The map extent: the one given, else the bounding box of the ports and the tracks.
+
+    Parameters
+    ----------
+    extent : sequence of 4 floats or None
+        ``lon_min, lon_max, lat_min, lat_max`` (degrees); empty or None for the default.
+    sites : pandas.DataFrame or mapping
+        Gazetteer (the ports' centres).
+    ports : sequence of str
+        Site ids of the ports.
+    positions : pandas.DataFrame, optional
+        AIS fixes of the vessels of interest (``lat, lon``).
+    route : tumen.routing.SeaRoute, optional
+        Its line is included.
+    pad : float
+        Margin added on each side, as a share of the box's span.
+    min_span_deg : float
+        Smallest span of either side, degrees.
+
+    Returns
+    -------
+    tuple of 4 floats
+        ``(lon_min, lon_max, lat_min, lat_max)``, degrees WGS84.
+
+    >>> get_map_extent([1, 2, 3, 4], {}, [])
+    (1.0, 2.0, 3.0, 4.0)
+    """
+    if extent is not None and len(extent):
+        if len(extent) != 4:
+            raise DataError("map_extent needs four numbers", field="map_extent",
+                            hint="lon_min, lon_max, lat_min, lat_max (degrees), or [] for the "
+                                 "ports and tracks")
+        return tuple(float(x) for x in extent)
+    p = get_sites(sites, ports)
+    lats, lons = [p["lat"].to_numpy(float)], [p["lon"].to_numpy(float)]
+    if positions is not None and len(positions):
+        lats.append(positions["lat"].to_numpy(float))
+        lons.append(positions["lon"].to_numpy(float))
+    if route is not None:
+        lats.append(np.asarray(route.lat, float))
+        lons.append(np.asarray(route.lon, float))
+    lat, lon = np.concatenate(lats), np.concatenate(lons)
+    lo = [float(np.nanmin(lon)), float(np.nanmin(lat))]
+    hi = [float(np.nanmax(lon)), float(np.nanmax(lat))]
+    span = [max((h - l) * (1 + 2 * pad), min_span_deg) for l, h in zip(lo, hi)]
+    shrink = math.cos(math.radians((lo[1] + hi[1]) / 2))  # km per degree of lon / of lat
+    # neither side shorter than half the other, in km
+    span[1] = max(span[1], 0.5 * span[0] * shrink)
+    span[0] = max(span[0], 0.5 * span[1] / shrink)
+    box = []
+    for l, h, s in zip(lo, hi, span):
+        mid = (l + h) / 2
+        box += [math.floor((mid - s / 2) * 100) / 100, math.ceil((mid + s / 2) * 100) / 100]
+    return tuple(box)
+
+
+def get_port_names(sites: pd.DataFrame, ports: Sequence[str]) -> tuple[dict, dict]:
+    """Names of the ports from the gazetteer: full (before any bracket) and short.
+
+    Returns
+    -------
+    (dict, dict)
+        Site id -> name up to any bracket (``"Rajin"``, ``"Dunai port facility"``), and
+        site id -> short name without trailing generic words (``"Dunai"``; ``"Port
+        Alder"`` stays as it is).
+
+    >>> get_port_names({"d": {"name": "Dunai port facility", "lat": 0, "lon": 0,
+    ...                       "radius_km": 1}}, ["d"])
+    ({'d': 'Dunai port facility'}, {'d': 'Dunai'})
+    """
+    p = get_sites(sites, ports)
+    names = {i: str(n).split(" (")[0].strip() for i, n in
+             zip(p["id"], p["name"] if "name" in p else p["id"])}
+    return names, {i: _short_name(n) for i, n in names.items()}
+
+
+_GENERIC = {"port", "facility", "harbour", "harbor", "terminal", "anchorage", "berth", "pier"}
+
+
+def _short_name(name: str) -> str:
+    words = name.split()
+    while len(words) > 1 and words[-1].lower() in _GENERIC:
+        words.pop()
+    return " ".join(words)
+
+
 # --- merging evidence into port calls -------------------------------------------------
 
 def get_port_calls(ais_calls: pd.DataFrame, sightings: pd.DataFrame,
@@ -1243,6 +1415,39 @@ def to_result_name(vessel: str) -> str:
     return slug
 
 
+def check_vessels(vessels: Sequence[str]) -> list[str]:
+    """Validate the ``vessels`` parameter: one entry or more, each an AIS name,
+    ``mmsi:<9 digits>`` or ``imo:<7 digits>``, no two with the same result name.
+
+    Returns
+    -------
+    list of str
+        The entries, unchanged.
+
+    Raises
+    ------
+    DataError
+        Naming the first bad entry, with a hint.
+
+    >>> check_vessels(["Sparta IV", "mmsi:273111111"])
+    ['Sparta IV', 'mmsi:273111111']
+    """
+    from tumen.ais import parse_vessel_entry
+
+    if isinstance(vessels, str) or not len(vessels):
+        raise DataError("vessels must list one ship or more", field="vessels",
+                        hint='e.g. ["Angara", "mmsi:273111111", "imo:9123456"]')
+    seen: dict[str, str] = {}
+    for entry in vessels:
+        parse_vessel_entry(entry)
+        slug = to_result_name(entry)
+        if slug in seen:
+            raise DataError(f"vessels {seen[slug]!r} and {entry!r} have the same result name "
+                            f"'shuttle.{slug}'", field="vessels", hint="list each ship once")
+        seen[slug] = entry
+    return list(vessels)
+
+
 def record_results(results, *, vessels: Sequence[str], gaps: pd.DataFrame,
                    calls: pd.DataFrame, trips: pd.DataFrame, containers: Mapping,
                    counts: Mapping[str, int] | None = None,
@@ -1403,7 +1608,8 @@ def record_results(results, *, vessels: Sequence[str], gaps: pd.DataFrame,
 def plot_timeline(positions: pd.DataFrame, gaps: pd.DataFrame, calls: pd.DataFrame,
                   sightings: pd.DataFrame, *, vessels: Sequence[str] | None = None,
                   window: Window = None, min_gap_h: float = 6.0,
-                  site_labels: Mapping[str, str] | None = None):
+                  site_labels: Mapping[str, str] | None = None,
+                  vessel_labels: Mapping[str, str] | None = None):
     """Per-vessel timeline: AIS coverage, gaps, port calls by evidence, satellite sightings.
 
     Each vessel is one row: a dark bar where AIS reported (fixes less than ``min_gap_h``
@@ -1425,6 +1631,8 @@ def plot_timeline(positions: pd.DataFrame, gaps: pd.DataFrame, calls: pd.DataFra
         Silence that breaks an AIS coverage bar, hours.
     site_labels : mapping of str to str, optional
         Site id -> legend label, in colour order (default: the sorted site ids seen).
+    vessel_labels : mapping of str to str, optional
+        Vessel -> row label (default: the vessel as named), e.g. ``MMSI 273111111``.
 
     Returns
     -------
@@ -1462,7 +1670,8 @@ def plot_timeline(positions: pd.DataFrame, gaps: pd.DataFrame, calls: pd.DataFra
                 ax.scatter(num(m["observed"]), np.full(len(m), y + 0.28), marker=marker, s=36,
                            c=[colour.get(x, "white") for x in m["site"]], edgecolors="black",
                            linewidths=0.8, zorder=4)
-    ax.set_yticks(range(len(vessels)), list(reversed(list(vessels))))
+    ax.set_yticks(range(len(vessels)), [dict(vessel_labels or {}).get(v, v)
+                                        for v in reversed(list(vessels))])
     ax.set_ylim(-0.6, len(vessels) - 0.4)
     win = to_window(window)
     if win is not None:
@@ -1572,14 +1781,18 @@ def plot_containers(trips: pd.DataFrame, *, capacity: float | None = None,
     for xi in x[~counted]:
         ax.text(xi, 0.03 * top, "no count", rotation=90, ha="center", va="bottom", fontsize=8,
                 bbox=dict(facecolor="white", edgecolor="none", pad=1))
-    ax.set_xlim(-0.6, len(trips) - 0.4)
+    if trips.empty:
+        ax.text(0.5, 0.5, "No round trip was found: no containers per trip to show",
+                transform=ax.transAxes, ha="center", va="center", fontsize=9)
+    ax.set_xlim(-0.6, max(len(trips), 1) - 0.4)
     ax.set_ylim(0, 1.1 * top)
     if capacity is not None:
         ax.axhline(capacity, color=PALETTE[4], linestyle="--", label="capacity assumption")
     ax.set_xticks(x, labels, rotation=45, ha="right")
     ax.set_ylabel("Containers")
-    ax.legend(frameon=False, fontsize=8, loc="lower left", bbox_to_anchor=(0.0, 1.0),
-              ncol=3, borderaxespad=0.2)
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(frameon=False, fontsize=8, loc="lower left", bbox_to_anchor=(0.0, 1.0),
+                  ncol=3, borderaxespad=0.2)
     return fig
 
 
@@ -1588,14 +1801,16 @@ def plot_route_map(route, sites: pd.DataFrame, ports: Sequence[str], *, density=
                    vessels: Sequence[str] | None = None, extent=None,
                    labels: Mapping[str, str] | None = None,
                    positions: pd.DataFrame | None = None, traffic: pd.DataFrame | None = None,
-                   insets=None, context: Sequence[str] = ()):
+                   insets=None, context: Sequence[str] = (),
+                   vessel_labels: Mapping[str, str] | None = None):
     """Map the sea route between the ports with their geofences, AIS traffic density, where
     each vessel fell silent and was heard again, and ships seen at sea in imagery.
 
     Parameters
     ----------
-    route : tumen.routing.SeaRoute
-        The water-only route between the ports.
+    route : tumen.routing.SeaRoute or None
+        The water-only route between the ports; None when it could not be computed (the
+        map then says so).
     sites : pandas.DataFrame
         Gazetteer (:func:`tumen.geo.load_sites`).
     ports : sequence of str
@@ -1623,6 +1838,8 @@ def plot_route_map(route, sites: pd.DataFrame, ports: Sequence[str], *, density=
         and the vessels' AIS fixes there; default none.
     context : sequence of str
         Other site ids to mark for orientation (e.g. ``vladivostok``).
+    vessel_labels : mapping of str to str, optional
+        Vessel -> legend label (default: the vessel as named).
 
     Returns
     -------
@@ -1634,6 +1851,8 @@ def plot_route_map(route, sites: pd.DataFrame, ports: Sequence[str], *, density=
 
     from tumen import maps
 
+    if extent is None and route is None:
+        extent = get_map_extent(None, sites, ports, positions=positions)
     if extent is None:
         pad_lon = 0.2 * (route.lon.max() - route.lon.min()) + 0.2
         pad_lat = 0.2 * (route.lat.max() - route.lat.min()) + 0.2
@@ -1654,10 +1873,20 @@ def plot_route_map(route, sites: pd.DataFrame, ports: Sequence[str], *, density=
         bar.set_label("AIS position reports per cell, all ships", fontsize=maps.FONT["small"],
                       labelpad=2)
         bar.ax.xaxis.set_label_position("bottom")
-    maps.add_route(ax, route.lat, route.lon, color=maps.STYLE["sea_route"], linewidth=2.0)
-    maps.add_snaps(ax, route.snaps, color=maps.STYLE["sea_route"])
-    handles.append(Line2D([], [], color=maps.STYLE["sea_route"], lw=2,
-                          label="Shortest water route between the ports"))
+    if route is not None:
+        maps.add_route(ax, route.lat, route.lon, color=maps.STYLE["sea_route"], linewidth=2.0)
+        maps.add_snaps(ax, route.snaps, color=maps.STYLE["sea_route"])
+        handles.append(Line2D([], [], color=maps.STYLE["sea_route"], lw=2,
+                              label="Shortest water route between the ports"))
+    from tumen import geo
+
+    notes = [] if route is not None else ["No sea route: it could not be computed for these ports"]
+    if geo.get_region_covering(extent[:2], extent[2:]) is None:
+        notes.append("No offline 10m coastline for this area: land is not drawn")
+    if notes:
+        ax.text(0.5, 0.5, "\n".join(notes), transform=ax.transAxes, ha="center", va="center",
+                fontsize=maps.FONT["small"], zorder=10,
+                bbox=dict(facecolor="white", edgecolor="none", alpha=0.85, pad=1.5))
     port_sites = get_sites(sites, ports)
     for _, p in port_sites.iterrows():
         lat, lon = _circle(p["lat"], p["lon"], p["radius_km"])
@@ -1691,8 +1920,8 @@ def plot_route_map(route, sites: pd.DataFrame, ports: Sequence[str], *, density=
         if len(sea):
             handles.append(Line2D([], [], ls="none", marker="D", color="#777777", mec="black",
                                   label="Seen at sea in a satellite image"))
-    handles += [Line2D([], [], ls="none", marker="s", color=colours[v], mec="black", label=v)
-                for v in names]
+    handles += [Line2D([], [], ls="none", marker="s", color=colours[v], mec="black",
+                       label=dict(vessel_labels or {}).get(v, v)) for v in names]
     legend = ax.legend(handles=handles, loc="lower right", bbox_to_anchor=(0.995, 0.045),
                        fontsize=maps.FONT["small"], frameon=True, framealpha=0.9,
                        edgecolor="none", borderpad=0.6)

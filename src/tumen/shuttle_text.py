@@ -1,0 +1,526 @@
+"""The words of the shuttle section: sentences, captions and alt texts for any ships and ports.
+
+The shuttle notebook holds no ship name, port name or count of ships: it passes the
+``vessels`` parameter, the port names from the gazetteer and the analysis tables to these
+functions, which loop over the ships and choose an honest sentence for every empty case (a
+ship never heard on AIS, a port with no other traffic, no round trip, no container count,
+no sea route). Every number a sentence cites is a recorded result (``shuttle.*``), filled in
+by :meth:`tumen.results.Results.md`; ship and port names go in as literal keywords.
+
+>>> md = describe_silences(res, vessels, heard={"Angara"}, home="Rajin", map_name="m")  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+import pandas as pd
+
+from tumen.ais import parse_vessel_entry
+from tumen.shuttle import to_result_name
+
+_COUNT_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven",
+                8: "eight", 9: "nine", 10: "ten"}
+
+
+def get_display_name(entry: str) -> str:
+    """How the report names a ``vessels`` entry: the name, or ``MMSI …`` / ``IMO …``.
+
+    >>> get_display_name("Sparta IV"), get_display_name("mmsi:273111111")
+    ('Sparta IV', 'MMSI 273111111')
+    """
+    kind, value = parse_vessel_entry(entry)
+    return str(entry) if kind == "name" else f"{kind.upper()} {value}"
+
+
+def join_words(words: Sequence[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``.
+
+    >>> join_words(["x"]), join_words(["x", "y", "z"])
+    ('x', 'x, y and z')
+    """
+    words = list(words)
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def count_ships(n: int) -> str:
+    """``the ship``, ``the two ships``, ``the 12 ships``."""
+    return "the ship" if n == 1 else f"the {_COUNT_WORDS.get(n, str(n))} ships"
+
+
+def _keywords(vessels: Sequence[str]) -> dict[str, str]:
+    return {f"v{i}": get_display_name(v) for i, v in enumerate(vessels)}
+
+
+def get_heard(vessels: Sequence[str], positions: pd.DataFrame, window=None) -> set[str]:
+    """The entries with at least one AIS fix (in the window, when given)."""
+    from tumen.shuttle import to_window
+
+    p = positions[positions["vessel"].notna()]
+    win = to_window(window)
+    if win is not None:
+        p = p[(p["time"] >= win[0]) & (p["time"] <= win[1])]
+    return set(p["vessel"]) & set(vessels)
+
+
+# --- what AIS shows -------------------------------------------------------------------------
+
+def describe_ais(res, vessels: Sequence[str], *, area: str):
+    """The paragraph on what the AIS files hold (records kept, rejected, jumps)."""
+    by_number = any(parse_vessel_entry(v)[0] != "name" for v in vessels)
+    return res.md(
+        "The AIS files hold {shuttle.ais_messages} records from {shuttle.ais_vessels} "
+        + ("ship" if res["shuttle.ais_vessels"] == 1 else "ships") + " in "
+        "{area}: position reports, static reports naming each ship, "
+        "and the noise of real feeds. {shuttle.ais_positions} position reports were kept; "
+        "{shuttle.ais_rejected} records were rejected (bad checksums, truncated lines, text that "
+        "is not AIS, positions marked 'not available'), and position reports flagged as impossible "
+        "jumps were left out ({shuttle.ais_jumps}); each is counted in {tab:shuttle_ais_quality}. "
+        "Each ship of interest is identified by the MMSI whose static reports broadcast its name"
+        + (", or by the MMSI or IMO number given for it." if by_number else "."),
+        area=area)
+
+
+def describe_silences(res, vessels: Sequence[str], *, heard: Iterable[str], home: str,
+                      map_name: str):
+    """The paragraph on each ship's AIS silences and the traffic at the loading port.
+
+    Parameters
+    ----------
+    res : tumen.results.Results
+        With the ``shuttle.*`` results recorded.
+    vessels : sequence of str
+        The ``vessels`` entries.
+    heard : iterable of str
+        The entries heard on AIS in the window (:func:`get_heard`).
+    home : str
+        Short name of the loading port.
+    map_name : str
+        Name of the route map figure (cross-reference).
+    """
+    heard = set(heard)
+    slug = {i: to_result_name(v) for i, v in enumerate(vessels)}
+    silent = [i for i, v in enumerate(vessels)
+              if v in heard and res[f"shuttle.{slug[i]}.first_silence"] is not None]
+    steady = [i for i, v in enumerate(vessels)
+              if v in heard and res[f"shuttle.{slug[i]}.first_silence"] is None]
+    never = [i for i, v in enumerate(vessels) if v not in heard]
+    parts = []
+    if silent:
+        first = "{v%d} was last heard on {shuttle.%s.first_silence:.10}" % (silent[0], slug[silent[0]])
+        rest = ["{v%d} on {shuttle.%s.first_silence:.10}" % (i, slug[i]) for i in silent[1:]]
+        parts.append(join_words([first] + rest) + (" before their first silences"
+                                                   if len(silent) > 1 else
+                                                   " before its first silence"))
+    if steady:
+        parts.append(join_words(["{v%d}" % i for i in steady])
+                     + (" was" if len(steady) == 1 else " were")
+                     + " not silent after the first fix in the window")
+    text = "; ".join(parts)
+    if never:
+        who = join_words(["{v%d}" % i for i in never])
+        text += ("; " if text else "") + who + (
+            " was never heard on AIS: its silence is the whole window, and any call it made is "
+            "known from satellite images alone" if len(never) == 1 else
+            " were never heard on AIS: their silence is the whole window, and any call they "
+            "made is known from satellite images alone")
+    gaps_any = res["shuttle.longest_gap_h"] > 0
+    if gaps_any:
+        text += ("; {tab:shuttle_ais_silences} lists every silence in the window with where the "
+                 "ship was last and next heard. The longest lasted {shuttle.longest_gap_days:.0f} "
+                 "days. Over the {shuttle.window_start} to {shuttle.window_end} window ")
+        text += join_words(
+                ["{v0} was silent for {shuttle.%s.ais_dark_days:.0f} days" % slug[0]]
+                + ["{v%d} for {shuttle.%s.ais_dark_days:.0f} days" % (i, slug[i])
+                   for i in range(1, len(vessels))])
+        text += ". "
+    else:
+        text += ("; " + ("no ship of interest was" if len(vessels) > 1 else "it was never")
+                 + " silent for longer than {shuttle.min_gap_h:g} hours in the window "
+                 "({tab:shuttle_ais_silences} is empty). ")
+    text += _traffic_sentence(res, len(vessels), map_name)
+    return res.md(text, home_name=home, **_keywords(vessels))
+
+
+def _traffic_sentence(res, n_vessels: int, map_name: str) -> str:
+    fleet = "the ships of interest" if n_vessels > 1 else "the ship of interest"
+    lead = ("Whether a silence is a transponder switched off or a gap in reception shows in the "
+            "other ships at the same place: ")
+    if res["shuttle.home_traffic_reports"] == 0:
+        return (lead + "no other ship was heard inside the {home_name} geofence, so the data "
+                "cannot tell the two apart there and the reception argument cannot be made; "
+                f"{fleet} sent " + "{shuttle.home_fleet_reports} reports from there "
+                "({fig:%s})." % map_name)
+    if res["shuttle.home_traffic_longest_silence_h"] is None:
+        return (lead + "other ships inside the {home_name} geofence were heard "
+                "{shuttle.home_traffic_reports} times, but no ship twice in a row there, so how "
+                "long a transmitting ship can go unheard there is unknown and the reception "
+                f"argument cannot be made; {fleet} sent " + "{shuttle.home_fleet_reports} "
+                "reports from there ({fig:%s})." % map_name)
+    return (lead + "other ships inside the {home_name} geofence were heard "
+            "{shuttle.home_traffic_reports} times, never more than "
+            "{shuttle.home_traffic_longest_silence_h:.1f} hours apart, while " + fleet
+            + " sent {shuttle.home_fleet_reports} reports from there ({fig:%s})." % map_name)
+
+
+def caption_silences(res, vessels: Sequence[str]) -> str:
+    """Caption of the table of AIS silences."""
+    return (f"Every AIS silence of {join_words([get_display_name(v) for v in vessels])} longer "
+            f"than {res['shuttle.min_gap_h']:g} hours in the window, and where the ship "
+            "was last and next heard.")
+
+
+def get_silence_places(gaps: pd.DataFrame, sites, ports: Sequence[str],
+                       labels: Mapping[str, str]) -> dict[str, str]:
+    """Where each ship first fell silent: the label of the nearest of ``ports``.
+
+    Parameters
+    ----------
+    gaps : pandas.DataFrame
+        From :func:`tumen.shuttle.get_gaps` (``vessel``).
+    sites : pandas.DataFrame or mapping
+        Gazetteer.
+    ports : sequence of str
+        Site ids to choose from.
+    labels : mapping of str to str
+        Site id -> name used in the text.
+
+    Returns
+    -------
+    dict
+        Vessel -> port label, for the vessels with a silence after a fix.
+    """
+    from tumen.ais import haversine_km
+    from tumen.shuttle import get_sites
+
+    p = get_sites(sites, ports)
+    first = (gaps[gaps["kind"].isin(["between", "after_last"])]
+             .sort_values("start", kind="stable").groupby("vessel", sort=False).head(1))
+    out = {}
+    for vessel, lat, lon in zip(first["vessel"], first["lat_before"], first["lon_before"]):
+        km = haversine_km(lat, lon, p["lat"].to_numpy(), p["lon"].to_numpy())
+        out[vessel] = labels.get(p["id"].iloc[int(km.argmin())], p["id"].iloc[int(km.argmin())])
+    return out
+
+
+def alt_route_map(vessels: Sequence[str], *, home: str, away: str, route_found: bool,
+                  heard: Iterable[str], home_fleet_reports: int, traffic: bool,
+                  silent_near: Mapping[str, str]) -> str:
+    """Alt text of the route map, from what it shows.
+
+    ``silent_near``: vessel -> the port it first fell silent near
+    (:func:`get_silence_places`).
+    """
+    heard = set(heard)
+    text = f"Map of the sea between {home} and {away}."
+    if traffic:
+        text += (" AIS traffic lanes run along the coast and out of the ports"
+                 + (", but the straight route between the two ports crosses empty sea"
+                    if route_found else "") + ";")
+    else:
+        text += " No other AIS traffic is shown;"
+    if not route_found:
+        text += " no sea route is drawn (it could not be computed);"
+    places: dict[str, list[str]] = {}
+    steady, never = [], []
+    for v in vessels:
+        if v not in heard:
+            never.append(get_display_name(v))
+        elif v in silent_near:
+            places.setdefault(silent_near[v], []).append(get_display_name(v))
+        else:
+            steady.append(get_display_name(v))
+    bits = [f"{join_words(who)} " + ("fall" if len(who) > 1 else "falls") + f" silent near {where}"
+            for where, who in places.items()]
+    if steady:
+        bits.append(f"{join_words(steady)} " + ("are" if len(steady) > 1 else "is")
+                    + " heard without a long silence")
+    if home_fleet_reports == 0 and (places or steady):
+        if len(bits) == 1:
+            n = sum(len(w) for w in places.values()) + len(steady)
+            bits[0] += " and " + ("are" if n > 1 else "is") + f" never heard at {home}"
+        else:
+            bits.append(f"none of them is heard at {home}")
+    if never:
+        bits.append(f"{join_words(never)} " + ("are" if len(never) > 1 else "is")
+                    + " never heard on AIS")
+    return text + " " + "; ".join(bits) + "." if bits else text.rstrip(";") + "."
+
+
+# --- port calls -----------------------------------------------------------------------------
+
+def describe_port_calls(res, *, home: str, away: str):
+    """The paragraph on how calls are found and how many there are."""
+    text = ("A port call is a stay of a ship in the geofence of {home_name} or {away_name}: "
+            "seen on AIS at low speed, or seen berthed or anchored in a satellite image. Evidence "
+            "of the same ship at the same port belongs to one call when it is at most "
+            "{shuttle.max_call_h:.0f} hours apart and nothing places the ship elsewhere in "
+            "between; the last evidence elsewhere before a call and the first after it bound "
+            "when the ship can have arrived and left. ")
+    if res["shuttle.port_calls_total"] == 0:
+        text += ("The evidence gives no port call at either port in the window "
+                 "({fig:shuttle_vessel_timeline}, {tab:shuttle_port_calls}), so there is "
+                 "nothing to count below.")
+    else:
+        text += ("The evidence gives {shuttle.port_calls_total} calls between "
+                 "{shuttle.first_call:.10} and {shuttle.last_call:.10} "
+                 "({fig:shuttle_vessel_timeline}, {tab:shuttle_port_calls}). Of these, "
+                 "{shuttle.dark_port_calls} were made while the ship's AIS was silent and "
+                 "{shuttle.calls_from_imagery_only} are known from satellite images alone. ")
+        if res["shuttle.home_calls"] == 0:
+            text += "None of them was at {home_name}."
+        else:
+            text += ("Of the {shuttle.home_calls} calls at {home_name}, "
+                     "{shuttle.home_calls_with_ais} had any AIS evidence; a call known only "
+                     "from images rests entirely on recognising the ship in them.")
+    return res.md(text, home_name=home, away_name=away)
+
+
+def alt_timeline(vessels: Sequence[str], calls: pd.DataFrame, gaps: pd.DataFrame, *,
+                 home: str, away: str, home_id: str, away_id: str) -> str:
+    """Alt text of the vessel timeline, from the calls and gaps it shows."""
+    names = join_words([get_display_name(v) for v in vessels])
+    silences = gaps[gaps["kind"].isin(["between", "after_last"])]
+    dark = calls[calls["is_dark"].astype(bool)] if "is_dark" in calls else calls.iloc[:0]
+    if len(silences):
+        month = silences["start"].min().strftime("%B")
+        text = f"Timeline of {names}: AIS coverage stops in {month} and a long grey silence follows"
+    elif (gaps["kind"] == "no_ais").any() and len(gaps["kind"].unique()) == 1:
+        text = f"Timeline of {names}: no AIS coverage at all, a grey silence over the whole window"
+    else:
+        text = f"Timeline of {names}: AIS coverage"
+    if len(dark) and set(dark["site"]) >= {home_id, away_id}:
+        text += (f", during which hatched calls alternate between {home} and {away}, each marked "
+                 "by satellite images.")
+    elif len(calls):
+        text += f"; the port calls at {home} and {away} are drawn as blocks."
+    else:
+        text += "; no port call is drawn."
+    return text
+
+
+def caption_port_calls(res, vessels: Sequence[str]) -> str:
+    """Caption of the port-call table."""
+    return (f"Port calls of {count_ships(len(vessels))}: when each was first and last seen, the "
+            "bounds on arrival and departure, the evidence, the containers "
+            "counted, and whether AIS was silent throughout (times UTC, "
+            f"{str(res['shuttle.window_start'])[:4]}).")
+
+
+# --- round trips and containers -------------------------------------------------------------
+
+def describe_round_trips(res, vessels: Sequence[str], calls: pd.DataFrame, *, home: str,
+                         away: str, home_id: str, away_id: str):
+    """The paragraph on round trips, per ship, with one-way deliveries said plainly."""
+    slug = [to_result_name(v) for v in vessels]
+    total = res["shuttle.round_trips_total"]
+    whose = "each ship's" if len(vessels) > 1 else "{v0}'s"
+    if total == 0:
+        text = ("Ordering " + whose + " calls gives no round trip "
+                "{home_name} → {away_name} → {home_name} inside the window.")
+    else:
+        text = ("Ordering " + whose + " calls gives {shuttle.round_trips_total} round trips "
+                "{home_name} → {away_name} → {home_name} inside the window")
+        if len(vessels) > 1:
+            text += ": " + join_words(["{shuttle.%s.round_trips} by {v%d}" % (s, i)
+                                       for i, s in enumerate(slug)])
+        text += "."
+    one_way = [i for i, v in enumerate(vessels) if _ends_one_way(calls, v, home_id, away_id)]
+    if one_way:
+        who = join_words(["{v%d}" % i for i in one_way])
+        text += (" " + who + (" was" if len(one_way) == 1 else " were") + " last seen at "
+                 "{away_name} after a call at {home_name}, with no call at {home_name} after it "
+                 "in the window: a delivery without a return, which is not a round trip.")
+    text += (" Consecutive calls at the same port count as one visit, so a visit the "
+             "imagery missed merges two trips into one; the count is a lower bound on what the "
+             "ships did, not an estimate of it." if len(vessels) > 1 else
+             " Consecutive calls at the same port count as one visit, so a visit the "
+             "imagery missed merges two trips into one; the count is a lower bound on what the "
+             "ship did, not an estimate of it.")
+    return res.md(text, home_name=home, away_name=away, **_keywords(vessels))
+
+
+def _ends_one_way(calls: pd.DataFrame, vessel: str, home_id: str, away_id: str) -> bool:
+    """The vessel's visits end home → away (collapsing repeats): a delivery with no return."""
+    sites = calls.sort_values("first_evidence", kind="stable")
+    sites = [s for s in sites.loc[sites["vessel"] == vessel, "site"] if s in (home_id, away_id)]
+    visits = [s for k, s in enumerate(sites) if k == 0 or s != sites[k - 1]]
+    return len(visits) >= 2 and visits[-2:] == [home_id, away_id]
+
+
+def describe_containers(res, *, home: str, away: str):
+    """The paragraph on the container range (or why there is none)."""
+    if res["shuttle.round_trips_total"] == 0:
+        text = ("With no round trip there are no trips to count containers on, and no "
+                "container range is given ({fig:shuttle_containers_per_trip}).")
+    elif res["shuttle.trips_with_counts"] == 0:
+        text = ("No image of any round trip has a container count "
+                "({fig:shuttle_containers_per_trip}), so the images prove no containers "
+                "(the low end is {shuttle.containers_low}) and there is nothing to extrapolate a "
+                "high end from: the number of containers carried is unknown.")
+    elif res["shuttle.trips_with_counts"] == res["shuttle.round_trips_total"]:
+        text = ("Containers were counted on the images of every trip (the most containers seen "
+                "at {home_name} on loading or at {away_name} on unloading of each trip, "
+                "{fig:shuttle_containers_per_trip}). Summed, these counts give "
+                "{shuttle.containers_low} containers; with no trip left uncounted the high end "
+                "is the same, {shuttle.containers_high}.")
+    else:
+        text = ("Containers were counted on the images of {shuttle.trips_with_counts} of the "
+                "trips (the most containers seen at {home_name} on loading or at {away_name} on "
+                "unloading of each trip, {fig:shuttle_containers_per_trip}). Summed, these counts "
+                "give {shuttle.containers_low} containers: the low end, what the images show. "
+                "For each trip without a count the high end adds the mean of the counted trips "
+                "plus one standard deviation ({shuttle.containers_per_uncounted_trip:.0f} "
+                "containers), giving {shuttle.containers_high}. The high end assumes that "
+                "uncounted trips carried loads like the counted ones; nothing in the images "
+                "supports or rules out lighter or heavier loads.")
+    return res.md(text, home_name=home, away_name=away)
+
+
+def alt_containers(trips: pd.DataFrame) -> str:
+    """Alt text of the containers-per-trip chart."""
+    if trips.empty:
+        return "Empty chart: no round trip was found, so there are no containers per trip to show."
+    counted = trips["containers_max"].notna()
+    if not counted.any():
+        return ("Bar chart of containers per round trip: no trip has a count; each shows "
+                "'no count'.")
+    return ("Bar chart of containers per round trip: a few trips have counts of a few "
+            "hundred containers each; the others have no count and show the estimate."
+            if (~counted).any() else
+            "Bar chart of containers per round trip: every trip has a count.")
+
+
+# --- passages -------------------------------------------------------------------------------
+
+def describe_passages(res, *, home: str, away: str, map_name: str, route_error: str = ""):
+    """The paragraph on the sea route and whether the passages were possible."""
+    if "shuttle.sea_route_nm" not in res:
+        return res.md("The shortest water route from {home_name} to {away_name} could not be "
+                      "computed ({why}), so the passages between the ports are not checked "
+                      "against it; the map ({fig:%s}) shows the ports and the AIS evidence "
+                      "without a route." % map_name,
+                      home_name=home, away_name=away, why=route_error or "no reason given")
+    text = ("The shortest water route from {home_name} to {away_name}, drawn over the Natural "
+            "Earth coastline so that it never crosses land, is {shuttle.sea_route_nm:.0f} "
+            "nautical miles from open water off one port to open water off the other "
+            "({fig:%s}). At {shuttle.max_speed_kn:.0f} knots, faster than these ships are "
+            "likely to sail, the passage takes at least {shuttle.min_transit_hours:.1f} hours. "
+            % map_name)
+    if res.records.get("shuttle.legs", {}).get("value", 0) == 0:
+        text += ("No passage between the two ports lies between two pieces of evidence, so "
+                 "none can be checked.")
+    else:
+        text += ("Between the last evidence at one port and the first at the other, the "
+                 "quickest of the {shuttle.legs} passages had at most {shuttle.shortest_leg_h:.0f} "
+                 "hours, an average of no more than {shuttle.fastest_leg_kn:.1f} knots. Passages "
+                 "that would have needed more than the maximum speed: {shuttle.infeasible_legs}. "
+                 "An impossible passage would mean a misidentified ship or a wrong time; it would "
+                 "be counted here, not dropped.")
+    return res.md(text, home_name=home, away_name=away)
+
+
+# --- claims ---------------------------------------------------------------------------------
+
+def describe_claims(res, *, data_words: str, where: str):
+    """The paragraph setting the results beside the published claims."""
+    text = ("RUSI counted at least {claim.rusi_shuttle_round_trips} round trips from mid-August "
+            "to {claim.rusi_shuttle_end}; " + data_words + " give {shuttle.round_trips_total}")
+    if res["shuttle.first_dark_call"] is not None:
+        text += (", the first call with AIS silent on {shuttle.first_dark_call:.10} and the "
+                 "last on {shuttle.last_dark_call:.10} ({tab:shuttle_claims}). ")
+    else:
+        text += ", and no call was made with AIS silent ({tab:shuttle_claims}). "
+    if res["shuttle.containers_high"] is None:
+        text += ("The White House figure of more than {claim.whitehouse_containers} containers "
+                 "cannot be set against a container range, since these observations give none "
+                 "(the images count {shuttle.containers_low}). The White House's about ")
+    else:
+        text += ("The White House figure of more than {claim.whitehouse_containers} containers "
+                 "lies {where} of the container range ({shuttle.containers_low} to "
+                 "{shuttle.containers_high}); RUSI's 'hundreds' is set against the low end, the "
+                 "containers the images count. The White House's about ")
+    text += ("{claim.whitehouse_najin_containers} containers at Najin on "
+             "{claim.whitehouse_najin_containers_dates_low} and "
+             "{claim.whitehouse_najin_containers_dates_high} compares with ")
+    text += ("at most {shuttle.containers_check_max} counted on one image of those days."
+             if res["shuttle.containers_check_max"] is not None else
+             "no container count on any image of the loading port on those days.")
+    return res.md(text, where=where)
+
+
+def caption_claims(data_words: str) -> str:
+    """Caption of the claims table."""
+    return ("Published claims about the shuttle beside what this analysis "
+            f"reproduces from {data_words}, and which result that is.")
+
+
+def get_data_words(files: Iterable[str]) -> tuple[str, str]:
+    """How the prose names the observations: (subject, object) phrases.
+
+    ``("the example data", "the example observations")`` when any input is synthetic
+    (``data/sources.yaml``), else ``("the observations", "the observations")``.
+    """
+    from tumen import sources
+
+    try:
+        synthetic = bool(sources.synthetic_inputs(list(files)))
+    except Exception:  # noqa: BLE001 - files outside the project are not synthetic examples
+        synthetic = False
+    return (("the example data", "the example observations") if synthetic
+            else ("the observations", "the observations"))
+
+
+def ship_keywords(vessels: Sequence[str]) -> Mapping[str, str]:
+    """``{v0: name, v1: name, ...}`` for templates of one's own."""
+    return _keywords(vessels)
+
+
+# --- framing --------------------------------------------------------------------------------
+
+def describe_intro(res, background: str, *, home: str, away: str):
+    """The section title (between the two ports) and the ``background`` paragraph.
+
+    ``background`` is the author's Markdown, shown as written; the port names are literal.
+    """
+    from IPython.display import Markdown
+
+    from tumen.results import escape_text
+
+    title = f"# The vessel shuttle between {escape_text(home)} and {escape_text(away)}"
+    return Markdown(title + ("\n\n" + background.strip() if background.strip() else ""))
+
+
+_LIMITS = """## What AIS gaps cannot prove
+
+An AIS silence shows that no report from a ship reached a receiver, not that its
+transponder was switched off. Reception fails for ordinary reasons: distance from the coast,
+a receiver outage, message collisions in busy waters, and the hours between satellite
+passes. The argument therefore rests on comparison: a ship that stays silent for weeks where
+other ships are heard every few hours has most likely switched its transponder off, while a
+silence of a few hours proves nothing.
+
+AIS identity is what a ship says about itself. A ship can broadcast another name or MMSI, and
+two ships can share a name; the static reports tie a name to an MMSI, not to a hull. In the
+images a ship is identified by its length, shape and colour, with the analyst's confidence in
+each sighting; a misidentified sighting would add a call that did not happen, which the
+passage check above catches only when the times are impossible.
+
+Between two pieces of evidence a silent ship could have gone anywhere it had time to reach:
+a round trip says the ship was at {home_name}, then at {away_name}, then at {home_name} again, not that it
+sailed straight between them or carried the same cargo both ways. Container counts are
+counts of boxes visible on the quay and on deck; they say nothing about what the boxes hold,
+whether a box seen at {home_name} is the one seen at {away_name}, or where it went next. The depot
+section follows the cargo's most likely route inland.
+
+Finally, when the observations are the synthetic examples shipped with this report
+(generated to match the published figures; the first page says so), the numbers above show
+that the method works and what it can and cannot establish. They are not evidence about the
+ships."""
+
+
+def describe_limits(res, *, home: str, away: str):
+    """The closing subsection: what AIS gaps, identities and counts cannot prove."""
+    return res.md(_LIMITS, home_name=home, away_name=away)

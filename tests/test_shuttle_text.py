@@ -1,0 +1,92 @@
+"""Tests for tumen.shuttle_text: the sentences loop over any ships and say every empty case.
+
+Results are hand-made records (no analysis runs); the rendered Markdown is compared with
+the words it must and must not contain.
+"""
+
+import re
+
+import pandas as pd
+import pytest
+
+from tumen import shuttle_text as text
+from tumen.results import Results
+
+
+def rendered(md) -> str:
+    """Markdown object -> plain text (spans and Markdown escapes removed)."""
+    return re.sub(r"\\(.)", r"\1", re.sub(r"<[^>]+>", "", md.data))
+
+
+@pytest.fixture
+def res(tmp_path):
+    r = Results(tmp_path / "results.json")
+    values = {"longest_gap_h": 480.0, "longest_gap_days": 20.0, "window_start": "2024-01-01",
+              "window_end": "2024-01-21", "min_gap_h": 6.0, "max_call_h": 48.0, "home_traffic_reports": 0,
+              "home_traffic_longest_silence_h": None, "home_fleet_reports": 0,
+              "kestrel.first_silence": "2024-01-02T03:00:00Z", "kestrel.ais_dark_days": 19.0,
+              "mmsi_273000009.first_silence": None, "mmsi_273000009.ais_dark_days": 20.0,
+              "port_calls_total": 0, "round_trips_total": 0, "trips_with_counts": 0,
+              "containers_low": 0, "containers_high": None, "ais_vessels": 1}
+    for name, value in values.items():
+        r.record(f"shuttle.{name}", value, "1", "test value")
+    return r
+
+
+def test_names_and_lists():
+    assert text.get_display_name("imo:9123456") == "IMO 9123456"
+    assert text.join_words(["a", "b"]) == "a and b" and text.join_words([]) == ""
+    assert text.count_ships(1) == "the ship" and text.count_ships(3) == "the three ships"
+
+
+def test_silences_of_a_ship_never_heard_and_no_other_traffic(res):
+    out = rendered(text.describe_silences(res, ["Kestrel", "mmsi:273000009"], heard={"Kestrel"},
+                                          home="Wren", map_name="wren_ibis_sea_route_map"))
+    assert "Kestrel was last heard on 2024-01-02 before its first silence" in out
+    assert "MMSI 273000009 was never heard on AIS: its silence is the whole window" in out
+    assert "Kestrel was silent for 19 days and MMSI 273000009 for 20 days" in out
+    assert "no other ship was heard inside the Wren geofence" in out
+    assert "reception argument cannot be made" in out
+    assert "None" not in out and "n/a" not in out
+
+
+def test_no_calls_no_trips_no_containers(res):
+    assert "gives no port call" in rendered(text.describe_port_calls(res, home="W", away="I"))
+    calls = pd.DataFrame({"vessel": [], "site": [], "first_evidence": []})
+    trips = rendered(text.describe_round_trips(res, ["Kestrel"], calls, home="W", away="I",
+                                               home_id="w", away_id="i"))
+    assert trips.startswith("Ordering Kestrel's calls gives no round trip W → I → W")
+    assert "With no round trip" in rendered(text.describe_containers(res, home="W", away="I"))
+
+
+def test_one_way_delivery_is_said():
+    calls = pd.DataFrame({"vessel": ["K", "K", "K", "L", "L", "L"],
+                          "site": ["w", "i", "w", "w", "i", "i"],
+                          "first_evidence": pd.to_datetime([1, 2, 3, 1, 2, 3], unit="D", utc=True)})
+    assert not text._ends_one_way(calls, "K", "w", "i")
+    assert text._ends_one_way(calls, "L", "w", "i")   # w, then i twice: one visit, no return
+
+
+def test_passages_without_a_route(res):
+    out = rendered(text.describe_passages(res, home="Heron Quay", away="Plover", map_name="m",
+                                          route_error="the sea grid reaches beyond the offline "
+                                                      "10m map regions"))
+    assert "could not be computed (the sea grid reaches beyond" in out
+    assert "not checked" in out
+
+
+def test_route_map_alt_text_says_where_each_ship_fell_silent():
+    alt = text.alt_route_map(["Kestrel", "Skua", "imo:9123456"], home="Wren", away="Ibis",
+                             route_found=False, heard={"Kestrel", "Skua"}, home_fleet_reports=0,
+                             traffic=False, silent_near={"Kestrel": "Ibis", "Skua": "Wren"})
+    assert "no sea route is drawn" in alt
+    assert "Kestrel falls silent near Ibis; Skua falls silent near Wren" in alt
+    assert "none of them is heard at Wren" in alt and "IMO 9123456 is never heard on AIS" in alt
+    gaps = pd.DataFrame({"vessel": ["Kestrel", "Kestrel"], "kind": ["between", "after_last"],
+                         "start": pd.to_datetime([2, 1], unit="D", utc=True),
+                         "lat_before": [42.6, 42.8], "lon_before": [131.1, 132.8]})
+    sites = {"w": {"lat": 42.64, "lon": 131.10, "radius_km": 2},
+             "i": {"lat": 42.79, "lon": 132.87, "radius_km": 2}}
+    # the first silence (day 1) began near Ibis
+    assert text.get_silence_places(gaps, sites, ["w", "i"], {"w": "Wren", "i": "Ibis"}) == \
+        {"Kestrel": "Ibis"}
