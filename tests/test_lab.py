@@ -47,11 +47,8 @@ def uses_lab_defaults(nb_path) -> bool:
 @pytest.mark.parametrize("stem", STEMS)
 def test_run_all_from_the_notebooks_folder(tree, stem, monkeypatch):
     nb_path = tree / "notebooks" / f"{stem}.ipynb"
-    if not uses_lab_defaults(nb_path):
-        # notebook 02 is being rewritten on another branch (issue 17, vessel half); once it
-        # adopts the convention (results_path etc. under build/lab/, paths.enter_project()
-        # in its first code cell) this test runs it like the others
-        pytest.xfail(f"{stem} does not yet default to build/lab/ and call enter_project()")
+    assert uses_lab_defaults(nb_path), \
+        f"{stem}: default results_path etc. under build/lab/ and call paths.enter_project()"
     monkeypatch.delenv("TUMEN_ROOT", raising=False)
     monkeypatch.setenv("PYTHONPATH", str(tree / "src"))
     runner._kernel_env()

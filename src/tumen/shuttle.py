@@ -29,6 +29,7 @@ import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -1018,6 +1019,7 @@ def write_port_calls(calls: pd.DataFrame, path: str | os.PathLike,
     """Write the full port-call table with its evidence list (:func:`to_port_call_table`)
     as UTF-8 CSV with LF line ends, for reviewers."""
     text = to_port_call_table(calls, site_names).to_csv(index=False, lineterminator="\n")
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", encoding="utf-8", newline="") as fh:
         fh.write(text)
 
