@@ -1,7 +1,13 @@
 """Run the tumen command line: ``python -m tumen --help``."""
 
+import os
 import sys
 
 from tumen.cli import main
 
-sys.exit(main())
+code = main()
+if code in (130, 143):  # interrupted: cleanup has run; leave now, whatever threads remain
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+sys.exit(code)

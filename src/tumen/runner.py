@@ -66,6 +66,22 @@ def _kernel_env() -> None:
                               f"--sys-prefix --name {KERNEL}")
 
 
+def _kill_kernel(sock_dir: str) -> None:
+    """Kill the kernel's whole process group, if it is still there.
+
+    An interrupted run must not wait for a busy kernel: jupyter_client's graceful shutdown
+    can hang when the interrupt lands inside its event loop, and a kernel runs in its own
+    session, so the signal that stopped make never reaches it.
+    """
+    import signal
+
+    try:
+        pgid = int(Path(sock_dir, "kernel.pgid").read_text())
+        os.killpg(pgid, signal.SIGKILL)
+    except (OSError, ValueError):  # no kernel started, or it has gone already
+        pass
+
+
 def _ipc_kernel_manager(sock_dir: str):
     """A kernel manager talking to the kernel over local IPC sockets instead of TCP.
 
@@ -90,7 +106,12 @@ def _ipc_kernel_manager(sock_dir: str):
         async def _async_launch_kernel(self, kernel_cmd, **kw):
             with open(os.path.join(sock_dir, "kernel.log"), "ab") as log:
                 kw["stderr"] = log
-                return await super()._async_launch_kernel(kernel_cmd, **kw)
+                launched = await super()._async_launch_kernel(kernel_cmd, **kw)
+            # the kernel's process group (its own session), for _kill_kernel
+            pgid = getattr(self.provisioner, "pgid", None)
+            if pgid:
+                Path(sock_dir, "kernel.pgid").write_text(f"{pgid}\n")
+            return launched
 
     return IPCKernelManager
 
@@ -202,6 +223,7 @@ def run(params_path: str | os.PathLike, name: str, *, quiet: bool = False) -> fl
         err.exit_code = code
         raise err from None
     except BaseException as exc:  # interrupted, or the kernel died: no half-run outputs
+        _kill_kernel(sock_dir)
         shutil.rmtree(root / work, ignore_errors=True)
         log = "" if isinstance(exc, KeyboardInterrupt) else _kernel_log(sock_dir)
         if log:
