@@ -164,7 +164,8 @@ def haversine_km(lat1, lon1, lat2, lon2):
 
 # --- NMEA -----------------------------------------------------------------------------
 
-def read_nmea(path: str | os.PathLike, *, max_fragment_lines: int = 10) -> AisData:
+def read_nmea(path: str | os.PathLike, *, max_fragment_lines: int = 10,
+              engine: str = "numpy") -> AisData:
     """Read a file of raw NMEA 0183 AIS sentences (optionally gzip-compressed, ``.gz``).
 
     Parameters
@@ -176,6 +177,11 @@ def read_nmea(path: str | os.PathLike, *, max_fragment_lines: int = 10) -> AisDa
     max_fragment_lines : int
         The parts of one multi-sentence message must lie within this many lines of each
         other; a part further away starts over (the earlier parts count as incomplete).
+    engine : {"numpy", "pyais"}
+        ``"numpy"`` (the default): the vectorised decoder of :mod:`tumen.ais_fast`, which
+        hands every line and message it does not vectorise to pyais; ``"pyais"``: every
+        line through pyais, one at a time (the reference the first is tested against).
+        Both give identical tables.
 
     Returns
     -------
@@ -195,12 +201,16 @@ def read_nmea(path: str | os.PathLike, *, max_fragment_lines: int = 10) -> AisDa
                         hint="check the AIS path in the parameters") from None
     except OSError as exc:
         raise DataError(f"cannot read AIS file: {exc}", file=path) from None
+    if engine == "numpy":
+        from tumen import ais_fast
+
+        return ais_fast.decode_buffer(raw, str(path), max_fragment_lines=max_fragment_lines)
     return decode_nmea_lines(raw.split(b"\n"), str(path),
-                             max_fragment_lines=max_fragment_lines)
+                             max_fragment_lines=max_fragment_lines, engine=_engine(engine))
 
 
 def decode_nmea_lines(lines: Iterable[bytes | str], source_file: str, *, start_line: int = 1,
-                      max_fragment_lines: int = 10) -> AisData:
+                      max_fragment_lines: int = 10, engine: str = "numpy") -> AisData:
     """Decode NMEA lines (already read) into an :class:`AisData`.
 
     Parameters
@@ -213,17 +223,33 @@ def decode_nmea_lines(lines: Iterable[bytes | str], source_file: str, *, start_l
         Line number of the first item (for reading a file in chunks).
     max_fragment_lines : int
         See :func:`read_nmea`.
+    engine : {"numpy", "pyais"}
+        See :func:`read_nmea`.
 
     Returns
     -------
     AisData
     """
+    lines = [line.encode("utf-8", "surrogateescape") if isinstance(line, str) else line
+             for line in lines]
+    if _engine(engine) == "numpy" and not any(b"\n" in line for line in lines):
+        from tumen import ais_fast
+
+        return ais_fast.decode_buffer(b"\n".join(lines), source_file, start_line=start_line,
+                                      max_fragment_lines=max_fragment_lines)
     decoder = _NmeaDecoder(source_file, max_fragment_lines)
     for number, line in enumerate(lines, start_line):
         if isinstance(line, str):
             line = line.encode("utf-8", "surrogateescape")
         decoder.feed(number, line)
     return decoder.finish()
+
+
+def _engine(engine: str) -> str:
+    if engine not in ("numpy", "pyais"):
+        raise DataError(f"unknown NMEA decoder engine {engine!r}", field="engine",
+                        hint="use numpy or pyais")
+    return engine
 
 
 class _NmeaDecoder:
