@@ -643,7 +643,7 @@ def _to_positions(pos: pd.DataFrame) -> pd.DataFrame:
     """Give accepted rows the schema of :data:`POSITION_COLUMNS`, 'not available' as NaN."""
     out = pd.DataFrame({
         "mmsi": pos["mmsi"].to_numpy(float).astype("int64"),
-        "time": pos["time"].astype("datetime64[ns, UTC]").to_numpy(),
+        "time": pos["time"].astype("datetime64[ns, UTC]").array,  # not to_numpy: objects
         "lat": pos["lat"].to_numpy(float), "lon": pos["lon"].to_numpy(float),
         "sog": _below(pos["sog"], 102.3), "cog": _below(pos["cog"], 360.0),
         "heading": _below(pos["heading"], 360.0),
@@ -681,7 +681,7 @@ def _to_vessels(sta: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         "imo": pd.array(pd.to_numeric(ok["imo"], errors="coerce"), dtype="Int64"),
         "callsign": ok["callsign"].astype(object).to_numpy(),
         "ship_type": ok["ship_type"].astype(object).to_numpy(),
-        "time": ok["time"].astype("datetime64[ns, UTC]").to_numpy(),
+        "time": ok["time"].astype("datetime64[ns, UTC]").array,
     })
     table["time"] = table["time"].astype("datetime64[ns, UTC]")
     vessels = (table.groupby(keys, dropna=False, sort=True)

@@ -97,11 +97,19 @@ def _scan(b: np.ndarray, s: np.ndarray, e: np.ndarray, limit: int) -> dict:
     block time (epoch value of the ``c`` digits).
     """
     e = e - ((e > s) & (b[np.maximum(e - 1, 0)] == 13))       # one trailing \r
-    sentinel = np.array([limit + _PAD], np.int64)
-    where = lambda mask: np.concatenate((np.flatnonzero(mask), sentinel))  # noqa: E731
+    # Every byte outside the armouring alphabet (delimiters, control and non-ASCII bytes
+    # among them), found in one pass: x = byte - 48 is in 0..39 or 48..71 when valid.
     head = b[:limit]
-    odd = where((head < 32) | (head > 126))
-    slashes, stars, commas = where(head == 92), where(head == 42), where(head == 44)
+    x = head - np.uint8(48)
+    special = x >= 40
+    special &= (x - np.uint8(48)) >= 24
+    bad_armor = np.flatnonzero(special)
+    kind = head[bad_armor]
+    sentinel = np.array([limit], np.int64)  # the first padding byte: gathers stay inside
+    where = lambda mask: np.concatenate((bad_armor[mask], sentinel))  # noqa: E731
+    odd = where((kind < 32) | (kind > 126))
+    slashes, stars, commas = where(kind == 92), where(kind == 42), where(kind == 44)
+    bad_armor = np.concatenate((bad_armor, sentinel))
     ok = (e - s >= 24) & (b[s] == 92) & (odd[_find(odd, s)] >= e)
     j = _find(slashes, s)
     t = slashes[np.minimum(j + 1, len(slashes) - 1)]
@@ -146,7 +154,6 @@ def _scan(b: np.ndarray, s: np.ndarray, e: np.ndarray, limit: int) -> dict:
     cat = np.zeros(len(s), np.int8)
     tag_ok = xor[0::4] == (hexes[0][ok] << 4 | hexes[1][ok])
     sum_ok = xor[2::4] == (hexes[2][ok] << 4 | hexes[3][ok])
-    bad_armor = where((head < 48) | (head > 119) | ((head > 87) & (head < 96)))
     pay_ok = bad_armor[_find(bad_armor, cm[4][ok] + 1)] == cm[5][ok]
     cat[ok] = np.where(~tag_ok, 1, np.where(~sum_ok, 2, np.where(~pay_ok, 3, 0)))
     return {"fast": ok, "cat": cat, "fc": fc.astype(np.int64), "fn": fn.astype(np.int64),
@@ -340,10 +347,11 @@ def _pair(sen: dict, key: np.ndarray, max_gap: int, dec: _Decoder):
     two = np.flatnonzero(sen["fc"] == 2)
     order = two[np.lexsort((sen["line"][two], key[two]))]
     k, fn, line = key[order], sen["fn"][order], sen["line"][order]
-    after_first = np.r_[False, (k[1:] == k[:-1]) & (fn[:-1] == 1)
-                        & ((line[1:] - line[:-1]) <= max_gap)]
+    after_first = np.zeros(len(k), bool)
+    after_first[1:] = (k[1:] == k[:-1]) & (fn[:-1] == 1) & ((line[1:] - line[:-1]) <= max_gap)
     done2 = (fn == 2) & after_first
-    done1 = np.r_[done2[1:], False]
+    done1 = np.zeros(len(k), bool)
+    done1[:-1] = done2[1:]
     dec.skip(line[(fn == 1) & ~done1], "multipart_incomplete")
     dec.skip(line[(fn == 2) & ~done2], "multipart_orphan")
     return order[done1], order[done2]
@@ -381,14 +389,18 @@ def _assemble_long(sen: dict, key: np.ndarray, max_gap: int, dec: _Decoder) -> l
 def _chars(b: np.ndarray, ps1, pl1, ps2, n: int) -> np.ndarray:
     """The first ``n`` 6-bit values of each message (payload of part 1, then part 2)."""
     j = np.arange(n)
-    idx = np.where(j < pl1[:, None], ps1[:, None] + j, ps2[:, None] + (j - pl1[:, None]))
-    return _ARMOR[b[idx]].astype(np.int64)
+    idx = ps1[:, None] + j
+    split = np.flatnonzero(pl1 < n)
+    if len(split):
+        idx[split] = np.where(j < pl1[split, None], idx[split],
+                              ps2[split, None] + (j - pl1[split, None]))
+    return _ARMOR[b[idx]]
 
 
 def _field(v: np.ndarray, start: int, width: int, signed: bool = False) -> np.ndarray:
     """Bits ``[start, start + width)`` of each row of 6-bit values, as int64."""
     c0, c1 = start // 6, (start + width - 1) // 6
-    acc = v[:, c0].copy()
+    acc = v[:, c0].astype(np.int64)
     for c in range(c0 + 1, c1 + 1):
         acc = (acc << 6) | v[:, c]
     acc = (acc >> ((c1 + 1) * 6 - start - width)) & ((1 << width) - 1)
@@ -401,8 +413,10 @@ def _text(v: np.ndarray, start: int, width: int) -> np.ndarray:
     """6-bit text of ``width`` bits, trailing '@' and spaces removed as pyais does; '' -> None."""
     n = -(-width // 6)
     codes = np.stack([_SIXBIT[_field(v, start + 6 * i, 6)] for i in range(n)], axis=1)
-    raw = np.ascontiguousarray(codes).view(f"S{n}").ravel().tolist()
-    return np.array([x.decode("ascii").rstrip("@").strip() or None for x in raw], object)
+    raw = np.ascontiguousarray(codes).view(f"S{n}").ravel()
+    distinct, inverse = np.unique(raw, return_inverse=True)  # names repeat: decode once
+    text = [x.decode("ascii").rstrip("@").strip() or None for x in distinct.tolist()]
+    return np.array(text, object)[inverse.ravel()]
 
 
 def _degrees(v: np.ndarray) -> np.ndarray:
