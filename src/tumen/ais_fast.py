@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 from pyais.bit_vector import bit_vector
 from pyais.exceptions import UnknownMessageException
+from pyais.constants import ShipType
 from pyais.messages import MSG_CLASS
 
 from tumen import ais
@@ -40,7 +41,9 @@ _HEX = np.full(256, 255, np.uint8)
 _HEX[48:58], _HEX[65:71], _HEX[97:103] = np.arange(10), np.arange(10, 16), np.arange(10, 16)
 # 6-bit text value -> ASCII ('@' .. '_' for 0-31, ' ' .. '?' for 32-63), as pyais.
 _SIXBIT = np.array([v + 64 if v < 32 else v for v in range(64)], np.uint8)
-_NOT_PAYLOAD = 255
+# pyais reads the ship type of types 5 and 19 through its ShipType enum, which folds codes
+# it does not know into a neighbour (1-19 -> 0, 26-28 -> 25, ...): the same table here.
+_SHIP_TYPE = np.array([int(ShipType.from_value(v)) for v in range(256)], np.int64)
 _PAD = 256  # bytes of padding after the buffer, so that fixed-offset gathers stay inside
 _NAT = np.iinfo(np.int64).min
 #: Minimum message length (bits) for the vectorised path, by message type.
@@ -71,6 +74,37 @@ def decode_buffer(raw: bytes, source_file: str, *, start_line: int = 1,
     -------
     tumen.ais.AisData
         Exactly the tables of ``tumen.ais.decode_nmea_lines(raw.split(b"\\n"), ...)``.
+    """
+    return ais._assemble(*get_messages(raw, source_file, start_line=start_line,
+                                       max_fragment_lines=max_fragment_lines, keep=keep))
+
+
+def get_messages(raw: bytes, source_file: str, *, start_line: int = 1,
+                 max_fragment_lines: int = 10, keep: tuple[int, int] | None = None):
+    """Decode a buffer of NMEA lines into raw message rows, before any validation.
+
+    This is what :func:`decode_buffer` hands to the table assembly of :mod:`tumen.ais`, and
+    what the equivalence tests compare with pyais field by field.
+
+    Parameters
+    ----------
+    raw, source_file, start_line, max_fragment_lines, keep
+        See :func:`decode_buffer`.
+
+    Returns
+    -------
+    positions : pandas.DataFrame
+        One row per position message (types 1, 2, 3, 18, 19, 27) named by its first line:
+        ``mmsi``, ``lat``, ``lon`` (degrees, 91/181 when not available), ``sog`` (knots,
+        102.3 = not available), ``cog`` (degrees, 360 = n/a), ``heading`` (degrees, 511 =
+        n/a), ``nav_status`` (code; NaN for class B), all float64 as pyais gives them;
+        ``time`` (UTC), ``time_missing``, ``source_file``, ``source_line``.
+    statics : pandas.DataFrame
+        One row per static message (types 5, 19, 24): ``mmsi``, ``name``, ``imo``
+        (float64, NaN for none or 0), ``callsign``, ``ship_type`` (text of the code, None
+        for 0), then the same time and source columns.
+    skipped : pandas.DataFrame
+        ``source_file``, ``source_line``, ``category`` of every record not decoded.
     """
     buf = raw + b"\n" * _PAD
     b = np.frombuffer(buf, np.uint8)
@@ -249,7 +283,7 @@ class _Decoder:
             return (ord(channel) if channel else 0) * 11 + (-1 if seq_id is None else seq_id) + 1
         return self.odd_keys.setdefault((channel, seq_id), 1_000_000 + len(self.odd_keys))
 
-    def run(self, keep) -> ais.AisData:
+    def run(self, keep) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
         self.texts, self.odd_keys = [], {}
         sen = self.sentences()
         key = sen["base"] * 10 + sen["fc"]
@@ -317,7 +351,7 @@ class _Decoder:
                 return
             self.rows["sta"].append(("slow", srow, first, stamp))
 
-    def _tables(self, sen, keep) -> ais.AisData:
+    def _tables(self, sen, keep) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
         pos = _frame(self.rows["pos"], ["mmsi", "lat", "lon", "sog", "cog", "heading",
                                         "nav_status"], self, sen)
         sta = _frame(self.rows["sta"], ["mmsi", "name", "imo", "callsign", "ship_type"],
@@ -331,7 +365,7 @@ class _Decoder:
                                 "category": cats})
         skipped = skipped.astype({"source_file": "str", "source_line": "int64",
                                   "category": "str"})
-        return ais._assemble(pos, sta, skipped)
+        return pos, sta, skipped
 
 
 # --- sentences -> messages ------------------------------------------------------------
@@ -484,11 +518,11 @@ def _decode_messages(dec: _Decoder, sen: dict, p1, p2, stamp) -> None:
     m, v = rows(vec & (aid == 19), 46)
     dec.rows["pos"].append((_position_block(v, False), first[m], stamp[m]))
     dec.rows["sta"].append((_static_block(_field(v, 8, 30), _text(v, 143, 120), None, None,
-                                          _field(v, 263, 8)), first[m], stamp[m]))
+                                          _SHIP_TYPE[_field(v, 263, 8)]), first[m], stamp[m]))
     m, v = rows(vec & (aid == 5), 40)
     dec.rows["sta"].append((_static_block(_field(v, 8, 30), _text(v, 112, 120),
                                           _field(v, 40, 30), _text(v, 70, 42),
-                                          _field(v, 232, 8)), first[m], stamp[m]))
+                                          _SHIP_TYPE[_field(v, 232, 8)]), first[m], stamp[m]))
     m, v = rows(vec & (aid == 24), 27)
     part = _field(v, 38, 2)
     a, bb = part == 0, part == 1
