@@ -641,7 +641,7 @@ def _assemble(pos: pd.DataFrame, sta: pd.DataFrame, skipped: pd.DataFrame) -> Ai
 
 def _to_positions(pos: pd.DataFrame) -> pd.DataFrame:
     """Give accepted rows the schema of :data:`POSITION_COLUMNS`, 'not available' as NaN."""
-    out = pd.DataFrame({
+    columns = {
         "mmsi": pos["mmsi"].to_numpy(float).astype("int64"),
         "time": pos["time"].astype("datetime64[ns, UTC]").array,  # not to_numpy: objects
         "lat": pos["lat"].to_numpy(float), "lon": pos["lon"].to_numpy(float),
@@ -650,7 +650,15 @@ def _to_positions(pos: pd.DataFrame) -> pd.DataFrame:
         "nav_status": _status_or_undefined(pos["nav_status"]),
         "source_file": pos["source_file"].astype("str").to_numpy(),
         "source_line": pos["source_line"].to_numpy().astype("int64"),
-    })
+    }
+    files = columns["source_file"]
+    if len(files) and (files == files[0]).all():
+        # one file (every reader's case): sort_positions' stable order, found in NumPy
+        order = np.lexsort((columns["source_line"], columns["time"].asi8, columns["mmsi"]))
+        out = pd.DataFrame({k: v[order] for k, v in columns.items()})
+        out["time"] = out["time"].astype("datetime64[ns, UTC]")
+        return out
+    out = pd.DataFrame(columns)
     out["time"] = out["time"].astype("datetime64[ns, UTC]")
     return sort_positions(out)
 
@@ -684,14 +692,32 @@ def _to_vessels(sta: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         "time": ok["time"].astype("datetime64[ns, UTC]").array,
     })
     table["time"] = table["time"].astype("datetime64[ns, UTC]")
+    table = _fold_repeats(table, keys)
     vessels = (table.groupby(keys, dropna=False, sort=True)
-               .agg(first_seen=("time", "min"), last_seen=("time", "max"),
-                    records=("time", "size"))
+               .agg(first_seen=("first_seen", "min"), last_seen=("last_seen", "max"),
+                    records=("records", "sum"))
                .reset_index())
     vessels["records"] = vessels["records"].astype("int64")
     for c in ("name", "callsign", "ship_type"):
         vessels[c] = vessels[c].astype(object).where(vessels[c].notna(), None)
     return vessels[VESSEL_COLUMNS], log
+
+
+def _fold_repeats(table: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """One row per distinct ``keys`` (first seen, last seen, records), before the groupby:
+    ships repeat the same static record all day, and grouping integers is cheap."""
+    group = np.zeros(len(table), np.int64)
+    for k in keys:  # exact values, all missing values one group (as groupby dropna=False)
+        codes = pd.factorize(table[k], use_na_sentinel=False)[0]
+        group = pd.factorize(group * (int(codes.max(initial=0)) + 1) + codes)[0]
+    times = pd.DataFrame({"g": group, "t": table["time"].array.asi8})
+    agg = times.groupby("g", sort=True)["t"].agg(["min", "max", "size"])
+    first = np.unique(group, return_index=True)[1]
+    out = table.iloc[first][keys].reset_index(drop=True)
+    to_time = lambda v: pd.DatetimeIndex(v.to_numpy().view("M8[ns]")).tz_localize("UTC")  # noqa: E731
+    out["first_seen"], out["last_seen"] = to_time(agg["min"]), to_time(agg["max"])
+    out["records"] = agg["size"].to_numpy().astype("int64")
+    return out
 
 
 def _sort_skipped(skipped: pd.DataFrame) -> pd.DataFrame:

@@ -116,80 +116,77 @@ def get_messages(raw: bytes, source_file: str, *, start_line: int = 1,
 
 # --- lines -> sentences ---------------------------------------------------------------
 
-def _find(positions: np.ndarray, at: np.ndarray) -> np.ndarray:
-    """Index of the first of ``positions`` (sorted, sentinel-terminated) at or after ``at``."""
-    return np.searchsorted(positions, at)
-
-
 def _scan(b: np.ndarray, s: np.ndarray, e: np.ndarray, limit: int) -> dict:
-    """Parse the canonical lines among ``[s, e)`` column-wise.
+    """Parse the canonical lines among ``[s, e)`` (``e``: the line's ``\\n``) column-wise.
+
+    A canonical line is ``\\<fields>,c:<1-12 digits>*hh\\!AIVDM,f,f,s,c,<payload>,f*hh``
+    (``!AIVDO`` too, a ``\\r`` before the line end allowed): outside the tag block, its
+    bytes outside the payload armouring alphabet are exactly ``!``, six commas and ``*``,
+    which one pass over the buffer finds for every line at once.
 
     Returns a dict of arrays over the lines: ``fast`` (bool: the line has the canonical
-    form), and for fast lines the category (``cat``: 0 valid, 1 bad tag block, 2 bad
-    checksum, 3 bad payload), fragment count and number, sequence id (-1 when empty),
-    channel byte (0 when empty), payload start and length (bytes), fill bits and the tag
-    block time (epoch value of the ``c`` digits).
+    form), and for fast lines ``cat`` (0 valid, 1 bad tag block, 2 bad checksum; a payload
+    outside the alphabet is never canonical), fragment count ``fc`` and number ``fn``,
+    sequence id ``seq`` (-1 when empty), ``channel`` byte (0 when empty), payload start
+    ``ps`` and length ``pl`` (bytes), ``fill`` bits and ``epoch`` (the ``c`` digits).
     """
-    e = e - ((e > s) & (b[np.maximum(e - 1, 0)] == 13))       # one trailing \r
-    # Every byte outside the armouring alphabet (delimiters, control and non-ASCII bytes
-    # among them), found in one pass: x = byte - 48 is in 0..39 or 48..71 when valid.
     head = b[:limit]
-    x = head - np.uint8(48)
+    x = head - np.uint8(48)  # valid armouring: x in 0..39 or 48..71
     special = x >= 40
     special &= (x - np.uint8(48)) >= 24
-    bad_armor = np.flatnonzero(special)
-    kind = head[bad_armor]
-    sentinel = np.array([limit], np.int64)  # the first padding byte: gathers stay inside
-    where = lambda mask: np.concatenate((bad_armor[mask], sentinel))  # noqa: E731
-    odd = where((kind < 32) | (kind > 126))
-    slashes, stars, commas = where(kind == 92), where(kind == 42), where(kind == 44)
-    bad_armor = np.concatenate((bad_armor, sentinel))
-    ok = (e - s >= 24) & (b[s] == 92) & (odd[_find(odd, s)] >= e)
-    j = _find(slashes, s)
-    t = slashes[np.minimum(j + 1, len(slashes) - 1)]
-    ok &= (t < e) & (slashes[np.minimum(j + 2, len(slashes) - 1)] >= e)
-    k = _find(stars, s)
-    st1, st2 = stars[np.minimum(k, len(stars) - 1)], stars[np.minimum(k + 1, len(stars) - 1)]
-    ok &= (t == st1 + 3) & (e == st2 + 3) & (stars[np.minimum(k + 2, len(stars) - 1)] >= e)
-    s, t, st1, st2, e = (np.where(ok, x, 0) for x in (s, t, st1, st2, e))
-    c = _find(commas, t)
-    cm = [commas[np.minimum(c + i, len(commas) - 1)] for i in range(7)]
-    ok &= (cm[5] == st2 - 2) & (cm[6] > st2) & (cm[0] == t + 7)
-    ok &= (cm[1] == cm[0] + 2) & (cm[2] == cm[1] + 2)
-    ok &= ((cm[3] - cm[2]) <= 2) & ((cm[4] - cm[3]) <= 2) & ((cm[5] - cm[4]) - 1 <= 200)
-    ok &= (cm[5] - cm[4]) >= 2
-    ok &= (b[t + 1] == 33) & (b[t + 2] == 65) & (b[t + 3] == 73) & (b[t + 4] == 86)
-    ok &= (b[t + 5] == 68) & ((b[t + 6] == 77) | (b[t + 6] == 79))
+    pos = np.flatnonzero(special)
+    pad = np.full(12, limit)  # the first padding byte, a "\n": gathers stay inside
+    kind = np.concatenate((head[pos], np.full(12, 10, np.uint8)))
+    pos = np.concatenate((pos, pad))
+    stars = np.cumsum(kind == 42)
+    odd = np.cumsum((kind < 32) | (kind > 126))
+    slashes = np.concatenate((pos[kind == 92], pad[:3]))
+    js = np.searchsorted(pos, s)
+    ok = (pos[js] == s) & (kind[js] == 92)
+    t = slashes[np.searchsorted(slashes, s) + 1]
+    ok &= t < e
+    jt = np.searchsorted(pos, t)
+    # the sentence: "!", six commas, "*", then the line end (after an optional "\r")
+    ok &= (pos[jt + 1] == t + 1) & (kind[jt + 1] == 33) & (kind[jt + 8] == 42)
+    cm = [pos[jt + 2 + i] for i in range(6)]
+    for i in range(6):
+        ok &= kind[jt + 2 + i] == 44
+    st2 = pos[jt + 8]
+    cr = (kind[jt + 9] == 13) & (pos[jt + 9] == e - 1) & (pos[jt + 10] == e)
+    ok &= ((pos[jt + 9] == e) | cr) & (st2 + 3 == e - cr)
+    ok &= (cm[0] == t + 7) & (cm[1] == cm[0] + 2) & (cm[2] == cm[1] + 2)
+    ok &= ((cm[3] - cm[2]) <= 2) & ((cm[4] - cm[3]) <= 2) & (cm[5] == st2 - 2)
+    ok &= ((cm[5] - cm[4]) >= 2) & ((cm[5] - cm[4]) <= 201)
+    ok &= (b[t + 2] == 65) & (b[t + 3] == 73) & (b[t + 4] == 86) & (b[t + 5] == 68)
+    ok &= (b[t + 6] == 77) | (b[t + 6] == 79)
     fc, fn, fill = b[cm[0] + 1] - 48, b[cm[1] + 1] - 48, b[cm[5] + 1] - 48
     ok &= (fc >= 1) & (fc <= 9) & (fn >= 1) & (fn <= fc) & (fill <= 5)
     has_seq = (cm[3] - cm[2]) == 2
     seq = b[cm[2] + 1].astype(np.int64) - 48
-    ok &= ~has_seq | (seq <= 9) & (seq >= 0)
+    ok &= ~has_seq | ((seq >= 0) & (seq <= 9))
     channel = np.where((cm[4] - cm[3]) == 2, b[cm[3] + 1], 0)
-    hexes = [_HEX[b[x]] for x in (st1 + 1, st1 + 2, st2 + 1, st2 + 2)]
-    ok &= (hexes[0] != 255) & (hexes[1] != 255) & (hexes[2] != 255) & (hexes[3] != 255)
-    # the tag block: "c:<digits>" alone, or after one field that is not a "c" field
-    tag_commas = c - _find(commas, s)
-    first = commas[np.minimum(_find(commas, s), len(commas) - 1)]
-    cstart = np.where(tag_commas == 0, s + 1, first + 1)
-    ok &= (tag_commas <= 1) & (b[cstart] == 99) & (b[cstart + 1] == 58)
-    ok &= (tag_commas == 0) | ~((b[s + 1] == 99) & (b[s + 2] == 58))
-    digits = st1 - cstart - 2
-    ok &= (digits >= 1) & (digits <= 12)
-    epoch = np.zeros(len(s), np.int64)
-    for i in range(12):
-        d = b[np.maximum(st1 - 1 - i, 0)].astype(np.int64) - 48
-        inside = i < digits
-        ok &= ~inside | ((d >= 0) & (d <= 9))
-        epoch += np.where(inside, d * 10 ** i, 0)
-    # checksums, of the tag block and of the sentence, and the payload alphabet
+    # the tag block: one "*" and printable bytes only, its last field "c:<digits>"
+    st1 = t - 3
+    ok &= (b[st1] == 42) & (stars[jt] - stars[js] == 1) & (odd[jt] - odd[js] == 0)
+    hexes = [_HEX[b[i]] for i in (st1 + 1, st1 + 2, st2 + 1, st2 + 2)]
+    for h in hexes:
+        ok &= h != 255
+    window = b[np.maximum(st1[:, None] - 13 + np.arange(13), 0)] - np.uint8(48)
+    is_digit = window <= 9
+    digits = np.cumprod(is_digit[:, :0:-1], axis=1).sum(axis=1)  # trailing digits, <= 12
+    ok &= (digits >= 1) & ~((digits == 12) & is_digit[:, 0])
+    cpos = st1 - digits - 2
+    ok &= (b[cpos] == 99) & (b[cpos + 1] == 58)
+    ok &= (cpos == s + 1) | (b[np.maximum(cpos - 1, 0)] == 44)
+    inside = np.arange(12) >= 12 - digits[:, None]
+    epoch = np.where(inside, window[:, 1:], 0).astype(np.int64) @ (10 ** np.arange(11, -1, -1))
+    # checksums, of the tag block and of the sentence
     idx = np.stack([s + 1, st1, t + 2, st2], axis=1)[ok].ravel()
     xor = np.bitwise_xor.reduceat(b, idx) if len(idx) else np.zeros(0, np.uint8)
     cat = np.zeros(len(s), np.int8)
     tag_ok = xor[0::4] == (hexes[0][ok] << 4 | hexes[1][ok])
     sum_ok = xor[2::4] == (hexes[2][ok] << 4 | hexes[3][ok])
-    pay_ok = bad_armor[_find(bad_armor, cm[4][ok] + 1)] == cm[5][ok]
-    cat[ok] = np.where(~tag_ok, 1, np.where(~sum_ok, 2, np.where(~pay_ok, 3, 0)))
+    cat[ok] = np.where(~tag_ok, 1, np.where(~sum_ok, 2, 0))
     return {"fast": ok, "cat": cat, "fc": fc.astype(np.int64), "fn": fn.astype(np.int64),
             "seq": np.where(has_seq, seq, -1), "channel": channel.astype(np.int64),
             "ps": cm[4] + 1, "pl": cm[5] - cm[4] - 1, "fill": fill.astype(np.int64),
