@@ -648,16 +648,20 @@ def _to_positions(pos: pd.DataFrame) -> pd.DataFrame:
         "sog": _below(pos["sog"], 102.3), "cog": _below(pos["cog"], 360.0),
         "heading": _below(pos["heading"], 360.0),
         "nav_status": _status_or_undefined(pos["nav_status"]),
-        "source_file": pos["source_file"].astype("str").to_numpy(),
+        "source_file": None,
         "source_line": pos["source_line"].to_numpy().astype("int64"),
     }
-    files = columns["source_file"]
-    if len(files) and (files == files[0]).all():
-        # one file (every reader's case): sort_positions' stable order, found in NumPy
+    files = pos["source_file"].astype("str")
+    if len(files) and (files == files.iat[0]).all():
+        # one file (every reader's case): sort_positions' stable order, found in NumPy,
+        # and the file name set once
         order = np.lexsort((columns["source_line"], columns["time"].asi8, columns["mmsi"]))
-        out = pd.DataFrame({k: v[order] for k, v in columns.items()})
+        columns = {k: v[order] for k, v in columns.items() if k != "source_file"}
+        out = pd.DataFrame(columns)
+        out.insert(POSITION_COLUMNS.index("source_file"), "source_file", files.iat[0])
         out["time"] = out["time"].astype("datetime64[ns, UTC]")
         return out
+    columns["source_file"] = files.to_numpy()
     out = pd.DataFrame(columns)
     out["time"] = out["time"].astype("datetime64[ns, UTC]")
     return sort_positions(out)

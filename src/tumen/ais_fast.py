@@ -39,6 +39,7 @@ _ARMOR[48:88] = np.arange(40)
 _ARMOR[96:120] = np.arange(40, 64)
 _HEX = np.full(256, 255, np.uint8)
 _HEX[48:58], _HEX[65:71], _HEX[97:103] = np.arange(10), np.arange(10, 16), np.arange(10, 16)
+_SENTENCE = np.frombuffer(b"!AIVD", np.uint8)
 # 6-bit text value -> ASCII ('@' .. '_' for 0-31, ' ' .. '?' for 32-63), as pyais.
 _SIXBIT = np.array([v + 64 if v < 32 else v for v in range(64)], np.uint8)
 # pyais reads the ship type of types 5 and 19 through its ShipType enum, which folds codes
@@ -138,55 +139,73 @@ def _scan(b: np.ndarray, s: np.ndarray, e: np.ndarray, limit: int) -> dict:
     pad = np.full(12, limit)  # the first padding byte, a "\n": gathers stay inside
     kind = np.concatenate((head[pos], np.full(12, 10, np.uint8)))
     pos = np.concatenate((pos, pad))
-    stars = np.cumsum(kind == 42)
-    odd = np.cumsum((kind < 32) | (kind > 126))
-    slashes = np.concatenate((pos[kind == 92], pad[:3]))
-    js = np.searchsorted(pos, s)
+    # every "\n" is special: the special after line i-1's "\n" is line i's first one
+    js = np.concatenate(([0], np.flatnonzero(kind == 10)[:len(s) - 1] + 1))
     ok = (pos[js] == s) & (kind[js] == 92)
-    t = slashes[np.searchsorted(slashes, s) + 1]
+    slashes = np.concatenate((np.flatnonzero(kind == 92), [len(pos) - 12] * 2))
+    jt = slashes[np.searchsorted(slashes, js) + 1]  # the line's second backslash
+    t = pos[jt]
     ok &= t < e
-    jt = np.searchsorted(pos, t)
-    # the sentence: "!", six commas, "*", then the line end (after an optional "\r")
-    ok &= (pos[jt + 1] == t + 1) & (kind[jt + 1] == 33) & (kind[jt + 8] == 42)
-    cm = [pos[jt + 2 + i] for i in range(6)]
-    for i in range(6):
-        ok &= kind[jt + 2 + i] == 44
-    st2 = pos[jt + 8]
-    cr = (kind[jt + 9] == 13) & (pos[jt + 9] == e - 1) & (pos[jt + 10] == e)
-    ok &= ((pos[jt + 9] == e) | cr) & (st2 + 3 == e - cr)
+    # the specials around the second backslash, one row per line (row gathers are cheap):
+    # 0: before the tag's "*", 1: that "*", 2: the backslash, 3: "!", 4-9: the six
+    # commas, 10: the sentence's "*", 11-12: the line end (after an optional "\r")
+    window = np.lib.stride_tricks.sliding_window_view
+    p, k = window(pos, 13)[jt - 2], window(kind, 13)[jt - 2]
+    cm = [p[:, 4 + i] for i in range(6)]
+    st1, st2 = t - 3, p[:, 10]
+    ok &= (p[:, 3] == t + 1) & (k[:, 3] == 33) & (k[:, 10] == 42)
+    ok &= (k[:, 4:10] == 44).all(axis=1)
+    cr = (k[:, 11] == 13) & (p[:, 11] == e - 1) & (p[:, 12] == e)
+    ok &= ((p[:, 11] == e) | cr) & (st2 + 3 == e - cr)
     ok &= (cm[0] == t + 7) & (cm[1] == cm[0] + 2) & (cm[2] == cm[1] + 2)
     ok &= ((cm[3] - cm[2]) <= 2) & ((cm[4] - cm[3]) <= 2) & (cm[5] == st2 - 2)
     ok &= ((cm[5] - cm[4]) >= 2) & ((cm[5] - cm[4]) <= 201)
-    ok &= (b[t + 2] == 65) & (b[t + 3] == 73) & (b[t + 4] == 86) & (b[t + 5] == 68)
-    ok &= (b[t + 6] == 77) | (b[t + 6] == 79)
-    fc, fn, fill = b[cm[0] + 1] - 48, b[cm[1] + 1] - 48, b[cm[5] + 1] - 48
+    head16 = window(b, 16)[t]  # "\!AIVDM,f,f,s,c," from the backslash
+    ok &= (head16[:, 1:6] == _SENTENCE).all(axis=1)
+    ok &= (head16[:, 6] == 77) | (head16[:, 6] == 79)
+    fc, fn = head16[:, 8] - np.uint8(48), head16[:, 10] - np.uint8(48)
+    tail = window(b, 4)[st2 - 1]  # fill, "*", checksum
+    fill = tail[:, 0] - np.uint8(48)
     ok &= (fc >= 1) & (fc <= 9) & (fn >= 1) & (fn <= fc) & (fill <= 5)
     has_seq = (cm[3] - cm[2]) == 2
-    seq = b[cm[2] + 1].astype(np.int64) - 48
+    seq = head16[:, 12].astype(np.int64) - 48
     ok &= ~has_seq | ((seq >= 0) & (seq <= 9))
-    channel = np.where((cm[4] - cm[3]) == 2, b[cm[3] + 1], 0)
-    # the tag block: one "*" and printable bytes only, its last field "c:<digits>"
-    st1 = t - 3
-    ok &= (b[st1] == 42) & (stars[jt] - stars[js] == 1) & (odd[jt] - odd[js] == 0)
-    hexes = [_HEX[b[i]] for i in (st1 + 1, st1 + 2, st2 + 1, st2 + 2)]
+    channel = np.where((cm[4] - cm[3]) == 2, np.where(has_seq, head16[:, 14], head16[:, 13]),
+                       0)
+    # the tag block: one "*" and printable bytes only, its last field "c:<digits>"; that
+    # field holds no special byte, so it starts after the special before the "*" (a
+    # comma, or the opening backslash)
+    tag3 = window(b, 3)[st1]
+    ok &= (tag3[:, 0] == 42) & (p[:, 1] == st1)
+    hexes = [_HEX[tag3[:, 1]], _HEX[tag3[:, 2]], _HEX[tail[:, 2]], _HEX[tail[:, 3]]]
     for h in hexes:
         ok &= h != 255
-    window = b[np.maximum(st1[:, None] - 13 + np.arange(13), 0)] - np.uint8(48)
-    is_digit = window <= 9
-    digits = np.cumprod(is_digit[:, :0:-1], axis=1).sum(axis=1)  # trailing digits, <= 12
-    ok &= (digits >= 1) & ~((digits == 12) & is_digit[:, 0])
-    cpos = st1 - digits - 2
-    ok &= (b[cpos] == 99) & (b[cpos + 1] == 58)
-    ok &= (cpos == s + 1) | (b[np.maximum(cpos - 1, 0)] == 44)
-    inside = np.arange(12) >= 12 - digits[:, None]
-    epoch = np.where(inside, window[:, 1:], 0).astype(np.int64) @ (10 ** np.arange(11, -1, -1))
-    # checksums, of the tag block and of the sentence
-    idx = np.stack([s + 1, st1, t + 2, st2], axis=1)[ok].ravel()
+    field = p[:, 0] + 1
+    c_colon = window(b, 2)[field]
+    ok &= ((k[:, 0] == 44) | (jt - 2 == js)) & (c_colon[:, 0] == 99) & (c_colon[:, 1] == 58)
+    digits = st1 - field - 2
+    ok &= (digits >= 1) & (digits <= 12)
+    rows = window(b, 12)[np.maximum(st1 - 12, 0)] - np.uint8(48)
+    rows[np.arange(12) < 12 - digits[:, None]] = 0
+    ok &= (rows <= 9).all(axis=1)
+    epoch = rows[:, 0].astype(np.int64)
+    for i in range(1, 12):
+        epoch *= 10
+        epoch += rows[:, i]
+    tag = np.flatnonzero(ok)  # no other "*", no control or non-ASCII byte in the tag
+    if len(tag):
+        bad = (kind == 42) | (kind < 32) | (kind > 126)
+        seg = np.stack([js[tag], jt[tag] - 1], axis=1).ravel()
+        ok[tag] &= ~np.logical_or.reduceat(bad, seg)[0::2]
+    # checksums, of the tag block and of the sentence (the segments of a line that is not
+    # canonical are empty: the indices only increase, every byte is read once)
+    idx = np.empty((len(s), 4), np.int64)
+    idx[:, 0], idx[:, 1], idx[:, 2], idx[:, 3] = s + 1, st1, t + 2, st2
+    idx = np.where(ok[:, None], idx, s[:, None]).ravel()
     xor = np.bitwise_xor.reduceat(b, idx) if len(idx) else np.zeros(0, np.uint8)
-    cat = np.zeros(len(s), np.int8)
-    tag_ok = xor[0::4] == (hexes[0][ok] << 4 | hexes[1][ok])
-    sum_ok = xor[2::4] == (hexes[2][ok] << 4 | hexes[3][ok])
-    cat[ok] = np.where(~tag_ok, 1, np.where(~sum_ok, 2, 0))
+    tag_ok = xor[0::4] == (hexes[0] << 4 | hexes[1])
+    sum_ok = xor[2::4] == (hexes[2] << 4 | hexes[3])
+    cat = np.where(~ok, 0, np.where(~tag_ok, 1, np.where(~sum_ok, 2, 0))).astype(np.int8)
     return {"fast": ok, "cat": cat, "fc": fc.astype(np.int64), "fn": fn.astype(np.int64),
             "seq": np.where(has_seq, seq, -1), "channel": channel.astype(np.int64),
             "ps": cm[4] + 1, "pl": cm[5] - cm[4] - 1, "fill": fill.astype(np.int64),
@@ -419,13 +438,15 @@ def _assemble_long(sen: dict, key: np.ndarray, max_gap: int, dec: _Decoder) -> l
 
 def _chars(b: np.ndarray, ps1, pl1, ps2, n: int) -> np.ndarray:
     """The first ``n`` 6-bit values of each message (payload of part 1, then part 2)."""
-    j = np.arange(n)
-    idx = ps1[:, None] + j
+    rows = np.lib.stride_tricks.sliding_window_view(b, n)
+    out = rows[ps1]
     split = np.flatnonzero(pl1 < n)
     if len(split):
-        idx[split] = np.where(j < pl1[split, None], idx[split],
-                              ps2[split, None] + (j - pl1[split, None]))
-    return _ARMOR[b[idx]]
+        out[split] = np.where(np.arange(n) < pl1[split, None], out[split],
+                              rows[ps2[split] - pl1[split]])
+    out -= np.uint8(48)  # de-armour: '0'..'W' -> 0..39, '`'..'w' -> 40..63
+    out -= np.uint8(8) * (out > 40)
+    return out
 
 
 def _field(v: np.ndarray, start: int, width: int, signed: bool = False) -> np.ndarray:
