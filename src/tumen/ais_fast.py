@@ -136,13 +136,13 @@ def _scan(b: np.ndarray, s: np.ndarray, e: np.ndarray, limit: int) -> dict:
     special = x >= 40
     special &= (x - np.uint8(48)) >= 24
     pos = np.flatnonzero(special)
-    pad = np.full(12, limit)  # the first padding byte, a "\n": gathers stay inside
-    kind = np.concatenate((head[pos], np.full(12, 10, np.uint8)))
+    pad = np.full(16, limit)  # the first padding byte, a "\n": gathers stay inside
+    kind = np.concatenate((head[pos], np.full(len(pad), 10, np.uint8)))
     pos = np.concatenate((pos, pad))
     # every "\n" is special: the special after line i-1's "\n" is line i's first one
     js = np.concatenate(([0], np.flatnonzero(kind == 10)[:len(s) - 1] + 1))
     ok = (pos[js] == s) & (kind[js] == 92)
-    slashes = np.concatenate((np.flatnonzero(kind == 92), [len(pos) - 12] * 2))
+    slashes = np.concatenate((np.flatnonzero(kind == 92), [len(pos) - len(pad)] * 2))
     jt = slashes[np.searchsorted(slashes, js) + 1]  # the line's second backslash
     t = pos[jt]
     ok &= t < e
@@ -286,7 +286,7 @@ class _Decoder:
             offset += len(sentence.payload)
         if not rows:
             return None
-        self.buf += b"".join(payloads)
+        self.buf += b"".join(payloads) + b"\n" * _PAD
         a = np.array(rows, np.int64).reshape(-1, 8)
         return {"fc": a[:, 0], "fn": a[:, 1], "base": a[:, 2],
                 "ps": a[:, 3], "pl": a[:, 4], "fill": a[:, 5], "line": a[:, 6],
