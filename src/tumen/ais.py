@@ -622,17 +622,20 @@ def _assemble(pos: pd.DataFrame, sta: pd.DataFrame, skipped: pd.DataFrame) -> Ai
     """
     lat, lon = pos["lat"].to_numpy(float), pos["lon"].to_numpy(float)
     mmsi = pos["mmsi"].to_numpy(float)
-    time_cat = _time_category(pos)
+    bad_time = pos["time"].isna().to_numpy()
+    missing = pos["time_missing"].to_numpy(dtype=bool)
     bad_mmsi = ~np.isfinite(mmsi) | (mmsi < 1) | (mmsi > 999_999_999) | (mmsi % 1 != 0)
     not_avail = (lat == 91.0) | (lon == 181.0)
     invalid = (~np.isfinite(lat) | ~np.isfinite(lon) | (np.abs(lat) > 90)
                | (np.abs(lon) > 180) | ((lat == 0) & (lon == 0)))
-    category = np.select([time_cat != "", bad_mmsi, not_avail, invalid],
-                         [time_cat, "mmsi_invalid", "position_not_available",
-                          "position_invalid"], "")
-    rejected = pos.loc[category != "", ["source_file", "source_line"]].assign(
-        category=category[category != ""])
-    positions = _to_positions(pos[category == ""])
+    # the first rule that applies names the rejection (codes: text only for the rejects)
+    code = np.select([bad_time & missing, bad_time, bad_mmsi, not_avail, invalid],
+                     [1, 2, 3, 4, 5], 0)
+    names = np.array(["", "no_timestamp", "bad_timestamp", "mmsi_invalid",
+                      "position_not_available", "position_invalid"], object)
+    rejected = pos.loc[code != 0, ["source_file", "source_line"]].assign(
+        category=names[code[code != 0]])
+    positions = _to_positions(pos[code == 0])
     vessels, static_log = _to_vessels(sta)
     static_log = static_log[~static_log["source_line"].isin(pos["source_line"])]
     skipped = pd.concat([skipped, rejected, static_log], ignore_index=True)
