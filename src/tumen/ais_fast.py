@@ -10,13 +10,19 @@ the message types the analyses use (1, 2, 3, 18, 19, 5 and 24) column-wise.
 Equivalence with pyais is the contract: the tables (positions, vessels, skipped) are exactly
 those of the line-by-line decoder of :mod:`tumen.ais` (``read_nmea(..., engine="pyais")``),
 field for field. To keep that promise simply, only the canonical form of a line is
-vectorised (``\\s:<station>,c:<epoch>*hh\\!AIVDM,...``: printable ASCII, one tag block with a
-``c`` field of 1-12 digits, two-digit checksums, single-digit fragment fields, a payload of
-at most 200 characters). Every other line goes through the pyais path of :mod:`tumen.ais`
+vectorised (``\\s:<station>,c:<epoch>*hh\\!AIVDM,...``: printable ASCII, one tag block whose
+last field is ``c`` with 1-12 digits, two-digit checksums, single-digit fragment fields, a
+payload of at most 200 characters). Every other line goes through the pyais path of :mod:`tumen.ais`
 unchanged, and every message that is not a full-length message of a vectorised type (a
 truncated payload, type 27, a type 24 part 2 or 3, a message of three or more sentences) is
 decoded by pyais: nothing is lost, and every rejected line is counted under the same
 category as before.
+
+Why NumPy: the work per line is a handful of byte comparisons, two XOR reductions and a few
+shifts, which NumPy does in whole-buffer passes (``ufunc.reduceat`` for the checksums,
+sliding-window row gathers for the fields). Arrow compute has no byte-level kernels of this
+kind and Numba is not in the locked environment; ``bench/README.md`` gives the rates and
+what limits them.
 
 >>> data = decode_buffer(open("data/ais/terrestrial.nmea", "rb").read(),
 ...                      "data/ais/terrestrial.nmea")                  # doctest: +SKIP
@@ -212,7 +218,7 @@ def _scan(b: np.ndarray, s: np.ndarray, e: np.ndarray, limit: int) -> dict:
             "epoch": epoch}
 
 
-_FAST_CATEGORIES = np.array(["", "bad_tag_block", "bad_checksum", "bad_payload"], object)
+_FAST_CATEGORIES = np.array(["", "bad_tag_block", "bad_checksum"], object)
 
 
 class _Decoder:
