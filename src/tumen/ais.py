@@ -635,27 +635,29 @@ def _assemble(pos: pd.DataFrame, sta: pd.DataFrame, skipped: pd.DataFrame) -> Ai
                       "position_not_available", "position_invalid"], object)
     rejected = pos.loc[code != 0, ["source_file", "source_line"]].assign(
         category=names[code[code != 0]])
-    positions = _to_positions(pos[code == 0])
+    positions = _to_positions(pos, code == 0)
     vessels, static_log = _to_vessels(sta)
     static_log = static_log[~static_log["source_line"].isin(pos["source_line"])]
     skipped = pd.concat([skipped, rejected, static_log], ignore_index=True)
     return AisData(positions, vessels, _sort_skipped(skipped))
 
 
-def _to_positions(pos: pd.DataFrame) -> pd.DataFrame:
-    """Give accepted rows the schema of :data:`POSITION_COLUMNS`, 'not available' as NaN."""
+def _to_positions(pos: pd.DataFrame, accepted: np.ndarray) -> pd.DataFrame:
+    """Give the accepted rows (boolean mask) the schema of :data:`POSITION_COLUMNS`, 'not
+    available' as NaN."""
     columns = {
-        "mmsi": pos["mmsi"].to_numpy(float).astype("int64"),
-        "time": pos["time"].astype("datetime64[ns, UTC]").array,  # not to_numpy: objects
-        "lat": pos["lat"].to_numpy(float), "lon": pos["lon"].to_numpy(float),
-        "sog": _below(pos["sog"], 102.3), "cog": _below(pos["cog"], 360.0),
-        "heading": _below(pos["heading"], 360.0),
-        "nav_status": _status_or_undefined(pos["nav_status"]),
+        "mmsi": pos["mmsi"].to_numpy(float)[accepted].astype("int64"),
+        "time": pos["time"].astype("datetime64[ns, UTC]").array[accepted],  # not to_numpy
+        "lat": pos["lat"].to_numpy(float)[accepted],
+        "lon": pos["lon"].to_numpy(float)[accepted],
+        "sog": _below(pos["sog"], 102.3)[accepted], "cog": _below(pos["cog"], 360.0)[accepted],
+        "heading": _below(pos["heading"], 360.0)[accepted],
+        "nav_status": _status_or_undefined(pos["nav_status"])[accepted],
         "source_file": None,
-        "source_line": pos["source_line"].to_numpy().astype("int64"),
+        "source_line": pos["source_line"].to_numpy().astype("int64")[accepted],
     }
     files = pos["source_file"].astype("str")
-    if len(files) and (files == files.iat[0]).all():
+    if accepted.any() and (files == files.iat[0]).all():
         # one file (every reader's case): sort_positions' stable order, found in NumPy,
         # and the file name set once
         order = np.lexsort((columns["source_line"], columns["time"].asi8, columns["mmsi"]))
@@ -664,7 +666,7 @@ def _to_positions(pos: pd.DataFrame) -> pd.DataFrame:
         out.insert(POSITION_COLUMNS.index("source_file"), "source_file", files.iat[0])
         out["time"] = out["time"].astype("datetime64[ns, UTC]")
         return out
-    columns["source_file"] = files.to_numpy()
+    columns["source_file"] = files.to_numpy()[accepted]
     out = pd.DataFrame(columns)
     out["time"] = out["time"].astype("datetime64[ns, UTC]")
     return sort_positions(out)
@@ -721,8 +723,8 @@ def _fold_repeats(table: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     agg = times.groupby("g", sort=True)["t"].agg(["min", "max", "size"])
     first = np.unique(group, return_index=True)[1]
     out = table.iloc[first][keys].reset_index(drop=True)
-    to_time = lambda v: pd.DatetimeIndex(v.to_numpy().view("M8[ns]")).tz_localize("UTC")  # noqa: E731
-    out["first_seen"], out["last_seen"] = to_time(agg["min"]), to_time(agg["max"])
+    for col, values in (("first_seen", agg["min"]), ("last_seen", agg["max"])):
+        out[col] = pd.DatetimeIndex(values.to_numpy().view("M8[ns]")).tz_localize("UTC")
     out["records"] = agg["size"].to_numpy().astype("int64")
     return out
 

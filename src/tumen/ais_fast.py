@@ -443,7 +443,8 @@ def _assemble_long(sen: dict, key: np.ndarray, max_gap: int, dec: _Decoder) -> l
 # --- messages -> fields ---------------------------------------------------------------
 
 def _chars(b: np.ndarray, ps1, pl1, ps2, n: int) -> np.ndarray:
-    """The first ``n`` 6-bit values of each message (payload of part 1, then part 2)."""
+    """The first ``n`` 6-bit values of each message (payload of part 1, then part 2), as an
+    ``(n, messages)`` array: one contiguous row per character position."""
     rows = np.lib.stride_tricks.sliding_window_view(b, n)
     out = rows[ps1]
     split = np.flatnonzero(pl1 < n)
@@ -452,15 +453,15 @@ def _chars(b: np.ndarray, ps1, pl1, ps2, n: int) -> np.ndarray:
                               rows[ps2[split] - pl1[split]])
     out -= np.uint8(48)  # de-armour: '0'..'W' -> 0..39, '`'..'w' -> 40..63
     out -= np.uint8(8) * (out > 40)
-    return out
+    return np.ascontiguousarray(out.T)
 
 
 def _field(v: np.ndarray, start: int, width: int, signed: bool = False) -> np.ndarray:
-    """Bits ``[start, start + width)`` of each row of 6-bit values, as int64."""
+    """Bits ``[start, start + width)`` of each message (a column of 6-bit values), int64."""
     c0, c1 = start // 6, (start + width - 1) // 6
-    acc = v[:, c0].astype(np.int64)
+    acc = v[c0].astype(np.int64)
     for c in range(c0 + 1, c1 + 1):
-        acc = (acc << 6) | v[:, c]
+        acc = (acc << 6) | v[c]
     acc = (acc >> ((c1 + 1) * 6 - start - width)) & ((1 << width) - 1)
     if signed:
         acc = np.where((acc >> (width - 1)) & 1, acc - (1 << width), acc)
@@ -486,7 +487,7 @@ def _position_block(v: np.ndarray, class_a: bool) -> dict:
     """mmsi, lat, lon (deg), sog (kn), cog (deg), heading (deg), nav_status of types 1-3
     (``class_a``) or 18/19 (no status)."""
     o = 0 if class_a else -4  # type 18/19 fields sit 4 bits earlier than type 1's
-    n = len(v)
+    n = v.shape[1]
     return {"mmsi": _field(v, 8, 30).astype(float),
             "lat": _degrees(_field(v, 89 + o, 27, signed=True)),
             "lon": _degrees(_field(v, 61 + o, 28, signed=True)),
@@ -550,10 +551,10 @@ def _decode_messages(dec: _Decoder, sen: dict, p1, p2, stamp) -> None:
     m, v = rows(vec & (aid == 24), 27)
     part = _field(v, 38, 2)
     a, bb = part == 0, part == 1
-    dec.rows["sta"].append((_static_block(_field(v[a], 8, 30), _text(v[a], 40, 120), None,
+    dec.rows["sta"].append((_static_block(_field(v[:, a], 8, 30), _text(v[:, a], 40, 120), None,
                                           None, None), first[m[a]], stamp[m[a]]))
-    dec.rows["sta"].append((_static_block(_field(v[bb], 8, 30), None, None,
-                                          _text(v[bb], 90, 42), _field(v[bb], 40, 8)),
+    dec.rows["sta"].append((_static_block(_field(v[:, bb], 8, 30), None, None,
+                                          _text(v[:, bb], 90, 42), _field(v[:, bb], 40, 8)),
                             first[m[bb]], stamp[m[bb]]))
     for i in np.flatnonzero(used & ~vec).tolist():
         parts = [p1[i]] if p2[i] < 0 else [p1[i], p2[i]]
