@@ -197,3 +197,11 @@ def test_canonical_lines_take_the_vectorised_path():
     starts, ends = np.r_[0, nl + 1], np.r_[nl, len(raw)]
     fast = ais_fast._scan(b, starts, ends, len(raw))["fast"]
     assert fast.sum() >= len(starts) - 10  # all but the junk, cut and $GP lines
+
+
+def test_a_short_tag_block_on_the_first_line():
+    # found by hypothesis: the tag time of a line starting less than 12 bytes into the
+    # buffer was read from a misplaced window
+    raw = (b"\\s:RX1,c:0*37\\!AIVDM,2,1,,A,1,0*14\n"
+           b"2023-09-01T00:00:02Z !AIVDM,2,2,,A,000000000000000000000,0*16")
+    assert_same_messages(raw, 1)

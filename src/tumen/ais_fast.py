@@ -190,7 +190,7 @@ def _scan(b: np.ndarray, s: np.ndarray, e: np.ndarray, limit: int) -> dict:
     c_colon = window(b, 2)[field]
     ok &= ((k[:, 0] == 44) | (jt - 2 == js)) & (c_colon[:, 0] == 99) & (c_colon[:, 1] == 58)
     digits = st1 - field - 2
-    ok &= (digits >= 1) & (digits <= 12)
+    ok &= (digits >= 1) & (digits <= 12) & (st1 >= 12)  # (a window of 12 bytes before "*")
     rows = window(b, 12)[np.maximum(st1 - 12, 0)] - np.uint8(48)
     rows[np.arange(12) < 12 - digits[:, None]] = 0
     ok &= (rows <= 9).all(axis=1)
