@@ -4,9 +4,11 @@ AIS (the Automatic Identification System) is what ships broadcast about themselv
 they are (MMSI, name, IMO number, call sign) and where they are. This module reads three
 kinds of AIS files and normalises them to the same tables:
 
-- raw NMEA 0183 ``!AIVDM``/``!AIVDO`` sentences (:func:`read_nmea`), decoded with pyais,
-  timed by NMEA 4 tag blocks (``\\c:<epoch>*hh\\``) or by a leading ISO 8601 / epoch field;
-  multi-sentence messages (type 5) are assembled by channel and sequence id;
+- raw NMEA 0183 ``!AIVDM``/``!AIVDO`` sentences (:func:`read_nmea`), timed by NMEA 4 tag
+  blocks (``\\c:<epoch>*hh\\``) or by a leading ISO 8601 / epoch field; multi-sentence
+  messages (type 5) are assembled by channel and sequence id. By default the vectorised
+  decoder of :mod:`tumen.ais_fast` decodes them (handing pyais what it does not
+  vectorise); ``engine="pyais"`` decodes line by line with pyais, with identical tables;
 - Danish-Maritime-Authority-style CSV (:func:`read_dma_csv`);
 - any CSV with a column map (:func:`read_csv`).
 
