@@ -4,9 +4,11 @@ AIS (the Automatic Identification System) is what ships broadcast about themselv
 they are (MMSI, name, IMO number, call sign) and where they are. This module reads three
 kinds of AIS files and normalises them to the same tables:
 
-- raw NMEA 0183 ``!AIVDM``/``!AIVDO`` sentences (:func:`read_nmea`), decoded with pyais,
-  timed by NMEA 4 tag blocks (``\\c:<epoch>*hh\\``) or by a leading ISO 8601 / epoch field;
-  multi-sentence messages (type 5) are assembled by channel and sequence id;
+- raw NMEA 0183 ``!AIVDM``/``!AIVDO`` sentences (:func:`read_nmea`), timed by NMEA 4 tag
+  blocks (``\\c:<epoch>*hh\\``) or by a leading ISO 8601 / epoch field; multi-sentence
+  messages (type 5) are assembled by channel and sequence id. By default the vectorised
+  decoder of :mod:`tumen.ais_fast` decodes them (handing pyais what it does not
+  vectorise); ``engine="pyais"`` decodes line by line with pyais, with identical tables;
 - Danish-Maritime-Authority-style CSV (:func:`read_dma_csv`);
 - any CSV with a column map (:func:`read_csv`).
 
@@ -164,7 +166,8 @@ def haversine_km(lat1, lon1, lat2, lon2):
 
 # --- NMEA -----------------------------------------------------------------------------
 
-def read_nmea(path: str | os.PathLike, *, max_fragment_lines: int = 10) -> AisData:
+def read_nmea(path: str | os.PathLike, *, max_fragment_lines: int = 10,
+              engine: str = "numpy") -> AisData:
     """Read a file of raw NMEA 0183 AIS sentences (optionally gzip-compressed, ``.gz``).
 
     Parameters
@@ -176,6 +179,11 @@ def read_nmea(path: str | os.PathLike, *, max_fragment_lines: int = 10) -> AisDa
     max_fragment_lines : int
         The parts of one multi-sentence message must lie within this many lines of each
         other; a part further away starts over (the earlier parts count as incomplete).
+    engine : {"numpy", "pyais"}
+        ``"numpy"`` (the default): the vectorised decoder of :mod:`tumen.ais_fast`, which
+        hands every line and message it does not vectorise to pyais; ``"pyais"``: every
+        line through pyais, one at a time (the reference the first is tested against).
+        Both give identical tables.
 
     Returns
     -------
@@ -195,12 +203,16 @@ def read_nmea(path: str | os.PathLike, *, max_fragment_lines: int = 10) -> AisDa
                         hint="check the AIS path in the parameters") from None
     except OSError as exc:
         raise DataError(f"cannot read AIS file: {exc}", file=path) from None
+    if engine == "numpy":
+        from tumen import ais_fast
+
+        return ais_fast.decode_buffer(raw, str(path), max_fragment_lines=max_fragment_lines)
     return decode_nmea_lines(raw.split(b"\n"), str(path),
-                             max_fragment_lines=max_fragment_lines)
+                             max_fragment_lines=max_fragment_lines, engine=_engine(engine))
 
 
 def decode_nmea_lines(lines: Iterable[bytes | str], source_file: str, *, start_line: int = 1,
-                      max_fragment_lines: int = 10) -> AisData:
+                      max_fragment_lines: int = 10, engine: str = "numpy") -> AisData:
     """Decode NMEA lines (already read) into an :class:`AisData`.
 
     Parameters
@@ -213,17 +225,33 @@ def decode_nmea_lines(lines: Iterable[bytes | str], source_file: str, *, start_l
         Line number of the first item (for reading a file in chunks).
     max_fragment_lines : int
         See :func:`read_nmea`.
+    engine : {"numpy", "pyais"}
+        See :func:`read_nmea`.
 
     Returns
     -------
     AisData
     """
+    lines = [line.encode("utf-8", "surrogateescape") if isinstance(line, str) else line
+             for line in lines]
+    if _engine(engine) == "numpy" and not any(b"\n" in line for line in lines):
+        from tumen import ais_fast
+
+        return ais_fast.decode_buffer(b"\n".join(lines), source_file, start_line=start_line,
+                                      max_fragment_lines=max_fragment_lines)
     decoder = _NmeaDecoder(source_file, max_fragment_lines)
     for number, line in enumerate(lines, start_line):
         if isinstance(line, str):
             line = line.encode("utf-8", "surrogateescape")
         decoder.feed(number, line)
     return decoder.finish()
+
+
+def _engine(engine: str) -> str:
+    if engine not in ("numpy", "pyais"):
+        raise DataError(f"unknown NMEA decoder engine {engine!r}", field="engine",
+                        hint="use numpy or pyais")
+    return engine
 
 
 class _NmeaDecoder:
@@ -612,35 +640,52 @@ def _assemble(pos: pd.DataFrame, sta: pd.DataFrame, skipped: pd.DataFrame) -> Ai
     """
     lat, lon = pos["lat"].to_numpy(float), pos["lon"].to_numpy(float)
     mmsi = pos["mmsi"].to_numpy(float)
-    time_cat = _time_category(pos)
+    bad_time = pos["time"].isna().to_numpy()
+    missing = pos["time_missing"].to_numpy(dtype=bool)
     bad_mmsi = ~np.isfinite(mmsi) | (mmsi < 1) | (mmsi > 999_999_999) | (mmsi % 1 != 0)
     not_avail = (lat == 91.0) | (lon == 181.0)
     invalid = (~np.isfinite(lat) | ~np.isfinite(lon) | (np.abs(lat) > 90)
                | (np.abs(lon) > 180) | ((lat == 0) & (lon == 0)))
-    category = np.select([time_cat != "", bad_mmsi, not_avail, invalid],
-                         [time_cat, "mmsi_invalid", "position_not_available",
-                          "position_invalid"], "")
-    rejected = pos.loc[category != "", ["source_file", "source_line"]].assign(
-        category=category[category != ""])
-    positions = _to_positions(pos[category == ""])
+    # the first rule that applies names the rejection (codes: text only for the rejects)
+    code = np.select([bad_time & missing, bad_time, bad_mmsi, not_avail, invalid],
+                     [1, 2, 3, 4, 5], 0)
+    names = np.array(["", "no_timestamp", "bad_timestamp", "mmsi_invalid",
+                      "position_not_available", "position_invalid"], object)
+    rejected = pos.loc[code != 0, ["source_file", "source_line"]].assign(
+        category=names[code[code != 0]])
+    positions = _to_positions(pos, code == 0)
     vessels, static_log = _to_vessels(sta)
     static_log = static_log[~static_log["source_line"].isin(pos["source_line"])]
     skipped = pd.concat([skipped, rejected, static_log], ignore_index=True)
     return AisData(positions, vessels, _sort_skipped(skipped))
 
 
-def _to_positions(pos: pd.DataFrame) -> pd.DataFrame:
-    """Give accepted rows the schema of :data:`POSITION_COLUMNS`, 'not available' as NaN."""
-    out = pd.DataFrame({
-        "mmsi": pos["mmsi"].to_numpy(float).astype("int64"),
-        "time": pos["time"].astype("datetime64[ns, UTC]").to_numpy(),
-        "lat": pos["lat"].to_numpy(float), "lon": pos["lon"].to_numpy(float),
-        "sog": _below(pos["sog"], 102.3), "cog": _below(pos["cog"], 360.0),
-        "heading": _below(pos["heading"], 360.0),
-        "nav_status": _status_or_undefined(pos["nav_status"]),
-        "source_file": pos["source_file"].astype("str").to_numpy(),
-        "source_line": pos["source_line"].to_numpy().astype("int64"),
-    })
+def _to_positions(pos: pd.DataFrame, accepted: np.ndarray) -> pd.DataFrame:
+    """Give the accepted rows (boolean mask) the schema of :data:`POSITION_COLUMNS`, 'not
+    available' as NaN."""
+    columns = {
+        "mmsi": pos["mmsi"].to_numpy(float)[accepted].astype("int64"),
+        "time": pos["time"].astype("datetime64[ns, UTC]").array[accepted],  # not to_numpy
+        "lat": pos["lat"].to_numpy(float)[accepted],
+        "lon": pos["lon"].to_numpy(float)[accepted],
+        "sog": _below(pos["sog"], 102.3)[accepted], "cog": _below(pos["cog"], 360.0)[accepted],
+        "heading": _below(pos["heading"], 360.0)[accepted],
+        "nav_status": _status_or_undefined(pos["nav_status"])[accepted],
+        "source_file": None,
+        "source_line": pos["source_line"].to_numpy().astype("int64")[accepted],
+    }
+    files = pos["source_file"].astype("str")
+    if accepted.any() and (files == files.iat[0]).all():
+        # one file (every reader's case): sort_positions' stable order, found in NumPy,
+        # and the file name set once
+        order = np.lexsort((columns["source_line"], columns["time"].asi8, columns["mmsi"]))
+        columns = {k: v[order] for k, v in columns.items() if k != "source_file"}
+        out = pd.DataFrame(columns)
+        out.insert(POSITION_COLUMNS.index("source_file"), "source_file", files.iat[0])
+        out["time"] = out["time"].astype("datetime64[ns, UTC]")
+        return out
+    columns["source_file"] = files.to_numpy()[accepted]
+    out = pd.DataFrame(columns)
     out["time"] = out["time"].astype("datetime64[ns, UTC]")
     return sort_positions(out)
 
@@ -671,17 +716,35 @@ def _to_vessels(sta: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         "imo": pd.array(pd.to_numeric(ok["imo"], errors="coerce"), dtype="Int64"),
         "callsign": ok["callsign"].astype(object).to_numpy(),
         "ship_type": ok["ship_type"].astype(object).to_numpy(),
-        "time": ok["time"].astype("datetime64[ns, UTC]").to_numpy(),
+        "time": ok["time"].astype("datetime64[ns, UTC]").array,
     })
     table["time"] = table["time"].astype("datetime64[ns, UTC]")
+    table = _fold_repeats(table, keys)
     vessels = (table.groupby(keys, dropna=False, sort=True)
-               .agg(first_seen=("time", "min"), last_seen=("time", "max"),
-                    records=("time", "size"))
+               .agg(first_seen=("first_seen", "min"), last_seen=("last_seen", "max"),
+                    records=("records", "sum"))
                .reset_index())
     vessels["records"] = vessels["records"].astype("int64")
     for c in ("name", "callsign", "ship_type"):
         vessels[c] = vessels[c].astype(object).where(vessels[c].notna(), None)
     return vessels[VESSEL_COLUMNS], log
+
+
+def _fold_repeats(table: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """One row per distinct ``keys`` (first seen, last seen, records), before the groupby:
+    ships repeat the same static record all day, and grouping integers is cheap."""
+    group = np.zeros(len(table), np.int64)
+    for k in keys:  # exact values, all missing values one group (as groupby dropna=False)
+        codes = pd.factorize(table[k], use_na_sentinel=False)[0]
+        group = pd.factorize(group * (int(codes.max(initial=0)) + 1) + codes)[0]
+    times = pd.DataFrame({"g": group, "t": table["time"].array.asi8})
+    agg = times.groupby("g", sort=True)["t"].agg(["min", "max", "size"])
+    first = np.unique(group, return_index=True)[1]
+    out = table.iloc[first][keys].reset_index(drop=True)
+    for col, values in (("first_seen", agg["min"]), ("last_seen", agg["max"])):
+        out[col] = pd.DatetimeIndex(values.to_numpy().view("M8[ns]")).tz_localize("UTC")
+    out["records"] = agg["size"].to_numpy().astype("int64")
+    return out
 
 
 def _sort_skipped(skipped: pd.DataFrame) -> pd.DataFrame:

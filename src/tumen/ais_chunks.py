@@ -37,7 +37,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from tumen import ais, ais_dask
+from tumen import ais, ais_dask, ais_fast
 from tumen.errors import DataError, ParameterError
 
 FORMATS = ("nmea", "dma", "csv", "parquet")
@@ -299,7 +299,8 @@ def _decode_nmea_chunk(chunk: Chunk, max_fragment_lines: int) -> ais.AisData:
 
 
 def decode_nmea_range(lines: list[bytes], source_file: str, *, start_line: int,
-                      keep: tuple[int, int], max_fragment_lines: int = 10) -> ais.AisData:
+                      keep: tuple[int, int], max_fragment_lines: int = 10,
+                      engine: str = "numpy") -> ais.AisData:
     """Decode NMEA lines, keeping only the records whose first line is in ``keep``.
 
     The lines outside ``keep`` are context: they let a multi-sentence message that starts
@@ -320,11 +321,17 @@ def decode_nmea_range(lines: list[bytes], source_file: str, *, start_line: int,
         First line kept and the line after the last one kept.
     max_fragment_lines : int
         See :func:`tumen.ais.read_nmea`.
+    engine : {"numpy", "pyais"}
+        The vectorised decoder of :mod:`tumen.ais_fast` (default) or the line-by-line pyais
+        decoder of :mod:`tumen.ais`; see :func:`tumen.ais.read_nmea`.
 
     Returns
     -------
     tumen.ais.AisData
     """
+    if engine == "numpy":
+        return ais_fast.decode_buffer(b"\n".join(lines), source_file, start_line=start_line,
+                                      max_fragment_lines=max_fragment_lines, keep=keep)
     lo, hi = keep
     # The decoder of tumen.ais, fed line by line; records are filtered by their first
     # line before its tables are built (see the module docstring).

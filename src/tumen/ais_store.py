@@ -54,7 +54,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from tumen import ais, ais_chunks, ais_dask
+from tumen import ais, ais_chunks, ais_dask, ais_fast
 from tumen import paths as project_paths
 from tumen.ais_chunks import Chunk
 from tumen.errors import DataError
@@ -314,7 +314,7 @@ def get_cache_key(inputs: list[dict], fmt: str, options: Mapping) -> str:
         64 hex digits.
     """
     code = hashlib.sha256()
-    for module in (ais, ais_chunks, sys.modules[__name__]):
+    for module in (ais, ais_fast, ais_chunks, sys.modules[__name__]):
         code.update(Path(module.__file__).read_bytes())
     blob = {"version": STORE_VERSION, "format": fmt, "options": dict(options),
             "inputs": [[i["path"], i["sha256"]] for i in inputs], "code": code.hexdigest()}

@@ -1,0 +1,607 @@
+"""Decode raw NMEA 0183 AIS at archive speed: whole chunks of lines at once, with NumPy.
+
+:func:`tumen.ais.read_nmea` used to hand every line to pyais, one Python call per line. This
+module decodes a chunk of lines as one byte array instead: it finds each line's tag block,
+fields and checksums with array operations, validates both checksums and the payload
+armouring of all lines at once, pairs the two sentences of multi-sentence messages by
+channel and sequence id (vectorised for two-part messages), and extracts the bit fields of
+the message types the analyses use (1, 2, 3, 18, 19, 5 and 24) column-wise.
+
+Equivalence with pyais is the contract: the tables (positions, vessels, skipped) are exactly
+those of the line-by-line decoder of :mod:`tumen.ais` (``read_nmea(..., engine="pyais")``),
+field for field. To keep that promise simply, only the canonical form of a line is
+vectorised (``\\s:<station>,c:<epoch>*hh\\!AIVDM,...``: printable ASCII, one tag block whose
+last field is ``c`` with 1-12 digits, two-digit checksums, single-digit fragment fields, a
+payload of at most 200 characters). Every other line goes through the pyais path of :mod:`tumen.ais`
+unchanged, and every message that is not a full-length message of a vectorised type (a
+truncated payload, type 27, a type 24 part 2 or 3, a message of three or more sentences) is
+decoded by pyais: nothing is lost, and every rejected line is counted under the same
+category as before.
+
+Why NumPy: the work per line is a handful of byte comparisons, two XOR reductions and a few
+shifts, which NumPy does in whole-buffer passes (``ufunc.reduceat`` for the checksums,
+sliding-window row gathers for the fields). Arrow compute has no byte-level kernels of this
+kind and Numba is not in the locked environment; ``bench/README.md`` gives the rates and
+what limits them.
+
+>>> data = decode_buffer(open("data/ais/terrestrial.nmea", "rb").read(),
+...                      "data/ais/terrestrial.nmea")                  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from pyais.bit_vector import bit_vector
+from pyais.exceptions import UnknownMessageException
+from pyais.constants import ShipType
+from pyais.messages import MSG_CLASS
+
+from tumen import ais
+
+# AIS 6-bit armouring: byte -> value 0..63, 255 outside the alphabet ``0-W`` and ```-w``.
+_ARMOR = np.full(256, 255, np.uint8)
+_ARMOR[48:88] = np.arange(40)
+_ARMOR[96:120] = np.arange(40, 64)
+_HEX = np.full(256, 255, np.uint8)
+_HEX[48:58], _HEX[65:71], _HEX[97:103] = np.arange(10), np.arange(10, 16), np.arange(10, 16)
+_SENTENCE = np.frombuffer(b"!AIVD", np.uint8)
+# 6-bit text value -> ASCII ('@' .. '_' for 0-31, ' ' .. '?' for 32-63), as pyais.
+_SIXBIT = np.array([v + 64 if v < 32 else v for v in range(64)], np.uint8)
+# pyais reads the ship type of types 5 and 19 through its ShipType enum, which folds codes
+# it does not know into a neighbour (1-19 -> 0, 26-28 -> 25, ...): the same table here.
+_SHIP_TYPE = np.array([int(ShipType.from_value(v)) for v in range(256)], np.int64)
+_PAD = 256  # bytes of padding after the buffer, so that fixed-offset gathers stay inside
+_NAT = np.iinfo(np.int64).min
+#: Minimum message length (bits) for the vectorised path, by message type.
+FULL_BITS = {1: 168, 2: 168, 3: 168, 18: 168, 19: 312, 5: 424}
+_BITS_24 = (160, 168)  # type 24 part A, part B
+
+
+def decode_buffer(raw: bytes, source_file: str, *, start_line: int = 1,
+                  max_fragment_lines: int = 10,
+                  keep: tuple[int, int] | None = None) -> ais.AisData:
+    """Decode a buffer of NMEA lines (``\\n``-separated, as read from a file).
+
+    Parameters
+    ----------
+    raw : bytes
+        The lines; ``\\r\\n`` line ends are allowed.
+    source_file : str
+        Name stored in ``source_file``.
+    start_line : int
+        Line number (1-based) of the first line in ``raw``.
+    max_fragment_lines : int
+        See :func:`tumen.ais.read_nmea`.
+    keep : (int, int), optional
+        Keep only the records whose first line is in ``[keep[0], keep[1])``; the other lines
+        are context for multi-sentence messages (see :func:`tumen.ais_chunks.decode_nmea_range`).
+
+    Returns
+    -------
+    tumen.ais.AisData
+        Exactly the tables of ``tumen.ais.decode_nmea_lines(raw.split(b"\\n"), ...)``.
+    """
+    return ais._assemble(*get_messages(raw, source_file, start_line=start_line,
+                                       max_fragment_lines=max_fragment_lines, keep=keep))
+
+
+def get_messages(raw: bytes, source_file: str, *, start_line: int = 1,
+                 max_fragment_lines: int = 10, keep: tuple[int, int] | None = None):
+    """Decode a buffer of NMEA lines into raw message rows, before any validation.
+
+    This is what :func:`decode_buffer` hands to the table assembly of :mod:`tumen.ais`, and
+    what the equivalence tests compare with pyais field by field.
+
+    Parameters
+    ----------
+    raw, source_file, start_line, max_fragment_lines, keep
+        See :func:`decode_buffer`.
+
+    Returns
+    -------
+    positions : pandas.DataFrame
+        One row per position message (types 1, 2, 3, 18, 19, 27) named by its first line:
+        ``mmsi``, ``lat``, ``lon`` (degrees, 91/181 when not available), ``sog`` (knots,
+        102.3 = not available), ``cog`` (degrees, 360 = n/a), ``heading`` (degrees, 511 =
+        n/a), ``nav_status`` (code; NaN for class B), all float64 as pyais gives them;
+        ``time`` (UTC), ``time_missing``, ``source_file``, ``source_line``.
+    statics : pandas.DataFrame
+        One row per static message (types 5, 19, 24): ``mmsi``, ``name``, ``imo``
+        (float64, NaN for none or 0), ``callsign``, ``ship_type`` (text of the code, None
+        for 0), then the same time and source columns.
+    skipped : pandas.DataFrame
+        ``source_file``, ``source_line``, ``category`` of every record not decoded.
+    """
+    buf = raw + b"\n" * _PAD
+    b = np.frombuffer(buf, np.uint8)
+    nl = np.flatnonzero(b[:len(raw)] == 10)
+    starts = np.concatenate(([0], nl + 1))
+    ends = np.concatenate((nl, [len(raw)]))
+    return _Decoder(buf, starts, ends, source_file, start_line, max_fragment_lines).run(keep)
+
+
+# --- lines -> sentences ---------------------------------------------------------------
+
+def _scan(b: np.ndarray, s: np.ndarray, e: np.ndarray, limit: int) -> dict:
+    """Parse the canonical lines among ``[s, e)`` (``e``: the line's ``\\n``) column-wise.
+
+    A canonical line is ``\\<fields>,c:<1-12 digits>*hh\\!AIVDM,f,f,s,c,<payload>,f*hh``
+    (``!AIVDO`` too, a ``\\r`` before the line end allowed): outside the tag block, its
+    bytes outside the payload armouring alphabet are exactly ``!``, six commas and ``*``,
+    which one pass over the buffer finds for every line at once.
+
+    Returns a dict of arrays over the lines: ``fast`` (bool: the line has the canonical
+    form), and for fast lines ``cat`` (0 valid, 1 bad tag block, 2 bad checksum; a payload
+    outside the alphabet is never canonical), fragment count ``fc`` and number ``fn``,
+    sequence id ``seq`` (-1 when empty), ``channel`` byte (0 when empty), payload start
+    ``ps`` and length ``pl`` (bytes), ``fill`` bits and ``epoch`` (the ``c`` digits).
+    """
+    head = b[:limit]
+    x = head - np.uint8(48)  # valid armouring: x in 0..39 or 48..71
+    special = x >= 40
+    special &= (x - np.uint8(48)) >= 24
+    pos = np.flatnonzero(special)
+    pad = np.full(16, limit)  # the first padding byte, a "\n": gathers stay inside
+    kind = np.concatenate((head[pos], np.full(len(pad), 10, np.uint8)))
+    pos = np.concatenate((pos, pad))
+    # every "\n" is special: the special after line i-1's "\n" is line i's first one
+    js = np.concatenate(([0], np.flatnonzero(kind == 10)[:len(s) - 1] + 1))
+    ok = (pos[js] == s) & (kind[js] == 92)
+    slashes = np.concatenate((np.flatnonzero(kind == 92), [len(pos) - len(pad)] * 2))
+    jt = slashes[np.searchsorted(slashes, js) + 1]  # the line's second backslash
+    t = pos[jt]
+    ok &= t < e
+    # the specials around the second backslash, one row per line (row gathers are cheap):
+    # 0: before the tag's "*", 1: that "*", 2: the backslash, 3: "!", 4-9: the six
+    # commas, 10: the sentence's "*", 11-12: the line end (after an optional "\r")
+    window = np.lib.stride_tricks.sliding_window_view
+    p, k = window(pos, 13)[jt - 2], window(kind, 13)[jt - 2]
+    cm = [p[:, 4 + i] for i in range(6)]
+    st1, st2 = t - 3, p[:, 10]
+    ok &= (p[:, 3] == t + 1) & (k[:, 3] == 33) & (k[:, 10] == 42)
+    ok &= (k[:, 4:10] == 44).all(axis=1)
+    cr = (k[:, 11] == 13) & (p[:, 11] == e - 1) & (p[:, 12] == e)
+    ok &= ((p[:, 11] == e) | cr) & (st2 + 3 == e - cr)
+    ok &= (cm[0] == t + 7) & (cm[1] == cm[0] + 2) & (cm[2] == cm[1] + 2)
+    ok &= ((cm[3] - cm[2]) <= 2) & ((cm[4] - cm[3]) <= 2) & (cm[5] == st2 - 2)
+    ok &= ((cm[5] - cm[4]) >= 2) & ((cm[5] - cm[4]) <= 201)
+    head16 = window(b, 16)[t]  # "\!AIVDM,f,f,s,c," from the backslash
+    ok &= (head16[:, 1:6] == _SENTENCE).all(axis=1)
+    ok &= (head16[:, 6] == 77) | (head16[:, 6] == 79)
+    fc, fn = head16[:, 8] - np.uint8(48), head16[:, 10] - np.uint8(48)
+    tail = window(b, 4)[st2 - 1]  # fill, "*", checksum
+    fill = tail[:, 0] - np.uint8(48)
+    ok &= (fc >= 1) & (fc <= 9) & (fn >= 1) & (fn <= fc) & (fill <= 5)
+    has_seq = (cm[3] - cm[2]) == 2
+    seq = head16[:, 12].astype(np.int64) - 48
+    ok &= ~has_seq | ((seq >= 0) & (seq <= 9))
+    channel = np.where((cm[4] - cm[3]) == 2, np.where(has_seq, head16[:, 14], head16[:, 13]),
+                       0)
+    # the tag block: one "*" and printable bytes only, its last field "c:<digits>"; that
+    # field holds no special byte, so it starts after the special before the "*" (a
+    # comma, or the opening backslash)
+    tag3 = window(b, 3)[st1]
+    ok &= (tag3[:, 0] == 42) & (p[:, 1] == st1)
+    hexes = [_HEX[tag3[:, 1]], _HEX[tag3[:, 2]], _HEX[tail[:, 2]], _HEX[tail[:, 3]]]
+    for h in hexes:
+        ok &= h != 255
+    field = p[:, 0] + 1
+    c_colon = window(b, 2)[field]
+    ok &= ((k[:, 0] == 44) | (jt - 2 == js)) & (c_colon[:, 0] == 99) & (c_colon[:, 1] == 58)
+    digits = st1 - field - 2
+    ok &= (digits >= 1) & (digits <= 12) & (st1 >= 12)  # (a window of 12 bytes before "*")
+    rows = window(b, 12)[np.maximum(st1 - 12, 0)] - np.uint8(48)
+    rows[np.arange(12) < 12 - digits[:, None]] = 0
+    ok &= (rows <= 9).all(axis=1)
+    epoch = rows[:, 0].astype(np.int64)
+    for i in range(1, 12):
+        epoch *= 10
+        epoch += rows[:, i]
+    tag = np.flatnonzero(ok)  # no other "*", no control or non-ASCII byte in the tag
+    if len(tag):
+        bad = (kind == 42) | (kind < 32) | (kind > 126)
+        seg = np.stack([js[tag], jt[tag] - 1], axis=1).ravel()
+        ok[tag] &= ~np.logical_or.reduceat(bad, seg)[0::2]
+    # checksums, of the tag block and of the sentence (the segments of a line that is not
+    # canonical are empty: the indices only increase, every byte is read once)
+    idx = np.empty((len(s), 4), np.int64)
+    idx[:, 0], idx[:, 1], idx[:, 2], idx[:, 3] = s + 1, st1, t + 2, st2
+    idx = np.where(ok[:, None], idx, s[:, None]).ravel()
+    xor = np.bitwise_xor.reduceat(b, idx) if len(idx) else np.zeros(0, np.uint8)
+    tag_ok = xor[0::4] == (hexes[0] << 4 | hexes[1])
+    sum_ok = xor[2::4] == (hexes[2] << 4 | hexes[3])
+    cat = np.where(~ok, 0, np.where(~tag_ok, 1, np.where(~sum_ok, 2, 0))).astype(np.int8)
+    return {"fast": ok, "cat": cat, "fc": fc.astype(np.int64), "fn": fn.astype(np.int64),
+            "seq": np.where(has_seq, seq, -1), "channel": channel.astype(np.int64),
+            "ps": cm[4] + 1, "pl": cm[5] - cm[4] - 1, "fill": fill.astype(np.int64),
+            "epoch": epoch}
+
+
+_FAST_CATEGORIES = np.array(["", "bad_tag_block", "bad_checksum"], object)
+
+
+class _Decoder:
+    """One buffer: sentences (vectorised and pyais), then messages, then the tables."""
+
+    def __init__(self, buf: bytes, starts, ends, source_file, start_line, max_gap):
+        self.buf, self.source_file, self.max_gap = buf, source_file, max_gap
+        self.starts, self.ends = starts, ends
+        self.numbers = np.arange(start_line, start_line + len(starts), dtype=np.int64)
+        self.skip_lines: list[np.ndarray] = []
+        self.skip_cats: list[np.ndarray] = []
+        self.rows: dict[str, list] = {"pos": [], "sta": []}
+
+    def skip(self, lines, categories) -> None:
+        lines = np.asarray(lines, np.int64)
+        self.skip_lines.append(lines)
+        self.skip_cats.append(np.broadcast_to(np.asarray(categories, object), lines.shape))
+
+    # sentences
+    def sentences(self) -> dict:
+        """Every valid AIS sentence (both paths) as arrays, in line order."""
+        limit = len(self.buf) - _PAD
+        b = np.frombuffer(self.buf, np.uint8)
+        sc = _scan(b, self.starts, self.ends, limit)
+        fast, cat = sc["fast"], sc["cat"]
+        bad = fast & (cat > 0)
+        self.skip(self.numbers[bad], _FAST_CATEGORIES[cat[bad]])
+        good = fast & (cat == 0)
+        cols = {k: sc[k][good] for k in ("fc", "fn", "ps", "pl", "fill")}
+        cols["base"] = sc["channel"][good] * 11 + sc["seq"][good] + 1
+        cols["line"] = self.numbers[good]
+        cols["num"] = sc["epoch"][good].astype(float)
+        cols["text"] = np.full(len(cols["line"]), -1, np.int64)
+        slow = self._slow_lines(np.flatnonzero(~fast))
+        if slow:
+            cols = {k: np.concatenate((v, slow[k])) for k, v in cols.items()}
+            order = np.argsort(cols["line"], kind="stable")
+            cols = {k: v[order] for k, v in cols.items()}
+        self.b = np.frombuffer(self.buf, np.uint8)
+        return cols
+
+    def _slow_lines(self, which: np.ndarray) -> dict | None:
+        """Lines not in the canonical form: classified by the pyais path of tumen.ais."""
+        rows, payloads = [], []
+        offset = len(self.buf)
+        for i in which.tolist():
+            line = self.buf[self.starts[i]:self.ends[i]].strip()
+            if not line:
+                continue
+            number = int(self.numbers[i])
+            m = ais._LINE_RE.match(line)
+            if m is None:
+                self.skip([number], "junk")
+                continue
+            stamp = ais._NmeaDecoder._timestamp(m.group("prefix"), m.group("tag"))
+            if stamp is False:
+                self.skip([number], "bad_tag_block")
+                continue
+            sentence, category = ais._parse_sentence(m.group("sentence"))
+            if category:
+                self.skip([number], category)
+                continue
+            text = -1
+            if stamp is not None:
+                self.texts.append(stamp)
+                text = len(self.texts) - 1
+            rows.append((sentence.frag_cnt, sentence.frag_num,
+                         self._key_base(sentence.channel, sentence.seq_id), offset,
+                         len(sentence.payload), sentence.fill_bits, number, text))
+            payloads.append(sentence.payload)
+            offset += len(sentence.payload)
+        if not rows:
+            return None
+        self.buf += b"".join(payloads) + b"\n" * _PAD
+        a = np.array(rows, np.int64).reshape(-1, 8)
+        return {"fc": a[:, 0], "fn": a[:, 1], "base": a[:, 2],
+                "ps": a[:, 3], "pl": a[:, 4], "fill": a[:, 5], "line": a[:, 6],
+                "num": np.full(len(a), np.nan), "text": a[:, 7]}
+
+    def _key_base(self, channel: str, seq_id: int | None) -> int:
+        """The multi-sentence key (channel, sequence id) as the integer the fast path uses."""
+        if len(channel) <= 1 and (not channel or 32 <= ord(channel) <= 126) and (
+                seq_id is None or 0 <= seq_id <= 9):
+            return (ord(channel) if channel else 0) * 11 + (-1 if seq_id is None else seq_id) + 1
+        return self.odd_keys.setdefault((channel, seq_id), 1_000_000 + len(self.odd_keys))
+
+    def run(self, keep) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+        self.texts, self.odd_keys = [], {}
+        sen = self.sentences()
+        key = sen["base"] * 10 + sen["fc"]
+        truthy = ~np.isnan(sen["num"])
+        if self.texts:
+            truthy |= np.array([t >= 0 and bool(self.texts[t]) for t in sen["text"].tolist()],
+                               bool)
+        single = sen["fc"] == 1
+        p1, p2 = np.flatnonzero(single), np.full(int(single.sum()), -1)
+        pair = _pair(sen, key, self.max_gap, self)
+        p1, p2 = np.concatenate((p1, pair[0])), np.concatenate((p2, pair[1]))
+        longer = _assemble_long(sen, key, self.max_gap, self)
+        if keep is not None:
+            inside = (sen["line"][p1] >= keep[0]) & (sen["line"][p1] < keep[1])
+            p1, p2 = p1[inside], p2[inside]
+            longer = [m for m in longer if keep[0] <= sen["line"][m[0]] < keep[1]]
+        # the stamp of a message: its first part's, else the second's (as tumen.ais)
+        use2 = (p2 >= 0) & ~truthy[p1]
+        stamp = np.where(use2, p2, p1)
+        _decode_messages(self, sen, p1, p2, stamp)
+        for parts in longer:
+            st = next((p for p in parts if truthy[p]), parts[-1])
+            payload = b"".join(self._payload(sen, p) for p in parts)
+            self._decode_slow(payload, int(sen["fill"][parts[-1]]),
+                              self._ais_id(sen, parts[0]), int(sen["line"][parts[0]]), st, sen)
+        return self._tables(sen, keep)
+
+    def _payload(self, sen, p) -> bytes:
+        s = int(sen["ps"][p])
+        return self.buf[s:s + int(sen["pl"][p])]
+
+    def _ais_id(self, sen, p) -> int:
+        v0 = int(_ARMOR[self.b[sen["ps"][p]]])
+        return v0 if sen["pl"][p] * 6 - sen["fill"][p] >= 6 else v0 >> int(sen["fill"][p])
+
+    def _decode_slow(self, payload: bytes, fill: int, msg_type: int, first: int, stamp: int,
+                     sen) -> None:
+        """One message through pyais, with the categories of ``tumen.ais._NmeaDecoder``."""
+        if not 1 <= msg_type <= 27:
+            self.skip([first], "unknown_type")
+            return
+        if msg_type not in ais.POSITION_TYPES and msg_type not in ais.STATIC_TYPES:
+            self.skip([first], "other_type")
+            return
+        try:
+            msg = MSG_CLASS[msg_type].from_vector(bit_vector(payload, fill))
+        except (KeyError, UnknownMessageException):
+            self.skip([first], "unknown_type")
+            return
+        except Exception:  # noqa: BLE001 - pyais raises many kinds on hostile payloads
+            self.skip([first], "malformed")
+            return
+        row = None
+        if msg_type in ais.POSITION_TYPES:
+            row = ais._position_fields(msg, msg_type)
+            if row is None:
+                self.skip([first], "truncated_payload")
+                return
+            self.rows["pos"].append(("slow", row, first, stamp))
+        if msg_type in ais.STATIC_TYPES:
+            srow = ais._static_fields(msg, msg_type)
+            if srow is None:
+                if row is None:
+                    self.skip([first], "truncated_payload")
+                return
+            self.rows["sta"].append(("slow", srow, first, stamp))
+
+    def _tables(self, sen, keep) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+        pos = _frame(self.rows["pos"], ["mmsi", "lat", "lon", "sog", "cog", "heading",
+                                        "nav_status"], self, sen)
+        sta = _frame(self.rows["sta"], ["mmsi", "name", "imo", "callsign", "ship_type"],
+                     self, sen)
+        lines = np.concatenate(self.skip_lines) if self.skip_lines else np.zeros(0, np.int64)
+        cats = np.concatenate(self.skip_cats) if self.skip_cats else np.zeros(0, object)
+        if keep is not None:
+            inside = (lines >= keep[0]) & (lines < keep[1])
+            lines, cats = lines[inside], cats[inside]
+        skipped = pd.DataFrame({"source_file": self.source_file, "source_line": lines,
+                                "category": cats})
+        skipped = skipped.astype({"source_file": "str", "source_line": "int64",
+                                  "category": "str"})
+        return pos, sta, skipped
+
+
+# --- sentences -> messages ------------------------------------------------------------
+
+def _pair(sen: dict, key: np.ndarray, max_gap: int, dec: _Decoder):
+    """Two-sentence messages, vectorised: ``(first parts, second parts)`` as indices.
+
+    The state machine of :mod:`tumen.ais` keeps one pending first part per key (channel,
+    sequence id, count). With two parts, a second part completes the message exactly when
+    the previous sentence of its key is a first part at most ``max_gap`` lines before; every
+    other first part is ``multipart_incomplete``, every other second part an orphan.
+    """
+    two = np.flatnonzero(sen["fc"] == 2)
+    order = two[np.lexsort((sen["line"][two], key[two]))]
+    k, fn, line = key[order], sen["fn"][order], sen["line"][order]
+    after_first = np.zeros(len(k), bool)
+    after_first[1:] = (k[1:] == k[:-1]) & (fn[:-1] == 1) & ((line[1:] - line[:-1]) <= max_gap)
+    done2 = (fn == 2) & after_first
+    done1 = np.zeros(len(k), bool)
+    done1[:-1] = done2[1:]
+    dec.skip(line[(fn == 1) & ~done1], "multipart_incomplete")
+    dec.skip(line[(fn == 2) & ~done2], "multipart_orphan")
+    return order[done1], order[done2]
+
+
+def _assemble_long(sen: dict, key: np.ndarray, max_gap: int, dec: _Decoder) -> list[list[int]]:
+    """Messages of three or more sentences (rare): the state machine of :mod:`tumen.ais`."""
+    pending: dict[int, list[int]] = {}
+    out, line = [], sen["line"]
+    for i in np.flatnonzero(sen["fc"] >= 3).tolist():
+        k, fn = int(key[i]), int(sen["fn"][i])
+        part = pending.get(k)
+        if fn == 1:
+            if part is not None:
+                dec.skip([line[part[0]]], "multipart_incomplete")
+            pending[k] = [i]
+            continue
+        if part is None or len(part) + 1 != fn or line[i] - line[part[-1]] > max_gap:
+            if part is not None:
+                dec.skip([line[part[0]]], "multipart_incomplete")
+                del pending[k]
+            dec.skip([line[i]], "multipart_orphan")
+            continue
+        part.append(i)
+        if fn == sen["fc"][i]:
+            del pending[k]
+            out.append(part)
+    for part in pending.values():
+        dec.skip([line[part[0]]], "multipart_incomplete")
+    return out
+
+
+# --- messages -> fields ---------------------------------------------------------------
+
+def _chars(b: np.ndarray, ps1, pl1, ps2, n: int) -> np.ndarray:
+    """The first ``n`` 6-bit values of each message (payload of part 1, then part 2), as an
+    ``(n, messages)`` array: one contiguous row per character position."""
+    rows = np.lib.stride_tricks.sliding_window_view(b, n)
+    out = rows[ps1]
+    split = np.flatnonzero(pl1 < n)
+    if len(split):
+        out[split] = np.where(np.arange(n) < pl1[split, None], out[split],
+                              rows[ps2[split] - pl1[split]])
+    out -= np.uint8(48)  # de-armour: '0'..'W' -> 0..39, '`'..'w' -> 40..63
+    out -= np.uint8(8) * (out > 40)
+    return np.ascontiguousarray(out.T)
+
+
+def _field(v: np.ndarray, start: int, width: int, signed: bool = False) -> np.ndarray:
+    """Bits ``[start, start + width)`` of each message (a column of 6-bit values), int64."""
+    c0, c1 = start // 6, (start + width - 1) // 6
+    acc = v[c0].astype(np.int64)
+    for c in range(c0 + 1, c1 + 1):
+        acc = (acc << 6) | v[c]
+    acc = (acc >> ((c1 + 1) * 6 - start - width)) & ((1 << width) - 1)
+    if signed:
+        acc = np.where((acc >> (width - 1)) & 1, acc - (1 << width), acc)
+    return acc
+
+
+def _text(v: np.ndarray, start: int, width: int) -> np.ndarray:
+    """6-bit text of ``width`` bits, trailing '@' and spaces removed as pyais does; '' -> None."""
+    n = -(-width // 6)
+    codes = np.stack([_SIXBIT[_field(v, start + 6 * i, 6)] for i in range(n)], axis=1)
+    raw = np.ascontiguousarray(codes).view(f"S{n}").ravel()
+    distinct, inverse = np.unique(raw, return_inverse=True)  # names repeat: decode once
+    text = [x.decode("ascii").rstrip("@").strip() or None for x in distinct.tolist()]
+    return np.array(text, object)[inverse.ravel()]
+
+
+def _degrees(v: np.ndarray) -> np.ndarray:
+    """1/10 000 minutes to degrees, rounded to 6 decimals exactly as pyais's ``to_lat_lon``."""
+    return np.floor_divide(10 * v + 3, 6) / 1e6
+
+
+def _position_block(v: np.ndarray, class_a: bool) -> dict:
+    """mmsi, lat, lon (deg), sog (kn), cog (deg), heading (deg), nav_status of types 1-3
+    (``class_a``) or 18/19 (no status)."""
+    o = 0 if class_a else -4  # type 18/19 fields sit 4 bits earlier than type 1's
+    n = v.shape[1]
+    return {"mmsi": _field(v, 8, 30).astype(float),
+            "lat": _degrees(_field(v, 89 + o, 27, signed=True)),
+            "lon": _degrees(_field(v, 61 + o, 28, signed=True)),
+            "sog": _field(v, 50 + o, 10) / 10.0, "cog": _field(v, 116 + o, 12) / 10.0,
+            "heading": _field(v, 128 + o, 9).astype(float),
+            "nav_status": _field(v, 38, 4).astype(float) if class_a else np.full(n, np.nan)}
+
+
+def _static_block(mmsi, name, imo, callsign, ship_type) -> dict:
+    n = len(mmsi)
+    none = np.full(n, None, object)
+    return {"mmsi": mmsi.astype(float), "name": none if name is None else name,
+            "imo": np.full(n, np.nan) if imo is None else np.where(imo > 0, imo, np.nan),
+            "callsign": none if callsign is None else callsign,
+            "ship_type": none if ship_type is None else np.array(
+                [str(x) if x else None for x in ship_type.tolist()], object)}
+
+
+def _decode_messages(dec: _Decoder, sen: dict, p1, p2, stamp) -> None:
+    """Decode complete one- and two-sentence messages: vectorised where the type and length
+    allow, through pyais otherwise."""
+    b = dec.b
+    has2 = p2 >= 0
+    q = np.where(has2, p2, p1)
+    ps1, pl1, f1 = sen["ps"][p1], sen["pl"][p1], sen["fill"][p1]
+    ps2, pl2 = np.where(has2, sen["ps"][q], 0), np.where(has2, sen["pl"][q], 0)
+    v0 = _ARMOR[b[ps1]].astype(np.int64)
+    aid = np.where(pl1 * 6 - f1 >= 6, v0, v0 >> f1)
+    nbits = (pl1 + pl2) * 6 - sen["fill"][q]
+    first = sen["line"][p1]
+    unknown = (aid < 1) | (aid > 27)
+    used = np.isin(aid, list(ais.POSITION_TYPES | ais.STATIC_TYPES))
+    dec.skip(first[unknown], "unknown_type")
+    dec.skip(first[~unknown & ~used], "other_type")
+    need = np.full(64, 1 << 30)
+    for t, bits in FULL_BITS.items():
+        need[t] = bits
+    vec = used & (nbits >= need[aid])
+    m24 = np.flatnonzero((aid == 24) & (nbits >= 40))
+    part24 = _field(_chars(b, ps1[m24], pl1[m24], ps2[m24], 7), 38, 2)
+    ok24 = ((part24 == 0) & (nbits[m24] >= _BITS_24[0])) | (
+        (part24 == 1) & (nbits[m24] >= _BITS_24[1]))
+    vec[m24[ok24]] = True
+
+    def rows(mask, n):
+        m = np.flatnonzero(mask)
+        return m, _chars(b, ps1[m], pl1[m], ps2[m], n)
+
+    m, v = rows(vec & (aid <= 3), 23)
+    dec.rows["pos"].append((_position_block(v, True), first[m], stamp[m]))
+    m, v = rows(vec & (aid == 18), 23)
+    dec.rows["pos"].append((_position_block(v, False), first[m], stamp[m]))
+    m, v = rows(vec & (aid == 19), 46)
+    dec.rows["pos"].append((_position_block(v, False), first[m], stamp[m]))
+    dec.rows["sta"].append((_static_block(_field(v, 8, 30), _text(v, 143, 120), None, None,
+                                          _SHIP_TYPE[_field(v, 263, 8)]), first[m], stamp[m]))
+    m, v = rows(vec & (aid == 5), 40)
+    dec.rows["sta"].append((_static_block(_field(v, 8, 30), _text(v, 112, 120),
+                                          _field(v, 40, 30), _text(v, 70, 42),
+                                          _SHIP_TYPE[_field(v, 232, 8)]), first[m], stamp[m]))
+    m, v = rows(vec & (aid == 24), 27)
+    part = _field(v, 38, 2)
+    a, bb = part == 0, part == 1
+    dec.rows["sta"].append((_static_block(_field(v[:, a], 8, 30), _text(v[:, a], 40, 120), None,
+                                          None, None), first[m[a]], stamp[m[a]]))
+    dec.rows["sta"].append((_static_block(_field(v[:, bb], 8, 30), None, None,
+                                          _text(v[:, bb], 90, 42), _field(v[:, bb], 40, 8)),
+                            first[m[bb]], stamp[m[bb]]))
+    for i in np.flatnonzero(used & ~vec).tolist():
+        parts = [p1[i]] if p2[i] < 0 else [p1[i], p2[i]]
+        payload = b"".join(dec._payload(sen, p) for p in parts)
+        dec._decode_slow(payload, int(sen["fill"][q[i]]), int(aid[i]), int(first[i]),
+                         int(stamp[i]), sen)
+
+
+# --- fields -> tables -----------------------------------------------------------------
+
+def _frame(blocks: list, columns: list[str], dec: _Decoder, sen: dict) -> pd.DataFrame:
+    """The raw rows of :func:`tumen.ais._assemble` from vectorised blocks and pyais rows."""
+    slow = [blk for blk in blocks if blk[0] == "slow"]
+    blocks = [blk for blk in blocks if blk[0] != "slow"]
+    if slow:
+        values = list(zip(*[row for _, row, _, _ in slow]))
+        cols = {c: np.array(values[i], object) for i, c in enumerate(columns)}
+        for c in ("mmsi", "lat", "lon", "sog", "cog", "heading", "nav_status", "imo"):
+            if c in cols:
+                cols[c] = pd.to_numeric(pd.Series(cols[c]), errors="coerce").to_numpy(
+                    float, na_value=np.nan)
+        blocks.append((cols, np.array([r[2] for r in slow], np.int64),
+                       np.array([r[3] for r in slow], np.int64)))
+    frame = pd.DataFrame({c: np.concatenate([blk[0][c] for blk in blocks]) for c in columns})
+    lines = np.concatenate([blk[1] for blk in blocks]).astype(np.int64)
+    stamps = np.concatenate([blk[2] for blk in blocks]).astype(np.int64)
+    frame["time"], frame["time_missing"] = _times(sen["num"][stamps], sen["text"][stamps],
+                                                  dec.texts)
+    frame["source_file"] = dec.source_file
+    frame["source_line"] = lines
+    return frame
+
+
+def _times(num: np.ndarray, text: np.ndarray, texts: list[str]):
+    """Times (``datetime64[ns, UTC]``) and 'missing' flags, exactly as
+    :func:`tumen.ais.parse_times` reads epoch seconds (milliseconds above 1e11) and text."""
+    with np.errstate(invalid="ignore"):
+        f = np.where(np.abs(num) < 1e11, num, num / 1000.0)
+        ok = ~np.isnan(f) & (f >= 0) & (f < ais._EPOCH_MAX)
+    ns = np.full(len(num), _NAT, np.int64)
+    secs = np.floor(f[ok])
+    ns[ok] = secs.astype(np.int64) * 1_000_000_000 + np.round((f[ok] - secs) * 1e9).astype(
+        np.int64)
+    has_text = text >= 0
+    if has_text.any():
+        parsed = ais.parse_times(pd.Series([texts[i] for i in text[has_text].tolist()],
+                                           dtype=object))
+        ns[has_text] = pd.DatetimeIndex(parsed).as_unit("ns").asi8
+    times = pd.DatetimeIndex(ns.view("M8[ns]")).tz_localize("UTC")
+    return times, np.isnan(num) & ~has_text
