@@ -110,10 +110,13 @@ def use_in_matplotlib() -> None:
     import matplotlib
     from matplotlib import font_manager
 
-    d = str(font_dir())
+    # Rebuilt from the files, not filtered from matplotlib's per-user font cache: that cache
+    # may list the files of another environment (another venv, since deleted).
     manager = font_manager.fontManager
-    manager.ttflist = [f for f in manager.ttflist if str(f.fname).startswith(d)]
+    manager.ttflist = []
     manager.afmlist = []
+    for path in sorted(font_dir().glob("*.ttf")):
+        manager.addfont(str(path))
     manager._findfont_cached.cache_clear()  # matplotlib's own cache of look-ups
     matplotlib.rcParams["font.family"] = "DejaVu Sans"
     matplotlib.rcParams["font.sans-serif"] = ["DejaVu Sans"]
