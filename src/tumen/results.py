@@ -205,6 +205,21 @@ def format_value(value: Any, spec: str = "") -> str:
     return str(value)
 
 
+def intro(title: str, background: str = "", level: int = 1):
+    """A heading (shown literally, ``level`` 1 for a section) and the author's Markdown under it.
+
+    The title is built from the data (a place name from the gazetteer); ``background`` is a
+    notebook parameter, so the example's narrative is a default an author replaces.
+
+    >>> intro("Rail traffic at <X>", "Counts *per image*.").data
+    '# Rail traffic at &#60;X&#62;\\n\\nCounts *per image*.'
+    """
+    from IPython.display import Markdown
+
+    text = f"{'#' * level} {escape_text(title)}"
+    return Markdown(text + (f"\n\n{background.strip()}" if background.strip() else ""))
+
+
 def escape_text(text: Any) -> str:
     """Return ``text`` as Markdown that shows it literally: no HTML, emphasis or placeholder.
 
