@@ -245,7 +245,7 @@ def test_overview_says_when_the_sea_route_cannot_be_computed(tree):
     records = json.loads((out / "results/00_overview.json").read_text())
     assert "overview.sea_km" not in records and "overview.rail_km" in records
     nb = (out / "notebooks/00_overview.ipynb").read_text()
-    assert "The shortest water route from Kittiwake to" in nb and "could not be computed" in nb
+    assert "The shortest water route from Kittiwake port to" in nb and "could not be computed" in nb
 
 
 def test_three_ships_from_a_dma_csv_give_the_same_answers(tree):
