@@ -172,15 +172,23 @@ def _on_sigterm(signum, frame):
     raise _Terminated()
 
 
+def _on_sigint(signum, frame):
+    raise KeyboardInterrupt()
+
+
 def main(argv=None) -> int:
     """Entry point: run a command; turn project errors into one line and an exit code.
 
-    SIGTERM is handled like Ctrl-C: the running notebook's kernel is shut down, its
+    SIGTERM is handled like Ctrl-C (both raise KeyboardInterrupt at once, even inside an
+    event loop): the running notebook's kernel is killed, its
     half-run outputs are removed and the last good outputs stay in place.
     """
     args = parser().parse_args(argv)
     main_thread = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _on_sigterm) if main_thread else None
+    # Our own SIGINT handler (not Python's default) keeps asyncio from installing one that
+    # only cancels its task: nbclient could then wait for a busy kernel instead of stopping.
+    previous_int = signal.signal(signal.SIGINT, _on_sigint) if main_thread else None
     try:
         return args.func(args)
     except TumenError as exc:
@@ -192,6 +200,7 @@ def main(argv=None) -> int:
     finally:
         if main_thread:
             signal.signal(signal.SIGTERM, previous)
+            signal.signal(signal.SIGINT, previous_int)
 
 
 if __name__ == "__main__":  # pragma: no cover
