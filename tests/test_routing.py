@@ -252,9 +252,34 @@ def test_sea_route_rajin_to_dunai_stays_on_water():
     assert "nm" in route.report()
 
 
-def test_sea_route_outside_offline_regions_is_refused():
-    with pytest.raises(ParameterError, match="beyond the offline"):
-        routing.sea_route((10.0, 60.0), (10.5, 60.5))
+def test_sea_route_outside_the_regions_uses_the_world_layer():
+    """Across the Strait of Gibraltar (far outside the regional boxes): Algeciras (36.13 N,
+    5.43 W, inside its bay) to Tanger Med (35.89 N, 5.50 W). The straight line is about
+    27 km and crosses no land; leaving the bay adds a few km, so the route lies between the
+    straight line and 1.5 times it, and never touches Natural Earth 10m land."""
+    a, b = (36.13, -5.43, "algeciras"), (35.89, -5.50, "tanger_med")
+    assert geo.get_region_covering([a[1], b[1]], [a[0], b[0]]) is None
+    route = routing.sea_route(a[:2], b[:2])
+    straight = geo.distance_km(a[0], a[1], b[0], b[1])
+    assert 26 < straight < 28
+    assert straight <= route.length_km < 1.5 * straight
+    assert all(s.km < 3 for s in route.snaps)
+    land = shapely.union_all(geo.get_world_layer("land", (-6.5, 35.0, -4.5, 37.0)))
+    assert not shapely.segmentize(route.geometry, 0.005).intersects(land)
+
+
+def test_world_land_equals_the_regional_land_inside_a_region():
+    """The world layer is the same Natural Earth 10m land, only unclipped."""
+    bounds = (129.0, 41.5, 132.0, 43.5)  # inside the korea_primorye box
+    world = shapely.union_all(geo.get_world_layer("land", bounds))
+    regional = routing.get_land("10m").intersection(shapely.box(*bounds))
+    assert world.area > 1.0
+    assert world.symmetric_difference(regional).area < 1e-9 * world.area
+
+
+def test_a_sea_grid_too_large_is_refused():
+    with pytest.raises(ParameterError, match="too large for a coastal leg"):
+        routing.sea_route((36.13, -5.43), (40.6, 14.3))  # Gibraltar to the Bay of Naples
 
 
 def test_ocean_route_reports_its_coarse_snaps():

@@ -140,3 +140,24 @@ def test_overview_with_no_route(root):
     assert ("No railway joins Limanny pier and Lesnaya depot within Kazakhstan: Limanny pier "
             "lies in Russia") in text
     assert not list((root / "figures/scn-overview-none").glob("*.png"))
+
+
+def test_overview_on_other_places_draws_its_own_inset(root):
+    # the overview on the invented places with a route: the inset is computed around the
+    # sea route and the start of the rail route (no inset_extent), the map names no
+    # example place; lengths are bounded by the geodesic distances between the sites
+    r = scenarios.build(root, "overview-other", "00_overview", {
+        "sites_csv": "scenarios/route_sites.csv", "crossing": "granitnaya_station",
+        "loading_port": "kamyshovy_quay", "origin": "limanny_pier",
+        "destination": "lesnaya_depot", "countries": ["RUS"], "border_country": "BLR",
+        "home_country": "RUS", "short_names": {}, "map_extent": [28.0, 45.0, 43.0, 57.0]})
+    sites = geo.load_sites(root / "scenarios/route_sites.csv")
+    q, p, d = (geo.get_site(i, sites) for i in ("kamyshovy_quay", "limanny_pier", "lesnaya_depot"))
+    sea = geo.distance_km(q.lat, q.lon, p.lat, p.lon)
+    rail = geo.distance_km(p.lat, p.lon, d.lat, d.lon)
+    assert sea <= r["overview.sea_km"] < 2 * sea
+    assert rail <= r["overview.rail_km"] < 2 * rail
+    assert (root / "figures/scn-overview-other/pipeline_overview_map.png").exists()
+    text = scenarios.prose(root, "overview-other", "00_overview")
+    assert "Limanny pier" in text and "Lesnaya depot" in text
+    no_example_names(text)

@@ -637,14 +637,16 @@ def test_port_names_from_the_gazetteer(sites):
     assert short == {"p": "Plover", "q": "Port Alder", "r": "Rajin"}
 
 
-def test_sea_route_outside_the_offline_coast_is_none_with_a_reason(tmp_path):
+def test_sea_route_that_cannot_be_computed_is_none_with_a_reason(tmp_path):
+    """Two ports on seas about 2,500 km apart (the Aegean and the Caspian): far too large a
+    grid for a coastal leg, so no route and the reason in words."""
     from tumen import geo
 
     (tmp_path / "sites.csv").write_text(
         "id,name,country,kind,lat,lon,radius_km,uncertainty_km,source\n"
-        "x_port,X port,GRC,port,37.94,23.63,2,1,test\ny_port,Y port,GRC,port,37.44,24.94,2,1,test\n")
+        "x_port,X port,GRC,port,37.94,23.63,2,1,test\ny_port,Y port,AZE,port,40.33,49.90,2,1,test\n")
     route, why = shuttle.get_sea_route("x_port", "y_port", geo.load_sites(tmp_path / "sites.csv"))
-    assert route is None and "10m" in why
+    assert route is None and "too large for a coastal leg" in why
 
 
 def test_plots_draw_the_empty_cases(sites):

@@ -69,10 +69,19 @@ def test_one_way_delivery_is_said():
 
 def test_passages_without_a_route(res):
     out = rendered(text.describe_passages(res, home="Heron Quay", away="Plover", map_name="m",
-                                          route_error="the sea grid reaches beyond the offline "
-                                                      "10m map regions"))
-    assert "could not be computed (the sea grid reaches beyond" in out
+                                          route_error="sea grid of 9000x8000 cells is too "
+                                                      "large for a coastal leg"))
+    assert "could not be computed (sea grid of 9000x8000 cells is too large" in out
     assert "not checked" in out
+
+
+def test_passages_with_a_route_but_no_leg_between_evidence(res):
+    for name, value, unit in (("sea_route_nm", 77.6, "nmi"), ("max_speed_kn", 20.0, "kn"),
+                              ("min_transit_hours", 3.88, "hours"), ("legs", 0, "")):
+        res.record(f"shuttle.{name}", value, unit, name)
+    out = rendered(text.describe_passages(res, home="Heron Quay", away="Plover", map_name="m"))
+    assert "is 78 nautical miles" in out and "at least 3.9 hours" in out
+    assert "No passage between the two ports lies between two pieces of evidence" in out
 
 
 def test_route_map_alt_text_says_where_each_ship_fell_silent():

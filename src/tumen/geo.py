@@ -181,6 +181,50 @@ def get_region_covering(lons, lats, resolution: str = "10m") -> str | None:
     return None
 
 
+
+#: Layers of ``data/geo/world/``: Natural Earth 10m over the whole world, for places outside
+#: the detailed regional boxes (land and coastline everywhere, land borders outside the
+#: regions; lakes and countries stay regional).
+WORLD_LAYERS = ("land", "coastline", "admin_0_boundary_lines_land")
+
+
+def get_world_layer(name: str, bounds) -> list:
+    """Return the world-wide 10m features of one layer clipped to a box.
+
+    Parameters
+    ----------
+    name : {"land", "coastline", "admin_0_boundary_lines_land"}
+    bounds : (lon_min, lat_min, lon_max, lat_max)
+        Degrees WGS84.
+
+    Returns
+    -------
+    list of shapely geometries
+        The non-empty pieces inside the box, lon/lat degrees.
+    """
+    if name not in WORLD_LAYERS:
+        raise ParameterError(f"no world layer {name!r}", field="layer",
+                             hint=f"one of {', '.join(WORLD_LAYERS)}")
+    geoms, tree = _read_world_layer(str(paths.geo()), name)
+    clip = shapely.box(*bounds)
+    pieces = [geoms[i].intersection(clip) for i in sorted(tree.query(clip).tolist())]
+    return [g for g in pieces if not g.is_empty]
+
+
+@functools.cache
+def _read_world_layer(geo_dir: str, name: str):
+    """Read one world layer of a data directory: (geometries, STRtree), cached."""
+    import shapefile
+
+    path = Path(geo_dir) / "world" / f"ne_10m_{name}.shp"
+    if not path.exists():
+        raise DataError("world map layer not found", file=path,
+                        hint="run scripts/build_geodata.py (see its docstring)")
+    with shapefile.Reader(str(path), encoding="utf-8") as r:
+        geoms = [shape(s.__geo_interface__) for s in r.shapes() if s.points]
+    return geoms, shapely.STRtree(geoms)
+
+
 # ---------------------------------------------------------------------------- gazetteer
 
 @dataclass(frozen=True)

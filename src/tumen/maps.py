@@ -28,6 +28,7 @@ from matplotlib.lines import Line2D
 from matplotlib.transforms import Bbox
 
 from tumen import geo
+from tumen.errors import ParameterError
 
 #: Okabe & Ito (2008) colour-blind-safe palette.
 OKABE_ITO = {"orange": "#E69F00", "sky": "#56B4E9", "green": "#009E73",
@@ -134,12 +135,23 @@ def add_basemap(ax, scale: str = "10m", highlight=()) -> None:
     ax : GeoAxes
     scale : {"10m", "50m"}
     highlight : sequence of str
-        Countries (``ADM0_A3``) to tint with the highlight colour.
+        Countries (``ADM0_A3``) to tint with the highlight colour (inside the detailed
+        regions; see :func:`has_detail`).
     """
+    ax.set_facecolor(STYLE["sea"])
+    if scale == "10m" and not has_detail(ax):
+        _add_world_basemap(ax)
+    else:
+        _add_regional_basemap(ax, scale, highlight)
+    ax.spines["geo"].set_edgecolor("#888888")
+    ax.spines["geo"].set_linewidth(0.6)
+
+
+def _add_regional_basemap(ax, scale: str, highlight) -> None:
+    """Draw the offline layers of one scale with cartopy's Natural Earth features."""
     import cartopy.crs as ccrs
     import cartopy.feature as cfeature
 
-    ax.set_facecolor(STYLE["sea"])
     ax.add_feature(cfeature.NaturalEarthFeature("physical", "land", scale),
                    facecolor=STYLE["land"], edgecolor="none", zorder=0.5)
     for code in highlight:
@@ -154,8 +166,35 @@ def add_basemap(ax, scale: str = "10m", highlight=()) -> None:
                                                 scale),
                    facecolor="none", edgecolor=STYLE["border"], linewidth=0.6,
                    linestyle=(0, (4, 1.5, 1, 1.5)), zorder=0.9)
-    ax.spines["geo"].set_edgecolor("#888888")
-    ax.spines["geo"].set_linewidth(0.6)
+
+
+def has_detail(ax) -> bool:
+    """Whether the map's extent lies inside one detailed 10m region of ``data/geo``.
+
+    Outside the regions a 10m map is drawn from the world-wide layers: land, coastline
+    and land borders, without lakes or country tints.
+    """
+    import cartopy.crs as ccrs
+
+    x0, x1, y0, y1 = ax.get_extent(crs=ccrs.PlateCarree())
+    return geo.get_region_covering([x0, x1], [y0, y1], "10m") is not None
+
+
+def _add_world_basemap(ax) -> None:
+    """Draw land, coastline and land borders from the world-wide 10m layers."""
+    import cartopy.crs as ccrs
+
+    x0, x1, y0, y1 = ax.get_extent(crs=ccrs.PlateCarree())
+    pad = max(x1 - x0, y1 - y0) * 0.25
+    bounds = (x0 - pad, max(y0 - pad, -90.0), x1 + pad, min(y1 + pad, 90.0))
+    pc = ccrs.PlateCarree()
+    ax.add_geometries(geo.get_world_layer("land", bounds), pc, facecolor=STYLE["land"],
+                      edgecolor="none", zorder=0.5)
+    ax.add_geometries(geo.get_world_layer("coastline", bounds), pc, facecolor="none",
+                      edgecolor=STYLE["coast"], linewidth=0.5, zorder=0.8)
+    ax.add_geometries(geo.get_world_layer("admin_0_boundary_lines_land", bounds), pc,
+                      facecolor="none", edgecolor=STYLE["border"], linewidth=0.6,
+                      linestyle=(0, (4, 1.5, 1, 1.5)), zorder=0.9)
 
 
 def add_attribution(ax, text: str = geo.ATTRIBUTION) -> None:
@@ -606,8 +645,6 @@ def _move_attribution_left(ax) -> None:
 
 def _country_name(code: str) -> str:
     """Return a country's name for a legend, or the code itself when it is not a country."""
-    from tumen.errors import ParameterError
-
     try:
         return geo.get_country_name(code)
     except ParameterError:
@@ -749,47 +786,66 @@ def _label_rings(ax, centre, rings_km, labels, merge_km: float = 15.0, avoid=())
 
 def map_overview(rail_route, sea_route, sites, *, extent=RUSSIA_EXTENT, crossing_route=None,
                  figsize=(10.0, 6.0), inset_rect=(0.50, 0.035, 0.30, 0.42),
-                 sea_label: str = "Sea, Rajin → Dunai") -> Figure:
-    """Map the whole pipeline: Tumangang, Rajin → Dunai by sea, rail to Tikhoretsk, Ukraine.
+                 inset_extent=None, inset_sites=(), places=(), labels=None,
+                 highlight: str | None = None, rail_label: str = "Rail",
+                 sea_label: str = "Sea", crossing_label: str = "Rail from the crossing (inset)"
+                 ) -> Figure:
+    """Map the whole pipeline: the rail route across a wide map, the sea end in an inset.
 
-    A Russia-wide Albers map with the rail route and an inset (Lambert conformal, 10m)
-    of the Korea–Primorye end: the Tumen crossing, Rajin, the sea leg and Dunai.
+    A wide Albers map (50m layers) with the rail route, and an inset (Lambert conformal,
+    10m) of the sea end: the sea route, the start of the rail route and the crossing route.
 
     Parameters
     ----------
     rail_route : tumen.routing.RailRoute
-        Dunai → Tikhoretsk.
+        Unloading port → depot.
     sea_route : tumen.routing.SeaRoute or None
-        Rajin → Dunai; None when it could not be computed (not drawn).
+        Loading port → unloading port; None when it could not be computed (not drawn).
     sites : pandas.DataFrame
         Gazetteer.
     extent : (lon_min, lon_max, lat_min, lat_max)
         Degrees WGS84.
     crossing_route : tumen.routing.RailRoute, optional
-        Khasan → Tikhoretsk, drawn dashed in the inset (it shares the rest of the way).
+        Rail route from a border crossing, drawn dashed in the inset.
     figsize : (float, float)
         Width and largest height, inches (about 7.5 fits a report page at true size).
     inset_rect : (left, bottom, width, height)
         Where the inset sits, figure fraction.
-    sea_label : str
-        Legend text of the sea route (its length is appended), e.g. ``"Sea, Rajin → Dunai"``.
+    inset_extent : (lon_min, lon_max, lat_min, lat_max), optional
+        The inset's extent; default the box around the sea route, the first 150 km of the
+        rail routes and ``inset_sites``, padded.
+    inset_sites, places : sequence of str
+        Site ids marked in the inset and on the main map (the rail route's ends first).
+    labels : dict, optional
+        Label per site id (default: the gazetteer's short name).
+    highlight : str, optional
+        Country (``ADM0_A3``) tinted on the main map, with its name in the legend.
+    rail_label, sea_label, crossing_label : str
+        Legend texts (the rail and sea lengths are appended).
     """
-    fig, ax = new_map(extent, scale="50m", figsize=figsize, highlight=("UKR",))
+    fig, ax = new_map(extent, scale="50m", figsize=figsize,
+                      highlight=(highlight,) if highlight else ())
     add_route(ax, rail_route.lat, rail_route.lon, color=STYLE["rail"], linewidth=2.0)
     handles = [Line2D([], [], color=STYLE["rail"], lw=2,
-                      label=f"Rail, Dunai → Tikhoretsk: {rail_route.length_km:,.0f} km")]
+                      label=f"{rail_label}: {rail_route.length_km:,.0f} km")]
     if sea_route is not None:
         add_route(ax, sea_route.lat, sea_route.lon, color=STYLE["sea_route"], linewidth=2.0)
         handles.append(Line2D([], [], color=STYLE["sea_route"], lw=2,
                               label=f"{sea_label}: {sea_route.length_km:,.0f} km"))
     if crossing_route is not None:
         handles.append(Line2D([], [], color=STYLE["rail"], lw=1.4, ls=(0, (3, 1.5)),
-                              label="Rail from the Tumen crossing (inset)"))
-    handles += [Line2D([], [], color="#555555", lw=1, ls=":",
-                       label="Straight connector to the network"), _patch("Ukraine")]
-    # inset first (lower middle, over Mongolia and China), so labels can avoid it
-    inset_extent = (129.9, 133.0, 41.9, 43.6)
-    _, inset = new_map(inset_extent, fig=fig, rect=list(inset_rect))
+                              label=crossing_label))
+    handles.append(Line2D([], [], color="#555555", lw=1, ls=":",
+                          label="Straight connector to the network"))
+    if highlight:
+        handles.append(_patch(_country_name(highlight)))
+    # inset first (lower middle), so labels can avoid it
+    ends = [s.label for s in rail_route.snaps[:1]]
+    inset_ids = list(dict.fromkeys([*ends, *inset_sites]))
+    if inset_extent is None:
+        inset_extent = get_inset_extent(sites, inset_ids, [sea_route, rail_route,
+                                                           crossing_route])
+    _, inset = new_map(tuple(inset_extent), fig=fig, rect=list(inset_rect))
     if sea_route is not None:
         add_route(inset, sea_route.lat, sea_route.lon, color=STYLE["sea_route"], linewidth=1.6)
     add_route(inset, rail_route.lat, rail_route.lon, color=STYLE["rail"], linewidth=1.6)
@@ -800,22 +856,63 @@ def map_overview(rail_route, sea_route, sites, *, extent=RUSSIA_EXTENT, crossing
     if sea_route is not None:
         add_snaps(inset, sea_route.snaps, color=STYLE["sea_route"])
     add_scale_bar(inset, (0.05, 0.06), fraction=0.3)
-    add_sites(inset, sites, ["tumangang_rail_facility", "rajin_port", "dunai_port",
-                             "vladivostok"],
-              labels={"tumangang_rail_facility": "Tumangang", "rajin_port": "Rajin",
-                      "dunai_port": "Dunai"}, fontsize=FONT["small"],
-              obstacles=list(inset.texts))
+    add_sites(inset, sites, [i for i in inset_sites if i in sites.index], labels=labels,
+              fontsize=FONT["small"], obstacles=list(inset.texts))
     _mark_inset(ax, inset_extent)
-    ids = [i for i in ("tikhoretsk_depot", "moscow", "yekaterinburg", "novosibirsk",
-                       "krasnoyarsk", "khabarovsk")
+    ids = [i for i in dict.fromkeys([s.label for s in rail_route.snaps[1:]] + list(places))
            if i in sites.index]
     legend = _legend(ax, handles, "upper left")
     add_scale_bar(ax, (0.03, 0.05))
     add_attribution(ax)
     _move_attribution_left(ax)
-    add_sites(ax, sites, ids, labels={"tikhoretsk_depot": "Tikhoretsk depot"},
-              obstacles=[legend, inset, *ax.texts])
+    add_sites(ax, sites, ids, labels=labels, obstacles=[legend, inset, *ax.texts])
     return fig
+
+
+def get_inset_extent(sites, ids, routes, *, head_km: float = 150.0, pad: float = 0.2,
+                     min_span_deg: float = 1.0) -> tuple:
+    """The box around some sites and the start of some routes, padded (lon/lat degrees).
+
+    Parameters
+    ----------
+    sites : pandas.DataFrame
+    ids : sequence of str
+        Site ids to include.
+    routes : sequence of routes or None
+        Each route's points within ``head_km`` of its start are included (None: skipped).
+    head_km : float
+        Length of each route's start that the box must hold, km.
+    pad : float
+        Padding, a fraction of each side's span.
+    min_span_deg : float
+        Smallest span of each side, degrees.
+
+    Returns
+    -------
+    (lon_min, lon_max, lat_min, lat_max)
+    """
+    lons, lats = [], []
+    for i in ids:
+        if i in sites.index:
+            s = geo.get_site(i, sites)
+            lons.append(s.lon)
+            lats.append(s.lat)
+    for route in routes:
+        if route is None:
+            continue
+        lat, lon = np.asarray(route.lat), np.asarray(route.lon)
+        step = geo.distance_km(lat[:-1], lon[:-1], lat[1:], lon[1:])
+        head = np.concatenate([[0.0], np.cumsum(step)]) <= head_km
+        lons += lon[head].tolist()
+        lats += lat[head].tolist()
+    if not lons:
+        raise ParameterError("the inset has nothing to show", field="inset_sites")
+    box = []
+    for lo, hi in ((min(lons), max(lons)), (min(lats), max(lats))):
+        span = max(hi - lo, min_span_deg)
+        mid = (lo + hi) / 2
+        box += [mid - span * (0.5 + pad), mid + span * (0.5 + pad)]
+    return tuple(round(v, 3) for v in box)
 
 
 def _mark_inset(ax, extent) -> None:
@@ -845,7 +942,14 @@ def all_maps(sites=None, *, rail_route=None, sea_route=None, nearest=None) -> di
     china = routing.rail_route("dunai_port", "tikhoretsk_depot", countries=None, sites=sites)
     khasan = routing.rail_route("khasan_station", "tikhoretsk_depot", sites=sites)
     return {
-        "pipeline_overview_map": map_overview(rail_route, sea_route, sites),
+        "pipeline_overview_map": map_overview(
+            rail_route, sea_route, sites, inset_extent=(129.9, 133.0, 41.9, 43.6),
+            inset_sites=["tumangang_rail_facility", "rajin_port", "dunai_port", "vladivostok"],
+            places=["moscow", "yekaterinburg", "novosibirsk", "krasnoyarsk", "khabarovsk"],
+            labels={"tumangang_rail_facility": "Tumangang", "rajin_port": "Rajin",
+                    "dunai_port": "Dunai", "tikhoretsk_depot": "Tikhoretsk depot"},
+            highlight="UKR", rail_label="Rail, Dunai → Tikhoretsk",
+            sea_label="Sea, Rajin → Dunai"),
         "tumen_crossing_map": map_border_crossing(sites),
         "rajin_dunai_sea_route_map": map_sea_route(sea_route, sites),
         "dunai_tikhoretsk_rail_route_map": map_rail_routes(

@@ -646,7 +646,8 @@ def _land_polygons(geo_dir: str, resolution: str):
 def get_land(resolution: str = "10m"):
     """Return Natural Earth land as a shapely (Multi)Polygon in lon/lat degrees (WGS84).
 
-    The 10m layer is clipped to the regional boxes of ``data/geo/regions.json``.
+    The 10m layer is clipped to the regional boxes of ``data/geo/regions.json``; outside
+    them :func:`tumen.geo.get_world_layer` reads the same land unclipped.
     """
     return _land_polygons(str(paths.geo()), resolution)
 
@@ -678,7 +679,7 @@ def sea_route(a, b, *, cell_km: float = 0.25, margin_km: float = 30.0,
         Gazetteer for resolving ids.
     land : shapely geometry, optional
         Land polygons in lon/lat degrees (tests pass a hand-made coast); default
-        Natural Earth 10m land, in which case the grid must lie inside a 10m region.
+        Natural Earth 10m land (the regional layer, or the world-wide one outside it).
 
     Returns
     -------
@@ -687,7 +688,7 @@ def sea_route(a, b, *, cell_km: float = 0.25, margin_km: float = 30.0,
     Raises
     ------
     ParameterError
-        A bad parameter, or a grid outside the offline 10m regions.
+        A bad parameter, or a grid too large for a coastal leg.
     DataError
         No water path between the ends.
     """
@@ -723,17 +724,10 @@ def _sea_route(pa, pb, cell_km, margin_km, clearance_cells, land) -> SeaRoute:
     xs, ys = x0 + (np.arange(nx) + 0.5) * cell, y0 + (np.arange(ny) + 0.5) * cell
     corner_lon, corner_lat = fwd.transform(np.array([x0, x1, x0, x1]),
                                            np.array([y0, y0, y1, y1]), direction="INVERSE")
-    if land is None:
-        if geo.get_region_covering(corner_lon, corner_lat, "10m") is None:
-            raise ParameterError("the sea grid reaches beyond the offline 10m map regions",
-                                 field="margin_km",
-                                 hint="reduce margin_km, or widen REGIONS in "
-                                      "scripts/build_geodata.py")
-        land = get_land("10m")
     view = shapely.box(min(corner_lon) - 0.1, min(corner_lat) - 0.1,
                        max(corner_lon) + 0.1, max(corner_lat) + 0.1)
-    land_xy = shapely.transform(land.intersection(view), lambda c: np.column_stack(
-        fwd.transform(c[:, 0], c[:, 1])))
+    land_xy = shapely.transform(_land_in(view, land, corner_lon, corner_lat),
+                                lambda c: np.column_stack(fwd.transform(c[:, 0], c[:, 1])))
     shapely.prepare(land_xy)
     gx, gy = np.meshgrid(xs, ys)
     is_land = shapely.contains_xy(land_xy, gx, gy)
@@ -775,6 +769,17 @@ def _sea_route(pa, pb, cell_km, margin_km, clearance_cells, land) -> SeaRoute:
                     snaps=(snaps[0][0], snaps[1][0]), lat=np.asarray(vlat),
                     lon=np.asarray(vlon), cell_km=cell_km,
                     clearance_km=clearance_cells * cell_km, crs=crs)
+
+
+def _land_in(view, land, lons, lats):
+    """Land inside ``view`` (lon/lat): the given geometry, else Natural Earth 10m land from
+    the detailed regional layer when the grid's corners lie in one region, else from the
+    world-wide layer (the same data, unclipped)."""
+    if land is not None:
+        return land.intersection(view)
+    if geo.get_region_covering(lons, lats, "10m") is not None:
+        return get_land("10m").intersection(view)
+    return shapely.union_all(geo.get_world_layer("land", view.bounds))
 
 
 def ocean_route(a, b, *, sites=None) -> SeaRoute:

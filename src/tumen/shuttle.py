@@ -652,7 +652,7 @@ def get_sea_route(home: str, away: str, sites: pd.DataFrame | Mapping):
     -------
     (tumen.routing.SeaRoute or None, str)
         The route and ``""``; or None and one sentence saying why it could not be computed
-        (ports outside the offline 10m coastline regions, no water path, ...).
+        (ports too far apart for a coastal grid, no water path, ...).
     """
     from tumen import routing
     from tumen.errors import ParameterError
@@ -1880,13 +1880,9 @@ def plot_route_map(route, sites: pd.DataFrame, ports: Sequence[str], *, density=
         maps.add_snaps(ax, route.snaps, color=maps.STYLE["sea_route"])
         handles.append(Line2D([], [], color=maps.STYLE["sea_route"], lw=2,
                               label="Shortest water route between the ports"))
-    from tumen import geo
-
-    notes = [] if route is not None else ["No sea route: it could not be computed for these ports"]
-    if geo.get_region_covering(extent[:2], extent[2:]) is None:
-        notes.append("No offline 10m coastline for this area: land is not drawn")
-    if notes:
-        ax.text(0.5, 0.5, "\n".join(notes), transform=ax.transAxes, ha="center", va="center",
+    if route is None:
+        ax.text(0.5, 0.5, "No sea route: it could not be computed for these ports",
+                transform=ax.transAxes, ha="center", va="center",
                 fontsize=maps.FONT["small"], zorder=10,
                 bbox=dict(facecolor="white", edgecolor="none", alpha=0.85, pad=1.5))
     port_sites = get_sites(sites, ports)
