@@ -294,6 +294,17 @@ def test_record_verdicts_and_coverage(table, tmp_path):
         claims.record_not_tested(res, table, {"peak": "two\nlines"})
 
 
+def test_one_claim_one_verdict_across_sections():
+    one = {"verdict.peak": {"value": "consistent", "unit": "", "description": "d"}}
+    other = {"verdict.peak": {"value": "inconsistent", "unit": "", "description": "d"},
+             "untested.x": {"value": "why", "unit": "", "description": "d"}}
+    with pytest.raises(ResultError, match="'peak' has a verdict in 01_a and in 02_b"):
+        claims.merge_sections({"01_a": one, "02_b": other})
+    merged = claims.merge_sections({"01_a": one, "02_b": {"untested.x": other["untested.x"]}})
+    assert merged["verdict.peak"]["notebook"] == "01_a"
+    assert merged["untested.x"]["notebook"] == "02_b"
+
+
 def test_every_shipped_claim_is_tested_or_listed_with_why():
     """The default build accounts for every claim of data/claims.csv: a section tests it
     (its claim tests), lists it as not tested with the reason (claims_not_tested), or it is

@@ -356,17 +356,7 @@ def _claims_appendix(cfg: _params.Config, root: Path) -> str:
     table = _claims.read_claims(root / path)
     per_file = {f.stem: _results.load(f)
                 for f in sorted((root / cfg.dirs.results).glob("*.json"))}
-    seen: dict[str, str] = {}
-    for stem, recs in per_file.items():
-        for name in recs:
-            if name.startswith("verdict.") and name in seen:
-                raise TumenError(f"claim {name[8:]!r} has a verdict in {seen[name]} and in "
-                                 f"{stem}: one claim, one verdict", field=name,
-                                 hint="test each claim in one section only")
-            seen.setdefault(name, stem)
-    records = {n: dict(r, notebook=stem) for stem, recs in per_file.items()
-               for n, r in recs.items()}
-    coverage = _claims.get_coverage(table, records)
+    coverage = _claims.get_coverage(table, _claims.merge_sections(per_file))
     untested = coverage[coverage["verdict"] == ""]
     esc = html.escape
     rows = "".join(

@@ -720,11 +720,33 @@ def record_not_tested(results, claims: pd.DataFrame, reasons: Mapping[str, str])
     for cid, why in reasons.items():
         if cid not in claims.index:
             raise ParameterError(f"unknown claim {cid!r}", field=f"claims_not_tested.{cid}",
-                                 hint=_suggest(cid, claims.index) or "claim ids are in the claims file")
+                                 hint=_suggest(cid, claims.index)
+                                 or "claim ids are in the claims file")
         if not str(why).strip() or "\n" in str(why):
             raise ParameterError(f"the reason claim {cid!r} is not tested must be one line",
                                  field=f"claims_not_tested.{cid}")
         results.record(f"untested.{cid}", str(why).strip(), "", "Why this claim is not tested")
+
+
+def merge_sections(per_notebook: Mapping[str, Mapping[str, Mapping]]) -> dict[str, dict]:
+    """Merge the results of each notebook (file stem -> records), each record gaining its
+    ``notebook``; a claim with a verdict in two notebooks is an error: one claim, one
+    verdict in the whole report.
+
+    Raises
+    ------
+    ResultError
+        Naming the claim and both notebooks.
+    """
+    merged: dict[str, dict] = {}
+    for stem, records in per_notebook.items():
+        for name, rec in records.items():
+            if name.startswith("verdict.") and name in merged:
+                raise ResultError(f"claim {name[len('verdict.'):]!r} has a verdict in "
+                                  f"{merged[name]['notebook']} and in {stem}: one claim, one "
+                                  "verdict", field=name, hint="test each claim in one section only")
+            merged[name] = dict(rec, notebook=stem)
+    return merged
 
 
 #: Reason shown for a qualitative claim nobody tested.
@@ -770,7 +792,8 @@ def record_published(results, claims: pd.DataFrame, ids: Iterable[str],
     """Record published claim values as results, so prose can cite them without typing them.
 
     Each claim becomes ``<prefix>.<id>`` with the claim's value and unit, its statement
-    as the description and its reference number (prose citing it cites "[n]"); an interval is recorded as ``<prefix>.<id>_low`` / ``_high``.
+    as the description and its reference number (prose citing it cites "[n]"); an interval
+    is recorded as ``<prefix>.<id>_low`` / ``_high``.
     Claims without a value are skipped.
 
     Parameters
