@@ -969,10 +969,19 @@ def verdicts_to_display(table: pd.DataFrame) -> pd.DataFrame:
         "Source": table["source"], "Published": table["published"],
         "In km": table["published_km"],
         "Minus depot → border (km)": table["difference_km"],
-        "Verdict (± rounding, km)": [f"{'consistent' if a else 'inconsistent'} (± {t:g})"
+        "Verdict (± rounding, km)": [f"{_verdict(a)} (± {t:g})"
                                      for a, t in zip(table["agrees"], table["tolerance_km"])],
         "Closest measure": table["closest"],
         "Likely reason": table["reason"]})
+
+
+def _verdict(agrees: bool) -> str:
+    """The verdict word of one distance, from the one verdict function of tumen.claims (so
+    this table and the claims table can never word one claim differently)."""
+    from tumen.claims import get_verdict
+
+    return get_verdict([{"published": "", "reproduced": "", "kind": "within",
+                         "agrees": bool(agrees)}]).kind
 
 
 def claim_tests(claims: pd.DataFrame, distance_ids: Sequence[str], *, distance_result: str,

@@ -407,7 +407,8 @@ def describe_passages(res, *, home: str, away: str, map_name: str, route_error: 
             "Earth coastline so that it never crosses land, is {shuttle.sea_route_nm:.0f} "
             "nautical miles from open water off one port to open water off the other "
             "({fig:%s}). At {shuttle.max_speed_kn:.0f} knots, faster than these ships are "
-            "likely to sail, the passage takes at least {shuttle.min_transit_hours!floor:.1f} hours. "
+            "likely to sail, the passage takes at least "
+            "{shuttle.min_transit_hours!floor:.1f} hours. "
             % map_name)
     if res.records.get("shuttle.legs", {}).get("value", 0) == 0:
         text += ("No passage between the two ports lies between two pieces of evidence, so "
