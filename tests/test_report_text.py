@@ -132,3 +132,55 @@ def test_opening_lists_key_judgments_on_the_scale(report):
             {f"Confidence {c}" for c in judgments.CONFIDENCE}
     illustrative = [li for li in items if "illustrative" in li["class"]]
     assert illustrative and all("Illustrative only." in li.get_text() for li in illustrative)
+
+
+# --- the assembly's pieces, on a tiny build -------------------------------------------
+
+def _tiny_build(tmp_path):
+    from types import SimpleNamespace
+
+    (tmp_path / "claims.csv").write_text(
+        "id,source,published,statement,value,unit,citation,title\n"
+        "peak,Pub <A>,2023-10-06,About 73.,73,railcars,,Report One\n"
+        "years,Pub <A>,2023-10-06,Five years.,5,years,,Report One\n"
+        "tarps,Other,2023-10-07,Tarps hide it.,,,a note,\n"
+        "far,Other,2023-10-07,Far away.,9,km,a note,\n", encoding="utf-8")
+    res = results.Results(tmp_path / "res" / "01_t.json")
+    res.record("t.ratio", 3.65, "1", "d")
+    res.record("verdict.peak", "reproduced (calibration)", "", "73 matches 73.")
+    res.record("untested.years", "reads back a parameter", "", "Why this claim is not tested")
+    (tmp_path / "j.yaml").write_text(
+        "judgments:\n  - id: rise\n    statement: The count rose\n    likelihood:\n"
+        "      result: t.ratio\n      thresholds: [[0, unlikely], [3, almost certain]]\n",
+        encoding="utf-8")
+    nb = SimpleNamespace(stem="01_t", name="t", params={"claims_csv": "claims.csv"})
+    return SimpleNamespace(notebooks=[nb], dirs=SimpleNamespace(results="res"),
+                           report={"judgments_yaml": "j.yaml"})
+
+
+def test_claims_appendix_lists_untested_claims_with_why_and_numbered_references(tmp_path):
+    from tumen import assemble
+
+    out = assemble._claims_appendix(_tiny_build(tmp_path), tmp_path)
+    soup = BeautifulSoup(out, "html.parser")
+    rows = {tr["data-claim"]: [td.get_text(" ", strip=True) for td in tr.select("td")]
+            for tr in soup.select("table.claims-not-tested tr[data-claim]")}
+    assert list(rows) == ["years", "tarps", "far"]  # "peak" has its verdict in a section
+    assert rows["years"][1:] == ["Pub <A> [1]", "Five years.", "reads back a parameter"]
+    assert rows["tarps"][3] == claims.QUALITATIVE and rows["far"][3] == claims.UNACCOUNTED
+    refs = soup.select("ol.references li")
+    assert [li["id"] for li in refs] == ["ref-1", "ref-2"]
+    assert refs[0].get_text() == "Pub <A>. “Report One”. 2023-10-06."
+    assert "<A>" not in out  # escaped
+
+
+def test_opening_judgments_are_illustrative_when_their_section_read_synthetic_data(tmp_path):
+    from tumen import assemble
+
+    cfg = _tiny_build(tmp_path)
+    out = assemble._judgments(cfg, results.load_all(tmp_path / "res"), {"t": []}, tmp_path)
+    li = BeautifulSoup(out, "html.parser").select_one("li.judgment")
+    assert li.select_one(".likelihood").get_text() == "Almost certain (95–99%)"
+    assert "illustrative" not in li["class"]  # the section read no synthetic file
+    cfg.report["judgments_yaml"] = ""
+    assert assemble._judgments(cfg, {}, {}, tmp_path) == ""

@@ -378,7 +378,9 @@ def _claims_appendix(cfg: _params.Config, root: Path) -> str:
             f"<th>why not tested</th></tr></thead><tbody>{rows}</tbody></table></div></section>"
             '<section class="appendix" id="references"><h1>References</h1>'
             "<p>The publications behind the claims, numbered as the text cites them "
-            f"(from <code>{esc(path)}</code>).</p>"
+            f"(from <code>{esc(path)}</code>). The data the analyses read (observations, "
+            "maps, railway network) are listed with their sources and licences in the "
+            'appendix <a href="#provenance">Provenance</a>.</p>'
             f'<ol class="references">{items}</ol></section>')
 
 

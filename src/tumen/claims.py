@@ -151,7 +151,7 @@ def read_claims(path: str | os.PathLike) -> pd.DataFrame:
         _check_claim_row(path, row, seen)
         values.append(parse_value(row.value, file=path, line=row.line))
     table = table.rename(columns={"value": "value_text"})
-    table["value"] = values
+    table["value"] = pd.Series(values, index=table.index, dtype=object)  # None stays None
     keys = [_reference_key(row) for row in table.itertuples(index=False)]
     numbers: dict[tuple, int] = {}
     table["ref"] = [numbers.setdefault(k, len(numbers) + 1) for k in keys]
