@@ -12,6 +12,7 @@ from tumen.errors import DataError, ParameterError, ResultError
 
 ROOT = Path(__file__).resolve().parents[1]
 HEADER = "id,source,published,statement,value,unit,citation\n"
+REF_HEADER = "id,source,published,statement,value,unit,citation,author,title,publisher,url\n"
 
 
 def write(tmp_path, body, header=HEADER, name="claims.csv"):
@@ -87,7 +88,8 @@ def test_shipped_claims_file_is_plain_utf8_lf():
 
 def test_read_claims_parses_values(table):
     assert list(table.columns) == ["source", "published", "statement", "value",
-                                   "value_text", "unit", "citation", "line"]
+                                   "value_text", "unit", "citation", "author", "title",
+                                   "publisher", "url", "ref", "line"]
     assert table.loc["peak", "value"] == 73 and isinstance(table.loc["peak", "value"], int)
     assert table.loc["area", "value"] == 2.6
     assert table.loc["peak_day", "value"] == dt.date(2023, 10, 5)
@@ -112,9 +114,12 @@ def test_read_claims_parses_values(table):
     ("a,CSIS,2023-10-06,s,9/3,x,c\n", 2, "value", "low > high"),
     ("a,CSIS,2023-10-06,s,2023-09-07/5,x,c\n", 2, "value", "mixes a date and a number"),
     ("a,CSIS,2023-10-06,s,73,,c\n", 2, "unit", "no unit"),
+    ("a,CSIS,2023-10-06,s,1,x,c,,T,,rusi.org\n", 2, "url", "not a web address"),
+    ("a,CSIS,2023-10-06,s,1,x,,,,,\n", 2, "citation", "or the publication's title"),
 ])
 def test_claim_errors_name_file_line_and_field(tmp_path, body, line, field, words):
-    path = write(tmp_path, body)
+    wide = body.splitlines()[0].count(",") == REF_HEADER.count(",")
+    path = write(tmp_path, body, header=REF_HEADER if wide else HEADER)
     with pytest.raises(DataError) as info:
         claims.read_claims(path)
     err = info.value
@@ -163,7 +168,7 @@ def test_compare_every_kind(table):
     }
     got = claims.compare(table, results, tests)
     assert list(got.columns) == ["claim", "source", "statement", "published", "reproduced",
-                                 "result", "kind", "agrees"]
+                                 "result", "kind", "agrees", "label"]
     assert str(got["agrees"].dtype) == "boolean"
     assert list(got["agrees"]) == [True, True, True, True, False, True, True, True, False]
     shown = dict(zip(got["claim"], zip(got["published"], got["reproduced"])))
@@ -188,7 +193,9 @@ def test_compare_dates_within_days_and_datetimes(table):
 def test_compare_missing_result_value_is_not_applicable(table):
     got = claims.compare(table, {"r.peak": None}, {"peak": ("r.peak", "equal")})
     assert got.loc[0, "reproduced"] == "n/a" and pd.isna(got.loc[0, "agrees"])
-    assert list(claims.to_display(got)["agrees"]) == ["n/a"]
+    verdict = claims.assess(table, {"r.peak": None}, {"peak": ("r.peak", "equal")})
+    assert verdict.loc["peak", "verdict"] == "indeterminate"
+    assert verdict.loc["peak", "reason"] == "The analysis reproduced no value to compare."
 
 
 def test_compare_takes_a_results_object(table, tmp_path):
@@ -200,12 +207,153 @@ def test_compare_takes_a_results_object(table, tmp_path):
     assert got.loc[0, "reproduced"] == "125 mi (201 km)" and bool(got.loc[0, "agrees"])
 
 
-def test_to_display_words(table):
-    got = claims.compare(table, {"a": 73, "b": 21}, {"peak": ("a", "equal"),
-                                                     "base_max": ("b", "at_most")})
+def test_to_display_shows_verdicts_not_agrees(table):
+    got = claims.assess(table, {"a": 73, "b": 21}, {"peak": ("a", "equal"),
+                                                    "base_max": ("b", "at_most")})
     shown = claims.to_display(got)
     assert list(shown.index) == ["peak", "base_max"]
-    assert list(shown["agrees"]) == ["yes", "no"]
+    assert "agrees" not in shown.columns
+    assert list(shown["verdict"]) == ["consistent", "inconsistent"]
+    assert list(shown["why"]) == ["73 railcars matches 73 railcars.",
+                                  "21 railcars is more than 20 railcars."]
+    assert list(shown["source"]) == ["CSIS [1]", "CSIS [1]"]
+
+
+# --- verdicts -------------------------------------------------------------------------
+
+def _row(reproduced, kind, agrees, label=""):
+    return {"published": "> 1,000 containers", "reproduced": reproduced, "kind": kind,
+            "agrees": agrees, "label": label}
+
+
+def test_get_verdict_kinds_and_reasons():
+    held, failed = _row("1,200", "above", True), _row("739", "above", False, "low end")
+    assert claims.get_verdict([held]) == ("consistent", False,
+                                          "1,200 is more than 1,000 containers.")
+    assert claims.get_verdict([failed]).kind == "inconsistent"
+    split = claims.get_verdict([failed, _row("1,960", "above", True, "high end")])
+    assert split.kind == "indeterminate"
+    assert split.reason == ("The reproduced values disagree among themselves: 739 (low end) is "
+                            "not more than 1,000 containers; 1,960 (high end) is more than "
+                            "1,000 containers.")
+    assert claims.get_verdict([_row("n/a", "above", pd.NA)]).kind == "indeterminate"
+    partly = claims.get_verdict([held, _row("n/a", "above", pd.NA, "high end")])
+    assert partly.kind == "consistent" and partly.reason.endswith("n/a (high end) not reproduced.")
+
+
+def test_get_verdict_on_synthetic_evidence_is_a_calibration_check():
+    v = claims.get_verdict([_row("1,200", "above", True)], synthetic=True)
+    assert (v.kind, v.calibration, v.label) == ("consistent", True, "reproduced (calibration)")
+    assert v.reason == "1,200 is more than 1,000 containers."
+    assert claims.get_verdict([_row("9", "above", False)], synthetic=True).label == \
+        "not reproduced (calibration)"
+    assert set(claims.LABELS.values()) >= {"consistent", "inconsistent", "indeterminate"}
+
+
+def test_assess_gives_a_claim_tested_twice_one_verdict(table):
+    """A range whose low end is under the claim and high end over it: one verdict, not two."""
+    tests = {"boxes": [{"result": "low", "kind": "above", "label": "low end"},
+                       {"result": "high", "kind": "above", "label": "high end"}],
+             "trips": ("n", "at_least")}
+    got = claims.assess(table, {"low": 739, "high": 1960, "n": 6}, tests)
+    assert list(got.index) == ["boxes", "trips"]
+    assert got.loc["boxes", "verdict"] == "indeterminate"
+    assert got.loc["boxes", "reproduced"] == "739 containers (low end); 1,960 containers (high end)"
+    assert got.loc["boxes", "published"] == "> 1,000 containers"
+    assert got.loc["trips", "label"] == "consistent"
+
+
+def test_to_html_escapes_cites_and_marks_calibration(tmp_path):
+    body = ("x,<b>Pub</b>,2023-10-06,Said <i>so</i>.,5,things,c\n")
+    table = claims.read_claims(write(tmp_path, body))
+    got = claims.assess(table, {"r": 6}, {"x": ("r", "at_least")}, synthetic=True)
+    out = claims.to_html(got, "my_claims", "Caption & more").data
+    assert "<b>" not in out and "&lt;b&gt;Pub&lt;/b&gt;" in out and "&amp; more" in out
+    assert '<a class="cite" href="#ref-1">[1]</a>' in out
+    assert 'class="verdict verdict-consistent verdict-calibration"' in out
+    assert "reproduced (calibration)" in out and "agrees" not in out
+    assert 'id="tab-my_claims"' in out and 'class="tumen-table claims-table"' in out
+
+
+def test_record_verdicts_and_coverage(table, tmp_path):
+    from tumen.results import Results
+
+    res = Results(tmp_path / "r.json")
+    claims.record_verdicts(res, claims.assess(table, {"a": 73}, {"peak": ("a", "equal")}))
+    claims.record_not_tested(res, table, {"base_max": "reads back a parameter"})
+    records = {n: dict(r, notebook="01_x") for n, r in res.records.items()}
+    cov = claims.get_coverage(table, records)
+    assert cov.loc["peak", "verdict"] == "consistent" and cov.loc["peak", "why_not"] == ""
+    assert cov.loc["base_max", "why_not"] == "reads back a parameter"
+    assert cov.loc["base_max", "section"] == "01_x"
+    assert cov.loc["tarps", "why_not"] == claims.QUALITATIVE
+    assert cov.loc["trips", "why_not"] == claims.UNACCOUNTED
+    with pytest.raises(ParameterError, match="did you mean 'peak'"):
+        claims.record_not_tested(res, table, {"peek": "why"})
+    with pytest.raises(ParameterError, match="one line"):
+        claims.record_not_tested(res, table, {"peak": "two\nlines"})
+
+
+def test_one_claim_one_verdict_across_sections():
+    one = {"verdict.peak": {"value": "consistent", "unit": "", "description": "d"}}
+    other = {"verdict.peak": {"value": "inconsistent", "unit": "", "description": "d"},
+             "untested.x": {"value": "why", "unit": "", "description": "d"}}
+    with pytest.raises(ResultError, match="'peak' has a verdict in 01_a and in 02_b"):
+        claims.merge_sections({"01_a": one, "02_b": other})
+    merged = claims.merge_sections({"01_a": one, "02_b": {"untested.x": other["untested.x"]}})
+    assert merged["verdict.peak"]["notebook"] == "01_a"
+    assert merged["untested.x"]["notebook"] == "02_b"
+
+
+def test_every_shipped_claim_is_tested_or_listed_with_why():
+    """The default build accounts for every claim of data/claims.csv: a section tests it
+    (its claim tests), lists it as not tested with the reason (claims_not_tested), or it is
+    qualitative. A claim that is neither fails here."""
+    from tumen import depot, params, rail, shuttle
+
+    cfg = params.load("params.yaml", root=ROOT)
+    by = {nb.name: nb.params for nb in cfg.notebooks}
+    table = claims.read_claims(ROOT / "data" / "claims.csv")
+    tested = [*by["rail_traffic"]["claim_tests"], *(c for c, *_ in shuttle.CLAIM_TESTS),
+              *by["route_to_depot"]["distance_claims"], by["route_to_depot"]["timeline_end_claim"]]
+    listed = [c for p in by.values() for c in p.get("claims_not_tested", {})]
+    assert not set(tested) & set(listed), "a claim is both tested and listed as not tested"
+    assert "csis_tumangang_baseline_years" in listed  # reads back baseline_years: no test
+    qualitative = [c for c in table.index if table.loc[c, "value"] is None]
+    missing = set(table.index) - set(tested) - set(listed) - set(qualitative)
+    assert not missing, f"claims neither tested nor listed as not tested: {sorted(missing)}"
+    assert set(tested) <= set(table.index) and set(listed) <= set(table.index)
+    assert rail.CLAIM_TESTS == by["rail_traffic"]["claim_tests"]
+    assert depot  # the route's tests come from its parameters (depot.claim_tests)
+
+
+# --- references -----------------------------------------------------------------------
+
+def test_references_are_numbered_by_first_appearance(tmp_path):
+    body = ("a,RUSI,2023-10-16,s,1,x,,,The Orient Express,,https://rusi.org\n"
+            "b,White House,2023-10-13,s,1,x,briefing,John Kirby,,,\n"
+            "c,RUSI,2023-10-16,s,1,x,as given in press accounts,,The Orient Express,,https://rusi.org\n"
+            "d,RUSI,2024-04,s,1,x,findings as reported,,China harbors ship,Reuters,\n")
+    table = claims.read_claims(write(tmp_path, body, header=REF_HEADER))
+    assert table["ref"].to_dict() == {"a": 1, "b": 2, "c": 1, "d": 3}
+    refs = claims.get_references(table)
+    assert list(refs.index) == [1, 2, 3]
+    assert refs.loc[1, "claims"] == ["a", "c"]
+    assert claims.format_reference(refs.loc[1]) == (
+        "RUSI. “The Orient Express”. 2023-10-16. On c: as given in press accounts.")
+    assert claims.format_reference(refs.loc[2]) == "John Kirby. White House. 2023-10-13. Briefing."
+    assert claims.format_reference(refs.loc[3]) == (
+        "Reuters. “China harbors ship”. 2024-04. Findings as reported.")
+
+
+def test_shipped_claims_name_their_publications():
+    table = claims.read_claims(ROOT / "data" / "claims.csv")
+    refs = claims.get_references(table)
+    assert not table["source"].str.contains("summary of", case=False).any()
+    assert refs["url"].map(lambda u: u == "" or u.startswith("https://")).all()
+    assert ((refs["title"] != "") | (refs["note"] != "")).all()  # each says what it is
+    assert len(refs) < len(table)  # claims of one publication share its reference
+    assert (table["author"] == "").any()  # unknown authors stay empty, never guessed
 
 
 @pytest.mark.parametrize("tests, error, words", [
@@ -244,6 +392,7 @@ def test_record_published_records_values_and_interval_bounds(tmp_path):
                                                "csis_tumangang_cargo_hidden"])
     assert got["claim.csis_tumangang_peak"] == 73
     assert res.records["claim.csis_tumangang_peak"]["unit"] == "railcars"
+    assert res.records["claim.csis_tumangang_peak"]["ref"] == table.loc["csis_tumangang_peak", "ref"]
     assert "claim.rusi_shuttle_start_low" in got and "claim.rusi_shuttle_start_high" in got
     assert not any("cargo_hidden" in k for k in got)  # qualitative claim: nothing to record
     with pytest.raises(ResultError, match="did you mean"):

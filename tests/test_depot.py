@@ -284,7 +284,8 @@ def test_distance_verdicts_known_answers(published):
     assert not lost["agrees"] and lost["fits"] == ""
     assert lost["reason"].startswith("Fits no measure here: longer than")
     shown = depot.verdicts_to_display(v.reset_index())
-    assert shown["Agrees (± rounding, km)"].tolist()[:2] == ["yes (± 50)", "no (± 14)"]
+    assert shown["Verdict (± rounding, km)"].tolist()[:2] == ["consistent (± 50)",
+                                                      "inconsistent (± 14.5)"]
     with pytest.raises(ParameterError):
         depot.distance_verdicts(published, ["shipped"], _measures())
     with pytest.raises(ParameterError):
@@ -296,13 +297,16 @@ def test_claim_tests_feed_claims_compare(published, tmp_path):
                               distance_result="route.depot_to_border_km", rtol=0.05,
                               arrival_claim="seen", arrival_result="route.earliest_arrival")
     assert tests["km_claim"] == {"result": "route.depot_to_border_km", "kind": "within",
-                                 "tol": 50}
+                                 "tol": 50, "label": "straight line, depot → recognised border"}
     assert tests["mi_five"]["tol"] == pytest.approx(6.25)
     res = Results(tmp_path / "r.json")
     res.record("route.depot_to_border_km", 195.0, "km", "test")
     res.record("route.earliest_arrival", dt.date(2023, 9, 7), "date", "test")
     table = claims.compare(published, res, tests).set_index("claim")
     assert table["agrees"].tolist() == [True, False, True, True]
+    verdicts = claims.assess(published, res, tests)
+    assert verdicts["verdict"].tolist() == ["consistent", "inconsistent", "consistent",
+                                            "consistent"]
     assert table.loc["mi_five", "reproduced"] == "121 mi (195 km)"
 
 

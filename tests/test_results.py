@@ -113,3 +113,38 @@ def test_scientific_notation_becomes_a_superscript_in_html():
     recs = {"a.p": {"value": 1.2e-9, "unit": "1", "description": "p"}}
     assert results.render("{a.p:.1e}", recs, html=False) == "1.2e-09"
     assert "1.2 × 10<sup>−9</sup></span>" in results.render("{a.p:.1e}", recs)
+
+
+# --- bounds and citations ---------------------------------------------------------------
+
+def test_bounds_round_outwards_so_they_still_hold():
+    """A rounded upper bound rounds up and a lower bound down: 24.1 h is "at most 25",
+    4.37 kn "at least 4.3"; a plain format rounds to nearest."""
+    recs = {"s.h": {"value": 24.1, "unit": "h", "description": "d"},
+            "s.kn": {"value": 4.37, "unit": "kn", "description": "d"},
+            "s.km": {"value": 9602.49, "unit": "km", "description": "d"}}
+    text = "at most {s.h!ceil:.0f}, at least {s.kn!floor:.1f}, {s.km!floor:,.0f}, {s.h:.0f}"
+    assert results.render(text, recs, html=False) == "at most 25, at least 4.3, 9,602, 24"
+    assert results.render("{s.h!ceil:.1f} {s.kn!ceil:.2f}", recs, html=False) == "24.1 4.37"
+    with pytest.raises(ResultError, match="fixed-point"):
+        results.render("{s.h!ceil}", recs, html=False)
+
+
+def test_published_figures_cite_their_reference_once_per_sentence():
+    recs = {"claim.a": {"value": 300, "unit": "boxes", "description": "d", "ref": 3},
+            "claim.b": {"value": "2023-09-07", "unit": "date", "description": "d", "ref": 3},
+            "claim.c": {"value": 5, "unit": "trips", "description": "d", "ref": 1},
+            "x.n": {"value": 7, "unit": "trips", "description": "d"}}
+    out = results.render("About {claim.a} boxes on {claim.b}; then {claim.b}. We count {x.n}, "
+                 "they {claim.c!u}.", recs)
+    assert out.count('href="#ref-3">[3]</a>') == 2  # once per sentence (the ';' ends one)
+    assert out.count('href="#ref-1">[1]</a>') == 1
+    assert 'data-result="x.n" title="x.n: d [trips]">7</span> <a' not in out  # no ref: no cite
+    assert results.render("{claim.a}", recs, html=False) == "300"  # plain text (alt text): none
+
+
+def test_record_keeps_a_reference_number(tmp_path):
+    res = results.Results(tmp_path / "r.json")
+    res.record("claim.x", 5, "trips", "Published", ref=2)
+    assert results.load(tmp_path / "r.json")["claim.x"] == {"value": 5, "unit": "trips",
+                                                    "description": "Published", "ref": 2}

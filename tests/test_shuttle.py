@@ -513,7 +513,7 @@ def test_container_estimate_per_uncounted_trip():
     assert shuttle.get_container_range(trips, capacity=400)["estimate"] == 400.0
 
 
-def test_claims_table_tests_a_claim_against_both_ends():
+def test_claims_table_gives_a_claim_tested_against_both_ends_one_verdict():
     from tumen import claims
 
     published = claims.read_claims(Path(__file__).parents[1] / "data" / "claims.csv")
@@ -521,13 +521,18 @@ def test_claims_table_tests_a_claim_against_both_ends():
               "shuttle.last_dark_call": "2023-10-13T09:00:00Z", "shuttle.containers_low": 739,
               "shuttle.containers_high": 1961, "shuttle.containers_check_max": 305}
     table = shuttle.compare_claims(published, values)
-    assert table.index.tolist() == [c for c, *_ in shuttle.CLAIM_TESTS]
-    assert table.columns.tolist() == ["source", "statement", "published", "reproduced",
-                                      "reproduced as", "agrees"]
+    assert table.index.tolist() == list(dict.fromkeys(c for c, *_ in shuttle.CLAIM_TESTS))
+    assert "agrees" not in table.columns
     # >= 5 trips; 16 Aug in 11-20 Aug; 13 Oct before 14 Oct; 739 in 200-999; 739 > 1,000
-    # no, 1,961 > 1,000 yes; 305 within 10 % of 300
-    assert table["agrees"].tolist() == ["yes", "yes", "no", "yes", "no", "yes", "yes"]
-    assert table["reproduced as"].iloc[5].startswith("counted, plus an estimate")
+    # no but 1,961 > 1,000 yes: one verdict, indeterminate; 305 within 10 % of 300
+    assert table["verdict"].tolist() == ["consistent", "consistent", "inconsistent",
+                                         "consistent", "indeterminate", "consistent"]
+    both = table.loc[table.index[4]]
+    assert both["reproduced"].startswith("739 containers (low end") and "1,961" in both["reproduced"]
+    assert not table["calibration"].any()
+    synthetic = shuttle.compare_claims(published, values, synthetic=True)
+    assert synthetic["calibration"].all()
+    assert synthetic["label"].iloc[0] == "reproduced (calibration)"
     assert set(shuttle.CLAIM_IDS) <= set(published.index)
 
 

@@ -99,3 +99,28 @@ def test_route_map_alt_text_says_where_each_ship_fell_silent():
     # the first silence (day 1) began near Ibis
     assert text.get_silence_places(gaps, sites, ["w", "i"], {"w": "Wren", "i": "Ibis"}) == \
         {"Kestrel": "Ibis"}
+
+
+def test_passage_bounds_point_the_right_way(tmp_path):
+    """At most 24.1 hours on the quickest passage means at least (not at most) its speed;
+    each rounded bound still holds: at most 25 hours, at least 4.3 knots, takes at least 7.5
+    hours (7.59 at 14 kn)."""
+    r = Results(tmp_path / "results.json")
+    for name, value in {"sea_route_nm": 106.3, "max_speed_kn": 14.0, "min_transit_hours": 7.59,
+                        "legs": 16, "shortest_leg_h": 24.1, "fastest_leg_kn": 4.37,
+                        "infeasible_legs": 0}.items():
+        r.record(f"shuttle.{name}", value, "1", "test value")
+    out = rendered(text.describe_passages(r, home="Wren", away="Ibis", map_name="m"))
+    assert "the passage takes at least 7.5 hours" in out
+    assert "The quickest of the 16 passages took at most 25 hours" in out
+    assert "averaged at least 4.3 knots" in out
+    assert "no more than" not in out
+
+
+def test_reception_bound_rounds_up(res):
+    for name, value in {"home_traffic_reports": 984, "home_traffic_longest_silence_h": 7.95,
+                        "home_fleet_reports": 0}.items():
+        res.record(f"shuttle.{name}", value, "1", "test value")
+    heard = rendered(text.describe_silences(res, ["Kestrel"], heard={"Kestrel"}, home="Wren",
+                                            map_name="m"))
+    assert "heard 984 times, never more than 8.0 hours apart" in heard

@@ -257,7 +257,9 @@ def build_html(cfg: _params.Config, root: Path | None = None) -> str:
     authors = ", ".join(rep["authors"])
     abstract = markdown2html(rep["abstract"]) if rep["abstract"] else ""
     records = _results.load_all(root / cfg.dirs.results) if cfg.notebooks else {}
-    lists = _appendix(cfg, records, info, inputs, root) if sections else ""
+    judged = _judgments(cfg, records, inputs, root) if sections else ""
+    lists = ((_claims_appendix(cfg, root) + _appendix(cfg, records, info, inputs, root))
+             if sections else "")
     page = f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -282,6 +284,7 @@ variant <code>{esc(cfg.variant)}</code>. Rebuild: <code>make report PARAMS={esc(
 {f'<div class="abstract">{abstract}</div>' if abstract else ''}
 {('<section class="findings" aria-label="Key findings"><h2 class="findings-title">Key findings</h2>'
   + ''.join(findings) + '</section>') if findings else ''}
+{judged}
 </header>
 <nav class="toc" aria-label="Contents"><h2>Contents</h2></nav>
 <main>
@@ -310,6 +313,75 @@ def _table(head: list[str], rows: list[list], cls: str, row_ids: list[str] | Non
         out.append(f"<tr{rid}>" + "".join(f"<td>{esc(str(c))}</td>" for c in row) + "</tr>")
     out.append("</tbody></table></div>")
     return "".join(out)
+
+
+def _judgments(cfg: _params.Config, records: dict, inputs: dict[str, list[str]],
+               root: Path) -> str:
+    """The key judgments of the report's opening (:mod:`tumen.judgments`), or ""."""
+    from tumen import judgments
+
+    if not cfg.report.get("judgments_yaml"):
+        return ""
+    items = judgments.read(root / cfg.report["judgments_yaml"])
+    synthetic = {nb.stem for nb in cfg.notebooks
+                 if _sources.synthetic_inputs(inputs.get(nb.name, []), root)}
+    assessed = judgments.assess(items, records, synthetic)
+    scale = ", ".join(f"{w} ({judgments.band(w)})" for w in judgments.SCALE)
+    return ('<section class="judgments" aria-label="Key judgments">'
+            '<h2 class="findings-title">Key judgments</h2>'
+            f'<p class="judgments-intro">How likely each judgment is, in the words of the '
+            f"ICD 203 scale: {html.escape(scale)}; and, separately, the confidence in the "
+            "evidence behind it (low, moderate, high), with its reason. Both are chosen by code "
+            "from the results and the thresholds declared in "
+            f"<code>{html.escape(cfg.report['judgments_yaml'])}</code>.</p>"
+            f'<ol class="judgments">{judgments.to_html(assessed)}</ol></section>')
+
+
+def _claims_file(cfg: _params.Config) -> str | None:
+    """The claims file the notebooks read (parameter ``claims_csv``), or None."""
+    files = {str(nb.params["claims_csv"]) for nb in cfg.notebooks if nb.params.get("claims_csv")}
+    if len(files) > 1:
+        raise TumenError(f"the notebooks read different claims files: {', '.join(sorted(files))}",
+                         hint="set claims_csv to one file in every section of the parameters")
+    return files.pop() if files else None
+
+
+def _claims_appendix(cfg: _params.Config, root: Path) -> str:
+    """The claims not tested (each with why) and the numbered reference list, or ""."""
+    from tumen import claims as _claims
+
+    path = _claims_file(cfg)
+    if path is None:
+        return ""
+    table = _claims.read_claims(root / path)
+    per_file = {f.stem: _results.load(f)
+                for f in sorted((root / cfg.dirs.results).glob("*.json"))}
+    coverage = _claims.get_coverage(table, _claims.merge_sections(per_file))
+    untested = coverage[coverage["verdict"] == ""]
+    esc = html.escape
+    rows = "".join(
+        f'<tr data-claim="{esc(cid)}"><td>{esc(cid)}</td><td>{esc(r.source)} '
+        f"{_claims.cite_html(r.ref)}</td><td>{esc(r.statement)}</td><td>{esc(r.why_not)}</td></tr>"
+        for cid, r in zip(untested.index, untested.itertuples()))
+    refs = _claims.get_references(table)
+    items = "".join(
+        f'<li id="ref-{n}" value="{n}">{esc(_claims.format_reference(ref))}'
+        + (f' <span class="url">{esc(ref["url"])}</span>' if ref["url"] else "") + "</li>"
+        for n, ref in refs.iterrows())
+    return ('<section class="appendix" id="claims-not-tested"><h1>Claims not tested</h1>'
+            f"<p>Every published claim in <code>{esc(path)}</code> is either tested in a "
+            "section, with one verdict in its claims table, or listed here with the reason it "
+            "is not.</p>"
+            '<div class="table-wrap"><table class="tumen-table claims-not-tested" '
+            'id="tab-claims_not_tested"><caption>Published claims this build does not test, '
+            "and why.</caption><thead><tr><th>claim</th><th>source</th><th>statement</th>"
+            f"<th>why not tested</th></tr></thead><tbody>{rows}</tbody></table></div></section>"
+            '<section class="appendix" id="references"><h1>References</h1>'
+            "<p>The publications behind the claims, numbered as the text cites them "
+            f"(from <code>{esc(path)}</code>). The data the analyses read (observations, "
+            "maps, railway network) are listed with their sources and licences in the "
+            'appendix <a href="#provenance">Provenance</a>.</p>'
+            f'<ol class="references">{items}</ol></section>')
 
 
 def _appendix(cfg: _params.Config, records: dict, info: dict, inputs: dict[str, list[str]],

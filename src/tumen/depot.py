@@ -969,10 +969,19 @@ def verdicts_to_display(table: pd.DataFrame) -> pd.DataFrame:
         "Source": table["source"], "Published": table["published"],
         "In km": table["published_km"],
         "Minus depot → border (km)": table["difference_km"],
-        "Agrees (± rounding, km)": [f"{'yes' if a else 'no'} (± {t:.0f})"
-                                    for a, t in zip(table["agrees"], table["tolerance_km"])],
+        "Verdict (± rounding, km)": [f"{_verdict(a)} (± {t:g})"
+                                     for a, t in zip(table["agrees"], table["tolerance_km"])],
         "Closest measure": table["closest"],
         "Likely reason": table["reason"]})
+
+
+def _verdict(agrees: bool) -> str:
+    """The verdict word of one distance, from the one verdict function of tumen.claims (so
+    this table and the claims table can never word one claim differently)."""
+    from tumen.claims import get_verdict
+
+    return get_verdict([{"published": "", "reproduced": "", "kind": "within",
+                         "agrees": bool(agrees)}]).kind
 
 
 def claim_tests(claims: pd.DataFrame, distance_ids: Sequence[str], *, distance_result: str,
@@ -991,9 +1000,11 @@ def claim_tests(claims: pd.DataFrame, distance_ids: Sequence[str], *, distance_r
             raise ParameterError(f"unknown claim {cid!r}", field=cid,
                                  hint="claim ids are in data/claims.csv")
         tests[cid] = {"result": distance_result, "kind": "within",
-                      "tol": tolerance(claims.loc[cid, "value"], rtol)}
+                      "tol": tolerance(claims.loc[cid, "value"], rtol),
+                      "label": "straight line, depot → recognised border"}
     if arrival_claim is not None:
-        tests[arrival_claim] = {"result": arrival_result, "kind": "at_most"}
+        tests[arrival_claim] = {"result": arrival_result, "kind": "at_most",
+                                "label": "earliest arrival at the fastest speed assumed"}
     return tests
 
 

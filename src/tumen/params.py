@@ -42,6 +42,8 @@ REPORT_KEYS: dict[str, tuple[type | tuple, Any, str]] = {
     "notebooks": (list, [], "notebook file stems, executed and assembled in this order"),
     "show_code": (bool, False, "show code cells in the report"),
     "abstract": (str, "", "Markdown paragraph under the title (no numbers: cite results instead)"),
+    "judgments_yaml": (str, "", "register of key judgments shown in the report's opening "
+                                "(tumen.judgments); \"\": none"),
 }
 
 _VARIANT_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -261,6 +263,8 @@ def load(path: str | Path, *, root: Path | None = None) -> Config:
                              **where("report.variant"), hint="letters, digits, '-', '_', '.'")
     nb_dir = root / report["notebook_dir"]
     _check_path(report["notebook_dir"], where("report.notebook_dir"), root)
+    if report["judgments_yaml"]:
+        _check_path(report["judgments_yaml"], where("report.judgments_yaml"), root)
 
     stems = [str(s) for s in report["notebooks"]]
     names = [short_name(s) for s in stems]

@@ -10,8 +10,8 @@ rule per executed notebook. A notebook depends on
 - the ``tumen`` modules it imports, followed transitively, plus the runner's own modules,
 - its parameter slice and the installed environment.
 
-The report depends on every executed notebook, the ``report`` slice, ``data/sources.yaml``
-and the assembly code. So editing one analysis's data reruns that notebook and the
+The report depends on every executed notebook, the ``report`` slice, ``data/sources.yaml``,
+the key judgments register (``report.judgments_yaml``) and the assembly code. So editing one analysis's data reruns that notebook and the
 assembly only, and a second ``make report`` does nothing.
 """
 
@@ -172,6 +172,8 @@ def makefile(cfg: _params.Config, params_arg: str, root: Path | None = None) -> 
     asm = [_rel(f, root) for f in module_closure(set(ASSEMBLY_MODULES), src)]
     templates = sorted(_rel(f, root) for f in paths.TEMPLATES.rglob("*") if f.is_file())
     sources = ["data/sources.yaml"] if (root / "data" / "sources.yaml").exists() else []
+    if cfg.report.get("judgments_yaml"):  # the assembly reads the key judgments register
+        sources.append(cfg.report["judgments_yaml"])
     html = f"{dirs.report}/index.html"
     pdf = f"{dirs.report}/report.pdf"
     # The fragment itself is regenerated when a notebook, a tumen module or a data folder

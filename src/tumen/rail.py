@@ -72,8 +72,6 @@ CLAIM_TESTS = {
     "csis_tumangang_peak": {"result": "rail.peak_railcars", "kind": "equal"},
     "csis_tumangang_peak_date": {"result": "rail.peak_date", "kind": "equal"},
     "csis_tumangang_baseline_max": {"result": "rail.baseline_max", "kind": "at_most"},
-    "csis_tumangang_baseline_years": {"result": "rail.baseline_span_years", "kind": "within",
-                                      "tol": 0.5},
 }
 
 

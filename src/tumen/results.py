@@ -34,7 +34,8 @@ from typing import Any
 from tumen.errors import ResultError
 
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
-_PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+)(?:!(u))?(?::([^{}]*))?\}")
+_PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+)(?:!(u|ceil|floor))?(?::([^{}]*))?\}")
+_DECIMALS = re.compile(r"\.(\d+)f$")
 _XREF = re.compile(r"\{(fig|tab):([a-z0-9][a-z0-9_]*)\}")
 _ANY_PLACEHOLDER = re.compile("|".join([_PLACEHOLDER.pattern, r"\{([a-z][a-z0-9_]*)\}",
                                         _XREF.pattern]))
@@ -87,7 +88,8 @@ class Results:
         if not self.path.exists():
             self._write()
 
-    def record(self, name: str, value: Any, unit: str, description: str) -> Any:
+    def record(self, name: str, value: Any, unit: str, description: str, *,
+               ref: int | None = None) -> Any:
         """Record one result and return its value unchanged.
 
         Parameters
@@ -101,6 +103,9 @@ class Results:
             Unit spelled out (``"railcars"``, ``"km"``, ``"1"`` for dimensionless).
         description : str
             One line saying what the number is.
+        ref : int, optional
+            For a published figure: the number of its reference (:mod:`tumen.claims`);
+            prose citing it is followed by "[ref]", a link to the reference list.
         """
         if not isinstance(name, str) or not NAME_RE.match(name):
             raise ResultError(f"result name {name!r} is not dotted lower-case (e.g. 'rail.peak')",
@@ -109,6 +114,8 @@ class Results:
             raise ResultError(f"result {name!r} needs a one-line description", field=name)
         self.records[name] = {"value": _to_json_value(name, value), "unit": str(unit),
                               "description": str(description)}
+        if ref is not None:
+            self.records[name]["ref"] = int(ref)
         self._write()
         return value
 
@@ -123,6 +130,9 @@ class Results:
 
         ``{name}`` gives the value, ``{name:,.1f}`` a formatted value, ``{name!u}`` the value
         followed by its unit. In the HTML report each value links to its record.
+        ``{name!ceil:.0f}`` / ``{name!floor:.1f}`` round up / down at the precision shown,
+        for a bound ("at most 25 hours" when the value is 24.1, "at least 4.3 knots" for
+        4.37): a rounded bound must still hold.
         ``{fig:name}`` and ``{tab:name}`` become "Figure N" / "Table N" in the report.
         Words that come from data (a vessel or site name) go in as keyword arguments and
         ``{keyword}`` placeholders, never by formatting the template: they are shown as
@@ -169,6 +179,23 @@ def load_all(results_dir: str | os.PathLike) -> dict[str, dict]:
         for name, rec in load(f).items():
             merged[name] = dict(rec, notebook=f.stem)
     return merged
+
+
+def _round_bound(value: Any, how: str | None, spec: str, name: str) -> Any:
+    """``value`` rounded up (``ceil``) or down (``floor``) to the decimals of ``spec``.
+
+    >>> _round_bound(24.1, "ceil", ".0f", "x"), _round_bound(4.37, "floor", ".1f", "x")
+    (25.0, 4.3)
+    """
+    if how not in ("ceil", "floor") or value is None:
+        return value
+    m = _DECIMALS.search(spec)
+    if not m or isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ResultError(f"!{how} of {name!r} needs a number and a fixed-point format "
+                          "such as :.0f", field=name)
+    scale = 10 ** int(m.group(1))
+    step = math.ceil if how == "ceil" else math.floor
+    return step(round(value * scale, 9)) / scale
 
 
 def format_value(value: Any, spec: str = "") -> str:
@@ -243,7 +270,9 @@ def render(template: str, records: dict[str, dict], *, html: bool = True,
         Result records, name -> ``{"value", "unit", "description"}``.
     html : bool
         Wrap each value in ``<span class="result" data-result=name title=...>`` so the
-        report can show where it comes from; values that are strings are escaped.
+        report can show where it comes from; values that are strings are escaped. A
+        published figure (a record with a ``ref``) is followed by its citation "[n]",
+        once per sentence.
     text : dict, optional
         Words from data for ``{keyword}`` placeholders (a bare name, no dot), inserted
         as literal text (escaped with :func:`escape_text` when ``html``).
@@ -255,6 +284,18 @@ def render(template: str, records: dict[str, dict], *, html: bool = True,
     """
 
     words = text or {}
+    cited = {"ref": None, "end": 0}  # the last citation: one per reference and sentence
+
+    def cite(rec: dict, m: re.Match) -> str:
+        """"[n]" after a published figure, unless the same sentence just cited it."""
+        ref = rec.get("ref")
+        if not html or ref is None:
+            return ""
+        between = template[cited["end"]:m.start()]
+        if cited["ref"] == ref and not re.search(r"[.;]\s", between):
+            return ""
+        cited.update(ref=ref, end=m.end())
+        return f' <a class="cite" href="#ref-{int(ref)}">[{int(ref)}]</a>'
 
     def sub(m: re.Match) -> str:
         if m.group(5) is not None:  # {fig:name}: the assembly makes the text "Figure 3"
@@ -270,7 +311,8 @@ def render(template: str, records: dict[str, dict], *, html: bool = True,
             raise ResultError(f"prose cites {name!r}, which was not recorded", field=name,
                               hint=f"recorded here: {', '.join(sorted(close)[:5]) or 'none'}")
         rec = records[name]
-        value = format_value(rec["value"], spec)
+        value = format_value(_round_bound(rec["value"], with_unit, spec, name), spec)
+        with_unit = with_unit == "u"
         unit = str(rec["unit"]) if with_unit and rec.get("unit") not in (None, "", "1") else ""
         text = f"{value} {unit}" if unit else value
         if not html:
@@ -285,7 +327,8 @@ def render(template: str, records: dict[str, dict], *, html: bool = True,
         safe += f" {escape_text(unit)}" if unit else ""
         title = _html.escape(f"{name}: {rec.get('description', '')} [{rec.get('unit', '')}]",
                              quote=True)
-        return f'<span class="result" data-result="{name}" title="{title}">{safe}</span>'
+        return (f'<span class="result" data-result="{name}" title="{title}">{safe}</span>'
+                + cite(rec, m))
 
     return _ANY_PLACEHOLDER.sub(sub, template)  # one pass: inserted text is never re-read
 

@@ -1353,7 +1353,8 @@ def analyse(positions: pd.DataFrame, sightings: pd.DataFrame, sites: pd.DataFram
 # --- results --------------------------------------------------------------------------
 
 #: Claims of ``data/claims.csv`` this analysis tests: (claim id, result, kind, options,
-#: what the reproduced figure is). A claim may be tested against more than one result.
+#: what the reproduced figure is). A claim tested against more than one result (the two
+#: ends of a range) still gets one verdict (:func:`tumen.claims.get_verdict`).
 CLAIM_TESTS = [
     ("rusi_shuttle_round_trips", "shuttle.round_trips_total", "at_least", {},
      "round trips found"),
@@ -1362,11 +1363,11 @@ CLAIM_TESTS = [
     ("rusi_shuttle_end", "shuttle.last_dark_call", "at_least", {},
      "last evidence of a call made with AIS off"),
     ("rusi_shuttle_containers", "shuttle.containers_low", "contains", {},
-     "containers counted in imagery (low end)"),
+     "containers counted in imagery, low end"),
     ("whitehouse_containers", "shuttle.containers_low", "above", {},
-     "containers counted in imagery (low end)"),
+     "low end: counted in imagery"),
     ("whitehouse_containers", "shuttle.containers_high", "above", {},
-     "counted, plus an estimate for trips without a count (high end)"),
+     "high end: counted, plus an estimate for trips without a count"),
     ("whitehouse_najin_containers", "shuttle.containers_check_max", "within", {"rtol": 0.1},
      "most containers on one image of the loading port on the checked days"),
 ]
@@ -1378,9 +1379,9 @@ CLAIM_IDS = ["rusi_shuttle_round_trips", "rusi_shuttle_round_trips_early",
              "whitehouse_najin_containers_dates", "rusi_angara_deliveries"]
 
 
-def compare_claims(claims: pd.DataFrame, results) -> pd.DataFrame:
-    """The claims table of the shuttle section: each test of :data:`CLAIM_TESTS` beside
-    what the analysis reproduced, and which result that is.
+def compare_claims(claims: pd.DataFrame, results, *, synthetic: bool = False) -> pd.DataFrame:
+    """The claims of the shuttle section, each with its one verdict: every test of
+    :data:`CLAIM_TESTS` beside what the analysis reproduced.
 
     Parameters
     ----------
@@ -1388,21 +1389,20 @@ def compare_claims(claims: pd.DataFrame, results) -> pd.DataFrame:
         From :func:`tumen.claims.read_claims`.
     results : tumen.results.Results or mapping
         The recorded results (``shuttle.*``).
+    synthetic : bool
+        The observations are synthetic: each verdict is a calibration check.
 
     Returns
     -------
     pandas.DataFrame
-        Indexed by claim id: ``source``, ``statement``, ``published``, ``reproduced``,
-        ``reproduced as`` (what the figure is), ``agrees`` (``yes``, ``no`` or ``n/a``).
+        As :func:`tumen.claims.assess`: indexed by claim id, one row a claim.
     """
     from tumen import claims as _claims
 
-    rows = [_claims.compare(claims, results, {cid: {"result": name, "kind": kind, **opts}})
-            for cid, name, kind, opts, _ in CLAIM_TESTS]
-    table = _claims.to_display(pd.concat(rows))
-    table.insert(4, "reproduced as", [label for *_, label in CLAIM_TESTS])
-    return table
-
+    tests: dict[str, list] = {}
+    for cid, name, kind, opts, label in CLAIM_TESTS:
+        tests.setdefault(cid, []).append({"result": name, "kind": kind, **opts, "label": label})
+    return _claims.assess(claims, results, tests, synthetic=synthetic)
 
 
 def to_result_name(vessel: str) -> str:
@@ -1567,9 +1567,11 @@ def record_results(results, *, vessels: Sequence[str], gaps: pd.DataFrame,
             "Voyages between calls too fast for the maximum plausible speed")
         rec("legs", len(legs), "legs", "Voyages between calls at different ports")
         rec("shortest_leg_h", float(legs["max_transit_h"].min()) if len(legs) else None, "h",
-            "Least time any voyage between the ports can have taken (evidence to evidence)")
+            "Time from the last evidence at one port to the first at the other on the "
+            "quickest voyage: the most that voyage can have taken")
         rec("fastest_leg_kn", float(legs["implied_speed_kn"].max()) if len(legs) else None,
-            "kn", "Highest average speed any voyage between the ports implies")
+            "kn", "Average speed the quickest voyage implies: the least its ship can have "
+            "averaged")
     if traffic is not None:
         rec("home_traffic_reports", int(traffic["reports"]), "reports",
             "AIS position reports of other ships inside the loading port's geofence")

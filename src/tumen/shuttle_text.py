@@ -161,7 +161,7 @@ def _traffic_sentence(res, n_vessels: int, map_name: str) -> str:
                 "reports from there ({fig:%s})." % map_name)
     return (lead + "other ships inside the {home_name} geofence were heard "
             "{shuttle.home_traffic_reports} times, never more than "
-            "{shuttle.home_traffic_longest_silence_h:.1f} hours apart, while " + fleet
+            "{shuttle.home_traffic_longest_silence_h!ceil:.1f} hours apart, while " + fleet
             + " sent {shuttle.home_fleet_reports} reports from there ({fig:%s})." % map_name)
 
 
@@ -256,7 +256,7 @@ def describe_port_calls(res, *, home: str, away: str):
     text = ("A port call is a stay of a ship in the geofence of {home_name} or {away_name}: "
             "seen on AIS at low speed, or seen berthed or anchored in a satellite image. Evidence "
             "of the same ship at the same port belongs to one call when it is at most "
-            "{shuttle.max_call_h:.0f} hours apart and nothing places the ship elsewhere in "
+            "{shuttle.max_call_h:g} hours apart and nothing places the ship elsewhere in "
             "between; the last evidence elsewhere before a call and the first after it bound "
             "when the ship can have arrived and left. ")
     if res["shuttle.port_calls_total"] == 0:
@@ -407,15 +407,17 @@ def describe_passages(res, *, home: str, away: str, map_name: str, route_error: 
             "Earth coastline so that it never crosses land, is {shuttle.sea_route_nm:.0f} "
             "nautical miles from open water off one port to open water off the other "
             "({fig:%s}). At {shuttle.max_speed_kn:.0f} knots, faster than these ships are "
-            "likely to sail, the passage takes at least {shuttle.min_transit_hours:.1f} hours. "
+            "likely to sail, the passage takes at least "
+            "{shuttle.min_transit_hours!floor:.1f} hours. "
             % map_name)
     if res.records.get("shuttle.legs", {}).get("value", 0) == 0:
         text += ("No passage between the two ports lies between two pieces of evidence, so "
                  "none can be checked.")
     else:
-        text += ("Between the last evidence at one port and the first at the other, the "
-                 "quickest of the {shuttle.legs} passages had at most {shuttle.shortest_leg_h:.0f} "
-                 "hours, an average of no more than {shuttle.fastest_leg_kn:.1f} knots. Passages "
+        text += ("The quickest of the {shuttle.legs} passages took at most "
+                 "{shuttle.shortest_leg_h!ceil:.0f} hours, from the last evidence at one port to "
+                 "the first at the other, so the ship averaged at least "
+                 "{shuttle.fastest_leg_kn!floor:.1f} knots on the way. Passages "
                  "that would have needed more than the maximum speed: {shuttle.infeasible_legs}. "
                  "An impossible passage would mean a misidentified ship or a wrong time; it would "
                  "be counted here, not dropped.")
@@ -451,10 +453,13 @@ def describe_claims(res, *, data_words: str, where: str):
     return res.md(text, where=where)
 
 
-def caption_claims(data_words: str) -> str:
-    """Caption of the claims table."""
+def caption_claims(data_words: str, synthetic: bool = False) -> str:
+    """Caption of the claims table; with synthetic observations it says the verdicts are
+    calibration checks."""
     return ("Published claims about the shuttle beside what this analysis "
-            f"reproduces from {data_words}, and which result that is.")
+            f"reproduces from {data_words}, and which result that is"
+            + ("; the example observations were generated to match these figures, so each "
+               "verdict is a calibration check, not evidence." if synthetic else "."))
 
 
 def get_data_words(files: Iterable[str]) -> tuple[str, str]:
@@ -465,10 +470,7 @@ def get_data_words(files: Iterable[str]) -> tuple[str, str]:
     """
     from tumen import sources
 
-    try:
-        synthetic = bool(sources.synthetic_inputs(list(files)))
-    except Exception:  # noqa: BLE001 - files outside the project are not synthetic examples
-        synthetic = False
+    synthetic = sources.is_synthetic(files)
     return (("the example data", "the example observations") if synthetic
             else ("the observations", "the observations"))
 
@@ -499,7 +501,7 @@ An AIS silence shows that no report from a ship reached a receiver, not that its
 transponder was switched off. Reception fails for ordinary reasons: distance from the coast,
 a receiver outage, message collisions in busy waters, and the hours between satellite
 passes. The argument therefore rests on comparison: a ship that stays silent for weeks where
-other ships are heard every few hours has most likely switched its transponder off, while a
+other ships are heard every few hours has likely switched its transponder off, while a
 silence of a few hours proves nothing.
 
 AIS identity is what a ship says about itself. A ship can broadcast another name or MMSI, and
@@ -513,7 +515,7 @@ a round trip says the ship was at {home_name}, then at {away_name}, then at {hom
 sailed straight between them or carried the same cargo both ways. Container counts are
 counts of boxes visible on the quay and on deck; they say nothing about what the boxes hold,
 whether a box seen at {home_name} is the one seen at {away_name}, or where it went next. The depot
-section follows the cargo's most likely route inland.
+section follows the cargo's likely route inland.
 
 Finally, when the observations are the synthetic examples shipped with this report
 (generated to match the published figures; the first page says so), the numbers above show

@@ -109,6 +109,19 @@ def synthetic_inputs(files, root: Path | None = None) -> list[str]:
     return sorted(set(out))
 
 
+def is_synthetic(files, root: Path | None = None) -> bool:
+    """Whether any of the given input files is ``synthetic``; files outside the project,
+    or a project without ``data/sources.yaml``, are not synthetic examples.
+
+    >>> is_synthetic(["data/observations/railcars.csv"])       # doctest: +SKIP
+    True
+    """
+    try:
+        return bool(synthetic_inputs(list(files), root))
+    except (ValueError, DataError):  # outside the project root, or no readable sources file
+        return False
+
+
 def update(root: Path | None = None) -> list[str]:
     """Rewrite the sha256 of every entry whose file changed; return the paths updated.
 
