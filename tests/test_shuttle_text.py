@@ -26,7 +26,8 @@ def res(tmp_path):
               "home_traffic_longest_silence_h": None, "home_fleet_reports": 0,
               "kestrel.first_silence": "2024-01-02T03:00:00Z", "kestrel.ais_dark_days": 19.0,
               "mmsi_273000009.first_silence": None, "mmsi_273000009.ais_dark_days": 20.0,
-              "port_calls_total": 0, "round_trips_total": 0, "trips_with_counts": 0,
+              "port_calls_total": 0, "round_trips_total": 0, "deliveries_total": 0,
+              "deliveries_with_counts": 0,
               "containers_low": 0, "containers_high": None, "ais_vessels": 1}
     for name, value in values.items():
         r.record(f"shuttle.{name}", value, "1", "test value")
@@ -56,7 +57,8 @@ def test_no_calls_no_trips_no_containers(res):
     trips = rendered(text.describe_round_trips(res, ["Kestrel"], calls, home="W", away="I",
                                                home_id="w", away_id="i"))
     assert trips.startswith("Ordering Kestrel's calls gives no round trip W → I → W")
-    assert "With no round trip" in rendered(text.describe_containers(res, home="W", away="I"))
+    out = rendered(text.describe_containers(res, ["Kestrel"], {}, home="W", away="I"))
+    assert out.startswith("No passage from W to I was found in the window: no delivery")
 
 
 def test_one_way_delivery_is_said():
