@@ -123,6 +123,56 @@ def test_claim_dates_and_timelines_from_claims(published):
     assert table["Shipments from (source)"].tolist() == ["2023-09-01 (Source S)",
                                                          "2023-08-25 (Source K)"]
     assert table["Consistent"].tolist() == ["yes", "yes"]
+    assert table["Fails if the start is later than"].tolist() == ["2023-09-06 00:00",
+                                                                  "2023-09-06 00:00"]
+
+
+def test_timeline_from_a_delivery_time_and_the_starts_that_fail(published):
+    # first seen at the port 2023-09-01 12:00; trains at the depot 09-12: 10.5 days, less 1
+    # day handling: 9.5 days for 4,560 km = 20 km/h. At 40 km/h the rail leg takes 4.75 days,
+    # so a start later than 09-12 less 5.75 days = 09-06 06:00 fails (it needs more than
+    # 40 km/h), and one just after it does
+    start = dt.datetime(2023, 9, 1, 12)
+    c = depot.check_timeline(4560, start, dt.date(2023, 9, 12), speeds_kmh=[10, 40],
+                             handling_days=1.0, end_claim="seen")
+    assert (c.elapsed_days, c.rail_days) == (10.5, 9.5)
+    assert c.implied_speed_kmh == pytest.approx(20.0) and c.consistent
+    assert c.latest_start == dt.datetime(2023, 9, 6, 6)
+    at = depot.check_timeline(4560, c.latest_start, dt.date(2023, 9, 12), speeds_kmh=[10, 40],
+                              handling_days=1.0)
+    assert at.implied_speed_kmh == pytest.approx(40.0) and at.consistent
+    late = depot.check_timeline(4560, c.latest_start + dt.timedelta(hours=1),
+                                dt.date(2023, 9, 12), speeds_kmh=[10, 40], handling_days=1.0)
+    assert not late.consistent
+    # a timezone-aware time is read as UTC
+    import pandas as pd
+
+    aware = depot.check_timeline(4560, pd.Timestamp("2023-09-01T14:00+02:00"),
+                                 dt.date(2023, 9, 12), speeds_kmh=[10, 40], handling_days=1.0)
+    assert aware.start == start and aware.rail_days == 9.5
+    table = depot.timeline_table([c], published, start_label="first delivery")
+    assert table["Shipments from (source)"].tolist() == ["2023-09-01 12:00 (first delivery)"]
+
+
+def test_shuttle_link_reads_the_first_delivery_and_the_ship_speed(tmp_path):
+    assert depot.read_shuttle_link("") == depot.ShuttleLink("", False, None, "", None)
+    missing = depot.read_shuttle_link(str(tmp_path / "none.json"))
+    assert not missing.found and missing.arrival is None
+    res = Results(tmp_path / "02.json")
+    res.record("shuttle.first_delivery_arrival", dt.datetime(2023, 8, 20, 2, 31), "date", "d")
+    res.record("shuttle.first_delivery_vessel", "Kestrel", "vessel", "v")
+    res.record("shuttle.max_speed_kn", 12.0, "kn", "s")
+    link = depot.read_shuttle_link(str(tmp_path / "02.json"))
+    assert link == depot.ShuttleLink(str(tmp_path / "02.json"), True,
+                                     dt.datetime(2023, 8, 20, 2, 31), "Kestrel", 12.0)
+    res.record("shuttle.first_delivery_arrival", None, "date", "no delivery")
+    empty = depot.read_shuttle_link(str(tmp_path / "02.json"))
+    assert empty.found and empty.arrival is None and empty.ship_speed_kn == 12.0
+    (tmp_path / "bad.json").write_text("[1, 2]")
+    from tumen.errors import ResultError
+
+    with pytest.raises(ResultError, match="not a results file"):
+        depot.read_shuttle_link(str(tmp_path / "bad.json"))
 
 
 # ---------------------------------------------------------------------------- the route
