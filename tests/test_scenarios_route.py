@@ -121,6 +121,34 @@ def test_other_pair_and_border_country(root):
     no_example_names(text)
 
 
+def test_line_of_contact_is_a_second_reading_when_given(root):
+    # a hand-made line of contact: the meridian 30.85° E from 54.0° to 55.6° N. The depot
+    # (54.80° N, 32.10° E) is 1.25° of longitude east of it: on the sphere of the prime
+    # vertical radius there, N = 6378.137 / sqrt(1 - 0.00669438 sin²54.8°) = 6392.44 km,
+    # asin(sin 1.25° cos 54.8°) x N = 0.012575 x 6392.44 = 80.39 km. An invented claim of
+    # "about 80 km" (± 5 km) fits it and not the border (about 63 km)
+    (root / "scenarios/front.geojson").write_text(
+        '{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": '
+        '{"date": "2024-03-01", "source": "drawn by hand for a test scenario"}, "geometry": '
+        '{"type": "LineString", "coordinates": [[30.85, 54.0], [30.85, 55.6]]}}]}')
+    (root / "scenarios/front_claims.csv").write_text(
+        CLAIMS + "scn_front_distance,Invented Monitor,2024-03-25,The depot is about 80 km "
+        "from the fighting.,80,km,invented for a test scenario\n", encoding="utf-8")
+    r = scenarios.build(root, "route-front", NB, section(
+        claims_csv="scenarios/front_claims.csv", line_of_contact_geojson="scenarios/front.geojson",
+        distance_claims=["scn_depot_distance", "scn_front_distance"]))
+    assert r["route.line_of_contact_measured"] is True
+    assert abs(r["route.depot_to_line_of_contact_km"] - 80.39) < 0.1
+    assert r["route.line_of_contact_date"] == "2024-03-01"
+    assert r["route.claim_readings_scn_front_distance"] >= 1
+    text = scenarios.prose(root, "route-front", NB)
+    assert "the straight line to the line of contact of 2024-03-01 (80 km)" in text
+    assert "that reading is not measured" not in text
+    # the key findings name the reading without making it the only answer
+    assert "80 km (Invented Monitor) fits" in text
+    no_example_names(text)
+
+
 def test_countries_that_admit_no_route(root):
     # Kazakhstan only: the pier lies in Russia, so no railway within Kazakhstan joins the
     # two places; the distances to Belarus are measured all the same

@@ -17,8 +17,11 @@ Analysis 3 of the report. Three questions, each answered from the routes of
 - **The distance to Ukraine.** :func:`study_distances` measures from the depot and from
   the town: geodesic to the nearest point of the country's territory, of the land border,
   of a named part of it (Crimea), and the distance by rail to the nearest railway border
-  crossing. :func:`distance_verdicts` sets each published distance beside those measures,
-  with the difference and the likely reason for a disagreement.
+  crossing; :func:`line_measure` adds the distance to a line the author supplies (the line
+  of contact at a date). :func:`distance_verdicts` sets each published distance beside
+  those measures, with the difference and every reading that fits it (and the readings
+  that could fit but are not measured), so no single explanation is given as *the* answer
+  when another fits.
 
 Coordinates are degrees WGS84 (EPSG:4326); distances are km (geodesic on WGS84 unless
 said to be along the railway); speeds km/h; dates are calendar days (UTC).
@@ -897,6 +900,27 @@ def study_distances(depot: str, town: str, *, country: str = "UKR", neighbour: s
         country=country, neighbour=neighbour)
 
 
+#: Why a published distance may differ from the recognised border when no line of contact
+#: is supplied: the reading the report names but cannot measure.
+LINE_OF_CONTACT_READING = "the straight line to the line of contact"
+
+
+def line_measure(depot: geo.Site, line: geo.Line) -> Measure:
+    """The straight-line (geodesic) distance from the depot to a supplied line, e.g. the
+    line of contact at a date, as a :class:`Measure` (key ``depot_to_line_of_contact``).
+
+    >>> import shapely
+    >>> site = geo.Site("d", "D", "XXX", "depot", 0.0, 1.0, 0.0, 0.0, "")
+    >>> m = line_measure(site, geo.Line(shapely.LineString([(0, -1), (0, 1)]), "2023-10-13", "s", ""))
+    >>> round(m.km, 2), m.key                       # one degree along the equator
+    (111.32, 'depot_to_line_of_contact')
+    """
+    near = geo.distance_to_geometry(depot.lat, depot.lon, line.geometry, "line of contact")
+    return Measure("depot_to_line_of_contact", f"Depot → line of contact of {line.date} "
+                   "(straight line)", near.distance_km, near.lat, near.lon,
+                   f"{LINE_OF_CONTACT_READING} of {line.date}")
+
+
 def measures_to_display(measures: Sequence[Measure]) -> pd.DataFrame:
     """Return the measures as a report table: km, miles and the far end's coordinates."""
     return pd.DataFrame({"Measured": [m.label for m in measures],
@@ -983,7 +1007,7 @@ def _published(row: pd.Series) -> str:
 
 
 def distance_verdicts(claims: pd.DataFrame, ids: Sequence[str], measures: Sequence[Measure],
-                      *, rtol: float = 0.05) -> pd.DataFrame:
+                      *, rtol: float = 0.05, unmeasured: Sequence[str] = ()) -> pd.DataFrame:
     """Set each published distance beside the computed measures and explain any gap.
 
     For each claim the published figure is converted to km and compared with the
@@ -1005,6 +1029,10 @@ def distance_verdicts(claims: pd.DataFrame, ids: Sequence[str], measures: Sequen
         Computed distances; the first is the headline.
     rtol : float
         Relative looseness of an "about" figure.
+    unmeasured : sequence of str
+        Readings that could explain a figure but are not measured here (phrases, e.g.
+        :data:`LINE_OF_CONTACT_READING` when no line of contact is supplied); named for
+        every figure that disagrees with the headline.
 
     Returns
     -------
@@ -1014,8 +1042,10 @@ def distance_verdicts(claims: pd.DataFrame, ids: Sequence[str], measures: Sequen
         headline), ``agrees`` (bool, with the headline), ``closest`` (label),
         ``closest_difference_km`` (published − closest), ``fits`` / ``fits_reason`` (key
         and reason of the closest measure within the tolerance, ``""`` when none),
-        ``converted_from`` (the claim id a miles figure was converted from, or ``""``),
-        ``reason``.
+        ``readings`` (tuple of the reasons of every measure within the tolerance, closest
+        first), ``unmeasured`` (tuple: ``unmeasured`` for a figure that disagrees with the
+        headline, else empty), ``converted_from`` (the claim id a miles figure was
+        converted from, or ``""``), ``reason``.
     """
     if not measures:
         raise ParameterError("no measures to compare with", field="measures")
@@ -1032,10 +1062,12 @@ def distance_verdicts(claims: pd.DataFrame, ids: Sequence[str], measures: Sequen
         tol = to_km(tolerance(row["value"], rtol), row["unit"])
         closest = min(measures, key=lambda m: (abs(km - m.km), m.key))
         agrees = abs(km - headline.km) <= tol
-        fitting = [m for m in measures if abs(km - m.km) <= tol]
+        fitting = sorted((m for m in measures if abs(km - m.km) <= tol),
+                         key=lambda m: (abs(km - m.km), m.key))
+        others = () if agrees else tuple(unmeasured)
         source = converted_from(claims, cid, ids)
-        reason = _reason(km, tol, headline, closest, fitting)
-        best = min(fitting, key=lambda m: (abs(km - m.km), m.key)) if fitting else None
+        reason = _reason(km, tol, headline, closest, fitting, others)
+        best = fitting[0] if fitting else None
         if source:
             reason += (f"; it is {claims.loc[source, 'source']}'s "
                        f"{claims.loc[source, 'value_text']} {claims.loc[source, 'unit']} "
@@ -1048,12 +1080,13 @@ def distance_verdicts(claims: pd.DataFrame, ids: Sequence[str], measures: Sequen
                      "closest": closest.label, "closest_difference_km": km - closest.km,
                      "fits": "" if best is None else best.key,
                      "fits_reason": "" if best is None else best.reason,
+                     "readings": tuple(m.reason for m in fitting), "unmeasured": others,
                      "converted_from": source, "reason": reason})
     return pd.DataFrame(rows)
 
 
 def _reason(km: float, tol: float, headline: Measure, closest: Measure,
-            fitting: Sequence[Measure]) -> str:
+            fitting: Sequence[Measure], unmeasured: Sequence[str] = ()) -> str:
     """Return the likely reason for a published distance (see :func:`distance_verdicts`)."""
     gap = abs(km - headline.km)
     if gap <= tol:
@@ -1061,11 +1094,39 @@ def _reason(km: float, tol: float, headline: Measure, closest: Measure,
         if closest is not headline and gap > tol / 2 and abs(km - closest.km) < gap / 2:
             reason += f", though it matches {closest.reason} best"
         return reason
-    if fitting:
-        best = min(fitting, key=lambda m: (abs(km - m.km), m.key))
-        return f"Too far from {headline.reason}; it fits {best.reason}"
     side = "longer" if km > headline.km else "shorter"
-    return f"Fits no measure here: {side} than {headline.reason}"
+    if not fitting and not unmeasured:
+        return f"Fits no measure here: {side} than {headline.reason}"
+    return ((f"Too far from {headline.reason}; it " if fitting else
+             f"{side.capitalize()} than {headline.reason}; it ")
+            + describe_readings([m.reason for m in fitting], unmeasured))
+
+
+def describe_readings(readings: Sequence[str], unmeasured: Sequence[str] = ()) -> str:
+    """Words for every reading that fits a published figure, and those not measured: a
+    verb phrase that never gives one reading as *the* answer when another may fit.
+
+    >>> describe_readings(["the rail distance"])
+    'fits the rail distance'
+    >>> describe_readings(["the rail distance"], ["the line of contact"])
+    'fits the rail distance; the line of contact could fit as well, but is not measured here'
+    >>> describe_readings(["a", "b"])
+    'fits more than one reading: a, or b'
+    >>> describe_readings([], ["the line of contact"])
+    'fits none of the distances measured here; the line of contact could fit, but is not measured here'
+    """
+    readings, unmeasured = list(readings), list(unmeasured)
+    if not readings:
+        text = "fits none of the distances measured here"
+        return text + ("; " + " or ".join(unmeasured) + " could fit, but "
+                       + ("is" if len(unmeasured) == 1 else "are") + " not measured here"
+                       if unmeasured else "")
+    text = ("fits " + readings[0] if len(readings) == 1 else
+            "fits more than one reading: " + ", or ".join(readings))
+    if unmeasured:
+        text += ("; " + " or ".join(unmeasured) + " could fit as well, but "
+                 + ("is" if len(unmeasured) == 1 else "are") + " not measured here")
+    return text
 
 
 def verdicts_to_display(table: pd.DataFrame) -> pd.DataFrame:
@@ -1221,8 +1282,11 @@ def _check_items(c: TimelineCheck, name, start: str) -> list:
 
 
 def record_distances(res, study: DistanceStudy, verdicts: pd.DataFrame,
-                     prefix: str = "route") -> dict:
-    """Record the distances to the neighbouring country and the verdict counts."""
+                     prefix: str = "route", line: geo.Line | None = None,
+                     line_km: Measure | None = None) -> dict:
+    """Record the distances to the neighbouring country and the verdict counts; with
+    ``line`` and ``line_km`` (:func:`line_measure`), the distance to the line of contact,
+    its date and source; per claim, how many measured readings fit it."""
     b, t = study.border, study.territory
     lo, hi = study.interval("border")
     tlo, thi = study.town_interval()
@@ -1270,7 +1334,17 @@ def record_distances(res, study: DistanceStudy, verdicts: pd.DataFrame,
     if study.part is not None:
         items.append(("depot_to_part_km", study.part.distance_km, "km", "Depot → nearest "
                       f"point of {study.part_name}, geodesic WGS84"))
+    items.append(("line_of_contact_measured", line is not None, "", "Whether a line of "
+                  "contact was supplied and the distance to it measured"))
+    if line is not None and line_km is not None:
+        items += [("depot_to_line_of_contact_km", line_km.km, "km", "Depot → nearest point "
+                   f"of the line of contact of {line.date}, geodesic WGS84"),
+                  ("depot_to_line_of_contact_mi", line_km.mi, "mi", "The same in miles"),
+                  ("line_of_contact_date", line.date, "date", "Date of the line of contact"),
+                  ("line_of_contact_source", line.source, "", "Source of the line of contact")]
     for row in verdicts.itertuples():
+        items.append((f"claim_readings_{row.claim}", len(row.readings), "readings",
+                      f"Measured distances that fit published {row.published}"))
         items.append((f"claim_km_{row.claim}", row.published_km, "km",
                       f"Published distance {row.published} in km"))
         items.append((f"claim_diff_km_{row.claim}", row.difference_km, "km",

@@ -45,7 +45,7 @@ REPORT_KEYS: dict[str, tuple[type | tuple, Any, str]] = {
 }
 
 _VARIANT_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
-_PATH_KEY_RE = re.compile(r"(_csv|_path|_file|_dir|_yaml|_json|_nmea|_parquet|_glob)$")
+_PATH_KEY_RE = re.compile(r"(_csv|_path|_file|_dir|_yaml|_json|_geojson|_nmea|_parquet|_glob)$")
 #: Parameters that link a notebook to another notebook's results (``shuttle_results:
 #: build/{variant}/results/02_vessel_shuttle.json``): ``{variant}`` becomes the build's
 #: variant, ``""`` means not linked. The build graph runs the producing notebook first and
@@ -196,7 +196,7 @@ def _check_path(value: Any, where: dict, root: Path) -> None:
     """Check that a path-like parameter exists and stays inside the project."""
     values = value if isinstance(value, list) else [value]
     for v in values:
-        if not isinstance(v, str):
+        if not isinstance(v, str) or not v:  # "": an optional file not given
             continue
         p = _check_path_inside(v, where, root)
         if "*" in v:

@@ -112,7 +112,7 @@ def data_inputs(values: dict, root: Path) -> list[Path]:
         if not _params._PATH_KEY_RE.search(key):
             continue
         for v in value if isinstance(value, list) else [value]:
-            if not isinstance(v, str):
+            if not isinstance(v, str) or not v:  # "": an optional file not given
                 continue
             matches = root.glob(v) if "*" in v else [root / v]
             for p in matches:
