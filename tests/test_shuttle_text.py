@@ -92,3 +92,37 @@ def test_route_map_alt_text_says_where_each_ship_fell_silent():
     # the first silence (day 1) began near Ibis
     assert text.get_silence_places(gaps, sites, ["w", "i"], {"w": "Wren", "i": "Ibis"}) == \
         {"Kestrel": "Ibis"}
+
+
+def test_container_range_says_what_each_end_assumes(tmp_path):
+    import pandas as pd
+
+    from tumen import shuttle
+
+    r = Results(tmp_path / "r.json")
+    # two ships; Kestrel's last delivery has no return; counts 100 and 140, one delivery
+    # without: mean 120 + sd 28.28 = 148.28 -> 148 per uncounted delivery
+    rng = shuttle.get_container_range(pd.DataFrame(
+        {"containers_max": pd.array([100, 140, pd.NA], "Int64")}))
+    for name, value in {"deliveries_total": 3, "deliveries_open": 1,
+                        "kestrel.deliveries": 2, "kestrel.deliveries_open": 1,
+                        "skua.deliveries": 1, "skua.deliveries_open": 0,
+                        "deliveries_with_counts": rng["counted"],
+                        "deliveries_without_counts": rng["uncounted"],
+                        "containers_low": rng["low"], "containers_high": rng["high"],
+                        "containers_per_uncounted_delivery": rng["estimate"]}.items():
+        r.record(f"shuttle.{name}", value, "1", "test value")
+    out = rendered(text.describe_containers(r, ["Kestrel", "Skua"], rng, home="W", away="I"))
+    assert ("the evidence shows 3 deliveries (2 by Kestrel and 1 by Skua), 1 of them with no "
+            "return to W in the window (Kestrel).") in out
+    assert "The low end, 240 containers, is the largest count" in out
+    assert "The high end, 240 + 1 × 148 = 388 containers, assumes that each delivery" in out
+    assert "an assumption, not a bound" in out and "bound on" not in out
+    # with a capacity the high end is a bound, and says on what
+    cap = shuttle.get_container_range(pd.DataFrame(
+        {"containers_max": pd.array([100, 140, pd.NA], "Int64")}), capacity=200)
+    assert (cap["low"], cap["high"]) == (240, 600) and cap["high_is_bound"]
+    r.record("shuttle.containers_high", cap["high"], "1", "test value")
+    out = rendered(text.describe_containers(r, ["Kestrel", "Skua"], cap, home="W", away="I"))
+    assert "The high end, 600 containers, assumes that every delivery carried its capacity" in out
+    assert "a bound on what the deliveries found could carry if the capacity is right" in out
