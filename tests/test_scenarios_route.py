@@ -146,6 +146,9 @@ def test_line_of_contact_is_a_second_reading_when_given(root):
     assert "that reading is not measured" not in text
     # the key findings name the reading without making it the only answer
     assert "80 km (Invented Monitor) fits" in text
+    # the map draws the line and the straight line to its nearest point (caption)
+    assert (root / "figures/scn-route-front/lesnaya_depot_belarus_map.png").exists()
+    assert "the line of contact of 2024-03-01 (drawn by hand for a test scenario)" in text
     no_example_names(text)
 
 
