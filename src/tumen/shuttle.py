@@ -1960,7 +1960,7 @@ def plot_containers(trips: pd.DataFrame, *, capacity: float | None = None,
     if estimate is not None and (~counted).any():
         ax.bar(x[~counted], np.full(int((~counted).sum()), estimate), width=0.6,
                facecolor="none", edgecolor=PALETTE[1], hatch="//", linestyle="--",
-               label="no count: estimate for the high end")
+               label="no count: what the high end assumes")
     for xi in x[~counted]:
         ax.text(xi, 0.03 * top, "no count", rotation=90, ha="center", va="bottom", fontsize=8,
                 bbox=dict(facecolor="white", edgecolor="none", pad=1))
