@@ -3,6 +3,7 @@ the distance verdicts, on hand-made inputs with known answers (and once on the r
 
 import datetime as dt
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pyarrow as pa
@@ -123,6 +124,56 @@ def test_claim_dates_and_timelines_from_claims(published):
     assert table["Shipments from (source)"].tolist() == ["2023-09-01 (Source S)",
                                                          "2023-08-25 (Source K)"]
     assert table["Consistent"].tolist() == ["yes", "yes"]
+    assert table["Fails if the start is later than"].tolist() == ["2023-09-06 00:00",
+                                                                  "2023-09-06 00:00"]
+
+
+def test_timeline_from_a_delivery_time_and_the_starts_that_fail(published):
+    # first seen at the port 2023-09-01 12:00; trains at the depot 09-12: 10.5 days, less 1
+    # day handling: 9.5 days for 4,560 km = 20 km/h. At 40 km/h the rail leg takes 4.75 days,
+    # so a start later than 09-12 less 5.75 days = 09-06 06:00 fails (it needs more than
+    # 40 km/h), and one just after it does
+    start = dt.datetime(2023, 9, 1, 12)
+    c = depot.check_timeline(4560, start, dt.date(2023, 9, 12), speeds_kmh=[10, 40],
+                             handling_days=1.0, end_claim="seen")
+    assert (c.elapsed_days, c.rail_days) == (10.5, 9.5)
+    assert c.implied_speed_kmh == pytest.approx(20.0) and c.consistent
+    assert c.latest_start == dt.datetime(2023, 9, 6, 6)
+    at = depot.check_timeline(4560, c.latest_start, dt.date(2023, 9, 12), speeds_kmh=[10, 40],
+                              handling_days=1.0)
+    assert at.implied_speed_kmh == pytest.approx(40.0) and at.consistent
+    late = depot.check_timeline(4560, c.latest_start + dt.timedelta(hours=1),
+                                dt.date(2023, 9, 12), speeds_kmh=[10, 40], handling_days=1.0)
+    assert not late.consistent
+    # a timezone-aware time is read as UTC
+    import pandas as pd
+
+    aware = depot.check_timeline(4560, pd.Timestamp("2023-09-01T14:00+02:00"),
+                                 dt.date(2023, 9, 12), speeds_kmh=[10, 40], handling_days=1.0)
+    assert aware.start == start and aware.rail_days == 9.5
+    table = depot.timeline_table([c], published, start_label="first delivery")
+    assert table["Shipments from (source)"].tolist() == ["2023-09-01 12:00 (first delivery)"]
+
+
+def test_shuttle_link_reads_the_first_delivery_and_the_ship_speed(tmp_path):
+    assert depot.read_shuttle_link("") == depot.ShuttleLink("", False, None, "", None)
+    missing = depot.read_shuttle_link(str(tmp_path / "none.json"))
+    assert not missing.found and missing.arrival is None
+    res = Results(tmp_path / "02.json")
+    res.record("shuttle.first_delivery_arrival", dt.datetime(2023, 8, 20, 2, 31), "date", "d")
+    res.record("shuttle.first_delivery_vessel", "Kestrel", "vessel", "v")
+    res.record("shuttle.max_speed_kn", 12.0, "kn", "s")
+    link = depot.read_shuttle_link(str(tmp_path / "02.json"))
+    assert link == depot.ShuttleLink(str(tmp_path / "02.json"), True,
+                                     dt.datetime(2023, 8, 20, 2, 31), "Kestrel", 12.0)
+    res.record("shuttle.first_delivery_arrival", None, "date", "no delivery")
+    empty = depot.read_shuttle_link(str(tmp_path / "02.json"))
+    assert empty.found and empty.arrival is None and empty.ship_speed_kn == 12.0
+    (tmp_path / "bad.json").write_text("[1, 2]")
+    from tumen.errors import ResultError
+
+    with pytest.raises(ResultError, match="not a results file"):
+        depot.read_shuttle_link(str(tmp_path / "bad.json"))
 
 
 # ---------------------------------------------------------------------------- the route
@@ -290,6 +341,82 @@ def test_distance_verdicts_known_answers(published):
         depot.distance_verdicts(published, ["shipped"], _measures())
     with pytest.raises(ParameterError):
         depot.distance_verdicts(published, ["km_claim"], [])
+
+
+def test_a_distance_that_two_readings_explain_names_both(published, tmp_path):
+    # a hand-made line of contact: the meridian 0° from 1° S to 1° N; a depot on the equator
+    # at 2.6° E is 2.6° of the equator from it: 2.6 x 6378.137 x pi / 180 = 289.43 km
+    front = tmp_path / "front.geojson"
+    front.write_text('{"type": "FeatureCollection", "features": [{"type": "Feature", '
+                     '"properties": {"date": "2023-10-13", "source": "hand-made"}, "geometry": '
+                     '{"type": "LineString", "coordinates": [[0, -1], [0, 1]]}}]}')
+    line = geo.read_line(front)
+    site = geo.Site("d", "D", "XXX", "depot", 0.0, 2.6, 0.0, 0.0, "")
+    m = depot.line_measure(site, line)
+    assert m.km == pytest.approx(2.6 * KM_PER_DEG, abs=0.01)
+    assert (m.lat, m.lon) == pytest.approx((0.0, 0.0), abs=1e-4)   # the projection: ~0.4 m
+    assert m.reason == "the straight line to the line of contact of 2023-10-13"
+    # 290 km (tolerance 14.5 km) fits the rail distance (296) and the line (289.4), not the
+    # border (195): both readings are named, the closer first, and neither is "the" answer
+    v = depot.distance_verdicts(published, ["far_claim", "km_claim"], _measures() + [m],
+                                rtol=0.05).set_index("claim")
+    assert v.loc["far_claim", "readings"] == (m.reason, "the distance along the railway")
+    assert v.loc["far_claim", "reason"] == (
+        "Too far from the straight line to the recognised land border; it fits more than one "
+        "reading: the straight line to the line of contact of 2023-10-13, or the distance "
+        "along the railway")
+    # without the line, the reading is named as not measured, for disagreeing figures only
+    v = depot.distance_verdicts(published, ["far_claim", "km_claim", "lost_claim"],
+                                _measures(), rtol=0.05,
+                                unmeasured=[depot.LINE_OF_CONTACT_READING]).set_index("claim")
+    assert v.loc["far_claim", "readings"] == ("the distance along the railway",)
+    assert v.loc["far_claim", "reason"].endswith(
+        "it fits the distance along the railway; the straight line to the line of contact "
+        "could fit as well, but is not measured here")
+    assert v.loc["km_claim", "unmeasured"] == ()
+    assert v.loc["lost_claim", "reason"] == (
+        "Longer than the straight line to the recognised land border; it fits none of the "
+        "distances measured here; the straight line to the line of contact could fit, but is "
+        "not measured here")
+    res = Results(tmp_path / "r.json")
+    distances = depot.DistanceStudy(
+        depot=site, town=site, territory=geo.NearestPoint(1.0, 0, 0, "X", "10m"),
+        border=geo.NearestPoint(1.0, 0, 0, "X", "10m"),
+        town_territory=geo.NearestPoint(1.0, 0, 0, "X", "10m"),
+        town_border=geo.NearestPoint(1.0, 0, 0, "X", "10m"), part=None, part_name="",
+        rail=SimpleNamespace(total_km=296.0, lat=0.0, lon=0.0),
+        country="UKR", neighbour="RUS")
+    depot.record_distances(res, distances, v.reset_index(), line=line, line_km=m)
+    assert res["route.depot_to_line_of_contact_km"] == pytest.approx(289.43, abs=0.01)
+    assert res["route.line_of_contact_date"] == "2023-10-13"
+    assert res["route.line_of_contact_measured"] is True
+    assert res["route.claim_readings_far_claim"] == 1
+
+
+@pytest.mark.parametrize("text, field, line", [
+    ('{"type": "Feature", "properties": {"date": "2023-10-13", "source": "s"},\n'
+     ' "geometry": {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]]}}',
+     "geometry.type", 2),
+    ('{"type": "Feature", "properties": {"source": "s"},\n'
+     ' "geometry": {"type": "LineString", "coordinates": [[0, 0], [1, 1]]}}',
+     "properties.date", 1),
+    ('{"type": "Feature", "properties": {"date": "2023-10-13", "source": "s"},\n'
+     ' "geometry": {"type": "LineString",\n "coordinates": [[40, 200], [41, 201]]}}',
+     "geometry.coordinates", 3),
+    ('{"type": "Feature", "properties": {"date": "October", "source": "s"},\n'
+     ' "geometry": {"type": "LineString", "coordinates": [[0, 0], [1, 1]]}}',
+     "properties.date", 1),
+])
+def test_a_bad_line_file_names_file_line_and_field(tmp_path, text, field, line):
+    p = tmp_path / "front.geojson"
+    p.write_text(text)
+    with pytest.raises(DataError) as exc:
+        geo.read_line(p)
+    assert exc.value.field == field and exc.value.line == line
+    (tmp_path / "broken.geojson").write_text('{"type": \n')
+    with pytest.raises(DataError, match="not JSON") as exc:
+        geo.read_line(tmp_path / "broken.geojson")
+    assert exc.value.line == 2
 
 
 def test_claim_tests_feed_claims_compare(published, tmp_path):

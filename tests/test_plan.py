@@ -69,3 +69,64 @@ def test_slices_hold_only_their_notebooks_parameters(tmp_path, monkeypatch):
     text = (tmp_path / "build/v/params/01_harbour.yaml").read_text()
     assert "threshold: 10" in text and "railcars_csv" not in text
     assert "notebook_files" in (tmp_path / "build/v/params/report.yaml").read_text()
+
+
+def linked_project(tmp_path, value='"build/{variant}/results/01_harbour.json"',
+                   order=("01_harbour", "02_rail", "07_linked")):
+    """A tiny project: the fixture notebooks plus one that reads 01_harbour's results."""
+    import shutil
+
+    import nbformat
+
+    shutil.copytree(FIX / "notebooks", tmp_path / "nb")
+    shutil.copytree(FIX / "data", tmp_path / "tests/fixtures/data")
+    cell = nbformat.v4.new_code_cell(f"harbour_results = {value}\nresults_path = 'r.json'\n")
+    cell.metadata["tags"] = ["parameters"]
+    nbformat.write(nbformat.v4.new_notebook(cells=[cell]), tmp_path / "nb/07_linked.ipynb")
+    (tmp_path / "p.yaml").write_text("report:\n  variant: v1\n  notebook_dir: nb\n"
+                                     f"  notebooks: [{', '.join(order)}]\n")
+    return tmp_path
+
+
+def test_a_linked_notebook_runs_after_the_one_whose_results_it_reads(tmp_path):
+    root = linked_project(tmp_path)
+    cfg = params.load(root / "p.yaml", root=root)
+    # {variant} is replaced by the build's variant in the slice the notebook receives
+    assert cfg.notebook("linked").params["harbour_results"] == "build/v1/results/01_harbour.json"
+    assert cfg.producer("build/v1/results/01_harbour.json").stem == "01_harbour"
+    mk = plan.makefile(cfg, "p.yaml", root)
+    rule = mk.split("build/v1/notebooks/07_linked.ipynb:")[1].split("\t")[0]
+    # the producer's executed notebook is a prerequisite: make runs it first, and anything
+    # that reruns it (its data, code or parameters) reruns the reader too
+    assert "build/v1/notebooks/01_harbour.ipynb" in rule
+    assert "build/v1/notebooks/02_rail.ipynb" not in rule
+    harbour = mk.split("build/v1/notebooks/01_harbour.ipynb:")[1].split("\t")[0]
+    assert "07_linked" not in harbour
+
+
+def test_a_link_to_a_later_notebook_or_outside_the_project_is_refused(tmp_path):
+    import pytest
+
+    from tumen.errors import ParameterError
+
+    root = linked_project(tmp_path, order=("07_linked", "01_harbour"))
+    with pytest.raises(ParameterError, match="does not run before this one"):
+        params.load(root / "p.yaml", root=root)
+    root = linked_project(tmp_path / "b", value='"../elsewhere.json"')
+    with pytest.raises(ParameterError, match="outside the project"):
+        params.load(root / "p.yaml", root=root)
+
+
+def test_a_link_to_a_file_no_notebook_writes(tmp_path):
+    # a results file of another build: a plain prerequisite when it exists, none when it
+    # does not (the notebook then says that the link is missing); "" is no link at all
+    root = linked_project(tmp_path, value='"build/other/results/01_harbour.json"')
+    mk = plan.makefile(params.load(root / "p.yaml", root=root), "p.yaml", root)
+    assert "build/other" not in mk
+    (root / "build/other/results").mkdir(parents=True)
+    (root / "build/other/results/01_harbour.json").write_text("{}")
+    mk = plan.makefile(params.load(root / "p.yaml", root=root), "p.yaml", root)
+    assert "build/other/results/01_harbour.json" in mk.split("07_linked.ipynb:")[1].split("\t")[0]
+    root = linked_project(tmp_path / "c", value='""')
+    assert "01_harbour.ipynb" not in plan.makefile(
+        params.load(root / "p.yaml", root=root), "p.yaml", root).split("07_linked.ipynb:")[1].split("\t")[0]

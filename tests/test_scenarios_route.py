@@ -9,6 +9,9 @@ tests check what can: identities between results, bounds from geodesic distances
 out by hand, dates, and the sentences that depend on the case.
 """
 
+import html
+
+import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
@@ -88,12 +91,18 @@ def test_other_pair_and_border_country(root):
     assert 1100 < crow < 1200
     assert 1500 < r["route.rail_km"] < 2200
     assert r["route.origin_snap_km"] < 100 and r["route.destination_snap_km"] < 100
-    # timeline: 2024-03-02 to 2024-03-20 is 18 days; less 1 day handling and the sea leg
+    # timeline: 2024-03-02 to 2024-03-20 is 18 days; less 1 day handling. No shuttle
+    # section is linked (its results file does not exist in this variant), so there is no
+    # delivery to start from and no ship speed: the sea leg is not subtracted
     assert r["route.timeline_days"] == 18
-    assert_allclose(r["route.rail_days"], 18 - 1.0 - r["route.sea_hours"] / 24)
+    assert_allclose(r["route.rail_days"], 18 - 1.0)
     assert_allclose(r["route.implied_speed_kmh"],
                     r["route.total_km"] / (r["route.rail_days"] * 24))
-    assert_allclose(r["route.sea_hours"], r["route.sea_km"] / 1.852 / 10.0)   # 10 knots
+    assert "route.sea_hours" not in r and "route.delivery_start" not in r
+    # a later shipment fails: 2024-03-20 less 1 day and the route at the fastest of the
+    # notebook's default speeds (50 km/h)
+    latest = (pd.Timestamp("2024-03-20") - pd.Timedelta(days=1.0 + r["route.total_km"] / 50 / 24))
+    assert abs(pd.Timestamp(r["route.latest_start"]).tz_localize(None) - latest) < pd.Timedelta("1s")
     # distance to Belarus: the border west of Smolensk runs near 31.2° E at this latitude,
     # about 0.9° of longitude (≈ 58 km at 54.8° N) west of the depot
     assert 40 < r["route.depot_to_border_km"] < 75
@@ -103,8 +112,43 @@ def test_other_pair_and_border_country(root):
     assert "Within Russia the railway from Limanny pier to the Lesnaya depot is" in text
     assert "into Belarus on the network is" in text
     assert "The first shipment is dated 2024-03-02 and trains are seen at the depot on 2024-03-20" in text
+    assert ("there are no shuttle results at build/scn-route-other-pair/results/"
+            "02_vessel_shuttle.json") in html.unescape(text)
+    assert "the sea leg is not subtracted" in text
+    assert "These speeds are an assumption: no timetable is cited" in text
     assert (root / "figures/scn-route-other-pair/limanny_lesnaya_rail_route_map.png").exists()
     assert (root / "figures/scn-route-other-pair/lesnaya_depot_belarus_map.png").exists()
+    no_example_names(text)
+
+
+def test_line_of_contact_is_a_second_reading_when_given(root):
+    # a hand-made line of contact: the meridian 30.85° E from 54.0° to 55.6° N. The depot
+    # (54.80° N, 32.10° E) is 1.25° of longitude east of it: on the sphere of the prime
+    # vertical radius there, N = 6378.137 / sqrt(1 - 0.00669438 sin²54.8°) = 6392.44 km,
+    # asin(sin 1.25° cos 54.8°) x N = 0.012575 x 6392.44 = 80.39 km. An invented claim of
+    # "about 80 km" (± 5 km) fits it and not the border (about 63 km)
+    (root / "scenarios/front.geojson").write_text(
+        '{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": '
+        '{"date": "2024-03-01", "source": "drawn by hand for a test scenario"}, "geometry": '
+        '{"type": "LineString", "coordinates": [[30.85, 54.0], [30.85, 55.6]]}}]}')
+    (root / "scenarios/front_claims.csv").write_text(
+        CLAIMS + "scn_front_distance,Invented Monitor,2024-03-25,The depot is about 80 km "
+        "from the fighting.,80,km,invented for a test scenario\n", encoding="utf-8")
+    r = scenarios.build(root, "route-front", NB, section(
+        claims_csv="scenarios/front_claims.csv", line_of_contact_geojson="scenarios/front.geojson",
+        distance_claims=["scn_depot_distance", "scn_front_distance"]))
+    assert r["route.line_of_contact_measured"] is True
+    assert abs(r["route.depot_to_line_of_contact_km"] - 80.39) < 0.1
+    assert r["route.line_of_contact_date"] == "2024-03-01"
+    assert r["route.claim_readings_scn_front_distance"] >= 1
+    text = scenarios.prose(root, "route-front", NB)
+    assert "the straight line to the line of contact of 2024-03-01 (80 km)" in text
+    assert "that reading is not measured" not in text
+    # the key findings name the reading without making it the only answer
+    assert "80 km (Invented Monitor) fits" in text
+    # the map draws the line and the straight line to its nearest point (caption)
+    assert (root / "figures/scn-route-front/lesnaya_depot_belarus_map.png").exists()
+    assert "the line of contact of 2024-03-01 (drawn by hand for a test scenario)" in text
     no_example_names(text)
 
 

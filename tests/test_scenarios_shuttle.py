@@ -62,7 +62,9 @@ def test_one_ship_and_no_other_traffic(tree):
     silent from then to the window end 03-21 00:00 (456 h = 19 days); images: Ibis 03-04
     (120), Wren 03-07, Ibis 03-10 (80), Wren 03-13, Ibis 03-16. Calls W I W I W I: 6, the
     5 from images made while dark; trips W-I-W twice (120 and 80 containers); the last call
-    is a delivery at Ibis with no return. No other ship is heard at all."""
+    is a delivery at Ibis with no return. No other ship is heard at all. By delivery: W-I
+    three times (120, 80, none; the last without a return): low 200; the uncounted one is
+    taken at mean 100 + sd 28.28 = 128.28, rounded to 128: high 200 + 128 = 328."""
     res, prose = build(tree, "one_ship")
     check(res, {
         "kittiwake.port_calls": 6, "kittiwake.dark_port_calls": 5, "kittiwake.round_trips": 2,
@@ -73,7 +75,8 @@ def test_one_ship_and_no_other_traffic(tree):
         "round_trips_total": 2, "home_calls": 3, "home_calls_with_ais": 1,
         "first_call": "2022-03-01T00:00", "last_call": "2022-03-16T10:00",
         "first_dark_call": "2022-03-04T10:00", "last_dark_call": "2022-03-16T10:00",
-        "containers_low": 200, "containers_high": 200, "trips_with_counts": 2,
+        "containers_low": 200, "containers_high": 328, "deliveries_with_counts": 2,
+        "deliveries_total": 3, "deliveries_open": 1, "containers_per_uncounted_delivery": 128,
         "home_traffic_reports": 0, "home_traffic_vessels": 0, "home_fleet_reports": 25,
         "ais_positions": 25, "ais_vessels": 1, "legs": 5, "infeasible_legs": 0,
     })
@@ -83,7 +86,7 @@ def test_one_ship_and_no_other_traffic(tree):
     # the sea route between the two invented ports is longer than the great circle (77.9 nmi)
     assert 78.0 < res["shuttle.sea_route_nm"] < 160.0
     assert "reception argument cannot be made" in prose
-    assert "with no trip left uncounted the high end is the same, 200" in prose
+    assert "The high end, 200 + 1 × 128 = 328 containers, assumes that" in prose
     assert "a delivery without a return" in prose
     assert "Kittiwake was last heard on 2022-03-02 before its first silence" in prose
     assert not [k for k in res if re.match(r"shuttle\.(angara|maria)\.", k)]
@@ -103,7 +106,9 @@ THREE_SHIPS = {
     "mmsi_273555013.containers_observed": 90,
     "port_calls_total": 9, "dark_port_calls": 5, "calls_from_imagery_only": 5,
     "round_trips_total": 3, "home_calls": 5, "home_calls_with_ais": 2,
-    "containers_low": 240, "containers_high": 403, "trips_with_counts": 2,
+    "containers_low": 240, "containers_high": 402, "deliveries_with_counts": 2,
+    "deliveries_total": 3, "deliveries_open": 0, "petrel_star.deliveries": 2,
+    "gannet.deliveries": 0, "mmsi_273555013.deliveries": 1,
     "home_traffic_reports": 49, "home_traffic_vessels": 1,
     "home_traffic_longest_silence_h": 1.0, "home_fleet_reports": 17,
     "longest_gap_h": 357.0, "containers_check_max": 150,
@@ -119,7 +124,8 @@ def test_three_ships_one_by_mmsi_one_without_sightings(tree):
     the end (355 h). mmsi:273555013 (no static report): fixes at Wren 05-01 00-03 h, gap
     357 h; images Ibis 05-05 (90), Wren 05-08: calls W I W, one trip (90). Tern Trader, not
     of interest, reports hourly at Wren 05-01 00:00 .. 05-03 00:00: 49 reports 1 h apart.
-    Containers: 150 + 90 = 240 low; the uncounted trip adds mean 120 + sd 42.43: 403 high."""
+    Containers: 150 + 90 = 240 low; the uncounted delivery adds mean 120 + sd 42.43 =
+    162.43, rounded to 162 before it is added: 402 high (every delivery returned)."""
     res, prose = build(tree, "three_ships")
     check(res, THREE_SHIPS)
     assert "MMSI 273555013" in prose and "gannet" in prose
@@ -159,8 +165,10 @@ def test_csv_export_with_day_first_times_and_mmsi_only(tree):
     """A provider's CSV (``dd/mm/yyyy HH:MM``, no names): 7 + 4 + 4 fixes of 273555021 at
     Ibis 11-01 00-06 h, Wren 11-03 00-03 h, Ibis 11-05 00-03 h and 25 of another ship at
     Ibis: 40 positions. Loading port Ibis: calls I W I (AIS) + Wren 11-07 (image, 33
-    containers, dark), one trip I-W-I without a count (no container range), then a
-    delivery without a return. Gaps 42 + 45 + 141 = 228 h."""
+    containers, dark), one trip I-W-I without a count, then a delivery without a return.
+    By delivery: I-W (no count, returned) and I-W (33, no return): low 33; the uncounted one
+    is taken as the one counted delivery (33, no spread): high 33 + 33 = 66. Gaps 42 + 45 +
+    141 = 228 h."""
     res, prose = build(tree, "csv_export")
     check(res, {
         "ais_positions": 40, "ais_vessels": 2, "ais_rejected": 0,
@@ -168,14 +176,14 @@ def test_csv_export_with_day_first_times_and_mmsi_only(tree):
         "mmsi_273555021.round_trips": 1, "mmsi_273555021.ais_dark_hours": 228.0,
         "mmsi_273555021.ais_dark_days": 9.5, "mmsi_273555021.longest_gap_h": 141.0,
         "mmsi_273555021.first_silence": "2020-11-01T06:00",
-        "port_calls_total": 4, "round_trips_total": 1, "trips_with_counts": 0,
-        "containers_low": 0, "home_calls": 2, "home_calls_with_ais": 2,
+        "port_calls_total": 4, "round_trips_total": 1, "deliveries_total": 2,
+        "deliveries_open": 1, "deliveries_with_counts": 1, "containers_low": 33,
+        "containers_high": 66, "containers_per_uncounted_delivery": 33,
+        "home_calls": 2, "home_calls_with_ais": 2,
         "home_traffic_reports": 25, "home_traffic_longest_silence_h": 1.0,
         "home_fleet_reports": 11,
     })
-    assert res["shuttle.containers_high"] is None
-    assert res["shuttle.containers_per_uncounted_trip"] is None
-    assert "the number of containers carried is unknown" in prose
+    assert "as much as the one counted delivery" in prose
     assert "a delivery without a return" in prose
 
 
@@ -189,19 +197,51 @@ def test_ship_by_imo_with_no_round_trip_and_no_sightings(tree):
         "imo_9800000.port_calls": 1, "imo_9800000.dark_port_calls": 0,
         "imo_9800000.round_trips": 0, "imo_9800000.ais_dark_hours": 117.0,
         "imo_9800000.first_silence": "2019-07-01T03:00",
-        "port_calls_total": 1, "round_trips_total": 0, "trips_with_counts": 0,
+        "port_calls_total": 1, "round_trips_total": 0, "deliveries_total": 0,
+        "deliveries_with_counts": 0,
         "containers_low": 0, "home_calls": 0, "home_calls_with_ais": 0,
         "home_fleet_reports": 0, "home_traffic_reports": 0,
     })
     for name in ("containers_high", "first_dark_call", "last_dark_call",
                  "containers_check_max"):
         assert res[f"shuttle.{name}"] is None, name
-    assert "gives no round trip" in prose and "With no round trip" in prose
+    assert "gives no round trip" in prose and "no delivery, so no containers" in prose
     assert "None of them was at Heron" in prose
     assert "no call was made with AIS silent" in prose
     for name in ("sea_route_nm", "infeasible_legs", "shortest_leg_h"):
         assert f"shuttle.{name}" not in res, name
     assert "could not be computed" in prose
+
+
+def test_last_delivery_without_a_return_counts_in_the_range(tree):
+    """Shearwater: fixes at Wren 08-01 00-12 h (one AIS call), then dark to the window end;
+    images Ibis 08-03 (100), Wren 08-05, Ibis 08-07 (no count), Wren 08-09, Ibis 08-11
+    (140). Calls W I W I W I; round trips W-I-W twice (100; none). Deliveries W-I three
+    times: 100 (returned), none (returned), 140 (no return: the last). The low end counts
+    every delivery: 100 + 140 = 240 (by round trips it was 100). The one delivery without a
+    count is taken at the counted deliveries' mean 120 plus their sd sqrt((20² + 20²) / 1) =
+    28.28: 148.28, rounded to 148 before it is added, so the high end is 240 + 1 × 148 =
+    388 (rounding the total up instead would give 389). The first delivery reaches Ibis on
+    08-03 10:00."""
+    res, prose = build(tree, "open_delivery")
+    check(res, {
+        "shearwater.port_calls": 6, "shearwater.round_trips": 2,
+        "shearwater.deliveries": 3, "shearwater.deliveries_open": 1,
+        "shearwater.deliveries_with_counts": 2, "shearwater.containers_observed": 240,
+        "round_trips_total": 2, "deliveries_total": 3, "deliveries_open": 1,
+        "deliveries_with_counts": 2, "deliveries_without_counts": 1,
+        "containers_low": 240, "containers_per_uncounted_delivery": 148,
+        "containers_high": 388, "containers_high_is_bound": False,
+        "first_delivery_arrival": "2022-08-03T10:00", "first_delivery_departure": "2022-08-01T12:00",
+    })
+    assert res["shuttle.first_delivery_vessel"] == "Shearwater"
+    assert res["shuttle.containers_high"] == (res["shuttle.containers_low"]
+                                              + res["shuttle.deliveries_without_counts"]
+                                              * res["shuttle.containers_per_uncounted_delivery"])
+    assert "the evidence shows 3 deliveries, 1 of them with no return to Wren" in prose
+    assert "The low end, 240 containers, is the largest count on any image of each delivery" in prose
+    assert "The high end, 240 + 1 × 148 = 388 containers, assumes that" in prose
+    assert "an assumption, not a bound" in prose
 
 
 @pytest.mark.parametrize("example, expected", [
@@ -212,12 +252,12 @@ def test_ship_by_imo_with_no_round_trip_and_no_sightings(tree):
     # the example data with Angara given by its MMSI: the default's figures, renamed
     ("by_mmsi", {"mmsi_273219860.round_trips": 4, "mmsi_273219860.port_calls": 13,
                  "maria.round_trips": 3, "round_trips_total": 7, "port_calls_total": 24,
-                 "containers_low": 739}),
+                 "containers_low": 959}),
     # the example AIS as a CSV export (minutes, no names, ships by IMO): the same calls and
     # trips as from the NMEA; 22,960 positions, one per ship and minute
     ("csv_export", {"ais_positions": 22960, "ais_rejected": 0, "imo_9154517.round_trips": 4,
                     "imo_9136527.round_trips": 3, "port_calls_total": 24,
-                    "round_trips_total": 7, "containers_low": 739}),
+                    "round_trips_total": 7, "containers_low": 959}),
 ])
 def test_readme_examples_build(tree, example, expected):
     """The worked examples of the README build with `make report PARAMS=examples/…`."""

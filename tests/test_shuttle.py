@@ -296,18 +296,61 @@ def test_container_range_with_capacity(calls):
     trips = shuttle.get_round_trips(calls, "rajin_port", "dunai_port")
     rng = shuttle.get_container_range(trips, capacity=400)
     # seen: 150 (Angara) + 200 (Maria) = 350; capacity: 2 trips x 400 = 800
-    assert (rng["low"], rng["high"], rng["trips"], rng["trips_counted"]) == (350, 800, 2, 2)
+    assert (rng["low"], rng["high"], rng["deliveries"], rng["counted"]) == (350, 800, 2, 2)
+    assert rng["high_is_bound"] and "bound" in rng["high_basis"]
     # a capacity below what was seen does not lower the high end: max(150,160)+max(200,160)
     assert shuttle.get_container_range(trips, capacity=160)["high"] == 360
 
 
-def test_container_range_extrapolated_to_trips_without_counts():
+def test_container_range_extrapolated_to_deliveries_without_counts():
     trips = pd.DataFrame({"containers_max": pd.array([150, 200, pd.NA], dtype="Int64")})
     rng = shuttle.get_container_range(trips)
-    # low 350; mean 175, sample sd sqrt((25^2 + 25^2) / 1) = 35.36; high 350 + 210.36 -> 561
-    assert (rng["low"], rng["high"], rng["trips_counted"]) == (350, 561, 2)
+    # low 350; mean 175, sample sd sqrt((25^2 + 25^2) / 1) = 35.36: 210.36 per uncounted
+    # delivery, rounded to a whole container first (210), so the high end adds up by hand:
+    # 350 + 1 x 210 = 560 (rounding the total up instead gave 561)
+    assert (rng["low"], rng["estimate"], rng["high"], rng["counted"]) == (350, 210, 560, 2)
+    assert rng["high"] == rng["low"] + rng["uncounted"] * rng["estimate"]
+    # the high end is an assumption, never called a bound
+    assert not rng["high_is_bound"] and "an assumption, not a bound" in rng["high_basis"]
     none = shuttle.get_container_range(pd.DataFrame({"containers_max": pd.array([pd.NA], "Int64")}))
-    assert (none["low"], none["high"]) == (0, None)
+    assert (none["low"], none["high"], none["estimate"]) == (0, None, None)
+    every = shuttle.get_container_range(pd.DataFrame({"containers_max": pd.array([150, 200], "Int64")}))
+    assert (every["low"], every["high"], every["estimate"]) == (350, 350, None)
+
+
+def test_high_end_adds_up_by_hand_when_the_estimate_has_a_fraction():
+    # counts 247, 305, 187, 220: mean 239.75, sd sqrt(7482.75 / 3) = 49.94: 289.69 -> 290
+    # per uncounted delivery; 959 + 4 x 290 = 2,119 (959 + 4 x 289.69 = 2,117.8 would round
+    # to 2,118 and not check against the figure printed per delivery)
+    d = pd.DataFrame({"containers_max": pd.array([247, 305, 187, 220] + [pd.NA] * 4, "Int64")})
+    rng = shuttle.get_container_range(d)
+    assert (rng["low"], rng["estimate"], rng["high"]) == (959, 290, 2119)
+
+
+def test_deliveries_count_a_final_passage_without_a_return(calls):
+    # Angara D R D R D: deliveries R->D at calls 2-3 (back at 4) and 4-5 (no return);
+    # Maria R D R: calls 6-7, back at 8. Containers: the most counted at the loading call
+    # or the unloading call: Angara 1: call 2 (120-150), call 3 (140) -> 120-150;
+    # Angara 2: call 4 (none), call 5 (90) -> 90; Maria: call 6 (200) -> 200
+    d = shuttle.get_deliveries(calls, "rajin_port", "dunai_port")
+    assert d[["vessel", "delivery", "depart", "arrive", "returned", "calls"]].values.tolist() == [
+        ["Angara", 1, h(57), h(104), True, "2;3"],
+        ["Angara", 2, h(156), h(198), False, "4;5"],
+        ["Maria", 1, h(36), h(84), True, "6;7"],
+    ]
+    assert d["back"].isna().tolist() == [False, True, False]
+    assert d[["containers_min", "containers_max"]].values.tolist() == [[120, 150], [90, 90],
+                                                                       [200, 200]]
+    # the round trips drop Angara's last delivery: 150 + 200 = 350; by delivery 440
+    trips = shuttle.get_round_trips(calls, "rajin_port", "dunai_port")
+    assert shuttle.get_container_range(trips)["low"] == 350
+    assert shuttle.get_container_range(d)["low"] == 150 + 90 + 200
+    # a window that ends before Angara reaches Dunai the second time (h 198 = 09-09 06:00)
+    early = shuttle.get_deliveries(calls, "rajin_port", "dunai_port",
+                                   window=("2023-09-01", "2023-09-09"))
+    assert early["calls"].tolist() == ["2;3", "6;7"]
+    none = shuttle.get_deliveries(calls.iloc[:0], "rajin_port", "dunai_port")
+    assert none.empty and "returned" in none
 
 
 # --- results and figures --------------------------------------------------------------
@@ -330,7 +373,8 @@ def test_record_results(tmp_path, calls, gaps):
         "shuttle.round_trips_total": 2, "shuttle.first_call": "2023-09-01",
         "shuttle.last_call": "2023-09-09T06:00:00Z", "shuttle.longest_gap_h": 186.0,
         "shuttle.containers_low": 350, "shuttle.containers_high": 800,
-        "shuttle.trips_with_counts": 2, "shuttle.ais_messages": 32,
+        "shuttle.deliveries_with_counts": 2, "shuttle.ais_messages": 32,
+        "shuttle.deliveries_total": 2, "shuttle.deliveries_open": 0,   # the trips stand in
         "shuttle.ais_rejected": 10, "shuttle.infeasible_legs": 1,
         "shuttle.sea_route_nm": 100.0, "shuttle.min_transit_hours": 100.0 / 14,  # 185.2 km
     }
@@ -362,6 +406,10 @@ def test_containers_figure(calls):
     fig = shuttle.plot_containers(trips, estimate=175.0)
     outlined = [p for p in fig.axes[0].patches if p.get_facecolor()[3] == 0]
     assert [(p.get_x() + p.get_width() / 2, p.get_height()) for p in outlined] == [(1.0, 175.0)]
+    # deliveries: numbered per ship, the one without a return says so
+    fig = shuttle.plot_containers(shuttle.get_deliveries(calls, "rajin_port", "dunai_port"))
+    assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == [
+        "Angara 1\n03 Sep", "Angara 2\n07 Sep\nno return", "Maria 1\n02 Sep"]
 
 
 def test_port_call_table_and_window(positions, sites, sightings, calls):
@@ -462,7 +510,9 @@ def test_analyse_is_the_pipeline(positions, sightings, sites, gaps, calls):
                                positions, sites, window=WINDOW, vessels=VESSELS), gaps))
     assert got.trips["calls"].tolist() == ["2;3;4", "6;7;8"]
     assert got.legs["feasible"].tolist() == [True, True, True, False, True, True]
-    assert (got.containers["low"], got.containers["high"]) == (350, 350)
+    # the range counts every delivery, Angara's last one (no return, 90) too
+    assert got.deliveries["calls"].tolist() == ["2;3", "4;5", "6;7"]
+    assert (got.containers["low"], got.containers["high"]) == (440, 440)
     assert got.route_km == 1200.0
 
 
@@ -476,7 +526,8 @@ def test_record_results_of_the_report(tmp_path, positions, sightings, sites):
                            route_km=1200.0, home="rajin_port", traffic=traffic,
                            containers_check=shuttle.get_max_count(sightings, "rajin_port",
                                                                   "2023-09-03", "2023-09-03"),
-                           settings={"window": WINDOW, "min_gap_h": 6.0, "max_call_h": 48.0})
+                           settings={"window": WINDOW, "min_gap_h": 6.0, "max_call_h": 48.0},
+                           deliveries=got.deliveries)
     expected = {
         "shuttle.angara.first_silence": "2023-09-01T06:00:00Z",   # last fix before h 6..102
         "shuttle.maria.first_silence": "2023-09-01T01:00:00Z",
@@ -487,7 +538,13 @@ def test_record_results_of_the_report(tmp_path, positions, sightings, sites):
         "shuttle.home_calls_with_ais": 0, "shuttle.home_traffic_reports": 0,
         "shuttle.home_fleet_reports": 0, "shuttle.home_traffic_longest_silence_h": None,
         "shuttle.containers_check_max": 150,
-        "shuttle.containers_per_uncounted_trip": 175 + 35.3553,  # counted 150, 200: mean + sd
+        # by delivery: Angara 150 and 90 (its last, no return), Maria 200: all counted
+        "shuttle.deliveries_total": 3, "shuttle.deliveries_open": 1,
+        "shuttle.angara.deliveries": 2, "shuttle.angara.deliveries_open": 1,
+        "shuttle.angara.containers_observed": 240, "shuttle.containers_low": 440,
+        "shuttle.containers_high": 440, "shuttle.containers_per_uncounted_delivery": None,
+        "shuttle.first_delivery_arrival": "2023-09-04T12:00:00Z",   # Maria at Dunai, h 84
+        "shuttle.first_delivery_vessel": "Maria",
         "shuttle.legs": 6, "shuttle.shortest_leg_h": 42.0,
         "shuttle.fastest_leg_kn": 1200 / 1.852 / 42, "shuttle.max_speed_kn": 14.0,
         "shuttle.window_start": "2023-09-01", "shuttle.window_end": "2023-09-10",
@@ -507,10 +564,10 @@ def test_record_results_of_the_report(tmp_path, positions, sightings, sites):
     assert res["shuttle.containers_check_max"] is None
 
 
-def test_container_estimate_per_uncounted_trip():
+def test_container_estimate_per_uncounted_delivery():
     trips = pd.DataFrame({"containers_max": pd.array([150, 200, pd.NA], dtype="Int64")})
-    assert shuttle.get_container_range(trips)["estimate"] == pytest.approx(175 + 35.3553, abs=1e-4)
-    assert shuttle.get_container_range(trips, capacity=400)["estimate"] == 400.0
+    assert shuttle.get_container_range(trips)["estimate"] == 210       # 210.36, whole
+    assert shuttle.get_container_range(trips, capacity=400)["estimate"] == 400
 
 
 def test_claims_table_gives_a_claim_tested_against_both_ends_one_verdict():
@@ -655,9 +712,9 @@ def test_sea_route_that_cannot_be_computed_is_none_with_a_reason(tmp_path):
 
 
 def test_plots_draw_the_empty_cases(sites):
-    empty = shuttle.get_round_trips(pd.DataFrame(columns=["vessel", "site", "first_evidence",
-                                                          "last_evidence", "call_id",
-                                                          "containers_min", "containers_max"]),
-                                    "rajin_port", "dunai_port")
+    empty = shuttle.get_deliveries(pd.DataFrame(columns=["vessel", "site", "first_evidence",
+                                                         "last_evidence", "call_id",
+                                                         "containers_min", "containers_max"]),
+                                   "rajin_port", "dunai_port")
     fig = shuttle.plot_containers(empty)
-    assert "No round trip" in " ".join(t.get_text() for t in fig.axes[0].texts)
+    assert "No delivery" in " ".join(t.get_text() for t in fig.axes[0].texts)

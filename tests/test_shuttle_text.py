@@ -26,7 +26,8 @@ def res(tmp_path):
               "home_traffic_longest_silence_h": None, "home_fleet_reports": 0,
               "kestrel.first_silence": "2024-01-02T03:00:00Z", "kestrel.ais_dark_days": 19.0,
               "mmsi_273000009.first_silence": None, "mmsi_273000009.ais_dark_days": 20.0,
-              "port_calls_total": 0, "round_trips_total": 0, "trips_with_counts": 0,
+              "port_calls_total": 0, "round_trips_total": 0, "deliveries_total": 0,
+              "deliveries_with_counts": 0,
               "containers_low": 0, "containers_high": None, "ais_vessels": 1}
     for name, value in values.items():
         r.record(f"shuttle.{name}", value, "1", "test value")
@@ -56,7 +57,8 @@ def test_no_calls_no_trips_no_containers(res):
     trips = rendered(text.describe_round_trips(res, ["Kestrel"], calls, home="W", away="I",
                                                home_id="w", away_id="i"))
     assert trips.startswith("Ordering Kestrel's calls gives no round trip W → I → W")
-    assert "With no round trip" in rendered(text.describe_containers(res, home="W", away="I"))
+    out = rendered(text.describe_containers(res, ["Kestrel"], {}, home="W", away="I"))
+    assert out.startswith("No passage from W to I was found in the window: no delivery")
 
 
 def test_one_way_delivery_is_said():
@@ -124,3 +126,37 @@ def test_reception_bound_rounds_up(res):
     heard = rendered(text.describe_silences(res, ["Kestrel"], heard={"Kestrel"}, home="Wren",
                                             map_name="m"))
     assert "heard 984 times, never more than 8.0 hours apart" in heard
+
+
+def test_container_range_says_what_each_end_assumes(tmp_path):
+    import pandas as pd
+
+    from tumen import shuttle
+
+    r = Results(tmp_path / "r.json")
+    # two ships; Kestrel's last delivery has no return; counts 100 and 140, one delivery
+    # without: mean 120 + sd 28.28 = 148.28 -> 148 per uncounted delivery
+    rng = shuttle.get_container_range(pd.DataFrame(
+        {"containers_max": pd.array([100, 140, pd.NA], "Int64")}))
+    for name, value in {"deliveries_total": 3, "deliveries_open": 1,
+                        "kestrel.deliveries": 2, "kestrel.deliveries_open": 1,
+                        "skua.deliveries": 1, "skua.deliveries_open": 0,
+                        "deliveries_with_counts": rng["counted"],
+                        "deliveries_without_counts": rng["uncounted"],
+                        "containers_low": rng["low"], "containers_high": rng["high"],
+                        "containers_per_uncounted_delivery": rng["estimate"]}.items():
+        r.record(f"shuttle.{name}", value, "1", "test value")
+    out = rendered(text.describe_containers(r, ["Kestrel", "Skua"], rng, home="W", away="I"))
+    assert ("the evidence shows 3 deliveries (2 by Kestrel and 1 by Skua), 1 of them with no "
+            "return to W in the window (Kestrel).") in out
+    assert "The low end, 240 containers, is the largest count" in out
+    assert "The high end, 240 + 1 × 148 = 388 containers, assumes that each delivery" in out
+    assert "an assumption, not a bound" in out and "bound on" not in out
+    # with a capacity the high end is a bound, and says on what
+    cap = shuttle.get_container_range(pd.DataFrame(
+        {"containers_max": pd.array([100, 140, pd.NA], "Int64")}), capacity=200)
+    assert (cap["low"], cap["high"]) == (240, 600) and cap["high_is_bound"]
+    r.record("shuttle.containers_high", cap["high"], "1", "test value")
+    out = rendered(text.describe_containers(r, ["Kestrel", "Skua"], cap, home="W", away="I"))
+    assert "The high end, 600 containers, assumes that every delivery carried its capacity" in out
+    assert "a bound on what the deliveries found could carry if the capacity is right" in out

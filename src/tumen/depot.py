@@ -10,13 +10,18 @@ Analysis 3 of the report. Three questions, each answered from the routes of
   along a main line through given waypoints, the sensitivity of the length to the
   gap-healing threshold, and the towns the route passes.
 - **The timeline.** :func:`transit_table` turns the rail distance into days at a range of
-  average speeds; :func:`check_timeline` asks whether the time between two published dates
-  leaves enough for the rail leg, and which average speed that needs.
+  average speeds; :func:`check_timeline` asks whether the time between two dates (the
+  first delivery at the port of unloading, from the shuttle section's linked results,
+  or a published shipment date, and the date trains were seen at the depot) leaves enough
+  for the rail leg, which average speed that needs, and from which start the test fails.
 - **The distance to Ukraine.** :func:`study_distances` measures from the depot and from
   the town: geodesic to the nearest point of the country's territory, of the land border,
   of a named part of it (Crimea), and the distance by rail to the nearest railway border
-  crossing. :func:`distance_verdicts` sets each published distance beside those measures,
-  with the difference and the likely reason for a disagreement.
+  crossing; :func:`line_measure` adds the distance to a line the author supplies (the line
+  of contact at a date). :func:`distance_verdicts` sets each published distance beside
+  those measures, with the difference and every reading that fits it (and the readings
+  that could fit but are not measured), so no single explanation is given as *the* answer
+  when another fits.
 
 Coordinates are degrees WGS84 (EPSG:4326); distances are km (geodesic on WGS84 unless
 said to be along the railway); speeds km/h; dates are calendar days (UTC).
@@ -96,7 +101,7 @@ def sea_passage_days(length_km: float, speed_kn: float) -> float:
     """
     if not speed_kn > 0:
         raise ParameterError(f"ship speed must be positive knots, got {speed_kn!r}",
-                             field="ship_speed_kn")
+                             field="max_speed_kn")
     return float(length_km) / (speed_kn * routing.NM_KM * HOURS_PER_DAY)
 
 
@@ -143,12 +148,16 @@ class TimelineCheck:
 
     Attributes
     ----------
-    start, end : datetime.date
-        Start (cargo shipped) and end (trains seen at the depot) of the window.
+    start : datetime.date or datetime.datetime
+        Start of the window: cargo shipped (a published date, the start of that day) or
+        the first evidence of a delivery at the port of unloading (a time, UTC).
+    end : datetime.date
+        End of the window (trains seen at the depot).
     start_claim, end_claim : str
-        Claim ids the dates come from.
+        Claim ids the dates come from (``start_claim`` is ``""`` for a start from the
+        shuttle section's results).
     elapsed_days : float
-        Days from the start of ``start`` to the start of ``end``.
+        Days from ``start`` to the start of ``end``.
     sea_days, handling_days : float
         Days the sea leg and the handling at the port take out of the window.
     rail_days : float
@@ -182,6 +191,15 @@ class TimelineCheck:
     consistent: bool
 
     @property
+    def latest_start(self) -> _dt.datetime:
+        """The latest start the test passes: a later one needs more than the fastest speed
+        (the end of the window less the sea leg, the handling and the rail transit at the
+        fastest speed)."""
+        return _as_datetime(self.end) - _dt.timedelta(
+            days=self.sea_days + self.handling_days
+            + transit_days(self.distance_km, self.fastest_kmh))
+
+    @property
     def implied_km_per_day(self) -> float | None:
         """The needed average speed as km per day (None when no time is left)."""
         return None if self.implied_speed_kmh is None else self.implied_speed_kmh * HOURS_PER_DAY
@@ -192,22 +210,36 @@ class TimelineCheck:
         return self.rail_days - transit_days(self.distance_km, self.fastest_kmh)
 
 
+def _as_datetime(value) -> _dt.datetime:
+    """A date as the start of that day; a datetime (or pandas Timestamp) as naive UTC."""
+    if hasattr(value, "to_pydatetime"):
+        value = value.to_pydatetime()
+    if isinstance(value, _dt.datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(_dt.timezone.utc).replace(tzinfo=None)
+        return value
+    return _dt.datetime.combine(value, _dt.time())
+
+
 def check_timeline(distance_km: float, start: _dt.date, end: _dt.date, *,
                    speeds_kmh: Sequence[float], sea_days: float = 0.0,
                    handling_days: float = 0.0, start_claim: str = "",
                    end_claim: str = "") -> TimelineCheck:
     """Check that a rail leg fits between two dates at plausible average speeds.
 
-    The window runs from the start of ``start`` to the start of ``end`` (whole days); the
-    sea leg and port handling come out of it first. The needed speed is the distance over
+    The window runs from ``start`` (a date: the start of that day; a datetime: that time,
+    UTC) to the start of ``end``; the sea leg and port handling come out of it first. The needed speed is the distance over
     what is left; it is consistent when it does not exceed the fastest assumed speed.
 
     Parameters
     ----------
     distance_km : float
         Rail distance, km.
-    start, end : datetime.date
-        Shipment date and the date trains were seen at the depot.
+    start : datetime.date or datetime.datetime
+        Shipment date, or the time a delivery was first seen at the port of unloading
+        (then ``sea_days`` is 0).
+    end : datetime.date
+        The date trains were seen at the depot.
     speeds_kmh : sequence of float
         Assumed range of average freight speeds including stops, km/h.
     sea_days, handling_days : float
@@ -223,15 +255,19 @@ def check_timeline(distance_km: float, start: _dt.date, end: _dt.date, *,
     ...                    speeds_kmh=[10, 40], handling_days=1.0)
     >>> c.rail_days, c.implied_speed_kmh, c.earliest_arrival.isoformat(), c.consistent
     (10.0, 20.0, '2023-09-07', True)
+    >>> c.latest_start.isoformat()      # 09-12 less 1 day handling and 5 days at 40 km/h
+    '2023-09-06T00:00:00'
     """
     speeds = check_speeds(speeds_kmh)
     if sea_days < 0 or handling_days < 0:
         raise ParameterError("sea and handling days must be >= 0", field="handling_days")
-    elapsed = float((end - start).days)
+    elapsed = (_as_datetime(end) - _as_datetime(start)).total_seconds() / 86400.0
     rail_days = elapsed - sea_days - handling_days
     needed = implied_speed_kmh(distance_km, rail_days)
-    arrive = (_dt.datetime.combine(start, _dt.time()) + _dt.timedelta(
+    arrive = (_as_datetime(start) + _dt.timedelta(
         days=sea_days + handling_days + transit_days(distance_km, speeds[-1]))).date()
+    start = _as_datetime(start) if isinstance(start, _dt.datetime) or hasattr(
+        start, "to_pydatetime") else start
     return TimelineCheck(start=start, end=end, start_claim=start_claim, end_claim=end_claim,
                          elapsed_days=elapsed, sea_days=float(sea_days),
                          handling_days=float(handling_days), rail_days=rail_days,
@@ -274,18 +310,96 @@ def check_timelines(claims: pd.DataFrame, start_claims: Iterable[str], end_claim
             for cid in start_claims]
 
 
-def timeline_table(checks: Sequence[TimelineCheck], claims: pd.DataFrame) -> pd.DataFrame:
-    """Return the timeline checks as a report table, one row per check."""
+def first_delivery(linked: Mapping | None, prefix: str = "shuttle") -> tuple | None:
+    """The first delivery's arrival at the port of unloading from a shuttle section's
+    results: (time, vessel), or None when there are no results or no delivery.
+
+    Parameters
+    ----------
+    linked : mapping or None
+        Results records (:func:`tumen.results.load`): ``<prefix>.first_delivery_arrival``
+        (ISO time, UTC) and ``<prefix>.first_delivery_vessel``.
+
+    >>> first_delivery({"shuttle.first_delivery_arrival": {"value": "2023-08-20T02:31:00"},
+    ...                 "shuttle.first_delivery_vessel": {"value": "Angara"}})
+    (datetime.datetime(2023, 8, 20, 2, 31), 'Angara')
+    """
+    if not linked:
+        return None
+    value = linked.get(f"{prefix}.first_delivery_arrival", {}).get("value")
+    if value is None:
+        return None
+    vessel = linked.get(f"{prefix}.first_delivery_vessel", {}).get("value") or ""
+    return _as_datetime(_dt.datetime.fromisoformat(str(value))), vessel
+
+
+@dataclass(frozen=True)
+class ShuttleLink:
+    """What the route section takes from the shuttle section's results (a linked section).
+
+    Attributes
+    ----------
+    path : str
+        The results file (``""``: not linked).
+    found : bool
+        Whether the file exists.
+    arrival : datetime.datetime or None
+        First evidence of the first delivery at the port of unloading, UTC (naive).
+    vessel : str
+        The vessel of that delivery.
+    ship_speed_kn : float or None
+        The shuttle section's ship speed (``shuttle.max_speed_kn``), knots: the one speed
+        the report times sea passages at.
+    synthetic : bool
+        Whether the shuttle section read synthetic observations
+        (``shuttle.inputs_synthetic``): then so does anything computed from the link.
+    """
+
+    path: str
+    found: bool
+    arrival: _dt.datetime | None
+    vessel: str
+    ship_speed_kn: float | None
+    synthetic: bool = False
+
+
+def read_shuttle_link(path: str) -> ShuttleLink:
+    """Read the first delivery and the ship speed from the shuttle section's results file.
+
+    >>> read_shuttle_link("").found
+    False
+    """
+    from tumen import results as _results
+
+    linked = _results.load_linked(path)
+    first = first_delivery(linked)
+    speed = (linked or {}).get("shuttle.max_speed_kn", {}).get("value")
+    synthetic = bool((linked or {}).get("shuttle.inputs_synthetic", {}).get("value"))
+    return ShuttleLink(path=str(path), found=linked is not None,
+                       arrival=first[0] if first else None, vessel=first[1] if first else "",
+                       ship_speed_kn=None if speed is None else float(speed),
+                       synthetic=synthetic)
+
+
+def timeline_table(checks: Sequence[TimelineCheck], claims: pd.DataFrame, *,
+                   start_label: str = "") -> pd.DataFrame:
+    """Return the timeline checks as a report table, one row per check (a check without
+    a start claim is labelled ``start_label``, e.g. the shuttle's first delivery)."""
     rows = []
     for c in checks:
+        source = (claims.loc[c.start_claim, "source"] if c.start_claim else start_label)
+        start = (c.start.isoformat(timespec="minutes").replace("T", " ")
+                 if isinstance(c.start, _dt.datetime) else c.start.isoformat())
         rows.append({
-            "Shipments from (source)": f"{c.start.isoformat()} ({claims.loc[c.start_claim, 'source']})",
+            "Shipments from (source)": f"{start} ({source})",
             "Trains at the depot (source)": f"{c.end.isoformat()} ({claims.loc[c.end_claim, 'source']})",
             "Days between": c.elapsed_days,
             "Sea leg and handling, days": c.sea_days + c.handling_days,
             "Days left for the rail leg": c.rail_days,
             "Average speed needed (km/h)": c.implied_speed_kmh,
             "Earliest arrival at the fastest speed": c.earliest_arrival.isoformat(),
+            "Fails if the start is later than": c.latest_start.isoformat(
+                timespec="minutes").replace("T", " "),
             "Consistent": "yes" if c.consistent else "no",
         })
     return pd.DataFrame(rows)
@@ -792,6 +906,27 @@ def study_distances(depot: str, town: str, *, country: str = "UKR", neighbour: s
         country=country, neighbour=neighbour)
 
 
+#: Why a published distance may differ from the recognised border when no line of contact
+#: is supplied: the reading the report names but cannot measure.
+LINE_OF_CONTACT_READING = "the straight line to the line of contact"
+
+
+def line_measure(depot: geo.Site, line: geo.Line) -> Measure:
+    """The straight-line (geodesic) distance from the depot to a supplied line, e.g. the
+    line of contact at a date, as a :class:`Measure` (key ``depot_to_line_of_contact``).
+
+    >>> import shapely
+    >>> site = geo.Site("d", "D", "XXX", "depot", 0.0, 1.0, 0.0, 0.0, "")
+    >>> m = line_measure(site, geo.Line(shapely.LineString([(0, -1), (0, 1)]), "2023-10-13", "s", ""))
+    >>> round(m.km, 2), m.key                       # one degree along the equator
+    (111.32, 'depot_to_line_of_contact')
+    """
+    near = geo.distance_to_geometry(depot.lat, depot.lon, line.geometry, "line of contact")
+    return Measure("depot_to_line_of_contact", f"Depot → line of contact of {line.date} "
+                   "(straight line)", near.distance_km, near.lat, near.lon,
+                   f"{LINE_OF_CONTACT_READING} of {line.date}")
+
+
 def measures_to_display(measures: Sequence[Measure]) -> pd.DataFrame:
     """Return the measures as a report table: km, miles and the far end's coordinates."""
     return pd.DataFrame({"Measured": [m.label for m in measures],
@@ -878,7 +1013,7 @@ def _published(row: pd.Series) -> str:
 
 
 def distance_verdicts(claims: pd.DataFrame, ids: Sequence[str], measures: Sequence[Measure],
-                      *, rtol: float = 0.05) -> pd.DataFrame:
+                      *, rtol: float = 0.05, unmeasured: Sequence[str] = ()) -> pd.DataFrame:
     """Set each published distance beside the computed measures and explain any gap.
 
     For each claim the published figure is converted to km and compared with the
@@ -900,6 +1035,10 @@ def distance_verdicts(claims: pd.DataFrame, ids: Sequence[str], measures: Sequen
         Computed distances; the first is the headline.
     rtol : float
         Relative looseness of an "about" figure.
+    unmeasured : sequence of str
+        Readings that could explain a figure but are not measured here (phrases, e.g.
+        :data:`LINE_OF_CONTACT_READING` when no line of contact is supplied); named for
+        every figure that disagrees with the headline.
 
     Returns
     -------
@@ -909,8 +1048,10 @@ def distance_verdicts(claims: pd.DataFrame, ids: Sequence[str], measures: Sequen
         headline), ``agrees`` (bool, with the headline), ``closest`` (label),
         ``closest_difference_km`` (published − closest), ``fits`` / ``fits_reason`` (key
         and reason of the closest measure within the tolerance, ``""`` when none),
-        ``converted_from`` (the claim id a miles figure was converted from, or ``""``),
-        ``reason``.
+        ``readings`` (tuple of the reasons of every measure within the tolerance, closest
+        first), ``unmeasured`` (tuple: ``unmeasured`` for a figure that disagrees with the
+        headline, else empty), ``converted_from`` (the claim id a miles figure was
+        converted from, or ``""``), ``reason``.
     """
     if not measures:
         raise ParameterError("no measures to compare with", field="measures")
@@ -927,10 +1068,12 @@ def distance_verdicts(claims: pd.DataFrame, ids: Sequence[str], measures: Sequen
         tol = to_km(tolerance(row["value"], rtol), row["unit"])
         closest = min(measures, key=lambda m: (abs(km - m.km), m.key))
         agrees = abs(km - headline.km) <= tol
-        fitting = [m for m in measures if abs(km - m.km) <= tol]
+        fitting = sorted((m for m in measures if abs(km - m.km) <= tol),
+                         key=lambda m: (abs(km - m.km), m.key))
+        others = () if agrees else tuple(unmeasured)
         source = converted_from(claims, cid, ids)
-        reason = _reason(km, tol, headline, closest, fitting)
-        best = min(fitting, key=lambda m: (abs(km - m.km), m.key)) if fitting else None
+        reason = _reason(km, tol, headline, closest, fitting, others)
+        best = fitting[0] if fitting else None
         if source:
             reason += (f"; it is {claims.loc[source, 'source']}'s "
                        f"{claims.loc[source, 'value_text']} {claims.loc[source, 'unit']} "
@@ -943,12 +1086,13 @@ def distance_verdicts(claims: pd.DataFrame, ids: Sequence[str], measures: Sequen
                      "closest": closest.label, "closest_difference_km": km - closest.km,
                      "fits": "" if best is None else best.key,
                      "fits_reason": "" if best is None else best.reason,
+                     "readings": tuple(m.reason for m in fitting), "unmeasured": others,
                      "converted_from": source, "reason": reason})
     return pd.DataFrame(rows)
 
 
 def _reason(km: float, tol: float, headline: Measure, closest: Measure,
-            fitting: Sequence[Measure]) -> str:
+            fitting: Sequence[Measure], unmeasured: Sequence[str] = ()) -> str:
     """Return the likely reason for a published distance (see :func:`distance_verdicts`)."""
     gap = abs(km - headline.km)
     if gap <= tol:
@@ -956,11 +1100,39 @@ def _reason(km: float, tol: float, headline: Measure, closest: Measure,
         if closest is not headline and gap > tol / 2 and abs(km - closest.km) < gap / 2:
             reason += f", though it matches {closest.reason} best"
         return reason
-    if fitting:
-        best = min(fitting, key=lambda m: (abs(km - m.km), m.key))
-        return f"Too far from {headline.reason}; it fits {best.reason}"
     side = "longer" if km > headline.km else "shorter"
-    return f"Fits no measure here: {side} than {headline.reason}"
+    if not fitting and not unmeasured:
+        return f"Fits no measure here: {side} than {headline.reason}"
+    return ((f"Too far from {headline.reason}; it " if fitting else
+             f"{side.capitalize()} than {headline.reason}; it ")
+            + describe_readings([m.reason for m in fitting], unmeasured))
+
+
+def describe_readings(readings: Sequence[str], unmeasured: Sequence[str] = ()) -> str:
+    """Words for every reading that fits a published figure, and those not measured: a
+    verb phrase that never gives one reading as *the* answer when another may fit.
+
+    >>> describe_readings(["the rail distance"])
+    'fits the rail distance'
+    >>> describe_readings(["the rail distance"], ["the line of contact"])
+    'fits the rail distance; the line of contact could fit as well, but is not measured here'
+    >>> describe_readings(["a", "b"])
+    'fits more than one reading: a, or b'
+    >>> describe_readings([], ["the line of contact"])
+    'fits none of the distances measured here; the line of contact could fit, but is not measured here'
+    """
+    readings, unmeasured = list(readings), list(unmeasured)
+    if not readings:
+        text = "fits none of the distances measured here"
+        return text + ("; " + " or ".join(unmeasured) + " could fit, but "
+                       + ("is" if len(unmeasured) == 1 else "are") + " not measured here"
+                       if unmeasured else "")
+    text = ("fits " + readings[0] if len(readings) == 1 else
+            "fits more than one reading: " + ", or ".join(readings))
+    if unmeasured:
+        text += ("; " + " or ".join(unmeasured) + " could fit as well, but "
+                 + ("is" if len(unmeasured) == 1 else "are") + " not measured here")
+    return text
 
 
 def verdicts_to_display(table: pd.DataFrame) -> pd.DataFrame:
@@ -1068,11 +1240,17 @@ def record_route(res, study: RouteStudy, prefix: str = "route") -> dict:
 
 
 def record_timeline(res, transit: pd.DataFrame, checks: Sequence[TimelineCheck], *,
-                    sea_km: float, sea_days: float, prefix: str = "route") -> dict:
-    """Record the transit-time range and the timeline checks (the first check is the
-    headline: ``route.implied_speed_kmh``)."""
+                    sea_km: float | None, sea_days: float, prefix: str = "route",
+                    delivery: TimelineCheck | None = None) -> dict:
+    """Record the transit-time range and the timeline checks.
+
+    The checks from published start dates are ``route.timeline_start``, ``…_2``, …; the
+    check from the shuttle section's first delivery, when given, is ``route.delivery_*``
+    (the headline). Each records ``latest_start``: a later start fails the test.
+    ``sea_hours`` is recorded only when the sea leg is timed (``sea_km`` given).
+    """
     days = transit[[c for c in transit.columns if c.startswith("Days, ")][0]]
-    first = checks[0]
+    first = checks[0] if checks else delivery
     items = [
         ("speed_min_kmh", transit["Average speed (km/h)"].min(), "km/h", "Slowest average "
          "freight speed assumed"),
@@ -1082,36 +1260,50 @@ def record_timeline(res, transit: pd.DataFrame, checks: Sequence[TimelineCheck],
          "speed assumed (route with connectors)"),
         ("transit_days_max", days.max(), "days", "Rail transit origin → depot at the slowest "
          "speed assumed (route with connectors)"),
-        ("sea_km", sea_km, "km", "Sea leg from the loading port to the origin"),
-        ("sea_hours", sea_days * HOURS_PER_DAY, "hours", "Time of the sea leg at the assumed "
-         "ship speed"),
         ("handling_days", first.handling_days, "days", "Time assumed for unloading and making "
          "up the train"),
     ]
+    if sea_km is not None:
+        items += [("sea_km", sea_km, "km", "Sea leg from the loading port to the origin"),
+                  ("sea_hours", sea_days * HOURS_PER_DAY, "hours", "Time of the sea leg at "
+                   "the ship speed")]
     for n, c in enumerate(checks):
         stem = "" if n == 0 else f"_{n + 1}"
-        items += [
-            (f"timeline_start{stem}", c.start, "date", f"Start of the window ({c.start_claim})"),
-            (f"timeline_end{stem}", c.end, "date", f"End of the window ({c.end_claim})"),
-            (f"timeline_days{stem}", c.elapsed_days, "days", "Days in the published window"),
-            (f"rail_days{stem}", c.rail_days, "days", "Days left for the rail leg"),
-            (f"implied_speed_kmh{stem}", c.implied_speed_kmh, "km/h", "Lowest average rail "
-             "speed that fits the window"),
-            (f"implied_km_per_day{stem}", c.implied_km_per_day, "km/day", "The same as km "
-             "per day"),
-            (f"earliest_arrival{stem}", c.earliest_arrival, "date", "Earliest arrival at the "
-             "depot at the fastest speed assumed"),
-            (f"margin_days{stem}", c.margin_days, "days", "Days to spare at the fastest "
-             "speed assumed"),
-            (f"timeline_consistent{stem}", c.consistent, "", "Whether the needed speed is "
-             "within the assumed range"),
-        ]
+        items += _check_items(c, lambda key, stem=stem: f"{key}{stem}", c.start_claim)
+    if delivery is not None:
+        short = {"timeline_start": "start", "timeline_end": "end", "timeline_days": "days",
+                 "timeline_consistent": "consistent"}
+        items += _check_items(delivery, lambda key: "delivery_" + short.get(key, key),
+                              "first delivery at the port of unloading, shuttle section")
     return _record(res, prefix, items)
 
 
+def _check_items(c: TimelineCheck, name, start: str) -> list:
+    """The results of one timeline check, named by ``name(key)``."""
+    return [
+        (name("timeline_start"), c.start, "date", f"Start of the window ({start})"),
+        (name("timeline_end"), c.end, "date", f"End of the window ({c.end_claim})"),
+        (name("timeline_days"), c.elapsed_days, "days", "Days in the window"),
+        (name("rail_days"), c.rail_days, "days", "Days left for the rail leg"),
+        (name("implied_speed_kmh"), c.implied_speed_kmh, "km/h", "Lowest average rail speed "
+         "that fits the window"),
+        (name("implied_km_per_day"), c.implied_km_per_day, "km/day", "The same as km per day"),
+        (name("earliest_arrival"), c.earliest_arrival, "date", "Earliest arrival at the depot "
+         "at the fastest speed of the range"),
+        (name("margin_days"), c.margin_days, "days", "Days to spare at the fastest speed"),
+        (name("timeline_consistent"), c.consistent, "", "Whether the needed speed is within "
+         "the speed range"),
+        (name("latest_start"), c.latest_start, "date", "Latest start that passes the test (a "
+         "later one needs more than the fastest speed)"),
+    ]
+
+
 def record_distances(res, study: DistanceStudy, verdicts: pd.DataFrame,
-                     prefix: str = "route") -> dict:
-    """Record the distances to the neighbouring country and the verdict counts."""
+                     prefix: str = "route", line: geo.Line | None = None,
+                     line_km: Measure | None = None) -> dict:
+    """Record the distances to the neighbouring country and the verdict counts; with
+    ``line`` and ``line_km`` (:func:`line_measure`), the distance to the line of contact,
+    its date and source; per claim, how many measured readings fit it."""
     b, t = study.border, study.territory
     lo, hi = study.interval("border")
     tlo, thi = study.town_interval()
@@ -1159,7 +1351,17 @@ def record_distances(res, study: DistanceStudy, verdicts: pd.DataFrame,
     if study.part is not None:
         items.append(("depot_to_part_km", study.part.distance_km, "km", "Depot → nearest "
                       f"point of {study.part_name}, geodesic WGS84"))
+    items.append(("line_of_contact_measured", line is not None, "", "Whether a line of "
+                  "contact was supplied and the distance to it measured"))
+    if line is not None and line_km is not None:
+        items += [("depot_to_line_of_contact_km", line_km.km, "km", "Depot → nearest point "
+                   f"of the line of contact of {line.date}, geodesic WGS84"),
+                  ("depot_to_line_of_contact_mi", line_km.mi, "mi", "The same in miles"),
+                  ("line_of_contact_date", line.date, "date", "Date of the line of contact"),
+                  ("line_of_contact_source", line.source, "", "Source of the line of contact")]
     for row in verdicts.itertuples():
+        items.append((f"claim_readings_{row.claim}", len(row.readings), "readings",
+                      f"Measured distances that fit published {row.published}"))
         items.append((f"claim_km_{row.claim}", row.published_km, "km",
                       f"Published distance {row.published} in km"))
         items.append((f"claim_diff_km_{row.claim}", row.difference_km, "km",

@@ -22,6 +22,7 @@ distances are kilometres unless a name says otherwise.
 
 from __future__ import annotations
 
+import datetime as _dt
 import difflib
 import functools
 import json
@@ -667,3 +668,119 @@ def _check_not_clip_edge(result: NearestPoint, resolution: str) -> None:
             raise DataError("nearest point lies on the edge of the clipped map data",
                             file=paths.geo() / "regions.json",
                             hint="widen the clip boxes in scripts/build_geodata.py")
+
+
+# ---------------------------------------------------------------------------- lines
+
+@dataclass(frozen=True)
+class Line:
+    """A line read from a GeoJSON file, with the date it shows and where it comes from
+    (e.g. the line of contact of a war at a date, from a mapping project).
+
+    Attributes
+    ----------
+    geometry : shapely geometry
+        LineString or MultiLineString in (lon, lat) degrees WGS84.
+    date : str
+        The date the line shows, as given (ISO 8601, e.g. ``"2023-10-13"``).
+    source : str
+        Who drew it, as given.
+    path : str
+        The file.
+    """
+
+    geometry: object
+    date: str
+    source: str
+    path: str
+
+
+def read_line(path: str | Path) -> Line:
+    """Read a line (e.g. a front line) from GeoJSON: its LineString or MultiLineString
+    features joined, with the ``date`` and ``source`` of their ``properties``.
+
+    The file is a FeatureCollection, a Feature or a bare geometry with a top-level
+    ``properties`` member; every feature's geometry must be a LineString or
+    MultiLineString in lon/lat degrees, and some ``properties`` must give ``date`` (ISO
+    8601) and ``source``.
+
+    Raises
+    ------
+    DataError
+        Naming the file, the line and the field of the first problem.
+
+    >>> import tempfile, os
+    >>> p = os.path.join(tempfile.mkdtemp(), "front.geojson")
+    >>> _ = open(p, "w").write('{"type": "Feature", "properties": {"date": "2023-10-13", '
+    ...     '"source": "a map"}, "geometry": {"type": "LineString", "coordinates": [[0, -1], [0, 1]]}}')
+    >>> line = read_line(p)
+    >>> line.date, line.source, line.geometry.length
+    ('2023-10-13', 'a map', 2.0)
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = json.loads(text)
+    except OSError as exc:
+        raise DataError(f"cannot read the line: {exc.strerror}", file=path) from None
+    except UnicodeDecodeError:
+        raise DataError("the file is not UTF-8 text", file=path, hint="save it as UTF-8") from None
+    except ValueError as exc:
+        raise DataError(f"not JSON: {exc.msg}", file=path, line=exc.lineno,
+                        hint="a GeoJSON FeatureCollection of LineString features") from None
+
+    def fail(message: str, field: str, pattern: str | None = None, nth: int = 0,
+             hint: str | None = None):
+        """Raise, with the line of the ``nth`` match of ``pattern`` (a regex) in the file."""
+        found = list(re.finditer(pattern, text)) if pattern else []
+        line = text.count("\n", 0, found[nth].start()) + 1 if len(found) > nth else None
+        raise DataError(message, file=path, line=line, field=field, hint=hint)
+
+    if not isinstance(data, dict):
+        fail("expected a GeoJSON object", "type", hint="a FeatureCollection of LineString features")
+    if data.get("type") == "FeatureCollection":
+        features = data.get("features")
+        if not isinstance(features, list) or not features:
+            fail("the FeatureCollection has no features", "features", r'"features"\s*:')
+    elif data.get("type") == "Feature":
+        features = [data]
+    else:
+        features = [{"type": "Feature", "geometry": data, "properties": data.get("properties")}]
+    parts, props = [], [data.get("properties")] if isinstance(data.get("properties"), dict) else []
+    coords = r'"coordinates"\s*:'
+    for k, feat in enumerate(features):
+        where = {"FeatureCollection": f"features[{k}].geometry.", "Feature": "geometry."}.get(
+            data.get("type"), "")
+        geom = feat.get("geometry") if isinstance(feat, dict) else None
+        kind = geom.get("type") if isinstance(geom, dict) else None
+        if kind not in ("LineString", "MultiLineString"):
+            fail(f"geometry type {kind!r} is not a line", f"{where}type",
+                 rf'"type"\s*:\s*"{re.escape(str(kind))}"',
+                 hint="a LineString or MultiLineString (a polygon's edge: give its boundary)")
+        try:
+            g = shape(geom)
+        except Exception as exc:  # noqa: BLE001 - shapely raises several kinds
+            fail(f"unreadable coordinates ({exc})", f"{where}coordinates", coords, k)
+        xy = shapely.get_coordinates(g)
+        if not len(xy) or not (np.all(np.abs(xy[:, 0]) <= 180) and np.all(np.abs(xy[:, 1]) <= 90)):
+            fail("coordinates are not lon/lat degrees (lon within ±180, lat within ±90)",
+                 f"{where}coordinates", coords, k, hint="GeoJSON is [lon, lat] in WGS84 degrees")
+        parts.append(g)
+        if isinstance(feat.get("properties"), dict):
+            props.append(feat["properties"])
+    given = {key: next((str(p[key]) for p in props if p.get(key) not in (None, "")), "")
+             for key in ("date", "source")}
+    for key in ("date", "source"):
+        if not given[key]:
+            fail(f"no {key} given for the line", f"properties.{key}", r'"properties"\s*:',
+                 hint='every line needs "properties": {"date": "2023-10-13", "source": '
+                      '"who drew it, with its address"}')
+    try:
+        _dt.date.fromisoformat(given["date"][:10])
+        if len(given["date"]) > 10 and given["date"][10] not in "T ":
+            raise ValueError(given["date"])
+    except ValueError:
+        fail(f"date {given['date']!r} is not an ISO 8601 date", "properties.date",
+             r'"date"\s*:', hint="e.g. 2023-10-13")
+    return Line(geometry=shapely.union_all(parts), date=given["date"], source=given["source"],
+                path=str(path))

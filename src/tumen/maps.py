@@ -661,7 +661,7 @@ def _patch(label: str):
 def map_depot_distance(sites, nearest, *, depot: str = "tikhoretsk_depot",
                        rings_km=(), extent=(33.5, 42.5, 44.0, 49.0), routes=None,
                        ids=None, ring_labels=None, country: str = "UKR",
-                       labels=None) -> Figure:
+                       labels=None, lines=None) -> Figure:
     """Map the depot, Ukraine (recognised borders) and the measured nearest points.
 
     Parameters
@@ -690,6 +690,10 @@ def map_depot_distance(sites, nearest, *, depot: str = "tikhoretsk_depot",
     labels : dict of str -> str, optional
         Short map labels by site id (default: the depot as "Tikhoretsk depot"); other
         sites carry their gazetteer name.
+    lines : dict of str -> shapely geometry, optional
+        Lines an author supplied (e.g. the line of contact at a date), legend label ->
+        LineString or MultiLineString in (lon, lat) degrees; a nearest point measured to
+        one goes in ``nearest`` with its name as ``target``.
     """
     import cartopy.crs as ccrs
 
@@ -698,13 +702,15 @@ def map_depot_distance(sites, nearest, *, depot: str = "tikhoretsk_depot",
     handles = [_patch(f"{_country_name(country)} (internationally recognised borders)")]
     markers = []
     for k, p in enumerate(nearest):
-        colour = [STYLE["nearest"], OKABE_ITO["blue"], OKABE_ITO["vermillion"]][k % 3]
+        colour = [STYLE["nearest"], OKABE_ITO["blue"], OKABE_ITO["sky"]][k % 3]
         add_route(ax, [d.lat, p.lat], [d.lon, p.lon], color=colour, linewidth=1.5)
         markers += ax.plot(p.lon, p.lat, marker="o", markersize=4, color=colour,
                            transform=ccrs.PlateCarree(), zorder=5)
         if "|" in p.target:
             pair = p.target.replace(" border", "").split("|")
             what = "point of the " + "–".join(_country_name(c) for c in pair) + " land border"
+        elif not (len(p.target) == 3 and p.target.isupper()):  # a supplied line, by name
+            what = f"point of the {p.target}"
         else:
             what = f"territory of {_country_name(p.target)}"
         handles.append(Line2D([], [], color=colour, lw=1.5,
@@ -730,6 +736,13 @@ def map_depot_distance(sites, nearest, *, depot: str = "tikhoretsk_depot",
         markers += ax.plot(lon[-1], lat[-1], marker="o", markersize=4, color=colour,
                            transform=ccrs.PlateCarree(), zorder=5)
         handles.append(Line2D([], [], color=colour, lw=1.4, ls=(0, (4, 1.5)), label=label))
+    for label, geom in (lines or {}).items():
+        for part in getattr(geom, "geoms", [geom]):
+            xy = np.asarray(part.coords)
+            ax.plot(xy[:, 0], xy[:, 1], color=OKABE_ITO["black"], linewidth=1.3,
+                    linestyle=(0, (6, 2, 1, 2)), transform=ccrs.PlateCarree(), zorder=2.9)
+        handles.append(Line2D([], [], color=OKABE_ITO["black"], lw=1.3,
+                              ls=(0, (6, 2, 1, 2)), label=label))
     if ids is None:
         ids = [depot] + [i for i in ("tikhoretsk", "krasnodar", "rostov_on_don", "volgograd")
                          if i in sites.index]

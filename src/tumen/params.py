@@ -47,7 +47,12 @@ REPORT_KEYS: dict[str, tuple[type | tuple, Any, str]] = {
 }
 
 _VARIANT_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
-_PATH_KEY_RE = re.compile(r"(_csv|_path|_file|_dir|_yaml|_json|_nmea|_parquet|_glob)$")
+_PATH_KEY_RE = re.compile(r"(_csv|_path|_file|_dir|_yaml|_json|_geojson|_nmea|_parquet|_glob)$")
+#: Parameters that link a notebook to another notebook's results (``shuttle_results:
+#: build/{variant}/results/02_vessel_shuttle.json``): ``{variant}`` becomes the build's
+#: variant, ``""`` means not linked. The build graph runs the producing notebook first and
+#: reruns the reader whenever the producer reruns (:func:`tumen.plan.makefile`).
+LINK_KEY_RE = re.compile(r"_results$")
 
 
 @dataclass(frozen=True)
@@ -78,6 +83,13 @@ class Config:
     @property
     def dirs(self) -> paths.VariantDirs:
         return paths.variant_dirs(self.variant)
+
+    def producer(self, results_file: str) -> Notebook | None:
+        """Return the notebook of this build whose results file is ``results_file``."""
+        for nb in self.notebooks:
+            if Path(results_file) == self.dirs.results / f"{nb.stem}.json":
+                return nb
+        return None
 
     def notebook(self, name: str) -> Notebook:
         """Return the notebook called ``name`` (short name or file stem)."""
@@ -186,20 +198,9 @@ def _check_path(value: Any, where: dict, root: Path) -> None:
     """Check that a path-like parameter exists and stays inside the project."""
     values = value if isinstance(value, list) else [value]
     for v in values:
-        if not isinstance(v, str):
+        if not isinstance(v, str) or not v:  # "": an optional file not given
             continue
-        try:
-            p = (root / v).resolve()
-            p.exists()
-        except (ValueError, OSError) as exc:  # NUL byte, name too long, ...
-            raise ParameterError(f"path {v!r} is not a usable file name", **where,
-                                 hint=f"give a path relative to the project root "
-                                      f"({getattr(exc, 'strerror', None) or exc})") from None
-        try:
-            p.relative_to(root)
-        except ValueError:
-            raise ParameterError(f"path {v!r} is outside the project", **where,
-                                 hint="use a path relative to the project root") from None
+        p = _check_path_inside(v, where, root)
         if "*" in v:
             if not list(root.glob(v)):
                 raise ParameterError(f"pattern {v!r} matches no file", **where,
@@ -209,6 +210,45 @@ def _check_path(value: Any, where: dict, root: Path) -> None:
                                  hint=_suggest(Path(v).name, [q.name for q in p.parent.glob("*")]
                                                if p.parent.exists() else [])
                                  or "give a path relative to the project root")
+
+
+def _check_link(value: str, where: dict, root: Path, variant: str, stems: list[str],
+                index: int) -> str:
+    """Check a linked-results parameter (see :data:`LINK_KEY_RE`); return the path.
+
+    It must stay inside the project and name a ``.json`` file; when it is the results file
+    of a notebook of this build, that notebook must run earlier. A file that no notebook of
+    the build writes need not exist: the reading notebook says the link is missing.
+    """
+    _check_path_inside(value, where, root)
+    if not value.endswith(".json"):
+        raise ParameterError(f"linked results {value!r} is not a results file (.json)", **where,
+                             hint="e.g. build/{variant}/results/02_vessel_shuttle.json")
+    results = paths.variant_dirs(variant).results
+    for k, stem in enumerate(stems, start=1):
+        if Path(value) == results / f"{stem}.json" and k >= index:
+            raise ParameterError(f"linked results {value!r} come from notebook {stem}, which "
+                                 "does not run before this one", **where,
+                                 hint=f"list {stem} before it in report.notebooks")
+    return value
+
+
+def _check_path_inside(value: str, where: dict, root: Path) -> Path:
+    """Return the resolved path of ``value`` (relative to ``root``); raise when it is
+    unusable or outside the project."""
+    try:
+        p = (root / value).resolve()
+        p.exists()
+    except (ValueError, OSError) as exc:  # NUL byte, name too long, ...
+        raise ParameterError(f"path {value!r} is not a usable file name", **where,
+                             hint=f"give a path relative to the project root "
+                                  f"({getattr(exc, 'strerror', None) or exc})") from None
+    try:
+        p.relative_to(root)
+    except ValueError:
+        raise ParameterError(f"path {value!r} is outside the project", **where,
+                             hint="use a path relative to the project root") from None
+    return p
 
 
 def load(path: str | Path, *, root: Path | None = None) -> Config:
@@ -303,10 +343,13 @@ def load(path: str | Path, *, root: Path | None = None) -> Config:
         merged = {k: v for k, v in declared.items() if k not in INJECTED}
         merged.update(section)
         for key, value in merged.items():
+            at = (where(f"{name}.{key}") if key in section else
+                  {"file": nb_path.relative_to(root), "line": None, "field": key})
             if _PATH_KEY_RE.search(key):
-                at = (where(f"{name}.{key}") if key in section else
-                      {"file": nb_path.relative_to(root), "line": None, "field": key})
                 _check_path(value, at, root)
+            elif LINK_KEY_RE.search(key) and isinstance(value, str) and value:
+                merged[key] = _check_link(value.replace("{variant}", report["variant"]), at,
+                                          root, report["variant"], stems, i)
         notebooks.append(Notebook(stem=stem, name=name,
                                   path=nb_path.relative_to(root), index=i, total=len(stems),
                                   params=merged, declared=declared))

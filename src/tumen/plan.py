@@ -7,6 +7,10 @@ rule per executed notebook. A notebook depends on
 
 - its ``.ipynb`` file,
 - the data files its parameters name (any parameter ending ``_csv``, ``_path``, ``_dir``, …),
+- the executed notebook whose results it reads (a parameter ending ``_results``, see
+  :data:`tumen.params.LINK_KEY_RE`), so the producer runs first and a rerun of the
+  producer reruns the reader (or the results file itself when no notebook of the build
+  writes it),
 - the ``tumen`` modules it imports, followed transitively, plus the runner's own modules,
 - its parameter slice and the installed environment.
 
@@ -108,7 +112,7 @@ def data_inputs(values: dict, root: Path) -> list[Path]:
         if not _params._PATH_KEY_RE.search(key):
             continue
         for v in value if isinstance(value, list) else [value]:
-            if not isinstance(v, str):
+            if not isinstance(v, str) or not v:  # "": an optional file not given
                 continue
             matches = root.glob(v) if "*" in v else [root / v]
             for p in matches:
@@ -117,6 +121,21 @@ def data_inputs(values: dict, root: Path) -> list[Path]:
                 elif p.is_file():
                     out.add(p)
     return sorted(out)
+
+
+def linked_inputs(nb: _params.Notebook, cfg: _params.Config, root: Path) -> list[str]:
+    """Make prerequisites of a notebook's linked results: the producing notebook's target
+    when the build holds it, else the results file when it exists."""
+    out = []
+    for key, value in nb.params.items():
+        if not (_params.LINK_KEY_RE.search(key) and isinstance(value, str) and value):
+            continue
+        producer = cfg.producer(value)
+        if producer is not None:
+            out.append(f"{cfg.dirs.notebooks}/{producer.stem}.ipynb")
+        elif (root / value).is_file():
+            out.append(value)
+    return out
 
 
 def write_if_changed(path: Path, text: str) -> bool:
@@ -164,7 +183,8 @@ def makefile(cfg: _params.Config, params_arg: str, root: Path | None = None) -> 
         slice_files.append(slice_file)
         mods = [_rel(f, root) for f in module_closure(notebook_imports(root / nb.path, src), src)]
         data = [_rel(f, root) for f in data_inputs(nb.params, root)]
-        deps = [str(nb.path), slice_file, *data, *sorted(set(mods) | set(runner)), stamp]
+        linked = linked_inputs(nb, cfg, root)
+        deps = [str(nb.path), slice_file, *data, *linked, *sorted(set(mods) | set(runner)), stamp]
         lines += ["", f"{target}: " + " \\\n    ".join(deps),
                   f"\t@$(TUMEN) run --params {params_arg} --notebook {nb.name}"]
     report_slice = f"{dirs.params}/report.yaml"

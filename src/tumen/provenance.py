@@ -26,10 +26,23 @@ from tumen import sources as _sources
 
 
 def notebook_inputs(cfg: _params.Config, root: Path | None = None) -> dict[str, list[str]]:
-    """Data files each notebook reads (paths from the project root), by notebook short name."""
+    """Data files each notebook reads (paths from the project root), by notebook short name.
+
+    A notebook that reads another notebook's results (a linked section, see
+    :data:`tumen.params.LINK_KEY_RE`) depends on that notebook's data files too: they are
+    listed after its own, so a synthetic input upstream marks the reader as well.
+    """
     root = (root or paths.root()).resolve()
-    return {nb.name: [str(p.resolve().relative_to(root)) for p in _plan.data_inputs(nb.params, root)]
-            for nb in cfg.notebooks}
+    out: dict[str, list[str]] = {}
+    for nb in cfg.notebooks:  # producers come first (params checks the order)
+        files = [str(p.resolve().relative_to(root)) for p in _plan.data_inputs(nb.params, root)]
+        for key, value in nb.params.items():
+            if _params.LINK_KEY_RE.search(key) and isinstance(value, str) and value:
+                producer = cfg.producer(value)
+                if producer is not None:
+                    files += out.get(producer.name, [])
+        out[nb.name] = list(dict.fromkeys(files))
+    return out
 
 
 def input_table(cfg: _params.Config, root: Path | None = None,

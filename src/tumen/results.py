@@ -172,6 +172,14 @@ def load(path: str | os.PathLike) -> dict[str, dict]:
     return data
 
 
+def load_linked(path: str | os.PathLike) -> dict[str, dict] | None:
+    """Read another notebook's results file (a linked section); None when ``path`` is
+    ``""`` or the file does not exist, ``ResultError`` when it is not a results file."""
+    if not str(path) or not Path(path).is_file():
+        return None
+    return load(path)
+
+
 def load_all(results_dir: str | os.PathLike) -> dict[str, dict]:
     """Read every ``*.json`` in a results folder; each record gains a ``notebook`` key."""
     merged: dict[str, dict] = {}

@@ -5,8 +5,10 @@ stops being visible (:func:`get_gaps`); AIS positions inside a port geofence at 
 show calls it did not hide (:func:`get_ais_port_calls`); satellite sightings show it at a
 port while dark (:func:`read_sightings`). :func:`get_port_calls` merges both kinds of
 evidence into one call per visit, with bounds on arrival and departure; :func:`add_dark_flag`
-marks calls made inside an AIS gap; :func:`get_round_trips` counts home → away → home trips
-and the containers seen on each; :func:`get_container_range` turns those into a total range;
+marks calls made inside an AIS gap; :func:`get_round_trips` counts home → away → home trips;
+:func:`get_deliveries` lists every home → away passage, closed by a return or not, with the
+containers seen on each; :func:`get_container_range` turns those into a total range that
+says what each end assumes;
 :func:`record_results` records every number the report cites under ``shuttle.*``.
 
 Conventions: times are ``datetime64[ns, UTC]``; distances km (great circle, see
@@ -370,6 +372,24 @@ def get_ais_port_calls(positions: pd.DataFrame, sites: pd.DataFrame | Mapping, *
     stays["fixes"] = stays["fixes"].astype("int64")
     calls = stays[stays["dwell_h"] >= min_dwell_h]
     return calls[[by, "site", "first_fix", "last_fix", "dwell_h", "fixes"]].reset_index(drop=True)
+
+
+def get_fastest_speed(positions: pd.DataFrame, vessels: Sequence[str]) -> float | None:
+    """The fastest speed over ground any of ``vessels`` reported on AIS, knots.
+
+    What the AIS shows of the ships' speed, against which the assumed ``max_speed_kn`` is
+    set. Positions flagged ``is_jump`` are left out; None when no ship of interest reported
+    a speed.
+
+    >>> p = pd.DataFrame({"vessel": ["A", "A", None], "sog": [11.5, 3.0, 20.0]})
+    >>> get_fastest_speed(p, ["A"])
+    11.5
+    """
+    p = positions
+    if "is_jump" in p:
+        p = p[~p["is_jump"].astype(bool)]
+    sog = p.loc[p["vessel"].isin(list(vessels)), "sog"].dropna()
+    return float(sog.max()) if len(sog) else None
 
 
 def get_site_traffic(positions: pd.DataFrame, sites: pd.DataFrame | Mapping, site: str, *,
@@ -1188,19 +1208,90 @@ def get_round_trips(calls: pd.DataFrame, home: str, away: str, *, window: Window
         "containers_min": pd.array(np.fmin(col("cmin", load), col("cmin", load + 1)), "Float64"),
         "containers_max": pd.array(np.fmax(col("cmax", load), col("cmax", load + 1)), "Float64"),
     })
-    for name in ("depart", "arrive", "leave", "back"):
-        trips[name] = trips[name].astype("datetime64[ns, UTC]")
-    win = to_window(window)
-    if win is not None:
-        trips = trips[(trips["depart"] >= win[0]) & (trips["back"] <= win[1])]
-    trips = trips.reset_index(drop=True)
+    trips = _tidy_passages(trips, window, until="back")
     trips["duration_h"] = to_hours(trips["back"]) - to_hours(trips["depart"])
-    trips["dark_calls"] = trips["dark_calls"].astype("int64")
-    for name in ("containers_min", "containers_max"):
-        trips[name] = trips[name].round().astype("Int64")
     trips.insert(1, "trip", trips.groupby("vessel").cumcount().to_numpy() + 1)
     return trips[["vessel", "trip", "depart", "arrive", "leave", "back", "duration_h", "calls",
                   "dark_calls", "containers_min", "containers_max"]]
+
+
+def get_deliveries(calls: pd.DataFrame, home: str, away: str, *,
+                   window: Window = None) -> pd.DataFrame:
+    """Deliveries home → away of each vessel, closed by a return or not, with the containers
+    seen on each.
+
+    Consecutive calls at the same port count as one visit. A delivery is a visit at
+    ``home`` followed by a visit at ``away`` (the passage that carries the cargo); it is
+    *closed* when the vessel's next visit is at ``home`` again (a round trip of
+    :func:`get_round_trips` is a closed delivery), *open* when the vessel has no later
+    visit or its next visit is elsewhere. So a ship's final one-way delivery counts.
+
+    Parameters
+    ----------
+    calls : pandas.DataFrame
+        From :func:`get_port_calls` (``is_dark`` used when present).
+    home, away : str
+        Site ids of the loading and the unloading port.
+    window : (start, end), optional
+        Only deliveries that leave home and reach away within the window count.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per delivery: ``vessel``, ``delivery`` (1, 2, ... per vessel), ``depart``
+        (last evidence at home), ``arrive`` (first evidence away), ``leave`` (last evidence
+        away), ``back`` (first evidence at home again; NaT when open), ``returned`` (bool),
+        ``calls`` (call ids of the two visits, ``;``-joined), ``dark_calls`` (how many were
+        made with AIS dark), ``containers_min``, ``containers_max`` (Int64: the fewest and
+        most containers counted on any image of the loading visit or the unloading visit;
+        NA without a count).
+
+    >>> calls = pd.DataFrame({"vessel": ["A"] * 3, "site": ["r", "d", "r"],
+    ...     "call_id": ["1", "2", "3"], "containers_min": [None, 120, None],
+    ...     "containers_max": [None, 150, None], "first_evidence": pd.to_datetime(
+    ...     ["2023-09-01", "2023-09-03", "2023-09-05"], utc=True)}).assign(
+    ...     last_evidence=lambda c: c["first_evidence"])
+    >>> get_deliveries(calls, "r", "d")[["delivery", "returned", "containers_max"]].values.tolist()
+    [[1, True, 150]]
+    """
+    c = calls.sort_values(["vessel", "first_evidence"], kind="stable", ignore_index=True)
+    visits = _visits(c)
+    v, s = visits["vessel"].to_numpy(object), visits["site"].to_numpy(object)
+    n = len(visits)
+    i = np.arange(max(n - 1, 0))
+    i = i[(s[i] == home) & (s[i + 1] == away) & (v[i] == v[i + 1])]
+    nxt = np.minimum(i + 2, max(n - 1, 0))
+    returned = (i + 2 < n) & (s[nxt] == home) & (v[nxt] == v[i]) if n else np.zeros(0, bool)
+    col = lambda name, k: visits[name].to_numpy()[k]  # noqa: E731
+    back = pd.Series(col("first_evidence", nxt) if n else [], dtype="datetime64[ns, UTC]")
+    out = pd.DataFrame({
+        "vessel": v[i], "depart": col("last_evidence", i), "arrive": col("first_evidence", i + 1),
+        "leave": col("last_evidence", i + 1), "back": back.where(returned).to_numpy(),
+        "returned": returned.astype(bool),
+        "calls": [";".join(x) for x in zip(col("calls", i), col("calls", i + 1))],
+        "dark_calls": col("dark", i) + col("dark", i + 1),
+        "containers_min": pd.array(np.fmin(col("cmin", i), col("cmin", i + 1)), "Float64"),
+        "containers_max": pd.array(np.fmax(col("cmax", i), col("cmax", i + 1)), "Float64"),
+    })
+    out = _tidy_passages(out, window, until="arrive")
+    out.insert(1, "delivery", out.groupby("vessel").cumcount().to_numpy() + 1)
+    return out[["vessel", "delivery", "depart", "arrive", "leave", "back", "returned", "calls",
+                "dark_calls", "containers_min", "containers_max"]]
+
+
+def _tidy_passages(table: pd.DataFrame, window: Window, *, until: str) -> pd.DataFrame:
+    """Types of a trips or deliveries table; keep the rows from ``depart`` to ``until``
+    inside the window."""
+    for name in ("depart", "arrive", "leave", "back"):
+        table[name] = table[name].astype("datetime64[ns, UTC]")
+    win = to_window(window)
+    if win is not None:
+        table = table[(table["depart"] >= win[0]) & (table[until] <= win[1])]
+    table = table.reset_index(drop=True)
+    table["dark_calls"] = table["dark_calls"].astype("int64")
+    for name in ("containers_min", "containers_max"):
+        table[name] = table[name].round().astype("Int64")
+    return table
 
 
 def _visits(calls: pd.DataFrame) -> pd.DataFrame:
@@ -1221,49 +1312,96 @@ def _visits(calls: pd.DataFrame) -> pd.DataFrame:
 
 # --- containers -----------------------------------------------------------------------
 
-def get_container_range(trips: pd.DataFrame, *, capacity: float | None = None) -> dict:
-    """Total containers delivered as a range over the trips.
+def get_container_range(deliveries: pd.DataFrame, *, capacity: float | None = None) -> dict:
+    """Total containers delivered as a range over the deliveries, with what each end assumes.
 
-    The low end is the sum, over trips, of the most containers seen on any sighting of the
-    trip (what imagery proves). The high end is either ``capacity`` per trip (when given,
-    and never below what was seen), or an extrapolation: the counted trips plus, for each
-    trip without a count, the mean plus one standard deviation of the counted trips' maxima.
+    The low end is the sum, over deliveries, of the most containers counted on any image of
+    the delivery (what the imagery shows; a delivery without a count adds nothing). The high
+    end adds, for each delivery without a count, a per-delivery figure that is an
+    assumption: ``capacity`` when given (then every delivery is taken at its capacity, or
+    at its count when that is larger), else the mean plus one standard deviation of the
+    counted deliveries. The per-delivery figure is rounded to a whole container *before*
+    it is multiplied, so ``high = low + uncounted × estimate`` (or, with a capacity, the
+    sum of whole per-delivery figures) checks by hand.
+
+    Neither end bounds the containers actually delivered: deliveries the evidence missed
+    are in neither. Only the capacity reading makes the high end a bound (on what the
+    deliveries found could carry), and only if the capacity is right.
 
     Parameters
     ----------
-    trips : pandas.DataFrame
-        From :func:`get_round_trips`.
+    deliveries : pandas.DataFrame
+        From :func:`get_deliveries` (or any table with ``containers_max``).
     capacity : float, optional
-        Most containers one trip can carry (an assumption, a parameter), containers.
+        Most containers one delivery can carry (an assumption, a parameter), containers.
 
     Returns
     -------
     dict
-        ``low``, ``high`` (int containers; ``high`` rounded up), ``trips``,
-        ``trips_counted`` (int), ``method`` (one sentence saying how ``high`` was found),
-        ``estimate`` (float containers the high end assumes for a trip without a count, or
-        per trip with ``capacity``; None when nothing can be estimated).
+        ``low``, ``high`` (int containers; ``high`` None when nothing can be estimated),
+        ``deliveries``, ``counted``, ``uncounted`` (int), ``estimate`` (int containers the
+        high end assumes per delivery without a count, or per delivery with ``capacity``;
+        None when nothing can be estimated), ``high_is_bound`` (bool), and in words:
+        ``method`` (how the high end was found, one phrase), ``low_basis`` and
+        ``high_basis`` (what each end assumes, one sentence each, no numbers).
+
+    >>> d = pd.DataFrame({"containers_max": pd.array([100, 140, pd.NA], dtype="Int64")})
+    >>> r = get_container_range(d)
+    >>> r["low"], r["estimate"], r["high"]        # mean 120 + sd 28.28 = 148.28 -> 148
+    (240, 148, 388)
     """
-    seen = trips["containers_max"].astype("Float64").to_numpy(float, na_value=np.nan)
+    seen = deliveries["containers_max"].astype("Float64").to_numpy(float, na_value=np.nan)
     counted = seen[~np.isnan(seen)]
-    low = float(counted.sum())
+    low = int(round(float(counted.sum())))
     n_uncounted = int(np.isnan(seen).sum())
+    low_basis = ("the largest count on any image of each delivery, summed over the "
+                 "deliveries with a count; deliveries without a count add nothing, so it "
+                 "is a floor on what the deliveries found carried if every count is right")
+    if not len(seen):
+        low_basis = "no delivery was found, so nothing is counted"
+    elif not len(counted):
+        low_basis = "no image of any delivery has a container count, so the images show none"
+    high_is_bound = False
     if capacity is not None:
-        high = float(np.fmax(np.nan_to_num(seen), capacity).sum())
-        estimate = float(capacity)
-        method = f"{capacity:g} containers per trip (capacity assumption) for every trip"
-    elif len(counted):
+        estimate = _whole(capacity)
+        high = int(np.fmax(np.nan_to_num(seen), estimate).round().sum()) if len(seen) else 0
+        method = f"{capacity:g} containers per delivery (capacity assumption) for every delivery"
+        high_basis = ("every delivery carried its capacity, or its count where that is larger: "
+                      "a bound on what the deliveries found could carry if the capacity is "
+                      "right, not on deliveries the evidence missed")
+        high_is_bound = True
+    elif len(counted) and n_uncounted:
         spread = float(counted.std(ddof=1)) if len(counted) > 1 else 0.0
-        estimate = float(counted.mean()) + spread
+        estimate = _whole(float(counted.mean()) + spread)
         high = low + n_uncounted * estimate
-        method = ("counted trips as seen, plus mean + 1 standard deviation of the counted "
-                  "trips for each trip without a count")
+        method = ("counted deliveries as seen, plus mean + 1 standard deviation of the counted "
+                  "deliveries, rounded to a whole container, for each delivery without a count")
+        high_basis = ("each delivery without a count carried "
+                      + ("the mean of the counted deliveries plus one standard deviation"
+                         if len(counted) > 1 else "as much as the one counted delivery")
+                      + ", rounded to a whole container: an assumption, not a bound; nothing in "
+                      "the images supports or rules out lighter or heavier loads")
+    elif len(counted):
+        estimate, high = None, low
+        method = "every delivery has a count, so the high end is the low end"
+        high_basis = ("every delivery has a count, so nothing is assumed; deliveries the "
+                      "evidence missed are in neither end")
     else:
-        high, estimate = math.nan, None
-        method = "no trip has a container count"
-    return {"low": int(low), "high": None if math.isnan(high) else int(math.ceil(high - 1e-9)),
-            "trips": len(seen), "trips_counted": len(counted), "method": method,
-            "estimate": estimate}
+        high, estimate = None, None
+        method = "no delivery has a container count"
+        high_basis = "with no count there is nothing to extrapolate from: no high end is given"
+    return {"low": low, "high": high, "deliveries": len(seen), "counted": len(counted),
+            "uncounted": n_uncounted, "estimate": estimate, "high_is_bound": high_is_bound,
+            "method": method, "low_basis": low_basis, "high_basis": high_basis}
+
+
+def _whole(value: float) -> int:
+    """Round half up to a whole container (``round`` would round 0.5 to even).
+
+    >>> _whole(148.5), _whole(148.49)
+    (149, 148)
+    """
+    return int(math.floor(float(value) + 0.5))
 
 
 # --- the whole analysis ---------------------------------------------------------------
@@ -1274,12 +1412,13 @@ class ShuttleAnalysis:
 
     Attributes
     ----------
-    gaps, ais_calls, calls, trips, legs : pandas.DataFrame
+    gaps, ais_calls, calls, trips, deliveries, legs : pandas.DataFrame
         From :func:`get_gaps`, :func:`get_ais_port_calls`, :func:`get_port_calls` with
-        :func:`add_dark_flag`, :func:`get_round_trips`, :func:`get_legs` with
-        :func:`add_leg_feasibility` (without a route distance, no feasibility columns).
+        :func:`add_dark_flag`, :func:`get_round_trips`, :func:`get_deliveries`,
+        :func:`get_legs` with :func:`add_leg_feasibility` (without a route distance, no
+        feasibility columns).
     containers : dict
-        From :func:`get_container_range`.
+        From :func:`get_container_range` over the deliveries.
     route_km : float or None
         Sea-route distance between the two ports, km.
     """
@@ -1290,6 +1429,7 @@ class ShuttleAnalysis:
     trips: pd.DataFrame
     legs: pd.DataFrame
     containers: dict
+    deliveries: pd.DataFrame
     route_km: float | None
 
 
@@ -1299,7 +1439,8 @@ def analyse(positions: pd.DataFrame, sightings: pd.DataFrame, sites: pd.DataFram
             max_call_h: float = 48.0, max_speed_kn: float = 14.0,
             route_km: float | None = None, capacity: float | None = None) -> ShuttleAnalysis:
     """Run the shuttle analysis: gaps, calls (AIS and imagery, dark ones marked), round
-    trips home → away → home, legs checked against the sea route, container range.
+    trips home → away → home, deliveries home → away (closed by a return or not), legs
+    checked against the sea route, container range over the deliveries.
 
     Parameters
     ----------
@@ -1326,7 +1467,7 @@ def analyse(positions: pd.DataFrame, sightings: pd.DataFrame, sites: pd.DataFram
     route_km : float, optional
         Sea-route distance home - away, km (legs are checked against it).
     capacity : float, optional
-        Containers one trip can carry (see :func:`get_container_range`).
+        Containers one delivery can carry (see :func:`get_container_range`).
 
     Returns
     -------
@@ -1342,12 +1483,13 @@ def analyse(positions: pd.DataFrame, sightings: pd.DataFrame, sites: pd.DataFram
                                          max_call_h=max_call_h, window=window,
                                          vessels=vessels), gaps)
     trips = get_round_trips(calls, home, away, window=window)
+    deliveries = get_deliveries(calls, home, away, window=window)
     legs = get_legs(calls)
     if route_km is not None:
         legs = add_leg_feasibility(legs, {(home, away): route_km}, max_speed_kn=max_speed_kn)
     return ShuttleAnalysis(gaps=gaps, ais_calls=ais_calls, calls=calls, trips=trips, legs=legs,
-                           containers=get_container_range(trips, capacity=capacity),
-                           route_km=route_km)
+                           containers=get_container_range(deliveries, capacity=capacity),
+                           deliveries=deliveries, route_km=route_km)
 
 
 # --- results --------------------------------------------------------------------------
@@ -1367,7 +1509,7 @@ CLAIM_TESTS = [
     ("whitehouse_containers", "shuttle.containers_low", "above", {},
      "low end: counted in imagery"),
     ("whitehouse_containers", "shuttle.containers_high", "above", {},
-     "high end: counted, plus an estimate for trips without a count"),
+     "high end: counted, plus an estimate for deliveries without a count"),
     ("whitehouse_najin_containers", "shuttle.containers_check_max", "within", {"rtol": 0.1},
      "most containers on one image of the loading port on the checked days"),
 ]
@@ -1456,7 +1598,9 @@ def record_results(results, *, vessels: Sequence[str], gaps: pd.DataFrame,
                    legs: pd.DataFrame | None = None, route_km: float | None = None,
                    max_speed_kn: float = 14.0, traffic: Mapping | None = None,
                    containers_check=_NOT_GIVEN, home: str | None = None,
-                   settings: Mapping | None = None) -> dict:
+                   settings: Mapping | None = None,
+                   deliveries: pd.DataFrame | None = None,
+                   fastest_sog_kn=_NOT_GIVEN) -> dict:
     """Record every number of the shuttle section under stable ``shuttle.*`` names.
 
     Parameters
@@ -1468,7 +1612,7 @@ def record_results(results, *, vessels: Sequence[str], gaps: pd.DataFrame,
     gaps, calls, trips : pandas.DataFrame
         From :func:`get_gaps` (``vessel``), :func:`add_dark_flag`, :func:`get_round_trips`.
     containers : mapping
-        From :func:`get_container_range`.
+        From :func:`get_container_range` (over ``deliveries`` when given, else ``trips``).
     counts : mapping, optional
         From :func:`tumen.ais.count_records` (``records``, ``rejected``) or
         :func:`tumen.ais.get_summary` (also ``positions``, ``jumps``, ``vessels``).
@@ -1488,6 +1632,13 @@ def record_results(results, *, vessels: Sequence[str], gaps: pd.DataFrame,
     settings : mapping, optional
         Analysis choices the text cites, recorded as they are: ``window`` (start, end),
         ``min_gap_h``, ``max_call_h`` (hours).
+    deliveries : pandas.DataFrame, optional
+        From :func:`get_deliveries`: records ``<v>.deliveries``, ``<v>.deliveries_open``,
+        ``<v>.deliveries_with_counts``, the totals and the first delivery's arrival
+        (``first_delivery_arrival``, read by the route section). Without it the round trips
+        stand in (each a closed delivery).
+    fastest_sog_kn : float or None, optional
+        From :func:`get_fastest_speed` (``ais_fastest_sog_kn``; None is recorded as n/a).
 
     Returns
     -------
@@ -1501,11 +1652,14 @@ def record_results(results, *, vessels: Sequence[str], gaps: pd.DataFrame,
         return out[name]
 
     dark = calls["is_dark"] if "is_dark" in calls else pd.Series(False, index=calls.index)
+    if deliveries is None:  # every round trip is a closed delivery
+        deliveries = trips.rename(columns={"trip": "delivery"}).assign(returned=True)
     for vessel in vessels:
         v = to_result_name(vessel)
         mine = calls["vessel"] == vessel
         g = gaps[gaps["vessel"] == vessel]
         t = trips[trips["vessel"] == vessel]
+        d = deliveries[deliveries["vessel"] == vessel]
         rec(f"{v}.port_calls", int(mine.sum()), "calls", f"Port calls of {vessel} (AIS or imagery)")
         rec(f"{v}.dark_port_calls", int((mine & dark).sum()), "calls",
             f"Port calls of {vessel} made while its AIS was silent")
@@ -1516,8 +1670,14 @@ def record_results(results, *, vessels: Sequence[str], gaps: pd.DataFrame,
             f"Days {vessel} was silent on AIS (gaps summed)")
         rec(f"{v}.longest_gap_h", float(g["duration_h"].max()) if len(g) else 0.0, "h",
             f"Longest AIS silence of {vessel}")
-        rec(f"{v}.containers_observed", int(t["containers_max"].sum()), "containers",
-            f"Containers seen on {vessel}'s trips (largest count per trip, summed)")
+        rec(f"{v}.deliveries", len(d), "deliveries",
+            f"Deliveries of {vessel} (loading port → unloading port), with a return or not")
+        rec(f"{v}.deliveries_open", int((~d["returned"].astype(bool)).sum()), "deliveries",
+            f"Deliveries of {vessel} with no return to the loading port in the window")
+        rec(f"{v}.deliveries_with_counts", int(d["containers_max"].notna().sum()), "deliveries",
+            f"Deliveries of {vessel} with a container count from imagery")
+        rec(f"{v}.containers_observed", int(d["containers_max"].sum()), "containers",
+            f"Containers seen on {vessel}'s deliveries (largest count per delivery, summed)")
         silent = g[g["kind"].isin(["between", "after_last"])]
         rec(f"{v}.first_silence", silent["start"].min() if len(silent) else None, "date",
             f"Last AIS fix of {vessel} before its first silence")
@@ -1538,15 +1698,30 @@ def record_results(results, *, vessels: Sequence[str], gaps: pd.DataFrame,
         "date", "Latest evidence of a port call made while AIS was silent")
     rec("calls_from_imagery_only", int((calls["evidence_types"] == "satellite").sum()),
         "calls", "Port calls known from satellite images alone")
+    open_ = ~deliveries["returned"].astype(bool)
+    rec("deliveries_total", len(deliveries), "deliveries",
+        "Deliveries of all vessels (loading port → unloading port), with a return or not")
+    rec("deliveries_open", int(open_.sum()), "deliveries",
+        "Deliveries with no return to the loading port in the window")
+    first = deliveries.sort_values("arrive", kind="stable").head(1)
+    rec("first_delivery_arrival", first["arrive"].iloc[0] if len(first) else None, "date",
+        "First evidence at the unloading port of the earliest delivery")
+    rec("first_delivery_departure", first["depart"].iloc[0] if len(first) else None, "date",
+        "Last evidence at the loading port before the earliest delivery")
+    rec("first_delivery_vessel", str(first["vessel"].iloc[0]) if len(first) else None, "vessel",
+        "The vessel of the earliest delivery")
     rec("containers_low", containers["low"], "containers",
-        "Containers delivered, low end: counts seen in imagery summed over trips")
+        "Containers delivered, low end: " + containers["low_basis"])
     rec("containers_high", containers["high"], "containers",
         "Containers delivered, high end: " + containers["method"])
-    rec("trips_with_counts", containers["trips_counted"], "round trips",
-        "Round trips with a container count from imagery")
-    if "estimate" in containers:
-        rec("containers_per_uncounted_trip", containers["estimate"], "containers",
-            "Containers the high end assumes for each trip without a count")
+    rec("deliveries_with_counts", containers["counted"], "deliveries",
+        "Deliveries with a container count from imagery")
+    rec("deliveries_without_counts", containers["uncounted"], "deliveries",
+        "Deliveries without a container count from imagery")
+    rec("containers_per_uncounted_delivery", containers["estimate"], "containers",
+        "Containers the high end assumes for each delivery without a count (an assumption)")
+    rec("containers_high_is_bound", bool(containers["high_is_bound"]), "yes/no",
+        "Whether the high end is a bound (only with a capacity assumption)")
     if counts is not None:
         rec("ais_messages", int(counts["records"]), "records", "AIS records read (messages or rows)")
         rec("ais_rejected", int(counts["rejected"]), "records",
@@ -1601,6 +1776,9 @@ def record_results(results, *, vessels: Sequence[str], gaps: pd.DataFrame,
                             hint="window, min_gap_h or max_call_h")
     if legs is not None:
         rec("max_speed_kn", float(max_speed_kn), "kn", "Fastest plausible speed of the ships")
+    if fastest_sog_kn is not _NOT_GIVEN:
+        rec("ais_fastest_sog_kn", fastest_sog_kn, "kn",
+            "Fastest speed over ground any ship of interest reported on AIS")
     if containers_check is not _NOT_GIVEN:
         rec("containers_check_max", containers_check, "containers",
             "Most containers counted on one image of the loading port on the checked days")
@@ -1746,14 +1924,15 @@ def _draw_calls(ax, c: pd.DataFrame, y: float, colour: Mapping, num) -> None:
 
 def plot_containers(trips: pd.DataFrame, *, capacity: float | None = None,
                     estimate: float | None = None):
-    """Containers seen per round trip: a bar to the largest count, a whisker to the
-    smallest; trips without a count are marked as such (or drawn as an outlined bar at
-    ``estimate``). Each trip is labelled with its vessel, number and departure day.
+    """Containers seen per delivery (or round trip): a bar to the largest count, a whisker
+    to the smallest; deliveries without a count are marked as such (or drawn as an outlined
+    bar at ``estimate``). Each is labelled with its vessel, number and departure day, and
+    "no return" when it is a delivery the ship did not come back from.
 
     Parameters
     ----------
     trips : pandas.DataFrame
-        From :func:`get_round_trips`.
+        From :func:`get_deliveries` (or :func:`get_round_trips`).
     capacity : float, optional
         Drawn as a dashed line (the capacity assumption), containers.
     estimate : float, optional
@@ -1768,8 +1947,10 @@ def plot_containers(trips: pd.DataFrame, *, capacity: float | None = None,
 
     fig = Figure(figsize=(max(4, 0.8 * len(trips) + 2), 3.5), layout="constrained")
     ax = fig.add_subplot()
-    labels = [f"{v} {n}\n{d:%d %b}" for v, n, d in zip(trips["vessel"], trips["trip"],
-                                                      trips["depart"])]
+    number = trips["delivery"] if "delivery" in trips else trips["trip"]
+    back = trips["returned"].astype(bool) if "returned" in trips else pd.Series(True, trips.index)
+    labels = [f"{v} {n}\n{d:%d %b}" + ("" if r else "\nno return")
+              for v, n, d, r in zip(trips["vessel"], number, trips["depart"], back)]
     hi = trips["containers_max"].astype("Float64").to_numpy(float, na_value=np.nan)
     lo = trips["containers_min"].astype("Float64").to_numpy(float, na_value=np.nan)
     x = np.arange(len(trips))
@@ -1781,12 +1962,12 @@ def plot_containers(trips: pd.DataFrame, *, capacity: float | None = None,
     if estimate is not None and (~counted).any():
         ax.bar(x[~counted], np.full(int((~counted).sum()), estimate), width=0.6,
                facecolor="none", edgecolor=PALETTE[1], hatch="//", linestyle="--",
-               label="no count: estimate for the high end")
+               label="no count: what the high end assumes")
     for xi in x[~counted]:
         ax.text(xi, 0.03 * top, "no count", rotation=90, ha="center", va="bottom", fontsize=8,
                 bbox=dict(facecolor="white", edgecolor="none", pad=1))
     if trips.empty:
-        ax.text(0.5, 0.5, "No round trip was found: no containers per trip to show",
+        ax.text(0.5, 0.5, "No delivery was found: no containers per delivery to show",
                 transform=ax.transAxes, ha="center", va="center", fontsize=9)
     ax.set_xlim(-0.6, max(len(trips), 1) - 0.4)
     ax.set_ylim(0, 1.1 * top)

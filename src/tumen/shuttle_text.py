@@ -3,8 +3,8 @@
 The shuttle notebook holds no ship name, port name or count of ships: it passes the
 ``vessels`` parameter, the port names from the gazetteer and the analysis tables to these
 functions, which loop over the ships and choose an honest sentence for every empty case (a
-ship never heard on AIS, a port with no other traffic, no round trip, no container count,
-no sea route). Every number a sentence cites is a recorded result (``shuttle.*``), filled in
+ship never heard on AIS, a port with no other traffic, no round trip, no delivery, no
+container count, no sea route). Every number a sentence cites is a recorded result (``shuttle.*``), filled in
 by :meth:`tumen.results.Results.md`; ship and port names go in as literal keywords.
 
 >>> md = describe_silences(res, vessels, heard={"Angara"}, home="Rajin", map_name="m")  # doctest: +SKIP
@@ -332,7 +332,8 @@ def describe_round_trips(res, vessels: Sequence[str], calls: pd.DataFrame, *, ho
         who = join_words(["{v%d}" % i for i in one_way])
         text += (" " + who + (" was" if len(one_way) == 1 else " were") + " last seen at "
                  "{away_name} after a call at {home_name}, with no call at {home_name} after it "
-                 "in the window: a delivery without a return, which is not a round trip.")
+                 "in the window: a delivery without a return, which is not a round trip but "
+                 "counts as a delivery below.")
     text += (" Consecutive calls at the same port count as one visit, so a visit the "
              "imagery missed merges two trips into one; the count is a lower bound on what the "
              "ships did, not an estimate of it." if len(vessels) > 1 else
@@ -350,47 +351,86 @@ def _ends_one_way(calls: pd.DataFrame, vessel: str, home_id: str, away_id: str) 
     return len(visits) >= 2 and visits[-2:] == [home_id, away_id]
 
 
-def describe_containers(res, *, home: str, away: str):
-    """The paragraph on the container range (or why there is none)."""
-    if res["shuttle.round_trips_total"] == 0:
-        text = ("With no round trip there are no trips to count containers on, and no "
-                "container range is given ({fig:shuttle_containers_per_trip}).")
-    elif res["shuttle.trips_with_counts"] == 0:
-        text = ("No image of any round trip has a container count "
-                "({fig:shuttle_containers_per_trip}), so the images prove no containers "
-                "(the low end is {shuttle.containers_low}) and there is nothing to extrapolate a "
-                "high end from: the number of containers carried is unknown.")
-    elif res["shuttle.trips_with_counts"] == res["shuttle.round_trips_total"]:
-        text = ("Containers were counted on the images of every trip (the most containers seen "
-                "at {home_name} on loading or at {away_name} on unloading of each trip, "
-                "{fig:shuttle_containers_per_trip}). Summed, these counts give "
-                "{shuttle.containers_low} containers; with no trip left uncounted the high end "
-                "is the same, {shuttle.containers_high}.")
+def describe_deliveries(res, vessels: Sequence[str], *, home: str, away: str):
+    """The sentence on deliveries: every passage home → away, closed by a return or not."""
+    slug = [to_result_name(v) for v in vessels]
+    if res["shuttle.deliveries_total"] == 0:
+        return ("No passage from {home_name} to {away_name} was found in the window: no "
+                "delivery, so no containers to count and no container range "
+                "({fig:shuttle_containers_per_delivery}).")
+    text = ("Counted by delivery, every passage from {home_name} to {away_name} whether or not "
+            "the ship came back, the evidence shows {shuttle.deliveries_total} "
+            + ("delivery" if res["shuttle.deliveries_total"] == 1 else "deliveries"))
+    if len(vessels) > 1:
+        text += " (" + join_words(["{shuttle.%s.deliveries} by {v%d}" % (s, i)
+                                   for i, s in enumerate(slug)]) + ")"
+    n_open = res["shuttle.deliveries_open"]
+    if n_open == 0:
+        text += ", each followed by a return to {home_name}. "
     else:
-        text = ("Containers were counted on the images of {shuttle.trips_with_counts} of the "
-                "trips (the most containers seen at {home_name} on loading or at {away_name} on "
-                "unloading of each trip, {fig:shuttle_containers_per_trip}). Summed, these counts "
-                "give {shuttle.containers_low} containers: the low end, what the images show. "
-                "For each trip without a count the high end adds the mean of the counted trips "
-                "plus one standard deviation ({shuttle.containers_per_uncounted_trip:.0f} "
-                "containers), giving {shuttle.containers_high}. The high end assumes that "
-                "uncounted trips carried loads like the counted ones; nothing in the images "
-                "supports or rules out lighter or heavier loads.")
-    return res.md(text, home_name=home, away_name=away)
+        who = [i for i, s in enumerate(slug) if res[f"shuttle.{s}.deliveries_open"]]
+        text += (", {shuttle.deliveries_open} of them with no return to {home_name} in the "
+                 "window (" + join_words(["{v%d}" % i for i in who]) + "). ")
+    return text
 
 
-def alt_containers(trips: pd.DataFrame) -> str:
-    """Alt text of the containers-per-trip chart."""
-    if trips.empty:
-        return "Empty chart: no round trip was found, so there are no containers per trip to show."
-    counted = trips["containers_max"].notna()
+def describe_containers(res, vessels: Sequence[str], containers: Mapping, *, home: str,
+                        away: str):
+    """The paragraph on deliveries and the container range, saying what each end assumes.
+
+    Parameters
+    ----------
+    res : tumen.results.Results
+        With the ``shuttle.*`` results recorded.
+    vessels : sequence of str
+        The ``vessels`` entries.
+    containers : mapping
+        From :func:`tumen.shuttle.get_container_range` (its ``low_basis`` and
+        ``high_basis`` words say what each end assumes).
+    home, away : str
+        Short names of the ports.
+    """
+    text = describe_deliveries(res, vessels, home=home, away=away)
+    if res["shuttle.deliveries_total"] == 0:
+        return res.md(text, home_name=home, away_name=away, **_keywords(vessels))
+    fig = "{fig:shuttle_containers_per_delivery}"
+    if res["shuttle.deliveries_with_counts"] == 0:
+        text += ("No image of any delivery has a container count (" + fig + "): the low end is "
+                 "{shuttle.containers_low}, because " + containers["low_basis"] + ", and "
+                 + containers["high_basis"] + ".")
+        return res.md(text, home_name=home, away_name=away, **_keywords(vessels))
+    text += ("Containers were counted on images of {shuttle.deliveries_with_counts} of "
+             + ("it" if res["shuttle.deliveries_total"] == 1 else "them")
+             + " (the most containers seen on the ship at {home_name} before the passage or "
+             "at {away_name} after it, " + fig + "). ")
+    text += ("The low end, {shuttle.containers_low} containers, is " + containers["low_basis"]
+             + ". ")
+    if res["shuttle.deliveries_without_counts"] and res["shuttle.containers_high"] is not None \
+            and not containers["high_is_bound"]:
+        text += ("The high end, {shuttle.containers_low} + {shuttle.deliveries_without_counts} "
+                 "× {shuttle.containers_per_uncounted_delivery} = {shuttle.containers_high} "
+                 "containers, assumes that " + containers["high_basis"] + ".")
+    else:
+        text += ("The high end, {shuttle.containers_high} containers, assumes that "
+                 + containers["high_basis"] + ".")
+    return res.md(text, home_name=home, away_name=away, **_keywords(vessels))
+
+
+def alt_containers(deliveries: pd.DataFrame) -> str:
+    """Alt text of the containers-per-delivery chart."""
+    if deliveries.empty:
+        return ("Empty chart: no delivery was found, so there are no containers per delivery "
+                "to show.")
+    counted = deliveries["containers_max"].notna()
     if not counted.any():
-        return ("Bar chart of containers per round trip: no trip has a count; each shows "
+        return ("Bar chart of containers per delivery: no delivery has a count; each shows "
                 "'no count'.")
-    return ("Bar chart of containers per round trip: a few trips have counts of a few "
-            "hundred containers each; the others have no count and show the estimate."
+    return ("Bar chart of containers per delivery: some deliveries have counts of "
+            + ("a few hundred containers" if deliveries["containers_max"].max() >= 100 else
+               "containers")
+            + " each; the others have no count and show the estimate."
             if (~counted).any() else
-            "Bar chart of containers per round trip: every trip has a count.")
+            "Bar chart of containers per delivery: every delivery has a count.")
 
 
 # --- passages -------------------------------------------------------------------------------
@@ -406,10 +446,13 @@ def describe_passages(res, *, home: str, away: str, map_name: str, route_error: 
     text = ("The shortest water route from {home_name} to {away_name}, drawn over the Natural "
             "Earth coastline so that it never crosses land, is {shuttle.sea_route_nm:.0f} "
             "nautical miles from open water off one port to open water off the other "
-            "({fig:%s}). At {shuttle.max_speed_kn:.0f} knots, faster than these ships are "
-            "likely to sail, the passage takes at least "
-            "{shuttle.min_transit_hours!floor:.1f} hours. "
-            % map_name)
+            "({fig:%s}). At {shuttle.max_speed_kn:.0f} knots, the fastest speed assumed for these "
+            "ships (a parameter" % map_name
+            + ("; the fastest any ship of interest reported on AIS was "
+               "{shuttle.ais_fastest_sog_kn:.1f} knots" if res.records.get("shuttle.ais_fastest_sog_kn", {}).get("value")
+               is not None else "; no ship of interest reported a speed on AIS")
+            + "), the passage takes at least {shuttle.min_transit_hours!floor:.1f} hours; a route "
+            "section linked to these results times its sea leg at the same speed. ")
     if res.records.get("shuttle.legs", {}).get("value", 0) == 0:
         text += ("No passage between the two ports lies between two pieces of evidence, so "
                  "none can be checked.")
