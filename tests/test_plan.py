@@ -130,3 +130,15 @@ def test_a_link_to_a_file_no_notebook_writes(tmp_path):
     root = linked_project(tmp_path / "c", value='""')
     assert "01_harbour.ipynb" not in plan.makefile(
         params.load(root / "p.yaml", root=root), "p.yaml", root).split("07_linked.ipynb:")[1].split("\t")[0]
+
+
+def test_a_linked_notebook_inherits_the_data_inputs_of_its_producer(tmp_path):
+    # 07_linked reads no data file itself, but its results derive from 01_harbour's: they
+    # are its inputs too (so a synthetic file upstream marks it, and provenance says so)
+    from tumen import provenance
+
+    root = linked_project(tmp_path)
+    cfg = params.load(root / "p.yaml", root=root)
+    inputs = provenance.notebook_inputs(cfg, root)
+    assert inputs["harbour"] and inputs["linked"] == inputs["harbour"]
+    assert not set(inputs["rail"]) & set(inputs["linked"])

@@ -277,6 +277,14 @@ def test_world_land_equals_the_regional_land_inside_a_region():
     assert world.symmetric_difference(regional).area < 1e-9 * world.area
 
 
+def test_ports_on_waters_that_do_not_connect_have_no_route():
+    """Kerch (Black Sea side, 45.33 N 37.37 E) and Makhachkala (Caspian, 42.98 N 47.52 E):
+    a grid of (about 830 + 60) x (260 + 60) km is allowed, but the two seas do not connect,
+    so one end is hundreds of km from the largest open water: no route."""
+    with pytest.raises(DataError, match="no water path joins the two ports"):
+        routing.sea_route((45.33, 37.37), (42.98, 47.52))
+
+
 def test_a_sea_grid_too_large_is_refused():
     with pytest.raises(ParameterError, match="too large for a coastal leg"):
         routing.sea_route((36.13, -5.43), (40.6, 14.3))  # Gibraltar to the Bay of Naples

@@ -350,9 +350,6 @@ class ShuttleLink:
     ship_speed_kn : float or None
         The shuttle section's ship speed (``shuttle.max_speed_kn``), knots: the one speed
         the report times sea passages at.
-    synthetic : bool
-        Whether the shuttle section read synthetic observations
-        (``shuttle.inputs_synthetic``): then so does anything computed from the link.
     """
 
     path: str
@@ -360,7 +357,6 @@ class ShuttleLink:
     arrival: _dt.datetime | None
     vessel: str
     ship_speed_kn: float | None
-    synthetic: bool = False
 
 
 def read_shuttle_link(path: str) -> ShuttleLink:
@@ -374,11 +370,9 @@ def read_shuttle_link(path: str) -> ShuttleLink:
     linked = _results.load_linked(path)
     first = first_delivery(linked)
     speed = (linked or {}).get("shuttle.max_speed_kn", {}).get("value")
-    synthetic = bool((linked or {}).get("shuttle.inputs_synthetic", {}).get("value"))
     return ShuttleLink(path=str(path), found=linked is not None,
                        arrival=first[0] if first else None, vessel=first[1] if first else "",
-                       ship_speed_kn=None if speed is None else float(speed),
-                       synthetic=synthetic)
+                       ship_speed_kn=None if speed is None else float(speed))
 
 
 def timeline_table(checks: Sequence[TimelineCheck], claims: pd.DataFrame, *,

@@ -653,7 +653,8 @@ def get_land(resolution: str = "10m"):
 
 
 def sea_route(a, b, *, cell_km: float = 0.25, margin_km: float = 30.0,
-              clearance_cells: int = 1, sites=None, land=None) -> SeaRoute:
+              clearance_cells: int = 1, sites=None, land=None,
+              max_snap_km: float = 15.0) -> SeaRoute:
     """Return the shortest water-only route between two coastal points.
 
     The land mask is Natural Earth 10m land rasterised on a local transverse Mercator grid
@@ -680,6 +681,9 @@ def sea_route(a, b, *, cell_km: float = 0.25, margin_km: float = 30.0,
     land : shapely geometry, optional
         Land polygons in lon/lat degrees (tests pass a hand-made coast); default
         Natural Earth 10m land (the regional layer, or the world-wide one outside it).
+    max_snap_km : float
+        Farthest an end may be from the open water the route uses, km: an end on other
+        water (a sea no path inside the grid joins) or far inland has no route.
 
     Returns
     -------
@@ -690,21 +694,21 @@ def sea_route(a, b, *, cell_km: float = 0.25, margin_km: float = 30.0,
     ParameterError
         A bad parameter, or a grid too large for a coastal leg.
     DataError
-        No water path between the ends.
+        No water path between the ends, or an end farther than ``max_snap_km`` from it.
     """
     if cell_km is None or not (0.01 <= cell_km <= 10) or margin_km < 0 or clearance_cells < 0:
         raise ParameterError("sea_route needs 0.01 <= cell_km <= 10, margin_km >= 0, "
                              "clearance_cells >= 0", field="cell_km")
     pa, pb = geo.to_point(a, sites), geo.to_point(b, sites)
     if pa[:2] <= pb[:2]:
-        return _sea_route(pa, pb, cell_km, margin_km, clearance_cells, land)
-    r = _sea_route(pb, pa, cell_km, margin_km, clearance_cells, land)
+        return _sea_route(pa, pb, cell_km, margin_km, clearance_cells, land, max_snap_km)
+    r = _sea_route(pb, pa, cell_km, margin_km, clearance_cells, land, max_snap_km)
     return SeaRoute(length_km=r.length_km, length_nm=r.length_nm, snaps=r.snaps[::-1],
                     lat=r.lat[::-1].copy(), lon=r.lon[::-1].copy(), cell_km=r.cell_km,
                     clearance_km=r.clearance_km, crs=r.crs)
 
 
-def _sea_route(pa, pb, cell_km, margin_km, clearance_cells, land) -> SeaRoute:
+def _sea_route(pa, pb, cell_km, margin_km, clearance_cells, land, max_snap_km) -> SeaRoute:
     """Compute :func:`sea_route` for resolved ends ``(lat, lon, label)``."""
     from skimage.graph import MCP_Geometric
 
@@ -747,6 +751,11 @@ def _sea_route(pa, pb, cell_km, margin_km, clearance_cells, land) -> SeaRoute:
         slon, slat = inv.transform(xs[c], ys[r])
         snaps.append((Snap(label, lat, lon, r * nx + c, float(slat), float(slon),
                            geo.distance_km(lat, lon, slat, slon)), (r, c)))
+        if snaps[-1][0].km > max_snap_km:
+            raise DataError(f"no water path joins the two ports: {label} is "
+                            f"{snaps[-1][0].km:.0f} km from the open water the route would use",
+                            hint="are the ports on waters that connect within "
+                                 f"{margin_km:.0f} km of them?")
     costs = np.where(sea, 1.0, np.inf)
     mcp = MCP_Geometric(costs)
     (ra, ca), (rb, cb) = snaps[0][1], snaps[1][1]
