@@ -207,6 +207,75 @@ def _finish(soup) -> None:
         nav.append(ol)
 
 
+def _zoomable_figures(soup) -> None:
+    """Let each figure open full-size on a tap or click, without scripts.
+
+    The image becomes a link to an empty anchor just before it; while that anchor is the
+    page's ``:target`` the stylesheet shows the image over the whole window at its full
+    resolution (scrollable), with a close link back to the figure. The browser's back
+    button closes it too. Print ignores all of it.
+    """
+    for fig in soup.select("figure.tumen-figure[id]"):
+        img = fig.find("img")
+        if img is None:
+            continue
+        ident = f"zoom-{fig['id']}"
+        anchor = soup.new_tag("span", attrs={"class": "zoom-anchor", "id": ident})
+        link = soup.new_tag("a", href=f"#{ident}", attrs={"class": "zoom-open",
+                                                          "title": "Open the figure full-size"})
+        img.wrap(link)
+        link.insert_before(anchor)
+        close = soup.new_tag("a", href=f"#{fig['id']}", attrs={"class": "zoom-close"})
+        close.string = "✕ close"
+        link.insert_after(close)
+
+
+def _captions_outside_scrollers(soup) -> None:
+    """Move each table's caption and notes out of its horizontal scroller.
+
+    A wide table scrolls sideways inside ``div.table-wrap`` on a small screen; its caption
+    (a ``div.table-caption``, named by the table's ``aria-labelledby``) and its notes stay
+    put above and below it, so they are never cut off.
+    """
+    for wrap in soup.select("div.table-wrap"):
+        table = wrap.find("table")
+        cap = table.find("caption", recursive=False) if table is not None else None
+        if cap is not None:
+            ident = f"{table.get('id', 'table')}-caption"
+            div = soup.new_tag("div", attrs={"class": "table-caption", "id": ident})
+            for child in list(cap.contents):
+                div.append(child.extract())
+            cap.decompose()
+            table["aria-labelledby"] = ident
+            wrap.insert_before(div)
+        for notes in wrap.select("p.table-notes"):
+            wrap.insert_after(notes.extract())
+        if table is not None:
+            _fit_columns(table)
+
+
+#: Cells of a column whose longest cell is at most this many characters never wrap.
+NOWRAP_CHARS = 22
+#: Tables of at most this many rows are kept on one page in print.
+SHORT_ROWS = 12
+
+
+def _fit_columns(table) -> None:
+    """Keep narrow columns (dates, numbers, short names) on one line, so that the long-text
+    columns take the width and wrap, and mark short tables to stay on one page in print."""
+    rows = table.select("tbody tr")
+    if len(rows) <= SHORT_ROWS:
+        table.parent["class"] = table.parent.get("class", []) + ["short"]
+    columns: dict[int, list] = {}
+    for tr in rows:
+        for j, td in enumerate(tr.find_all(["td", "th"], recursive=False)):
+            columns.setdefault(j, []).append(td)
+    for cells in columns.values():
+        if max(len(c.get_text(" ", strip=True)) for c in cells) <= NOWRAP_CHARS:
+            for c in cells:
+                c["class"] = c.get("class", []) + ["nw"]
+
+
 def _banner(synthetic: list[str]) -> str:
     if not synthetic:
         return ""
@@ -283,6 +352,8 @@ variant <code>{esc(cfg.variant)}</code>. Rebuild: <code>make report PARAMS={esc(
 """
     soup = BeautifulSoup(page, "html.parser")
     _finish(soup)
+    _zoomable_figures(soup)
+    _captions_outside_scrollers(soup)
     _link_results(soup, records, inputs)
     page = str(soup)
     # the shipped fonts, subset to this page's characters (tumen.fonts)
@@ -367,10 +438,10 @@ def _appendix(cfg: _params.Config, records: dict, info: dict, inputs: dict[str, 
     names = sorted(records)
     parts.append('<details class="full-record" id="all-results"><summary>Every result '
                  f"({len(names)})</summary>")
-    parts.append(_table(["result", "value", "unit", "notebook", "description", ""],
-                        [[n, _results.format_value(records[n]["value"]),
+    parts.append(_table(["", "result", "value", "unit", "notebook", "description"],
+                        [["", n, _results.format_value(records[n]["value"]),
                           _results.unit_text(records[n].get("unit", "")),
-                          records[n].get("notebook", ""), records[n].get("description", ""), ""]
+                          records[n].get("notebook", ""), records[n].get("description", "")]
                          for n in names], "provenance-results", [f"r-{n}" for n in names]))
     parts.append("</details>")
     parts.append('<details class="full-record" id="all-parameters"><summary>Parameters</summary>')
@@ -440,12 +511,12 @@ def _link_results(soup, records: dict, inputs: dict[str, list[str]]) -> None:
         span["title"] = tooltip(name, rec, inputs.get(short, []))
     for row in soup.select("table.provenance-results tr[id]"):
         idents = cited.get(row["id"][2:], [])
-        cell = row.find_all("td")[-1]
+        cell = row.find("td")
         cell["class"] = ["back"]
         for k, ident in enumerate(idents, start=1):
             a = soup.new_tag("a", href=f"#{ident}", attrs={"class": "back"})
             a["title"] = f"back to the text (citation {k} of {len(idents)})"
-            a.string = "↩ back to text" if k == 1 else f"↩{k}"
+            a.string = "↩ text" if k == 1 else f"↩{k}"
             if k > 1:
                 cell.append(" ")
             cell.append(a)
