@@ -375,7 +375,7 @@ def _table(head: list[str], rows: list[list], cls: str, row_ids: list[str] | Non
     return "".join(out)
 
 
-#: The download bundle written next to the report (tumen.bundle).
+#: The download bundle written next to the report (tumen.bundle.NAME).
 BUNDLE_NAME = "data.zip"
 
 
@@ -539,7 +539,12 @@ def write_html(cfg: _params.Config, root: Path | None = None) -> Path:
     target = root / cfg.dirs.report / "index.html"
     page = build_html(cfg, root)
     if cfg.notebooks:
-        _atomic_write(root / cfg.dirs.build / "provenance.json", record_json(cfg, root))
+        from tumen import bundle
+
+        record = record_json(cfg, root)
+        _atomic_write(root / cfg.dirs.build / "provenance.json", record)
+        _atomic_write(root / cfg.dirs.report / bundle.NAME,
+                      bundle.to_zip(bundle.contents(cfg, root, record)))
     _atomic_write(target, page.encode("utf-8"))
     return target
 
