@@ -235,45 +235,72 @@ def _captions_outside_scrollers(soup) -> None:
 
     A wide table scrolls sideways inside ``div.table-wrap`` on a small screen; its caption
     (a ``div.table-caption``, named by the table's ``aria-labelledby``) and its notes stay
-    put above and below it, so they are never cut off.
+    put above and below it, so they are never cut off. Caption, scroller and notes are held
+    in one ``div.table-block``, which print keeps together when the table is short.
     """
     for wrap in soup.select("div.table-wrap"):
         table = wrap.find("table")
         cap = table.find("caption", recursive=False) if table is not None else None
-        if cap is not None:
-            ident = f"{table.get('id', 'table')}-caption"
-            div = soup.new_tag("div", attrs={"class": "table-caption", "id": ident})
-            for child in list(cap.contents):
-                div.append(child.extract())
-            cap.decompose()
-            table["aria-labelledby"] = ident
-            wrap.insert_before(div)
+        if cap is None:
+            continue
+        block = soup.new_tag("div", attrs={"class": "table-block"})
+        wrap.wrap(block)
+        ident = f"{table.get('id', 'table')}-caption"
+        div = soup.new_tag("div", attrs={"class": "table-caption", "id": ident})
+        for child in list(cap.contents):
+            div.append(child.extract())
+        cap.decompose()
+        table["aria-labelledby"] = ident
+        wrap.insert_before(div)
         for notes in wrap.select("p.table-notes"):
-            wrap.insert_after(notes.extract())
-        if table is not None:
-            _fit_columns(table)
+            block.append(notes.extract())
+        _fit_columns(table)
+        if _is_short(table):
+            block["class"] = block["class"] + ["short"]
 
 
 #: Cells of a column whose longest cell is at most this many characters never wrap.
 NOWRAP_CHARS = 22
-#: Tables of at most this many rows are kept on one page in print.
-SHORT_ROWS = 12
+#: Tables of at most this many rows and characters are kept on one page in print.
+SHORT_ROWS, SHORT_CHARS = 12, 900
+
+
+def _is_short(table) -> bool:
+    rows = table.select("tbody tr")
+    return len(rows) <= SHORT_ROWS and len(table.get_text(" ", strip=True)) <= SHORT_CHARS
 
 
 def _fit_columns(table) -> None:
     """Keep narrow columns (dates, numbers, short names) on one line, so that the long-text
-    columns take the width and wrap, and mark short tables to stay on one page in print."""
-    rows = table.select("tbody tr")
-    if len(rows) <= SHORT_ROWS:
-        table.parent["class"] = table.parent.get("class", []) + ["short"]
+    columns take the width and wrap; let long identifiers break after ``_``."""
     columns: dict[int, list] = {}
-    for tr in rows:
+    for tr in table.select("tbody tr"):
         for j, td in enumerate(tr.find_all(["td", "th"], recursive=False)):
             columns.setdefault(j, []).append(td)
     for cells in columns.values():
         if max(len(c.get_text(" ", strip=True)) for c in cells) <= NOWRAP_CHARS:
             for c in cells:
                 c["class"] = c.get("class", []) + ["nw"]
+            continue
+        long_text = sum(len(c.get_text(" ", strip=True)) for c in cells) / len(cells) > 40
+        for c in cells:
+            if long_text:  # prose: a column wide enough for a few words a line
+                c["class"] = c.get("class", []) + ["prose"]
+            for text in list(c.find_all(string=re.compile(r"\w_\w"))):
+                pieces = re.split(r"(?<=_)(?=\w)", str(text))
+                for k, piece in enumerate(pieces):
+                    if k:
+                        text.insert_before(_wbr(c))
+                    text.insert_before(piece)
+                text.extract()
+
+
+def _wbr(node):
+    """A ``<wbr>`` tag of the document ``node`` belongs to."""
+    root = node
+    while root.parent is not None:
+        root = root.parent
+    return root.new_tag("wbr")
 
 
 def _banner(synthetic: list[str]) -> str:
