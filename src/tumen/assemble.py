@@ -207,6 +207,30 @@ def _finish(soup) -> None:
         nav.append(ol)
 
 
+#: Elements whose text never gets an alias (headings, contents, links, code, the record).
+_NO_ALIAS = {"h1", "h2", "h3", "h4", "nav", "a", "code", "pre", "title", "style", "details",
+             "figcaption", "table", "caption"}
+
+
+def _add_aliases(soup, aliases: dict[str, str]) -> None:
+    """Give each place's other name once, in brackets, where the prose first names it.
+
+    ``aliases`` maps a name as the text writes it to the other name (``{"Rajin": "Najin"}``,
+    ``report.aliases``): the first whole-word "Rajin" in the running text (not in a heading,
+    the contents, a link, a caption, a table or code) becomes "Rajin (Najin)". A name
+    already followed by a bracket is left as it is.
+    """
+    for name, other in aliases.items():
+        pattern = re.compile(rf"\b{re.escape(str(name))}\b(?!\s*\()")
+        for text in soup.find_all(string=pattern):
+            if any(p.name in _NO_ALIAS for p in text.parents) or text.find_parent(
+                    class_=("banner", "meta")):
+                continue
+            m = pattern.search(text)
+            text.replace_with(f"{text[:m.end()]} ({other}){text[m.end():]}")
+            break
+
+
 def _zoomable_figures(soup) -> None:
     """Let each figure open full-size on a tap or click, without scripts.
 
@@ -380,6 +404,7 @@ variant <code>{esc(cfg.variant)}</code>. Rebuild: <code>make report PARAMS={esc(
     soup = BeautifulSoup(page, "html.parser")
     _finish(soup)
     _zoomable_figures(soup)
+    _add_aliases(soup, rep.get("aliases") or {})
     _captions_outside_scrollers(soup)
     _link_results(soup, records, inputs)
     page = str(soup)

@@ -42,6 +42,8 @@ REPORT_KEYS: dict[str, tuple[type | tuple, Any, str]] = {
     "notebooks": (list, [], "notebook file stems, executed and assembled in this order"),
     "show_code": (bool, False, "show code cells in the report"),
     "abstract": (str, "", "Markdown paragraph under the title (no numbers: cite results instead)"),
+    "aliases": (dict, {}, "other names of places (name -> other name), given once in brackets "
+                          "where the text first names the place"),
 }
 
 _VARIANT_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
