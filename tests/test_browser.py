@@ -217,7 +217,7 @@ def test_hostile_names_are_text_and_nothing_runs(built, browser):
             prose: Array.from(document.querySelectorAll('#nb-hostile .output_markdown p')).map(
                 p => p.textContent).join(' '),
             body: document.body.innerText,
-            appendix: document.getElementById('provenance').innerText,
+            appendix: document.getElementById('provenance').textContent,  // with the folded record
         })""")
         assert dom["scripts"] == 0 and dom["handlers"] == [] and dom["jsLinks"] == 0
         assert dom["bolds"] == [] and dom["imgSrcX"] == 0
