@@ -241,7 +241,7 @@ def test_hostile_names_are_text_and_nothing_runs(built, browser):
         assert f"Second vessel: {HOSTILE[1]}" in dom["appendix"] and "<b>name</b>" in dom["appendix"]
         # the tooltip of a cited name is the name, as text
         tip = page.get_attribute('a.result[data-result="hostile.third_vessel"] >> nth=0', "title")
-        assert tip.startswith(f"hostile.third_vessel = {HOSTILE[2]} ")
+        assert tip.startswith(f"hostile.third_vessel = {HOSTILE[2]}; notebook 05_hostile")
     finally:
         v.close()
 
