@@ -483,7 +483,8 @@ def _appendix(cfg: _params.Config, records: dict, info: dict, inputs: dict[str, 
              "<h2>The full record</h2>"
              f"<p>Every result ({len(records)}), the parameters each analysis ran with and "
              "every installed package are in the HTML edition of this report "
-             "(<code>index.html</code>, folded below), in <code>provenance.json</code> in the "
+             "(<code>index.html</code>, folded at the end of its appendix), in "
+             "<code>provenance.json</code> in the "
              f'download bundle (<a class="bundle" href="{BUNDLE_NAME}">{BUNDLE_NAME}</a>, next '
              "to the report) and, after a rebuild, in "
              f"<code>{esc(str(cfg.dirs.build / 'provenance.json'))}</code>.</p>"]
