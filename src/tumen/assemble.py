@@ -23,7 +23,7 @@ from pathlib import Path
 
 import nbformat
 
-from tumen import fonts, paths
+from tumen import bundle, fonts, paths
 from tumen import params as _params
 from tumen import provenance
 from tumen import results as _results
@@ -427,10 +427,6 @@ def _table(head: list[str], rows: list[list], cls: str, row_ids: list[str] | Non
     return "".join(out)
 
 
-#: The download bundle written next to the report (tumen.bundle.NAME).
-BUNDLE_NAME = "data.zip"
-
-
 def _appendix(cfg: _params.Config, records: dict, info: dict, inputs: dict[str, list[str]],
               root: Path) -> str:
     """The provenance appendix (all text escaped).
@@ -485,7 +481,7 @@ def _appendix(cfg: _params.Config, records: dict, info: dict, inputs: dict[str, 
              "every installed package are in the HTML edition of this report "
              "(<code>index.html</code>, folded at the end of its appendix), in "
              "<code>provenance.json</code> in the "
-             f'download bundle (<a class="bundle" href="{BUNDLE_NAME}">{BUNDLE_NAME}</a>, next '
+             f'download bundle (<a class="bundle" href="{bundle.NAME}">{bundle.NAME}</a>, next '
              "to the report) and, after a rebuild, in "
              f"<code>{esc(str(cfg.dirs.build / 'provenance.json'))}</code>.</p>"]
     names = sorted(records)
@@ -592,8 +588,6 @@ def write_html(cfg: _params.Config, root: Path | None = None) -> Path:
     target = root / cfg.dirs.report / "index.html"
     page = build_html(cfg, root)
     if cfg.notebooks:
-        from tumen import bundle
-
         record = record_json(cfg, root)
         _atomic_write(root / cfg.dirs.build / "provenance.json", record)
         _atomic_write(root / cfg.dirs.report / bundle.NAME,
