@@ -162,7 +162,7 @@ def test_every_internal_link_resolves(wide):
     # a cited number jumps to its row in the results appendix
     wide.page.click('a.result[data-result="hostile.top_containers"] >> nth=0')
     row = wide.page.evaluate("() => document.getElementById(decodeURIComponent(location.hash.slice(1))).innerText")
-    assert row.split("\t")[:3] == ["hostile.top_containers", "120", "containers"]
+    assert row.split("\t")[1:4] == ["hostile.top_containers", "120", "containers"]
 
 
 def test_screenshots_and_no_horizontal_scroll_when_narrow(wide, narrow):
@@ -210,14 +210,14 @@ def test_hostile_names_are_text_and_nothing_runs(built, browser):
             cells: Array.from(document.querySelectorAll('#tab-hostile_vessels tbody tr td:first-child')).map(td => td.textContent),
             caption: document.querySelector('#fig-hostile_containers figcaption').textContent,
             alt: document.querySelector('#fig-hostile_containers img').alt,
-            tableCaption: document.querySelector('#tab-hostile_vessels caption').textContent,
+            tableCaption: document.getElementById(document.querySelector('#tab-hostile_vessels').getAttribute('aria-labelledby')).textContent,
             notes: document.querySelector('#nb-hostile .table-notes').textContent,
             heading: document.querySelector('#nb-hostile h2').textContent,
             toc: Array.from(document.querySelectorAll('nav.toc a')).map(a => a.textContent),
             prose: Array.from(document.querySelectorAll('#nb-hostile .output_markdown p')).map(
                 p => p.textContent).join(' '),
             body: document.body.innerText,
-            appendix: document.getElementById('provenance').innerText,
+            appendix: document.getElementById('provenance').textContent,  // with the folded record
         })""")
         assert dom["scripts"] == 0 and dom["handlers"] == [] and dom["jsLinks"] == 0
         assert dom["bolds"] == [] and dom["imgSrcX"] == 0
@@ -241,7 +241,7 @@ def test_hostile_names_are_text_and_nothing_runs(built, browser):
         assert f"Second vessel: {HOSTILE[1]}" in dom["appendix"] and "<b>name</b>" in dom["appendix"]
         # the tooltip of a cited name is the name, as text
         tip = page.get_attribute('a.result[data-result="hostile.third_vessel"] >> nth=0', "title")
-        assert tip.startswith(f"hostile.third_vessel = {HOSTILE[2]} ")
+        assert tip.startswith(f"hostile.third_vessel = {HOSTILE[2]}; notebook 05_hostile")
     finally:
         v.close()
 

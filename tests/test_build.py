@@ -64,13 +64,14 @@ def test_clean_build_writes_html_and_pdf(built):
     fig = soup.select_one("figure#fig-harbour_ships_daily")
     assert fig.figcaption.get_text().startswith("Figure 1.")
     assert fig.img["alt"] and fig.img["src"].startswith("data:image/png;base64,")
-    assert soup.select_one("table#tab-harbour_counts caption").get_text().startswith("Table 1.")
+    caption = soup.find(id=soup.select_one("table#tab-harbour_counts")["aria-labelledby"])
+    assert caption.get_text().startswith("Table 1.") and not caption.find_parent(class_="table-wrap")
     # prose rendered from results, cross-references resolved
     prose = soup.select_one("section#nb-harbour").get_text(" ", strip=True)
     assert "the peak of 12 ships came on 2023-09-04 ( Figure 1 , Table 1 )" in prose
     link = soup.select_one('a.result[data-result="harbour.peak_ships"]')
     assert link["href"] == "#r-harbour.peak_ships" and soup.find(id="r-harbour.peak_ships")
-    assert "notebook 01_harbour; inputs: tests/fixtures/data/harbour_counts.csv" in link["title"]
+    assert "notebook 01_harbour; input tests/fixtures/data/harbour_counts.csv" in link["title"]
     # cells tagged "summary" go to the key findings on the first page, not the section
     finding = soup.select_one('header.title-page .findings .finding[data-notebook="01_harbour"]')
     assert "Harbour. The peak was 12 ships on 2023-09-04." in finding.get_text().replace("\n", "")
@@ -78,7 +79,7 @@ def test_clean_build_writes_html_and_pdf(built):
     # the table of contents links to headings that exist
     links = [a["href"][1:] for a in soup.select("nav.toc a")]
     assert links[:3] == ["s1-harbour-fixture", "s1-1-counts", "s2-rail-fixture"]
-    assert "sB-provenance" in links and all(soup.find(id=t) for t in links)
+    assert "sA-provenance" in links and all(soup.find(id=t) for t in links)
     # code and parameter cells are hidden
     analyses = " ".join(str(s) for s in soup.select("section.analysis"))
     assert "counts_csv" not in analyses and "import" not in analyses

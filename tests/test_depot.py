@@ -245,7 +245,7 @@ def test_heal_sensitivity_on_the_toy_network(tmp_path, sites):
     assert healed["total_km"] == pytest.approx(
         healed["rail_km"] + healed["origin_snap_km"] + healed["destination_snap_km"])
     shown = depot.heal_sensitivity_to_display(table)
-    assert "Note" not in shown.columns and "Heal gaps up to (km)" in shown.columns
+    assert "Note" not in shown.columns and "Gaps bridged up to (km)" in shown.columns
 
 
 def test_study_route_and_record_on_the_toy_network(tmp_path, sites):

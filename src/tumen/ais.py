@@ -68,7 +68,7 @@ CATEGORIES = {
     "position": ("kept", "position report in the positions table"),
     "static": ("kept", "static report (name, IMO, call sign) in the vessels table"),
     "jump": ("flagged", "position report (counted above) whose position implies an impossible "
-                        "speed; flagged is_jump by clean and left out of the analysis"),
+                        "speed; marked as a jump and left out of the analysis"),
     "other_type": ("not used", "valid message of a type this analysis does not use"),
     "duplicate": ("removed", "exact repeat of an earlier report (same vessel, time, values)"),
     "junk": ("rejected", "not an NMEA sentence (text, binary bytes)"),

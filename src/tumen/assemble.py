@@ -23,7 +23,7 @@ from pathlib import Path
 
 import nbformat
 
-from tumen import fonts, paths
+from tumen import bundle, fonts, paths
 from tumen import params as _params
 from tumen import provenance
 from tumen import results as _results
@@ -161,7 +161,6 @@ def _finish(soup) -> None:
             toc.append((num, text, h["id"]))
 
     numbers: dict[str, str] = {}
-    figs, tabs = [], []
     for i, fig in enumerate(soup.select("figure.tumen-figure"), start=1):
         cap = fig.find("figcaption")
         label = soup.new_tag("span", attrs={"class": "fignum"})
@@ -170,7 +169,6 @@ def _finish(soup) -> None:
             cap.insert(0, " ")
             cap.insert(0, label)
         numbers[fig.get("id", f"fig-{i}")] = f"Figure {i}"
-        figs.append((i, fig.get("id"), cap.get_text(" ", strip=True) if cap else ""))
     for i, tab in enumerate(soup.select("table.tumen-table"), start=1):
         cap = tab.find("caption")
         label = soup.new_tag("span", attrs={"class": "tabnum"})
@@ -181,7 +179,6 @@ def _finish(soup) -> None:
         cap.insert(0, " ")
         cap.insert(0, label)
         numbers[tab.get("id", f"tab-{i}")] = f"Table {i}"
-        tabs.append((i, tab.get("id"), cap.get_text(" ", strip=True)))
     for a in soup.select("a.xref"):
         target = a.get("href", "")[1:]
         if target not in numbers:
@@ -208,14 +205,126 @@ def _finish(soup) -> None:
                 top.append(sub)
             sub.append(li)
         nav.append(ol)
-    for selector, entries in (("ul.lof", figs), ("ul.lot", tabs)):
-        listing = soup.select_one(selector)
-        for _, ident, cap in entries if listing is not None else []:
-            li = soup.new_tag("li")
-            a = soup.new_tag("a", href=f"#{ident}")
-            a.string = cap
-            li.append(a)
-            listing.append(li)
+
+
+#: Elements whose text never gets an alias (headings, contents, links, code, the record).
+_NO_ALIAS = {"h1", "h2", "h3", "h4", "nav", "a", "code", "pre", "title", "style", "details",
+             "figcaption", "table", "caption"}
+
+
+def _add_aliases(soup, aliases: dict[str, str]) -> None:
+    """Give each place's other name once, in brackets, where the prose first names it.
+
+    ``aliases`` maps a name as the text writes it to the other name (``{"Rajin": "Najin"}``,
+    ``report.aliases``): the first whole-word "Rajin" in the running text (not in a heading,
+    the contents, a link, a caption, a table or code) becomes "Rajin (Najin)". A name
+    already followed by a bracket is left as it is.
+    """
+    for name, other in aliases.items():
+        pattern = re.compile(rf"\b{re.escape(str(name))}\b(?!\s*\()")
+        for text in soup.find_all(string=pattern):
+            if any(p.name in _NO_ALIAS for p in text.parents) or text.find_parent(
+                    class_=("banner", "meta")):
+                continue
+            m = pattern.search(text)
+            text.replace_with(f"{text[:m.end()]} ({other}){text[m.end():]}")
+            break
+
+
+def _zoomable_figures(soup) -> None:
+    """Let each figure open full-size on a tap or click, without scripts.
+
+    The image becomes a link to an empty anchor just before it; while that anchor is the
+    page's ``:target`` the stylesheet shows the image over the whole window at its full
+    resolution (scrollable), with a close link back to the figure. The browser's back
+    button closes it too. Print ignores all of it.
+    """
+    for fig in soup.select("figure.tumen-figure[id]"):
+        img = fig.find("img")
+        if img is None:
+            continue
+        ident = f"zoom-{fig['id']}"
+        anchor = soup.new_tag("span", attrs={"class": "zoom-anchor", "id": ident})
+        link = soup.new_tag("a", href=f"#{ident}", attrs={"class": "zoom-open",
+                                                          "title": "Open the figure full-size"})
+        img.wrap(link)
+        link.insert_before(anchor)
+        close = soup.new_tag("a", href=f"#{fig['id']}", attrs={"class": "zoom-close"})
+        close.string = "✕ close"
+        link.insert_after(close)
+
+
+def _captions_outside_scrollers(soup) -> None:
+    """Move each table's caption and notes out of its horizontal scroller.
+
+    A wide table scrolls sideways inside ``div.table-wrap`` on a small screen; its caption
+    (a ``div.table-caption``, named by the table's ``aria-labelledby``) and its notes stay
+    put above and below it, so they are never cut off. Caption, scroller and notes are held
+    in one ``div.table-block``, which print keeps together when the table is short.
+    """
+    for wrap in soup.select("div.table-wrap"):
+        table = wrap.find("table")
+        cap = table.find("caption", recursive=False) if table is not None else None
+        if cap is None:
+            continue
+        block = soup.new_tag("div", attrs={"class": "table-block"})
+        wrap.wrap(block)
+        ident = f"{table.get('id', 'table')}-caption"
+        div = soup.new_tag("div", attrs={"class": "table-caption", "id": ident})
+        for child in list(cap.contents):
+            div.append(child.extract())
+        cap.decompose()
+        table["aria-labelledby"] = ident
+        wrap.insert_before(div)
+        for notes in wrap.select("p.table-notes"):
+            block.append(notes.extract())
+        _fit_columns(table)
+        if _is_short(table):
+            block["class"] = block["class"] + ["short"]
+
+
+#: Cells of a column whose longest cell is at most this many characters never wrap.
+NOWRAP_CHARS = 22
+#: Tables of at most this many rows and characters are kept on one page in print.
+SHORT_ROWS, SHORT_CHARS = 12, 900
+
+
+def _is_short(table) -> bool:
+    rows = table.select("tbody tr")
+    return len(rows) <= SHORT_ROWS and len(table.get_text(" ", strip=True)) <= SHORT_CHARS
+
+
+def _fit_columns(table) -> None:
+    """Keep narrow columns (dates, numbers, short names) on one line, so that the long-text
+    columns take the width and wrap; let long identifiers break after ``_``."""
+    columns: dict[int, list] = {}
+    for tr in table.select("tbody tr"):
+        for j, td in enumerate(tr.find_all(["td", "th"], recursive=False)):
+            columns.setdefault(j, []).append(td)
+    for cells in columns.values():
+        if max(len(c.get_text(" ", strip=True)) for c in cells) <= NOWRAP_CHARS:
+            for c in cells:
+                c["class"] = c.get("class", []) + ["nw"]
+            continue
+        long_text = sum(len(c.get_text(" ", strip=True)) for c in cells) / len(cells) > 40
+        for c in cells:
+            if long_text:  # prose: a column wide enough for a few words a line
+                c["class"] = c.get("class", []) + ["prose"]
+            for text in list(c.find_all(string=re.compile(r"\w_\w"))):
+                pieces = re.split(r"(?<=_)(?=\w)", str(text))
+                for k, piece in enumerate(pieces):
+                    if k:
+                        text.insert_before(_wbr(c))
+                    text.insert_before(piece)
+                text.extract()
+
+
+def _wbr(node):
+    """A ``<wbr>`` tag of the document ``node`` belongs to."""
+    root = node
+    while root.parent is not None:
+        root = root.parent
+    return root.new_tag("wbr")
 
 
 def _banner(synthetic: list[str]) -> str:
@@ -297,20 +406,26 @@ variant <code>{esc(cfg.variant)}</code>. Rebuild: <code>make report PARAMS={esc(
 """
     soup = BeautifulSoup(page, "html.parser")
     _finish(soup)
+    _zoomable_figures(soup)
+    _add_aliases(soup, rep.get("aliases") or {})
+    _captions_outside_scrollers(soup)
     _link_results(soup, records, inputs)
     page = str(soup)
     # the shipped fonts, subset to this page's characters (tumen.fonts)
     return page.replace("</head>", f'<style id="fonts">\n{fonts.font_face_css(page)}\n</style>\n</head>', 1)
 
 
-def _table(head: list[str], rows: list[list], cls: str, row_ids: list[str] | None = None) -> str:
-    """An escaped HTML table (cells are plain text)."""
+def _table(head: list[str], rows: list[list], cls: str, row_ids: list[str] | None = None,
+           *, raw_first: bool = False) -> str:
+    """An escaped HTML table (cells are plain text; ``raw_first``: the first cell of each
+    row is HTML already escaped by the caller)."""
     esc = html.escape
     out = [f'<div class="table-wrap"><table class="{cls}"><thead><tr>'
            + "".join(f"<th>{esc(h)}</th>" for h in head) + "</tr></thead><tbody>"]
     for i, row in enumerate(rows):
         rid = f' id="{esc(row_ids[i])}"' if row_ids else ""
-        out.append(f"<tr{rid}>" + "".join(f"<td>{esc(str(c))}</td>" for c in row) + "</tr>")
+        cells = [c if raw_first and j == 0 else esc(str(c)) for j, c in enumerate(row)]
+        out.append(f"<tr{rid}>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
     out.append("</tbody></table></div>")
     return "".join(out)
 
@@ -386,63 +501,146 @@ def _claims_appendix(cfg: _params.Config, root: Path) -> str:
 
 def _appendix(cfg: _params.Config, records: dict, info: dict, inputs: dict[str, list[str]],
               root: Path) -> str:
-    """Lists of figures and tables, then the provenance appendix (all text escaped)."""
+    """The provenance appendix (all text escaped).
+
+    Printed: the build, the inputs (one hash per file, or per group of files computed over
+    all of them), how to rerun and verify, and where the full record is. The full record
+    (every result, the parameters, every package) follows in folded ``<details>`` that
+    the HTML shows on request and the PDF leaves out; ``provenance.json`` holds it too.
+    """
     esc = html.escape
-    parts = ['<section class="appendix" id="lists"><h1>Figures and tables</h1>'
-             '<h3>Figures</h3><ul class="lof"></ul><h3>Tables</h3><ul class="lot"></ul></section>',
-             '<section class="appendix" id="provenance"><h1>Provenance</h1>',
-             "<p>Every input this build read, every number it cites, the parameters and the "
-             "software it ran with. Rebuild it with <code>"
-             f"make report PARAMS={esc(str(cfg.source))}</code>; check a copy against the "
-             "published manifest with <code>make verify</code>.</p>",
+    rebuild = f"make report PARAMS={cfg.source}"
+    groups = provenance.group_parts(provenance.input_table(cfg, root, inputs))
+    grouped = [g for g in groups if g["files"] > 1]
+    cited = list(dict.fromkeys((g["licence"], g["source"]) for g in groups))
+    parts = ['<section class="appendix" id="provenance"><h1>Provenance</h1>',
+             "<p>Where this build came from, what it read and how to check it. Every number "
+             "in the text is a named result; in the HTML edition each links to its row in "
+             "the full record below.</p>",
              "<h2>Build</h2>",
              _table(["", ""], [["commit", info["commit"]], ["build date (SOURCE_DATE_EPOCH)",
                                 f"{info['date']} ({info['epoch']})"],
                                ["variant", cfg.variant], ["parameters", str(cfg.source)],
                                ["parameters sha256", provenance.params_hash(cfg)[:16]],
-                               ["rebuild", f"make report PARAMS={cfg.source}"]], "kv"),
+                               ["Python", provenance.environment()["python"]],
+                               ["rebuild", rebuild]], "kv"),
              "<h2>Inputs</h2>",
-             _table(["file", "kind", "licence", "source", "sha256", "read by"],
-                    [[r["path"], r["kind"], r["licence"], r["source"], r["sha256"][:12],
-                      ", ".join(r["notebooks"])]
-                     for r in provenance.group_parts(provenance.input_table(cfg, root, inputs))],
-                    "provenance-inputs"),
-             "<h2>Results</h2><p>Every number the text cites, by name. In the HTML report each "
-             "number in the text links here.</p>"]
+             _table(["file", "kind", "sha256", "read by", "source"],
+                    [[_breakable(r["path"]), r["kind"], r["sha256"][:12], ", ".join(r["notebooks"]),
+                      f"[{cited.index((r['licence'], r['source'])) + 1}]"] for r in groups],
+                    "provenance-inputs", raw_first=True),
+             "<p class=\"table-notes\">sha256: the first 12 hex digits of the file's hash"
+             + (f"; for the {len(grouped)} groups of files (a shapefile's parts, "
+                "<code>name.{dbf,shp,…}</code>) the hash of the <code>sha256sum</code> listing "
+                "of all its files, as <code>sha256sum name.{dbf,shp,…} | sha256sum</code> "
+                "prints it" if grouped else "") + ". The full hashes are in "
+             "<code>provenance.json</code>.</p>",
+             '<h3>Sources and licences</h3><ol class="sources">'
+             + "".join(f"<li>{esc(src)} <span class=\"licence\">Licence: {esc(lic)}.</span></li>"
+                       for lic, src in cited) + "</ol>",
+             "<h2>Rerun and verify</h2><ol class=\"steps\">"
+             "<li>Get the commit above: <code>git clone &lt;repository&gt; tumen &amp;&amp; "
+             f"cd tumen &amp;&amp; git checkout {esc(info['commit'].split()[0])}</code>.</li>"
+             f"<li>Rebuild this report: <code>{esc(rebuild)}</code> (installs the locked "
+             "environment, runs every analysis, writes the HTML and the PDF).</li>"
+             "<li>Compare with the published build: <code>make verify</code> rebuilds from a "
+             "clean copy and names every input, result, figure and report file that differs "
+             "from <code>published/MANIFEST.json</code>.</li>"
+             "<li>Check one input: <code>sha256sum &lt;file&gt;</code> against the table above."
+             "</li></ol>",
+             "<h2>The full record</h2>"
+             f"<p>Every result ({len(records)}), the parameters each analysis ran with and "
+             "every installed package are in the HTML edition of this report "
+             "(<code>index.html</code>, folded at the end of its appendix), in "
+             "<code>provenance.json</code> in the "
+             f'download bundle (<a class="bundle" href="{bundle.NAME}">{bundle.NAME}</a>, next '
+             "to the report) and, after a rebuild, in "
+             f"<code>{esc(str(cfg.dirs.build / 'provenance.json'))}</code>.</p>"]
     names = sorted(records)
-    parts.append(_table(["result", "value", "unit", "notebook", "description"],
-                        [[n, _results.format_value(records[n]["value"]), records[n].get("unit", ""),
+    parts.append('<details class="full-record" id="all-results"><summary>Every result '
+                 f"({len(names)})</summary>")
+    parts.append(_table(["", "result", "value", "unit", "notebook", "description"],
+                        [["", n, _results.format_value(records[n]["value"]),
+                          _results.unit_text(records[n].get("unit", "")),
                           records[n].get("notebook", ""), records[n].get("description", "")]
                          for n in names], "provenance-results", [f"r-{n}" for n in names]))
-    parts.append("<h2>Parameters</h2>")
+    parts.append("</details>")
+    parts.append('<details class="full-record" id="all-parameters"><summary>Parameters</summary>')
     for nb in cfg.notebooks:
         parts.append(f"<h3>{esc(nb.stem)}</h3><pre class=\"params\">"
                      f"{esc(_params.dump_slice(nb.params))}</pre>")
+    parts.append("</details>")
     env = provenance.environment()
-    parts.append("<h2>Environment</h2>"
+    parts.append('<details class="full-record" id="all-packages"><summary>Environment: '
+                 f"Python {esc(env['python'])}, {len(env['packages'])} packages</summary>"
                  f"<p>Python {esc(env['python'])} ({esc(env['implementation'])}); "
                  f"{len(env['packages'])} installed packages:</p>")
     parts.append('<p class="packages">' + ", ".join(
-        f"{esc(k)}&#160;{esc(v)}" for k, v in env["packages"].items()) + "</p>")
+        f"{esc(k)}&#160;{esc(v)}" for k, v in env["packages"].items()) + "</p></details>")
     parts.append("</section>")
     return "".join(parts)
 
 
+def _breakable(path: str) -> str:
+    """Escaped path with a break opportunity (``<wbr>``) after each ``/``, ``_`` and ``,``."""
+    return re.sub(r"([/_,.])", r"\1<wbr/>", html.escape(path))
+
+
+#: Longest tooltip of a cited number (characters).
+TOOLTIP_MAX = 200
+
+
+def tooltip(name: str, rec: dict, inputs: list[str]) -> str:
+    """The tooltip of a cited number: name = value unit; notebook; main input (≤ 200 chars).
+
+    The main input is the first observation file the notebook reads (else its first input);
+    the description follows when there is room, cut with "…".
+
+    >>> tooltip("rail.peak", {"value": 73, "unit": "railcars", "notebook": "01_rail",
+    ...                       "description": "Highest count"}, ["data/sites.csv", "data/rail.csv"])
+    'rail.peak = 73 railcars; notebook 01_rail; input data/sites.csv (+1 more) — Highest count'
+    """
+    value = f"{_results.format_value(rec.get('value'))} {_results.unit_text(rec.get('unit'))}".rstrip()
+    main = next((f for f in inputs if "/observations/" in f or "/ais/" in f), inputs[0] if inputs else "")
+    more = f" (+{len(inputs) - 1} more)" if len(inputs) > 1 else ""
+    head = f"{name} = {value}; notebook {rec.get('notebook', '')}; " + (
+        f"input {main}{more}" if main else "no input file")
+    if len(head) > TOOLTIP_MAX:
+        return head[:TOOLTIP_MAX - 1] + "…"
+    desc = str(rec.get("description", ""))
+    room = TOOLTIP_MAX - len(head) - 3
+    if desc and room > 10:
+        head += " — " + (desc if len(desc) <= room else desc[:room - 1].rstrip() + "…")
+    return head
+
+
 def _link_results(soup, records: dict, inputs: dict[str, list[str]]) -> None:
-    """Turn each cited number into a link to its row in the results appendix, with a tooltip."""
+    """Turn each cited number into a link to its row in the full record, with a tooltip;
+    give each row links back to where the text cites it."""
+    cited: dict[str, list[str]] = {}
     for span in soup.select("span.result[data-result]"):
         name = span["data-result"]
         rec = records.get(name, {})
-        nb = rec.get("notebook", "")
-        short = _params.short_name(nb)
-        tip = (f"{name} = {_results.format_value(rec.get('value'))} {rec.get('unit', '')}".rstrip()
-               + f" — {rec.get('description', '')}; notebook {nb}; inputs: "
-               + (", ".join(inputs.get(short, [])) or "none"))
+        short = _params.short_name(rec.get("notebook", ""))
         span.name = "a"
         span["href"] = f"#r-{name}"
+        ident = f"c-{name}-{len(cited.setdefault(name, [])) + 1}"
+        cited[name].append(ident)
+        span["id"] = ident
         if len(span.get_text()) > 24:  # long text (a list of countries) may wrap on small screens
             span["class"] = span.get("class", []) + ["wrap"]
-        span["title"] = tip
+        span["title"] = tooltip(name, rec, inputs.get(short, []))
+    for row in soup.select("table.provenance-results tr[id]"):
+        idents = cited.get(row["id"][2:], [])
+        cell = row.find("td")
+        cell["class"] = ["back"]
+        for k, ident in enumerate(idents, start=1):
+            a = soup.new_tag("a", href=f"#{ident}", attrs={"class": "back"})
+            a["title"] = f"back to the text (citation {k} of {len(idents)})"
+            a.string = "↩ text" if k == 1 else f"↩{k}"
+            if k > 1:
+                cell.append(" ")
+            cell.append(a)
 
 
 def _atomic_write(target: Path, data: bytes) -> None:
@@ -460,8 +658,32 @@ def write_html(cfg: _params.Config, root: Path | None = None) -> Path:
     """Build and write ``report/<variant>/index.html``; return its path."""
     root = root or paths.root()
     target = root / cfg.dirs.report / "index.html"
-    _atomic_write(target, build_html(cfg, root).encode("utf-8"))
+    page = build_html(cfg, root)
+    if cfg.notebooks:
+        record = record_json(cfg, root)
+        _atomic_write(root / cfg.dirs.build / "provenance.json", record)
+        _atomic_write(root / cfg.dirs.report / bundle.NAME,
+                      bundle.to_zip(bundle.contents(cfg, root, record)))
+    _atomic_write(target, page.encode("utf-8"))
     return target
+
+
+def record_json(cfg: _params.Config, root: Path | None = None) -> bytes:
+    """The full provenance record of a build (:func:`tumen.provenance.full_record`) as JSON."""
+    import json
+
+    root = root or paths.root()
+    records = _results.load_all(root / cfg.dirs.results)
+    rec = provenance.full_record(cfg, records, build_info(root), root,
+                                 provenance.notebook_inputs(cfg, root))
+    return (json.dumps(rec, indent=1, sort_keys=True, ensure_ascii=False, default=str)
+            + "\n").encode("utf-8")
+
+
+#: A page whose content ends above this fraction of its text area is near-empty.
+MIN_PAGE_FILL = 0.5
+#: At most this many rounds of moving figures after the text that follows them.
+DEFER_ROUNDS = 3
 
 
 def print_pdf(src: Path) -> bytes:
@@ -469,6 +691,9 @@ def print_pdf(src: Path) -> bytes:
 
     The fetcher refuses every URL but ``data:``: the page's images and its fonts
     (:mod:`tumen.fonts`) are inlined, so nothing comes from the network or the machine.
+    A figure that does not fit on a page would leave it near-empty: such a figure is
+    moved after the text cell that follows it, in the printed copy only
+    (:func:`defer_figures`), and the page is laid out again.
     """
     import logging
 
@@ -478,8 +703,68 @@ def print_pdf(src: Path) -> bytes:
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     fetcher = URLFetcher(allowed_protocols={"data"}, fail_on_errors=True)
-    return HTML(string=src.read_text(encoding="utf-8"), base_url=str(src.parent),
-                url_fetcher=fetcher).write_pdf()
+
+    def render(text: str):
+        return HTML(string=text, base_url=str(src.parent), url_fetcher=fetcher).render()
+
+    text = src.read_text(encoding="utf-8")
+    doc = render(text)
+    for _ in range(DEFER_ROUNDS):
+        late = figures_after_gaps(doc)
+        moved = defer_figures(text, late) if late else text
+        if moved == text:
+            break
+        text = moved
+        doc = render(text)
+    return doc.write_pdf()
+
+
+def figures_after_gaps(doc) -> list[str]:
+    """Ids of the figures that open a page after a near-empty one (WeasyPrint layout).
+
+    A page is near-empty when its content ends above :data:`MIN_PAGE_FILL` of its text
+    area; the figure that opens the next page is the one that did not fit.
+    """
+    late = []
+    pages = [p._page_box for p in doc.pages]
+    for here, there in zip(pages, pages[1:]):
+        top, height = here.margin_top, here.height
+        # the leaves (lines of text, images): a container's fragment runs to the page's foot
+        bottom = max((b.position_y + b.margin_height() for b in here.children[0].descendants()
+                      if not getattr(b, "children", None) and hasattr(b, "margin_height")),
+                     default=top)
+        if (bottom - top) / height >= MIN_PAGE_FILL:
+            continue
+        for b in there.children[0].descendants():
+            if b.position_y > there.margin_top + 1:
+                break
+            if getattr(b, "element_tag", "") == "figure" and "tumen-figure" in (
+                    b.element.get("class") or "").split():
+                late.append(b.element.get("id"))
+                break
+    return [i for i in dict.fromkeys(late) if i]
+
+
+def defer_figures(page: str, ids: list[str]) -> str:
+    """Move each figure of ``ids`` (its notebook cell) after the text cell that follows it.
+
+    Only past prose: a following cell that holds a heading, a figure or a table stays
+    where it is, and so does the figure. Returns the page unchanged when nothing moves.
+    """
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(page, "html.parser")
+    moved = False
+    for ident in ids:
+        fig = soup.find(id=ident)
+        cell = next((p for p in ([fig] + list(fig.parents) if fig else [])
+                     if p.parent is not None and p.parent.name == "section"), None)
+        after = cell.find_next_sibling() if cell is not None else None
+        if after is None or after.find(["h1", "h2", "h3", "figure", "table"]) is not None:
+            continue
+        after.insert_after(cell.extract())
+        moved = True
+    return str(soup) if moved else page
 
 
 def write_pdf(cfg: _params.Config, root: Path | None = None) -> Path:

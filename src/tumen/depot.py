@@ -491,10 +491,10 @@ def heal_sensitivity(a, b, heal_gaps_km: Iterable[float], **route_options) -> pd
 def heal_sensitivity_to_display(table: pd.DataFrame) -> pd.DataFrame:
     """Return the heal-sensitivity table with report column names."""
     shown = table.rename(columns={
-        "heal_gap_km": "Heal gaps up to (km)", "rail_km": "Route on the network (km)",
+        "heal_gap_km": "Gaps bridged up to (km)", "rail_km": "Route on the network (km)",
         "origin_snap_km": "Start connector (km)", "destination_snap_km": "End connector (km)",
-        "total_km": "With connectors (km)", "healed_on_route": "Healed links on the route",
-        "healed_on_route_km": "Their length (km)", "healed_in_network": "Healed links in the network",
+        "total_km": "With connectors (km)", "healed_on_route": "Gaps bridged on the route",
+        "healed_on_route_km": "Their length (km)", "healed_in_network": "Gaps bridged in the network",
         "note": "Note"})
     if not (table["note"] != "").any():
         shown = shown.drop(columns="Note")
@@ -699,7 +699,7 @@ def route_table(routes: Mapping[str, routing.RailRoute]) -> pd.DataFrame:
                      "Start connector (km)": r.snaps[0].km,
                      "End connector (km)": r.snaps[-1].km,
                      "With connectors (km)": r.total_km,
-                     "Healed links used": len(r.healed_on_path),
+                     "Gaps in the track bridged": len(r.healed_on_path),
                      "Countries crossed": countries_text(r.countries)})
     return pd.DataFrame(rows)
 

@@ -44,6 +44,8 @@ REPORT_KEYS: dict[str, tuple[type | tuple, Any, str]] = {
     "abstract": (str, "", "Markdown paragraph under the title (no numbers: cite results instead)"),
     "judgments_yaml": (str, "", "register of key judgments shown in the report's opening "
                                 "(tumen.judgments); \"\": none"),
+    "aliases": (dict, {}, "other names of places (name -> other name), given once in brackets "
+                          "where the text first names the place"),
 }
 
 _VARIANT_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")

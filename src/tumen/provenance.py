@@ -86,12 +86,23 @@ def params_hash(cfg: _params.Config) -> str:
     return h.hexdigest()
 
 
+def group_hash(members: list[dict]) -> str:
+    """sha256 over every file of a group: of the ``sha256sum`` listing of its files.
+
+    The listing holds one ``<sha256>  <path>`` line per file, sorted by path, so
+    ``sha256sum dir/name.{dbf,prj,shp} | sha256sum`` prints the same hash; it changes
+    when any member changes.
+    """
+    listing = "".join(f"{m['sha256']}  {m['path']}\n" for m in sorted(members, key=lambda m: m["path"]))
+    return hashlib.sha256(listing.encode("utf-8")).hexdigest()
+
+
 def group_parts(rows: list[dict]) -> list[dict]:
     """Merge the files of one multi-file dataset (a shapefile's .shp/.shx/.dbf/...) into one row.
 
     Rows whose paths differ only by extension and share kind, licence, source and readers
-    become ``dir/name.{dbf,shp,shx}``; the sha256 shown is that of the first part, and the
-    appendix says so. Single files are returned unchanged.
+    become ``dir/name.{dbf,shp,shx}`` with ``files`` their number and ``sha256`` the
+    :func:`group_hash` over all of them. Single files keep their own sha256 (``files`` 1).
 
     >>> group_parts([{"path": "a/x.shp", "sha256": "1", "kind": "k", "licence": "l",
     ...               "source": "s", "notebooks": ["n"]},
@@ -108,9 +119,30 @@ def group_parts(rows: list[dict]) -> list[dict]:
     out = []
     for key, members in groups.items():
         if len(members) == 1:
-            out.append(members[0])
+            out.append(dict(members[0], files=1))
             continue
         members = sorted(members, key=lambda m: m["path"])
         exts = ",".join(m["path"].rpartition(".")[2] for m in members)
-        out.append(dict(members[0], path=f"{key[0]}.{{{exts}}}"))
+        out.append(dict(members[0], path=f"{key[0]}.{{{exts}}}", sha256=group_hash(members),
+                        files=len(members)))
     return sorted(out, key=lambda r: r["path"])
+
+
+def full_record(cfg: _params.Config, records: dict, info: dict, root: Path | None = None,
+                inputs: dict[str, list[str]] | None = None) -> dict:
+    """Everything the provenance appendix summarises, in full, as one JSON-ready mapping.
+
+    Build (commit, date, variant, parameter file and hash), every input file with its
+    full sha256 and the groups the appendix shows, the parameters of each notebook, every
+    result (value, unit, description, notebook) and the environment. The assembly writes
+    it to ``build/<variant>/provenance.json`` and into the download bundle.
+    """
+    rows = input_table(cfg, root, inputs)
+    return {"build": dict(info, variant=cfg.variant, parameters=str(cfg.source),
+                          parameters_sha256=params_hash(cfg)),
+            "inputs": rows,
+            "input_groups": [{"path": g["path"], "files": g["files"], "sha256": g["sha256"]}
+                             for g in group_parts(rows) if g["files"] > 1],
+            "parameters": {"report": cfg.report} | {nb.stem: nb.params for nb in cfg.notebooks},
+            "results": records,
+            "environment": environment()}

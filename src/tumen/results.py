@@ -240,6 +240,15 @@ def format_value(value: Any, spec: str = "") -> str:
     return str(value)
 
 
+def unit_text(unit: Any) -> str:
+    """A unit as printed beside a value: "" for none and for the dimensionless "1".
+
+    >>> unit_text("km"), unit_text("1"), unit_text(None)
+    ('km', '', '')
+    """
+    return "" if unit in (None, "", "1") else str(unit)
+
+
 def intro(title: str, background: str = "", level: int = 1):
     """A heading (shown literally, ``level`` 1 for a section) and the author's Markdown under it.
 
@@ -321,7 +330,7 @@ def render(template: str, records: dict[str, dict], *, html: bool = True,
         rec = records[name]
         value = format_value(_round_bound(rec["value"], with_unit, spec, name), spec)
         with_unit = with_unit == "u"
-        unit = str(rec["unit"]) if with_unit and rec.get("unit") not in (None, "", "1") else ""
+        unit = unit_text(rec.get("unit")) if with_unit else ""
         text = f"{value} {unit}" if unit else value
         if not html:
             return text
@@ -333,8 +342,8 @@ def render(template: str, records: dict[str, dict], *, html: bool = True,
         if sci:  # 1.2e-09 -> 1.2 × 10⁻⁹ (as HTML superscript)
             safe = f"{sci.group(1)} × 10<sup>{int(sci.group(2))}</sup>".replace("<sup>-", "<sup>−")
         safe += f" {escape_text(unit)}" if unit else ""
-        title = _html.escape(f"{name}: {rec.get('description', '')} [{rec.get('unit', '')}]",
-                             quote=True)
+        shown = f" [{unit_text(rec.get('unit'))}]" if unit_text(rec.get("unit")) else ""
+        title = _html.escape(f"{name}: {rec.get('description', '')}{shown}", quote=True)
         return (f'<span class="result" data-result="{name}" title="{title}">{safe}</span>'
                 + cite(rec, m))
 

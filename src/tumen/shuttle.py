@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from tumen.ais import KM_PER_NM, haversine_km, normalise_name, to_hours
+from tumen import tables
 from tumen.errors import DataError
 
 SIGHTING_REQUIRED = ("vessel", "observed")
@@ -1037,11 +1038,9 @@ def to_port_call_display(calls: pd.DataFrame,
 def write_port_calls(calls: pd.DataFrame, path: str | os.PathLike,
                      site_names: Mapping[str, str] | None = None) -> None:
     """Write the full port-call table with its evidence list (:func:`to_port_call_table`)
-    as UTF-8 CSV with LF line ends, for reviewers."""
-    text = to_port_call_table(calls, site_names).to_csv(index=False, lineterminator="\n")
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w", encoding="utf-8", newline="") as fh:
-        fh.write(text)
+    as UTF-8 CSV with LF line ends, for reviewers. Text from the data (a ship's name as it
+    broadcast it) is neutralised against spreadsheet formulas (:func:`tumen.tables.write_csv`)."""
+    tables.write_csv(to_port_call_table(calls, site_names), path)
 
 
 def describe_range(low: float | None, high: float | None, value: float) -> str:

@@ -151,18 +151,23 @@ def _traffic_sentence(res, n_vessels: int, map_name: str) -> str:
     if res["shuttle.home_traffic_reports"] == 0:
         return (lead + "no other ship was heard inside the {home_name} geofence, so the data "
                 "cannot tell the two apart there and the reception argument cannot be made; "
-                f"{fleet} sent " + "{shuttle.home_fleet_reports} reports from there "
-                "({fig:%s})." % map_name)
+                + _fleet_reports(res, fleet) + " ({fig:%s})." % map_name)
     if res["shuttle.home_traffic_longest_silence_h"] is None:
         return (lead + "other ships inside the {home_name} geofence were heard "
                 "{shuttle.home_traffic_reports} times, but no ship twice in a row there, so how "
                 "long a transmitting ship can go unheard there is unknown and the reception "
-                f"argument cannot be made; {fleet} sent " + "{shuttle.home_fleet_reports} "
-                "reports from there ({fig:%s})." % map_name)
+                "argument cannot be made; " + _fleet_reports(res, fleet) + " ({fig:%s})." % map_name)
     return (lead + "other ships inside the {home_name} geofence were heard "
             "{shuttle.home_traffic_reports} times, never more than "
-            "{shuttle.home_traffic_longest_silence_h!ceil:.1f} hours apart, while " + fleet
-            + " sent {shuttle.home_fleet_reports} reports from there ({fig:%s})." % map_name)
+            "{shuttle.home_traffic_longest_silence_h!ceil:.1f} hours apart, while "
+            + _fleet_reports(res, fleet) + " ({fig:%s})." % map_name)
+
+
+def _fleet_reports(res, fleet: str) -> str:
+    """How often the ships of interest were heard at the loading port, in words."""
+    if not res["shuttle.home_fleet_reports"]:
+        return f"not one report from {fleet} came from there"
+    return f"{fleet} sent " + "{shuttle.home_fleet_reports} reports from there"
 
 
 def caption_silences(res, vessels: Sequence[str]) -> str:

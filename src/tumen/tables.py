@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import difflib
 import io
+import re
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -144,3 +145,63 @@ def _show(name: str) -> str:
     """A column name as printed in a one-line message (quoted when it holds line breaks
     or other unprintable characters)."""
     return name if name.isprintable() else repr(name)
+
+
+#: First characters that make a spreadsheet read a cell as a formula (OWASP, CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$")
+
+
+def neutralise(cell):
+    """Return a text cell that no spreadsheet runs as a formula.
+
+    A string starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a
+    leading apostrophe, as OWASP advises against CSV injection; a string that is a plain
+    number (``-3.5``) and anything that is not a string are returned unchanged.
+
+    >>> neutralise('=HYPERLINK("http://x")'), neutralise("-3.5"), neutralise(-2), neutralise("Maria")
+    ('\\'=HYPERLINK("http://x")', '-3.5', -2, 'Maria')
+    """
+    if isinstance(cell, str) and cell.startswith(FORMULA_START) and not _NUMBER.match(cell):
+        return "'" + cell
+    return cell
+
+
+def to_csv_text(df: pd.DataFrame) -> str:
+    """A DataFrame as CSV text for people (UTF-8, LF line ends, no index), every text cell
+    passed through :func:`neutralise`; numeric columns are written as numbers.
+
+    Fields holding a comma, a quote, a line feed or a carriage return are quoted (the
+    standard library's writer leaves a lone carriage return unquoted with LF line ends,
+    and a reader would then split the row).
+    """
+    lines = [",".join(_csv_field(neutralise(str(c))) for c in df.columns)]
+    columns = []
+    for col in df.columns:
+        values = df[col].tolist()
+        if not pd.api.types.is_numeric_dtype(df[col]):
+            values = [neutralise(v) for v in values]
+        columns.append(values)
+    for row in zip(*columns):
+        lines.append(",".join(_csv_field(v) for v in row))
+    return "\n".join(lines) + "\n"
+
+
+def _csv_field(value) -> str:
+    """One CSV field: empty for a missing value, quoted when it must be."""
+    if value is None or (isinstance(value, float) and value != value) or value is pd.NaT or (
+            value is pd.NA):
+        return ""
+    text = str(value)
+    if any(c in text for c in ',"\r\n'):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def write_csv(df: pd.DataFrame, path: str | os.PathLike) -> Path:
+    """Write :func:`to_csv_text` of ``df`` to ``path`` (folders created); return the path."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        fh.write(to_csv_text(df))
+    return path

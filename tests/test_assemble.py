@@ -1,0 +1,86 @@
+"""tumen.assemble helpers that reshape the report page (no build needed)."""
+
+from bs4 import BeautifulSoup
+
+from tumen import assemble, params
+
+
+def _soup(body: str):
+    return BeautifulSoup(f'<div class="page">{body}</div>', "html.parser")
+
+
+def test_aliases_given_once_where_the_prose_first_names_the_place():
+    soup = _soup("<h1>Rajin and Dunai</h1><nav class='toc'>Rajin</nav>"
+                 "<p>Ships ran from Rajin to Dunai; Rajin again, Dunai (Dunay) too.</p>"
+                 "<p>Later Rajin and Dunai.</p>")
+    assemble._add_aliases(soup, {"Rajin": "Najin", "Dunai": "Dunay"})
+    text = [p.get_text() for p in soup.find_all("p")]
+    assert text == ["Ships ran from Rajin (Najin) to Dunai (Dunay); Rajin again, Dunai (Dunay) too.",
+                    "Later Rajin and Dunai."]
+    assert soup.h1.get_text() == "Rajin and Dunai" and soup.nav.get_text() == "Rajin"
+
+
+def test_alias_is_text_not_markup():
+    soup = _soup("<p>At Rajin.</p>")
+    assemble._add_aliases(soup, {"Rajin": "<b>x</b>"})
+    assert soup.find("b") is None and soup.p.get_text() == "At Rajin (<b>x</b>)."
+
+
+def test_authors_default_is_no_author_line():
+    assert params.REPORT_KEYS["authors"][1] == []
+    assert params.REPORT_KEYS["aliases"][1] == {}
+
+
+def test_tooltip_is_short_and_has_no_dimensionless_unit():
+    rec = {"value": 3.654, "unit": "1", "notebook": "01_rail_traffic", "description": "x" * 500}
+    tip = assemble.tooltip("rail.peak_to_baseline_max", rec, ["data/sites.csv"] * 30)
+    assert len(tip) <= assemble.TOOLTIP_MAX
+    assert tip.startswith("rail.peak_to_baseline_max = 3.65; notebook 01_rail_traffic; "
+                          "input data/sites.csv (+29 more)")
+    assert tip.endswith("…")
+
+
+def _png(width: int, height: int) -> str:
+    import base64
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (width, height), (40, 90, 160)).save(buf, "PNG")
+    return base64.b64encode(buf.getvalue()).decode()
+
+
+def test_a_figure_that_does_not_fit_lets_the_text_after_it_flow_first(tmp_path):
+    """Heading, a short paragraph, a tall figure, then prose: printed as written, page 1
+    would end after the paragraph; the figure moves after the prose and page 1 fills."""
+    import subprocess
+
+    words = " ".join(["The text that follows the figure runs on for a while."] * 40)
+    cell = '<div class="cell"><div class="output">{}</div></div>'
+    body = (cell.format("<h1>Section</h1><p>A short opening paragraph.</p>"
+                        + "<p>" + "Words. " * 120 + "</p>")
+            + cell.format(f'<figure class="tumen-figure" id="fig-tall"><img style="height: 18cm" '
+                          f'src="data:image/png;base64,{_png(40, 60)}" alt="tall"/>'
+                          "<figcaption>Figure 1. Tall.</figcaption></figure>")
+            + cell.format(f"<p>{words}</p>") + cell.format("<h2>Next</h2><p>More.</p>"))
+    src = tmp_path / "index.html"
+    src.write_text(f'<!DOCTYPE html><html><head><style>@page {{ size: A4; margin: 20mm }}</style>'
+                   f'</head><body><main><section class="analysis">{body}</section></main>'
+                   "</body></html>")
+    from weasyprint import HTML
+
+    as_written = HTML(string=src.read_text(), base_url=str(tmp_path)).render()
+    assert assemble.figures_after_gaps(as_written) == ["fig-tall"]
+    moved = assemble.defer_figures(src.read_text(), ["fig-tall"])
+    soup = BeautifulSoup(moved, "html.parser")
+    cells = soup.select("section > div.cell")
+    assert cells[1].find("figure") is None and cells[2].find(id="fig-tall") is not None
+    assert cells[3].find("h2")  # never past a heading
+    pdf = tmp_path / "out.pdf"
+    pdf.write_bytes(assemble.print_pdf(src))
+    page1 = subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(pdf), "-"], capture_output=True,
+                           text=True, check=True).stdout
+    assert "The text that follows the figure" in page1
+    # nothing to move: the page is printed as written
+    assert assemble.defer_figures(moved, ["fig-missing"]) == moved
