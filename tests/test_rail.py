@@ -355,15 +355,24 @@ def test_sensitivity_check_can_say_either_way():
     # max rule: every variant keeps the onset 2023-09-01 .. 2023-10-05 (thresholds 9, 6, 6,
     # 9, 30; T06 = 6 is never above them) -> holds
     check = rail.check_sensitivity(rail.sensitivity(tiny()))
-    assert check == {"holds": True, "changed": []}
+    assert check == {"holds": True, "changed": [], "how": []}
     # p95 rule: all 8.4 (T06 ordinary); confidence 2 4 4 6 -> 5.7 and resolution 2 4 6 -> 5.8
     # make T06 elevated, moving the onset earlier; shorter 8.55 and longer 24.75 keep it
     check = rail.check_sensitivity(rail.sensitivity(tiny(), elevated="p95"))
     assert check == {"holds": False, "changed": ["confidence medium or higher",
-                                                 "resolution 1 m or finer"]}
+                                                 "resolution 1 m or finer"],
+                     "how": ["moves the onset interval"] * 2}
     # a count of 45 leaves the peak (40) ordinary in every variant: nothing to hold
     check = rail.check_sensitivity(rail.sensitivity(tiny(), elevated="45"))
-    assert check == {"holds": False, "changed": []}
+    assert check == {"holds": False, "changed": [], "how": []}
+    # without metadata the filters drop nothing, and T03..T08 all lie within 4 years of the
+    # peak: every variant repeats the main analysis, so nothing was tested and nothing holds
+    bare = tiny().drop_vars(["gsd_m", "confidence"]).isel(acquired=slice(2, None))
+    bare["confidence"] = ("acquired", [""] * bare.sizes["acquired"])
+    bare["gsd_m"] = ("acquired", [float("nan")] * bare.sizes["acquired"])
+    table = rail.sensitivity(bare, baseline_years=5)
+    assert (table.drop(index="all")["same_as"] == "all").all()
+    assert rail.check_sensitivity(table) == {"holds": False, "changed": [], "how": []}
 
 
 def test_sensitivity_raises_when_the_main_analysis_fails():

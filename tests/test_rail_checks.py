@@ -113,3 +113,34 @@ def test_record_agreement_and_zeros(tmp_path):
     assert res["rail.baseline_zero_images"] == 2
     assert_allclose(res["rail.count_model_expected_zeros"], 5 * math.exp(-1))
     assert res["rail.count_model_zeros_fit"] == "fits"
+
+
+def test_model_free_rarity_and_records(tmp_path):
+    ds = tiny()
+    stats = rail.analyse(ds, min_model_images=10)      # five baseline images: no model
+    res = Results(tmp_path / "r.json")
+    assert rail_checks.record_rarity(res, ds, stats) is None
+    assert res["rail.baseline_images_at_least_peak"] == 0      # 40 above 2 4 9 4 6
+    assert "rail.baseline_zero_images" not in res
+    # 6 years: T01 (30) joins; a count of 30 is reached by one baseline image
+    assert rail_checks.count_at_least([30, 2, 4, 9, 4, 6], 30) == 1
+
+
+def test_same_season_before_a_date():
+    # peak 2023-10-05; within 30 days of 5 October before 2021-01-01: T01 2017-11-01 (27
+    # days, 30 railcars); T02 2019-03-10 and T03 2020-07-21 are out of season
+    ds = tiny()
+    peak = rail.analyse(ds).peak_time
+    check = rail_checks.get_same_season(ds, peak, before="2021-01-01", days=30)
+    assert (check.n_images, check.max_railcars) == (1, 30)
+    check = rail_checks.get_same_season(ds, peak, before="2021-01-01", days=20)
+    assert (check.n_images, check.max_railcars) == (0, None)
+    # across the new year: 20 December is 16 days from 5 January
+    two = rail.to_dataset(pd.DataFrame({
+        "site": ["s", "s"], "acquired": pd.to_datetime(["2019-12-20", "2021-01-05"]),
+        "railcars": [7, 50], "image_id": ["a", "b"], "provider": "", "analyst": "",
+        "confidence": "", "notes": "", "gsd_m": float("nan"), "cloud_pct": float("nan"),
+        "line": [2, 3]}), "s")
+    check = rail_checks.get_same_season(two, pd.Timestamp("2021-01-05"), before="2020-06-01",
+                                        days=20)
+    assert (check.n_images, check.max_railcars) == (1, 7)

@@ -678,25 +678,37 @@ def _distinct(table: pd.DataFrame) -> pd.DataFrame:
 def check_sensitivity(table: pd.DataFrame) -> dict:
     """Does the result hold in every variant? A check that can answer either way.
 
-    The result holds when the main analysis (``all``) finds the peak elevated and every
-    other distinct variant computed (:func:`sensitivity`, duplicates left out) finds the
-    same peak day elevated with the same onset interval.
+    The result holds when the main analysis (``all``) finds the peak elevated, at least one
+    other distinct variant was computed (:func:`sensitivity`, duplicates left out) and every
+    one finds the same peak day elevated with the same onset interval.
 
     Returns
     -------
     dict
-        ``holds`` (bool) and ``changed``: the labels of the variants that lose the
-        elevated peak, move its day or move the onset interval (empty when the main
-        analysis finds no elevated peak: then there is nothing to hold).
+        ``holds`` (bool), ``changed``: the labels of the variants that lose the elevated
+        peak, move its day or move the onset interval, and ``how``: which, for each
+        (``"loses the elevated peak"`` …). Both are empty when the main
+        analysis finds no elevated peak, or no other distinct variant: then nothing was
+        tested and nothing holds).
     """
     done = _distinct(table)
     main = done.loc["all"]
-    if _plain(main["onset_before"]) is None:
-        return {"holds": False, "changed": []}
-    keys = ("peak_date", "onset_after", "onset_before")
-    changed = [row["label"] for key, row in done.iterrows()
-               if key != "all" and any(_plain(row[k]) != _plain(main[k]) for k in keys)]
-    return {"holds": not changed, "changed": changed}
+    if _plain(main["onset_before"]) is None or len(done) < 2:
+        return {"holds": False, "changed": [], "how": []}
+    changed, how = [], []
+    for key, row in done.iterrows():
+        if key == "all":
+            continue
+        if _plain(row["onset_before"]) is None:
+            how.append("loses the elevated peak")
+        elif _plain(row["peak_date"]) != _plain(main["peak_date"]):
+            how.append("moves the peak to another day")
+        elif any(_plain(row[k]) != _plain(main[k]) for k in ("onset_after", "onset_before")):
+            how.append("moves the onset interval")
+        else:
+            continue
+        changed.append(row["label"])
+    return {"holds": not changed, "changed": changed, "how": how}
 
 
 def _shift_baseline(ds: xr.Dataset, options: dict, years: int) -> tuple:
@@ -845,16 +857,22 @@ def _record_sensitivity(results, table: pd.DataFrame, prefix: str) -> dict:
             ("sensitivity_holds", check["holds"], "",
              "Every distinct variant keeps the peak elevated on the same day with the same "
              "onset interval"),
-            ("sensitivity_changed", "; ".join(check["changed"]), "",
-             "Variants that lose the elevated peak or move it or its onset interval"),
-            ("sensitivity_dropped", "; ".join(f"{a} (the same images as {b})"
-                                              for a, b in dropped), "",
+            ("sensitivity_changed", _listed([f"“{x}” {h}" for x, h in zip(check["changed"],
+                                                                       check["how"])]), "",
+             "Variants that lose the elevated peak or move it or its onset interval, and how"),
+            ("sensitivity_dropped", _listed([f"“{a}” (the same images as “{b}”)"
+                                             for a, b in dropped]), "",
              "Variants left out because they use the same images as an earlier one"),
             ("sensitivity_variants", len(done), "variants",
              "Distinct sensitivity variants computed, the main analysis included")):
         recorded[f"{prefix}.{name}"] = results.record(f"{prefix}.{name}", value, unit,
                                                       description)
     return recorded
+
+
+def _listed(words: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c`` (``""`` for none)."""
+    return " and ".join(filter(None, [", ".join(words[:-1]), "".join(words[-1:])]))
 
 
 def _plain(value):

@@ -223,3 +223,79 @@ def record_zeros(results, check: ZerosCheck, prefix: str = "rail") -> None:
     results.record(f"{prefix}.count_model_zeros_fit", check.verdict, "",
                    "Whether the count model fits the number of empty baseline images "
                    f"(within {ZERO_FIT_SD:g} binomial standard deviations)")
+
+
+def record_rarity(results, ds: xr.Dataset, stats, prefix: str = "rail") -> ZerosCheck | None:
+    """Record the model-free rarity of the peak and, with a fitted model, its zeros check.
+
+    Records ``<prefix>.baseline_images_at_least_peak`` (how many baseline images show at
+    least the peak count: 0 means the peak is above all of them) and, when ``stats`` has a
+    count model, :func:`record_zeros`. Returns the zeros check, or None without a model.
+    """
+    baseline = get_baseline_counts(ds, stats)
+    results.record(f"{prefix}.baseline_images_at_least_peak",
+                   count_at_least(baseline, stats.peak_railcars), "images",
+                   "Baseline images showing at least the peak count")
+    if stats.model is None:
+        return None
+    check = check_zeros(stats.model, baseline)
+    record_zeros(results, check, prefix)
+    return check
+
+
+@dataclasses.dataclass(frozen=True)
+class SeasonCheck:
+    """Images of the peak's season in years before a date (counts in railcars)."""
+
+    n_images: int
+    max_railcars: int | None
+
+
+def get_same_season(ds: xr.Dataset, peak_time, *, before, days: int = 30) -> SeasonCheck:
+    """Images taken before ``before`` within ``days`` of the peak's calendar day, any year.
+
+    The comparison that tells a seasonal rise, or ordinary traffic coming back after a
+    closure, from a new kind of traffic: what the same weeks of the year looked like before.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        One site's images.
+    peak_time : pandas.Timestamp
+        The peak image's time (UTC).
+    before : date-like
+        Only images before this day (UTC), e.g. the start of a border closure.
+    days : int
+        Half-width of the season around the peak's day of the year (days).
+
+    >>> get_same_season(ds, pd.Timestamp("2023-10-05"), before="2020-02-01")  # doctest: +SKIP
+    SeasonCheck(n_images=4, max_railcars=11)
+    """
+    times = pd.DatetimeIndex(ds["acquired"].to_numpy())
+    peak = pd.Timestamp(peak_time)
+    cut = pd.Timestamp(before)
+    counts = ds["railcars"].to_numpy()
+    keep = np.zeros(len(times), dtype=bool)
+    for i, t in enumerate(times):
+        if t >= cut:
+            continue
+        same_day = pd.Timestamp(year=t.year, month=peak.month, day=min(peak.day, 28)
+                                if peak.month == 2 else peak.day)
+        offsets = [abs((t.normalize() - same_day.replace(year=t.year + k)).days)
+                   for k in (-1, 0, 1)]
+        keep[i] = min(offsets) <= days
+    inside = counts[keep]
+    return SeasonCheck(int(inside.size), int(inside.max()) if inside.size else None)
+
+
+def record_season(results, check: SeasonCheck, *, before, days: int,
+                  prefix: str = "rail") -> None:
+    """Record the same-season comparison under ``<prefix>.season_*``."""
+    results.record(f"{prefix}.season_before", pd.Timestamp(before).date(), "date",
+                   "Images of the peak's season are compared from before this day (UTC)")
+    results.record(f"{prefix}.season_days", int(days), "days",
+                   "The peak's season: within this many days of its calendar day")
+    results.record(f"{prefix}.season_images", check.n_images, "images",
+                   "Images of the peak's season taken before season_before")
+    results.record(f"{prefix}.season_max", check.max_railcars, "railcars",
+                   "Highest count in an image of the peak's season before season_before")
