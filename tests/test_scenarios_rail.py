@@ -117,6 +117,9 @@ def test_clear_spike(root):
     assert "is above all 13 baseline images" in text
     assert text.index("is above all 13 baseline images") < text.index("count model fitted")
     assert "independent draws" in text
+    # the generic closing names the strongest alternative; no season is compared unasked
+    assert "The strongest alternative to a new kind of traffic is ordinary traffic" in text
+    assert "rail.season_images" not in r and "calendar day" not in text
     assert "Each image was counted once, by one analyst, so the counts carry no measured " \
         "counting error" in text
     assert (root / "figures/scn-rail-clear-spike/kamen_baseline_histogram.svg").exists()
