@@ -21,6 +21,11 @@ railcars          ``observations/railcars.csv``: per-image railcar counts at the
                   and analyst confidence; counts never above 20 before 5 October 2023 (the
                   published five-year maximum, which one image reaches), exactly 73 on
                   5 October 2023 (the published peak), elevated (above 20) afterwards.
+railcars_second_count
+                  ``observations/railcars_second_count.csv``: a second, independent count
+                  of about a third of those images (always the peak and the image at the
+                  five-year maximum), keyed by ``image_id``; the counts differ from the first
+                  by a few railcars, more on high counts and coarse images.
 vessel_sightings  ``observations/vessel_sightings.csv``: satellite images of Angara and Maria,
                   1 August to 15 October 2023, at Rajin and Dunai (site ids) or at sea
                   (lat/lon): optical images lost to cloud, SAR images without container
@@ -208,6 +213,48 @@ def make_railcars(rng: np.random.Generator) -> pd.DataFrame:
     table["acquired"] = table["acquired"].dt.strftime("%Y-%m-%dT%H:%M:%SZ")
     table["gsd_m"] = table["gsd_m"].map("{:.2f}".format)
     return table.sort_values(["acquired", "image_id"], kind="stable").reset_index(drop=True)
+
+
+# a second, independent counter recounts a share of the images, always the peak and the
+# calibrated baseline maximum; its error grows with the count and on coarse images
+SECOND_SHARE = 0.3
+SECOND_ANALYSTS = ["B1", "B2"]
+SECOND_COLUMNS = ["image_id", "railcars", "analyst", "notes"]
+
+
+def _second_count(rng: np.random.Generator, first: int, gsd_m: float) -> int:
+    """Return a second counter's count of an image the first counter saw ``first`` in."""
+    sd = 0.5 + 0.04 * first + (1.0 if gsd_m > 1.0 else 0.0)
+    return max(0, int(round(first + rng.normal(0.0, sd))))
+
+
+def make_railcars_second_count(rng: np.random.Generator,
+                               seed: int = DEFAULT_SEED) -> pd.DataFrame:
+    """Return a second, independent count of a subset of the example railcar images.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        The file's own stream (which images, the second counts).
+    seed : int
+        The seed of the first count (:func:`make_railcars` on its own stream), whose
+        images are recounted.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``SECOND_COLUMNS``, one row per recounted image in the order of the first
+        file, keyed by ``image_id``.
+    """
+    first = make_railcars(stream(seed, "railcars"))
+    calibrated = first["notes"].str.contains("calibrated")
+    chosen = (rng.random(len(first)) < SECOND_SHARE) | calibrated.to_numpy()
+    rows = [{"image_id": row.image_id,
+             "railcars": _second_count(rng, int(row.railcars), float(row.gsd_m)),
+             "analyst": SECOND_ANALYSTS[int(rng.integers(len(SECOND_ANALYSTS)))],
+             "notes": SYNTHETIC_NOTE + "; second independent count"}
+            for row, pick in zip(first.itertuples(index=False), chosen) if pick]
+    return pd.DataFrame(rows, columns=SECOND_COLUMNS)
 
 
 # --- the vessel shuttle: one scenario, seen by satellites and by AIS --------------------
@@ -842,6 +889,8 @@ def make_ais_satellite(rng: np.random.Generator, seed: int = DEFAULT_SEED) -> by
 # name -> (path under the data directory, generator)
 GENERATORS: dict[str, tuple[str, Callable[[np.random.Generator], pd.DataFrame | bytes]]] = {
     "railcars": ("observations/railcars.csv", make_railcars),
+    "railcars_second_count": ("observations/railcars_second_count.csv",
+                              make_railcars_second_count),
     "vessel_sightings": ("observations/vessel_sightings.csv", make_vessel_sightings),
     "ais_terrestrial": ("ais/terrestrial.nmea", make_ais_terrestrial),
     "ais_satellite": ("ais/satellite.nmea", make_ais_satellite),

@@ -50,8 +50,8 @@ def test_same_seed_same_bytes(script, example_dir, tmp_path):
         assert (tmp_path / relpath).read_bytes() == (example_dir / relpath).read_bytes(), relpath
 
 
-@pytest.mark.parametrize("name", ["railcars", "vessel_sightings", "ais_terrestrial",
-                                  "ais_satellite"])
+@pytest.mark.parametrize("name", ["railcars", "railcars_second_count", "vessel_sightings",
+                                  "ais_terrestrial", "ais_satellite"])
 def test_shipped_file_is_the_default_output(script, example_dir, name):
     relpath = script.GENERATORS[name][0]
     assert (ROOT / "data" / relpath).read_bytes() == (example_dir / relpath).read_bytes()
@@ -231,3 +231,15 @@ def test_sightings_file_format(example_dir):
     assert at_sea.any() and (table.loc[at_sea, "lat"] != "").all()
     assert (table.loc[table["provider"] == "SYN-SAR100", "containers"] == "").all()
     assert table["containers"].ne("").sum() >= 5
+
+
+def test_second_count_recounts_the_first_files_images(example_dir):
+    first = pd.read_csv(example_dir / "observations" / "railcars.csv", dtype=str)
+    second = pd.read_csv(example_dir / "observations" / "railcars_second_count.csv", dtype=str)
+    assert list(second.columns) == ["image_id", "railcars", "analyst", "notes"]
+    assert second["image_id"].is_unique and second["image_id"].isin(first["image_id"]).all()
+    assert 0.15 * len(first) < len(second) < 0.5 * len(first)
+    assert not set(second["analyst"]) & set(first["analyst"])       # another counter
+    assert second["notes"].str.startswith("synthetic").all()
+    calibrated = first.loc[first["notes"].str.contains("calibrated"), "image_id"]
+    assert calibrated.isin(second["image_id"]).all()                 # peak and baseline max

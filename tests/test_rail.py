@@ -319,8 +319,11 @@ def test_sensitivity_notes_a_variant_that_cannot_be_computed():
     assert list(shown.columns) == ["variant", "baseline images", "baseline max",
                                    "baseline mean", "peak", "peak date", "P(X ≥ peak)",
                                    "robust z", "onset between"]
-    assert shown.loc[4, "baseline images"].startswith("baseline start 2023-11-01")
-    assert list(shown.loc[4, "baseline max":]) == ["–"] * 7
+    # both filters repeat the resolution variant, the longer window the main one: not shown
+    assert list(shown["variant"]) == ["all images", "confidence medium or higher",
+                                      "resolution 1 m or finer", "baseline from 2023-11-01"]
+    assert shown.loc[3, "baseline images"].startswith("baseline start 2023-11-01")
+    assert list(shown.loc[3, "baseline max":]) == ["–"] * 7
 
 
 def test_sensitivity_to_display_formats_values():
@@ -329,6 +332,47 @@ def test_sensitivity_to_display_formats_values():
     assert list(first) == ["all images", "5", "9", "5.0", "40", "2023-10-05",
                            f"{first['P(X ≥ peak)']}", "12.1", "2023-09-01 to 2023-10-05"]
     assert float(first["P(X ≥ peak)"]) == pytest.approx(nb_tail(40, 12.5, 5 / 7), rel=0.05)
+
+
+def test_sensitivity_marks_variants_that_use_the_same_images():
+    # tiny: the confidence filter drops T04; the resolution filter drops T04 and T05; both
+    # drop T04 and T05 -> the same images as the resolution variant
+    table = rail.sensitivity(tiny())
+    assert table.loc["both_filters", "same_as"] == "resolution"
+    assert (table.drop(index="both_filters")["same_as"] == "").all()
+    assert list(rail.sensitivity_to_display(table)["variant"]) == [
+        "all images", "confidence medium or higher", "resolution 1 m or finer",
+        "baseline 4 years", "baseline 6 years"]
+    # 6 years [2017-10-05, ...) holds T01 (2017-11-01), the first image: 7 years adds nothing
+    table = rail.sensitivity(tiny(), baseline_years=6)
+    assert table.loc["longer_baseline", "label"] == "baseline 7 years"
+    assert table.loc["longer_baseline", "same_as"] == "all"
+    assert rail.get_dropped_variants(table) == [("both filters", "resolution 1 m or finer"),
+                                                ("baseline 7 years", "all images")]
+
+
+def test_sensitivity_check_can_say_either_way():
+    # max rule: every variant keeps the onset 2023-09-01 .. 2023-10-05 (thresholds 9, 6, 6,
+    # 9, 30; T06 = 6 is never above them) -> holds
+    check = rail.check_sensitivity(rail.sensitivity(tiny()))
+    assert check == {"holds": True, "changed": [], "how": []}
+    # p95 rule: all 8.4 (T06 ordinary); confidence 2 4 4 6 -> 5.7 and resolution 2 4 6 -> 5.8
+    # make T06 elevated, moving the onset earlier; shorter 8.55 and longer 24.75 keep it
+    check = rail.check_sensitivity(rail.sensitivity(tiny(), elevated="p95"))
+    assert check == {"holds": False, "changed": ["confidence medium or higher",
+                                                 "resolution 1 m or finer"],
+                     "how": ["moves the onset interval"] * 2}
+    # a count of 45 leaves the peak (40) ordinary in every variant: nothing to hold
+    check = rail.check_sensitivity(rail.sensitivity(tiny(), elevated="45"))
+    assert check == {"holds": False, "changed": [], "how": []}
+    # without metadata the filters drop nothing, and T03..T08 all lie within 4 years of the
+    # peak: every variant repeats the main analysis, so nothing was tested and nothing holds
+    bare = tiny().drop_vars(["gsd_m", "confidence"]).isel(acquired=slice(2, None))
+    bare["confidence"] = ("acquired", [""] * bare.sizes["acquired"])
+    bare["gsd_m"] = ("acquired", [float("nan")] * bare.sizes["acquired"])
+    table = rail.sensitivity(bare, baseline_years=5)
+    assert (table.drop(index="all")["same_as"] == "all").all()
+    assert rail.check_sensitivity(table) == {"holds": False, "changed": [], "how": []}
 
 
 def test_sensitivity_raises_when_the_main_analysis_fails():

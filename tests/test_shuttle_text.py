@@ -124,11 +124,11 @@ def test_passage_bounds_point_the_right_way(tmp_path):
 
 def test_reception_bound_rounds_up(res):
     for name, value in {"home_traffic_reports": 984, "home_traffic_longest_silence_h": 7.95,
-                        "home_fleet_reports": 0}.items():
+                        "home_traffic_vessels": 9, "home_fleet_reports": 0}.items():
         res.record(f"shuttle.{name}", value, "1", "test value")
     heard = rendered(text.describe_silences(res, ["Kestrel"], heard={"Kestrel"}, home="Wren",
                                             map_name="m"))
-    assert "heard 984 times, never more than 8.0 hours apart" in heard
+    assert "heard 984 times at Wren, never more than 8.0 hours apart" in heard
 
 
 def test_container_range_says_what_each_end_assumes(tmp_path):
@@ -163,3 +163,35 @@ def test_container_range_says_what_each_end_assumes(tmp_path):
     out = rendered(text.describe_containers(r, ["Kestrel", "Skua"], cap, home="W", away="I"))
     assert "The high end, 600 containers, assumes that every delivery carried its capacity" in out
     assert "a bound on what the deliveries found could carry if the capacity is right" in out
+
+
+@pytest.mark.parametrize("ships, reports, weak", [(2, 31, True), (1, 4, True), (5, 120, False),
+                                                  (9, 984, False)])
+def test_reception_argument_names_its_ships_and_is_weak_when_they_are_few(res, ships, reports,
+                                                                          weak):
+    for name, value in {"home_traffic_reports": reports, "home_traffic_vessels": ships,
+                        "home_traffic_longest_silence_h": 7.95, "home_fleet_reports": 0}.items():
+        res.record(f"shuttle.{name}", value, "1", "test value")
+    out = rendered(text.describe_silences(res, ["Kestrel"], heard={"Kestrel"}, home="Wren",
+                                          map_name="m", min_reception_ships=5))
+    ship_words = "other ship" if ships == 1 else "other ships"
+    assert f"rests on {ships} {ship_words} heard {reports} times at Wren" in out
+    assert res["shuttle.min_reception_ships"] == 5
+    assert ("the argument is weak" in out) is weak
+    if weak:
+        assert "fewer than 5 other ships" in out
+    assert "shows in the other ships" not in out      # the old overclaim
+
+
+def test_limits_name_the_alternative_and_what_tells_it_apart(res):
+    for name, value in {"home_traffic_reports": 31, "home_traffic_vessels": 2,
+                        "home_traffic_longest_silence_h": 7.95, "home_fleet_reports": 0}.items():
+        res.record(f"shuttle.{name}", value, "1", "test value")
+    out = rendered(text.describe_limits(res, home="Wren", away="Ibis"))
+    assert "ordinary commercial" in out and "poor reception" in out
+    assert "2 other ships heard 31 times at Wren" in out
+    none = Results(res.path.parent / "none.json")
+    none.record("shuttle.home_traffic_reports", 0, "1", "test value")
+    none.record("shuttle.home_traffic_vessels", 0, "1", "test value")
+    out = rendered(text.describe_limits(none, home="Wren", away="Ibis"))
+    assert "no other ship was heard at Wren" in out

@@ -607,7 +607,11 @@ def sensitivity(ds: xr.Dataset, *, min_confidence: str = "medium", max_gsd_m: fl
     pandas.DataFrame
         Indexed by variant key (``all``, ``confidence``, ``resolution``, ``both_filters``,
         ``shorter_baseline``, ``longer_baseline``) with a ``label``, the columns of
-        :func:`stats_row`, and ``note`` (why a variant could not be computed, else ``""``).
+        :func:`stats_row`, ``note`` (why a variant could not be computed, else ``""``) and
+        ``same_as``: the key of an earlier variant that uses exactly the same images (the
+        same images in the series and the same in the baseline window), else ``""``. Such a
+        duplicate tests nothing new: it is left out of the results, the displayed table and
+        :func:`check_sensitivity` (:func:`get_dropped_variants` names it).
 
     Raises
     ------
@@ -626,16 +630,85 @@ def sensitivity(ds: xr.Dataset, *, min_confidence: str = "medium", max_gsd_m: fl
         ("shorter_baseline", *_shift_baseline(ds, options, -years_delta)),
         ("longer_baseline", *_shift_baseline(ds, options, years_delta)),
     ]
-    rows = {}
+    rows, seen = {}, {}
     for key, label, data, opts in variants:
         try:
-            row = {"label": label, **stats_row(analyse(data, **opts)), "note": ""}
+            stats = analyse(data, **opts)
+            images = _images_used(data, stats)
+            row = {"label": label, **stats_row(stats), "note": "",
+                   "same_as": seen.get(images, "")}
+            seen.setdefault(images, key)
         except (DataError, ParameterError) as exc:
             if key == "all":            # the main analysis itself fails: a user mistake
                 raise
-            row = {"label": label, "note": exc.message}
+            row = {"label": label, "note": exc.message, "same_as": ""}
         rows[key] = row
     return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def _images_used(ds: xr.Dataset, stats: RailStats) -> tuple:
+    """The images a variant uses: (every image of the series, the baseline window's)."""
+    times = pd.DatetimeIndex(ds["acquired"].to_numpy())
+    key = ds["image_id"].to_numpy() if "image_id" in ds else times
+    ids = [f"{t.isoformat()}|{k}" for t, k in zip(times, key)]
+    base = (times >= stats.baseline_start) & (times < stats.baseline_end)
+    return tuple(ids), tuple(i for i, b in zip(ids, base) if b)
+
+
+def get_dropped_variants(table: pd.DataFrame) -> list[tuple[str, str]]:
+    """Return (label, label of the variant it repeats) for each duplicate variant.
+
+    >>> get_dropped_variants(sensitivity(ds))   # doctest: +SKIP
+    [('baseline 6 years', 'all images')]
+    """
+    if "same_as" not in table:
+        return []
+    return [(row["label"], table.loc[row["same_as"], "label"])
+            for _, row in table.iterrows() if row["same_as"]]
+
+
+def _distinct(table: pd.DataFrame) -> pd.DataFrame:
+    """The variants computed and not repeating an earlier one."""
+    keep = table["note"] == ""
+    if "same_as" in table:
+        keep &= table["same_as"] == ""
+    return table[keep]
+
+
+def check_sensitivity(table: pd.DataFrame) -> dict:
+    """Does the result hold in every variant? A check that can answer either way.
+
+    The result holds when the main analysis (``all``) finds the peak elevated, at least one
+    other distinct variant was computed (:func:`sensitivity`, duplicates left out) and every
+    one finds the same peak day elevated with the same onset interval.
+
+    Returns
+    -------
+    dict
+        ``holds`` (bool), ``changed``: the labels of the variants that lose the elevated
+        peak, move its day or move the onset interval, and ``how``: which, for each
+        (``"loses the elevated peak"`` …). Both are empty when the main
+        analysis finds no elevated peak, or no other distinct variant: then nothing was
+        tested and nothing holds).
+    """
+    done = _distinct(table)
+    main = done.loc["all"]
+    if _plain(main["onset_before"]) is None or len(done) < 2:
+        return {"holds": False, "changed": [], "how": []}
+    changed, how = [], []
+    for key, row in done.iterrows():
+        if key == "all":
+            continue
+        if _plain(row["onset_before"]) is None:
+            how.append("loses the elevated peak")
+        elif _plain(row["peak_date"]) != _plain(main["peak_date"]):
+            how.append("moves the peak to another day")
+        elif any(_plain(row[k]) != _plain(main[k]) for k in ("onset_after", "onset_before")):
+            how.append("moves the onset interval")
+        else:
+            continue
+        changed.append(row["label"])
+    return {"holds": not changed, "changed": changed, "how": how}
 
 
 def _shift_baseline(ds: xr.Dataset, options: dict, years: int) -> tuple:
@@ -759,7 +832,7 @@ def record_results(results, stats: RailStats, sensitivity_table: pd.DataFrame | 
 def _record_sensitivity(results, table: pd.DataFrame, prefix: str) -> dict:
     """Record the sensitivity variants and the extremes across them."""
     recorded = {}
-    done = table[table["note"] == ""]
+    done = _distinct(table)
     for key, row in done.iterrows():
         for name in SENSITIVITY_RESULTS:
             unit, description = RESULTS[name]
@@ -775,7 +848,31 @@ def _record_sensitivity(results, table: pd.DataFrame, prefix: str) -> dict:
         recorded[f"{prefix}.sensitivity_min_robust_z"] = results.record(
             f"{prefix}.sensitivity_min_robust_z", min(zs) if zs else None, "1",
             "Smallest robust z-score of the peak across the sensitivity variants")
+        recorded[f"{prefix}.sensitivity_max_robust_z"] = results.record(
+            f"{prefix}.sensitivity_max_robust_z", max(zs) if zs else None, "1",
+            "Largest robust z-score of the peak across the sensitivity variants")
+    check = check_sensitivity(table)
+    dropped = get_dropped_variants(table)
+    for name, value, unit, description in (
+            ("sensitivity_holds", check["holds"], "",
+             "Every distinct variant keeps the peak elevated on the same day with the same "
+             "onset interval"),
+            ("sensitivity_changed", _listed([f"“{x}” {h}" for x, h in zip(check["changed"],
+                                                                       check["how"])]), "",
+             "Variants that lose the elevated peak or move it or its onset interval, and how"),
+            ("sensitivity_dropped", _listed([f"“{a}” (the same images as “{b}”)"
+                                             for a, b in dropped]), "",
+             "Variants left out because they use the same images as an earlier one"),
+            ("sensitivity_variants", len(done), "variants",
+             "Distinct sensitivity variants computed, the main analysis included")):
+        recorded[f"{prefix}.{name}"] = results.record(f"{prefix}.{name}", value, unit,
+                                                      description)
     return recorded
+
+
+def _listed(words: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c`` (``""`` for none)."""
+    return " and ".join(filter(None, [", ".join(words[:-1]), "".join(words[-1:])]))
 
 
 def _plain(value):
@@ -956,6 +1053,8 @@ def sensitivity_to_display(table: pd.DataFrame) -> pd.DataFrame:
 
     rows = []
     for _, row in table.iterrows():
+        if row.get("same_as", ""):
+            continue                    # repeats an earlier variant (get_dropped_variants)
         if row["note"]:
             rows.append([row["label"], row["note"]] + ["–"] * 7)
             continue

@@ -84,7 +84,7 @@ def describe_ais(res, vessels: Sequence[str], *, area: str):
 
 
 def describe_silences(res, vessels: Sequence[str], *, heard: Iterable[str], home: str,
-                      map_name: str):
+                      map_name: str, min_reception_ships: int = 5):
     """The paragraph on each ship's AIS silences and the traffic at the loading port.
 
     Parameters
@@ -99,7 +99,12 @@ def describe_silences(res, vessels: Sequence[str], *, heard: Iterable[str], home
         Short name of the loading port.
     map_name : str
         Name of the route map figure (cross-reference).
+    min_reception_ships : int
+        With fewer other ships heard at the loading port the text calls the reception
+        argument weak (recorded as ``shuttle.min_reception_ships``).
     """
+    res.record("shuttle.min_reception_ships", int(min_reception_ships), "ships",
+               "Fewest other ships at the loading port for a reception argument not called weak")
     heard = set(heard)
     slug = {i: to_result_name(v) for i, v in enumerate(vessels)}
     silent = [i for i, v in enumerate(vessels)
@@ -144,23 +149,41 @@ def describe_silences(res, vessels: Sequence[str], *, heard: Iterable[str], home
     return res.md(text, home_name=home, **_keywords(vessels))
 
 
+def _other_ships(res) -> str:
+    """``rests on N other ships heard M times at {home_name}`` (template words)."""
+    n = res["shuttle.home_traffic_vessels"]
+    return ("rests on {shuttle.home_traffic_vessels} "
+            + ("other ship" if n == 1 else "other ships")
+            + " heard {shuttle.home_traffic_reports} times at {home_name}")
+
+
+def is_reception_weak(res) -> bool:
+    """True when fewer other ships than ``shuttle.min_reception_ships`` were heard at home."""
+    return res["shuttle.home_traffic_vessels"] < res.records.get(
+        "shuttle.min_reception_ships", {"value": 5})["value"]
+
+
 def _traffic_sentence(res, n_vessels: int, map_name: str) -> str:
     fleet = "the ships of interest" if n_vessels > 1 else "the ship of interest"
-    lead = ("Whether a silence is a transponder switched off or a gap in reception shows in the "
-            "other ships at the same place: ")
+    lead = ("Whether a silence is a transponder switched off or a gap in reception can be judged "
+            "only against the other ships at the same place: ")
     if res["shuttle.home_traffic_reports"] == 0:
         return (lead + "no other ship was heard inside the {home_name} geofence, so the data "
                 "cannot tell the two apart there and the reception argument cannot be made; "
                 + _fleet_reports(res, fleet) + " ({fig:%s})." % map_name)
     if res["shuttle.home_traffic_longest_silence_h"] is None:
-        return (lead + "other ships inside the {home_name} geofence were heard "
-                "{shuttle.home_traffic_reports} times, but no ship twice in a row there, so how "
-                "long a transmitting ship can go unheard there is unknown and the reception "
-                "argument cannot be made; " + _fleet_reports(res, fleet) + " ({fig:%s})." % map_name)
-    return (lead + "other ships inside the {home_name} geofence were heard "
-            "{shuttle.home_traffic_reports} times, never more than "
+        return (lead + "the argument " + _other_ships(res) + ", but no ship twice in a row "
+                "there, so how long a transmitting ship can go unheard there is unknown and the "
+                "reception argument cannot be made; " + _fleet_reports(res, fleet)
+                + " ({fig:%s})." % map_name)
+    text = (lead + "the argument " + _other_ships(res) + ", never more than "
             "{shuttle.home_traffic_longest_silence_h!ceil:.1f} hours apart, while "
             + _fleet_reports(res, fleet) + " ({fig:%s})." % map_name)
+    if is_reception_weak(res):
+        text += (" With fewer than {shuttle.min_reception_ships} other ships the argument is "
+                 "weak: so few ships show how reception behaved for them, not across every "
+                 "hour and berth where a silent ship may have been.")
+    return text
 
 
 def _fleet_reports(res, fleet: str) -> str:
@@ -571,6 +594,30 @@ that the method works and what it can and cannot establish. They are not evidenc
 ships."""
 
 
+_ALTERNATIVE = """
+
+**The strongest alternative.** The ships may have been ordinary commercial traffic between
+the two ports, with AIS gaps from poor reception rather than transponders switched off.
+What tells the two apart is the reception of the neighbouring ships: if other ships at
+{home_name} are heard steadily through the hours the ships of interest are silent, poor
+reception does not explain the silences. """
+
+
 def describe_limits(res, *, home: str, away: str):
-    """The closing subsection: what AIS gaps, identities and counts cannot prove."""
-    return res.md(_LIMITS, home_name=home, away_name=away)
+    """The closing subsection: what AIS gaps, identities and counts cannot prove.
+
+    Names the strongest alternative to the shuttle (ordinary commercial traffic whose
+    silences are poor reception) and how many neighbouring ships the comparison that tells
+    them apart rests on.
+    """
+    text = _LIMITS + _ALTERNATIVE
+    if "shuttle.home_traffic_vessels" not in res or res["shuttle.home_traffic_reports"] == 0:
+        text += ("Here no other ship was heard at {home_name}, so the data cannot tell the two "
+                 "apart; a receiver's log of those hours or the tracks of other ships would.")
+    else:
+        text += ("Here that comparison " + _other_ships(res)
+                 + ("; so few ships cannot rule out poor reception, and the tracks of more "
+                    "ships, or a receiver's log of those hours, would be needed."
+                    if "shuttle.min_reception_ships" in res and is_reception_weak(res) else
+                    "; a receiver's log of the silent hours would make it firmer."))
+    return res.md(text, home_name=home, away_name=away)
