@@ -30,6 +30,8 @@ what limits them.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 import pandas as pd
 from pyais.bit_vector import bit_vector
@@ -37,7 +39,7 @@ from pyais.exceptions import UnknownMessageException
 from pyais.constants import ShipType
 from pyais.messages import MSG_CLASS
 
-from tumen import ais
+from tumen import ais, ais_kernels
 
 # AIS 6-bit armouring: byte -> value 0..63, 255 outside the alphabet ``0-W`` and ```-w``.
 _ARMOR = np.full(256, 255, np.uint8)
@@ -45,7 +47,9 @@ _ARMOR[48:88] = np.arange(40)
 _ARMOR[96:120] = np.arange(40, 64)
 _HEX = np.full(256, 255, np.uint8)
 _HEX[48:58], _HEX[65:71], _HEX[97:103] = np.arange(10), np.arange(10, 16), np.arange(10, 16)
-_SENTENCE = np.frombuffer(b"!AIVD", np.uint8)
+_HEX64 = _HEX.astype(np.int64)
+# bytes outside the armouring alphabet: the delimiters of a line
+_SPECIAL = _ARMOR == 255
 # 6-bit text value -> ASCII ('@' .. '_' for 0-31, ' ' .. '?' for 32-63), as pyais.
 _SIXBIT = np.array([v + 64 if v < 32 else v for v in range(64)], np.uint8)
 # pyais reads the ship type of types 5 and 19 through its ShipType enum, which folds codes
@@ -124,98 +128,27 @@ def get_messages(raw: bytes, source_file: str, *, start_line: int = 1,
 # --- lines -> sentences ---------------------------------------------------------------
 
 def _scan(b: np.ndarray, s: np.ndarray, e: np.ndarray, limit: int) -> dict:
-    """Parse the canonical lines among ``[s, e)`` (``e``: the line's ``\\n``) column-wise.
+    """Parse the canonical lines among ``[s, e)`` (``e``: the line's ``\\n``), in one pass.
 
     A canonical line is ``\\<fields>,c:<1-12 digits>*hh\\!AIVDM,f,f,s,c,<payload>,f*hh``
-    (``!AIVDO`` too, a ``\\r`` before the line end allowed): outside the tag block, its
-    bytes outside the payload armouring alphabet are exactly ``!``, six commas and ``*``,
-    which one pass over the buffer finds for every line at once.
+    (``!AIVDO`` too, a ``\\r`` before the line end allowed; the tag block printable ASCII
+    with one ``*``; fragment fields of one digit; channel empty or one byte of the payload
+    alphabet; a payload of 1-200 bytes of that alphabet, fill 0-5).
 
     Returns a dict of arrays over the lines: ``fast`` (bool: the line has the canonical
     form), and for fast lines ``cat`` (0 valid, 1 bad tag block, 2 bad checksum; a payload
     outside the alphabet is never canonical), fragment count ``fc`` and number ``fn``,
     sequence id ``seq`` (-1 when empty), ``channel`` byte (0 when empty), payload start
     ``ps`` and length ``pl`` (bytes), ``fill`` bits and ``epoch`` (the ``c`` digits).
+    ``b`` must extend at least 256 bytes past ``limit`` (the padding of :func:`get_messages`).
     """
-    head = b[:limit]
-    x = head - np.uint8(48)  # valid armouring: x in 0..39 or 48..71
-    special = x >= 40
-    special &= (x - np.uint8(48)) >= 24
-    pos = np.flatnonzero(special)
-    pad = np.full(16, limit)  # the first padding byte, a "\n": gathers stay inside
-    kind = np.concatenate((head[pos], np.full(len(pad), 10, np.uint8)))
-    pos = np.concatenate((pos, pad))
-    # every "\n" is special: the special after line i-1's "\n" is line i's first one
-    js = np.concatenate(([0], np.flatnonzero(kind == 10)[:len(s) - 1] + 1))
-    ok = (pos[js] == s) & (kind[js] == 92)
-    slashes = np.concatenate((np.flatnonzero(kind == 92), [len(pos) - len(pad)] * 2))
-    jt = slashes[np.searchsorted(slashes, js) + 1]  # the line's second backslash
-    t = pos[jt]
-    ok &= t < e
-    # the specials around the second backslash, one row per line (row gathers are cheap):
-    # 0: before the tag's "*", 1: that "*", 2: the backslash, 3: "!", 4-9: the six
-    # commas, 10: the sentence's "*", 11-12: the line end (after an optional "\r")
-    window = np.lib.stride_tricks.sliding_window_view
-    p, k = window(pos, 13)[jt - 2], window(kind, 13)[jt - 2]
-    cm = [p[:, 4 + i] for i in range(6)]
-    st1, st2 = t - 3, p[:, 10]
-    ok &= (p[:, 3] == t + 1) & (k[:, 3] == 33) & (k[:, 10] == 42)
-    ok &= (k[:, 4:10] == 44).all(axis=1)
-    cr = (k[:, 11] == 13) & (p[:, 11] == e - 1) & (p[:, 12] == e)
-    ok &= ((p[:, 11] == e) | cr) & (st2 + 3 == e - cr)
-    ok &= (cm[0] == t + 7) & (cm[1] == cm[0] + 2) & (cm[2] == cm[1] + 2)
-    ok &= ((cm[3] - cm[2]) <= 2) & ((cm[4] - cm[3]) <= 2) & (cm[5] == st2 - 2)
-    ok &= ((cm[5] - cm[4]) >= 2) & ((cm[5] - cm[4]) <= 201)
-    head16 = window(b, 16)[t]  # "\!AIVDM,f,f,s,c," from the backslash
-    ok &= (head16[:, 1:6] == _SENTENCE).all(axis=1)
-    ok &= (head16[:, 6] == 77) | (head16[:, 6] == 79)
-    fc, fn = head16[:, 8] - np.uint8(48), head16[:, 10] - np.uint8(48)
-    tail = window(b, 4)[st2 - 1]  # fill, "*", checksum
-    fill = tail[:, 0] - np.uint8(48)
-    ok &= (fc >= 1) & (fc <= 9) & (fn >= 1) & (fn <= fc) & (fill <= 5)
-    has_seq = (cm[3] - cm[2]) == 2
-    seq = head16[:, 12].astype(np.int64) - 48
-    ok &= ~has_seq | ((seq >= 0) & (seq <= 9))
-    channel = np.where((cm[4] - cm[3]) == 2, np.where(has_seq, head16[:, 14], head16[:, 13]),
-                       0)
-    # the tag block: one "*" and printable bytes only, its last field "c:<digits>"; that
-    # field holds no special byte, so it starts after the special before the "*" (a
-    # comma, or the opening backslash)
-    tag3 = window(b, 3)[st1]
-    ok &= (tag3[:, 0] == 42) & (p[:, 1] == st1)
-    hexes = [_HEX[tag3[:, 1]], _HEX[tag3[:, 2]], _HEX[tail[:, 2]], _HEX[tail[:, 3]]]
-    for h in hexes:
-        ok &= h != 255
-    field = p[:, 0] + 1
-    c_colon = window(b, 2)[field]
-    ok &= ((k[:, 0] == 44) | (jt - 2 == js)) & (c_colon[:, 0] == 99) & (c_colon[:, 1] == 58)
-    digits = st1 - field - 2
-    ok &= (digits >= 1) & (digits <= 12) & (st1 >= 12)  # (a window of 12 bytes before "*")
-    rows = window(b, 12)[np.maximum(st1 - 12, 0)] - np.uint8(48)
-    rows[np.arange(12) < 12 - digits[:, None]] = 0
-    ok &= (rows <= 9).all(axis=1)
-    epoch = rows[:, 0].astype(np.int64)
-    for i in range(1, 12):
-        epoch *= 10
-        epoch += rows[:, i]
-    tag = np.flatnonzero(ok)  # no other "*", no control or non-ASCII byte in the tag
-    if len(tag):
-        bad = (kind == 42) | (kind < 32) | (kind > 126)
-        seg = np.stack([js[tag], jt[tag] - 1], axis=1).ravel()
-        ok[tag] &= ~np.logical_or.reduceat(bad, seg)[0::2]
-    # checksums, of the tag block and of the sentence (the segments of a line that is not
-    # canonical are empty: the indices only increase, every byte is read once)
-    idx = np.empty((len(s), 4), np.int64)
-    idx[:, 0], idx[:, 1], idx[:, 2], idx[:, 3] = s + 1, st1, t + 2, st2
-    idx = np.where(ok[:, None], idx, s[:, None]).ravel()
-    xor = np.bitwise_xor.reduceat(b, idx) if len(idx) else np.zeros(0, np.uint8)
-    tag_ok = xor[0::4] == (hexes[0] << 4 | hexes[1])
-    sum_ok = xor[2::4] == (hexes[2] << 4 | hexes[3])
-    cat = np.where(~ok, 0, np.where(~tag_ok, 1, np.where(~sum_ok, 2, 0))).astype(np.int8)
-    return {"fast": ok, "cat": cat, "fc": fc.astype(np.int64), "fn": fn.astype(np.int64),
-            "seq": np.where(has_seq, seq, -1), "channel": channel.astype(np.int64),
-            "ps": cm[4] + 1, "pl": cm[5] - cm[4] - 1, "fill": fill.astype(np.int64),
-            "epoch": epoch}
+    out = np.zeros((9, len(s)), np.int64)
+    epoch = np.zeros(len(s), np.int64)
+    ais_kernels.scan_lines(b, np.asarray(s, np.int64), np.asarray(e, np.int64), _SPECIAL, _HEX64, out,
+                 epoch)
+    return {"fast": out[0].astype(bool), "cat": out[1].astype(np.int8), "fc": out[2],
+            "fn": out[3], "seq": out[4], "channel": out[5], "ps": out[6], "pl": out[7],
+            "fill": out[8], "epoch": epoch}
 
 
 _FAST_CATEGORIES = np.array(["", "bad_tag_block", "bad_checksum"], object)
@@ -442,36 +375,41 @@ def _assemble_long(sen: dict, key: np.ndarray, max_gap: int, dec: _Decoder) -> l
 
 # --- messages -> fields ---------------------------------------------------------------
 
-def _chars(b: np.ndarray, ps1, pl1, ps2, n: int) -> np.ndarray:
-    """The first ``n`` 6-bit values of each message (payload of part 1, then part 2), as an
-    ``(n, messages)`` array: one contiguous row per character position."""
-    rows = np.lib.stride_tricks.sliding_window_view(b, n)
-    out = rows[ps1]
-    split = np.flatnonzero(pl1 < n)
-    if len(split):
-        out[split] = np.where(np.arange(n) < pl1[split, None], out[split],
-                              rows[ps2[split] - pl1[split]])
-    out -= np.uint8(48)  # de-armour: '0'..'W' -> 0..39, '`'..'w' -> 40..63
-    out -= np.uint8(8) * (out > 40)
-    return np.ascontiguousarray(out.T)
+class _Messages(NamedTuple):
+    """Messages as places in the buffer: part 1's payload ``b[ps1:ps1 + pl1]``, then part 2's
+    from ``ps2`` (for two-sentence messages)."""
+
+    b: np.ndarray
+    ps1: np.ndarray
+    pl1: np.ndarray
+    ps2: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.ps1)
+
+    def take(self, which) -> "_Messages":
+        return _Messages(self.b, self.ps1[which], self.pl1[which], self.ps2[which])
 
 
-def _field(v: np.ndarray, start: int, width: int, signed: bool = False) -> np.ndarray:
-    """Bits ``[start, start + width)`` of each message (a column of 6-bit values), int64."""
-    c0, c1 = start // 6, (start + width - 1) // 6
-    acc = v[c0].astype(np.int64)
-    for c in range(c0 + 1, c1 + 1):
-        acc = (acc << 6) | v[c]
-    acc = (acc >> ((c1 + 1) * 6 - start - width)) & ((1 << width) - 1)
-    if signed:
-        acc = np.where((acc >> (width - 1)) & 1, acc - (1 << width), acc)
-    return acc
+def _fields(v: _Messages, spec: list[tuple[int, int, bool]]) -> np.ndarray:
+    """Bit fields ``(start, width, signed)`` of each message: an ``(fields, messages)`` int64
+    array (one compiled pass)."""
+    start, width, signed = (np.array(x, dtype) for x, dtype in
+                            zip(zip(*spec), (np.int64, np.int64, np.bool_)))
+    out = np.empty((len(spec), len(v)), np.int64)
+    ais_kernels.bit_fields(v.b, v.ps1, v.pl1, v.ps2, start, width, signed, out)
+    return out
 
 
-def _text(v: np.ndarray, start: int, width: int) -> np.ndarray:
+def _field(v: _Messages, start: int, width: int, signed: bool = False) -> np.ndarray:
+    """Bits ``[start, start + width)`` of each message, int64."""
+    return _fields(v, [(start, width, signed)])[0]
+
+
+def _text(v: _Messages, start: int, width: int) -> np.ndarray:
     """6-bit text of ``width`` bits, trailing '@' and spaces removed as pyais does; '' -> None."""
     n = -(-width // 6)
-    codes = np.stack([_SIXBIT[_field(v, start + 6 * i, 6)] for i in range(n)], axis=1)
+    codes = _SIXBIT[_fields(v, [(start + 6 * i, 6, False) for i in range(n)]).T]
     raw = np.ascontiguousarray(codes).view(f"S{n}").ravel()
     distinct, inverse = np.unique(raw, return_inverse=True)  # names repeat: decode once
     text = [x.decode("ascii").rstrip("@").strip() or None for x in distinct.tolist()]
@@ -483,17 +421,16 @@ def _degrees(v: np.ndarray) -> np.ndarray:
     return np.floor_divide(10 * v + 3, 6) / 1e6
 
 
-def _position_block(v: np.ndarray, class_a: bool) -> dict:
+def _position_block(v: _Messages, class_a: bool) -> dict:
     """mmsi, lat, lon (deg), sog (kn), cog (deg), heading (deg), nav_status of types 1-3
     (``class_a``) or 18/19 (no status)."""
     o = 0 if class_a else -4  # type 18/19 fields sit 4 bits earlier than type 1's
-    n = v.shape[1]
-    return {"mmsi": _field(v, 8, 30).astype(float),
-            "lat": _degrees(_field(v, 89 + o, 27, signed=True)),
-            "lon": _degrees(_field(v, 61 + o, 28, signed=True)),
-            "sog": _field(v, 50 + o, 10) / 10.0, "cog": _field(v, 116 + o, 12) / 10.0,
-            "heading": _field(v, 128 + o, 9).astype(float),
-            "nav_status": _field(v, 38, 4).astype(float) if class_a else np.full(n, np.nan)}
+    mmsi, lat, lon, sog, cog, heading, status = _fields(v, [
+        (8, 30, False), (89 + o, 27, True), (61 + o, 28, True), (50 + o, 10, False),
+        (116 + o, 12, False), (128 + o, 9, False), (38, 4, False)])
+    return {"mmsi": mmsi.astype(float), "lat": _degrees(lat), "lon": _degrees(lon),
+            "sog": sog / 10.0, "cog": cog / 10.0, "heading": heading.astype(float),
+            "nav_status": status.astype(float) if class_a else np.full(len(v), np.nan)}
 
 
 def _static_block(mmsi, name, imo, callsign, ship_type) -> dict:
@@ -527,34 +464,34 @@ def _decode_messages(dec: _Decoder, sen: dict, p1, p2, stamp) -> None:
         need[t] = bits
     vec = used & (nbits >= need[aid])
     m24 = np.flatnonzero((aid == 24) & (nbits >= 40))
-    part24 = _field(_chars(b, ps1[m24], pl1[m24], ps2[m24], 7), 38, 2)
+    part24 = _field(_Messages(b, ps1[m24], pl1[m24], ps2[m24]), 38, 2)
     ok24 = ((part24 == 0) & (nbits[m24] >= _BITS_24[0])) | (
         (part24 == 1) & (nbits[m24] >= _BITS_24[1]))
     vec[m24[ok24]] = True
 
-    def rows(mask, n):
+    def rows(mask):
         m = np.flatnonzero(mask)
-        return m, _chars(b, ps1[m], pl1[m], ps2[m], n)
+        return m, _Messages(b, ps1[m], pl1[m], ps2[m])
 
-    m, v = rows(vec & (aid <= 3), 23)
+    m, v = rows(vec & (aid <= 3))
     dec.rows["pos"].append((_position_block(v, True), first[m], stamp[m]))
-    m, v = rows(vec & (aid == 18), 23)
+    m, v = rows(vec & (aid == 18))
     dec.rows["pos"].append((_position_block(v, False), first[m], stamp[m]))
-    m, v = rows(vec & (aid == 19), 46)
+    m, v = rows(vec & (aid == 19))
     dec.rows["pos"].append((_position_block(v, False), first[m], stamp[m]))
     dec.rows["sta"].append((_static_block(_field(v, 8, 30), _text(v, 143, 120), None, None,
                                           _SHIP_TYPE[_field(v, 263, 8)]), first[m], stamp[m]))
-    m, v = rows(vec & (aid == 5), 40)
+    m, v = rows(vec & (aid == 5))
     dec.rows["sta"].append((_static_block(_field(v, 8, 30), _text(v, 112, 120),
                                           _field(v, 40, 30), _text(v, 70, 42),
                                           _SHIP_TYPE[_field(v, 232, 8)]), first[m], stamp[m]))
-    m, v = rows(vec & (aid == 24), 27)
+    m, v = rows(vec & (aid == 24))
     part = _field(v, 38, 2)
     a, bb = part == 0, part == 1
-    dec.rows["sta"].append((_static_block(_field(v[:, a], 8, 30), _text(v[:, a], 40, 120), None,
+    dec.rows["sta"].append((_static_block(_field(v.take(a), 8, 30), _text(v.take(a), 40, 120), None,
                                           None, None), first[m[a]], stamp[m[a]]))
-    dec.rows["sta"].append((_static_block(_field(v[:, bb], 8, 30), None, None,
-                                          _text(v[:, bb], 90, 42), _field(v[:, bb], 40, 8)),
+    dec.rows["sta"].append((_static_block(_field(v.take(bb), 8, 30), None, None,
+                                          _text(v.take(bb), 90, 42), _field(v.take(bb), 40, 8)),
                             first[m[bb]], stamp[m[bb]]))
     for i in np.flatnonzero(used & ~vec).tolist():
         parts = [p1[i]] if p2[i] < 0 else [p1[i], p2[i]]

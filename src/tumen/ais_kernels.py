@@ -1,0 +1,136 @@
+"""Compiled kernels of the NMEA decoder (:mod:`tumen.ais_fast`), with Numba.
+
+Two loops that NumPy can only write as many whole-array passes: the scan of every line of a
+buffer (find the tag block and the sentence fields, check both checksums, read the tag
+time), and the extraction of bit fields from the armoured payloads. Each is one pass over
+its input in machine code (``nogil``: a Dask worker's other threads keep running).
+
+Compilation happens on first use in a process (about a second) and is cached by Numba
+beside this file, in ``__pycache__`` (git-ignored, never part of a build's inputs or
+outputs); :func:`warm_up` compiles or loads both kernels ahead of a timed or parallel run.
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+_JIT = {"nopython": True, "nogil": True, "cache": True, "boundscheck": False}
+
+
+@numba.jit(**_JIT)
+def scan_lines(b, starts, ends, special, hexv, out, epochs):  # pragma: no cover - compiled
+    """Classify and parse each line ``b[starts[i]:ends[i]]`` (see :func:`tumen.ais_fast._scan`).
+
+    ``special[byte]``: the byte is outside the payload alphabet; ``hexv[byte]``: its hex
+    value or 255. Writes, for line ``i``, ``out[:, i]`` = (canonical, category, fragment
+    count, fragment number, sequence id or -1, channel byte or 0, payload start, payload
+    length, fill bits) and ``epochs[i]`` (the tag time's digits); ``out[0, i]`` stays 0 for
+    a line that is not canonical. ``b`` must extend past the last line end by 32 bytes.
+    """
+    for i in range(len(starts)):
+        s, e = starts[i], ends[i]
+        out[0, i] = 0
+        if s >= e or b[s] != 92:
+            continue
+        # the tag block: printable, up to its one "*", then two hex digits and "\"
+        j, last, x, ok = s + 1, s, 0, True
+        while j < e:
+            c = b[j]
+            if special[c]:
+                if c == 42 or c == 92:
+                    break
+                if c < 32 or c > 126:
+                    ok = False
+                    break
+                last = j  # the delimiter before the tag block's last field
+            x ^= np.int64(c)
+            j += 1
+        q = j
+        if not ok or q + 3 >= e or b[q] != 42:
+            continue
+        h1, h2, t = hexv[b[q + 1]], hexv[b[q + 2]], q + 3
+        if h1 == 255 or h2 == 255 or b[t] != 92 or (last != s and b[last] != 44):
+            continue
+        f = last + 1  # the last field: "c:<1-12 digits>"
+        if b[f] != 99 or b[f + 1] != 58 or not 1 <= q - f - 2 <= 12:
+            continue
+        epoch = 0
+        for k in range(f + 2, q):
+            d = np.int64(b[k]) - 48
+            if d < 0 or d > 9:
+                ok = False
+                break
+            epoch = epoch * 10 + d
+        if not ok or t + 16 > e:
+            continue
+        # the sentence: "!AIVDM,f,f,s,c,<payload>,f*hh"
+        if not (b[t + 1] == 33 and b[t + 2] == 65 and b[t + 3] == 73 and b[t + 4] == 86
+                and b[t + 5] == 68 and (b[t + 6] == 77 or b[t + 6] == 79)
+                and b[t + 7] == 44 and b[t + 9] == 44 and b[t + 11] == 44):
+            continue
+        fc, fn = np.int64(b[t + 8]) - 48, np.int64(b[t + 10]) - 48
+        if fc < 1 or fc > 9 or fn < 1 or fn > fc:
+            continue
+        j, seq, channel = t + 12, -1, 0
+        if b[j] != 44:
+            seq = np.int64(b[j]) - 48
+            if seq < 0 or seq > 9 or b[j + 1] != 44:
+                continue
+            j += 1
+        j += 1
+        if b[j] != 44:
+            channel = np.int64(b[j])
+            if special[b[j]] or b[j + 1] != 44:
+                continue
+            j += 1
+        ps = j + 1
+        j = ps
+        while j < e and not special[b[j]]:
+            j += 1
+        pl, fill, st2 = j - ps, np.int64(b[j + 1]) - 48, j + 2
+        if j >= e or b[j] != 44 or pl < 1 or pl > 200 or fill < 0 or fill > 5 or b[st2] != 42:
+            continue
+        h3, h4, end = hexv[b[st2 + 1]], hexv[b[st2 + 2]], st2 + 3
+        if h3 == 255 or h4 == 255 or not (end == e or (end + 1 == e and b[end] == 13)):
+            continue
+        y = 0
+        for k in range(t + 2, st2):
+            y ^= np.int64(b[k])
+        out[0, i] = 1
+        out[1, i] = 1 if x != h1 * 16 + h2 else (2 if y != h3 * 16 + h4 else 0)
+        out[2, i], out[3, i], out[4, i], out[5, i] = fc, fn, seq, channel
+        out[6, i], out[7, i], out[8, i] = ps, pl, fill
+        epochs[i] = epoch
+
+
+@numba.jit(**_JIT)
+def bit_fields(b, ps1, pl1, ps2, starts, widths, signed, out):  # pragma: no cover - compiled
+    """Unsigned (or two's-complement where ``signed[f]``) bit fields of armoured messages.
+
+    Message ``m`` is the payload bytes ``b[ps1[m]:ps1[m] + pl1[m]]`` followed by those at
+    ``ps2[m]`` (its second sentence); ``out[f, m]`` receives bits
+    ``[starts[f], starts[f] + widths[f])`` (widths up to 57), which must lie in the message.
+    """
+    for m in range(len(ps1)):
+        p1, l1, p2 = ps1[m], pl1[m], ps2[m]
+        for f in range(len(starts)):
+            start, width = starts[f], widths[f]
+            c0, c1 = start // 6, (start + width - 1) // 6
+            acc = 0
+            for c in range(c0, c1 + 1):
+                v = np.int64(b[p1 + c] if c < l1 else b[p2 + c - l1]) - 48
+                if v > 40:
+                    v -= 8
+                acc = (acc << 6) | v
+            acc = (acc >> ((c1 + 1) * 6 - start - width)) & ((1 << width) - 1)
+            if signed[f] and (acc >> (width - 1)) & 1:
+                acc -= 1 << width
+            out[f, m] = acc
+
+
+def warm_up() -> None:
+    """Compile (or load from Numba's cache) both kernels on tiny inputs."""
+    from tumen import ais_fast
+
+    ais_fast.get_messages(b"\\c:1*00\\!AIVDM,1,1,,A,1,0*00", "warm-up")
