@@ -678,7 +678,7 @@ def _to_positions(pos: pd.DataFrame, accepted: np.ndarray) -> pd.DataFrame:
     if accepted.any() and (files == files.iat[0]).all():
         # one file (every reader's case): sort_positions' stable order, found in NumPy,
         # and the file name set once
-        order = np.lexsort((columns["source_line"], columns["time"].asi8, columns["mmsi"]))
+        order = position_order(columns["mmsi"], columns["time"].asi8, columns["source_line"])
         columns = {k: v[order] for k, v in columns.items() if k != "source_file"}
         out = pd.DataFrame(columns)
         out.insert(POSITION_COLUMNS.index("source_file"), "source_file", files.iat[0])
@@ -751,6 +751,23 @@ def _sort_skipped(skipped: pd.DataFrame) -> pd.DataFrame:
     skipped = skipped.astype({"source_file": "str", "source_line": "int64", "category": "str"})
     return skipped.sort_values(["source_file", "source_line"], kind="stable",
                                ignore_index=True)[SKIPPED_COLUMNS]
+
+
+def position_order(mmsi: np.ndarray, time_ns: np.ndarray, *minor: np.ndarray) -> np.ndarray:
+    """``np.lexsort((*reversed(minor), time_ns, mmsi))``: the stable row order by MMSI, time,
+    then the ``minor`` keys in turn (e.g. file rank, line), found faster on archive data.
+
+    One stable sort per key, least significant first: the line and time keys come nearly
+    sorted (timsort runs through them), and the MMSIs, few distinct values, are sorted as
+    16-bit ranks (radix sort) when there are at most 65 536 of them.
+    """
+    order = np.arange(len(mmsi))
+    for key in (*reversed(minor), time_ns):
+        order = order[np.argsort(key[order], kind="stable")]
+    codes, distinct = pd.factorize(mmsi[order], sort=True)
+    if len(distinct) <= 1 << 16:
+        codes = codes.astype(np.uint16)
+    return order[np.argsort(codes, kind="stable")]
 
 
 def sort_positions(positions: pd.DataFrame) -> pd.DataFrame:

@@ -416,21 +416,12 @@ def _text(v: _Messages, start: int, width: int) -> np.ndarray:
     return np.array(text, object)[inverse.ravel()]
 
 
-def _degrees(v: np.ndarray) -> np.ndarray:
-    """1/10 000 minutes to degrees, rounded to 6 decimals exactly as pyais's ``to_lat_lon``."""
-    return np.floor_divide(10 * v + 3, 6) / 1e6
-
-
 def _position_block(v: _Messages, class_a: bool) -> dict:
     """mmsi, lat, lon (deg), sog (kn), cog (deg), heading (deg), nav_status of types 1-3
-    (``class_a``) or 18/19 (no status)."""
-    o = 0 if class_a else -4  # type 18/19 fields sit 4 bits earlier than type 1's
-    mmsi, lat, lon, sog, cog, heading, status = _fields(v, [
-        (8, 30, False), (89 + o, 27, True), (61 + o, 28, True), (50 + o, 10, False),
-        (116 + o, 12, False), (128 + o, 9, False), (38, 4, False)])
-    return {"mmsi": mmsi.astype(float), "lat": _degrees(lat), "lon": _degrees(lon),
-            "sog": sog / 10.0, "cog": cog / 10.0, "heading": heading.astype(float),
-            "nav_status": status.astype(float) if class_a else np.full(len(v), np.nan)}
+    (``class_a``) or 18/19 (no status), float64 as pyais gives them."""
+    out = np.empty((7, len(v)), np.float64)
+    ais_kernels.position_fields(v.b, v.ps1, v.pl1, v.ps2, class_a, out)
+    return dict(zip(["mmsi", "lat", "lon", "sog", "cog", "heading", "nav_status"], out))
 
 
 def _static_block(mmsi, name, imo, callsign, ship_type) -> dict:

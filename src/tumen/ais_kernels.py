@@ -105,6 +105,23 @@ def scan_lines(b, starts, ends, special, hexv, out, epochs):  # pragma: no cover
 
 
 @numba.jit(**_JIT)
+def _bits(b, p1, l1, p2, start, width, signed):  # pragma: no cover - compiled
+    """Bits ``[start, start + width)`` of one armoured message (payload at ``p1``, length
+    ``l1``, then its second part at ``p2``), as an integer."""
+    c0, c1 = start // 6, (start + width - 1) // 6
+    acc = 0
+    for c in range(c0, c1 + 1):
+        v = np.int64(b[p1 + c] if c < l1 else b[p2 + c - l1]) - 48
+        if v > 40:
+            v -= 8
+        acc = (acc << 6) | v
+    acc = (acc >> ((c1 + 1) * 6 - start - width)) & ((1 << width) - 1)
+    if signed and (acc >> (width - 1)) & 1:
+        acc -= 1 << width
+    return acc
+
+
+@numba.jit(**_JIT)
 def bit_fields(b, ps1, pl1, ps2, starts, widths, signed, out):  # pragma: no cover - compiled
     """Unsigned (or two's-complement where ``signed[f]``) bit fields of armoured messages.
 
@@ -113,24 +130,42 @@ def bit_fields(b, ps1, pl1, ps2, starts, widths, signed, out):  # pragma: no cov
     ``[starts[f], starts[f] + widths[f])`` (widths up to 57), which must lie in the message.
     """
     for m in range(len(ps1)):
-        p1, l1, p2 = ps1[m], pl1[m], ps2[m]
         for f in range(len(starts)):
-            start, width = starts[f], widths[f]
-            c0, c1 = start // 6, (start + width - 1) // 6
-            acc = 0
-            for c in range(c0, c1 + 1):
-                v = np.int64(b[p1 + c] if c < l1 else b[p2 + c - l1]) - 48
-                if v > 40:
-                    v -= 8
-                acc = (acc << 6) | v
-            acc = (acc >> ((c1 + 1) * 6 - start - width)) & ((1 << width) - 1)
-            if signed[f] and (acc >> (width - 1)) & 1:
-                acc -= 1 << width
-            out[f, m] = acc
+            out[f, m] = _bits(b, ps1[m], pl1[m], ps2[m], starts[f], widths[f], signed[f])
+
+
+@numba.jit(**_JIT)
+def _position(b, p1, l1, p2, o, class_a, out, m):  # pragma: no cover - compiled
+    out[0, m] = _bits(b, p1, l1, p2, 8, 30, False)
+    # 1/10 000 minutes to degrees: pyais's round(v / 600 000, 6), exactly
+    out[1, m] = ((10 * _bits(b, p1, l1, p2, 89 + o, 27, True) + 3) // 6) / 1e6
+    out[2, m] = ((10 * _bits(b, p1, l1, p2, 61 + o, 28, True) + 3) // 6) / 1e6
+    out[3, m] = _bits(b, p1, l1, p2, 50 + o, 10, False) / 10.0
+    out[4, m] = _bits(b, p1, l1, p2, 116 + o, 12, False) / 10.0
+    out[5, m] = _bits(b, p1, l1, p2, 128 + o, 9, False)
+    out[6, m] = _bits(b, p1, l1, p2, 38, 4, False) if class_a else np.nan
+
+
+@numba.jit(**_JIT)
+def position_fields(b, ps1, pl1, ps2, class_a, out):  # pragma: no cover - compiled
+    """The position fields of types 1-3 (``class_a``) or 18/19, as pyais gives them:
+    ``out[:, m]`` = (mmsi, lat, lon in degrees rounded to 6 decimals, sog and cog in
+    tenths, heading, navigational status or NaN), float64."""
+    for m in range(len(ps1)):
+        if class_a:
+            _position(b, ps1[m], pl1[m], ps2[m], 0, True, out, m)
+        else:  # the fields of types 18 and 19 sit 4 bits earlier
+            _position(b, ps1[m], pl1[m], ps2[m], -4, False, out, m)
 
 
 def warm_up() -> None:
-    """Compile (or load from Numba's cache) both kernels on tiny inputs."""
+    """Compile the kernels, or load them from Numba's cache, on tiny inputs: a process that
+    decodes in parallel or is timed calls this first."""
     from tumen import ais_fast
 
-    ais_fast.get_messages(b"\\c:1*00\\!AIVDM,1,1,,A,1,0*00", "warm-up")
+    # a canonical line: a type 1 position (position_fields), a type 5 static split over two
+    # sentences (bit_fields, two parts)
+    lines = [b"\\c:1693526400*51\\!AIVDM,1,1,,A,13u?etPv2;0n:dDPwUM1U1Cb069D,0*24",
+             b"\\c:1693526400*51\\!AIVDM,2,1,3,A,55?MbV02;H;s<HtKR20EHE:0@T4@Dn2222222216L961O5Gf0NSQEp6ClRp8,0*1E",
+             b"\\c:1693526400*51\\!AIVDM,2,2,3,A,88888888880,2*27"]
+    ais_fast.get_messages(b"\n".join(lines), "warm-up")

@@ -1,0 +1,65 @@
+"""Tests for tumen.ais_kernels: the compiled line scan and bit-field extraction, on
+hand-made lines and payloads checked against pyais (the whole decoder is compared with
+pyais in tests/test_ais_fast.py)."""
+
+import numpy as np
+import pytest
+from pyais.messages import NMEAMessage
+
+from tumen import ais_fast, ais_kernels
+
+LINE = b"\\s:RX1,c:1693526400*0F\\!AIVDM,1,1,,A,13u?etPv2;0n:dDPwUM1U1Cb069D,0*24"
+
+
+def scan(raw: bytes):
+    buf = raw + b"\n" * 256
+    b = np.frombuffer(buf, np.uint8)
+    nl = np.flatnonzero(b[:len(raw)] == 10)
+    starts, ends = np.r_[0, nl + 1], np.r_[nl, len(raw)]
+    out, epochs = np.zeros((9, len(starts)), np.int64), np.zeros(len(starts), np.int64)
+    ais_kernels.scan_lines(b, starts, ends, ais_fast._SPECIAL, ais_fast._HEX64, out, epochs)
+    return out, epochs
+
+
+def test_scan_reads_the_fields_of_a_canonical_line():
+    out, epochs = scan(LINE)
+    ps = LINE.index(b"A,13u") + 2
+    assert out[:, 0].tolist() == [1, 0, 1, 1, -1, ord("A"), ps, 28, 0]
+    assert epochs.tolist() == [1693526400]
+
+
+@pytest.mark.parametrize("line, canonical, category", [
+    (LINE.replace(b"*24", b"*25"), 1, 2),                       # sentence checksum
+    (LINE.replace(b"*0F", b"*0E"), 1, 1),                       # tag block checksum
+    (LINE.replace(b"c:1693526400", b"c:16935264x0"), 0, 0),     # not digits: pyais path
+    (LINE.replace(b",1,1,,A,", b",1,1,12,A,"), 0, 0),           # two-digit sequence id
+    (LINE.replace(b"\\s:RX1,", b"\\s:R*1,"), 0, 0),             # a second "*" in the tag
+    (LINE + b"\r", 1, 0),                                       # CRLF
+    (LINE + b" ", 0, 0),                                        # trailing byte
+    (LINE[:40], 0, 0),                                          # cut short
+])
+def test_scan_classifies_damaged_lines(line, canonical, category):
+    out, _ = scan(line)
+    assert (out[0, 0], out[1, 0]) == (canonical, category)
+
+
+def test_scan_of_several_lines_and_a_blank_one():
+    out, _ = scan(LINE + b"\n\n" + LINE.replace(b"*24", b"*25"))
+    assert out[0].tolist() == [1, 0, 1] and out[1].tolist() == [0, 0, 2]
+
+
+def test_bit_fields_and_position_fields_equal_pyais():
+    msg = NMEAMessage(LINE.split(b"\\")[-1]).decode()
+    b = np.frombuffer(LINE + b"\n" * 256, np.uint8)
+    ps = np.array([LINE.index(b"A,13u") + 2])
+    # split the payload in two "sentences" at byte 10: the second part read from the first
+    # part's own continuation (ps2 - pl1 = ps1), so the result must not change
+    for pl1, ps2 in ((np.array([28]), np.array([0])), (np.array([10]), ps + 10)):
+        out = np.zeros((3, 1), np.int64)
+        ais_kernels.bit_fields(b, ps, pl1, ps2, np.array([0, 8, 89]), np.array([6, 30, 27]),
+                               np.array([False, False, True]), out)
+        assert out[:, 0].tolist() == [msg.msg_type, msg.mmsi, round(msg.lat * 600_000)]
+        fields = np.zeros((7, 1))
+        ais_kernels.position_fields(b, ps, pl1, ps2, True, fields)
+        assert fields[:, 0].tolist() == [msg.mmsi, msg.lat, msg.lon, msg.speed, msg.course,
+                                         msg.heading, int(msg.status)]
