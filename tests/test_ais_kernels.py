@@ -2,6 +2,10 @@
 hand-made lines and payloads checked against pyais (the whole decoder is compared with
 pyais in tests/test_ais_fast.py)."""
 
+import os
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 from pyais.messages import NMEAMessage
@@ -63,3 +67,20 @@ def test_bit_fields_and_position_fields_equal_pyais():
         ais_kernels.position_fields(b, ps, pl1, ps2, True, fields)
         assert fields[:, 0].tolist() == [msg.mmsi, msg.lat, msg.lon, msg.speed, msg.course,
                                          msg.heading, int(msg.status)]
+
+
+def test_scan_reads_nothing_outside_the_lines(tmp_path):
+    # every prefix of a line as the last line of an unpadded buffer, with Numba's bounds
+    # checks on (in a fresh interpreter: the setting is read when Numba starts)
+    script = (
+        "import numpy as np\n"
+        "from tumen import ais_fast, ais_kernels\n"
+        f"line = {LINE!r}\n"
+        "for n in range(len(line) + 1):\n"
+        "    for raw in (line[:n], line + b'\\r\\n' + line[:n], line[:n] + b'\\r'):\n"
+        "        ais_fast.get_messages(raw, 'f')\n"
+        "print('ok')\n")
+    env = dict(os.environ, NUMBA_BOUNDSCHECK="1", NUMBA_CACHE_DIR=str(tmp_path))
+    result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
+                            text=True, timeout=600)
+    assert result.returncode == 0 and result.stdout.strip() == "ok", result.stderr[-2000:]

@@ -234,7 +234,8 @@ def decode_nmea_lines(lines: Iterable[bytes | str], source_file: str, *, start_l
     """
     lines = [line.encode("utf-8", "surrogateescape") if isinstance(line, str) else line
              for line in lines]
-    if _engine(engine) == "numpy" and not any(b"\n" in line for line in lines):
+    # (no lines: the empty tables, without starting the compiled decoder)
+    if _engine(engine) == "numpy" and lines and not any(b"\n" in line for line in lines):
         from tumen import ais_fast
 
         return ais_fast.decode_buffer(b"\n".join(lines), source_file, start_line=start_line,

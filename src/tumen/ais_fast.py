@@ -1,16 +1,17 @@
-"""Decode raw NMEA 0183 AIS at archive speed: whole chunks of lines at once, with NumPy.
+"""Decode raw NMEA 0183 AIS at archive speed: whole chunks of lines at once.
 
 :func:`tumen.ais.read_nmea` used to hand every line to pyais, one Python call per line. This
-module decodes a chunk of lines as one byte array instead: it finds each line's tag block,
-fields and checksums with array operations, validates both checksums and the payload
-armouring of all lines at once, pairs the two sentences of multi-sentence messages by
-channel and sequence id (vectorised for two-part messages), and extracts the bit fields of
-the message types the analyses use (1, 2, 3, 18, 19, 5 and 24) column-wise.
+module decodes a chunk of lines as one byte array instead: one compiled pass over the lines
+(:mod:`tumen.ais_kernels`) finds each line's tag block and fields, validates both checksums
+and the payload armouring and reads the tag time; NumPy then pairs the two sentences of
+multi-sentence messages by channel and sequence id (vectorised for two-part messages), and
+a second compiled pass extracts the bit fields of the message types the analyses use (1, 2,
+3, 18, 19, 5 and 24), one column per field.
 
 Equivalence with pyais is the contract: the tables (positions, vessels, skipped) are exactly
 those of the line-by-line decoder of :mod:`tumen.ais` (``read_nmea(..., engine="pyais")``),
 field for field. To keep that promise simply, only the canonical form of a line is
-vectorised (``\\s:<station>,c:<epoch>*hh\\!AIVDM,...``: printable ASCII, one tag block whose
+decoded here (``\\s:<station>,c:<epoch>*hh\\!AIVDM,...``: printable ASCII, one tag block whose
 last field is ``c`` with 1-12 digits, two-digit checksums, single-digit fragment fields, a
 payload of at most 200 characters). Every other line goes through the pyais path of :mod:`tumen.ais`
 unchanged, and every message that is not a full-length message of a vectorised type (a
@@ -18,11 +19,12 @@ truncated payload, type 27, a type 24 part 2 or 3, a message of three or more se
 decoded by pyais: nothing is lost, and every rejected line is counted under the same
 category as before.
 
-Why NumPy: the work per line is a handful of byte comparisons, two XOR reductions and a few
-shifts, which NumPy does in whole-buffer passes (``ufunc.reduceat`` for the checksums,
-sliding-window row gathers for the fields). Arrow compute has no byte-level kernels of this
-kind and Numba is not in the locked environment; ``bench/README.md`` gives the rates and
-what limits them.
+Why compiled kernels (Numba) for the two passes: the work per line is a handful of byte
+comparisons, two XOR reductions and a few shifts. NumPy could only do it as some sixty
+whole-array passes (delimiter search, row gathers, ``ufunc.reduceat`` checksums), each a
+memory-bound trip over the buffer: about 1 CPU-s per million lines, against 0.1 s for the
+one compiled pass. Arrow compute has no byte-level kernels of this kind.
+``bench/README.md`` gives the rates and what limits them.
 
 >>> data = decode_buffer(open("data/ais/terrestrial.nmea", "rb").read(),
 ...                      "data/ais/terrestrial.nmea")                  # doctest: +SKIP
@@ -39,7 +41,15 @@ from pyais.exceptions import UnknownMessageException
 from pyais.constants import ShipType
 from pyais.messages import MSG_CLASS
 
-from tumen import ais, ais_kernels
+from tumen import ais
+
+
+def _kernels():
+    """:mod:`tumen.ais_kernels`, imported on first use (importing Numba takes a moment,
+    and the modules that import this one do not all decode)."""
+    from tumen import ais_kernels
+
+    return ais_kernels
 
 # AIS 6-bit armouring: byte -> value 0..63, 255 outside the alphabet ``0-W`` and ```-w``.
 _ARMOR = np.full(256, 255, np.uint8)
@@ -55,7 +65,6 @@ _SIXBIT = np.array([v + 64 if v < 32 else v for v in range(64)], np.uint8)
 # pyais reads the ship type of types 5 and 19 through its ShipType enum, which folds codes
 # it does not know into a neighbour (1-19 -> 0, 26-28 -> 25, ...): the same table here.
 _SHIP_TYPE = np.array([int(ShipType.from_value(v)) for v in range(256)], np.int64)
-_PAD = 256  # bytes of padding after the buffer, so that fixed-offset gathers stay inside
 _NAT = np.iinfo(np.int64).min
 #: Minimum message length (bits) for the vectorised path, by message type.
 FULL_BITS = {1: 168, 2: 168, 3: 168, 18: 168, 19: 312, 5: 424}
@@ -117,17 +126,15 @@ def get_messages(raw: bytes, source_file: str, *, start_line: int = 1,
     skipped : pandas.DataFrame
         ``source_file``, ``source_line``, ``category`` of every record not decoded.
     """
-    buf = raw + b"\n" * _PAD
-    b = np.frombuffer(buf, np.uint8)
-    nl = np.flatnonzero(b[:len(raw)] == 10)
+    nl = np.flatnonzero(np.frombuffer(raw, np.uint8) == 10)
     starts = np.concatenate(([0], nl + 1))
     ends = np.concatenate((nl, [len(raw)]))
-    return _Decoder(buf, starts, ends, source_file, start_line, max_fragment_lines).run(keep)
+    return _Decoder(raw, starts, ends, source_file, start_line, max_fragment_lines).run(keep)
 
 
 # --- lines -> sentences ---------------------------------------------------------------
 
-def _scan(b: np.ndarray, s: np.ndarray, e: np.ndarray, limit: int) -> dict:
+def _scan(b: np.ndarray, s: np.ndarray, e: np.ndarray) -> dict:
     """Parse the canonical lines among ``[s, e)`` (``e``: the line's ``\\n``), in one pass.
 
     A canonical line is ``\\<fields>,c:<1-12 digits>*hh\\!AIVDM,f,f,s,c,<payload>,f*hh``
@@ -140,11 +147,10 @@ def _scan(b: np.ndarray, s: np.ndarray, e: np.ndarray, limit: int) -> dict:
     outside the alphabet is never canonical), fragment count ``fc`` and number ``fn``,
     sequence id ``seq`` (-1 when empty), ``channel`` byte (0 when empty), payload start
     ``ps`` and length ``pl`` (bytes), ``fill`` bits and ``epoch`` (the ``c`` digits).
-    ``b`` must extend at least 256 bytes past ``limit`` (the padding of :func:`get_messages`).
     """
     out = np.zeros((9, len(s)), np.int64)
     epoch = np.zeros(len(s), np.int64)
-    ais_kernels.scan_lines(b, np.asarray(s, np.int64), np.asarray(e, np.int64), _SPECIAL, _HEX64, out,
+    _kernels().scan_lines(b, np.asarray(s, np.int64), np.asarray(e, np.int64), _SPECIAL, _HEX64, out,
                  epoch)
     return {"fast": out[0].astype(bool), "cat": out[1].astype(np.int8), "fc": out[2],
             "fn": out[3], "seq": out[4], "channel": out[5], "ps": out[6], "pl": out[7],
@@ -173,9 +179,7 @@ class _Decoder:
     # sentences
     def sentences(self) -> dict:
         """Every valid AIS sentence (both paths) as arrays, in line order."""
-        limit = len(self.buf) - _PAD
-        b = np.frombuffer(self.buf, np.uint8)
-        sc = _scan(b, self.starts, self.ends, limit)
+        sc = _scan(np.frombuffer(self.buf, np.uint8), self.starts, self.ends)
         fast, cat = sc["fast"], sc["cat"]
         bad = fast & (cat > 0)
         self.skip(self.numbers[bad], _FAST_CATEGORIES[cat[bad]])
@@ -225,7 +229,7 @@ class _Decoder:
             offset += len(sentence.payload)
         if not rows:
             return None
-        self.buf += b"".join(payloads) + b"\n" * _PAD
+        self.buf += b"".join(payloads)  # (a copy: only when such lines exist)
         a = np.array(rows, np.int64).reshape(-1, 8)
         return {"fc": a[:, 0], "fn": a[:, 1], "base": a[:, 2],
                 "ps": a[:, 3], "pl": a[:, 4], "fill": a[:, 5], "line": a[:, 6],
@@ -397,7 +401,7 @@ def _fields(v: _Messages, spec: list[tuple[int, int, bool]]) -> np.ndarray:
     start, width, signed = (np.array(x, dtype) for x, dtype in
                             zip(zip(*spec), (np.int64, np.int64, np.bool_)))
     out = np.empty((len(spec), len(v)), np.int64)
-    ais_kernels.bit_fields(v.b, v.ps1, v.pl1, v.ps2, start, width, signed, out)
+    _kernels().bit_fields(v.b, v.ps1, v.pl1, v.ps2, start, width, signed, out)
     return out
 
 
@@ -420,7 +424,7 @@ def _position_block(v: _Messages, class_a: bool) -> dict:
     """mmsi, lat, lon (deg), sog (kn), cog (deg), heading (deg), nav_status of types 1-3
     (``class_a``) or 18/19 (no status), float64 as pyais gives them."""
     out = np.empty((7, len(v)), np.float64)
-    ais_kernels.position_fields(v.b, v.ps1, v.pl1, v.ps2, class_a, out)
+    _kernels().position_fields(v.b, v.ps1, v.pl1, v.ps2, class_a, out)
     return dict(zip(["mmsi", "lat", "lon", "sog", "cog", "heading", "nav_status"], out))
 
 

@@ -26,7 +26,7 @@ def scan_lines(b, starts, ends, special, hexv, out, epochs):  # pragma: no cover
     value or 255. Writes, for line ``i``, ``out[:, i]`` = (canonical, category, fragment
     count, fragment number, sequence id or -1, channel byte or 0, payload start, payload
     length, fill bits) and ``epochs[i]`` (the tag time's digits); ``out[0, i]`` stays 0 for
-    a line that is not canonical. ``b`` must extend past the last line end by 32 bytes.
+    a line that is not canonical. Nothing outside ``b[starts[i]:ends[i]]`` is read.
     """
     for i in range(len(starts)):
         s, e = starts[i], ends[i]
@@ -88,8 +88,10 @@ def scan_lines(b, starts, ends, special, hexv, out, epochs):  # pragma: no cover
         j = ps
         while j < e and not special[b[j]]:
             j += 1
+        if j + 5 > e:  # room for ",f*hh"
+            continue
         pl, fill, st2 = j - ps, np.int64(b[j + 1]) - 48, j + 2
-        if j >= e or b[j] != 44 or pl < 1 or pl > 200 or fill < 0 or fill > 5 or b[st2] != 42:
+        if b[j] != 44 or pl < 1 or pl > 200 or fill < 0 or fill > 5 or b[st2] != 42:
             continue
         h3, h4, end = hexv[b[st2 + 1]], hexv[b[st2 + 2]], st2 + 3
         if h3 == 255 or h4 == 255 or not (end == e or (end + 1 == e and b[end] == 13)):
