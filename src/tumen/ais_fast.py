@@ -69,6 +69,10 @@ _NAT = np.iinfo(np.int64).min
 #: Minimum message length (bits) for the vectorised path, by message type.
 FULL_BITS = {1: 168, 2: 168, 3: 168, 18: 168, 19: 312, 5: 424}
 _BITS_24 = (160, 168)  # type 24 part A, part B
+_NEED = np.full(256, 1 << 30)  # the same by first 6-bit value (a type, or 255), for look-ups
+for _t, _bits in FULL_BITS.items():
+    _NEED[_t] = _bits
+_USED = np.isin(np.arange(256), list(ais.POSITION_TYPES | ais.STATIC_TYPES))
 
 
 def decode_buffer(raw: bytes, source_file: str, *, start_line: int = 1,
@@ -150,8 +154,8 @@ def _scan(b: np.ndarray, s: np.ndarray, e: np.ndarray) -> dict:
     """
     out = np.zeros((9, len(s)), np.int64)
     epoch = np.zeros(len(s), np.int64)
-    _kernels().scan_lines(b, np.asarray(s, np.int64), np.asarray(e, np.int64), _SPECIAL, _HEX64, out,
-                 epoch)
+    _kernels().scan_lines(b, np.asarray(s, np.int64), np.asarray(e, np.int64), _SPECIAL,
+                          _HEX64, out, epoch)
     return {"fast": out[0].astype(bool), "cat": out[1].astype(np.int8), "fc": out[2],
             "fn": out[3], "seq": out[4], "channel": out[5], "ps": out[6], "pl": out[7],
             "fill": out[8], "epoch": epoch}
@@ -451,13 +455,10 @@ def _decode_messages(dec: _Decoder, sen: dict, p1, p2, stamp) -> None:
     nbits = (pl1 + pl2) * 6 - sen["fill"][q]
     first = sen["line"][p1]
     unknown = (aid < 1) | (aid > 27)
-    used = np.isin(aid, list(ais.POSITION_TYPES | ais.STATIC_TYPES))
+    used = _USED[aid]
     dec.skip(first[unknown], "unknown_type")
     dec.skip(first[~unknown & ~used], "other_type")
-    need = np.full(64, 1 << 30)
-    for t, bits in FULL_BITS.items():
-        need[t] = bits
-    vec = used & (nbits >= need[aid])
+    vec = used & (nbits >= _NEED[aid])
     m24 = np.flatnonzero((aid == 24) & (nbits >= 40))
     part24 = _field(_Messages(b, ps1[m24], pl1[m24], ps2[m24]), 38, 2)
     ok24 = ((part24 == 0) & (nbits[m24] >= _BITS_24[0])) | (
@@ -483,11 +484,11 @@ def _decode_messages(dec: _Decoder, sen: dict, p1, p2, stamp) -> None:
     m, v = rows(vec & (aid == 24))
     part = _field(v, 38, 2)
     a, bb = part == 0, part == 1
-    dec.rows["sta"].append((_static_block(_field(v.take(a), 8, 30), _text(v.take(a), 40, 120), None,
-                                          None, None), first[m[a]], stamp[m[a]]))
-    dec.rows["sta"].append((_static_block(_field(v.take(bb), 8, 30), None, None,
-                                          _text(v.take(bb), 90, 42), _field(v.take(bb), 40, 8)),
-                            first[m[bb]], stamp[m[bb]]))
+    va, vb = v.take(a), v.take(bb)
+    dec.rows["sta"].append((_static_block(_field(va, 8, 30), _text(va, 40, 120), None, None,
+                                          None), first[m[a]], stamp[m[a]]))
+    dec.rows["sta"].append((_static_block(_field(vb, 8, 30), None, None, _text(vb, 90, 42),
+                                          _field(vb, 40, 8)), first[m[bb]], stamp[m[bb]]))
     for i in np.flatnonzero(used & ~vec).tolist():
         parts = [p1[i]] if p2[i] < 0 else [p1[i], p2[i]]
         payload = b"".join(dec._payload(sen, p) for p in parts)

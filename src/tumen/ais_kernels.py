@@ -107,16 +107,21 @@ def scan_lines(b, starts, ends, special, hexv, out, epochs):  # pragma: no cover
 
 
 @numba.jit(**_JIT)
+def _char(b, p1, l1, p2, c):  # pragma: no cover - compiled
+    """The 6-bit value of character ``c`` of a message (payload at ``p1``, length ``l1``,
+    then its second part at ``p2``): '0'..'W' -> 0..39, '`'..'w' -> 40..63."""
+    v = np.int64(b[p1 + c] if c < l1 else b[p2 + c - l1]) - 48
+    return v - 8 if v > 40 else v
+
+
+@numba.jit(**_JIT)
 def _bits(b, p1, l1, p2, start, width, signed):  # pragma: no cover - compiled
     """Bits ``[start, start + width)`` of one armoured message (payload at ``p1``, length
     ``l1``, then its second part at ``p2``), as an integer."""
     c0, c1 = start // 6, (start + width - 1) // 6
     acc = 0
     for c in range(c0, c1 + 1):
-        v = np.int64(b[p1 + c] if c < l1 else b[p2 + c - l1]) - 48
-        if v > 40:
-            v -= 8
-        acc = (acc << 6) | v
+        acc = (acc << 6) | _char(b, p1, l1, p2, c)
     acc = (acc >> ((c1 + 1) * 6 - start - width)) & ((1 << width) - 1)
     if signed and (acc >> (width - 1)) & 1:
         acc -= 1 << width
@@ -137,27 +142,50 @@ def bit_fields(b, ps1, pl1, ps2, starts, widths, signed, out):  # pragma: no cov
 
 
 @numba.jit(**_JIT)
-def _position(b, p1, l1, p2, o, class_a, out, m):  # pragma: no cover - compiled
-    out[0, m] = _bits(b, p1, l1, p2, 8, 30, False)
-    # 1/10 000 minutes to degrees: pyais's round(v / 600 000, 6), exactly
-    out[1, m] = ((10 * _bits(b, p1, l1, p2, 89 + o, 27, True) + 3) // 6) / 1e6
-    out[2, m] = ((10 * _bits(b, p1, l1, p2, 61 + o, 28, True) + 3) // 6) / 1e6
-    out[3, m] = _bits(b, p1, l1, p2, 50 + o, 10, False) / 10.0
-    out[4, m] = _bits(b, p1, l1, p2, 116 + o, 12, False) / 10.0
-    out[5, m] = _bits(b, p1, l1, p2, 128 + o, 9, False)
-    out[6, m] = _bits(b, p1, l1, p2, 38, 4, False) if class_a else np.nan
+def _word(b, p1, l1, p2, first):  # pragma: no cover - compiled
+    """Ten 6-bit values from character ``first`` on, as one 60-bit integer."""
+    acc = 0
+    for c in range(first, first + 10):
+        acc = (acc << 6) | _char(b, p1, l1, p2, c)
+    return acc
+
+
+@numba.jit(**_JIT)
+def _get(w0, w1, w2, start, width, signed):  # pragma: no cover - compiled
+    """Bits ``[start, start + width)`` (width <= 60) of the 180-bit string ``w0 w1 w2``."""
+    k, end = start // 60, start + width
+    words = (w0, w1, w2)
+    if (end - 1) // 60 == k:
+        acc = words[k] >> (60 * (k + 1) - end)
+    else:
+        acc = (words[k] << (end - 60 * (k + 1))) | (words[k + 1] >> (60 * (k + 2) - end))
+    acc &= (1 << width) - 1
+    if signed and (acc >> (width - 1)) & 1:
+        acc -= 1 << width
+    return acc
 
 
 @numba.jit(**_JIT)
 def position_fields(b, ps1, pl1, ps2, class_a, out):  # pragma: no cover - compiled
     """The position fields of types 1-3 (``class_a``) or 18/19, as pyais gives them:
     ``out[:, m]`` = (mmsi, lat, lon in degrees rounded to 6 decimals, sog and cog in
-    tenths, heading, navigational status or NaN), float64."""
+    tenths, heading, navigational status or NaN), float64. Each message must hold the 23
+    characters (138 bits) of these fields."""
+    o = 0 if class_a else -4  # the fields of types 18 and 19 sit 4 bits earlier
     for m in range(len(ps1)):
-        if class_a:
-            _position(b, ps1[m], pl1[m], ps2[m], 0, True, out, m)
-        else:  # the fields of types 18 and 19 sit 4 bits earlier
-            _position(b, ps1[m], pl1[m], ps2[m], -4, False, out, m)
+        p1, l1, p2 = ps1[m], pl1[m], ps2[m]
+        w0, w1, w2 = _word(b, p1, l1, p2, 0), _word(b, p1, l1, p2, 10), 0
+        for c in range(20, 23):  # characters 20-22 (bits 120-137)
+            w2 = (w2 << 6) | _char(b, p1, l1, p2, c)
+        w2 <<= 42
+        out[0, m] = _get(w0, w1, w2, 8, 30, False)
+        # 1/10 000 minutes to degrees: pyais's round(v / 600 000, 6), exactly
+        out[1, m] = ((10 * _get(w0, w1, w2, 89 + o, 27, True) + 3) // 6) / 1e6
+        out[2, m] = ((10 * _get(w0, w1, w2, 61 + o, 28, True) + 3) // 6) / 1e6
+        out[3, m] = _get(w0, w1, w2, 50 + o, 10, False) / 10.0
+        out[4, m] = _get(w0, w1, w2, 116 + o, 12, False) / 10.0
+        out[5, m] = _get(w0, w1, w2, 128 + o, 9, False)
+        out[6, m] = _get(w0, w1, w2, 38, 4, False) if class_a else np.nan
 
 
 def warm_up() -> None:
@@ -168,6 +196,7 @@ def warm_up() -> None:
     # a canonical line: a type 1 position (position_fields), a type 5 static split over two
     # sentences (bit_fields, two parts)
     lines = [b"\\c:1693526400*51\\!AIVDM,1,1,,A,13u?etPv2;0n:dDPwUM1U1Cb069D,0*24",
-             b"\\c:1693526400*51\\!AIVDM,2,1,3,A,55?MbV02;H;s<HtKR20EHE:0@T4@Dn2222222216L961O5Gf0NSQEp6ClRp8,0*1E",
+             b"\\c:1693526400*51\\!AIVDM,2,1,3,A,55?MbV02;H;s<HtKR20EHE:0@T4@Dn2222222216L961O5"
+             b"Gf0NSQEp6ClRp8,0*1E",
              b"\\c:1693526400*51\\!AIVDM,2,2,3,A,88888888880,2*27"]
     ais_fast.get_messages(b"\n".join(lines), "warm-up")
