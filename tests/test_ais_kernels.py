@@ -20,36 +20,41 @@ def scan(raw: bytes):
     b = np.frombuffer(buf, np.uint8)
     nl = np.flatnonzero(b[:len(raw)] == 10)
     starts, ends = np.r_[0, nl + 1], np.r_[nl, len(raw)]
-    out, epochs = np.zeros((9, len(starts)), np.int64), np.zeros(len(starts), np.int64)
-    ais_kernels.scan_lines(b, starts, ends, ais_fast._SPECIAL, ais_fast._HEX64, out, epochs)
-    return out, epochs
+    flags, cols = np.zeros(len(starts), np.int8), np.zeros((7, len(starts)), np.int64)
+    num = np.zeros(len(starts))
+    k = ais_kernels.scan_lines(b, starts, ends, ais_fast._SPECIAL, ais_fast._HEX64, flags,
+                               cols, num)
+    return flags, cols[:, :k], num[:k]
 
 
 def test_scan_reads_the_fields_of_a_canonical_line():
-    out, epochs = scan(LINE)
+    with_seq = LINE.replace(b",,A,", b",7,A,").replace(b"*24", b"*%02X" % (0x24 ^ ord("7")))
+    flags, cols, num = scan(with_seq + b"\n" + LINE)
     ps = LINE.index(b"A,13u") + 2
-    assert out[:, 0].tolist() == [1, 0, 1, 1, -1, ord("A"), ps, 28, 0]
-    assert epochs.tolist() == [1693526400]
+    assert flags.tolist() == [0, 0]
+    assert cols.T.tolist() == [[1, 1, ord("A") * 11 + 7 + 1, ps + 1, 28, 0, 0],
+                               [1, 1, ord("A") * 11, len(LINE) + 2 + ps, 28, 0, 1]]
+    assert num.tolist() == [1693526400.0] * 2
 
 
-@pytest.mark.parametrize("line, canonical, category", [
-    (LINE.replace(b"*24", b"*25"), 1, 2),                       # sentence checksum
-    (LINE.replace(b"*0F", b"*0E"), 1, 1),                       # tag block checksum
-    (LINE.replace(b"c:1693526400", b"c:16935264x0"), 0, 0),     # not digits: pyais path
-    (LINE.replace(b",1,1,,A,", b",1,1,12,A,"), 0, 0),           # two-digit sequence id
-    (LINE.replace(b"\\s:RX1,", b"\\s:R*1,"), 0, 0),             # a second "*" in the tag
-    (LINE + b"\r", 1, 0),                                       # CRLF
-    (LINE + b" ", 0, 0),                                        # trailing byte
-    (LINE[:40], 0, 0),                                          # cut short
+@pytest.mark.parametrize("line, flag", [
+    (LINE.replace(b"*24", b"*25"), 2),                          # sentence checksum
+    (LINE.replace(b"*0F", b"*0E"), 1),                          # tag block checksum
+    (LINE.replace(b"c:1693526400", b"c:16935264x0"), 3),        # not digits: pyais path
+    (LINE.replace(b",1,1,,A,", b",1,1,12,A,"), 3),              # two-digit sequence id
+    (LINE.replace(b"\\s:RX1,", b"\\s:R*1,"), 3),                # a second "*" in the tag
+    (LINE + b"\r", 0),                                          # CRLF
+    (LINE + b" ", 3),                                           # trailing byte
+    (LINE[:40], 3),                                             # cut short
 ])
-def test_scan_classifies_damaged_lines(line, canonical, category):
-    out, _ = scan(line)
-    assert (out[0, 0], out[1, 0]) == (canonical, category)
+def test_scan_classifies_damaged_lines(line, flag):
+    flags, cols, _ = scan(line)
+    assert flags.tolist() == [flag] and cols.shape[1] == (flag == 0)
 
 
 def test_scan_of_several_lines_and_a_blank_one():
-    out, _ = scan(LINE + b"\n\n" + LINE.replace(b"*24", b"*25"))
-    assert out[0].tolist() == [1, 0, 1] and out[1].tolist() == [0, 0, 2]
+    flags, cols, _ = scan(LINE + b"\n\n" + LINE.replace(b"*24", b"*25"))
+    assert flags.tolist() == [0, 3, 2] and cols[6].tolist() == [0]
 
 
 def test_bit_fields_and_position_fields_equal_pyais():

@@ -146,19 +146,20 @@ def _scan(b: np.ndarray, s: np.ndarray, e: np.ndarray) -> dict:
     with one ``*``; fragment fields of one digit; channel empty or one byte of the payload
     alphabet; a payload of 1-200 bytes of that alphabet, fill 0-5).
 
-    Returns a dict of arrays over the lines: ``fast`` (bool: the line has the canonical
-    form), and for fast lines ``cat`` (0 valid, 1 bad tag block, 2 bad checksum; a payload
-    outside the alphabet is never canonical), fragment count ``fc`` and number ``fn``,
-    sequence id ``seq`` (-1 when empty), ``channel`` byte (0 when empty), payload start
-    ``ps`` and length ``pl`` (bytes), ``fill`` bits and ``epoch`` (the ``c`` digits).
+    Returns ``flags`` (over the lines: 0 a valid canonical line, 1 a canonical line with a
+    bad tag block checksum, 2 one with a bad sentence checksum, 3 not canonical; a payload
+    outside the alphabet is never canonical) and the columns of the valid lines' sentences:
+    fragment count ``fc`` and number ``fn``, multi-sentence key ``base`` (channel byte and
+    sequence id), payload start ``ps`` and length ``pl`` (bytes), ``fill`` bits, ``index``
+    (of the line) and ``num`` (the tag time, the ``c`` digits).
     """
-    out = np.zeros((9, len(s)), np.int64)
-    epoch = np.zeros(len(s), np.int64)
-    _kernels().scan_lines(b, np.asarray(s, np.int64), np.asarray(e, np.int64), _SPECIAL,
-                          _HEX64, out, epoch)
-    return {"fast": out[0].astype(bool), "cat": out[1].astype(np.int8), "fc": out[2],
-            "fn": out[3], "seq": out[4], "channel": out[5], "ps": out[6], "pl": out[7],
-            "fill": out[8], "epoch": epoch}
+    flags = np.empty(len(s), np.int8)
+    cols = np.empty((7, len(s)), np.int64)
+    num = np.empty(len(s), np.float64)
+    k = _kernels().scan_lines(b, np.asarray(s, np.int64), np.asarray(e, np.int64), _SPECIAL,
+                              _HEX64, flags, cols, num)
+    names = ("fc", "fn", "base", "ps", "pl", "fill", "index")
+    return flags, dict(zip(names, cols[:, :k]), num=num[:k])
 
 
 _FAST_CATEGORIES = np.array(["", "bad_tag_block", "bad_checksum"], object)
@@ -183,17 +184,12 @@ class _Decoder:
     # sentences
     def sentences(self) -> dict:
         """Every valid AIS sentence (both paths) as arrays, in line order."""
-        sc = _scan(np.frombuffer(self.buf, np.uint8), self.starts, self.ends)
-        fast, cat = sc["fast"], sc["cat"]
-        bad = fast & (cat > 0)
-        self.skip(self.numbers[bad], _FAST_CATEGORIES[cat[bad]])
-        good = fast & (cat == 0)
-        cols = {k: sc[k][good] for k in ("fc", "fn", "ps", "pl", "fill")}
-        cols["base"] = sc["channel"][good] * 11 + sc["seq"][good] + 1
-        cols["line"] = self.numbers[good]
-        cols["num"] = sc["epoch"][good].astype(float)
+        flags, cols = _scan(np.frombuffer(self.buf, np.uint8), self.starts, self.ends)
+        bad = np.flatnonzero((flags == 1) | (flags == 2))
+        self.skip(self.numbers[bad], _FAST_CATEGORIES[flags[bad]])
+        cols["line"] = self.numbers[cols.pop("index")]
         cols["text"] = np.full(len(cols["line"]), -1, np.int64)
-        slow = self._slow_lines(np.flatnonzero(~fast))
+        slow = self._slow_lines(np.flatnonzero(flags == 3))
         if slow:
             cols = {k: np.concatenate((v, slow[k])) for k, v in cols.items()}
             order = np.argsort(cols["line"], kind="stable")

@@ -19,18 +19,21 @@ _JIT = {"nopython": True, "nogil": True, "cache": True, "boundscheck": False}
 
 
 @numba.jit(**_JIT)
-def scan_lines(b, starts, ends, special, hexv, out, epochs):  # pragma: no cover - compiled
+def scan_lines(b, starts, ends, special, hexv, flags, cols, num):  # pragma: no cover
     """Classify and parse each line ``b[starts[i]:ends[i]]`` (see :func:`tumen.ais_fast._scan`).
 
     ``special[byte]``: the byte is outside the payload alphabet; ``hexv[byte]``: its hex
-    value or 255. Writes, for line ``i``, ``out[:, i]`` = (canonical, category, fragment
-    count, fragment number, sequence id or -1, channel byte or 0, payload start, payload
-    length, fill bits) and ``epochs[i]`` (the tag time's digits); ``out[0, i]`` stays 0 for
-    a line that is not canonical. Nothing outside ``b[starts[i]:ends[i]]`` is read.
+    value or 255. Writes ``flags[i]``: 0 a valid canonical line, 1 a bad tag block checksum,
+    2 a bad sentence checksum, 3 not canonical; and for the ``k``-th valid line (returns how
+    many), ``cols[:, k]`` = (fragment count, fragment number, multi-sentence key base
+    ``channel byte (0: none) * 11 + sequence id (-1: none) + 1``, payload start, payload
+    length, fill bits, line index ``i``) and ``num[k]``, the tag time (its digits, float).
+    Nothing outside ``b[starts[i]:ends[i]]`` is read.
     """
+    valid = 0
     for i in range(len(starts)):
         s, e = starts[i], ends[i]
-        out[0, i] = 0
+        flags[i] = 3
         if s >= e or b[s] != 92:
             continue
         # the tag block: printable, up to its one "*", then two hex digits and "\"
@@ -99,11 +102,13 @@ def scan_lines(b, starts, ends, special, hexv, out, epochs):  # pragma: no cover
         y = 0
         for k in range(t + 2, st2):
             y ^= np.int64(b[k])
-        out[0, i] = 1
-        out[1, i] = 1 if x != h1 * 16 + h2 else (2 if y != h3 * 16 + h4 else 0)
-        out[2, i], out[3, i], out[4, i], out[5, i] = fc, fn, seq, channel
-        out[6, i], out[7, i], out[8, i] = ps, pl, fill
-        epochs[i] = epoch
+        flags[i] = 1 if x != h1 * 16 + h2 else (2 if y != h3 * 16 + h4 else 0)
+        if flags[i] == 0:
+            cols[0, valid], cols[1, valid], cols[2, valid] = fc, fn, channel * 11 + seq + 1
+            cols[3, valid], cols[4, valid], cols[5, valid], cols[6, valid] = ps, pl, fill, i
+            num[valid] = epoch
+            valid += 1
+    return valid
 
 
 @numba.jit(**_JIT)
