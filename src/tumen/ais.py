@@ -180,8 +180,9 @@ def read_nmea(path: str | os.PathLike, *, max_fragment_lines: int = 10,
         The parts of one multi-sentence message must lie within this many lines of each
         other; a part further away starts over (the earlier parts count as incomplete).
     engine : {"numpy", "pyais"}
-        ``"numpy"`` (the default): the vectorised decoder of :mod:`tumen.ais_fast`, which
-        hands every line and message it does not vectorise to pyais; ``"pyais"``: every
+        ``"numpy"`` (the default): the vectorised decoder of :mod:`tumen.ais_fast` (NumPy
+        and the compiled kernels of :mod:`tumen.ais_kernels`), which hands every line and
+        message it does not vectorise to pyais; ``"pyais"``: every
         line through pyais, one at a time (the reference the first is tested against).
         Both give identical tables.
 
