@@ -369,3 +369,24 @@ def test_csv_with_a_wrong_time_format_stops_with_a_hint(tmp_path):
     assert exc.value.line == 2 and exc.value.field == "time" and "ais_time_format" in str(exc.value)
     data = ais.read_ais(path, "csv", cols, time_format="%d/%m/%Y %H:%M")
     assert data.positions["time"].dt.strftime("%H:%M").tolist() == ["23:58", "23:59"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 400), st.sampled_from([3, 300, 70_000]), st.integers(0, 2**31),
+       st.booleans())
+def test_position_order_is_the_lexsort_of_mmsi_time_and_minor_keys(n, vessels, seed, minor2):
+    rng = np.random.default_rng(seed)
+    mmsi = rng.integers(1, vessels + 1, n) * 1000
+    time_ns = rng.integers(0, 5, n) * 10**9  # many ties
+    line = rng.permutation(n) // 2  # ties too: then the input order decides
+    rank = rng.integers(0, 3, n)
+    minor = (rank, line) if minor2 else (line,)
+    want = np.lexsort((*reversed(minor), time_ns, mmsi))
+    np.testing.assert_array_equal(ais.position_order(mmsi, time_ns, *minor), want)
+
+
+def test_position_order_with_more_vessels_than_16_bit_ranks():
+    rng = np.random.default_rng(1)
+    mmsi, time_ns = rng.permutation(70_000), rng.integers(0, 3, 70_000)
+    np.testing.assert_array_equal(ais.position_order(mmsi, time_ns),
+                                  np.lexsort((time_ns, mmsi)))

@@ -180,8 +180,9 @@ def read_nmea(path: str | os.PathLike, *, max_fragment_lines: int = 10,
         The parts of one multi-sentence message must lie within this many lines of each
         other; a part further away starts over (the earlier parts count as incomplete).
     engine : {"numpy", "pyais"}
-        ``"numpy"`` (the default): the vectorised decoder of :mod:`tumen.ais_fast`, which
-        hands every line and message it does not vectorise to pyais; ``"pyais"``: every
+        ``"numpy"`` (the default): the vectorised decoder of :mod:`tumen.ais_fast` (NumPy
+        and the compiled kernels of :mod:`tumen.ais_kernels`), which hands every line and
+        message it does not vectorise to pyais; ``"pyais"``: every
         line through pyais, one at a time (the reference the first is tested against).
         Both give identical tables.
 
@@ -234,7 +235,8 @@ def decode_nmea_lines(lines: Iterable[bytes | str], source_file: str, *, start_l
     """
     lines = [line.encode("utf-8", "surrogateescape") if isinstance(line, str) else line
              for line in lines]
-    if _engine(engine) == "numpy" and not any(b"\n" in line for line in lines):
+    # (no lines: the empty tables, without starting the compiled decoder)
+    if _engine(engine) == "numpy" and lines and not any(b"\n" in line for line in lines):
         from tumen import ais_fast
 
         return ais_fast.decode_buffer(b"\n".join(lines), source_file, start_line=start_line,
@@ -678,7 +680,7 @@ def _to_positions(pos: pd.DataFrame, accepted: np.ndarray) -> pd.DataFrame:
     if accepted.any() and (files == files.iat[0]).all():
         # one file (every reader's case): sort_positions' stable order, found in NumPy,
         # and the file name set once
-        order = np.lexsort((columns["source_line"], columns["time"].asi8, columns["mmsi"]))
+        order = position_order(columns["mmsi"], columns["time"].asi8, columns["source_line"])
         columns = {k: v[order] for k, v in columns.items() if k != "source_file"}
         out = pd.DataFrame(columns)
         out.insert(POSITION_COLUMNS.index("source_file"), "source_file", files.iat[0])
@@ -751,6 +753,23 @@ def _sort_skipped(skipped: pd.DataFrame) -> pd.DataFrame:
     skipped = skipped.astype({"source_file": "str", "source_line": "int64", "category": "str"})
     return skipped.sort_values(["source_file", "source_line"], kind="stable",
                                ignore_index=True)[SKIPPED_COLUMNS]
+
+
+def position_order(mmsi: np.ndarray, time_ns: np.ndarray, *minor: np.ndarray) -> np.ndarray:
+    """``np.lexsort((*reversed(minor), time_ns, mmsi))``: the stable row order by MMSI, time,
+    then the ``minor`` keys in turn (e.g. file rank, line), found faster on archive data.
+
+    One stable sort per key, least significant first: the line and time keys come nearly
+    sorted (timsort runs through them), and the MMSIs, few distinct values, are sorted as
+    16-bit ranks (radix sort) when there are at most 65 536 of them.
+    """
+    order = np.arange(len(mmsi))
+    for key in (*reversed(minor), time_ns):
+        order = order[np.argsort(key[order], kind="stable")]
+    codes, distinct = pd.factorize(mmsi[order], sort=True)
+    if len(distinct) <= 1 << 16:
+        codes = codes.astype(np.uint16)
+    return order[np.argsort(codes, kind="stable")]
 
 
 def sort_positions(positions: pd.DataFrame) -> pd.DataFrame:

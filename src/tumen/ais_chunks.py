@@ -474,7 +474,7 @@ def _in_range(values: np.ndarray, limit: float) -> np.ndarray:
 def reader_order(mmsi, time_ns, files_rank, line) -> np.ndarray:
     """Row order by ``mmsi, time, source_file, source_line``, as
     :func:`tumen.ais.sort_positions` sorts (stable), from integer keys."""
-    return np.lexsort((line, files_rank, time_ns, mmsi))
+    return ais.position_order(mmsi, time_ns, files_rank, line)
 
 
 def merge_positions(frames: list[pd.DataFrame]) -> pd.DataFrame:

@@ -1,16 +1,17 @@
-"""Decode raw NMEA 0183 AIS at archive speed: whole chunks of lines at once, with NumPy.
+"""Decode raw NMEA 0183 AIS at archive speed: whole chunks of lines at once.
 
 :func:`tumen.ais.read_nmea` used to hand every line to pyais, one Python call per line. This
-module decodes a chunk of lines as one byte array instead: it finds each line's tag block,
-fields and checksums with array operations, validates both checksums and the payload
-armouring of all lines at once, pairs the two sentences of multi-sentence messages by
-channel and sequence id (vectorised for two-part messages), and extracts the bit fields of
-the message types the analyses use (1, 2, 3, 18, 19, 5 and 24) column-wise.
+module decodes a chunk of lines as one byte array instead: one compiled pass over the lines
+(:mod:`tumen.ais_kernels`) finds each line's tag block and fields, validates both checksums
+and the payload armouring and reads the tag time; NumPy then pairs the two sentences of
+multi-sentence messages by channel and sequence id (vectorised for two-part messages), and
+a second compiled pass extracts the bit fields of the message types the analyses use (1, 2,
+3, 18, 19, 5 and 24), one column per field.
 
 Equivalence with pyais is the contract: the tables (positions, vessels, skipped) are exactly
 those of the line-by-line decoder of :mod:`tumen.ais` (``read_nmea(..., engine="pyais")``),
 field for field. To keep that promise simply, only the canonical form of a line is
-vectorised (``\\s:<station>,c:<epoch>*hh\\!AIVDM,...``: printable ASCII, one tag block whose
+decoded here (``\\s:<station>,c:<epoch>*hh\\!AIVDM,...``: printable ASCII, one tag block whose
 last field is ``c`` with 1-12 digits, two-digit checksums, single-digit fragment fields, a
 payload of at most 200 characters). Every other line goes through the pyais path of :mod:`tumen.ais`
 unchanged, and every message that is not a full-length message of a vectorised type (a
@@ -18,17 +19,20 @@ truncated payload, type 27, a type 24 part 2 or 3, a message of three or more se
 decoded by pyais: nothing is lost, and every rejected line is counted under the same
 category as before.
 
-Why NumPy: the work per line is a handful of byte comparisons, two XOR reductions and a few
-shifts, which NumPy does in whole-buffer passes (``ufunc.reduceat`` for the checksums,
-sliding-window row gathers for the fields). Arrow compute has no byte-level kernels of this
-kind and Numba is not in the locked environment; ``bench/README.md`` gives the rates and
-what limits them.
+Why compiled kernels (Numba) for the two passes: the work per line is a handful of byte
+comparisons, two XOR reductions and a few shifts. NumPy could only do it as some sixty
+whole-array passes (delimiter search, row gathers, ``ufunc.reduceat`` checksums), each a
+memory-bound trip over the buffer: about 1 CPU-s per million lines, against 0.1 s for the
+one compiled pass. Arrow compute has no byte-level kernels of this kind.
+``bench/README.md`` gives the rates and what limits them.
 
 >>> data = decode_buffer(open("data/ais/terrestrial.nmea", "rb").read(),
 ...                      "data/ais/terrestrial.nmea")                  # doctest: +SKIP
 """
 
 from __future__ import annotations
+
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -39,23 +43,36 @@ from pyais.messages import MSG_CLASS
 
 from tumen import ais
 
+
+def _kernels():
+    """:mod:`tumen.ais_kernels`, imported on first use (importing Numba takes a moment,
+    and the modules that import this one do not all decode)."""
+    from tumen import ais_kernels
+
+    return ais_kernels
+
 # AIS 6-bit armouring: byte -> value 0..63, 255 outside the alphabet ``0-W`` and ```-w``.
 _ARMOR = np.full(256, 255, np.uint8)
 _ARMOR[48:88] = np.arange(40)
 _ARMOR[96:120] = np.arange(40, 64)
 _HEX = np.full(256, 255, np.uint8)
 _HEX[48:58], _HEX[65:71], _HEX[97:103] = np.arange(10), np.arange(10, 16), np.arange(10, 16)
-_SENTENCE = np.frombuffer(b"!AIVD", np.uint8)
+_HEX64 = _HEX.astype(np.int64)
+# bytes outside the armouring alphabet: the delimiters of a line
+_SPECIAL = _ARMOR == 255
 # 6-bit text value -> ASCII ('@' .. '_' for 0-31, ' ' .. '?' for 32-63), as pyais.
 _SIXBIT = np.array([v + 64 if v < 32 else v for v in range(64)], np.uint8)
 # pyais reads the ship type of types 5 and 19 through its ShipType enum, which folds codes
 # it does not know into a neighbour (1-19 -> 0, 26-28 -> 25, ...): the same table here.
 _SHIP_TYPE = np.array([int(ShipType.from_value(v)) for v in range(256)], np.int64)
-_PAD = 256  # bytes of padding after the buffer, so that fixed-offset gathers stay inside
 _NAT = np.iinfo(np.int64).min
 #: Minimum message length (bits) for the vectorised path, by message type.
 FULL_BITS = {1: 168, 2: 168, 3: 168, 18: 168, 19: 312, 5: 424}
 _BITS_24 = (160, 168)  # type 24 part A, part B
+_NEED = np.full(256, 1 << 30)  # the same by first 6-bit value (a type, or 255), for look-ups
+for _t, _bits in FULL_BITS.items():
+    _NEED[_t] = _bits
+_USED = np.isin(np.arange(256), list(ais.POSITION_TYPES | ais.STATIC_TYPES))
 
 
 def decode_buffer(raw: bytes, source_file: str, *, start_line: int = 1,
@@ -113,109 +130,36 @@ def get_messages(raw: bytes, source_file: str, *, start_line: int = 1,
     skipped : pandas.DataFrame
         ``source_file``, ``source_line``, ``category`` of every record not decoded.
     """
-    buf = raw + b"\n" * _PAD
-    b = np.frombuffer(buf, np.uint8)
-    nl = np.flatnonzero(b[:len(raw)] == 10)
+    nl = np.flatnonzero(np.frombuffer(raw, np.uint8) == 10)
     starts = np.concatenate(([0], nl + 1))
     ends = np.concatenate((nl, [len(raw)]))
-    return _Decoder(buf, starts, ends, source_file, start_line, max_fragment_lines).run(keep)
+    return _Decoder(raw, starts, ends, source_file, start_line, max_fragment_lines).run(keep)
 
 
 # --- lines -> sentences ---------------------------------------------------------------
 
-def _scan(b: np.ndarray, s: np.ndarray, e: np.ndarray, limit: int) -> dict:
-    """Parse the canonical lines among ``[s, e)`` (``e``: the line's ``\\n``) column-wise.
+def _scan(b: np.ndarray, s: np.ndarray, e: np.ndarray) -> dict:
+    """Parse the canonical lines among ``[s, e)`` (``e``: the line's ``\\n``), in one pass.
 
     A canonical line is ``\\<fields>,c:<1-12 digits>*hh\\!AIVDM,f,f,s,c,<payload>,f*hh``
-    (``!AIVDO`` too, a ``\\r`` before the line end allowed): outside the tag block, its
-    bytes outside the payload armouring alphabet are exactly ``!``, six commas and ``*``,
-    which one pass over the buffer finds for every line at once.
+    (``!AIVDO`` too, a ``\\r`` before the line end allowed; the tag block printable ASCII
+    with one ``*``; fragment fields of one digit; channel empty or one byte of the payload
+    alphabet; a payload of 1-200 bytes of that alphabet, fill 0-5).
 
-    Returns a dict of arrays over the lines: ``fast`` (bool: the line has the canonical
-    form), and for fast lines ``cat`` (0 valid, 1 bad tag block, 2 bad checksum; a payload
-    outside the alphabet is never canonical), fragment count ``fc`` and number ``fn``,
-    sequence id ``seq`` (-1 when empty), ``channel`` byte (0 when empty), payload start
-    ``ps`` and length ``pl`` (bytes), ``fill`` bits and ``epoch`` (the ``c`` digits).
+    Returns ``flags`` (over the lines: 0 a valid canonical line, 1 a canonical line with a
+    bad tag block checksum, 2 one with a bad sentence checksum, 3 not canonical; a payload
+    outside the alphabet is never canonical) and the columns of the valid lines' sentences:
+    fragment count ``fc`` and number ``fn``, multi-sentence key ``base`` (channel byte and
+    sequence id), payload start ``ps`` and length ``pl`` (bytes), ``fill`` bits, ``index``
+    (of the line) and ``num`` (the tag time, the ``c`` digits).
     """
-    head = b[:limit]
-    x = head - np.uint8(48)  # valid armouring: x in 0..39 or 48..71
-    special = x >= 40
-    special &= (x - np.uint8(48)) >= 24
-    pos = np.flatnonzero(special)
-    pad = np.full(16, limit)  # the first padding byte, a "\n": gathers stay inside
-    kind = np.concatenate((head[pos], np.full(len(pad), 10, np.uint8)))
-    pos = np.concatenate((pos, pad))
-    # every "\n" is special: the special after line i-1's "\n" is line i's first one
-    js = np.concatenate(([0], np.flatnonzero(kind == 10)[:len(s) - 1] + 1))
-    ok = (pos[js] == s) & (kind[js] == 92)
-    slashes = np.concatenate((np.flatnonzero(kind == 92), [len(pos) - len(pad)] * 2))
-    jt = slashes[np.searchsorted(slashes, js) + 1]  # the line's second backslash
-    t = pos[jt]
-    ok &= t < e
-    # the specials around the second backslash, one row per line (row gathers are cheap):
-    # 0: before the tag's "*", 1: that "*", 2: the backslash, 3: "!", 4-9: the six
-    # commas, 10: the sentence's "*", 11-12: the line end (after an optional "\r")
-    window = np.lib.stride_tricks.sliding_window_view
-    p, k = window(pos, 13)[jt - 2], window(kind, 13)[jt - 2]
-    cm = [p[:, 4 + i] for i in range(6)]
-    st1, st2 = t - 3, p[:, 10]
-    ok &= (p[:, 3] == t + 1) & (k[:, 3] == 33) & (k[:, 10] == 42)
-    ok &= (k[:, 4:10] == 44).all(axis=1)
-    cr = (k[:, 11] == 13) & (p[:, 11] == e - 1) & (p[:, 12] == e)
-    ok &= ((p[:, 11] == e) | cr) & (st2 + 3 == e - cr)
-    ok &= (cm[0] == t + 7) & (cm[1] == cm[0] + 2) & (cm[2] == cm[1] + 2)
-    ok &= ((cm[3] - cm[2]) <= 2) & ((cm[4] - cm[3]) <= 2) & (cm[5] == st2 - 2)
-    ok &= ((cm[5] - cm[4]) >= 2) & ((cm[5] - cm[4]) <= 201)
-    head16 = window(b, 16)[t]  # "\!AIVDM,f,f,s,c," from the backslash
-    ok &= (head16[:, 1:6] == _SENTENCE).all(axis=1)
-    ok &= (head16[:, 6] == 77) | (head16[:, 6] == 79)
-    fc, fn = head16[:, 8] - np.uint8(48), head16[:, 10] - np.uint8(48)
-    tail = window(b, 4)[st2 - 1]  # fill, "*", checksum
-    fill = tail[:, 0] - np.uint8(48)
-    ok &= (fc >= 1) & (fc <= 9) & (fn >= 1) & (fn <= fc) & (fill <= 5)
-    has_seq = (cm[3] - cm[2]) == 2
-    seq = head16[:, 12].astype(np.int64) - 48
-    ok &= ~has_seq | ((seq >= 0) & (seq <= 9))
-    channel = np.where((cm[4] - cm[3]) == 2, np.where(has_seq, head16[:, 14], head16[:, 13]),
-                       0)
-    # the tag block: one "*" and printable bytes only, its last field "c:<digits>"; that
-    # field holds no special byte, so it starts after the special before the "*" (a
-    # comma, or the opening backslash)
-    tag3 = window(b, 3)[st1]
-    ok &= (tag3[:, 0] == 42) & (p[:, 1] == st1)
-    hexes = [_HEX[tag3[:, 1]], _HEX[tag3[:, 2]], _HEX[tail[:, 2]], _HEX[tail[:, 3]]]
-    for h in hexes:
-        ok &= h != 255
-    field = p[:, 0] + 1
-    c_colon = window(b, 2)[field]
-    ok &= ((k[:, 0] == 44) | (jt - 2 == js)) & (c_colon[:, 0] == 99) & (c_colon[:, 1] == 58)
-    digits = st1 - field - 2
-    ok &= (digits >= 1) & (digits <= 12) & (st1 >= 12)  # (a window of 12 bytes before "*")
-    rows = window(b, 12)[np.maximum(st1 - 12, 0)] - np.uint8(48)
-    rows[np.arange(12) < 12 - digits[:, None]] = 0
-    ok &= (rows <= 9).all(axis=1)
-    epoch = rows[:, 0].astype(np.int64)
-    for i in range(1, 12):
-        epoch *= 10
-        epoch += rows[:, i]
-    tag = np.flatnonzero(ok)  # no other "*", no control or non-ASCII byte in the tag
-    if len(tag):
-        bad = (kind == 42) | (kind < 32) | (kind > 126)
-        seg = np.stack([js[tag], jt[tag] - 1], axis=1).ravel()
-        ok[tag] &= ~np.logical_or.reduceat(bad, seg)[0::2]
-    # checksums, of the tag block and of the sentence (the segments of a line that is not
-    # canonical are empty: the indices only increase, every byte is read once)
-    idx = np.empty((len(s), 4), np.int64)
-    idx[:, 0], idx[:, 1], idx[:, 2], idx[:, 3] = s + 1, st1, t + 2, st2
-    idx = np.where(ok[:, None], idx, s[:, None]).ravel()
-    xor = np.bitwise_xor.reduceat(b, idx) if len(idx) else np.zeros(0, np.uint8)
-    tag_ok = xor[0::4] == (hexes[0] << 4 | hexes[1])
-    sum_ok = xor[2::4] == (hexes[2] << 4 | hexes[3])
-    cat = np.where(~ok, 0, np.where(~tag_ok, 1, np.where(~sum_ok, 2, 0))).astype(np.int8)
-    return {"fast": ok, "cat": cat, "fc": fc.astype(np.int64), "fn": fn.astype(np.int64),
-            "seq": np.where(has_seq, seq, -1), "channel": channel.astype(np.int64),
-            "ps": cm[4] + 1, "pl": cm[5] - cm[4] - 1, "fill": fill.astype(np.int64),
-            "epoch": epoch}
+    flags = np.empty(len(s), np.int8)
+    cols = np.empty((7, len(s)), np.int64)
+    num = np.empty(len(s), np.float64)
+    k = _kernels().scan_lines(b, np.asarray(s, np.int64), np.asarray(e, np.int64), _SPECIAL,
+                              _HEX64, flags, cols, num)
+    names = ("fc", "fn", "base", "ps", "pl", "fill", "index")
+    return flags, dict(zip(names, cols[:, :k]), num=num[:k])
 
 
 _FAST_CATEGORIES = np.array(["", "bad_tag_block", "bad_checksum"], object)
@@ -240,19 +184,12 @@ class _Decoder:
     # sentences
     def sentences(self) -> dict:
         """Every valid AIS sentence (both paths) as arrays, in line order."""
-        limit = len(self.buf) - _PAD
-        b = np.frombuffer(self.buf, np.uint8)
-        sc = _scan(b, self.starts, self.ends, limit)
-        fast, cat = sc["fast"], sc["cat"]
-        bad = fast & (cat > 0)
-        self.skip(self.numbers[bad], _FAST_CATEGORIES[cat[bad]])
-        good = fast & (cat == 0)
-        cols = {k: sc[k][good] for k in ("fc", "fn", "ps", "pl", "fill")}
-        cols["base"] = sc["channel"][good] * 11 + sc["seq"][good] + 1
-        cols["line"] = self.numbers[good]
-        cols["num"] = sc["epoch"][good].astype(float)
+        flags, cols = _scan(np.frombuffer(self.buf, np.uint8), self.starts, self.ends)
+        bad = np.flatnonzero((flags == 1) | (flags == 2))
+        self.skip(self.numbers[bad], _FAST_CATEGORIES[flags[bad]])
+        cols["line"] = self.numbers[cols.pop("index")]
         cols["text"] = np.full(len(cols["line"]), -1, np.int64)
-        slow = self._slow_lines(np.flatnonzero(~fast))
+        slow = self._slow_lines(np.flatnonzero(flags == 3))
         if slow:
             cols = {k: np.concatenate((v, slow[k])) for k, v in cols.items()}
             order = np.argsort(cols["line"], kind="stable")
@@ -292,7 +229,7 @@ class _Decoder:
             offset += len(sentence.payload)
         if not rows:
             return None
-        self.buf += b"".join(payloads) + b"\n" * _PAD
+        self.buf += b"".join(payloads)  # (a copy: only when such lines exist)
         a = np.array(rows, np.int64).reshape(-1, 8)
         return {"fc": a[:, 0], "fn": a[:, 1], "base": a[:, 2],
                 "ps": a[:, 3], "pl": a[:, 4], "fill": a[:, 5], "line": a[:, 6],
@@ -442,58 +379,53 @@ def _assemble_long(sen: dict, key: np.ndarray, max_gap: int, dec: _Decoder) -> l
 
 # --- messages -> fields ---------------------------------------------------------------
 
-def _chars(b: np.ndarray, ps1, pl1, ps2, n: int) -> np.ndarray:
-    """The first ``n`` 6-bit values of each message (payload of part 1, then part 2), as an
-    ``(n, messages)`` array: one contiguous row per character position."""
-    rows = np.lib.stride_tricks.sliding_window_view(b, n)
-    out = rows[ps1]
-    split = np.flatnonzero(pl1 < n)
-    if len(split):
-        out[split] = np.where(np.arange(n) < pl1[split, None], out[split],
-                              rows[ps2[split] - pl1[split]])
-    out -= np.uint8(48)  # de-armour: '0'..'W' -> 0..39, '`'..'w' -> 40..63
-    out -= np.uint8(8) * (out > 40)
-    return np.ascontiguousarray(out.T)
+class _Messages(NamedTuple):
+    """Messages as places in the buffer: part 1's payload ``b[ps1:ps1 + pl1]``, then part 2's
+    from ``ps2`` (for two-sentence messages)."""
+
+    b: np.ndarray
+    ps1: np.ndarray
+    pl1: np.ndarray
+    ps2: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.ps1)
+
+    def take(self, which) -> "_Messages":
+        return _Messages(self.b, self.ps1[which], self.pl1[which], self.ps2[which])
 
 
-def _field(v: np.ndarray, start: int, width: int, signed: bool = False) -> np.ndarray:
-    """Bits ``[start, start + width)`` of each message (a column of 6-bit values), int64."""
-    c0, c1 = start // 6, (start + width - 1) // 6
-    acc = v[c0].astype(np.int64)
-    for c in range(c0 + 1, c1 + 1):
-        acc = (acc << 6) | v[c]
-    acc = (acc >> ((c1 + 1) * 6 - start - width)) & ((1 << width) - 1)
-    if signed:
-        acc = np.where((acc >> (width - 1)) & 1, acc - (1 << width), acc)
-    return acc
+def _fields(v: _Messages, spec: list[tuple[int, int, bool]]) -> np.ndarray:
+    """Bit fields ``(start, width, signed)`` of each message: an ``(fields, messages)`` int64
+    array (one compiled pass)."""
+    start, width, signed = (np.array(x, dtype) for x, dtype in
+                            zip(zip(*spec), (np.int64, np.int64, np.bool_)))
+    out = np.empty((len(spec), len(v)), np.int64)
+    _kernels().bit_fields(v.b, v.ps1, v.pl1, v.ps2, start, width, signed, out)
+    return out
 
 
-def _text(v: np.ndarray, start: int, width: int) -> np.ndarray:
+def _field(v: _Messages, start: int, width: int, signed: bool = False) -> np.ndarray:
+    """Bits ``[start, start + width)`` of each message, int64."""
+    return _fields(v, [(start, width, signed)])[0]
+
+
+def _text(v: _Messages, start: int, width: int) -> np.ndarray:
     """6-bit text of ``width`` bits, trailing '@' and spaces removed as pyais does; '' -> None."""
     n = -(-width // 6)
-    codes = np.stack([_SIXBIT[_field(v, start + 6 * i, 6)] for i in range(n)], axis=1)
+    codes = _SIXBIT[_fields(v, [(start + 6 * i, 6, False) for i in range(n)]).T]
     raw = np.ascontiguousarray(codes).view(f"S{n}").ravel()
     distinct, inverse = np.unique(raw, return_inverse=True)  # names repeat: decode once
     text = [x.decode("ascii").rstrip("@").strip() or None for x in distinct.tolist()]
     return np.array(text, object)[inverse.ravel()]
 
 
-def _degrees(v: np.ndarray) -> np.ndarray:
-    """1/10 000 minutes to degrees, rounded to 6 decimals exactly as pyais's ``to_lat_lon``."""
-    return np.floor_divide(10 * v + 3, 6) / 1e6
-
-
-def _position_block(v: np.ndarray, class_a: bool) -> dict:
+def _position_block(v: _Messages, class_a: bool) -> dict:
     """mmsi, lat, lon (deg), sog (kn), cog (deg), heading (deg), nav_status of types 1-3
-    (``class_a``) or 18/19 (no status)."""
-    o = 0 if class_a else -4  # type 18/19 fields sit 4 bits earlier than type 1's
-    n = v.shape[1]
-    return {"mmsi": _field(v, 8, 30).astype(float),
-            "lat": _degrees(_field(v, 89 + o, 27, signed=True)),
-            "lon": _degrees(_field(v, 61 + o, 28, signed=True)),
-            "sog": _field(v, 50 + o, 10) / 10.0, "cog": _field(v, 116 + o, 12) / 10.0,
-            "heading": _field(v, 128 + o, 9).astype(float),
-            "nav_status": _field(v, 38, 4).astype(float) if class_a else np.full(n, np.nan)}
+    (``class_a``) or 18/19 (no status), float64 as pyais gives them."""
+    out = np.empty((7, len(v)), np.float64)
+    _kernels().position_fields(v.b, v.ps1, v.pl1, v.ps2, class_a, out)
+    return dict(zip(["mmsi", "lat", "lon", "sog", "cog", "heading", "nav_status"], out))
 
 
 def _static_block(mmsi, name, imo, callsign, ship_type) -> dict:
@@ -519,43 +451,40 @@ def _decode_messages(dec: _Decoder, sen: dict, p1, p2, stamp) -> None:
     nbits = (pl1 + pl2) * 6 - sen["fill"][q]
     first = sen["line"][p1]
     unknown = (aid < 1) | (aid > 27)
-    used = np.isin(aid, list(ais.POSITION_TYPES | ais.STATIC_TYPES))
+    used = _USED[aid]
     dec.skip(first[unknown], "unknown_type")
     dec.skip(first[~unknown & ~used], "other_type")
-    need = np.full(64, 1 << 30)
-    for t, bits in FULL_BITS.items():
-        need[t] = bits
-    vec = used & (nbits >= need[aid])
+    vec = used & (nbits >= _NEED[aid])
     m24 = np.flatnonzero((aid == 24) & (nbits >= 40))
-    part24 = _field(_chars(b, ps1[m24], pl1[m24], ps2[m24], 7), 38, 2)
+    part24 = _field(_Messages(b, ps1[m24], pl1[m24], ps2[m24]), 38, 2)
     ok24 = ((part24 == 0) & (nbits[m24] >= _BITS_24[0])) | (
         (part24 == 1) & (nbits[m24] >= _BITS_24[1]))
     vec[m24[ok24]] = True
 
-    def rows(mask, n):
+    def rows(mask):
         m = np.flatnonzero(mask)
-        return m, _chars(b, ps1[m], pl1[m], ps2[m], n)
+        return m, _Messages(b, ps1[m], pl1[m], ps2[m])
 
-    m, v = rows(vec & (aid <= 3), 23)
+    m, v = rows(vec & (aid <= 3))
     dec.rows["pos"].append((_position_block(v, True), first[m], stamp[m]))
-    m, v = rows(vec & (aid == 18), 23)
+    m, v = rows(vec & (aid == 18))
     dec.rows["pos"].append((_position_block(v, False), first[m], stamp[m]))
-    m, v = rows(vec & (aid == 19), 46)
+    m, v = rows(vec & (aid == 19))
     dec.rows["pos"].append((_position_block(v, False), first[m], stamp[m]))
     dec.rows["sta"].append((_static_block(_field(v, 8, 30), _text(v, 143, 120), None, None,
                                           _SHIP_TYPE[_field(v, 263, 8)]), first[m], stamp[m]))
-    m, v = rows(vec & (aid == 5), 40)
+    m, v = rows(vec & (aid == 5))
     dec.rows["sta"].append((_static_block(_field(v, 8, 30), _text(v, 112, 120),
                                           _field(v, 40, 30), _text(v, 70, 42),
                                           _SHIP_TYPE[_field(v, 232, 8)]), first[m], stamp[m]))
-    m, v = rows(vec & (aid == 24), 27)
+    m, v = rows(vec & (aid == 24))
     part = _field(v, 38, 2)
     a, bb = part == 0, part == 1
-    dec.rows["sta"].append((_static_block(_field(v[:, a], 8, 30), _text(v[:, a], 40, 120), None,
-                                          None, None), first[m[a]], stamp[m[a]]))
-    dec.rows["sta"].append((_static_block(_field(v[:, bb], 8, 30), None, None,
-                                          _text(v[:, bb], 90, 42), _field(v[:, bb], 40, 8)),
-                            first[m[bb]], stamp[m[bb]]))
+    va, vb = v.take(a), v.take(bb)
+    dec.rows["sta"].append((_static_block(_field(va, 8, 30), _text(va, 40, 120), None, None,
+                                          None), first[m[a]], stamp[m[a]]))
+    dec.rows["sta"].append((_static_block(_field(vb, 8, 30), None, None, _text(vb, 90, 42),
+                                          _field(vb, 40, 8)), first[m[bb]], stamp[m[bb]]))
     for i in np.flatnonzero(used & ~vec).tolist():
         parts = [p1[i]] if p2[i] < 0 else [p1[i], p2[i]]
         payload = b"".join(dec._payload(sen, p) for p in parts)
