@@ -17,7 +17,7 @@ VENV ?= .venv
 PYTHON ?= python3
 PY := $(VENV)/bin/python
 TUMEN := $(PY) -m tumen
-PYTEST_ARGS ?=
+PYTEST_ARGS ?= -n 2 --dist loadfile   # two workers, one test file each (module fixtures stay shared)
 
 export TUMEN_ROOT := $(CURDIR)
 export PYTHONHASHSEED := 0
