@@ -129,7 +129,7 @@ def test_interrupted_build_keeps_last_good_report_and_resumes(built, tmp_path, s
 
     # the last good report and the unfinished notebook's last good output, byte for byte
     assert {p.name: sha(p) for p in report.iterdir()} == \
-        {k: v for k, v in before.items() if k in ("index.html", "report.pdf")}
+        {k: v for k, v in before.items() if k in ("index.html", "report.pdf", "data.zip")}
     assert sha(notebooks / "06_slow.ipynb") == before["06_slow.ipynb"]
     assert sha(notebooks / "02_rail.ipynb") == before["02_rail.ipynb"]
     assert sha(notebooks / "01_harbour.ipynb") != before["01_harbour.ipynb"]  # finished

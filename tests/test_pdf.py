@@ -182,3 +182,18 @@ def test_markup_from_data_is_printed_as_text(pdf, page_text):
     assert squash(words + HOSTILE[4] + ".") in squash(text)
     assert squash(f"A parameter with markup: {NOTE}.") in squash(text)
     assert re.search(r"^Title:\s+" + re.escape(TITLE) + "$", poppler("pdfinfo", str(pdf)), re.M)
+
+
+def test_a_relative_link_does_not_tie_the_pdf_to_its_folder(tmp_path):
+    """The appendix links the download bundle beside the report: the PDF keeps the link
+    relative, so the same HTML printed in two folders gives the same bytes."""
+    from tumen import assemble
+
+    page = '<html><body><p>Data: <a href="data.zip">data.zip</a></p></body></html>'
+    printed = []
+    for folder in (tmp_path / "a", tmp_path / "b" / "c"):
+        folder.mkdir(parents=True)
+        (folder / "index.html").write_text(page, encoding="utf-8")
+        printed.append(assemble.print_pdf(folder / "index.html"))
+    assert printed[0] == printed[1]
+    assert str(tmp_path).encode() not in printed[0]

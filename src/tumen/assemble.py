@@ -705,7 +705,9 @@ def print_pdf(src: Path) -> bytes:
     fetcher = URLFetcher(allowed_protocols={"data"}, fail_on_errors=True)
 
     def render(text: str):
-        return HTML(string=text, base_url=str(src.parent), url_fetcher=fetcher).render()
+        # no base URL: a relative link (the download bundle beside the report) stays relative,
+        # so the PDF does not depend on the folder it was printed in
+        return HTML(string=text, base_url=None, url_fetcher=fetcher).render()
 
     text = src.read_text(encoding="utf-8")
     doc = render(text)
