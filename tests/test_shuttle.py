@@ -735,3 +735,16 @@ def test_plots_draw_the_empty_cases(sites):
                                    "rajin_port", "dunai_port")
     fig = shuttle.plot_containers(empty)
     assert "No delivery" in " ".join(t.get_text() for t in fig.axes[0].texts)
+
+
+def test_a_time_outside_the_nanosecond_range_is_an_unreadable_time(tmp_path):
+    """Found by hypothesis: "0000" parses as the year 0, which has no nanosecond timestamp;
+    it must be the usual one-line error naming file, line and field, not a pandas crash."""
+    from tumen.errors import DataError
+
+    path = tmp_path / "s.csv"
+    path.write_text("vessel,observed,site\nKestrel,0000,wren\n")
+    sites = pd.DataFrame({"id": ["wren"], "lat": [42.6], "lon": [131.1], "radius_km": [2.0]})
+    with pytest.raises(DataError) as err:
+        shuttle.read_sightings(path, sites)
+    assert err.value.line == 2 and err.value.field == "observed"

@@ -571,8 +571,12 @@ def _blank_to_none(value):
 
 def _parse_observed(text: pd.Series) -> pd.Series:
     """ISO 8601 texts (or timestamps) to datetime64[ns, UTC]; NaT when unreadable."""
-    parsed = pd.to_datetime(text.astype(object), format="ISO8601", utc=True, errors="coerce")
-    return pd.Series(parsed, index=text.index).astype("datetime64[ns, UTC]")
+    parsed = pd.Series(pd.to_datetime(text.astype(object), format="ISO8601", utc=True,
+                                      errors="coerce"), index=text.index)
+    # a year such as 0000 parses at a coarser unit but has no nanosecond timestamp: unreadable
+    inside = parsed.notna() & (parsed >= pd.Timestamp.min.tz_localize("UTC")) \
+        & (parsed <= pd.Timestamp.max.tz_localize("UTC"))
+    return parsed.where(inside).astype("datetime64[ns, UTC]")
 
 
 def get_max_count(sightings: pd.DataFrame, site: str, first_day, last_day) -> int | None:
