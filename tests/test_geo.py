@@ -232,3 +232,20 @@ def test_build_script_clips_and_writes_cartopy_readable_shapefiles(tmp_path):
     assert read[0].geometry.equals(shapely.box(1, 1, 2, 2))
     bg.write_layer(out, polys, recs, ("featurecla",), "polygon", bg.WGS84_PRJ)
     assert out.with_suffix(".dbf").read_bytes() == first
+
+
+def test_shore_distance_measures_to_the_coast():
+    # Checked against a brute force: the geodesic distance to every vertex of the 1:10m
+    # coastline within 3 degrees (vertices lie on the line, so the nearest vertex is at most
+    # a little farther than the nearest point of the line: the two agree to a few %).
+    geoms, _ = geo._read_world_layer(str(paths.geo()), "coastline")
+    for lat, lon in [(0.0, 8.3), (42.0, 132.5), (-34.5, 18.0)]:
+        box = shapely.box(lon - 3, lat - 3, lon + 3, lat + 3)
+        pts = np.vstack([np.asarray(shapely.get_coordinates(g.intersection(box)))
+                         for g in geoms if g.intersects(box)])
+        brute = geo.distance_km(lat, lon, pts[:, 1], pts[:, 0]).min()
+        got = float(geo.get_shore_distance_km(lat, lon)[0])
+        assert brute * 0.97 - 0.5 <= got <= brute + 0.01, (lat, lon, got, brute)
+    # Mid-Pacific, nothing within 50 km: inf; NaN in, NaN out
+    mid, missing = geo.get_shore_distance_km([0.0, np.nan], [-140.0, 10.0], search_km=50)
+    assert mid == np.inf and np.isnan(missing)

@@ -226,6 +226,59 @@ def _read_world_layer(geo_dir: str, name: str):
     return geoms, shapely.STRtree(geoms)
 
 
+#: Resolution of the coastline :func:`get_shore_distance_km` measures against.
+SHORE_RESOLUTION = "Natural Earth 1:10m coastline"
+
+
+def get_shore_distance_km(lat, lon, *, search_km: float = 500.0) -> np.ndarray:
+    """Return the distance from each point to the nearest coastline, km.
+
+    Measured against the world 1:10m Natural Earth coastline (:data:`SHORE_RESOLUTION`):
+    the coast pieces within ``search_km`` of a point are projected onto a plane centred on
+    the point (equirectangular, good to well under 1 % at these distances) and the distance
+    to the nearest is taken. Points on land get their distance to the coast, as points at
+    sea do.
+
+    Parameters
+    ----------
+    lat, lon : float or array_like
+        Degrees WGS84 (broadcast against each other).
+    search_km : float
+        Farthest coast looked for; a point with no coast that near gets ``inf``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Kilometres, float, one per point (NaN where a coordinate is NaN).
+
+    >>> float(get_shore_distance_km(43.0, 132.0).round(0)) > 0
+    True
+    """
+    lat, lon = (np.atleast_1d(np.asarray(v, dtype=float)) for v in np.broadcast_arrays(lat, lon))
+    geoms, tree = _read_world_layer(str(paths.geo()), "coastline")
+    out = np.full(lat.shape, np.nan)
+    for i, (y, x) in enumerate(zip(lat, lon)):
+        if np.isfinite(y) and np.isfinite(x):
+            out[i] = _shore_km(y, x, geoms, tree, search_km)
+    return out
+
+
+def _shore_km(lat: float, lon: float, geoms: list, tree, search_km: float) -> float:
+    km_lat = 110.574
+    km_lon = 111.320 * max(np.cos(np.radians(lat)), 1e-6)
+    dy, dx = search_km / km_lat, min(search_km / km_lon, 180.0)
+    near = tree.query(shapely.box(lon - dx, lat - dy, lon + dx, lat + dy))
+    if not len(near):
+        return np.inf
+
+    def to_km(coords: np.ndarray) -> np.ndarray:
+        return np.column_stack(((coords[:, 0] - lon) * km_lon, (coords[:, 1] - lat) * km_lat))
+
+    pieces = [shapely.transform(geoms[i], to_km) for i in sorted(near.tolist())]
+    best = min(shapely.distance(shapely.Point(0.0, 0.0), g) for g in pieces)
+    return float(best) if best <= search_km else np.inf
+
+
 # ---------------------------------------------------------------------------- gazetteer
 
 @dataclass(frozen=True)
