@@ -85,11 +85,15 @@ def test_synthetic_inputs_make_a_judgment_illustrative_and_of_low_confidence(ite
     rise, fits = judgments.assess(items, records, synthetic_notebooks={"01_t"})
     assert rise.illustrative and rise.confidence == "low"
     assert rise.likelihood == "almost certain"  # the likelihood still follows the result
-    assert rise.reason.startswith("the inputs are synthetic examples")
+    assert rise.reason.startswith("synthetic inputs")
     assert not fits.illustrative  # rests on another notebook's results
     html = judgments.to_html([rise, fits])
     assert "Illustrative only." in html and html.count('class="judgment illustrative"') == 1
-    assert '<a href="#r-t.ratio">t.ratio</a>' in html and "Almost certain (95–99%)" in html
+    assert '<span class="likelihood">Almost certain (95–99%)</span>' in html
+    # with the build's records, the words link to the results that chose them
+    linked = judgments.to_html([rise], records, {"01_t": ("#nb-t", "Section <T>")})
+    assert '<a class="likelihood" href="#r-t.ratio"' in linked
+    assert '<a class="judgment-section" href="#nb-t">Section &lt;T&gt;</a>' in linked
 
 
 def test_a_missing_result_leaves_the_judgment_not_assessed(items):

@@ -105,6 +105,7 @@ class Judgment:
     reason: str              #: why that confidence (and, when not assessed, why not)
     rests_on: tuple[str, ...]
     illustrative: bool       #: rests on synthetic inputs
+    deciding: tuple[str, ...] = ()  #: the likelihood's result, then the confidence rules' results
 
 
 # --- reading --------------------------------------------------------------------------
@@ -238,7 +239,7 @@ def assess(items: list[dict], records: Mapping[str, Mapping],
         if missing:
             out.append(Judgment(item["id"], item["statement"], None, "low",
                                 f"not assessed: {', '.join(missing)} not recorded as a number "
-                                "in this build", rests, illustrative))
+                                "in this build", rests, illustrative, tuple(deciding)))
             continue
         word = _choose(records[lk["result"]]["value"], lk["thresholds"],
                        lk.get("direction", "at_least"), "almost no chance")
@@ -249,11 +250,10 @@ def assess(items: list[dict], records: Mapping[str, Mapping],
             level = min(level, got, key=CONFIDENCE.index)
         if illustrative:
             level = "low"
-            reasons.insert(0, "the inputs are synthetic examples, so the judgment only "
-                              "illustrates the method")
+            reasons.insert(0, "synthetic inputs")
         reason = "; ".join(reasons) or "no rule limits it"
         out.append(Judgment(item["id"], item["statement"], word, level, reason, rests,
-                            illustrative))
+                            illustrative, tuple(deciding)))
     return out
 
 
@@ -266,24 +266,49 @@ def _choose(value, pairs, direction: str, below: str) -> str:
     return word
 
 
-def to_html(judgments: list[Judgment]) -> str:
-    """The compact list of the report's opening (every word from data escaped)."""
+def to_html(judgments: list[Judgment], records: Mapping[str, Mapping] | None = None,
+            sections: Mapping[str, tuple[str, str]] | None = None) -> str:
+    """The compact list of the report's opening (every word from data escaped).
+
+    Each item names the section whose result decides it (``sections``: notebook stem ->
+    (link, title), found from ``records``), links its likelihood and its confidence to the
+    results that chose them, and gives the confidence's reason in words.
+    """
     import html
 
     esc = html.escape
+    records = records or {}
+    sections = sections or {}
     items = []
     for j in judgments:
+        first = j.deciding[0] if j.deciding else (j.rests_on[0] if j.rests_on else "")
+        link, title = sections.get((records.get(first) or {}).get("notebook", ""), ("", ""))
+        where = (f'<a class="judgment-section" href="{esc(link)}">{esc(title)}</a> '
+                 if link and title else "")
         if j.likelihood is None:
             head = '<span class="likelihood">Not assessed</span>'
         else:
-            head = (f'<span class="likelihood">{esc(j.likelihood[0].upper() + j.likelihood[1:])}'
-                    f" ({esc(band(j.likelihood))})</span>")
-        rests = ", ".join(f'<a href="#r-{esc(n)}">{esc(n)}</a>' for n in j.rests_on)
+            word = f"{j.likelihood[0].upper()}{j.likelihood[1:]} ({band(j.likelihood)})"
+            head = _linked("likelihood", word, first, records)
+        conf = _linked("confidence-level", f"{j.confidence} confidence",
+                       j.deciding[1] if len(j.deciding) > 1 else "", records)
         items.append(
             f'<li class="judgment{" illustrative" if j.illustrative else ""}" '
-            f'data-judgment="{esc(j.id)}">{head}: {esc(j.statement.rstrip("."))}. '
+            f'data-judgment="{esc(j.id)}">{where}<span class="judgment-text">{head}, {conf}: '
+            f'{esc(j.statement.rstrip("."))}.</span> '
             f'<span class="confidence">Confidence {esc(j.confidence)}: {esc(j.reason)}.</span>'
             + (' <span class="illustrative-note">Illustrative only.</span>'
-               if j.illustrative else "")
-            + f' <span class="rests-on">Rests on {rests}.</span></li>')
+               if j.illustrative else "") + "</li>")
     return "".join(items)
+
+
+def _linked(cls: str, text: str, result: str, records: Mapping[str, Mapping]) -> str:
+    """``text`` as a link to the provenance row of ``result`` when the build recorded it."""
+    import html
+
+    esc = html.escape
+    if result and result in records:
+        desc = str(records[result].get("description") or "")[:200]
+        return (f'<a class="{cls}" href="#r-{esc(result)}" title="{esc(desc, quote=True)}">'
+                f"{esc(text)}</a>")
+    return f'<span class="{cls}">{esc(text)}</span>'

@@ -46,9 +46,14 @@ REPORT_KEYS: dict[str, tuple[type | tuple, Any, str]] = {
                                 "(tumen.judgments); \"\": none"),
     "aliases": (dict, {}, "other names of places (name -> other name), given once in brackets "
                           "where the text first names the place"),
+    "timeline": (list, [], "lanes of the opening timeline: [{lane, items: [{at, to, label}], "
+                           "claims}] naming dated results (tumen.timeline); []: no timeline"),
+    "events": (list, [], "dated context on the timeline: [{date, label, source}]"),
 }
 
 _VARIANT_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+#: A value that starts with a date (YYYY-MM-DD).
+DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 _PATH_KEY_RE = re.compile(r"(_csv|_path|_file|_dir|_yaml|_json|_geojson|_nmea|_parquet|_glob)$")
 #: Parameters that link a notebook to another notebook's results (``shuttle_results:
 #: build/{variant}/results/02_vessel_shuttle.json``): ``{variant}`` becomes the build's
@@ -253,6 +258,45 @@ def _check_path_inside(value: str, where: dict, root: Path) -> Path:
     return p
 
 
+def check_spec(spec, *, where: str = "report.timeline") -> list[dict]:
+    """Check the ``timeline`` report parameter (:mod:`tumen.timeline`); return it.
+
+    >>> check_spec([{"lane": "Rail", "items": [{"at": "rail.peak_date", "label": "peak"}]}])
+    [{'lane': 'Rail', 'items': [{'at': 'rail.peak_date', 'label': 'peak'}]}]
+    """
+    if not isinstance(spec, list):
+        raise ParameterError("the timeline must be a list of lanes", field=where,
+                             hint='e.g. [{lane: "Rail", items: [{at: rail.peak_date, label: peak}]}]')
+    for i, lane in enumerate(spec):
+        at = f"{where}[{i}]"
+        if not isinstance(lane, dict) or not isinstance(lane.get("lane"), str) or \
+                not isinstance(lane.get("items", []), list) or set(lane) - {"lane", "items", "claims"}:
+            raise ParameterError("a timeline lane needs a name (lane) and a list of items",
+                                 field=at, hint="keys: lane, items, claims (true: the lane of "
+                                                "the published statements)")
+        for j, item in enumerate(lane.get("items", [])):
+            if not isinstance(item, dict) or not isinstance(item.get("at"), str) or \
+                    not isinstance(item.get("label"), str) or set(item) - {"at", "to", "label"}:
+                raise ParameterError("a timeline item needs at (a result name), label and "
+                                     "optionally to (a result name)", field=f"{at}.items[{j}]")
+    return spec
+
+
+def check_events(events, *, where: str = "report.events") -> list[dict]:
+    """Check the ``events`` parameter: dated context marks with their source."""
+    if not isinstance(events, list):
+        raise ParameterError("events must be a list", field=where)
+    for i, e in enumerate(events):
+        ok = (isinstance(e, dict) and set(e) <= {"date", "label", "source"}
+              and isinstance(e.get("label"), str) and isinstance(e.get("source"), str)
+              and DATE_RE.match(str(e.get("date", ""))))
+        if not ok:
+            raise ParameterError("an event needs date (YYYY-MM-DD), label and source",
+                                 field=f"{where}[{i}]",
+                                 hint='e.g. {date: "2023-01-31", label: "Talks", source: "Agency, 31 January 2023"}')
+    return events
+
+
 def load(path: str | Path, *, root: Path | None = None) -> Config:
     """Load, validate and return the parameters of one build variant.
 
@@ -307,6 +351,14 @@ def load(path: str | Path, *, root: Path | None = None) -> Config:
     _check_path(report["notebook_dir"], where("report.notebook_dir"), root)
     if report["judgments_yaml"]:
         _check_path(report["judgments_yaml"], where("report.judgments_yaml"), root)
+    if report["timeline"] or report["events"]:
+        try:
+            check_spec(report["timeline"])
+            check_events(report["events"])
+        except ParameterError as exc:
+            key = exc.field.split("[")[0]
+            raise ParameterError(exc.message, file=source, line=_line_of(text, key),
+                                 field=exc.field, hint=exc.hint) from None
 
     stems = [str(s) for s in report["notebooks"]]
     names = [short_name(s) for s in stems]
