@@ -77,7 +77,10 @@ def test_far_offshore_silence_counts_for_gfw():
     assert row["gfw"] and row["gfw_reason"].startswith("lasts 13.0 h, starts 60.")
     # nobody heard during the silence, but the cell is well received: undetermined
     assert row["neighbours"] == 0 and row["neighbour_rate_per_h"] == 0.0
-    assert row["class"] == "undetermined" and "13.0 reports a day" in row["reason"]
+    assert row["class"] == "undetermined" and row["reason"] == (
+        "no other ship heard within 20 km of where it fell silent or reappeared during the "
+        "silence; its 1° cell receives 13.0 reports a day, but no neighbour shows that "
+        "reception worked then")
 
 
 def test_the_same_silence_near_shore_does_not_count_for_gfw():

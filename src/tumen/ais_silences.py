@@ -534,8 +534,9 @@ def _judge(row: dict, rules: SilenceRules) -> tuple[str, str, bool, str]:
                     f"{rules.gfw_min_cell_per_day:g}): the receivers may not have heard it")
             else:
                 where = f"its {cell} receives {_per_day_text(per_day)}"
-                klass, reason = "undetermined", (
-                    nobody + f"; {where}, but no neighbour shows that reception worked then")
+                short = ("no neighbour shows that reception worked then" if not n else
+                         "so few reports do not show that reception worked throughout")
+                klass, reason = "undetermined", nobody + f"; {where}, but {short}"
     gfw, gfw_reason = _gfw(row, rules)
     return klass, reason, gfw, gfw_reason
 
