@@ -113,3 +113,12 @@ def test_display_table():
     assert edge["silent from"] == "window start" and edge["from shore"].startswith("– →")
     assert edge["other ships heard nearby"] == "–" and edge["reports in the hours before"] == "–"
     assert list(shown.columns)[-3:] == ["class", "why", "GFW would count it"]
+
+
+def test_sensitivity_display_names_thresholds_in_words():
+    t = pd.DataFrame({"parameter": ["all as set", "gfw_min_shore_nm"], "change": ["as set", "halved"],
+                      "value": [np.nan, 25.0]})
+    shown = ss.to_sensitivity_display(t)
+    assert shown["threshold"].tolist() == ["every threshold as set",
+                                           "GFW: least distance from shore (nm)"]
+    assert list(shown.columns) == ["threshold", "change", "value"]

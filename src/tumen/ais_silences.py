@@ -1,35 +1,30 @@
 """Why each AIS silence happened: the neighbour control, cell reception and GFW's rule.
 
-A silence in a ship's AIS track is either a transponder switched off or a gap in
-reception. The data can tell the two apart only where other ships were about: when other
-ships near the place where the silent ship fell silent (or reappeared) were heard *during*
-its silence, the receivers were working there and then (the neighbour control; Hammond &
-Peters 2012). Beside it, this module measures how well the place is received over the
-whole archive (position reports per day in its 1° cell) and applies the rule of Global
-Fishing Watch for a *suspected disabling* ("Gaps" technical documentation; Welch et al.
-2022, Science Advances): a silence of at least 12 h that starts at least 50 nm from shore,
-in a 1° cell receiving more than 10 positions a day, after at least 14 positions in the
-12 h before. That rule was made for fishing vessels on the high seas; a near-shore
-silence never passes it, which is why both answers are given side by side.
+A silence is a transponder switched off or a gap in reception; the data tell the two
+apart only where other ships were about. When other ships near where the silent ship fell
+silent (or reappeared) were heard *during* the silence, the receivers worked there and
+then (the neighbour control; Hammond & Peters 2012). Beside it stand the reception of the
+place over the whole archive (reports per day in its 1° cell) and Global Fishing Watch's
+rule for a *suspected disabling* ("Gaps" technical documentation; Welch et al. 2022,
+Science Advances), made for the high seas: a near-shore silence never passes it, so both
+answers are given side by side.
 
-- :func:`get_cell_reception`: positions per day in every cell, from all ships.
-- :func:`explain_silences`: one row per silence (from :func:`tumen.shuttle.get_gaps`) with
-  the measurements, a class (:data:`CLASSES`) and its reason, and GFW's verdict and reason.
-- :func:`get_silence_sensitivity`: how the class counts move when each threshold is
-  halved or doubled.
+:func:`get_cell_reception` counts reports per day per cell; :func:`explain_silences` gives
+one row per silence of :func:`tumen.shuttle.get_gaps` with measurements, a class
+(:data:`CLASSES`) and its reason, and GFW's verdict and reason;
+:func:`get_silence_sensitivity` shows how the classes move with each threshold.
 
-Every function takes the positions either in memory (a pandas DataFrame) or at scale (a
-Dask DataFrame, or a positions store of :mod:`tumen.ais_store`, which is partitioned by
-MMSI). At scale the work is a map-reduce over the partitions: each partition counts its
-positions per cell and, for the few silences, the reports near them in time and space;
-the counts are summed. The in-memory path runs the same partition function once on the
-whole table, so both paths give identical tables. Dask is used directly (``dask.delayed``
-over the partitions), not through :mod:`tumen.ais_dask`, which imports the shuttle
-analysis: this module is part of the AIS data layer and imports no analysis.
+Positions may be in memory (pandas) or at scale (a Dask DataFrame, or a positions store
+of :mod:`tumen.ais_store`). At scale the work is a map-reduce: each partition counts its
+reports per cell and, for the few silences, the reports near them in time and space; the
+counts are summed. In memory the same partition function runs once on the whole table,
+so both paths give identical tables. Dask is used directly (``dask.delayed`` over the
+partitions), not through :mod:`tumen.ais_dask`, which imports the shuttle analysis: this
+module belongs to the AIS data layer and imports no analysis.
 
-Coordinates are degrees WGS84; distances km (great circle, :func:`tumen.ais.haversine_km`)
-except distances from shore in nautical miles where GFW's rule uses them; times UTC.
-Distance from shore is :func:`tumen.geo.get_shore_distance_km` (:data:`tumen.geo.SHORE_RESOLUTION`).
+Degrees WGS84; km (great circle, :func:`tumen.ais.haversine_km`), nautical miles where
+GFW's rule uses them; times UTC. Distance from shore: :func:`tumen.geo.get_shore_distance_km`
+(:data:`tumen.geo.SHORE_RESOLUTION`).
 
 >>> table = explain_silences(gaps, positions, by="vessel", exclude_mmsi=fleet)  # doctest: +SKIP
 >>> table[["vessel", "start", "class", "reason", "gfw", "gfw_reason"]]         # doctest: +SKIP
@@ -236,10 +231,10 @@ gfw_min_cell_per_day, gfw_min_fixes_before, before_h, cell_deg
     pandas.DataFrame
         The gap columns (``by, kind, start, end, duration_h, lat_before, lon_before,
         lat_after, lon_after``), then ``shore_km_before, shore_km_after`` (km; ``inf``
-        beyond :data:`SHORE_SEARCH_KM`), ``neighbours, neighbour_positions`` (Int64; NA when the silence has
-        no end point), ``neighbour_rate_per_h``, ``cell_lat, cell_lon`` (south-west
-        corner), ``cell_per_day``, ``fixes_before`` (Int64; NA without a start fix),
-        ``class``, ``reason``, ``gfw`` (bool), ``gfw_reason``.
+        beyond :data:`SHORE_SEARCH_KM`), ``neighbours, neighbour_positions`` (Int64; NA
+        when the silence has no end point), ``neighbour_rate_per_h``, ``cell_lat,
+        cell_lon`` (south-west corner), ``cell_per_day``, ``fixes_before`` (Int64; NA
+        without a start fix), ``class``, ``reason``, ``gfw`` (bool), ``gfw_reason``.
     """
     rules = SilenceRules(neighbour_km=neighbour_km,
                          min_neighbour_rate_per_h=min_neighbour_rate_per_h,

@@ -161,6 +161,28 @@ def caption_silences_explained(vessels: Sequence[str]) -> str:
             "whether Global Fishing Watch's rule would count it as a suspected disabling.")
 
 
+#: How the sensitivity table names each threshold.
+THRESHOLD_WORDS = {
+    "all as set": "every threshold as set",
+    "neighbour_km": "distance within which other ships are neighbours (km)",
+    "min_neighbour_rate_per_h": "neighbour reports an hour that show reception worked",
+    "gfw_min_gap_h": "GFW: shortest silence (hours)",
+    "gfw_min_shore_nm": "GFW: least distance from shore (nm)",
+    "gfw_min_cell_per_day": "GFW: reports a day the cell must exceed (also the 'possibly "
+                            "reception' limit)",
+    "gfw_min_fixes_before": "GFW: fewest reports before",
+    "before_h": "GFW: hours before in which reports are counted",
+}
+
+
+def to_sensitivity_display(table: pd.DataFrame) -> pd.DataFrame:
+    """The table of :func:`tumen.ais_silences.get_silence_sensitivity` with the thresholds
+    named in words (``threshold`` instead of ``parameter``)."""
+    out = table.copy()
+    out["parameter"] = [THRESHOLD_WORDS.get(p, p) for p in table["parameter"]]
+    return out.rename(columns={"parameter": "threshold"})
+
+
 def caption_sensitivity() -> str:
     """Caption of the sensitivity table."""
     return ("How many silences fall in each class, and how many Global Fishing Watch's rule "
