@@ -263,3 +263,14 @@ def test_a_positions_store_gives_the_in_memory_table(tmp_path):
     pd.testing.assert_frame_equal(
         sil.explain_silences(gaps, store, by="mmsi", dask_scheduler="sync"),
         sil.explain_silences(gaps, positions, by="mmsi"))
+
+
+def test_the_ais_layer_imports_no_analysis():
+    import subprocess
+    import sys
+
+    code = ("import sys, tumen.ais_silences; "
+            "print(sorted(m for m in sys.modules if m in ('tumen.shuttle', 'tumen.shuttle_text', "
+            "'tumen.depot', 'tumen.rail', 'tumen.ais_dask')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
