@@ -57,7 +57,7 @@ def test_box_is_an_aside_whose_numbers_link_and_words_are_literal():
 def test_ranges_and_words_skip_missing_values():
     assert methods.get_range([np.nan, None]) is None
     assert methods.get_range([2.0, np.nan, 0.5]) == (0.5, 2.0)
-    assert methods.distinct_words([" A  b ", "", None, np.nan, "A b", "C"]) == ["A b", "C"]
+    assert methods.distinct_words(["C", " A  b ", "", None, np.nan, "A b"]) == ["A b", "C"]
 
 
 # --- rail ------------------------------------------------------------------------------------
@@ -188,6 +188,7 @@ ENTRIES = {"geo/rail/edges.parquet": {"source": "Invented railways via railpkg, 
                                       "package": "railpkg", "version": "9.1"},
            "geo/shapefiles/natural_earth/cultural/ne_10m_admin_0_countries.shp":
                {"source": "Invented borders 1.0, extracted by a script"}}
+# railpkg is named in its source: its version follows it; a package not named is added
 ROUTE = {"within": "Freedonia", "network_dir": "geo/rail", "geo_dir": "geo",
          "border": "Sylvania", "loading": "Portville", "origin": "Dockton",
          "entries": ENTRIES}
@@ -211,7 +212,7 @@ def test_route_box_from_sources_and_results(tmp_path):
     res = _route_res(tmp_path)
     lines = depot.get_methods(res, **ROUTE).lines(res.records)
     assert lines == [
-        "Observed: The railways of Invented railways via railpkg (railpkg 9.1) and the country "
+        "Observed: The railways of Invented railways via railpkg 9.1 and the country "
         "borders of Invented borders 1.0 at 1:10m; places from the gazetteer.",
         "Route: The shortest path on the network within Freedonia; gaps in the track shorter "
         "than 5 km are bridged by a straight link, and each end joins the nearest point of the "
@@ -221,11 +222,17 @@ def test_route_box_from_sources_and_results(tmp_path):
         "Speeds: Average freight speeds of 20 to 40 km/h including stops, an assumption (no "
         "timetable cited); 1 day to unload and make up a train.",
         "Distances: Geodesic (WGS 84) from the depot and its town to the nearest point of the "
-        "Sylvania land border, widened by the gazetteer's position uncertainty (1 km for the "
+        "land border of Sylvania, widened by the gazetteer's position uncertainty (1 km for the "
         "depot)."]
     cited = depot.get_methods(res, **dict(ROUTE, speeds_source="[A timetable](x)")).lines(res.records)
     assert cited[3].startswith("Speeds: Average freight speeds of 20 to 40 km/h including "
                                "stops, as published (the source is cited below); ")
+
+
+def test_input_source_names_a_package_once():
+    entry = {"source": "Borders, cut", "package": "bpkg", "version": "0.3"}
+    assert depot.get_input_source({"g/b.shp": entry}, "g/b.shp") == "Borders (bpkg 0.3)"
+    assert depot.get_input_source({"g/b.shp": entry}, "g/other") == ""
 
 
 def test_route_box_without_route_or_listed_sources(tmp_path):

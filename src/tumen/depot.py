@@ -697,16 +697,18 @@ def get_input_source(entries: Mapping[str, dict], path: str) -> str:
 
     >>> get_input_source({"d/r/e.parquet": {"source": "OSM via pkg, cut by x.py",
     ...                   "package": "pkg", "version": "2.0"}}, "d/r")
-    'OSM via pkg (pkg 2.0)'
+    'OSM via pkg 2.0'
     """
     want = Path(path).as_posix().rstrip("/")
     for key in sorted(entries):
         if key == want or key.startswith(want + "/"):
             entry = entries[key]
             text = str(entry.get("source", "")).split(",")[0].strip()
-            if entry.get("package"):
-                text += f" ({entry['package']} {entry.get('version', '')})".replace(" )", ")")
-            return text
+            package = str(entry.get("package") or "")
+            release = f"{package} {entry.get('version') or ''}".strip()
+            if package and package in text:  # "via pkg" -> "via pkg 2.0"
+                return text.replace(package, release, 1)
+            return f"{text} ({release})" if package else text
     return ""
 
 
@@ -775,7 +777,7 @@ def get_methods(res, *, within: str, network_dir: str, geo_dir: str, border: str
         ("Sea leg", sea),
         ("Speeds", speeds),
         ("Distances", "Geodesic (WGS 84) from the depot and its town to the nearest point of "
-         "the {border} land border, widened by the gazetteer's position uncertainty "
+         "the land border of {border}, widened by the gazetteer's position uncertainty "
          "({route.depot_uncertainty_km!u} for the depot)."),
     )
     return methods.Box(rows, words)

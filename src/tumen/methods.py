@@ -101,10 +101,10 @@ def show(res, box: Box):
 
 
 def distinct_words(values: Iterable) -> list[str]:
-    """The distinct non-empty texts among ``values``, in order of first appearance.
+    """The distinct non-empty texts among ``values`` (blanks collapsed), sorted.
 
     >>> distinct_words(["B", "", None, "A", "B", float("nan")])
-    ['B', 'A']
+    ['A', 'B']
     """
     out: list[str] = []
     for v in values:
@@ -113,7 +113,7 @@ def distinct_words(values: Iterable) -> list[str]:
         word = " ".join(str(v).split())
         if word and word not in out:
             out.append(word)
-    return out
+    return sorted(out)
 
 
 def get_range(values: Iterable) -> tuple[float, float] | None:
