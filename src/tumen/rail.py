@@ -875,6 +875,84 @@ def _listed(words: list[str]) -> str:
     return " and ".join(filter(None, [", ".join(words[:-1]), "".join(words[-1:])]))
 
 
+#: How the report words each elevated rule (``RailStats.elevated_rule``; others: a count).
+_RULE_WORDS = {"max": "the highest count", "p95": "the 95th percentile of the counts"}
+
+
+def get_methods(res, ds: xr.Dataset, *, site_name: str, baseline_years: int | None = None,
+                prefix: str = "rail"):
+    """The methods box of the rail section: images, counters, resolution, elevated rule.
+
+    Reads the providers, the analysts and the ground sample distances from the images
+    (columns ``provider``, ``analyst``, ``gsd_m`` of the observations; a column left empty
+    is said to be not recorded) and records the new numbers: ``<prefix>.gsd_min_m`` and
+    ``<prefix>.gsd_max_m`` when any image has a resolution, ``<prefix>.baseline_years``
+    when given. The other numbers are results :func:`record_results` recorded (and
+    ``<prefix>.second_count_images`` when a second count was compared).
+
+    Parameters
+    ----------
+    res : tumen.results.Results
+        The notebook's results, after :func:`record_results`.
+    ds : xarray.Dataset
+        The site's images (:func:`load`), all of them.
+    site_name : str
+        The site's name as the prose gives it (a word from data: shown literally).
+    baseline_years : int, optional
+        The baseline window's length in years (parameter); None: the window's dates only.
+    prefix : str
+        First part of the result names.
+
+    Returns
+    -------
+    tumen.methods.Box
+    """
+    from tumen import methods
+
+    p = prefix
+    providers = methods.distinct_words(ds["provider"].to_numpy())
+    analysts = methods.distinct_words(ds["analyst"].to_numpy())
+    has_gsd = methods.record_range(res, f"{p}.gsd", ds["gsd_m"].to_numpy(), "m",
+                                   "ground sample distance of the images")
+    years = ""
+    if baseline_years is not None:
+        res.record(f"{p}.baseline_years", baseline_years, "years",
+                   "Length of the baseline window before the peak (parameter)")
+        years = (f"the {{{p}.baseline_years}} " + ("year" if baseline_years == 1 else "years")
+                 + " before the peak, ")
+    window = (f"the baseline window ({years}{{{p}.baseline_start}} to {{{p}.baseline_end}}, "
+              f"{{{p}.baseline_n_images}} images)")
+    rule = (f"more than {_RULE_WORDS[res[f'{p}.elevated_rule']]} in {window}: more than "
+            if res[f"{p}.elevated_rule"] in _RULE_WORDS else "more than ")
+    rows = (
+        ("Observed", f"{{{p}.n_images}} satellite images of the {{site}}, from "
+         f"{{{p}.first_image}} to {{{p}.last_image}}; "
+         + (("provider {providers}" if len(providers) == 1 else "providers {providers}")
+            if providers else "provider not recorded") + " (the observations file)."),
+        ("Counted by", "Freight railcars visible in each image, counted by "
+         + (("analyst " if len(analysts) == 1 else "analysts ") + "{analysts}"
+            if analysts else "an analyst the observations do not name")
+         + (f"; a second, independent count of {{{p}.second_count_images}} images."
+            if f"{p}.second_count_images" in res else
+            "; no second count, so the counts carry no measured counting error.")),
+        ("Resolution", f"Ground sample distance {{{p}.gsd_min_m}} to {{{p}.gsd_max_m!u}}."
+         if has_gsd else "Ground sample distance not recorded in the observations."),
+        ("Rule", f"An image is elevated when it shows {rule}{{{p}.elevated_threshold:.0f}} "
+         "railcars" + ("." if res[f"{p}.elevated_rule"] in _RULE_WORDS else
+                       f", a count set in the parameters; {window} is the comparison.")),
+    )
+    return methods.Box(rows, {"site": site_name, "providers": _listed(providers),
+                              "analysts": _listed(analysts)})
+
+
+def describe_methods(res, ds: xr.Dataset, *, site_name: str, baseline_years: int | None = None):
+    """The methods box that opens the rail section, as a notebook output (:func:`get_methods`)."""
+    from tumen import methods
+
+    return methods.show(res, get_methods(res, ds, site_name=site_name,
+                                         baseline_years=baseline_years))
+
+
 def _plain(value):
     """Return None for a missing table cell (NaN, NaT, None), else the value."""
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
