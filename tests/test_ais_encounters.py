@@ -75,6 +75,16 @@ def test_too_far_apart_too_short_too_fast_or_near_a_port_is_no_encounter():
     assert len(enc.get_encounters(pair(300, 3.0), ports=near, min_port_km=0.0)) == 1
 
 
+def test_an_optional_shore_distance_stands_in_for_anchorages():
+    # the same meeting at 56.0 N, 7.95 E: about 5 nm (9-10 km) from the coast all along
+    coastal = pd.concat([track(900000001, 56.0, 7.95, 3.0),
+                         track(900000002, 56.0, 7.95 + east(300), 3.0)], ignore_index=True)
+    found = enc.get_encounters(coastal)
+    assert len(found) == 1 and 9 < found["shore_km"].iloc[0] < 10
+    assert len(enc.get_encounters(coastal, min_shore_km=9.0)) == 1
+    assert enc.get_encounters(coastal, min_shore_km=10.0).empty
+
+
 def test_a_port_cuts_the_start_of_an_encounter():
     # Port centre 5 km south of the start, radius 2 km: the edge is 3 km from the start and
     # the ships sail away at 1/60 degree/h = 1.853 km/h, so they are 10 km from it once

@@ -15,7 +15,8 @@ H = pd.Timedelta(hours=1)
 FLEET = pd.DataFrame({"vessel": ["Alpha", "Bravo"], "mmsi": [900000001, 900000009]})
 NAMES = {900000002: "SECOND", 900000003: "THIRD"}
 SETTINGS = {"encounter_max_distance_m": 500, "encounter_min_duration_h": 2,
-            "encounter_max_sog_kn": 2, "encounter_min_port_km": 10, "loitering_max_sog_kn": 2,
+            "encounter_max_sog_kn": 2, "encounter_min_port_km": 10, "encounter_min_shore_km": 0,
+            "loitering_max_sog_kn": 2,
             "loitering_min_duration_h": 4, "loitering_min_shore_nm": 20,
             "meeting_time_step_min": 10, "meeting_max_fix_gap_h": 1}
 
@@ -80,6 +81,7 @@ def test_the_words_say_who_met_whom(res):
     text = plain(se.describe_encounters(res, ["Alpha", "Bravo", "Ghost"], encounters(),
                                         loitering(), fleet=FLEET, names=NAMES))
     assert "within 500 metres of each other for at least 2 hours" in text
+    assert "10 km from a port; *loitering*" in text  # no shore test at 0 km
     assert "found 2 encounters between 3 ships and 2 loitering events of 2 ships" in text
     assert ("Alpha met 1 other ship (SECOND) in 1 encounter lasting 3.0 hours in all and "
             "loitered 1 time (5.0 hours), never nearer than 60 km to the shore") in text

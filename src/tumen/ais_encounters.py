@@ -6,7 +6,9 @@ Global Fishing Watch and Skylight:
 
 - **encounter**: two ships within ``max_distance_m`` (500 m) of each other for at least
   ``min_duration_h`` (2 h), both slower than ``max_sog_kn`` (2 kn), at least
-  ``min_port_km`` (10 km) from every port;
+  ``min_port_km`` (10 km) from every port (and, optionally, at least ``min_shore_km``
+  from shore: a stand-in for Global Fishing Watch's database of anchorages where the list
+  of ports is short, since a meeting near the shore is most likely a port or anchorage stay);
 - **loitering**: one ship slower than ``max_sog_kn`` (2 kn) for at least ``min_duration_h``
   (4 h), at least ``min_shore_nm`` (20 nm) from the shore.
 
@@ -176,7 +178,7 @@ def get_port_km(lat, lon, ports: pd.DataFrame | None) -> np.ndarray:
 
 def get_encounters_from_bins(bins: pd.DataFrame, *, max_distance_m: float = 500.0,
                              min_duration_h: float = 2.0, time_step_min: float = 10.0,
-                             ports: pd.DataFrame | None = None,
+                             ports: pd.DataFrame | None = None, min_shore_km: float = 0.0,
                              shore_grid_deg: float = 0.01) -> pd.DataFrame:
     """Encounters from the slow bins of all ships (:func:`get_slow_bins`).
 
@@ -184,7 +186,7 @@ def get_encounters_from_bins(bins: pd.DataFrame, *, max_distance_m: float = 500.
     ----------
     bins : pandas.DataFrame
         :data:`BIN_COLUMNS` of every ship.
-    max_distance_m, min_duration_h, time_step_min, ports, shore_grid_deg
+    max_distance_m, min_duration_h, time_step_min, ports, min_shore_km, shore_grid_deg
         See :func:`get_encounters`.
 
     Returns
@@ -197,8 +199,8 @@ def get_encounters_from_bins(bins: pd.DataFrame, *, max_distance_m: float = 500.
     run = _runs(pairs["bin"].to_numpy(), pairs["mmsi_a"].to_numpy(), pairs["mmsi_b"].to_numpy())
     ev = _events(pairs, run, time_step_min)
     ev["median_distance_m"] = pairs.groupby(run)["distance_m"].median().to_numpy()
-    ev = ev[ev["duration_h"] >= min_duration_h].reset_index(drop=True)
-    return _add_places(ev, ports, shore_grid_deg)[ENCOUNTER_COLUMNS]
+    ev = _add_places(ev[ev["duration_h"] >= min_duration_h], ports, shore_grid_deg)
+    return ev[ev["shore_km"] >= min_shore_km].reset_index(drop=True)[ENCOUNTER_COLUMNS]
 
 
 def _close_pairs(bins: pd.DataFrame, max_distance_m: float) -> pd.DataFrame:
@@ -304,8 +306,8 @@ def get_shore_km(lat, lon, grid_deg: float = 0.01) -> np.ndarray:
 def get_encounters(positions: pd.DataFrame, *, max_distance_m: float = 500.0,
                    min_duration_h: float = 2.0, max_sog_kn: float = 2.0,
                    min_port_km: float = 10.0, ports: pd.DataFrame | None = None,
-                   time_step_min: float = 10.0, max_fix_gap_h: float = 1.0,
-                   shore_grid_deg: float = 0.01) -> pd.DataFrame:
+                   min_shore_km: float = 0.0, time_step_min: float = 10.0,
+                   max_fix_gap_h: float = 1.0, shore_grid_deg: float = 0.01) -> pd.DataFrame:
     """Every encounter between two ships of the archive (see the module docstring).
 
     Parameters
@@ -322,6 +324,9 @@ def get_encounters(positions: pd.DataFrame, *, max_distance_m: float = 500.0,
         Grid times nearer than this to a port's geofence do not count, km.
     ports : pandas.DataFrame, optional
         ``lat, lon, radius_km`` of the ports (e.g. the ``port`` sites of the gazetteer).
+    min_shore_km : float
+        Nearest the shore an encounter's mean position may be, km (0: no shore test, as in
+        Global Fishing Watch's rule, which has a database of anchorages instead).
     time_step_min : float
         Grid step, minutes.
     max_fix_gap_h : float
@@ -341,7 +346,8 @@ def get_encounters(positions: pd.DataFrame, *, max_distance_m: float = 500.0,
                          max_fix_gap_h=max_fix_gap_h, ports=ports, min_port_km=min_port_km)
     return get_encounters_from_bins(bins, max_distance_m=max_distance_m,
                                     min_duration_h=min_duration_h, time_step_min=time_step_min,
-                                    ports=ports, shore_grid_deg=shore_grid_deg)
+                                    ports=ports, min_shore_km=min_shore_km,
+                                    shore_grid_deg=shore_grid_deg)
 
 
 def get_loitering(positions: pd.DataFrame, *, max_sog_kn: float = 2.0,

@@ -26,6 +26,7 @@ SETTINGS = {
     "encounter_min_duration_h": ("h", "Shortest encounter"),
     "encounter_max_sog_kn": ("kn", "Both ships in an encounter are slower than this"),
     "encounter_min_port_km": ("km", "Nearest a port's geofence an encounter may be"),
+    "encounter_min_shore_km": ("km", "Nearest the shore an encounter may be (0: no test)"),
     "loitering_max_sog_kn": ("kn", "A loitering ship is slower than this"),
     "loitering_min_duration_h": ("h", "Shortest loitering"),
     "loitering_min_shore_nm": ("nmi", "Nearest the shore loitering may be"),
@@ -205,8 +206,9 @@ _WHY = (
     "ships within {shuttle.encounter_max_distance_m:,.0f} metres of each other for at least "
     "{shuttle.encounter_min_duration_h:g} hours, both slower than "
     "{shuttle.encounter_max_sog_kn:g} knots and at least {shuttle.encounter_min_port_km:g} km "
-    "from a port; *loitering* is one ship slower than {shuttle.loitering_max_sog_kn:g} knots "
-    "for at least {shuttle.loitering_min_duration_h:g} hours, at least "
+    "from a port{shore}; *loitering* is one ship slower than "
+    "{shuttle.loitering_max_sog_kn:g} knots for at least "
+    "{shuttle.loitering_min_duration_h:g} hours, at least "
     "{shuttle.loitering_min_shore_nm:g} nautical miles from shore. Each ship's track is put on "
     "a {shuttle.meeting_time_step_min:g}-minute grid, positions interpolated between fixes at "
     "most {shuttle.meeting_max_fix_gap_h:g} hours apart, and the distance from shore is "
@@ -235,7 +237,11 @@ def describe_encounters(res, vessels: Sequence[str], encounters: pd.DataFrame,
     -------
     IPython.display.Markdown
     """
-    text = _WHY + _all_ships(res)
+    shore = ("" if not res.records.get("shuttle.encounter_min_shore_km", {}).get("value") else
+             " and {shuttle.encounter_min_shore_km:g} km from shore (a stand-in for Global "
+             "Fishing Watch's list of anchorages: the gazetteer names few ports, and a meeting "
+             "nearer the shore is most likely a stay in a harbour or an anchorage)")
+    text = _WHY.replace("{shore}", shore) + _all_ships(res)
     on_ais = set(fleet["vessel"])
     events = get_fleet_events(encounters, loitering, fleet)
     words, parts = {}, []
