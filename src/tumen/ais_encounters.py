@@ -59,14 +59,14 @@ import numpy as np
 import pandas as pd
 
 from tumen import geo
-from tumen.ais import EARTH_RADIUS_KM, KM_PER_NM, haversine_km
+from tumen.ais import EARTH_RADIUS_KM, KM_PER_NM, haversine_km, position_order
 from tumen.errors import DataError, ParameterError
 
 #: Columns the detectors read.
 COLUMNS = ["mmsi", "time", "lat", "lon", "sog"]
 #: Columns of :func:`get_slow_bins`: ``bin`` is the grid time as a count of time steps
-#: since 1970-01-01T00:00Z; ``port_km`` the distance to the nearest port's geofence.
-BIN_COLUMNS = ["mmsi", "bin", "lat", "lon", "port_km"]
+#: since 1970-01-01T00:00Z.
+BIN_COLUMNS = ["mmsi", "bin", "lat", "lon"]
 ENCOUNTER_COLUMNS = ["mmsi_a", "mmsi_b", "start", "end", "duration_h", "lat", "lon",
                      "median_distance_m", "shore_km", "port_km"]
 LOITERING_COLUMNS = ["mmsi", "start", "end", "duration_h", "lat", "lon", "shore_km", "port_km"]
@@ -102,7 +102,7 @@ def get_slow_bins(positions: pd.DataFrame, *, max_sog_kn: float = 2.0,
     Returns
     -------
     pandas.DataFrame
-        :data:`BIN_COLUMNS`, sorted by ``mmsi, bin``; ``port_km`` is ``inf`` without ports.
+        :data:`BIN_COLUMNS`, sorted by ``mmsi, bin``.
     """
     _check_positive(max_sog_kn=max_sog_kn, time_step_min=time_step_min,
                     max_fix_gap_h=max_fix_gap_h)
@@ -119,11 +119,11 @@ def get_slow_bins(positions: pd.DataFrame, *, max_sog_kn: float = 2.0,
     out_lat = lat[at] + frac * (lat[at + 1] - lat[at])
     out_lon = _wrap(lon[at] + frac * _wrap(lon[at + 1] - lon[at]))
     keep = np.ones(len(at), bool)  # a grid time at a fix ends one leg and starts the next
-    keep[1:] = (k[1:] != k[:-1]) | (mmsi[at][1:] != mmsi[at][:-1])
-    bins = pd.DataFrame({"mmsi": mmsi[at][keep], "bin": k[keep], "lat": out_lat[keep],
+    ship = mmsi[at]
+    keep[1:] = (k[1:] != k[:-1]) | (ship[1:] != ship[:-1])
+    keep &= ~_near_port(out_lat, out_lon, ports, min_port_km)
+    return pd.DataFrame({"mmsi": ship[keep], "bin": k[keep], "lat": out_lat[keep],
                          "lon": out_lon[keep]})
-    bins["port_km"] = get_port_km(bins["lat"].to_numpy(), bins["lon"].to_numpy(), ports)
-    return bins[bins["port_km"] >= min_port_km].reset_index(drop=True)
 
 
 def _sorted_track(positions: pd.DataFrame) -> tuple[np.ndarray, ...]:
@@ -138,11 +138,47 @@ def _sorted_track(positions: pd.DataFrame) -> tuple[np.ndarray, ...]:
     t = pd.DatetimeIndex(p["time"]).as_unit("ns").asi8
     lat, lon = p["lat"].to_numpy(float), p["lon"].to_numpy(float)
     sog = p["sog"].to_numpy(float, na_value=np.nan)
-    same = mmsi[1:] == mmsi[:-1]
-    if not np.all((mmsi[1:] > mmsi[:-1]) | (same & (t[1:] > t[:-1]))):
-        order = np.lexsort((sog, lon, lat, t, mmsi))
-        mmsi, t, lat, lon, sog = (a[order] for a in (mmsi, t, lat, lon, sog))
-    return mmsi, t, lat, lon, sog
+    track = (mmsi, t, lat, lon, sog)
+    if not np.all((mmsi[1:] > mmsi[:-1]) | ((mmsi[1:] == mmsi[:-1]) & (t[1:] >= t[:-1]))):
+        order = position_order(mmsi, t)
+        track = tuple(a[order] for a in track)
+    return _order_ties(*track)
+
+
+def _order_ties(*track: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Reports of one ship at one time (rare) put in the order of their values, so that the
+    result does not depend on the order they came in."""
+    mmsi, t = track[:2]
+    pair = (mmsi[1:] == mmsi[:-1]) & (t[1:] == t[:-1])
+    if not pair.any():
+        return track
+    tie = np.zeros(len(t), bool)
+    tie[1:] |= pair
+    tie[:-1] |= pair
+    rows = np.flatnonzero(tie)  # runs of tied rows keep their places in the track
+    moved = rows[np.lexsort(tuple(a[rows] for a in reversed(track)))]
+    out = tuple(a.copy() for a in track)
+    for new, old in zip(out, track):
+        new[rows] = old[moved]
+    return out
+
+
+def _near_port(lat: np.ndarray, lon: np.ndarray, ports: pd.DataFrame | None,
+               km: float) -> np.ndarray:
+    """True where a point is nearer than ``km`` to a port's geofence (the great circle is
+    computed only for the points inside a box around the port)."""
+    near = np.zeros(len(lat), bool)
+    if ports is None or not len(ports) or not km > 0:
+        return near
+    for row in ports[["lat", "lon", "radius_km"]].itertuples(index=False):
+        reach = float(row.radius_km) + km
+        dlat = np.degrees(reach / EARTH_RADIUS_KM) * 1.01 + 1e-9
+        top = min(abs(float(row.lat)) + dlat, 90.0)
+        dlon = 360.0 if top >= 89.0 else dlat / np.cos(np.radians(top))
+        box = np.flatnonzero((np.abs(lat - row.lat) <= dlat)
+                             & (np.abs(_wrap(lon - row.lon)) <= dlon))
+        near[box] |= haversine_km(lat[box], lon[box], float(row.lat), float(row.lon)) < reach
+    return near
 
 
 def get_port_km(lat, lon, ports: pd.DataFrame | None) -> np.ndarray:
@@ -262,8 +298,7 @@ def _events(rows: pd.DataFrame, run: np.ndarray, time_step_min: float) -> pd.Dat
     k0, k1 = first["bin"].to_numpy(), g["bin"].max().to_numpy()
     lon0 = np.repeat(first["lon"].to_numpy(), np.bincount(run)) if len(run) else np.zeros(0)
     step = int(round(time_step_min * _NS_PER_MIN))
-    ev = first.drop(columns=["bin", "lat", "lon", "run", "distance_m", "port_km"],
-                    errors="ignore")
+    ev = first.drop(columns=["bin", "lat", "lon", "run", "distance_m"], errors="ignore")
     ev["start"] = pd.to_datetime(k0 * step, utc=True).as_unit("ns")
     ev["end"] = pd.to_datetime(k1 * step, utc=True).as_unit("ns")
     ev["duration_h"] = (k1 - k0) * time_step_min / 60.0
