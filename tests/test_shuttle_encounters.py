@@ -9,6 +9,7 @@ import pytest
 
 from tumen import ais_encounters, results
 from tumen import shuttle_encounters as se
+from tumen.errors import DataError
 
 T = pd.Timestamp("2031-03-02 00:00", tz="UTC")
 H = pd.Timedelta(hours=1)
@@ -64,6 +65,9 @@ def test_counts_for_all_ships_and_for_each_ship_of_interest(res):
     assert out["bravo.encounters"] == 0 and out["bravo.loitering"] == 0
     assert out["bravo.meeting_nearest_shore_km"] is None
     assert res["shuttle.loitering_min_shore_nm"] == 20.0
+    with pytest.raises(DataError, match="unknown setting 'max_knots'"):
+        se.record_encounters(res, encounters(), loitering(), vessels=["Alpha"], fleet=FLEET,
+                             settings={"max_knots": 2})
 
 
 def test_an_encounter_of_two_ships_of_interest_counts_for_both(res):
@@ -82,6 +86,7 @@ def test_the_words_say_who_met_whom(res):
                                         loitering(), fleet=FLEET, names=NAMES))
     assert "within 500 metres of each other for at least 2 hours" in text
     assert "10 km from a port; *loitering*" in text  # no shore test at 0 km
+    assert "between fixes at most 1 hour apart" in text  # meeting_max_fix_gap_h 1: singular
     assert "found 2 encounters between 3 ships and 2 loitering events of 2 ships" in text
     assert ("Alpha met 1 other ship (SECOND) in 1 encounter lasting 3.0 hours in all and "
             "loitered 1 time (5.0 hours), never nearer than 60 km to the shore") in text

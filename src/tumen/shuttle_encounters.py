@@ -12,11 +12,13 @@ found.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
+from tumen.errors import DataError
 from tumen.shuttle import to_result_name
 from tumen.shuttle_text import get_display_name, join_words
 
@@ -132,7 +134,8 @@ def record_encounters(res, encounters: pd.DataFrame, loitering: pd.DataFrame, *,
             f"Nearest the shore any encounter or loitering of {vessel} was")
     for key, value in (settings or {}).items():
         if key not in SETTINGS:
-            raise KeyError(f"unknown setting {key!r}; known: {', '.join(SETTINGS)}")
+            raise DataError(f"unknown setting {key!r}", field="settings",
+                            hint=f"known: {', '.join(SETTINGS)}")
         rec(key, float(value), *SETTINGS[key])
     return out
 
@@ -241,7 +244,7 @@ def describe_encounters(res, vessels: Sequence[str], encounters: pd.DataFrame,
              " and {shuttle.encounter_min_shore_km:g} km from shore (a stand-in for Global "
              "Fishing Watch's list of anchorages: the gazetteer names few ports, and a meeting "
              "nearer the shore is most likely a stay in a harbour or an anchorage)")
-    text = _WHY.replace("{shore}", shore) + _all_ships(res)
+    text = _singular_hours(res, _WHY.replace("{shore}", shore)) + _all_ships(res)
     on_ais = set(fleet["vessel"])
     events = get_fleet_events(encounters, loitering, fleet)
     words, parts = {}, []
@@ -264,6 +267,12 @@ def describe_encounters(res, vessels: Sequence[str], encounters: pd.DataFrame,
              "for a pilot, a berth or better weather. And a ship whose AIS is off cannot be seen "
              "meeting anyone, so no encounter is not evidence of none.")
     return res.md(text, **words)
+
+
+def _singular_hours(res, template: str) -> str:
+    """``{name:g} hours`` becomes ``{name:g} hour`` where the value is 1."""
+    return re.sub(r"\{([a-z0-9_.]+):g\} hours",
+                  lambda m: m.group(0)[:-1] if res[m.group(1)] == 1 else m.group(0), template)
 
 
 def _all_ships(res) -> str:
