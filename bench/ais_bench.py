@@ -6,7 +6,8 @@ Usage (normally through ``bench/run.py``)::
     python bench/ais_bench.py WORKLOAD '<json arguments>'
 
 Workloads: ``prepare`` (synthetic inputs, cached), ``e2e`` (positions archive -> store ->
-gaps + port calls), ``movingpandas`` (the same detection in tumen and in movingpandas),
+gaps + port calls), ``ingest`` (the store alone) and ``detectors`` (on that store: gaps +
+port calls alone, or with every detector of :data:`DETECTORS`), ``movingpandas`` (the same detection in tumen and in movingpandas),
 ``decode_single`` (NMEA decoding in one process, vectorised or with the line-by-line pyais
 decoder), ``decode_pyais_loop`` (a bare pyais loop) and ``decode_dask`` (on a Dask cluster
 of two worker processes). Each prints one line ``RESULT <json>`` last.
@@ -27,7 +28,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from tumen import ais, ais_chunks, ais_dask, ais_store, ais_synth, shuttle
+from tumen import ais, ais_chunks, ais_dask, ais_encounters, ais_store, ais_synth, shuttle
 
 
 # --- inputs ---------------------------------------------------------------------------
@@ -109,6 +110,59 @@ def _digest(*frames: pd.DataFrame) -> str:
     for f in frames:
         h.update(pd.util.hash_pandas_object(f.astype(str), index=False).to_numpy().tobytes())
     return h.hexdigest()[:16]
+
+
+# --- every detector ------------------------------------------------------------------
+
+def ingest(args: dict) -> dict:
+    """Write the store the ``detectors`` workload reads (not timed there)."""
+    t0 = time.perf_counter()
+    store = ais_store.ingest(args["positions"], "parquet", cache_dir=args["cache_dir"],
+                             rows_per_partition=args["rows_per_partition"], progress=False)
+    return {"positions": store.n_positions, "partitions": store.manifest["partitions"],
+            "ingest_s": time.perf_counter() - t0}
+
+
+def _encounters(store, sites: pd.DataFrame, scheduler) -> dict:
+    """Encounters among all ships (:mod:`tumen.ais_encounters`), the ports as geofences."""
+    table = ais_encounters.get_encounters_dask(store, ports=sites, dask_scheduler=scheduler)
+    return {"rows": len(table), "digest": _digest(table)}
+
+
+def _loitering(store, sites: pd.DataFrame, scheduler) -> dict:
+    """Loitering of every ship (:mod:`tumen.ais_encounters`), Global Fishing Watch's rule."""
+    table = ais_encounters.get_loitering_dask(store, dask_scheduler=scheduler)
+    return {"rows": len(table), "digest": _digest(table)}
+
+
+#: The detectors timed beside gaps + port calls: name -> callable(store, sites, scheduler)
+#: returning ``{"rows": <events found>, "digest": <hash of the table>}``, where ``scheduler``
+#: is what ``dask.compute(scheduler=)`` takes. Every detector of the AIS layer belongs
+#: here: the silences (``tumen.ais_silences``) and identity checks (``tumen.ais_identity``)
+#: are added beside these two.
+DETECTORS = {"encounters": _encounters, "loitering": _loitering}
+
+
+def detectors(args: dict) -> dict:
+    """On an existing store: gaps + port calls (:func:`tumen.ais_dask.get_shuttle_tables`),
+    then, when ``args["all"]``, every detector of :data:`DETECTORS` one after the other;
+    each step timed (``detect_s`` is the sum)."""
+    sites = pd.read_csv(args["sites"])
+    store = ais_store.ingest(args["positions"], "parquet", cache_dir=args["cache_dir"],
+                             rows_per_partition=args["rows_per_partition"], progress=False)
+    steps = {}
+    with _scheduler(args.get("scheduler")) as name, ais_dask.use_scheduler(name) as scheduler:
+        t0 = time.perf_counter()
+        tables = ais_dask.get_shuttle_tables(store, sites, dask_scheduler=scheduler)
+        steps["gaps_and_port_calls"] = {"seconds": time.perf_counter() - t0,
+                                        "rows": len(tables.gaps) + len(tables.calls),
+                                        "digest": _digest(tables.gaps, tables.calls)}
+        for detector, func in (DETECTORS.items() if args["all"] else ()):
+            t0 = time.perf_counter()
+            found = func(store, sites, scheduler)
+            steps[detector] = dict(found, seconds=time.perf_counter() - t0)
+    return {"positions": store.n_positions, "partitions": store.manifest["partitions"],
+            "detect_s": sum(s["seconds"] for s in steps.values()), "steps": steps}
 
 
 # --- movingpandas ---------------------------------------------------------------------
@@ -345,7 +399,8 @@ def _split_messages(path: str, chunk_bytes: int) -> int:
     return split
 
 
-WORKLOADS = {"prepare": prepare, "e2e": e2e, "movingpandas": movingpandas,
+WORKLOADS = {"prepare": prepare, "e2e": e2e, "ingest": ingest, "detectors": detectors,
+             "movingpandas": movingpandas,
              "decode_single": decode_single, "decode_pyais_loop": decode_pyais_loop,
              "decode_dask": decode_dask}
 

@@ -1,6 +1,6 @@
 """Benchmarks of the AIS analysis at scale (issue 8); ``make bench`` runs this file.
 
-Three benchmarks on deterministic synthetic AIS (:mod:`tumen.ais_synth`), each workload in
+Four benchmarks on deterministic synthetic AIS (:mod:`tumen.ais_synth`), each workload in
 a fresh process (``bench/ais_bench.py``) whose wall time, CPU time and peak memory of the
 whole process tree (Dask worker processes included) are measured from outside:
 
@@ -17,12 +17,18 @@ whole process tree (Dask worker processes included) are measured from outside:
    (``engine="pyais"``), with a bare pyais loop, and on a Dask ``LocalCluster`` of two
    worker processes (:func:`tumen.ais_chunks.read_ais`; target >= 1.7x one process):
    lines per second and identical results.
+4. ``detectors``: on the store of the ``e2e`` archive (written first, not timed), gaps +
+   port calls alone, then gaps + port calls + every detector of the AIS layer
+   (``DETECTORS`` in ``bench/ais_bench.py``: encounters and loitering,
+   :mod:`tumen.ais_encounters`), each in a fresh process. Target: all within 2x the time
+   of gaps + port calls alone, and <= 4 GiB.
 
 Usage::
 
     python bench/run.py                       # everything, default sizes (about 4 min)
     python bench/run.py --quick               # small sizes, a smoke test (about 1 min)
     python bench/run.py --only decode --nmea-lines 400000
+    python bench/run.py --only detectors --positions 1000000
     make bench BENCH_ARGS="--only e2e --positions 2000000"
 
 Inputs are generated once into ``build/bench/`` (keyed by sizes and seed); results go to
@@ -51,14 +57,17 @@ ROOT = Path(__file__).resolve().parents[1]
 WORKLOAD = Path(__file__).resolve().parent / "ais_bench.py"
 GIB = 1 << 30
 TARGETS = {"e2e_seconds": 30.0, "e2e_peak_gib": 4.0, "movingpandas_ratio": 50.0,
-           "decode_speedup": 1.7, "decode_lines_per_s": 1_000_000, "decode_vs_pyais_loop": 5.0}
+           "decode_speedup": 1.7, "decode_lines_per_s": 1_000_000, "decode_vs_pyais_loop": 5.0,
+           "detectors_ratio": 2.0, "detectors_peak_gib": 4.0}
+BENCHMARKS = ("e2e", "movingpandas", "decode", "detectors")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--only", default="e2e,movingpandas,decode",
-                   help="comma-separated benchmarks to run (default: all three)")
-    p.add_argument("--positions", type=int, default=10_000_000, help="e2e positions")
+    p.add_argument("--only", default=",".join(BENCHMARKS),
+                   help="comma-separated benchmarks to run (default: all four)")
+    p.add_argument("--positions", type=int, default=10_000_000,
+                   help="e2e and detectors positions")
     p.add_argument("--vessels", type=int, default=2_000, help="e2e vessels")
     p.add_argument("--mp-positions", type=int, default=200_000, help="movingpandas positions")
     p.add_argument("--mp-vessels", type=int, default=40, help="movingpandas vessels")
@@ -175,7 +184,8 @@ def probe_parallelism(workers: int) -> dict:
 # --- the benchmarks -------------------------------------------------------------------
 
 def prepare_inputs(args: argparse.Namespace, only: set[str]) -> tuple[Path, dict]:
-    sizes = {"positions": args.positions if "e2e" in only else 0, "vessels": args.vessels,
+    sizes = {"positions": args.positions if only & {"e2e", "detectors"} else 0,
+             "vessels": args.vessels,
              "mp_positions": args.mp_positions if "movingpandas" in only else 0,
              "mp_vessels": args.mp_vessels,
              "nmea_lines": args.nmea_lines if "decode" in only else 0, "seed": args.seed,
@@ -188,18 +198,43 @@ def prepare_inputs(args: argparse.Namespace, only: set[str]) -> tuple[Path, dict
     return data, info
 
 
+def _store_params(args: argparse.Namespace, data: Path, cache: Path) -> dict:
+    """Arguments of the workloads that ingest the e2e archive into a store at ``cache``
+    (emptied first)."""
+    shutil.rmtree(cache, ignore_errors=True)
+    return {"positions": str(data / "e2e_positions.parquet"), "sites": str(data / "sites.csv"),
+            "cache_dir": str(cache), "rows_per_partition": args.rows_per_partition,
+            "scheduler": args.scheduler}
+
+
 def bench_e2e(args: argparse.Namespace, data: Path) -> dict:
     cache = Path(args.workdir) / "e2e-cache"
-    shutil.rmtree(cache, ignore_errors=True)
-    params = {"positions": str(data / "e2e_positions.parquet"), "sites": str(data / "sites.csv"),
-              "cache_dir": str(cache), "rows_per_partition": args.rows_per_partition,
-              "scheduler": args.scheduler}
+    params = _store_params(args, data, cache)
     print("[bench] e2e: cold (ingest + detection) …", flush=True)
     cold = run_workload("e2e", params)
     print("[bench] e2e: warm (store reused) …", flush=True)
     warm = run_workload("e2e", params)
     shutil.rmtree(cache, ignore_errors=True)
     return {"cold": cold, "warm": warm, "same_results": cold["digest"] == warm["digest"]}
+
+
+def bench_detectors(args: argparse.Namespace, data: Path) -> dict:
+    """The store of the e2e archive, then gaps + port calls alone and with every detector,
+    each in a fresh process reading that store."""
+    cache = Path(args.workdir) / "detectors-cache"
+    params = _store_params(args, data, cache)
+    print("[bench] detectors: writing the store …", flush=True)
+    store = run_workload("ingest", params)
+    print("[bench] detectors: gaps + port calls alone …", flush=True)
+    base = run_workload("detectors", dict(params, all=False))
+    print("[bench] detectors: gaps + port calls + every detector …", flush=True)
+    every = run_workload("detectors", dict(params, all=True))
+    shutil.rmtree(cache, ignore_errors=True)
+    same = (base["steps"]["gaps_and_port_calls"]["digest"]
+            == every["steps"]["gaps_and_port_calls"]["digest"])
+    return {"store": store, "base": base, "all": every, "same_results": same,
+            "ratio": every["detect_s"] / base["detect_s"],
+            "ratio_process": every["_process"]["wall_s"] / base["_process"]["wall_s"]}
 
 
 def bench_movingpandas(args: argparse.Namespace, data: Path) -> dict:
@@ -325,7 +360,26 @@ def summary_rows(results: dict) -> list[tuple[str, str, str, str]]:
         rows.append(("decode: vectorised = pyais reader = Dask (hash of positions, vessels, "
                      "skipped)", "yes" if d["same_results"] else "NO", "yes",
                      ok(d["same_results"])))
+    if "detectors" in results:
+        rows.extend(_detector_rows(results["detectors"], ok))
     return rows
+
+
+def _detector_rows(d: dict, ok) -> list[tuple[str, str, str, str]]:
+    base, every = d["base"], d["all"]
+    steps = every["steps"]
+    return [
+        (f"detectors: {every['positions']:,} positions (store), all / gaps + calls alone",
+         f"{d['ratio']:.2f}x ({every['detect_s']:.1f} s / {base['detect_s']:.1f} s; whole "
+         f"processes {every['_process']['wall_s']:.1f} / {base['_process']['wall_s']:.1f} s)",
+         f"<= {TARGETS['detectors_ratio']:.0f}x", ok(d["ratio"] <= TARGETS["detectors_ratio"])),
+        ("detectors: peak memory of all (process tree)",
+         f"{every['_process']['peak_tree_gib']:.2f} GiB (gaps + calls alone "
+         f"{base['_process']['peak_tree_gib']:.2f})", f"<= {TARGETS['detectors_peak_gib']:.0f} GiB",
+         ok(every["_process"]["peak_tree_gib"] <= TARGETS["detectors_peak_gib"])),
+        ("detectors: each step, seconds (events found)",
+         ", ".join(f"{k} {v['seconds']:.1f} ({v['rows']:,})" for k, v in steps.items()), "",
+         "same" if d["same_results"] else "DIFFER")]
 
 
 def print_table(rows: list[tuple[str, str, str, str]]) -> None:
@@ -351,15 +405,16 @@ def machine() -> dict:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     only = {b.strip() for b in args.only.split(",") if b.strip()}
-    unknown = only - {"e2e", "movingpandas", "decode"}
+    unknown = only - set(BENCHMARKS)
     if unknown:
         raise SystemExit(f"bench: unknown benchmark {sorted(unknown)[0]!r} "
-                         "(use e2e, movingpandas, decode)")
+                         f"(use {', '.join(BENCHMARKS)})")
     data, inputs = prepare_inputs(args, only)
     results: dict = {"machine": machine(), "inputs": inputs, "targets": TARGETS,
                      "args": {k: v for k, v in vars(args).items() if k not in ("out", "workdir")}}
-    steps = {"e2e": bench_e2e, "movingpandas": bench_movingpandas, "decode": bench_decode}
-    for name in ("e2e", "movingpandas", "decode"):
+    steps = {"e2e": bench_e2e, "movingpandas": bench_movingpandas, "decode": bench_decode,
+             "detectors": bench_detectors}
+    for name in BENCHMARKS:
         if name in only:
             results[name] = steps[name](args, data)
     out = Path(args.out)
