@@ -96,13 +96,14 @@ def test_two_mmsis_of_one_ship_give_the_nearest_fixes():
     # Kestrel's second MMSI has the later fix before (1 h: 7 nm -> 7 kn) and no fix after
     positions = pd.concat([fixes("Kestrel", 111000001, [(-2, 100), (2, 100)]),
                            fixes("Kestrel", 111000009, [(-1, 7)])], ignore_index=True)
-    table = ss.check_sightings(sightings([("Kestrel", 0, None)]), positions, max_speed_kn=14)
+    seen = sightings([("Kestrel", 0, None)])
+    table = ss.check_sightings(seen, positions, max_speed_kn=14)
     assert table.loc[0, "fix_before"] == T - H
     assert table.loc[0, "needed_kn"] == pytest.approx(50.0)       # the fix after still binds
-    parts = [ss.get_nearest_fixes(sightings([("Kestrel", 0, None)]), positions[positions.mmsi == m])
+    parts = [ss.get_nearest_fixes(seen, positions[positions.mmsi == m])
              for m in (111000009, 111000001)]
     pd.testing.assert_frame_equal(ss.combine_nearest_fixes(parts),
-                                  ss.get_nearest_fixes(sightings([("Kestrel", 0, None)]), positions))
+                                  ss.get_nearest_fixes(seen, positions))
 
 
 def test_results_table_and_sentence(case, tmp_path):

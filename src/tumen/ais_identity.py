@@ -35,6 +35,7 @@ sphere (:func:`tumen.ais.haversine_km`), speeds knots.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -52,6 +53,59 @@ SPLIT_COLUMNS = ["mmsi", "fixes", "jumps", "switches", "candidates", "fixes_a", 
                  "verdict", "reason"]
 SHARED = "possibly shared identity"
 _TIME = "%Y-%m-%d\u00a0%H:%M"
+
+
+@dataclass(frozen=True)
+class IdentityChecks:
+    """What :func:`get_identity_checks` finds (each table as its function returns it).
+
+    Attributes
+    ----------
+    history : pandas.DataFrame
+        :func:`get_identity_history`.
+    changes : pandas.DataFrame
+        :func:`get_identity_changes`.
+    shared_names : pandas.DataFrame
+        :func:`get_shared_names`.
+    splits : pandas.DataFrame
+        :func:`split_transmitters` (or :func:`split_transmitters_dask`).
+    """
+
+    history: pd.DataFrame
+    changes: pd.DataFrame
+    shared_names: pd.DataFrame
+    splits: pd.DataFrame
+
+
+def get_identity_checks(vessels: pd.DataFrame, positions, *, max_jump_kn: float = 50.0,
+                        min_jumps: int = 4, min_fixes: int = 3,
+                        scheduler: str | None = None) -> IdentityChecks:
+    """All identity checks of an archive, in memory or on the Dask path.
+
+    Parameters
+    ----------
+    vessels : pandas.DataFrame
+        The static table (``AisData.vessels`` or ``AisStore.vessels``).
+    positions : pandas.DataFrame, tumen.ais_store.AisStore or dask.dataframe.DataFrame
+        Positions *before* flagged jumps are dropped (see :func:`split_transmitters`);
+        a pandas table is checked in memory unless ``scheduler`` is given.
+    max_jump_kn, min_jumps, min_fixes
+        As in :func:`split_transmitters`.
+    scheduler : str or distributed.Client, optional
+        Run :func:`split_transmitters_dask` on it (always for a store or Dask frame,
+        default ``"threads"``).
+
+    Returns
+    -------
+    IdentityChecks
+    """
+    options = {"max_jump_kn": max_jump_kn, "min_jumps": min_jumps, "min_fixes": min_fixes}
+    if isinstance(positions, pd.DataFrame) and scheduler is None:
+        splits = split_transmitters(positions, **options)
+    else:
+        splits = split_transmitters_dask(positions, scheduler=scheduler or "threads", **options)
+    return IdentityChecks(get_identity_history(vessels), get_identity_changes(vessels),
+                          get_shared_names(vessels), splits)
 
 
 # --- static reports -------------------------------------------------------------------

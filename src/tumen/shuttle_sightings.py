@@ -31,6 +31,7 @@ import pandas as pd
 from tumen.ais import KM_PER_NM, haversine_km, to_hours
 from tumen.errors import DataError, ParameterError
 from tumen.shuttle import to_result_name
+from tumen.shuttle_text import get_display_name, join_words
 
 FITS, NOT_FIT, NO_AIS = "fits", "does not fit", "no AIS"
 #: Columns of :func:`check_sightings`.
@@ -286,8 +287,7 @@ def record_sighting_checks(res, table: pd.DataFrame, vessels: Sequence[str]) -> 
     dict
         Each result name recorded (without ``shuttle.``) and its value.
     """
-    out: dict = {}
-    rec = recorder(res, out)
+    out, rec = recorder(res)
     verdict = table["verdict"]
     rec("sightings_checked", len(table), "images",
         "Satellite images of the ships of interest set against their AIS tracks")
@@ -311,12 +311,14 @@ def record_sighting_checks(res, table: pd.DataFrame, vessels: Sequence[str]) -> 
     return out
 
 
-def recorder(res, out: dict):
-    """``rec(name, value, unit, description)``: record ``shuttle.<name>`` in ``res`` and
-    keep the value in ``out`` under ``name``."""
+def recorder(res) -> tuple[dict, object]:
+    """``(out, rec)``: ``rec(name, value, unit, description)`` records ``shuttle.<name>``
+    in ``res`` and keeps the value in the dict ``out`` under ``name``."""
+    out: dict = {}
+
     def rec(name, value, unit, description):
         out[name] = res.record(f"shuttle.{name}", value, unit, description)
-    return rec
+    return out, rec
 
 
 def to_sighting_check_display(table: pd.DataFrame, *,
@@ -374,8 +376,6 @@ def describe_sighting_checks(res, vessels: Sequence[str], *,
     -------
     IPython.display.Markdown
     """
-    from tumen.shuttle_text import get_display_name, join_words
-
     words = {f"v{i}": get_display_name(v) for i, v in enumerate(vessels)}
     ships = join_words(["{v%d}" % i for i in range(len(vessels))])
     if not res["shuttle.sightings_checked"]:
