@@ -81,6 +81,25 @@ def test_hand_worked_verdicts(case):
     assert list(ss.check_sightings(*case, max_speed_kn=14.0).columns) == ss.CHECK_COLUMNS
 
 
+def test_a_sighting_placed_by_its_site_may_be_anywhere_in_the_geofence():
+    # a fix 1 nm (1.852 km) from the site's centre 3 min after the image: 1 / 0.05 h = 20 kn
+    # from the centre; within a 2 km geofence the ship may have been at the fix: 0 kn
+    seen = sightings([("Wren", 0, "wren_port")])
+    positions = fixes("Wren", 1, [(0.05, 1)])
+    sites = {"wren_port": {"lat": LAT, "lon": LON, "radius_km": 2.0}}
+    alone = ss.check_sightings(seen, positions, max_speed_kn=14.0)
+    assert alone.loc[0, "needed_kn"] == pytest.approx(20.0) and alone.loc[0, "place_km"] == 0
+    assert alone.loc[0, "verdict"] == "does not fit"
+    within = ss.check_sightings(seen, positions, max_speed_kn=14.0, sites=sites)
+    assert within.loc[0, "place_km"] == 2.0 and within.loc[0, "after_km"] == 0.0
+    assert within.loc[0, "verdict"] == "fits" and within.loc[0, "needed_kn"] == 0.0
+    assert within.loc[0, "reason"].startswith("anywhere within 2.0 km of the site's centre")
+    # a sighting with coordinates of its own (not the centre) is taken at its coordinates
+    own = seen.assign(lat=LAT + 0.001)
+    assert ss.check_sightings(own, positions, max_speed_kn=14.0,
+                              sites=sites).loc[0, "place_km"] == 0.0
+
+
 def test_the_speed_limit_decides(case):
     table = ss.check_sightings(*case, max_speed_kn=50.0).set_index("vessel")
     assert table.loc["Kestrel", "verdict"] == "fits"              # 50 kn is at most 50 kn
@@ -173,6 +192,11 @@ def test_store_path_gives_the_same_table(tmp_path):
         pd.testing.assert_frame_equal(
             ss.check_sightings_dask(seen, store, fleet, max_speed_kn=14.0, max_jump_kn=50.0,
                                     dask_scheduler=scheduler), expected)
+    sites = {"k": {"lat": LAT, "lon": LON, "radius_km": 5.0}}
+    pd.testing.assert_frame_equal(
+        ss.check_sightings_dask(seen.assign(site="k"), store, fleet, max_speed_kn=14.0,
+                                sites=sites),
+        ss.check_sightings(seen.assign(site="k"), heard, max_speed_kn=14.0, sites=sites))
     pd.testing.assert_frame_equal(
         ss.check_sightings_dask(seen, raw, fleet.iloc[:0], max_speed_kn=14.0),
         ss.check_sightings(seen, heard.iloc[:0], max_speed_kn=14.0))

@@ -5,7 +5,9 @@ somewhere else before and after. For each sighting of a ship of interest,
 :func:`check_sightings` finds the ship's last AIS fix at or before the imaged time and its
 first fix after it, and the speed the ship would need to have sailed from the one to the
 imaged place and on to the other (great circle, :func:`tumen.ais.haversine_km`; the larger
-of the two). The sighting ``fits`` when that is at most ``max_speed_kn``, ``does not fit``
+of the two). A sighting placed only by its site (no coordinates of its own: its place is
+the site's centre) may have been anywhere in the site's geofence, so with ``sites`` its
+distances are measured to the geofence's edge. The sighting ``fits`` when that is at most ``max_speed_kn``, ``does not fit``
 when it is more, and has ``no AIS`` when the ship has no fix on either side (a sighting
 with a fix on one side only is judged on that side). A sighting that does not fit is a
 finding, not an error: the ship in the image is not the one that sent the track (a
@@ -30,20 +32,20 @@ import pandas as pd
 
 from tumen.ais import KM_PER_NM, haversine_km, to_hours
 from tumen.errors import DataError, ParameterError
-from tumen.shuttle import to_result_name
+from tumen.shuttle import get_sites, to_result_name
 from tumen.shuttle_text import get_display_name, join_words
 
 FITS, NOT_FIT, NO_AIS = "fits", "does not fit", "no AIS"
 #: Columns of :func:`check_sightings`.
-CHECK_COLUMNS = ["vessel", "observed", "site", "lat", "lon", "image_id", "fix_before",
-                 "before_km", "before_h", "fix_after", "after_km", "after_h", "needed_kn",
+CHECK_COLUMNS = ["vessel", "observed", "site", "lat", "lon", "place_km", "image_id",
+                 "fix_before", "before_km", "before_h", "fix_after", "after_km", "after_h", "needed_kn",
                  "verdict", "reason"]
 _SIDES = ("before", "after")
 _FIX = ["time", "lat", "lon", "mmsi"]
 
 
 def check_sightings(sightings: pd.DataFrame, positions: pd.DataFrame, *, max_speed_kn: float,
-                    by: str = "vessel") -> pd.DataFrame:
+                    by: str = "vessel", sites=None) -> pd.DataFrame:
     """Each sighting against its ship's AIS track: the speed it needs, and the verdict.
 
     Parameters
@@ -59,13 +61,19 @@ def check_sightings(sightings: pd.DataFrame, positions: pd.DataFrame, *, max_spe
         Fastest plausible speed of the ships, knots.
     by : str
         The column of ``positions`` naming the ship as ``sightings.vessel`` does.
+    sites : pandas.DataFrame or mapping, optional
+        The gazetteer (:func:`tumen.shuttle.get_sites`): a sighting at its site's centre
+        (placed by the site alone) is taken to be anywhere within ``radius_km`` of it.
 
     Returns
     -------
     pandas.DataFrame
         One row per sighting, in the order of ``sightings``: ``vessel, observed, site,
-        lat, lon, image_id``; ``fix_before`` (UTC time of the last fix at or before the
-        image, NaT when none), ``before_km`` (from it to the imaged place), ``before_h``
+        lat, lon, place_km`` (how far from ``lat, lon`` the ship may have been: the
+        site's radius for a sighting placed by its site alone, else 0), ``image_id``;
+        ``fix_before`` (UTC time of the last fix at or before the image, NaT when none),
+        ``before_km`` (from it to the imaged place, less ``place_km``, at least 0),
+        ``before_h``
         (hours between them); ``fix_after, after_km, after_h`` likewise for the first fix
         after; ``needed_kn`` (the larger of the two speeds, knots; ``inf`` when a fix at
         the imaged time is elsewhere; NaN with no fix), ``verdict`` (``fits``, ``does not
@@ -75,7 +83,24 @@ def check_sightings(sightings: pd.DataFrame, positions: pd.DataFrame, *, max_spe
     """
     _check_inputs(sightings, positions, max_speed_kn, by)
     fixes = get_nearest_fixes(sightings, positions, by=by)
-    return _judge(sightings, fixes, max_speed_kn)
+    return _judge(sightings, fixes, max_speed_kn, sites)
+
+
+def get_place_km(sightings: pd.DataFrame, sites=None) -> np.ndarray:
+    """How far from its ``lat, lon`` each sighting's ship may have been, km: the site's
+    ``radius_km`` when ``lat, lon`` are the site's centre (the sighting gave only a site,
+    see :func:`tumen.shuttle.validate_sightings`), else 0."""
+    out = np.zeros(len(sightings))
+    if sites is None or "site" not in sightings.columns or not len(sightings):
+        return out
+    centre = get_sites(sites).set_index("id")
+    site = sightings["site"].reset_index(drop=True)
+    known = site.isin(centre.index).to_numpy()
+    ids = site[known]
+    at_centre = ((sightings["lat"].to_numpy(float)[known] == centre["lat"].reindex(ids).to_numpy())
+                 & (sightings["lon"].to_numpy(float)[known] == centre["lon"].reindex(ids).to_numpy()))
+    out[np.flatnonzero(known)[at_centre]] = centre["radius_km"].reindex(ids).to_numpy()[at_centre]
+    return out
 
 
 def get_nearest_fixes(sightings: pd.DataFrame, positions: pd.DataFrame, *,
@@ -130,7 +155,7 @@ def combine_nearest_fixes(parts: Sequence[pd.DataFrame]) -> pd.DataFrame:
 
 def check_sightings_dask(sightings: pd.DataFrame, positions, fleet: pd.DataFrame, *,
                          max_speed_kn: float, max_jump_kn: float = 50.0, clean: bool = True,
-                         dask_scheduler=None) -> pd.DataFrame:
+                         sites=None, dask_scheduler=None) -> pd.DataFrame:
     """:func:`check_sightings` on a positions store or Dask DataFrame, by partition.
 
     Each partition (all fixes of its MMSIs; a store reads only the files holding the
@@ -155,6 +180,8 @@ def check_sightings_dask(sightings: pd.DataFrame, positions, fleet: pd.DataFrame
         Implied speed marking a fix as a jump (:func:`tumen.ais.add_jump_flag`), knots.
     clean : bool
         Leave out exact repeats and flagged jumps first.
+    sites : pandas.DataFrame or mapping, optional
+        As in :func:`check_sightings`.
     dask_scheduler : optional
         Where to run (see :mod:`tumen.ais_dask`).
 
@@ -167,7 +194,7 @@ def check_sightings_dask(sightings: pd.DataFrame, positions, fleet: pd.DataFrame
 
     if not len(fleet) or not len(sightings):  # no MMSI to read: every sighting has no AIS
         return check_sightings(sightings, pd.DataFrame(columns=["vessel", "time", "lat", "lon"]),
-                               max_speed_kn=max_speed_kn)
+                               max_speed_kn=max_speed_kn, sites=sites)
     _check_inputs(sightings, pd.DataFrame(columns=["vessel", "time", "lat", "lon"]),
                   max_speed_kn, "vessel")
     columns = ais_dask.DETECTION_COLUMNS if clean else ais_dask.DETECTION_COLUMNS[:4]
@@ -177,7 +204,7 @@ def check_sightings_dask(sightings: pd.DataFrame, positions, fleet: pd.DataFrame
                                  max_jump_kn=max_jump_kn)
     results = ais_dask.compute(parts, dask_scheduler=dask_scheduler)[0]
     fixes = combine_nearest_fixes(list(results) or [_empty_fixes(len(sightings))])
-    return _judge(sightings, fixes, max_speed_kn)
+    return _judge(sightings, fixes, max_speed_kn, sites)
 
 
 def _fixes_partition(part: pd.DataFrame, *, sightings, fleet, clean: bool,
@@ -201,10 +228,12 @@ def _empty_fixes(n: int) -> pd.DataFrame:
     return pd.DataFrame(frame, index=range(n))
 
 
-def _judge(sightings: pd.DataFrame, fixes: pd.DataFrame, max_speed_kn: float) -> pd.DataFrame:
+def _judge(sightings: pd.DataFrame, fixes: pd.DataFrame, max_speed_kn: float,
+           sites=None) -> pd.DataFrame:
     """The table of :func:`check_sightings` from the sightings and their nearest fixes."""
     s = sightings.reset_index(drop=True)
     lat, lon = s["lat"].to_numpy(float), s["lon"].to_numpy(float)
+    place_km = get_place_km(s, sites)
     obs = to_hours(s["observed"])
     out = pd.DataFrame({"vessel": s["vessel"].to_numpy(object),
                         "observed": s["observed"].astype("datetime64[ns, UTC]").array})
@@ -212,11 +241,13 @@ def _judge(sightings: pd.DataFrame, fixes: pd.DataFrame, max_speed_kn: float) ->
         out[col] = s[col].to_numpy(object) if col in s else None
     out.insert(3, "lat", lat)
     out.insert(4, "lon", lon)
+    out.insert(5, "place_km", place_km)
     speeds = []
     for side, sign in (("before", 1.0), ("after", -1.0)):
         out[f"fix_{side}"] = fixes[f"{side}_time"].astype("datetime64[ns, UTC]").array
-        km = haversine_km(fixes[f"{side}_lat"].to_numpy(float),
-                          fixes[f"{side}_lon"].to_numpy(float), lat, lon)
+        km = np.fmax(haversine_km(fixes[f"{side}_lat"].to_numpy(float),
+                                  fixes[f"{side}_lon"].to_numpy(float), lat, lon) - place_km,
+                     0.0) + np.where(fixes[f"{side}_lat"].isna(), np.nan, 0.0)
         hours = sign * (obs - to_hours(fixes[f"{side}_time"]))
         out[f"{side}_km"], out[f"{side}_h"] = km, hours
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -248,6 +279,8 @@ def _reason(row, kn_before: float, kn_after: float, max_speed_kn: float) -> str:
             parts.append(f"{row[f'{side}_km'] / KM_PER_NM:,.0f} nm in {row[f'{side}_h']:,.1f} h "
                          f"{words} ({kn:,.1f} kn)")
     needed = row["needed_kn"]
+    if row["place_km"] > 0:
+        parts[0] = f"anywhere within {row['place_km']:,.1f} km of the site's centre: " + parts[0]
     if row["verdict"] == FITS:
         verdict = f"possible at {max_speed_kn:g} kn"
     elif np.isinf(needed):
