@@ -94,6 +94,8 @@ def test_a_sighting_placed_by_its_site_may_be_anywhere_in_the_geofence():
     assert within.loc[0, "place_km"] == 2.0 and within.loc[0, "after_km"] == 0.0
     assert within.loc[0, "verdict"] == "fits" and within.loc[0, "needed_kn"] == 0.0
     assert within.loc[0, "reason"].startswith("anywhere within 2.0 km of the site's centre")
+    shown = ss.to_sighting_check_display(within)
+    assert shown.loc[0, "first fix after"] == "01\u00a0May\u00a012:03, inside the geofence"
     # a sighting with coordinates of its own (not the centre) is taken at its coordinates
     own = seen.assign(lat=LAT + 0.001)
     assert ss.check_sightings(own, positions, max_speed_kn=14.0,
@@ -136,11 +138,15 @@ def test_results_table_and_sentence(case, tmp_path):
     assert out["kestrel.sightings_not_fitting"] == 1 and out["wren.sightings_not_fitting"] == 0
     assert out["sightings_max_needed_kn"] == pytest.approx(50.0)  # inf is not a finite speed
     shown = ss.to_sighting_check_display(table, site_names={"wren_port": "Wren Quay"})
-    assert shown.loc[1, "place"] == "Wren Quay"
-    assert shown.loc[0, "place"] == "10.000\u00a0N, 20.000\u00a0E"
-    assert shown.loc[0, "last fix before"] == "01\u00a0May\u00a010:00, 100\u00a0nm away"
-    assert shown.loc[2, "first fix after"] == "none" and shown.loc[2, "speed needed (kn)"] == ""
-    assert shown.loc[4, "speed needed (kn)"] == "at once"
+    # findings first (does not fit, no AIS), then the rest, each by vessel and time
+    assert shown["vessel"].tolist() == ["Kestrel", "Plover", "Ibis", "Heron", "Wren"]
+    shown = shown.set_index("vessel")
+    assert shown.loc["Wren", "place"] == "Wren Quay"
+    assert shown.loc["Kestrel", "place"] == "10.000\u00a0N, 20.000\u00a0E"
+    assert shown.loc["Kestrel", "last fix before"] == "01\u00a0May\u00a010:00, 100\u00a0nm away"
+    assert shown.loc["Ibis", "first fix after"] == "none"
+    assert shown.loc["Ibis", "speed needed (kn)"] == ""
+    assert shown.loc["Plover", "speed needed (kn)"] == "at once"
     text = re.sub(r"<[^>]+>", "", ss.describe_sighting_checks(res, vessels).data)
     assert "Of the 5 images, 2 fit at no more than 14 knots" in text
     assert "1 cannot be tested" in text
@@ -155,7 +161,13 @@ def test_sentences_for_all_fitting_and_for_no_image(tmp_path):
     table = ss.check_sightings(seen, fixes("Wren", 1, [(-1, 0)]), max_speed_kn=14.0)
     ss.record_sighting_checks(res, table, ["Wren"])
     text = re.sub(r"<[^>]+>", "", ss.describe_sighting_checks(res, ["Wren"]).data)
-    assert "Of the one image, 1 fits" in text and "None puts a ship where" in text
+    assert "The one image fits at no more than 14 knots" in text
+    assert "None puts a ship where" in text
+    two = ss.check_sightings(sightings([("Wren", 0, None), ("Wren", 1, None)]),
+                             fixes("Wren", 1, [(-1, 0)]), max_speed_kn=14.0)
+    ss.record_sighting_checks(res, two, ["Wren"])
+    text = re.sub(r"<[^>]+>", "", ss.describe_sighting_checks(res, ["Wren"]).data)
+    assert "All 2 images fit at no more than 14 knots" in text
     ss.record_sighting_checks(res, table.iloc[:0], ["Wren"])
     text = re.sub(r"<[^>]+>", "", ss.describe_sighting_checks(res, ["Wren"]).data)
     assert text == "No satellite image of Wren was available to set against the AIS tracks."

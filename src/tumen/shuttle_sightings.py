@@ -370,9 +370,10 @@ def to_sighting_check_display(table: pd.DataFrame, *,
     pandas.DataFrame
         ``vessel``, ``image`` (``DD Mon HH:MM`` UTC), ``place`` (the site's name, or
         ``lat N, lon E``), ``last fix before`` and ``first fix after`` (time and distance
-        from the imaged place in nautical miles, or ``none``), ``speed needed`` (knots,
-        ``at once`` when a fix at the imaged time is elsewhere, empty without AIS),
-        ``verdict``.
+        from the imaged place in nautical miles, ``inside the geofence`` for a sighting
+        placed by its site, or ``none``), ``speed needed (kn)`` (``at once`` when a fix at
+        the imaged time is elsewhere, empty without AIS), ``verdict``; the images that do
+        not fit first, then those without AIS, then the rest, each by vessel and time.
     """
     fmt = "%d\u00a0%b\u00a0%H:%M"  # no-break spaces: a time never wraps in a table cell
     names = dict(site_names or {})
@@ -381,15 +382,20 @@ def to_sighting_check_display(table: pd.DataFrame, *,
     fixes = {}
     for side in _SIDES:
         when = table[f"fix_{side}"].dt.strftime(fmt)
-        fixes[side] = ["none" if pd.isna(t) else f"{t}, {km / KM_PER_NM:,.0f}\u00a0nm away"
-                       for t, km in zip(when, table[f"{side}_km"])]
+        fixes[side] = ["none" if pd.isna(t) else f"{t}, inside the geofence" if km == 0 < tol
+                       else f"{t}, {km / KM_PER_NM:,.0f}\u00a0nm away"
+                       for t, km, tol in zip(when, table[f"{side}_km"], table["place_km"])]
     needed = ["" if np.isnan(k) else "at once" if np.isinf(k) else f"{k:,.1f}"
               for k in table["needed_kn"].to_numpy(float)]
-    return pd.DataFrame({
+    out = pd.DataFrame({
         "vessel": table["vessel"].to_numpy(object),
         "image": table["observed"].dt.strftime(fmt).to_numpy(object),
         "place": place, "last fix before": fixes["before"], "first fix after": fixes["after"],
         "speed needed (kn)": needed, "verdict": table["verdict"].to_numpy(object)})
+    rank = table["verdict"].map({NOT_FIT: 0, NO_AIS: 1, FITS: 2}).to_numpy()
+    order = np.lexsort((table["observed"].array.asi8, table["vessel"].astype(str).to_numpy(),
+                        rank))
+    return out.iloc[order].reset_index(drop=True)
 
 
 def describe_sighting_checks(res, vessels: Sequence[str], *,
@@ -419,9 +425,12 @@ def describe_sighting_checks(res, vessels: Sequence[str], *,
             "({tab:%s}): the last fix before the image, the first after it, and the speed the "
             "ship would need to have sailed from the one to the imaged place and on to the "
             "other. " % table_name
-            + ("Of the {shuttle.sightings_checked} images, " if n > 1 else "Of the one image, ")
-            + "{shuttle.sightings_fitting} "
-            + ("fits" if res["shuttle.sightings_fitting"] == 1 else "fit")
+            + ("All {shuttle.sightings_checked} images"
+               if res["shuttle.sightings_fitting"] == n > 1 else
+               "The one image" if res["shuttle.sightings_fitting"] == n else
+               ("Of the {shuttle.sightings_checked} images, " if n > 1 else "Of the one image, ")
+               + "{shuttle.sightings_fitting}")
+            + (" fits" if res["shuttle.sightings_fitting"] == 1 else " fit")
             + " at no more than {shuttle.max_speed_kn:g} knots")
     if res["shuttle.sightings_no_ais"]:
         text += (" and {shuttle.sightings_no_ais} cannot be tested: the ship has no AIS fix "
