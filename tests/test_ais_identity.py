@@ -157,3 +157,62 @@ def test_store_path_gives_the_same_tables(data, store):
             ident.split_transmitters_dask(shuffled, scheduler="threads", **options), expected)
     assert (ident.split_transmitters_dask(store, scheduler="sync")["verdict"]
             == "possibly shared identity").sum() == 1
+
+
+def test_repeats_and_row_order_do_not_change_the_table(data):
+    expected = ident.split_transmitters(data.positions)
+    p = data.positions
+    repeated = pd.concat([p, p[p["mmsi"] == 111000004].head(3)], ignore_index=True)
+    shuffled = repeated.sample(frac=1, random_state=5)
+    pd.testing.assert_frame_equal(ident.split_transmitters(shuffled), expected)
+    assert ident.split_transmitters(shuffled).set_index("mmsi").loc[111000004, "fixes"] == 12
+
+
+def test_rare_wrong_fixes_are_too_small_a_share_to_flag():
+    # 200 fixes 10 min apart sailing north 0.01 deg a fix (3.6 kn); every 25th fix from the
+    # 12th is 3 deg further north: 8 wrong fixes, 16 legs of ~2000 kn. The 8 wrong fixes
+    # follow one another at 3.6 kn, so they make a track B of their own: 16 switches, 192
+    # and 8 fixes. 8 is less than 5 % of 200 (10): not flagged; with no share needed, flagged.
+    t = pd.date_range("2024-02-01", periods=200, freq="10min", tz="UTC")
+    lat = 30.0 + 0.01 * np.arange(200) + np.where(np.arange(200) % 25 == 12, 3.0, 0.0)
+    p = pd.DataFrame({"mmsi": 111000006, "time": t, "lat": lat, "lon": 25.0})
+    row = ident.split_transmitters(p, min_share=0.05).iloc[0]
+    assert (row["jumps"], row["switches"], row["fixes_a"], row["fixes_b"]) == (16, 16, 192, 8)
+    assert row["verdict"] == "isolated jumps"
+    assert "the smaller track has fewer than 10 fixes" in row["reason"]
+    assert ident.split_transmitters(p, min_share=0.0).iloc[0]["verdict"] == \
+        "possibly shared identity"
+
+
+def test_an_ordinary_track_with_glitches_and_a_long_silence_stays_one_transmitter():
+    # 60 fixes 10 min apart sailing north 0.01 deg a fix (3.6 kn). Fixes 10, 25 and 40 are
+    # 3 deg north (6 jumps of ~2000 kn); fix 50 is repeated at the same time 0.2 km east
+    # (inf kn, but within the 0.5 km jitter: no jump); fixes 30..59 come after a 5-day
+    # silence (from which the stale candidate B reaches anything). Every ordinary fix stays
+    # on A: B holds the 3 wrong fixes, 6 switches, and 3 fixes fall short of min_fixes 4.
+    t = list(pd.date_range("2024-02-01", periods=60, freq="10min", tz="UTC"))
+    t = t[:30] + [x + pd.Timedelta(days=5) for x in t[30:]]
+    lat = list(30.0 + 0.01 * np.arange(60) + np.isin(np.arange(60), [10, 25, 40]) * 3.0)
+    lon = [25.0] * 60
+    t.insert(51, t[50])
+    lat.insert(51, lat[50])
+    lon.insert(51, 25.0 + 0.2 / (111.195 * np.cos(np.radians(lat[50]))))
+    p = pd.DataFrame({"mmsi": 111000008, "time": t, "lat": lat, "lon": lon})
+    row = ident.split_transmitters(p, min_jumps=4, min_fixes=4, min_share=0.0).iloc[0]
+    assert (row["jumps"], row["switches"], row["fixes_a"], row["fixes_b"]) == (6, 6, 58, 3)
+    assert row["verdict"] == "isolated jumps"
+    assert ident.split_transmitters(p, min_fixes=3, min_share=0.0).iloc[0]["verdict"] == \
+        "possibly shared identity"
+
+
+def test_a_wrong_fix_before_a_silence_does_not_take_the_track_along():
+    # 30 fixes 10 min apart at 30.00..30.29 N, then a wrong fix 3 deg north (33.29 N), a
+    # 5-day silence, and 30 fixes from 34.00 N on: the track after the silence is nearer
+    # the wrong fix (0.71 deg) than the last right one (3.71 deg), and both reach it; it
+    # stays with A, the candidate with more fixes. B holds the one wrong fix: 2 switches.
+    t = list(pd.date_range("2024-03-01", periods=31, freq="10min", tz="UTC"))
+    t += list(pd.date_range("2024-03-06", periods=30, freq="10min", tz="UTC"))
+    lat = list(30.0 + 0.01 * np.arange(30)) + [33.29] + list(34.0 + 0.01 * np.arange(30))
+    p = pd.DataFrame({"mmsi": 111000010, "time": t, "lat": lat, "lon": 25.0})
+    row = ident.split_transmitters(p, min_jumps=1, min_fixes=1, min_share=0.0).iloc[0]
+    assert (row["jumps"], row["switches"], row["fixes_a"], row["fixes_b"]) == (1, 2, 60, 1)

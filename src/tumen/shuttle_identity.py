@@ -34,13 +34,15 @@ def get_name_users(checks: IdentityChecks) -> dict[str, list[int]]:
 
 
 def record_identity(res, checks: IdentityChecks, fleet: pd.DataFrame, vessels: Sequence[str],
-                    *, max_jump_kn: float, min_jumps: int = 4, min_fixes: int = 3) -> dict:
+                    *, max_jump_kn: float, min_jumps: int = 4, min_fixes: int = 3,
+                    min_share: float = 0.05) -> dict:
     """Record the identity checks under ``shuttle.*``.
 
     Records ``identity_changed_mmsis`` (MMSIs whose name, IMO, call sign or type changed),
     ``shared_names`` (names broadcast by more than one MMSI), ``possibly_shared_identities``
     (MMSIs whose track splits into two transmitters), the thresholds ``max_jump_kn``,
-    ``identity_min_jumps``, ``identity_min_fixes``, and per ship of interest ``<v>``:
+    ``identity_min_jumps``, ``identity_min_fixes``, ``identity_min_share``, and per ship
+    of interest ``<v>``:
     ``<v>.mmsis`` (MMSIs matched to it), ``<v>.identity_changes`` (of those, with a
     change), ``<v>.shared_names`` (names its MMSIs broadcast that more than one MMSI
     broadcast), ``<v>.shared_name_mmsis`` (the most MMSIs behind one of those names; 0
@@ -65,6 +67,8 @@ def record_identity(res, checks: IdentityChecks, fleet: pd.DataFrame, vessels: S
         "Fewest switches between two places for a possibly shared identity")
     rec("identity_min_fixes", int(min_fixes), "fixes",
         "Fewest fixes at each of the two places for a possibly shared identity")
+    rec("identity_min_share", float(min_share), "1",
+        "Smallest share of an MMSI's fixes at each of the two places for that flag")
     users = get_name_users(checks)
     for vessel in vessels:
         v = to_result_name(vessel)

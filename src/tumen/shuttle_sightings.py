@@ -7,9 +7,10 @@ first fix after it, and the speed the ship would need to have sailed from the on
 imaged place and on to the other (great circle, :func:`tumen.ais.haversine_km`; the larger
 of the two). A sighting placed only by its site (no coordinates of its own: its place is
 the site's centre) may have been anywhere in the site's geofence, so with ``sites`` its
-distances are measured to the geofence's edge. The sighting ``fits`` when that is at most ``max_speed_kn``, ``does not fit``
-when it is more, and has ``no AIS`` when the ship has no fix on either side (a sighting
-with a fix on one side only is judged on that side). A sighting that does not fit is a
+distances are measured to the geofence's edge. The sighting ``fits`` when the speed is
+at most ``max_speed_kn``, ``does not fit`` when it is more, and has ``no AIS`` when the
+ship has no fix on either side (a sighting with a fix on one side only is judged on that
+side). A sighting that does not fit is a
 finding, not an error: the ship in the image is not the one that sent the track (a
 misidentification), or the track is not the ship's (a spoofed or borrowed identity).
 
@@ -38,7 +39,8 @@ from tumen.shuttle_text import get_display_name, join_words
 FITS, NOT_FIT, NO_AIS = "fits", "does not fit", "no AIS"
 #: Columns of :func:`check_sightings`.
 CHECK_COLUMNS = ["vessel", "observed", "site", "lat", "lon", "place_km", "image_id",
-                 "fix_before", "before_km", "before_h", "fix_after", "after_km", "after_h", "needed_kn",
+                 "fix_before", "before_km", "before_h", "fix_after", "after_km", "after_h",
+                 "needed_kn",
                  "verdict", "reason"]
 _SIDES = ("before", "after")
 _FIX = ["time", "lat", "lon", "mmsi"]
@@ -97,9 +99,11 @@ def get_place_km(sightings: pd.DataFrame, sites=None) -> np.ndarray:
     site = sightings["site"].reset_index(drop=True)
     known = site.isin(centre.index).to_numpy()
     ids = site[known]
-    at_centre = ((sightings["lat"].to_numpy(float)[known] == centre["lat"].reindex(ids).to_numpy())
-                 & (sightings["lon"].to_numpy(float)[known] == centre["lon"].reindex(ids).to_numpy()))
-    out[np.flatnonzero(known)[at_centre]] = centre["radius_km"].reindex(ids).to_numpy()[at_centre]
+    lat, lon = sightings["lat"].to_numpy(float)[known], sightings["lon"].to_numpy(float)[known]
+    at_centre = ((lat == centre["lat"].reindex(ids).to_numpy())
+                 & (lon == centre["lon"].reindex(ids).to_numpy()))
+    radius = centre["radius_km"].reindex(ids).to_numpy()
+    out[np.flatnonzero(known)[at_centre]] = radius[at_centre]
     return out
 
 
