@@ -173,8 +173,9 @@ def describe_identity(res, vessels: Sequence[str], checks: IdentityChecks, fleet
         " changed a name, IMO number, call sign or ship type in the data"))
     text += " " + _count_sentence(res, "possibly_shared_identities",
                                   "possibly_shared_identities", slugs, (
-        "No track jumps back and forth between two places faster than "
-        "{shuttle.max_jump_kn:g} knots: nothing suggests two transmitters sharing one MMSI.",
+        "No track jumps back and forth between two places often enough (at least "
+        "{shuttle.identity_min_jumps} jumps faster than {shuttle.max_jump_kn:g} knots) to "
+        "suggest two transmitters sharing one MMSI.",
         " sent a track that jumps back and forth between two places, with at least "
         "{shuttle.identity_min_jumps} jumps faster than {shuttle.max_jump_kn:g} knots: "
         "possibly two transmitters sharing one identity"))
