@@ -4,6 +4,7 @@ import io
 import socket
 
 import matplotlib
+import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
@@ -147,9 +148,19 @@ def test_depot_map_labels_rings_and_draws_extra_routes(no_network, computed):
     assert not _labels_overlap(ax)
     assert "Band: distances within 15 km of each other" in legend
     # the band is one annulus from 193 to 201 km; 290 km stays a lone dashed circle
-    bands = [c for c in ax.collections if type(c).__name__ == "FeatureArtist"
-             and c.get_alpha() == 0.55]
+    bands = [p for p in ax.patches if p.get_alpha() == 0.55]
     assert len(bands) == 1
+    # an annulus: two rings (two MOVETOs), the outer at 201 km and the inner at 193 km
+    # from the depot, so the disc inside 193 km is left unshaded
+    import cartopy.crs as ccrs
+
+    depot = geo.get_site("tikhoretsk_depot", computed["sites"])
+    path = bands[0].get_path()
+    assert (path.codes == path.MOVETO).sum() == 2
+    lonlat = ccrs.PlateCarree().transform_points(ax.projection, path.vertices[:, 0],
+                                                 path.vertices[:, 1])
+    km = geo.distance_km(depot.lat, depot.lon, lonlat[:, 1], lonlat[:, 0])
+    assert sorted(set(np.round(km).astype(int))) == [193, 201]
 
 
 def test_ring_groups_merge_radii_within_15_km():

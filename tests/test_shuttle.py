@@ -672,6 +672,9 @@ def test_route_map(sites, gaps, sightings, positions):
     assert [t.get_text() for t in inset.texts if t.get_text()[0].isdigit()] == ["2 km"]
     scales = {getattr(getattr(c, "_feature", None), "scale", None) for c in inset.collections}
     assert "10m" in scales
+    # the legend sits below the map, where it covers no track, fix or sighting
+    renderer = fig.canvas.get_renderer()
+    assert ax.get_legend().get_window_extent(renderer).y1 <= ax.get_window_extent(renderer).y0
 
 
 # --- any ships, any ports -------------------------------------------------------------------

@@ -50,7 +50,7 @@ MARKERS = {"port": ("s", 5.5), "depot": ("D", 6), "rail_facility": ("^", 6.5),
            "city": ("o", 4), "town": ("o", 3.5), "other": ("o", 3.5)}
 #: Font sizes, points at the figure's own size: maps are drawn about 7.4 in wide and print
 #: 6.85 in wide (``figures.PRINT_WIDTH_IN``), so the smallest, 7.8, prints above 7 pt.
-FONT = {"label": 8.5, "small": 8.0, "attribution": 7.8}
+FONT = {"label": 8.0, "small": 8.0, "attribution": 7.8}
 DPI = 150
 
 
@@ -834,20 +834,25 @@ def _draw_ring_group(ax, centre, radii) -> None:
     the smallest and the largest, edged by their circles: rings a few km apart cannot be
     told apart at map scale, so they are shown as the range they span."""
     import cartopy.crs as ccrs
-    from shapely.geometry import Polygon
+    from matplotlib.patches import PathPatch
+    from matplotlib.path import Path
 
     az = np.linspace(0, 360, 181)
     rings = []
     for radius in (min(radii), max(radii)) if len(radii) > 1 else radii:
         lon, lat, _ = geo.GEOD.fwd(np.full_like(az, centre.lon), np.full_like(az, centre.lat),
                                    az, np.full_like(az, radius * 1000.0))
-        rings.append(list(zip(lon, lat)))
+        rings.append(ax.projection.transform_points(ccrs.PlateCarree(), lon, lat)[:, :2])
         ax.plot(lon, lat, color="#555555", linewidth=0.7,
                 linestyle=(0, (2, 2)) if len(radii) == 1 else "-",
                 transform=ccrs.PlateCarree(), zorder=2)
-    if len(rings) == 2:
-        ax.add_geometries([Polygon(rings[1], [rings[0]])], ccrs.PlateCarree(),
-                          facecolor=_BAND, edgecolor="none", alpha=0.55, zorder=1.9)
+    if len(rings) == 2:  # outer ring one way, inner the other: the inner disc stays empty
+        inner, outer = rings
+        path = Path(np.concatenate([outer, inner[::-1]]),
+                    np.concatenate([[Path.MOVETO], np.full(len(outer) - 1, Path.LINETO),
+                                    [Path.MOVETO], np.full(len(inner) - 1, Path.LINETO)]))
+        ax.add_patch(PathPatch(path, facecolor=_BAND, edgecolor="none", alpha=0.55,
+                               zorder=1.9, transform=ax.transData))
 
 
 def _ring_text(radius: float, label: str) -> str:

@@ -2119,9 +2119,9 @@ def plot_route_map(route, sites: pd.DataFrame, ports: Sequence[str], *, density=
                                   label="Seen at sea in a satellite image"))
     handles += [Line2D([], [], ls="none", marker="s", color=colours[v], mec="black",
                        label=dict(vessel_labels or {}).get(v, v)) for v in names]
-    legend = ax.legend(handles=handles, loc="lower right", bbox_to_anchor=(0.995, 0.045),
-                       fontsize=maps.FONT["small"], frameon=True, framealpha=0.9,
-                       edgecolor="none", borderpad=0.6)
+    # below the map: inside, the legend would hide tracks, fixes or sightings
+    legend = ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.01),
+                       ncol=2, fontsize=maps.FONT["small"], frameon=False, borderpad=0.3)
     legend.set_zorder(11)
     maps.add_scale_bar(ax, (0.04, 0.05))
     maps.add_attribution(ax)
