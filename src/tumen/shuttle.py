@@ -1828,6 +1828,8 @@ def plot_timeline(positions: pd.DataFrame, gaps: pd.DataFrame, calls: pd.DataFra
     from matplotlib.patches import Patch
     import matplotlib.dates as mdates
 
+    from tumen.figures import CHART_FONT, PRINT_WIDTH_IN
+
     if vessels is None:
         vessels = sorted(set(calls["vessel"]).union(gaps["vessel"]))
     seen = sorted(set(calls["site"]).union(sightings["site"].dropna()))
@@ -1835,8 +1837,6 @@ def plot_timeline(positions: pd.DataFrame, gaps: pd.DataFrame, calls: pd.DataFra
     sites = list(labels) + [s for s in seen if s not in labels]
     labels = {s: labels.get(s, s) for s in sites}
     colour = {s: PALETTE[i % len(PALETTE)] for i, s in enumerate(sites)}
-    from tumen.figures import CHART_FONT, PRINT_WIDTH_IN
-
     fig = Figure(figsize=(PRINT_WIDTH_IN, 1.9 + 0.8 * len(vessels)), layout="constrained")
     ax = fig.add_subplot()
     num = lambda times: mdates.date2num(pd.DatetimeIndex(times).tz_convert(None).to_numpy())  # noqa: E731
