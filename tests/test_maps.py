@@ -4,6 +4,7 @@ import io
 import socket
 
 import matplotlib
+import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
@@ -135,14 +136,51 @@ def test_depot_map_labels_rings_and_draws_extra_routes(no_network, computed):
         ids=["tikhoretsk_depot", "tikhoretsk", "novoazovsk"])
     ax = fig.axes[0]
     texts = [t.get_text() for t in ax.texts]
-    # the three rings within 15 km of each other share one label
-    assert "120 mi (A)\n200 km (B)\n125 mi (C)" in texts and "290 km (D)" in texts
+    # the three rings within 15 km of each other share one label, each line led by its
+    # radius so the near-equal rings are told apart; they are drawn as one band
+    assert ("193 km: 120 mi (A)\n200 km (B)\n201 km: 125 mi (C)" in texts
+            and "290 km (D)" in texts)
     assert "Novoazovsk" in texts
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert "By rail" in legend
     assert any(t.startswith("Nearest point of the Russia–Ukraine land border") for t in legend)
     assert "Distances in reporting: 193, 200, 201, 290 km" in legend
     assert not _labels_overlap(ax)
+    assert "Band: distances within 15 km of each other" in legend
+    # the band is one annulus from 193 to 201 km; 290 km stays a lone dashed circle
+    bands = [p for p in ax.patches if p.get_alpha() == 0.55]
+    assert len(bands) == 1
+    # an annulus: two rings (two MOVETOs), the outer at 201 km and the inner at 193 km
+    # from the depot, so the disc inside 193 km is left unshaded
+    import cartopy.crs as ccrs
+
+    depot = geo.get_site("tikhoretsk_depot", computed["sites"])
+    path = bands[0].get_path()
+    assert (path.codes == path.MOVETO).sum() == 2
+    lonlat = ccrs.PlateCarree().transform_points(ax.projection, path.vertices[:, 0],
+                                                 path.vertices[:, 1])
+    km = geo.distance_km(depot.lat, depot.lon, lonlat[:, 1], lonlat[:, 0])
+    assert sorted(set(np.round(km).astype(int))) == [193, 201]
+
+
+def test_ring_groups_merge_radii_within_15_km():
+    # 193 -> 200 (7 km) -> 201 (1 km) chain; 290 is 89 km beyond: its own group
+    assert maps._ring_groups([290, 193, 201, 200]) == [[1, 3, 2], [0]]
+    assert maps._ring_groups([100, 116]) == [[0], [1]]         # 16 km apart: two rings
+
+
+def test_rail_route_map_names_a_line_along_the_route(no_network, computed):
+    fig = maps.map_rail_routes({"Shortest": computed["rail"]}, computed["sites"],
+                               cities=[], line_labels={"Line X": ["severobaikalsk", "tynda"]})
+    ax = fig.axes[0]
+    label = next(t for t in ax.texts if t.get_text() == "Line X")
+    # placed between the two towns (lon 109.3 and 124.7), on the route
+    lon, lat = __import__("cartopy.crs", fromlist=["PlateCarree"]).PlateCarree() \
+        .transform_point(*label.xy, ax.projection)
+    assert 109.3 < lon < 124.7 and 54 < lat < 58
+    with pytest.raises(Exception, match="not in the gazetteer"):
+        maps.map_rail_routes({"Shortest": computed["rail"]}, computed["sites"], cities=[],
+                             line_labels={"Line X": ["nowhere"]})
 
 
 def test_a_map_outside_the_regions_draws_the_world_layers(no_network):

@@ -660,11 +660,21 @@ def test_route_map(sites, gaps, sightings, positions):
                                  labels={"rajin_port": "Rajin", "dunai_port": "Dunai"})
     ax = fig.axes[0]
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert labels == ["Shortest water route between the ports", "Port geofence",
+    assert labels == ["Shortest water route between the ports",
+                      "Port geofence (insets: Natural Earth 1:10m coastline)",
                       "Last AIS fix before a silence", "First AIS fix after it",
                       "Seen at sea in a satellite image", "Angara", "Maria"]
     assert len(fig.axes) == 2 and len(ax.child_axes) == 1   # map, port inset; colour bar
     assert {"Rajin", "Dunai"} <= {t.get_text() for t in ax.texts}
+    # the port inset has its own scale bar (10 km across: a 2 km bar at 0.4 of its width)
+    # and is drawn from the 1:10m Natural Earth layers
+    inset = ax.child_axes[0] if hasattr(ax.child_axes[0], "projection") else fig.axes[1]
+    assert [t.get_text() for t in inset.texts if t.get_text()[0].isdigit()] == ["2 km"]
+    scales = {getattr(getattr(c, "_feature", None), "scale", None) for c in inset.collections}
+    assert "10m" in scales
+    # the legend sits below the map, where it covers no track, fix or sighting
+    renderer = fig.canvas.get_renderer()
+    assert ax.get_legend().get_window_extent(renderer).y1 <= ax.get_window_extent(renderer).y0
 
 
 # --- any ships, any ports -------------------------------------------------------------------

@@ -39,6 +39,12 @@ _SVG_META = {"Date": None, "Creator": None}
 
 #: Resolution of PNG files and of the images embedded in the report.
 DPI = 200
+#: Width of the printed text column (A4, 210 mm, less the 18 mm side margins of report.css),
+#: inches: a figure this wide prints at its own size, a wider one is scaled down.
+PRINT_WIDTH_IN = (210 - 2 * 18) / 25.4
+#: House font sizes of charts, points at the figure's own size (a chart drawn
+#: :data:`PRINT_WIDTH_IN` wide prints them as they are; the floor is :data:`MIN_PRINT_PT`).
+CHART_FONT = {"title": 10.0, "label": 8.5, "tick": 8.0, "legend": 8.0, "note": 8.0}
 
 
 def site_stem(site: str) -> str:
@@ -159,3 +165,62 @@ def table_html(df, name: str, caption: str, *, notes: str = "", index: bool = Fa
     if notes:
         body += f'<p class="table-notes">{html.escape(notes, quote=False)}</p>'
     return f'<div class="table-wrap">{body}</div>'
+
+
+#: The smallest text a figure may print at, in points (a figure is read on A4 paper).
+MIN_PRINT_PT = 7.0
+
+_SCALE_RE = re.compile(r"scale\(\s*(-?[0-9.eE+-]+)(?:[ ,]+(-?[0-9.eE+-]+))?\s*\)")
+_SVG_NS = "{http://www.w3.org/2000/svg}"
+_XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
+
+
+def _scale_of(transform: str) -> float:
+    """Return the (first) scale factor of an SVG transform, 1 if it has none."""
+    m = _SCALE_RE.search(transform or "")
+    return abs(float(m.group(1))) if m else 1.0
+
+
+def svg_text_sizes(svg) -> tuple[float, list[tuple[str, float]]]:
+    """Return the width of a matplotlib SVG and the size of every text it draws, in points.
+
+    Matplotlib draws text as glyph outlines (``svg.fonttype: path``): a comment holding the
+    text, then a group scaled by ``font size / 100`` whose ``<use>`` elements place the
+    glyphs (a sub- or superscript of math text carries its own smaller scale). The size of
+    a text is the smallest glyph it draws.
+
+    Parameters
+    ----------
+    svg : str or pathlib.Path
+        The SVG file.
+
+    Returns
+    -------
+    (float, list of (str, float))
+        The SVG's width in points and, in drawing order, each text with its size in points
+        at the figure's own size.
+    """
+    import xml.etree.ElementTree as ET
+
+    from matplotlib.textpath import TextToPath
+
+    parser = ET.XMLParser(target=ET.TreeBuilder(insert_comments=True))
+    root = ET.parse(svg, parser=parser).getroot()
+    width = root.get("width", "")
+    if not width.endswith("pt"):
+        raise ResultError(f"{svg}: SVG width {width!r} is not in points", field="width")
+    found = []
+    for parent in root.iter():
+        label = None
+        for child in parent:
+            if child.tag is ET.Comment:
+                label = child.text.strip()
+            elif label is not None and child.tag == f"{_SVG_NS}g":
+                uses = [u for u in child if u.tag == f"{_SVG_NS}use" and u.get(_XLINK_HREF)]
+                inner = min((_scale_of(u.get("transform")) for u in uses), default=1.0)
+                size = _scale_of(child.get("transform")) * TextToPath.FONT_SCALE * inner
+                found.append((label, round(size, 3)))
+                label = None
+            else:
+                label = None
+    return float(width[:-2]), found

@@ -48,7 +48,9 @@ STYLE = {
 MARKERS = {"port": ("s", 5.5), "depot": ("D", 6), "rail_facility": ("^", 6.5),
            "station": ("o", 4.5), "bridge": ("P", 6), "junction": ("o", 4),
            "city": ("o", 4), "town": ("o", 3.5), "other": ("o", 3.5)}
-FONT = {"label": 7.5, "small": 6.5, "attribution": 6}
+#: Font sizes, points at the figure's own size: maps are drawn about 7.4 in wide and print
+#: 6.85 in wide (``figures.PRINT_WIDTH_IN``), so the smallest, 7.8, prints above 7 pt.
+FONT = {"label": 8.0, "small": 8.0, "attribution": 7.8}
 DPI = 150
 
 
@@ -519,7 +521,8 @@ _ROUTE_STYLES = [(STYLE["rail"], 2.2, "-"), (STYLE["rail_alt"], 1.5, (0, (3, 1.5
 
 
 def map_rail_routes(routes: dict, sites, *, cities=ROUTE_CITIES, extent=RUSSIA_EXTENT,
-                    figsize=(10.0, 5.6), min_spacing_km: float = 0.0) -> Figure:
+                    figsize=(10.0, 5.6), min_spacing_km: float = 0.0,
+                    line_labels: dict | None = None) -> Figure:
     """Map one or more long rail routes across Russia (Albers conic, 50m layers).
 
     Parameters
@@ -538,6 +541,10 @@ def map_rail_routes(routes: dict, sites, *, cities=ROUTE_CITIES, extent=RUSSIA_E
     min_spacing_km : float
         Skip a city closer than this to a site labelled before it (geodesic km), so a
         small map does not crowd; 0 labels every city.
+    line_labels : dict of str -> sequence of str, optional
+        Names of railway lines the first route follows, written along it: name -> the
+        gazetteer sites that bound the stretch (e.g. two towns on the line); see
+        :func:`add_line_label`.
     """
     fig, ax = new_map(extent, scale="50m", figsize=figsize, highlight=("UKR",))
     handles = []
@@ -558,9 +565,56 @@ def map_rail_routes(routes: dict, sites, *, cities=ROUTE_CITIES, extent=RUSSIA_E
     ids = [i for i in dict.fromkeys(ends + [c for c in cities if c in sites.index])
            if x0 <= sites.loc[i, "lon"] <= x1 and y0 <= sites.loc[i, "lat"] <= y1]
     ids = thin_sites(sites, ids, min_spacing_km, keep=len(set(ends)))
+    first = next(iter(routes.values()), None)
+    for name, along in (line_labels or {}).items():
+        if first is not None:
+            add_line_label(ax, first.lat, first.lon, sites, along, name)
     _finish(ax, handles, "lower right", sites, ids, scale_location=(0.03, 0.05))
     _move_attribution_left(ax)
     return fig
+
+
+def add_line_label(ax, lat, lon, sites, along, text: str, *, offset_pt: float = 7.0):
+    """Write the name of a railway line along a route, between two gazetteer sites.
+
+    The label sits at the route vertex halfway (by vertex count) between the vertices
+    nearest the first and the last of ``along``, turned to the route's direction there
+    and lifted ``offset_pt`` off the line, in italics as map convention has for lines.
+
+    Parameters
+    ----------
+    lat, lon : array-like
+        Route vertices, degrees WGS84.
+    sites : pandas.DataFrame
+        Gazetteer.
+    along : sequence of str
+        Site ids on the line (at least one); unknown ids are an error.
+    text : str
+        The line's name.
+
+    Returns
+    -------
+    matplotlib.text.Text
+    """
+    import cartopy.crs as ccrs
+
+    missing = [i for i in along if i not in sites.index]
+    if not along or missing:
+        raise ParameterError(f"line label {text!r}: sites {missing or along!r} are not in the "
+                             "gazetteer", field="line_labels")
+    lat, lon = np.asarray(lat, float), np.asarray(lon, float)
+    ends = [int(np.argmin(geo.distance_km(sites.loc[i, "lat"], sites.loc[i, "lon"], lat, lon)))
+            for i in (along[0], along[-1])]
+    k = min(max((ends[0] + ends[1]) // 2, 1), len(lat) - 2)
+    xy = ax.projection.transform_points(ccrs.PlateCarree(), lon[k - 1:k + 2], lat[k - 1:k + 2])
+    (xa, ya), (xb, yb) = ax.transData.transform(xy[[0, 2], :2])
+    angle = float(np.degrees(np.arctan2(yb - ya, xb - xa)))
+    angle = angle - 180 if angle > 90 else angle + 180 if angle < -90 else angle
+    x, y = ax.projection.transform_point(lon[k], lat[k], ccrs.PlateCarree())
+    return ax.annotate(text, (x, y), xycoords="data", xytext=(0, offset_pt),
+                       textcoords="offset points", rotation=angle, rotation_mode="anchor",
+                       ha="center", va="bottom", fontsize=FONT["small"], style="italic",
+                       color=STYLE["text"], zorder=7)
 
 
 def map_rail_eastern_end(routes: dict, sites, *, extent=PRIMORYE_EXTENT, ids=PRIMORYE_SITES,
@@ -715,16 +769,18 @@ def map_depot_distance(sites, nearest, *, depot: str = "tikhoretsk_depot",
             what = f"territory of {_country_name(p.target)}"
         handles.append(Line2D([], [], color=colour, lw=1.5,
                               label=f"Nearest {what}: {p.distance_km:.0f} km"))
-    for k, radius in enumerate(rings_km):
-        az = np.linspace(0, 360, 181)
-        lon, lat, _ = geo.GEOD.fwd(np.full_like(az, d.lon), np.full_like(az, d.lat), az,
-                                   np.full_like(az, radius * 1000.0))
-        ax.plot(lon, lat, color="#555555", linewidth=0.7, linestyle=(0, (2, 2)),
-                transform=ccrs.PlateCarree(), zorder=2)
+    groups = _ring_groups(rings_km)
+    for group in groups:
+        _draw_ring_group(ax, d, [rings_km[k] for k in group])
     if len(rings_km):
         handles.append(Line2D([], [], color="#555555", lw=0.7, ls=(0, (2, 2)),
                               label="Distances in reporting: " +
                                     ", ".join(f"{r:g}" for r in sorted(rings_km)) + " km"))
+    if any(len(g) > 1 for g in groups):
+        from matplotlib.patches import Patch
+
+        handles.append(Patch(facecolor=_BAND, edgecolor="#555555", lw=0.5,
+                             label=f"Band: distances within {RING_MERGE_KM:g} km of each other"))
     ends = [(p.lon, p.lat) for p in nearest] + [(lon[-1], lat[-1]) for lat, lon in
                                                 (routes or {}).values()]
     if ring_labels is not None:
@@ -752,15 +808,17 @@ def map_depot_distance(sites, nearest, *, depot: str = "tikhoretsk_depot",
     return fig
 
 
-def _label_rings(ax, centre, rings_km, labels, merge_km: float = 15.0, avoid=()) -> list:
-    """Write each ring's label on the ring, at the first free azimuth near north.
+#: Published distances this close (km) are drawn as one band with one stacked label.
+RING_MERGE_KM = 15.0
+_BAND = "#B8B8B8"
 
-    ``avoid`` holds (lon, lat) points (markers) the labels must not cover.
+
+def _ring_groups(rings_km, merge_km: float = RING_MERGE_KM) -> list[list[int]]:
+    """Group ring indices (by increasing radius) whose radii lie within ``merge_km``.
+
+    >>> _ring_groups([290, 193, 201, 200])
+    [[1, 3, 2], [0]]
     """
-    import cartopy.crs as ccrs
-
-    if len(labels) != len(rings_km):
-        raise ValueError("ring_labels needs one label per ring")
     order = sorted(range(len(rings_km)), key=lambda k: rings_km[k])
     groups: list[list[int]] = []
     for k in order:
@@ -768,6 +826,54 @@ def _label_rings(ax, centre, rings_km, labels, merge_km: float = 15.0, avoid=())
             groups[-1].append(k)
         else:
             groups.append([k])
+    return groups
+
+
+def _draw_ring_group(ax, centre, radii) -> None:
+    """Draw one ring (dashed circle) or, for near-equal radii, one shaded band between
+    the smallest and the largest, edged by their circles: rings a few km apart cannot be
+    told apart at map scale, so they are shown as the range they span."""
+    import cartopy.crs as ccrs
+    from matplotlib.patches import PathPatch
+    from matplotlib.path import Path
+
+    az = np.linspace(0, 360, 181)
+    rings = []
+    for radius in (min(radii), max(radii)) if len(radii) > 1 else radii:
+        lon, lat, _ = geo.GEOD.fwd(np.full_like(az, centre.lon), np.full_like(az, centre.lat),
+                                   az, np.full_like(az, radius * 1000.0))
+        rings.append(ax.projection.transform_points(ccrs.PlateCarree(), lon, lat)[:, :2])
+        ax.plot(lon, lat, color="#555555", linewidth=0.7,
+                linestyle=(0, (2, 2)) if len(radii) == 1 else "-",
+                transform=ccrs.PlateCarree(), zorder=2)
+    if len(rings) == 2:  # outer ring one way, inner the other: the inner disc stays empty
+        inner, outer = rings
+        path = Path(np.concatenate([outer, inner[::-1]]),
+                    np.concatenate([[Path.MOVETO], np.full(len(outer) - 1, Path.LINETO),
+                                    [Path.MOVETO], np.full(len(inner) - 1, Path.LINETO)]))
+        ax.add_patch(PathPatch(path, facecolor=_BAND, edgecolor="none", alpha=0.55,
+                               zorder=1.9, transform=ax.transData))
+
+
+def _ring_text(radius: float, label: str) -> str:
+    """A ring's label, led by its radius in km unless it already starts with it."""
+    km = f"{radius:g} km"
+    return label if label.startswith(km) else f"{km}: {label}"
+
+
+def _label_rings(ax, centre, rings_km, labels, merge_km: float = RING_MERGE_KM,
+                 avoid=()) -> list:
+    """Write each ring's label on the ring, at the first free azimuth near north.
+
+    Rings within ``merge_km`` share one label, one line per ring in order of radius, each
+    led by its radius in km so near-equal rings are told apart by their numbers.
+    ``avoid`` holds (lon, lat) points (markers) the labels must not cover.
+    """
+    import cartopy.crs as ccrs
+
+    if len(labels) != len(rings_km):
+        raise ValueError("ring_labels needs one label per ring")
+    groups = _ring_groups(rings_km, merge_km)
     renderer = ax.figure.canvas.get_renderer()
     frame = ax.get_window_extent(renderer)
     ax.apply_aspect()
@@ -780,7 +886,8 @@ def _label_rings(ax, centre, rings_km, labels, merge_km: float = 15.0, avoid=())
     placed = []
     for group in groups:
         radius = max(rings_km[k] for k in group)
-        text = "\n".join(labels[k] for k in group)
+        text = "\n".join(labels[k] if len(group) == 1 else _ring_text(rings_km[k], labels[k])
+                         for k in group)
         for az in (0, 20, -20, 40, -40, 60, -60, 90, -90, 135, -135, 180):
             lon, lat, _ = geo.GEOD.fwd(centre.lon, centre.lat, az, radius * 1000.0)
             t = ax.text(lon, lat, text, transform=ccrs.PlateCarree(), ha="center",

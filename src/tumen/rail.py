@@ -972,12 +972,13 @@ def plot_timeseries(ds: xr.Dataset, stats: RailStats, title: str | None = None,
                     zoom_days: int = 60):
     """Draw railcars per image over time with the baseline, the peak and the onset interval.
 
-    Marker shape shows the analyst's confidence, filled markers are ordinary images and
-    open ones elevated images (above ``stats.elevated_threshold``); the shaded block is the
-    baseline window up to its maximum, the dashed line its mean; the orange band is the
-    onset interval. A right-hand panel zooms on the weeks around the onset. Colours are
-    from the Okabe-Ito palette (colour-blind safe) and every distinction is also made by
-    shape or fill.
+    Each visual channel carries one meaning: marker shape is the analyst's confidence;
+    colour and fill say whether the count is elevated (open vermillion markers, above
+    ``stats.elevated_threshold``) or not (filled blue). The shaded block is the baseline
+    window up to its maximum, the dashed line its mean; the orange band is the onset
+    interval. A right-hand panel zooms on the weeks around the onset. The legend sits
+    below the panels, never over the data. Colours are from the Okabe-Ito palette
+    (colour-blind safe) and every distinction is also made by shape or fill.
 
     Parameters
     ----------
@@ -998,30 +999,61 @@ def plot_timeseries(ds: xr.Dataset, stats: RailStats, title: str | None = None,
     import matplotlib.dates as mdates
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(10.0, 4.8), layout="constrained")
+    from tumen.figures import CHART_FONT, PRINT_WIDTH_IN
+
+    fig = Figure(figsize=(PRINT_WIDTH_IN, 4.1), layout="constrained")
     ax, zoom = fig.subplots(1, 2, sharey=True, width_ratios=[3, 1])
     for axis in (ax, zoom):
         _draw_series(axis, ds, stats)
+        axis.tick_params(labelsize=CHART_FONT["tick"])
     day = f"{stats.peak_time.day} {stats.peak_time:%b %Y}"
     ax.annotate(f"{stats.peak_railcars} railcars\n{day}",
-                xy=(stats.peak_time, stats.peak_railcars), xytext=(-95, -6),
-                textcoords="offset points", ha="right", va="center", fontsize=9,
-                arrowprops={"arrowstyle": "->", "color": _GREY})
+                xy=(stats.peak_time, stats.peak_railcars), xytext=(-60, -6),
+                textcoords="offset points", ha="right", va="center",
+                fontsize=CHART_FONT["note"], arrowprops={"arrowstyle": "->", "color": _GREY})
     ax.set_ylim(0, max(stats.peak_railcars * 1.12, 1))
-    ax.set_ylabel("freight railcars counted per image")
-    ax.set_xlabel("image acquisition date (UTC)")
-    ax.set_title(title or f"Railcars per satellite image at {stats.site}", loc="left")
-    ax.legend(loc="upper left", fontsize=8, frameon=False)
+    ax.set_ylabel("freight railcars counted per image", fontsize=CHART_FONT["label"])
+    ax.set_xlabel("image acquisition date (UTC)", fontsize=CHART_FONT["label"])
+    ax.set_title(title or f"Railcars per satellite image at {stats.site}", loc="left",
+                 fontsize=CHART_FONT["title"])
+    handles = _series_legend(ax, ds, stats)
+    fig.legend(handles=handles, loc="outside lower center", ncol=3, frameon=False,
+               fontsize=CHART_FONT["legend"])
     span = pd.Timedelta(days=zoom_days)
     zoom.set_xlim(stats.peak_time - span, stats.peak_time + span)
     zoom.xaxis.set_major_locator(mdates.MonthLocator())
     zoom.xaxis.set_major_formatter(mdates.DateFormatter("%b\n%Y"))
-    zoom.set_title("around the peak", loc="left", fontsize=10)
+    zoom.set_title("around the peak", loc="left", fontsize=CHART_FONT["title"])
     return fig
 
 
+def _series_legend(ax, ds: xr.Dataset, stats: RailStats) -> list:
+    """Legend entries of :func:`plot_timeseries`: one per meaning, shape apart from colour.
+
+    Confidence is shown by grey shapes (shape only); whether a count is elevated by a
+    coloured swatch (colour and fill only), so no entry shows a shape with a colour.
+    """
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    handles, _ = ax.get_legend_handles_labels()  # baseline window, mean, onset interval
+    levels = set(ds["confidence"].to_numpy().tolist())
+    handles += [Line2D([], [], ls="none", marker=marker, ms=5.5, color=_GREY,
+                       label=f"{label} confidence")
+                for level, (marker, label) in _MARKERS.items() if level in levels]
+    counts = ds["railcars"].to_numpy()
+    threshold = stats.elevated_threshold
+    if (counts <= threshold).any():
+        handles.append(Patch(facecolor=_BLUE, edgecolor=_BLUE,
+                             label=f"filled blue: {threshold:g} railcars or fewer"))
+    if (counts > threshold).any():
+        handles.append(Patch(facecolor="white", edgecolor=_VERMILLION, lw=1.2,
+                             label=f"open vermillion: elevated (> {threshold:g})"))
+    return handles
+
+
 def _draw_series(ax, ds: xr.Dataset, stats: RailStats) -> None:
-    """Draw baseline, onset band and the images (shape: confidence, fill: ordinary)."""
+    """Draw baseline, onset band and the images (shape: confidence; colour, fill: elevated)."""
     times = pd.DatetimeIndex(ds["acquired"].to_numpy())
     counts = ds["railcars"].to_numpy()
     _draw_baseline(ax, stats)
@@ -1035,13 +1067,10 @@ def _draw_series(ax, ds: xr.Dataset, stats: RailStats) -> None:
         mask = ds["confidence"].to_numpy() == level
         if not mask.any():
             continue
-        ax.scatter(times[mask & ~elevated], counts[mask & ~elevated], marker=marker, s=22,
-                   color=_BLUE, label=f"confidence: {label}", zorder=3)
-        ax.scatter(times[mask & elevated], counts[mask & elevated], marker=marker, s=26,
-                   facecolors="white", edgecolors=_VERMILLION, linewidths=1.2, zorder=3)
-    if elevated.any():
-        ax.scatter([], [], marker="o", facecolors="white", edgecolors=_VERMILLION,
-                   label=f"elevated (> {stats.elevated_threshold:g})")
+        ax.scatter(times[mask & ~elevated], counts[mask & ~elevated], marker=marker, s=18,
+                   color=_BLUE, zorder=3)
+        ax.scatter(times[mask & elevated], counts[mask & elevated], marker=marker, s=22,
+                   facecolors="white", edgecolors=_VERMILLION, linewidths=1.1, zorder=3)
     ax.grid(axis="y", color="#dddddd", lw=0.6)
     ax.spines[["top", "right"]].set_visible(False)
 
@@ -1086,7 +1115,9 @@ def plot_baseline_histogram(ds: xr.Dataset, stats: RailStats, title: str | None 
     base = ds["railcars"].to_numpy()[in_base]
     k = np.arange(0, stats.peak_railcars + 2)
     observed = np.bincount(base, minlength=k.size)[:k.size]
-    fig = Figure(figsize=(9.0, 3.8), layout="constrained")
+    from tumen.figures import CHART_FONT, PRINT_WIDTH_IN
+
+    fig = Figure(figsize=(PRINT_WIDTH_IN, 3.2), layout="constrained")
     ax = fig.subplots()
     ax.bar(k, observed, width=0.85, color=_SKY, label=f"baseline images ({base.size})")
     if stats.model is not None:
@@ -1099,12 +1130,15 @@ def plot_baseline_histogram(ds: xr.Dataset, stats: RailStats, title: str | None 
     else:
         peak_label = f"peak: {stats.peak_railcars} (too few baseline images for a model)"
     ax.axvline(stats.peak_railcars, color=_VERMILLION, lw=1.5, label=peak_label)
-    ax.set_xlabel("freight railcars counted per image")
-    ax.set_ylabel("images")
+    ax.set_xlabel("freight railcars counted per image", fontsize=CHART_FONT["label"])
+    ax.set_ylabel("images", fontsize=CHART_FONT["label"])
+    ax.tick_params(labelsize=CHART_FONT["tick"])
     ax.set_title(title or f"Baseline counts at {stats.site}, "
-                 f"{stats.baseline_start:%b %Y} – {stats.baseline_end:%b %Y}", loc="left")
+                 f"{stats.baseline_start:%b %Y} – {stats.baseline_end:%b %Y}", loc="left",
+                 fontsize=CHART_FONT["title"])
     ax.spines[["top", "right"]].set_visible(False)
-    ax.legend(loc="upper right", fontsize=8, frameon=False)
+    # below the axes: a legend inside would run into the bars or the peak line
+    fig.legend(loc="outside lower center", ncol=3, frameon=False, fontsize=CHART_FONT["legend"])
     return fig
 
 

@@ -1828,6 +1828,8 @@ def plot_timeline(positions: pd.DataFrame, gaps: pd.DataFrame, calls: pd.DataFra
     from matplotlib.patches import Patch
     import matplotlib.dates as mdates
 
+    from tumen.figures import CHART_FONT, PRINT_WIDTH_IN
+
     if vessels is None:
         vessels = sorted(set(calls["vessel"]).union(gaps["vessel"]))
     seen = sorted(set(calls["site"]).union(sightings["site"].dropna()))
@@ -1835,7 +1837,7 @@ def plot_timeline(positions: pd.DataFrame, gaps: pd.DataFrame, calls: pd.DataFra
     sites = list(labels) + [s for s in seen if s not in labels]
     labels = {s: labels.get(s, s) for s in sites}
     colour = {s: PALETTE[i % len(PALETTE)] for i, s in enumerate(sites)}
-    fig = Figure(figsize=(8, 1.6 + 0.9 * len(vessels)), layout="constrained")
+    fig = Figure(figsize=(PRINT_WIDTH_IN, 1.9 + 0.8 * len(vessels)), layout="constrained")
     ax = fig.add_subplot()
     num = lambda times: mdates.date2num(pd.DatetimeIndex(times).tz_convert(None).to_numpy())  # noqa: E731
     shown = set()  # image statuses drawn, for the legend
@@ -1864,7 +1866,9 @@ def plot_timeline(positions: pd.DataFrame, gaps: pd.DataFrame, calls: pd.DataFra
     locator = mdates.AutoDateLocator()
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
-    ax.set_xlabel("Date (UTC)")
+    ax.set_xlabel("Date (UTC)", fontsize=CHART_FONT["label"])
+    ax.tick_params(labelsize=CHART_FONT["tick"])
+    ax.xaxis.get_offset_text().set_fontsize(CHART_FONT["tick"])
     handles = [Patch(facecolor="#555555", label="AIS received"),
                Patch(facecolor="#DDDDDD", label=f"AIS silent ≥ {min_gap_h:g} h"),
                *[Patch(facecolor=colour[s], edgecolor="black", label=f"port call: {labels[s]}")
@@ -1874,7 +1878,8 @@ def plot_timeline(positions: pd.DataFrame, gaps: pd.DataFrame, calls: pd.DataFra
                *[Line2D([], [], ls="none", marker=m, mfc="white", mec="black",
                         label=f"image: {st or 'status not given'}")
                  for st, m in {**_MARKERS, None: "D"}.items() if st in shown]]
-    fig.legend(handles=handles, loc="outside lower center", ncol=4, frameon=False, fontsize=8)
+    fig.legend(handles=handles, loc="outside lower center", ncol=3, frameon=False,
+               fontsize=CHART_FONT["legend"])
     return fig
 
 
@@ -1948,7 +1953,10 @@ def plot_containers(trips: pd.DataFrame, *, capacity: float | None = None,
     """
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(max(4, 0.8 * len(trips) + 2), 3.5), layout="constrained")
+    from tumen.figures import CHART_FONT, PRINT_WIDTH_IN
+
+    fig = Figure(figsize=(min(PRINT_WIDTH_IN, max(4, 0.8 * len(trips) + 2)), 3.5),
+                 layout="constrained")
     ax = fig.add_subplot()
     number = trips["delivery"] if "delivery" in trips else trips["trip"]
     back = trips["returned"].astype(bool) if "returned" in trips else pd.Series(True, trips.index)
@@ -1967,20 +1975,22 @@ def plot_containers(trips: pd.DataFrame, *, capacity: float | None = None,
                facecolor="none", edgecolor=PALETTE[1], hatch="//", linestyle="--",
                label="no count: what the high end assumes")
     for xi in x[~counted]:
-        ax.text(xi, 0.03 * top, "no count", rotation=90, ha="center", va="bottom", fontsize=8,
+        ax.text(xi, 0.03 * top, "no count", rotation=90, ha="center", va="bottom",
+                fontsize=CHART_FONT["note"],
                 bbox=dict(facecolor="white", edgecolor="none", pad=1))
     if trips.empty:
         ax.text(0.5, 0.5, "No delivery was found: no containers per delivery to show",
-                transform=ax.transAxes, ha="center", va="center", fontsize=9)
+                transform=ax.transAxes, ha="center", va="center", fontsize=CHART_FONT["label"])
     ax.set_xlim(-0.6, max(len(trips), 1) - 0.4)
     ax.set_ylim(0, 1.1 * top)
     if capacity is not None:
         ax.axhline(capacity, color=PALETTE[4], linestyle="--", label="capacity assumption")
     ax.set_xticks(x, labels, rotation=45, ha="right")
-    ax.set_ylabel("Containers")
+    ax.tick_params(labelsize=CHART_FONT["tick"])
+    ax.set_ylabel("Containers", fontsize=CHART_FONT["label"])
     if ax.get_legend_handles_labels()[0]:
-        ax.legend(frameon=False, fontsize=8, loc="lower left", bbox_to_anchor=(0.0, 1.0),
-                  ncol=3, borderaxespad=0.2)
+        ax.legend(frameon=False, fontsize=CHART_FONT["legend"], loc="lower left",
+                  bbox_to_anchor=(0.0, 1.0), ncol=2, borderaxespad=0.2)
     return fig
 
 
@@ -2036,8 +2046,9 @@ def plot_route_map(route, sites: pd.DataFrame, ports: Sequence[str], *, density=
     import cartopy.crs as ccrs
     from matplotlib.colors import LogNorm
     from matplotlib.lines import Line2D
+    from matplotlib.ticker import FuncFormatter, NullFormatter
 
-    from tumen import maps
+    from tumen import geo, maps
 
     if extent is None and route is None:
         extent = get_map_extent(None, sites, ports, positions=positions)
@@ -2056,7 +2067,9 @@ def plot_route_map(route, sites: pd.DataFrame, ports: Sequence[str], *, density=
                              norm=LogNorm(vmin=1, vmax=max(float(np.nanmax(counts)), 10.0)),
                              alpha=0.85, zorder=0.85, rasterized=True)
         cax = ax.inset_axes([0.58, 0.93, 0.38, 0.022])
-        bar = fig.colorbar(mesh, cax=cax, orientation="horizontal")
+        bar = fig.colorbar(mesh, cax=cax, orientation="horizontal",
+                           format=FuncFormatter(lambda v, _: f"{v:,.0f}"))
+        bar.ax.xaxis.set_minor_formatter(NullFormatter())  # plain numbers, decades only
         bar.ax.tick_params(labelsize=maps.FONT["small"], length=2, pad=1)
         bar.set_label("AIS position reports per cell, all ships", fontsize=maps.FONT["small"],
                       labelpad=2)
@@ -2076,7 +2089,7 @@ def plot_route_map(route, sites: pd.DataFrame, ports: Sequence[str], *, density=
         lat, lon = _circle(p["lat"], p["lon"], p["radius_km"])
         ax.plot(lon, lat, transform=pc, color=maps.STYLE["port"], lw=0.9, ls="--", zorder=4)
     handles.append(Line2D([], [], color=maps.STYLE["port"], lw=0.9, ls="--",
-                          label="Port geofence"))
+                          label=f"Port geofence (insets: {geo.SHORE_RESOLUTION})"))
     names = list(vessels) if vessels is not None else \
         list(dict.fromkeys(gaps["vessel"])) if gaps is not None else []
     colours = {v: PALETTE[(i + 3) % len(PALETTE)] for i, v in enumerate(names)}
@@ -2106,9 +2119,9 @@ def plot_route_map(route, sites: pd.DataFrame, ports: Sequence[str], *, density=
                                   label="Seen at sea in a satellite image"))
     handles += [Line2D([], [], ls="none", marker="s", color=colours[v], mec="black",
                        label=dict(vessel_labels or {}).get(v, v)) for v in names]
-    legend = ax.legend(handles=handles, loc="lower right", bbox_to_anchor=(0.995, 0.045),
-                       fontsize=maps.FONT["small"], frameon=True, framealpha=0.9,
-                       edgecolor="none", borderpad=0.6)
+    # below the map: inside, the legend would hide tracks, fixes or sightings
+    legend = ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.01),
+                       ncol=2, fontsize=maps.FONT["small"], frameon=False, borderpad=0.3)
     legend.set_zorder(11)
     maps.add_scale_bar(ax, (0.04, 0.05))
     maps.add_attribution(ax)
@@ -2121,7 +2134,11 @@ def plot_route_map(route, sites: pd.DataFrame, ports: Sequence[str], *, density=
 
 
 def _port_inset(fig, ax, rect, port, positions, traffic, colours, labels):
-    """A map about 10 km across around one port: geofence, centre, the vessels' AIS fixes."""
+    """A map about 10 km across around one port: geofence, centre, the vessels' AIS fixes.
+
+    The coastline is Natural Earth 1:10m (:data:`tumen.geo.SHORE_RESOLUTION`), the one
+    shore distances are measured against; a scale bar gives the inset's own scale.
+    """
     import cartopy.crs as ccrs
 
     from tumen import maps
@@ -2133,7 +2150,7 @@ def _port_inset(fig, ax, rect, port, positions, traffic, colours, labels):
               port["lat"] - half_lat, port["lat"] + half_lat)
     box = ax.transAxes.transform([rect[:2], [rect[0] + rect[2], rect[1] + rect[3]]])
     (x0, y0), (x1, y1) = fig.transFigure.inverted().transform(box)
-    _, inset = maps.new_map(extent, fig=fig, rect=[x0, y0, x1 - x0, y1 - y0])
+    _, inset = maps.new_map(extent, scale="10m", fig=fig, rect=[x0, y0, x1 - x0, y1 - y0])
     lat, lon = _circle(port["lat"], port["lon"], port["radius_km"])
     inset.plot(lon, lat, transform=pc, color=maps.STYLE["port"], lw=1.0, ls="--", zorder=4)
     inset.plot(port["lon"], port["lat"], transform=pc, marker="+", color=maps.STYLE["port"],
@@ -2151,6 +2168,7 @@ def _port_inset(fig, ax, rect, port, positions, traffic, colours, labels):
                transform=inset.transAxes, ha="left", va="top", zorder=10,
                bbox=dict(facecolor="white", edgecolor="none", alpha=0.8, pad=1.2))
     inset.spines["geo"].set_edgecolor("#333333")
+    maps.add_scale_bar(inset, (0.06, 0.07), fraction=0.4)
     return inset
 
 
