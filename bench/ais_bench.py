@@ -28,7 +28,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from tumen import ais, ais_chunks, ais_dask, ais_encounters, ais_store, ais_synth, shuttle
+from tumen import (ais, ais_chunks, ais_dask, ais_encounters, ais_identity, ais_silences,
+                   ais_store, ais_synth, shuttle)
 
 
 # --- inputs ---------------------------------------------------------------------------
@@ -123,24 +124,42 @@ def ingest(args: dict) -> dict:
             "ingest_s": time.perf_counter() - t0}
 
 
-def _encounters(store, sites: pd.DataFrame, scheduler) -> dict:
+def _encounters(store, sites: pd.DataFrame, scheduler, tables) -> dict:
     """Encounters among all ships (:mod:`tumen.ais_encounters`), the ports as geofences."""
     table = ais_encounters.get_encounters_dask(store, ports=sites, dask_scheduler=scheduler)
     return {"rows": len(table), "digest": _digest(table)}
 
 
-def _loitering(store, sites: pd.DataFrame, scheduler) -> dict:
+def _loitering(store, sites: pd.DataFrame, scheduler, tables) -> dict:
     """Loitering of every ship (:mod:`tumen.ais_encounters`), Global Fishing Watch's rule."""
     table = ais_encounters.get_loitering_dask(store, dask_scheduler=scheduler)
     return {"rows": len(table), "digest": _digest(table)}
 
 
-#: The detectors timed beside gaps + port calls: name -> callable(store, sites, scheduler)
-#: returning ``{"rows": <events found>, "digest": <hash of the table>}``, where ``scheduler``
-#: is what ``dask.compute(scheduler=)`` takes. Every detector of the AIS layer belongs
-#: here: the silences (``tumen.ais_silences``) and identity checks (``tumen.ais_identity``)
-#: are added beside these two.
-DETECTORS = {"encounters": _encounters, "loitering": _loitering}
+def _silences(store, sites: pd.DataFrame, scheduler, tables) -> dict:
+    """Every silence between two fixes of every ship explained (:mod:`tumen.ais_silences`):
+    shore distances, the neighbour control and cell reception over the whole store."""
+    gaps = tables.gaps[tables.gaps["kind"] == "between"]
+    table = ais_silences.explain_silences(gaps, store, by="mmsi", dask_scheduler=scheduler)
+    return {"rows": len(table), "digest": _digest(table.drop(columns=["reason", "gfw_reason"]))}
+
+
+def _identity(store, sites: pd.DataFrame, scheduler, tables) -> dict:
+    """Identity checks of every MMSI (:mod:`tumen.ais_identity`): static-record history and
+    changes, names shared between MMSIs, tracks split into candidate transmitters."""
+    checks = ais_identity.get_identity_checks(store.vessels, store, scheduler=scheduler)
+    return {"rows": len(checks.splits) + len(checks.changes) + len(checks.shared_names),
+            "digest": _digest(checks.splits, checks.changes, checks.shared_names)}
+
+
+#: The detectors timed beside gaps + port calls: name -> callable(store, sites, scheduler,
+#: tables) returning ``{"rows": <events found>, "digest": <hash of the table>}``, where
+#: ``scheduler`` is what ``dask.compute(scheduler=)`` takes and ``tables`` the gaps and port
+#: calls already found. Every detector of the AIS layer is here. (The sightings check needs
+#: satellite sightings, which the synthetic archive has not; it looks up a few fixes per
+#: sighting.)
+DETECTORS = {"silences": _silences, "identity": _identity, "encounters": _encounters,
+             "loitering": _loitering}
 
 
 def detectors(args: dict) -> dict:
@@ -159,7 +178,7 @@ def detectors(args: dict) -> dict:
                                         "digest": _digest(tables.gaps, tables.calls)}
         for detector, func in (DETECTORS.items() if args["all"] else ()):
             t0 = time.perf_counter()
-            found = func(store, sites, scheduler)
+            found = func(store, sites, scheduler, tables)
             steps[detector] = dict(found, seconds=time.perf_counter() - t0)
     return {"positions": store.n_positions, "partitions": store.manifest["partitions"],
             "detect_s": sum(s["seconds"] for s in steps.values()), "steps": steps}

@@ -147,6 +147,11 @@ def test_results_table_and_sentence(case, tmp_path):
     assert shown.loc["Ibis", "first fix after"] == "none"
     assert shown.loc["Ibis", "speed needed (kn)"] == ""
     assert shown.loc["Plover", "speed needed (kn)"] == "at once"
+    # only the findings, and of the images that fit the one needing the highest speed (Heron)
+    short = ss.to_sighting_check_display(table, closest=1)
+    assert short["vessel"].tolist() == ["Kestrel", "Plover", "Ibis", "Heron"]
+    assert ss.to_sighting_check_display(table, closest=0)["vessel"].tolist() == \
+        ["Kestrel", "Plover", "Ibis"]
     text = re.sub(r"<[^>]+>", "", ss.describe_sighting_checks(res, vessels).data)
     assert "Of the 5 images, 2 fit at no more than 14 knots" in text
     assert "1 cannot be tested" in text

@@ -135,7 +135,7 @@ def _finish(soup) -> None:
     toc = []
     letters = iter("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
     analyses = iter(range(1, 1000))
-    for section in soup.select("section.analysis, section.appendix"):
+    for section in soup.select("section.analysis, section.closing, section.appendix"):
         is_appendix = "appendix" in section.get("class", [])
         sec_no = next(letters) if is_appendix else next(analyses)
         sub_no = 0
@@ -522,7 +522,7 @@ def _claims_appendix(cfg: _params.Config, root: Path) -> str:
         f'<li id="ref-{n}" value="{n}">{esc(_claims.format_reference(ref))}'
         + (f' <span class="url">{esc(ref["url"])}</span>' if ref["url"] else "") + "</li>"
         for n, ref in refs.iterrows())
-    return ('<section class="appendix" id="claims-not-tested"><h1>Claims not tested</h1>'
+    return ('<section class="closing" id="claims-not-tested"><h1>Claims not tested</h1>'
             f"<p>Every published claim in <code>{esc(path)}</code> is either tested in a "
             "section, with one verdict in its claims table, or listed here with the reason it "
             "is not.</p>"
@@ -530,7 +530,7 @@ def _claims_appendix(cfg: _params.Config, root: Path) -> str:
             'id="tab-claims_not_tested"><caption>Published claims this build does not test, '
             "and why.</caption><thead><tr><th>claim</th><th>source</th><th>statement</th>"
             f"<th>why not tested</th></tr></thead><tbody>{rows}</tbody></table></div></section>"
-            '<section class="appendix" id="references"><h1>References</h1>'
+            '<section class="closing" id="references"><h1>References</h1>'
             "<p>The publications behind the claims, numbered as the text cites them "
             f"(from <code>{esc(path)}</code>). The data the analyses read (observations, "
             "maps, railway network) are listed with their sources and licences in the "

@@ -359,7 +359,8 @@ def recorder(res) -> tuple[dict, object]:
 
 
 def to_sighting_check_display(table: pd.DataFrame, *,
-                              site_names: Mapping[str, str] | None = None) -> pd.DataFrame:
+                              site_names: Mapping[str, str] | None = None,
+                              closest: int | None = None) -> pd.DataFrame:
     """One row per image for the report: where the ship was imaged, its fixes around it.
 
     Parameters
@@ -368,6 +369,10 @@ def to_sighting_check_display(table: pd.DataFrame, *,
         The checks, as :func:`check_sightings` returns them.
     site_names : mapping of str to str, optional
         The name to show for each site id.
+    closest : int, optional
+        Keep every image that does not fit or has no AIS, and of the images that fit only
+        the ``closest`` that need the highest speed (the nearest to not fitting); None:
+        every image.
 
     Returns
     -------
@@ -397,6 +402,12 @@ def to_sighting_check_display(table: pd.DataFrame, *,
         "place": place, "last fix before": fixes["before"], "first fix after": fixes["after"],
         "speed needed (kn)": needed, "verdict": table["verdict"].to_numpy(object)})
     rank = table["verdict"].map({NOT_FIT: 0, NO_AIS: 1, FITS: 2}).to_numpy()
+    if closest is not None:
+        fits = np.flatnonzero(rank == 2)
+        speed = np.nan_to_num(table["needed_kn"].to_numpy(float)[fits], nan=-1.0)
+        kept = fits[np.argsort(-speed, kind="stable")[:max(closest, 0)]]
+        keep = np.isin(np.arange(len(table)), kept) | (rank < 2)
+        out, table, rank = out[keep], table[keep], rank[keep]
     order = np.lexsort((table["observed"].array.asi8, table["vessel"].astype(str).to_numpy(),
                         rank))
     return out.iloc[order].reset_index(drop=True)
