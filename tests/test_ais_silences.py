@@ -35,14 +35,14 @@ def reports(mmsi, times, lat, lon):
 
 def archive(lon0, *, filler=True, neighbour=None):
     """The silent ship: 15 fixes every 45 min up to T0 at (LAT, lon0) (the earliest 10.5 h
-    before T0), silent 13 h, next fix at (-22.9, lon0). Filler: 10 reports of another ship
-    in the same 1° cell on the first morning, before the silence. The archive runs from
-    2031-05-10 00:00 to 2031-05-11 01:00: two calendar days."""
+    before T0), silent 13 h, next fix at (-22.9, lon0), the next day. Filler: 20 reports of
+    another ship in the same 1° cell on the first morning, before the silence. So the cell
+    holds 36 reports on 3 ship-days (the ship on two days, the filler on one)."""
     parts = [reports(SHIP, [T0 - 0.75 * k * H for k in range(14, -1, -1)], LAT, lon0),
              reports(SHIP, [T0 + 13 * H], -22.9, lon0)]
     if filler:
-        parts.append(reports(FILLER, [T0 - 12 * H + 9 * k * pd.Timedelta(minutes=1)
-                                      for k in range(10)], -22.5, lon0 + 0.3))
+        parts.append(reports(FILLER, [T0 - 12 * H + 4 * k * pd.Timedelta(minutes=1)
+                                      for k in range(20)], -22.5, lon0 + 0.3))
     if neighbour is not None:
         parts.append(neighbour)
     return pd.concat(parts, ignore_index=True).sort_values(["mmsi", "time"], ignore_index=True)
@@ -61,25 +61,26 @@ def explain(positions, gaps=None, **kw):
     return sil.explain_silences(gaps, positions, by="vessel", exclude_mmsi=FLEET, **kw)
 
 
-def test_cell_reception_is_reports_over_calendar_days():
-    # cell (-23, 13): silent ship 15 + 1, filler 10 = 26 reports over 2 days = 13.0 a day
+def test_cell_reception_is_reports_per_ship_day():
+    # cell (-23, 13): silent ship 15 + 1 on two days, filler 20 on one day = 36 reports on
+    # 3 ship-days = 12.0 per ship a day (GFW's measure)
     cells = sil.get_cell_reception(archive(FAR_LON))
-    assert cells.to_dict("records") == [{"cell_lat": -23.0, "cell_lon": 13.0, "positions": 26,
-                                         "days": 2, "per_day": 13.0}]
+    assert cells.to_dict("records") == [{"cell_lat": -23.0, "cell_lon": 13.0, "positions": 36,
+                                         "ship_days": 3, "per_day": 12.0}]
 
 
 def test_far_offshore_silence_counts_for_gfw():
     row = explain(archive(FAR_LON)).iloc[0]
-    # 13 h >= 12; 60.3 nm >= 50; 13.0 a day > 10; 15 fixes in the 12 h up to T0 >= 14
+    # 13 h >= 12; 60.3 nm >= 50; 12.0 per ship a day > 10; 15 fixes in the 12 h up to T0 >= 14
     assert row["duration_h"] == 13.0 and row["fixes_before"] == 15
-    assert row["cell_per_day"] == 13.0 and (row["cell_lat"], row["cell_lon"]) == (-23.0, 13.0)
+    assert row["cell_per_day"] == 12.0 and (row["cell_lat"], row["cell_lon"]) == (-23.0, 13.0)
     assert 59 < row["shore_km_before"] / KM_PER_NM < 62
     assert row["gfw"] and row["gfw_reason"].startswith("lasts 13.0 h, starts 60.")
     # nobody heard during the silence, but the cell is well received: undetermined
     assert row["neighbours"] == 0 and row["neighbour_rate_per_h"] == 0.0
     assert row["class"] == "undetermined" and row["reason"] == (
         "no other ship heard within 20 km of where it fell silent or reappeared during the "
-        "silence; its 1° cell receives 13.0 reports a day, but no neighbour shows that "
+        "silence; its 1° cell receives 12.0 reports per ship a day, but no neighbour shows that "
         "reception worked then")
 
 
@@ -102,8 +103,8 @@ def test_a_neighbour_heard_every_ten_minutes_means_switched_off():
     assert row["neighbour_rate_per_h"] == pytest.approx(77 / 13)  # 5.9 an hour >= 1
     assert row["class"] == "likely switched off"
     assert row["reason"].startswith("1 other ship heard within 20 km") and "5.9 reports" in row["reason"]
-    # cell: 26 + 77 = 103 reports over 2 days
-    assert row["cell_per_day"] == 51.5
+    # cell: 36 + 77 = 113 reports on 3 + 2 ship-days (the neighbour on both days)
+    assert row["cell_per_day"] == pytest.approx(113 / 5)
 
 
 def test_the_ships_own_second_mmsi_is_not_a_neighbour():
@@ -117,12 +118,12 @@ def test_the_ships_own_second_mmsi_is_not_a_neighbour():
 
 
 def test_no_neighbour_in_a_poorly_received_cell_is_possibly_reception():
-    # without the filler the cell holds the ship's 16 reports: 16 / 2 days = 8.0 <= 10
+    # without the filler the cell holds the ship's 16 reports: 16 / 2 ship-days = 8.0 <= 10
     row = explain(archive(NEAR_LON, filler=False)).iloc[0]
     assert row["cell_per_day"] == 8.0 and row["neighbours"] == 0
     assert row["class"] == "possibly reception"
-    assert "8.0 reports a day (at most 10)" in row["reason"]
-    assert not row["gfw"] and "8.0 reports a day (rule: more than 10)" in row["gfw_reason"]
+    assert "8.0 reports per ship a day (at most 10)" in row["reason"]
+    assert not row["gfw"] and "8.0 reports per ship a day (rule: more than 10)" in row["gfw_reason"]
 
 
 def test_a_neighbour_too_rarely_heard_or_too_far_is_no_evidence():
@@ -167,8 +168,8 @@ def test_too_few_fixes_before_and_too_short_fail_gfw():
     positions = archive(FAR_LON)
     positions = positions.drop(index=positions.index[(positions["mmsi"] == SHIP)][:2])
     row = explain(positions, gfw_min_gap_h=14.0).iloc[0]
-    # two earliest fixes dropped: 13 fixes; cell 24 / 2 days = 12.0
-    assert row["fixes_before"] == 13 and row["cell_per_day"] == 12.0
+    # two earliest fixes dropped: 13 fixes; cell 34 reports / 3 ship-days
+    assert row["fixes_before"] == 13 and row["cell_per_day"] == pytest.approx(34 / 3)
     assert row["gfw_reason"] == ("lasts 13.0 h (rule: at least 14 h); 13 reports in the 12 h "
                                  "before (rule: at least 14)")
 

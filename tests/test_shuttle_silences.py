@@ -106,13 +106,14 @@ def test_display_table():
     shown = ss.to_silence_display(t)
     first, edge = shown.iloc[0], shown.iloc[1]
     assert first["ship"] == "MMSI 273000009"
-    assert first["silent from"] == "2031-05-10\u00a012:00" and first["hours"] == 13.0
-    assert first["from shore"] == "9 km (5 nm) → 20 km (11 nm)"   # 9.26 km = 5.0 nm
-    assert first["other ships heard nearby"] == "1 ship, 6.0 reports an hour"
-    assert first["GFW would count it"] == "no — starts 5.0 nm from shore (rule: at least 50 nm)"
-    assert edge["silent from"] == "window start" and edge["from shore"].startswith("– →")
-    assert edge["other ships heard nearby"] == "–" and edge["reports in the hours before"] == "–"
-    assert list(shown.columns)[-3:] == ["class", "why", "GFW would count it"]
+    assert first["silent (UTC)"] == "10\u00a0May\u00a012:00 → 11\u00a0May\u00a001:00"
+    assert first["hours"] == 13.0
+    assert first["from shore (nm)"] == "5 → 11"   # 9.26 km = 5.0 nm, 20 km = 10.8 nm
+    assert first["class and why"].startswith("likely switched off: ")
+    assert first["GFW would count it"] == "no: starts 5.0 nm from shore"  # the rule in the caption
+    assert edge["silent (UTC)"].startswith("window start → ") and edge["from shore (nm)"].startswith("– →")
+    assert edge["own reports, 12 h before"] == "–"
+    assert len(shown.columns) == 7
 
 
 def test_sensitivity_display_names_thresholds_in_words():

@@ -128,11 +128,12 @@ def to_rules(**rules) -> SilenceRules:
 # --- public ---------------------------------------------------------------------------
 
 def get_cell_reception(positions, cell_deg: float = 1.0, *, dask_scheduler=None) -> pd.DataFrame:
-    """Position reports per day in every cell of a grid, from all ships in the archive.
+    """Reception of every cell of a grid: position reports per ship and day, from all ships.
 
-    ``per_day`` is the cell's reports divided by ``days``, the number of UTC calendar days
-    from the archive's first report to its last, both counted (a one-day archive has
-    ``days`` 1). Every ship counts, the ships of interest too.
+    ``per_day`` is Global Fishing Watch's measure of reception: the cell's reports divided
+    by ``ship_days``, the number of distinct (ship, UTC calendar day) pairs with a report in
+    the cell — how many reports a ship there is heard on an average day. Every ship counts,
+    the ships of interest too.
 
     Parameters
     ----------
@@ -146,7 +147,7 @@ def get_cell_reception(positions, cell_deg: float = 1.0, *, dask_scheduler=None)
     Returns
     -------
     pandas.DataFrame
-        ``cell_lat, cell_lon`` (south-west corner, degrees), ``positions``, ``days``,
+        ``cell_lat, cell_lon`` (south-west corner, degrees), ``positions``, ``ship_days``,
         ``per_day``; one row per cell with reports, sorted by cell.
 
     >>> get_cell_reception(positions)  # doctest: +SKIP
@@ -154,12 +155,11 @@ def get_cell_reception(positions, cell_deg: float = 1.0, *, dask_scheduler=None)
     rules = SilenceRules(cell_deg=cell_deg)
     m = _measure(_silences(_empty_gaps(), "mmsi", None), positions, (1.0,), (1.0,), rules,
                  dask_scheduler)
-    lat, lon = _cell_corner(m["cells"].index.to_numpy("int64"), cell_deg)
-    days = m["days"]
-    counts = m["cells"].to_numpy("int64")
+    cells = m["cells"]
+    lat, lon = _cell_corner(cells.index.to_numpy("int64"), cell_deg)
+    counts, ship_days = cells["positions"].to_numpy("int64"), cells["ship_days"].to_numpy("int64")
     return pd.DataFrame({"cell_lat": lat, "cell_lon": lon, "positions": counts,
-                         "days": np.full(len(counts), days, "int64"),
-                         "per_day": counts / days if days else np.full(len(counts), np.nan)})
+                         "ship_days": ship_days, "per_day": counts / ship_days})
 
 
 def explain_silences(gaps: pd.DataFrame, positions, *, by: str = "vessel",
@@ -178,8 +178,8 @@ def explain_silences(gaps: pd.DataFrame, positions, *, by: str = "vessel",
       with a report strictly inside the silence within ``neighbour_km`` of either end
       point; ``neighbour_positions``: those reports; ``neighbour_rate_per_h``: reports
       per hour of silence;
-    - ``cell_per_day``: reports per day in the ``cell_deg`` cell of the start point, from
-      all ships (see :func:`get_cell_reception` for how days are counted);
+    - ``cell_per_day``: reports per ship and day in the ``cell_deg`` cell of the start
+      point, from all ships (GFW's reception measure, :func:`get_cell_reception`);
     - ``fixes_before``: the ship's own reports in the ``before_h`` hours up to and
       including its last fix.
 
@@ -404,10 +404,10 @@ def _measure_partition(part: pd.DataFrame, *, silences: pd.DataFrame, radii: tup
     lat, lon = part["lat"].to_numpy(float), part["lon"].to_numpy(float)
     ok = np.isfinite(lat) & np.isfinite(lon)
     t = _ns(part["time"])
-    keys, counts = np.unique(_cell_key(lat[ok], lon[ok], cell_deg), return_counts=True)
-    out = {"cells": pd.Series(counts, index=keys, dtype="int64"),
-           "tmin": int(t.min()) if len(t) else None, "tmax": int(t.max()) if len(t) else None}
     mmsi = part["mmsi"].to_numpy("int64")
+    cells = pd.DataFrame({"cell": _cell_key(lat[ok], lon[ok], cell_deg), "mmsi": mmsi[ok],
+                          "day": t[ok] // _NS_PER_DAY})
+    out = {"cells": cells.groupby(["cell", "mmsi", "day"], sort=True).size()}
     order = np.argsort(t, kind="stable")
     ts = t[order]
     near, before = [], np.zeros((len(silences), len(befores)), "int64")
@@ -444,12 +444,9 @@ def _near_frame(silence, ships, counts) -> pd.DataFrame:
 
 def _reduce(parts: list[dict], n: int, n_radii: int, n_befores: int) -> dict:
     """Sum the partitions' counts (every step is order-free, so any partitioning agrees)."""
-    cells = pd.concat([p["cells"] for p in parts]).groupby(level=0).sum().astype("int64")
-    times = [(p["tmin"], p["tmax"]) for p in parts if p["tmin"] is not None]
-    days = 0
-    if times:
-        first, last = min(t[0] for t in times), max(t[1] for t in times)
-        days = int(last // _NS_PER_DAY - first // _NS_PER_DAY + 1)
+    per_ship_day = pd.concat([p["cells"] for p in parts]).groupby(level=[0, 1, 2]).sum()
+    cells = per_ship_day.groupby(level="cell").agg(["sum", "size"]).astype("int64")
+    cells.columns = ["positions", "ship_days"]
     near = pd.concat([p["near"] for p in parts], ignore_index=True)
     near = near.groupby(["silence", "mmsi"], sort=True).sum()
     silence = near.index.get_level_values("silence")
@@ -459,7 +456,7 @@ def _reduce(parts: list[dict], n: int, n_radii: int, n_befores: int) -> dict:
         np.add.at(ships[:, k], silence, (col > 0).to_numpy("int64"))
         np.add.at(reports[:, k], silence, col.to_numpy("int64"))
     before = sum((p["before"] for p in parts), np.zeros((n, n_befores), "int64"))
-    return {"cells": cells, "days": days, "ships": ships, "reports": reports, "before": before}
+    return {"cells": cells, "ships": ships, "reports": reports, "before": before}
 
 
 def _cell_key(lat: np.ndarray, lon: np.ndarray, cell_deg: float) -> np.ndarray:
@@ -495,8 +492,8 @@ def _explained(gaps: pd.DataFrame, by: str, m: dict, k_radius: int, k_before: in
     cell_lat, cell_lon = _cell_corner(keys, rules.cell_deg)
     out["cell_lat"] = np.where(start, cell_lat, np.nan)
     out["cell_lon"] = np.where(start, cell_lon, np.nan)
-    in_cell = m["cells"].reindex(keys, fill_value=0).to_numpy(float)
-    per_day = in_cell / m["days"] if m["days"] else np.full(len(out), np.nan)
+    in_cell = m["cells"].reindex(keys)
+    per_day = (in_cell["positions"] / in_cell["ship_days"]).fillna(0.0).to_numpy(float)
     out["cell_per_day"] = np.where(start, per_day, np.nan)
     out["fixes_before"] = pd.array(m["before"][:, k_before], dtype="Int64")
     out.loc[~start, "fixes_before"] = pd.NA
@@ -525,7 +522,7 @@ def _judge(row: dict, rules: SilenceRules) -> tuple[str, str, bool, str]:
                       heard + f" (fewer than {rules.min_neighbour_rate_per_h:g})")
             if per_day <= rules.gfw_min_cell_per_day:
                 klass, reason = "possibly reception", (
-                    nobody + f", and its {cell} receives {per_day:.1f} reports a day (at most "
+                    nobody + f", and its {cell} receives {per_day:.1f} reports per ship a day (at most "
                     f"{rules.gfw_min_cell_per_day:g}): the receivers may not have heard it")
             else:
                 where = f"its {cell} receives {_per_day_text(per_day)}"
@@ -557,7 +554,7 @@ def _gfw(row: dict, rules: SilenceRules) -> tuple[bool, str]:
     if failed:
         return False, "; ".join(failed)
     return True, (f"lasts {hours:.1f} h, starts {shore} from shore, its {rules.cell_deg:g}° "
-                  f"cell receives {per_day:.1f} reports a day, {fixes} reports in the "
+                  f"cell receives {per_day:.1f} reports per ship a day, {fixes} reports in the "
                   f"{rules.before_h:g} h before")
 
 
@@ -570,4 +567,5 @@ def _nm_text(km: float) -> str:
 
 def _per_day_text(per_day: float) -> str:
     """A cell's reception, as the reasons give it."""
-    return f"{per_day:.1f} reports a day" if np.isfinite(per_day) else "an unknown number of reports a day"
+    return (f"{per_day:.1f} reports per ship a day" if np.isfinite(per_day)
+            else "an unknown number of reports per ship a day")

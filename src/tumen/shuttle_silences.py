@@ -14,6 +14,7 @@ the words is a recorded result filled in by :meth:`tumen.results.Results.md`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
@@ -36,8 +37,8 @@ _SETTINGS = {
     "gfw_min_gap_h": ("gfw_min_gap_h", "h", "GFW's rule: shortest silence"),
     "gfw_min_shore_nm": ("gfw_min_shore_nm", "nmi", "GFW's rule: least distance from shore "
                          "where a silence starts"),
-    "gfw_min_cell_per_day": ("gfw_min_cell_per_day", "reports/day", "GFW's rule: the start "
-                             "cell must receive more reports a day than this"),
+    "gfw_min_cell_per_day": ("gfw_min_cell_per_day", "reports/ship/day", "GFW's rule: the "
+                             "start cell must receive more reports per ship a day than this"),
     "gfw_min_fixes_before": ("gfw_min_fixes_before", "reports", "GFW's rule: fewest reports "
                              "of the ship in the hours before a silence"),
     "before_h": ("silence_before_h", "h", "Hours before a silence in which the ship's reports "
@@ -105,60 +106,63 @@ def record_silences(res, table: pd.DataFrame, vessels: Sequence[str], *,
 
 
 def to_silence_display(table: pd.DataFrame, *, by: str = "vessel") -> pd.DataFrame:
-    """The table of :func:`tumen.ais_silences.explain_silences` as the report shows it.
+    """The table of :func:`tumen.ais_silences.explain_silences` as the report shows it:
+    seven columns, so it fits a printed page (the reason holds the neighbour control and
+    the cell's reception in words).
 
     Returns
     -------
     pandas.DataFrame
-        ``ship``, ``silent from``, ``silent until`` (``YYYY-MM-DD HH:MM`` UTC, or "window
-        start" / "window end"), ``hours``, ``from shore`` (km and nm where the ship was last
-        and next heard), ``other ships heard nearby`` (ships and reports an hour),
-        ``reports a day in its cell``, ``reports in the hours before``, ``class``, ``why``,
-        ``GFW would count it`` ("yes — …" / "no — …").
+        ``ship``; ``silent (UTC)`` (``DD Mon HH:MM → DD Mon HH:MM``, "window start" /
+        "window end" at an edge); ``hours``; ``from shore (nm)`` where the ship was last and
+        next heard; ``own reports, 12 h before``; ``class and why``; ``GFW would count it``
+        ("yes" or "no: " and the conditions that fail, without the rule's values, which the
+        caption gives).
     """
     names = [get_display_name(v) if by == "vessel" else f"MMSI {v}" for v in table[by]]
     out = pd.DataFrame({"ship": names})
+    ends = []
     for col, kind, label in (("start", "before_first", "window start"),
                              ("end", "after_last", "window end")):
-        text = table[col].dt.strftime("%Y-%m-%d\u00a0%H:%M").to_numpy(object)
+        text = table[col].dt.strftime("%d\u00a0%b\u00a0%H:%M").to_numpy(object)
         edge = table["kind"].isin([kind, "no_ais"]).to_numpy()
-        out["silent from" if col == "start" else "silent until"] = np.where(edge, label, text)
+        ends.append(np.where(edge, label, text))
+    out["silent (UTC)"] = [f"{a} → {b}" for a, b in zip(*ends)]
     out["hours"] = table["duration_h"].to_numpy(float)
-    out["from shore"] = [f"{_shore(a)} → {_shore(b)}" for a, b in
-                         zip(table["shore_km_before"], table["shore_km_after"])]
-    out["other ships heard nearby"] = [_neighbours(n, r) for n, r in
-                                       zip(table["neighbours"], table["neighbour_rate_per_h"])]
-    out["reports a day in its cell"] = table["cell_per_day"].to_numpy(float)
-    out["reports in the hours before"] = table["fixes_before"].astype(object).where(
+    out["from shore (nm)"] = [f"{_nm(a)} → {_nm(b)}" for a, b in
+                              zip(table["shore_km_before"], table["shore_km_after"])]
+    out["own reports, 12 h before"] = table["fixes_before"].astype(object).where(
         table["fixes_before"].notna(), "–").to_numpy(object)
-    out["class"] = table["class"].to_numpy(object)
-    out["why"] = table["reason"].to_numpy(object)
-    out["GFW would count it"] = [("yes — " if g else "no — ") + r
+    out["class and why"] = [f"{c}: {r}" for c, r in zip(table["class"], table["reason"])]
+    out["GFW would count it"] = ["yes" if g else "no: " + _RULE_RE.sub("", r)
                                  for g, r in zip(table["gfw"], table["gfw_reason"])]
     return out
 
 
-def _shore(km: float) -> str:
+_RULE_RE = re.compile(r" \(rule: [^)]*\)")
+
+
+def _nm(km: float) -> str:
     if not np.isfinite(km):
         return "–" if np.isnan(km) else "far offshore"
-    return f"{km:.0f} km ({km / KM_PER_NM:.0f} nm)"
+    return f"{km / KM_PER_NM:.0f}"
 
 
-def _neighbours(n, rate: float) -> str:
-    if pd.isna(n):
-        return "–"
-    if not n:
-        return "none"
-    return f"{n} {'ship' if n == 1 else 'ships'}, {rate:.1f} reports an hour"
-
-
-def caption_silences_explained(vessels: Sequence[str]) -> str:
-    """Caption of the table of silences explained."""
-    return (f"Why each AIS silence of {join_words([get_display_name(v) for v in vessels])} "
-            "happened: distance from shore where the ship was last and next heard, other ships "
-            "heard near those places during the silence, how well the place is received over "
-            "the whole archive, the ship's reports before it, the class with its reason, and "
-            "whether Global Fishing Watch's rule would count it as a suspected disabling.")
+def caption_silences_explained(vessels: Sequence[str], rules=None) -> str:
+    """Caption of the table of silences explained (``rules``: the thresholds applied, a
+    :class:`tumen.ais_silences.SilenceRules`; the caption then states GFW's rule)."""
+    text = (f"Why each AIS silence of {join_words([get_display_name(v) for v in vessels])} "
+            "happened: distance from shore where the ship was last and next heard, its own "
+            "reports before it, the class with its reason (other ships heard near those places "
+            "during the silence, how well the place is received over the whole archive), and "
+            "whether Global Fishing Watch's rule would count it as a suspected disabling")
+    if rules is None:
+        return text + "."
+    return (text + f" (at least {rules.gfw_min_gap_h:g} h, starting at least "
+            f"{rules.gfw_min_shore_nm:g} nm from shore, in a {rules.cell_deg:g}° cell receiving "
+            f"more than {rules.gfw_min_cell_per_day:g} reports per ship a day, after at least "
+            f"{rules.gfw_min_fixes_before} reports in the {rules.before_h:g} h before; the "
+            "conditions a silence fails are named).")
 
 
 #: How the sensitivity table names each threshold.
@@ -168,8 +172,8 @@ THRESHOLD_WORDS = {
     "min_neighbour_rate_per_h": "neighbour reports an hour that show reception worked",
     "gfw_min_gap_h": "GFW: shortest silence (hours)",
     "gfw_min_shore_nm": "GFW: least distance from shore (nm)",
-    "gfw_min_cell_per_day": "GFW: reports a day the cell must exceed (also the 'possibly "
-                            "reception' limit)",
+    "gfw_min_cell_per_day": "GFW: reports per ship a day the cell must exceed (also the "
+                            "'possibly reception' limit)",
     "gfw_min_fixes_before": "GFW: fewest reports before",
     "before_h": "GFW: hours before in which reports are counted",
 }
@@ -215,8 +219,8 @@ def describe_silences_explained(res, vessels: Sequence[str], *, heard: Iterable[
         "least {shuttle.min_neighbour_rate_per_h:g} an hour, the receivers were working there "
         "and then, and the silence is classed *likely switched off*. When no other ship was "
         "heard there, or too rarely, and the {shuttle.silence_cell_deg:g}° cell where it fell silent "
-        "receives at most {shuttle.gfw_min_cell_per_day:g} reports a day over the whole AIS "
-        "archive (every ship counted), a gap in reception is as likely, and it is classed "
+        "receives at most {shuttle.gfw_min_cell_per_day:g} reports per ship a day over the "
+        "whole AIS archive (every ship counted), a gap in reception is as likely, and it is classed "
         "*possibly reception*. Every other silence is *undetermined*: a well-received place "
         "with nobody nearby to show that reception worked at that hour, or a silence cut by "
         "the edge of the window. The test speaks for the two ends of a silence, not for "
@@ -263,7 +267,7 @@ def _gfw_words(res, vessels: Sequence[str]) -> str:
             "only when it lasts at least {shuttle.gfw_min_gap_h:g} hours, starts at least "
             "{shuttle.gfw_min_shore_nm:g} nautical miles from shore, in a "
             "{shuttle.silence_cell_deg:g}° cell that receives more than "
-            "{shuttle.gfw_min_cell_per_day:g} reports a day, after at least "
+            "{shuttle.gfw_min_cell_per_day:g} reports per ship a day, after at least "
             "{shuttle.gfw_min_fixes_before} reports of the ship in the "
             "{shuttle.silence_before_h:g} hours before (Welch et al. 2022). ")
     if not res["shuttle.silences_total"]:
