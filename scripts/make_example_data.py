@@ -47,6 +47,16 @@ ais_satellite     ``ais/satellite.nmea``: the same ships heard by satellite pass
                   minutes to 2 hours anywhere in the region, including Rajin, which no coastal
                   receiver reaches; a few damaged lines.
 
+The AIS files and the sightings also hold the events the AIS checks look for (see
+:func:`shuttle_events`, drawn from their own streams and laid over the shuttle scenario
+without redrawing it): Maria, after her last call at Dunai, goes silent at sea with no other
+ship near, drifts 71 nm offshore where a tanker (KOMET) lies alongside her and leaves under
+the name of a background ship (SEA PEARL), goes silent there after a night heard every half
+hour by a second satellite constellation (SAT2: a silence Global Fishing Watch's rule
+counts), reappears at an outer anchorage off Vladivostok where a tug (STRELOK) works, and
+goes silent there once more; one image "sees" her off the Korean coast while her AIS puts
+her at the meeting point (a sighting that does not fit the track).
+
 Needs the ``tumen`` package (for the sea routes) besides numpy, pandas, scipy and pyais.
 
 Usage
@@ -606,7 +616,8 @@ def make_vessel_sightings(rng: np.random.Generator, seed: int = DEFAULT_SEED) ->
     passes = passes[keep]
     rows = []
     for name in SHUTTLE_SHIPS:
-        track, loads = scenario["tracks"][name], scenario["loads"][name]
+        track = shuttle_events(seed)["tracks"].get(name, scenario["tracks"][name])
+        loads = scenario["loads"][name]
         where = track.at(passes["time"].map(lambda t: t.value / 1e9).to_numpy())
         at_port = where["place"].map(PORT_OF).to_numpy() == passes["port"].to_numpy()
         for (_, p), t in zip(passes[at_port].iterrows(), where.loc[at_port, "t"]):
@@ -621,11 +632,23 @@ def make_vessel_sightings(rng: np.random.Generator, seed: int = DEFAULT_SEED) ->
                    containers=count, confidence="high",
                    trip=(name, _load_of(scenario["loads"][name], _epoch(when), True)[0]))
         rows.append(row)
-    table = _cap_counts(pd.DataFrame(rows), rng)[SIGHTING_COLUMNS]
+    table = pd.concat([_cap_counts(pd.DataFrame(rows), rng), _misfit_row(seed)],
+                      ignore_index=True)[SIGHTING_COLUMNS]
     table["containers"] = table["containers"].map(lambda c: "" if pd.isna(c) else str(int(c)))
     table = table.sort_values(["observed", "image_id", "vessel"], kind="stable")
     table["observed"] = table["observed"].map(lambda t: t.strftime("%Y-%m-%dT%H:%M:00Z"))
     return table.reset_index(drop=True)
+
+
+def _misfit_row(seed: int) -> pd.DataFrame:
+    """The image of a ship identified as Maria where her AIS track cannot have been."""
+    m = shuttle_events(seed)["misfit"]
+    return pd.DataFrame([{
+        "vessel": m["vessel"], "observed": pd.Timestamp(m["observed"], tz="UTC"), "site": "",
+        "lat": f"{m['lat']:.4f}", "lon": f"{m['lon']:.4f}", "imo": "", "status": "underway",
+        "containers": None, "image_id": m["image_id"], "provider": SAR, "confidence": "low",
+        "notes": SYNTHETIC_NOTE + "; a synthetic misfit: her AIS puts her far from this place "
+                 "at this time (a sighting that does not fit the track)"}])
 
 
 def _cap_counts(table: pd.DataFrame, rng) -> pd.DataFrame:
@@ -716,6 +739,16 @@ def _position_sentences(mmsi: int, fixes: pd.DataFrame, rng) -> list[str]:
     return out
 
 
+def _name_at(static: dict, epoch: float) -> str:
+    """The name a ship broadcasts at ``epoch``: ``shipname``, or the last of its
+    ``renamed`` entries ``(from epoch s, name)`` already in force."""
+    name = static["shipname"]
+    for since, other in static.get("renamed", ()):
+        if epoch >= since:
+            name = other
+    return name
+
+
 def _static_sentences(static: dict, epoch: float, seq: int, channel: str) -> list[str]:
     """Encode one type 5 static report (two sentences)."""
     from pyais.encode import encode_dict
@@ -723,7 +756,7 @@ def _static_sentences(static: dict, epoch: float, seq: int, channel: str) -> lis
     bow, stern, port, starboard = static["dims"]
     eta = pd.Timestamp(epoch, unit="s") + pd.Timedelta(days=1)
     fields = {"type": 5, "mmsi": static["mmsi"], "ais_version": 0, "imo": static["imo"] or 0,
-              "callsign": static["callsign"], "shipname": static["shipname"],
+              "callsign": static["callsign"], "shipname": _name_at(static, epoch),
               "ship_type": static["ship_type"], "to_bow": bow, "to_stern": stern,
               "to_port": port, "to_starboard": starboard, "epfd": 1, "month": eta.month,
               "day": eta.day, "hour": eta.hour, "minute": 0, "draught": static["draught"],
@@ -732,44 +765,57 @@ def _static_sentences(static: dict, epoch: float, seq: int, channel: str) -> lis
                        seq_id=seq)
 
 
-def _ais_lines(rng, scenario: dict, receiver: str) -> list[tuple[float, int, str]]:
-    """``(time, order, line)`` of every message one kind of receiver hears."""
+def _ais_lines(rng, scenario: dict, receiver: str, *, cut: dict | None = None,
+               passes: np.ndarray | None = None) -> list[tuple[float, int, str, bool]]:
+    """``(time, order, line, dropped)`` of every message one kind of receiver hears;
+    ``dropped`` marks the messages of a ship at or after ``cut[name]`` (epoch s), whose
+    truth the events replace (:func:`shuttle_events`); they are drawn all the same, so
+    that every other message stays as it was."""
     lines, seq = [], 0
-    passes = _satellite_passes(rng)
+    passes = _satellite_passes(rng) if passes is None else passes
     for name, track in scenario["tracks"].items():
         static, on = scenario["statics"][name], scenario["ais_on"][name]
-        if receiver == "terrestrial":
-            times = _broadcasts(track, on, rng)
-        else:
-            times = _satellite_times(track, on, passes, rng)
-        fixes = track.at(times)
-        fixes["sog"] = np.where(fixes["kind"] == "sail",
-                                fixes["sog"] + rng.normal(0, 0.3, len(fixes)),
-                                np.abs(rng.normal(0, 0.05, len(fixes))))
-        fixes["lat"] += rng.normal(0, 0.00008, len(fixes))   # GNSS noise, about 10 m
-        fixes["lon"] += rng.normal(0, 0.00011, len(fixes))
-        fixes["cog"] = np.where(fixes["kind"] == "sail", fixes["cog"] + rng.normal(0, 1.5, len(fixes)),
-                                rng.uniform(0, 360, len(fixes)))
-        fixes["heading"] = fixes["heading"] + rng.normal(0, 2.0, len(fixes))
-        if receiver == "terrestrial":
-            dist = _receivers_in_range(fixes["lat"].to_numpy(), fixes["lon"].to_numpy())
-            heard = (dist.min(axis=1) <= RECEIVER_RANGE_KM) & (rng.random(len(fixes)) < 0.95)
-            source = np.array([RECEIVERS[k][0] for k in dist.argmin(axis=1)]) if len(fixes) else np.array([])
-            fixes, source, dist = fixes[heard], source[heard], dist[heard]
-        else:
-            source = np.full(len(fixes), "SAT1")
-        sentences = _position_sentences(static["mmsi"], fixes, rng)
-        for t, s, src in zip(fixes["t"], sentences, source):
-            lines.append((t, 0, _tag(int(t), src) + s))
-        if receiver == "terrestrial":        # the same report heard by a second station
-            second = (np.sort(dist, axis=1)[:, 1] <= RECEIVER_RANGE_KM) if len(dist) else []
-            for t, s, src, both in zip(fixes["t"], sentences, source, second):
-                if both and rng.random() < 0.02:
-                    other = [r for r, _, _ in RECEIVERS if r != src][int(rng.integers(2))]
-                    lines.append((t, 1, _tag(int(t), other) + s))
-        lines += _static_lines(rng, static, fixes, source, seq)
+        after = (cut or {}).get(name, np.inf)
+        lines += [(t, order, line, t >= after) for t, order, line in
+                  _ship_lines(rng, track, static, on, receiver, passes, seq)]
         seq += 1
     return lines
+
+
+def _ship_lines(rng, track: _Track, static: dict, on: list, receiver: str,
+                passes: np.ndarray, seq: int, source: str = "SAT1") -> list:
+    """``(time, order, line)`` of the messages of one ship a kind of receiver hears."""
+    lines = []
+    if receiver == "terrestrial":
+        times = _broadcasts(track, on, rng)
+    else:
+        times = _satellite_times(track, on, passes, rng)
+    fixes = track.at(times)
+    fixes["sog"] = np.where(fixes["kind"] == "sail",
+                            fixes["sog"] + rng.normal(0, 0.3, len(fixes)),
+                            np.abs(rng.normal(0, 0.05, len(fixes))))
+    fixes["lat"] += rng.normal(0, 0.00008, len(fixes))   # GNSS noise, about 10 m
+    fixes["lon"] += rng.normal(0, 0.00011, len(fixes))
+    fixes["cog"] = np.where(fixes["kind"] == "sail", fixes["cog"] + rng.normal(0, 1.5, len(fixes)),
+                            rng.uniform(0, 360, len(fixes)))
+    fixes["heading"] = fixes["heading"] + rng.normal(0, 2.0, len(fixes))
+    if receiver == "terrestrial":
+        dist = _receivers_in_range(fixes["lat"].to_numpy(), fixes["lon"].to_numpy())
+        heard = (dist.min(axis=1) <= RECEIVER_RANGE_KM) & (rng.random(len(fixes)) < 0.95)
+        sources = np.array([RECEIVERS[k][0] for k in dist.argmin(axis=1)]) if len(fixes) else np.array([])
+        fixes, sources, dist = fixes[heard], sources[heard], dist[heard]
+    else:
+        sources = np.full(len(fixes), source)
+    sentences = _position_sentences(static["mmsi"], fixes, rng)
+    for t, s, src in zip(fixes["t"], sentences, sources):
+        lines.append((t, 0, _tag(int(t), src) + s))
+    if receiver == "terrestrial":        # the same report heard by a second station
+        second = (np.sort(dist, axis=1)[:, 1] <= RECEIVER_RANGE_KM) if len(dist) else []
+        for t, s, src, both in zip(fixes["t"], sentences, sources, second):
+            if both and rng.random() < 0.02:
+                other = [r for r, _, _ in RECEIVERS if r != src][int(rng.integers(2))]
+                lines.append((t, 1, _tag(int(t), other) + s))
+    return lines + _static_lines(rng, static, fixes, sources, seq)
 
 
 def _static_lines(rng, static: dict, fixes: pd.DataFrame, source, seq: int) -> list:
@@ -818,9 +864,10 @@ def _fault_lines(rng, scenario: dict) -> list:
 
 
 def _corrupt(lines: list[str], rng, *, bad_checksums: int, truncated: int,
-             orphans: int = 0) -> list[str]:
+             orphans: int = 0, marks: list | None = None) -> list[str]:
     """Damage a few lines as real feeds are damaged: wrong checksums, lines cut short, a
-    type 5 report whose first sentence was lost."""
+    type 5 report whose first sentence was lost. ``marks`` (one per line) loses the same
+    lines."""
     lines = list(lines)
     single = [i for i, line in enumerate(lines) if ",1,1,," in line]
     picks = rng.choice(single, size=bad_checksums + truncated, replace=False)
@@ -832,6 +879,8 @@ def _corrupt(lines: list[str], rng, *, bad_checksums: int, truncated: int,
     firsts = [i for i, line in enumerate(lines) if ",2,1," in line]
     for i in sorted(rng.choice(firsts, size=orphans, replace=False), reverse=True):
         del lines[i]
+        if marks is not None:
+            del marks[i]
     return lines
 
 
@@ -861,27 +910,243 @@ def make_ais_terrestrial(rng: np.random.Generator, seed: int = DEFAULT_SEED) -> 
     bytes
         ASCII, LF line endings.
     """
-    scenario = shuttle_scenario(seed)
-    lines = _ais_lines(rng, scenario, "terrestrial") + _fault_lines(rng, scenario)
-    text = _corrupt([line for _, _, line in sorted(lines)], rng, bad_checksums=6, truncated=2,
-                    orphans=1)
-    text.insert(int(len(text) * 0.3), "VLAD1 receiver restarted (power)")
+    scenario, events = shuttle_scenario(seed), shuttle_events(seed)
+    lines = sorted(_ais_lines(rng, scenario, "terrestrial", cut=events["cut"])
+                   + [(t, order, line, False) for t, order, line in _fault_lines(rng, scenario)])
+    marks = [dropped for *_, dropped in lines]
+    text = _corrupt([line for _, _, line, _ in lines], rng, bad_checksums=6, truncated=2,
+                    orphans=1, marks=marks)
+    k = int(len(text) * 0.3)
+    text.insert(k, "VLAD1 receiver restarted (power)")
+    marks.insert(k, False)
     k = int(len(text) * 0.7)             # a GPS time sentence from a receiver, in time order
     epoch = int(text[k].split(",c:")[1].split("*")[0])
     t = pd.Timestamp(epoch, unit="s")
     zda = f"$GPZDA,{t:%H%M%S}.00,{t:%d},{t:%m},{t:%Y},00,00"
     text.insert(k + 1, _tag(epoch, "NAKH1") + _with_checksum(zda))
-    return _nmea_bytes(text)
+    marks.insert(k + 1, False)
+    kept = [line for line, dropped in zip(text, marks) if not dropped]
+    return _nmea_bytes(_merge(kept, _event_lines(seed, "terrestrial")))
 
 
 def make_ais_satellite(rng: np.random.Generator, seed: int = DEFAULT_SEED) -> bytes:
     """Return synthetic raw satellite AIS: the same ships, heard on passes every 45 minutes
     to 2 hours anywhere in the region (also at Rajin), a few lines damaged. Parameters and
     result as :func:`make_ais_terrestrial`."""
-    scenario = shuttle_scenario(seed)
-    lines = _ais_lines(rng, scenario, "satellite")
-    text = _corrupt([line for _, _, line in sorted(lines)], rng, bad_checksums=2, truncated=1)
-    return _nmea_bytes(text)
+    scenario, events = shuttle_scenario(seed), shuttle_events(seed)
+    lines = sorted(_ais_lines(rng, scenario, "satellite", cut=events["cut"]))
+    marks = [dropped for *_, dropped in lines]
+    text = _corrupt([line for _, _, line, _ in lines], rng, bad_checksums=2, truncated=1,
+                    marks=marks)
+    kept = [line for line, dropped in zip(text, marks) if not dropped]
+    return _nmea_bytes(_merge(kept, _event_lines(seed, "satellite")))
+
+
+# --- the events the AIS detectors look for (its own stream) -----------------------------
+#
+# What the silence, sighting, identity, encounter and loitering checks need, laid over the
+# shuttle scenario without redrawing it: Maria's truth after her last departure from Dunai
+# (the base scenario sends her straight to the Vladivostok anchorage) and two more ships,
+# from their own streams. Each AIS file draws the base messages as before, drops Maria's
+# after that departure and merges in the events' messages; the sightings file gains one
+# image that does not fit her track. Maria, after leaving Dunai:
+#   * goes silent a few hours out and is heard again at the meeting point (a silence with
+#     no other ship near either end);
+#   * drifts at the meeting point, 71 nm from the coast (loitering), where KOMET, a tanker
+#     from the open sea, lies alongside her for about four hours (an encounter) and
+#     leaves as SEA PEARL (one MMSI, two names; the name of another MMSI);
+#   * goes silent at the meeting point after a night heard by satellite every half hour
+#     (a silence Global Fishing Watch's rule counts), sails unheard to an outer anchorage
+#     off Vladivostok where a tug works, and falls silent there once more (a near-shore
+#     silence during which a neighbour is heard several times an hour);
+#   * is "seen" by a satellite image off the Korean coast while her AIS puts her at the
+#     meeting point (a sighting that does not fit the track).
+# A second satellite constellation (tag source SAT2) hears the open sea south-east of the
+# gulf every 15-30 minutes; only the events' ships sail there.
+
+EVENTS_SCENARIO = "vessel_events"
+# (lat, lon) degrees: open water at Natural Earth 10m
+EVENT_PLACES = {
+    "meeting_point": (41.5000, 133.3000),        # 132 km (71 nm) from the nearest coast
+    "alongside": (41.5009, 133.3000),            # 100 m north of it
+    "vladivostok_outer": (43.0200, 131.9800),    # 5 km from the coast, no other ship anchors
+    "tug_a": (43.0350, 131.9600), "tug_b": (43.0450, 132.0000),
+    "exit_far_southeast": (40.6000, 133.9000),   # the open sea, out of every receiver's reach
+}
+EVENT_FROM = ("MARIA", "dunai_berth", "2023-10-12T04:00")   # her truth changes from here
+# Maria's transponder after that departure, (start, end) UTC
+EVENT_AIS_ON = [("2023-10-12T04:00", "2023-10-12T08:30"), ("2023-10-12T14:30", "2023-10-13T06:00"),
+                ("2023-10-13T22:00", "2023-10-14T04:00"), ("2023-10-14T14:00", "2023-10-16T00:00")]
+# (place, departure, status) from her departure on
+EVENT_MARIA = [("meeting_point", "2023-10-13T10:30", 0), ("vladivostok_outer", None, 1)]
+# ship -> (static fields, schedule [(place, departure, status)], speed kn); identities invented
+EVENT_SHIPS = {
+    "KOMET": ({"mmsi": 511100765, "imo": 9301421, "callsign": "T8KM2", "ship_type": 80,
+               "dims": (110, 20, 8, 8), "draught": 7.2,
+               "renamed": [("2023-10-12T21:00", "SEA PEARL")]},
+              [("exit_far_southeast", "2023-10-12T12:00", 0),
+               ("alongside", "2023-10-12T21:00", 0), ("exit_far_southeast", None, 0)], 12.0),
+    "STRELOK": ({"mmsi": 273345670, "imo": None, "callsign": "UBST5", "ship_type": 52,
+                 "dims": (18, 12, 5, 5), "draught": 3.5},
+                "tug", 6.0),
+}
+TUG_FROM, TUG_PAUSE_MIN = "2023-10-13T00:00", 15    # the tug works the anchorage from then on
+MISFIT = {"vessel": "Maria", "observed": "2023-10-12T16:10", "lat": 41.8000, "lon": 130.2000,
+          "image_id": "SYN-SEA-20231012-1610"}
+SAT2_AREA = (42.0, 131.5)       # SAT2 hears ships south of this latitude, east of this longitude
+
+
+def _event_point(place: str):
+    lat, lon = EVENT_PLACES.get(place) or PLACES[place]
+    return np.array([lat]), np.array([lon]), np.array([0.0])
+
+
+@functools.lru_cache(maxsize=None)
+def _event_path(a: str, b: str):
+    """Path between two places: the water-only route, or a straight line to the open sea."""
+    from tumen import routing
+
+    pa, pb = EVENT_PLACES.get(a) or PLACES[a], EVENT_PLACES.get(b) or PLACES[b]
+    if "exit_far_southeast" in (a, b):
+        lat, lon = np.array([pa[0], pb[0]]), np.array([pa[1], pb[1]])
+    else:
+        r = routing.sea_route(pa, pb)
+        lat, lon = np.r_[pa[0], r.lat, pb[0]], np.r_[pa[1], r.lon, pb[1]]
+    return lat, lon, np.r_[0.0, np.cumsum(_km(lat[:-1], lon[:-1], lat[1:], lon[1:]))]
+
+
+def _sail_on(track: _Track, t: float, schedule, speed_kn: float, rng, first: str) -> _Track:
+    """Extend ``track`` from ``first`` at ``t`` (epoch s) along ``[(place, depart, status)]``:
+    sail to each place, stay until its departure (the last until the end)."""
+    here = first
+    for place, depart, status in schedule:
+        path = _event_path(here, place)
+        t1 = t + path[2][-1] / 1.852 / speed_kn * 3600
+        track.add(t, t1, "sail", None, path, 0)
+        t_dep = _epoch(depart) if depart else max(_epoch(SHUTTLE_END), t1)
+        if t_dep < t1:
+            raise ValueError(f"{track.name} leaves {place} at {depart}, before it arrives")
+        kind = "away" if place.startswith("exit") else "stay"
+        track.add(t1, t_dep, kind, place, _event_point(place), status,
+                  float(rng.uniform(0, 360)))
+        t, here = t_dep, place
+    return track
+
+
+def _maria_truth(base: _Track, rng) -> _Track:
+    """Maria's track: the base scenario's until her last departure from Dunai, then the
+    events' (:data:`EVENT_MARIA`) at a speed of her range."""
+    name, place, depart = EVENT_FROM
+    cut = _epoch(depart)
+    track = _Track(name)
+    for k in range(len(base.t0)):
+        if base.t0[k] < cut:
+            track.add(*(getattr(base, a)[k] for a in ("t0", "t1", "kind", "place", "path",
+                                                      "status", "heading")))
+    if track.t1[-1] != cut or track.place[-1] != place:
+        raise ValueError(f"{name} does not leave {place} at {depart} in the base scenario")
+    return _sail_on(track, cut, EVENT_MARIA, rng.uniform(*SHUTTLE_SHIPS[name]["speed_kn"]),
+                    rng, place)
+
+
+def _tug_track(name: str, speed_kn: float, rng) -> _Track:
+    """A tug out of reach until :data:`TUG_FROM`, then running between two points off the
+    outer anchorage with a pause at each."""
+    track = _Track(name)
+    t = _epoch(TUG_FROM)
+    track.add(_epoch(SHUTTLE_START), t, "away", "exit_tug", _event_point("tug_a"), 0)
+    here, end = "tug_a", _epoch(SHUTTLE_END)
+    while t < end:
+        there = "tug_b" if here == "tug_a" else "tug_a"
+        pause = t + TUG_PAUSE_MIN * 60
+        track.add(t, pause, "stay", here, _event_point(here), 0, float(rng.uniform(0, 360)))
+        path = _event_path(here, there)
+        t = pause + path[2][-1] / 1.852 / speed_kn * 3600
+        track.add(pause, t, "sail", None, path, 0)
+        here = there
+    return track
+
+
+@functools.lru_cache(maxsize=4)
+def shuttle_events(seed: int) -> dict:
+    """The events laid over the shuttle scenario for a seed (cached; see the comment above).
+
+    Returns
+    -------
+    dict
+        ``tracks``, ``ais_on``, ``statics`` as :func:`shuttle_scenario` (Maria's whole
+        truth track, her transponder only from ``cut`` on, and the events' ships), ``cut``
+        (name -> epoch s from which the base scenario's messages of that ship are replaced)
+        and ``misfit`` (the sighting that does not fit, a dict).
+    """
+    rng = stream(seed, EVENTS_SCENARIO)
+    base = shuttle_scenario(seed)
+    name = EVENT_FROM[0]
+    tracks = {name: _maria_truth(base["tracks"][name], rng)}
+    ais_on = {name: [(_epoch(a), _epoch(b)) for a, b in EVENT_AIS_ON]}
+    statics = {name: base["statics"][name]}
+    for ship, (static, schedule, speed) in EVENT_SHIPS.items():
+        if schedule == "tug":
+            tracks[ship] = _tug_track(ship, speed, rng)
+        else:
+            first, depart, status = schedule[0]
+            track = _Track(ship)
+            track.add(_epoch(SHUTTLE_START), _epoch(depart), "away", first,
+                      _event_point(first), status)
+            tracks[ship] = _sail_on(track, _epoch(depart), schedule[1:], speed, rng, first)
+        ais_on[ship] = [(_epoch(SHUTTLE_START), _epoch(SHUTTLE_END))]
+        statics[ship] = dict(static, shipname=ship,
+                             renamed=[(_epoch(t), n) for t, n in static.get("renamed", ())])
+    return {"tracks": tracks, "ais_on": ais_on, "statics": statics,
+            "cut": {name: _epoch(EVENT_FROM[2])}, "misfit": MISFIT}
+
+
+def _event_lines(seed: int, receiver: str) -> list[tuple[float, int, str]]:
+    """The events' messages a kind of receiver hears, sorted (their own stream): coastal
+    receivers as for the base ships; satellites SAT1 on the base passes and SAT2 on passes
+    every 15-30 minutes over :data:`SAT2_AREA`."""
+    events = shuttle_events(seed)
+    rng = stream(seed, f"ais_{receiver}/events")
+    base_passes = _satellite_passes(stream(seed, "ais_satellite"))
+    dense = _epoch(SHUTTLE_START) + np.cumsum(rng.uniform(900, 1800, 8000))
+    dense = dense[dense < _epoch(SHUTTLE_END)]
+    lines = []
+    for seq, (name, track) in enumerate(events["tracks"].items(), start=len(BACKGROUND_SHIPS) + 2):
+        static, on = events["statics"][name], events["ais_on"][name]
+        lines += _ship_lines(rng, track, static, on, receiver, base_passes, seq)
+        if receiver == "satellite":
+            lines += _ship_lines(rng, track, static, _sat2_spans(track, on), receiver, dense,
+                                 seq, source="SAT2")
+    return sorted(lines)
+
+
+def _sat2_spans(track: _Track, on: list) -> list:
+    """The parts of ``on`` (epoch s spans) when the ship is inside :data:`SAT2_AREA`
+    (sampled every minute)."""
+    t = np.arange(_epoch(SHUTTLE_START), _epoch(SHUTTLE_END), 60.0)
+    where = track.at(t)
+    inside = ((where["lat"] < SAT2_AREA[0]) & (where["lon"] > SAT2_AREA[1])
+              & (where["kind"] != "away")).to_numpy().copy()
+    heard = np.zeros(len(t), bool)
+    for a, b in on:
+        heard |= (t >= a) & (t < b)
+    inside &= heard
+    edges = np.flatnonzero(np.diff(np.r_[0, inside.astype(int), 0]))
+    return [(t[i], t[j - 1] + 60.0) for i, j in zip(edges[::2], edges[1::2])]
+
+
+def _merge(lines: list[str], extra: list[tuple[float, int, str]]) -> list[str]:
+    """Insert ``extra`` ``(time, order, line)`` into time-ordered feed ``lines`` (lines
+    without a tag-block time stay where they are), each after the lines of its time."""
+    out, k = [], 0
+    for line in lines:
+        if ",c:" in line:
+            t = int(line.split(",c:")[1].split("*")[0])
+            while k < len(extra) and extra[k][0] < t:
+                out.append(extra[k][2])
+                k += 1
+        out.append(line)
+    return out + [line for _, _, line in extra[k:]]
 
 
 # --- writing --------------------------------------------------------------------------

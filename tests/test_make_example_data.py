@@ -7,6 +7,7 @@ give what the published reporting says, read the way the report reads it.
 import importlib.util
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -244,3 +245,163 @@ def test_second_count_recounts_the_first_files_images(example_dir):
     assert second["notes"].str.startswith("synthetic").all()
     calibrated = first.loc[first["notes"].str.contains("calibrated"), "image_id"]
     assert calibrated.isin(second["image_id"]).all()                 # peak and baseline max
+
+
+# --- the events the AIS detectors look for (issue 15) -----------------------------------
+#
+# Each check computes from the decoded files what a detector would: the silences of the
+# ships of interest (tumen.shuttle.get_gaps), distances from the Natural Earth coastline
+# (tumen.geo.get_shore_distance_km), other ships heard near a silence, the reception of a
+# 1° cell, pairs of slow ships. Thresholds are Global Fishing Watch's or the issue's.
+
+NM_KM = 1.852
+NEIGHBOUR_KM = 20.0
+
+
+@pytest.fixture(scope="module")
+def decoded(example_dir):
+    """The example AIS cleaned (jumps dropped), the ships of interest named, and their
+    silences over the report's window."""
+    data = ais.clean(ais.read_ais(sorted((example_dir / "ais").glob("*.nmea")), "nmea"))
+    fleet = ais.get_fleet(data.vessels, VESSELS)
+    positions = ais.add_vessel(data.positions, fleet)
+    positions = positions[~positions["is_jump"]].reset_index(drop=True)
+    gaps = shuttle.get_gaps(positions, 6.0, window=WINDOW)
+    gaps = gaps[gaps["kind"] == "between"].reset_index(drop=True)
+    return {"data": data, "positions": positions, "gaps": gaps}
+
+
+def shore_km(lat, lon) -> float:
+    return float(geo.get_shore_distance_km(lat, lon)[0])
+
+
+def neighbours(positions, gap) -> pd.DataFrame:
+    """Other ships' fixes within NEIGHBOUR_KM of either end of a silence, during it."""
+    own = positions.loc[positions["vessel"] == gap["vessel"], "mmsi"].iloc[0]
+    during = positions[(positions["mmsi"] != own)
+                       & positions["time"].between(gap["start"], gap["end"])]
+    lat, lon = during["lat"].to_numpy(), during["lon"].to_numpy()
+    near = ((ais.haversine_km(lat, lon, gap["lat_before"], gap["lon_before"]) <= NEIGHBOUR_KM)
+            | (ais.haversine_km(lat, lon, gap["lat_after"], gap["lon_after"]) <= NEIGHBOUR_KM))
+    return during[near]
+
+
+def cell_reception(positions, lat, lon) -> float:
+    """Positions per ship-day heard in the 1° cell of (lat, lon), over the whole archive."""
+    cell = positions[(np.floor(positions["lat"]) == np.floor(lat))
+                     & (np.floor(positions["lon"]) == np.floor(lon))]
+    ship_days = cell.groupby(["mmsi", cell["time"].dt.floor("D")]).ngroups
+    return len(cell) / ship_days if ship_days else 0.0
+
+
+def test_a_silence_far_offshore_that_gfw_counts(decoded):
+    # GFW: >= 12 h, starting >= 50 nm from shore (asked: 60), >= 14 fixes in the 12 h
+    # before, in a 1° cell heard > 10 positions per day
+    p, found = decoded["positions"], []
+    for _, g in decoded["gaps"][decoded["gaps"]["duration_h"] >= 12].iterrows():
+        mine = p[p["vessel"] == g["vessel"]]
+        before = mine["time"].between(g["start"] - pd.Timedelta(hours=12), g["start"]).sum()
+        if (before >= 14 and shore_km(g["lat_before"], g["lon_before"]) >= 60 * NM_KM
+                and cell_reception(p, g["lat_before"], g["lon_before"]) > 10):
+            found.append(g["vessel"])
+    assert found, "no silence GFW's rule would count"
+
+
+def test_a_near_shore_silence_with_neighbours_heard(decoded):
+    p, found = decoded["positions"], []
+    for _, g in decoded["gaps"].iterrows():
+        ends = [shore_km(g["lat_before"], g["lon_before"]), shore_km(g["lat_after"], g["lon_after"])]
+        if max(ends) <= 10 and len(neighbours(p, g)) / g["duration_h"] >= 3:   # per hour
+            found.append(g["vessel"])
+    assert found, "no near-shore silence with other ships heard several times an hour"
+
+
+def test_a_silence_with_no_neighbour_heard(decoded):
+    p = decoded["positions"]
+    quiet = [g["vessel"] for _, g in decoded["gaps"].iterrows() if neighbours(p, g).empty]
+    assert quiet, "every silence has other ships heard near one of its ends"
+
+
+def test_some_silences_have_neighbours_and_some_not(decoded):
+    # the classes must differ: some silences have neighbours, some do not
+    p = decoded["positions"]
+    counts = [len(neighbours(p, g)) for _, g in decoded["gaps"].iterrows()]
+    assert min(counts) == 0 < max(counts)
+
+
+def test_one_sighting_does_not_fit_the_track(example_dir, decoded):
+    sightings = pd.read_csv(example_dir / "observations" / "vessel_sightings.csv",
+                            dtype=str, keep_default_na=False)
+    misfit = sightings[sightings["notes"].str.contains("misfit")]
+    assert len(misfit) == 1
+    row = misfit.iloc[0]
+    assert row["site"] == "" and row["status"] == "underway"   # at sea: no port call
+    assert row["notes"].startswith("synthetic example, not an observation; ")
+    when, lat, lon = pd.Timestamp(row["observed"]), float(row["lat"]), float(row["lon"])
+    mine = decoded["positions"][decoded["positions"]["vessel"] == row["vessel"]]
+    before = mine[mine["time"] <= when].iloc[-1]
+    after = mine[mine["time"] > when].iloc[0]
+    for fix in (before, after):
+        km = float(ais.haversine_km(fix["lat"], fix["lon"], lat, lon))
+        hours = abs((when - fix["time"]).total_seconds()) / 3600
+        assert km >= 100 * NM_KM and hours <= 3
+        assert km / NM_KM / hours > 14.0          # needs more than max_speed_kn
+
+
+def test_one_mmsi_broadcasts_two_names_and_one_name_two_mmsis(decoded):
+    vessels = decoded["data"].vessels.dropna(subset=["name"])
+    names = vessels.groupby("mmsi")["name"].nunique()
+    mmsis = vessels.groupby("name")["mmsi"].nunique()
+    assert (names == 2).sum() == 1 and (mmsis == 2).sum() == 1
+    renamed = names[names == 2].index[0]
+    assert mmsis[mmsis == 2].index[0] in set(vessels.loc[vessels["mmsi"] == renamed, "name"])
+    # the ships of interest keep one name and one MMSI each
+    fleet = vessels[vessels["name"].str.upper().isin([v.upper() for v in VESSELS])]
+    assert (fleet.groupby("name")["mmsi"].nunique() == 1).all()
+
+
+def slow_runs(positions, max_sog=2.0, max_silence_h=3.0) -> pd.DataFrame:
+    """Runs of consecutive fixes of a ship under ``max_sog`` kn, broken by a silence longer
+    than ``max_silence_h``: mmsi, first, last, mean lat, mean lon, farthest km from the mean."""
+    p = positions.sort_values(["mmsi", "time"], kind="stable").reset_index(drop=True)
+    slow = (p["sog"] < max_sog).to_numpy()
+    silent = np.diff(p["time"].to_numpy()) > np.timedelta64(int(max_silence_h * 3600), "s")
+    new = np.r_[True, (p["mmsi"].to_numpy()[1:] != p["mmsi"].to_numpy()[:-1])
+                | (slow[1:] != slow[:-1]) | silent]
+    p["run"] = np.cumsum(new)
+    p = p[slow]
+    runs = p.groupby("run").agg(mmsi=("mmsi", "first"), first=("time", "min"),
+                                last=("time", "max"), lat=("lat", "mean"), lon=("lon", "mean"))
+    spread = ais.haversine_km(p["lat"], p["lon"], p["run"].map(runs["lat"]), p["run"].map(runs["lon"]))
+    return runs.assign(spread_km=spread.groupby(p["run"]).max())
+
+
+def test_a_ship_loiters_far_offshore(decoded):
+    # under 2 kn for >= 5 h, >= 25 nm offshore (GFW: 4 h, 20 nm)
+    runs = slow_runs(decoded["positions"])
+    long = runs[(runs["last"] - runs["first"]) >= pd.Timedelta(hours=5)]
+    far = [r.mmsi for r in long.itertuples()
+           if shore_km(r.lat, r.lon) - r.spread_km >= 25 * NM_KM]
+    assert len(far) == 1
+
+
+def test_two_ships_meet_at_sea(decoded):
+    # within 300 m, both under 1.5 kn, for >= 3 h, >= 30 km from any port, >= 25 nm
+    # offshore (GFW: 500 m, 2 kn, 2 h, 10 km)
+    p = decoded["positions"]
+    slow = p.loc[p["sog"] < 1.5, ["mmsi", "time", "lat", "lon"]]
+    slow = slow.assign(bin=slow["time"].dt.floor("30min"))
+    pairs = slow.merge(slow, on="bin", suffixes=("", "_b"))
+    pairs = pairs[(pairs["mmsi"] < pairs["mmsi_b"])
+                  & ((pairs["time"] - pairs["time_b"]).abs() <= pd.Timedelta(minutes=15))]
+    pairs = pairs[ais.haversine_km(pairs["lat"], pairs["lon"], pairs["lat_b"], pairs["lon_b"])
+                  <= 0.3]
+    ports = geo.load_sites().query("kind == 'port'")
+    met = []
+    for (a, b), g in pairs.groupby(["mmsi", "mmsi_b"]):
+        lat, lon = g["lat"].mean(), g["lon"].mean()
+        from_port = min(ais.haversine_km(lat, lon, s.lat, s.lon) for s in ports.itertuples())
+        span = g["time"].max() - g["time"].min()
+        if span >= pd.Timedelta(hours=3) and from_port >= 30 and shore_km(lat, lon) >= 25 * NM_KM:
+            met.append((a, b))
+    assert len(met) == 1
