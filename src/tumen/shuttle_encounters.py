@@ -41,13 +41,25 @@ EVENT_COLUMNS = ["vessel", "kind", "mmsi", "other_mmsi", "start", "end", "durati
 
 
 def get_ship_names(vessels: pd.DataFrame) -> dict[int, str]:
-    """MMSI -> the name it broadcast last (from the ``vessels`` table of
-    :class:`tumen.ais.AisData`); MMSIs without a name are left out."""
+    """MMSI -> every name it broadcast, in the order first heard, joined by " / " (from the
+    ``vessels`` table of :class:`tumen.ais.AisData`): an MMSI that changed its name is
+    shown under each; MMSIs without a name are left out.
+
+    >>> v = pd.DataFrame({"mmsi": [5, 5, 6], "name": ["LATER", "FIRST", None],
+    ...                   "first_seen": pd.to_datetime(["2031-01-02", "2031-01-01", "2031-01-01"])})
+    >>> get_ship_names(v)
+    {5: 'FIRST / LATER'}
+    """
     v = vessels.dropna(subset=["name"])
-    if "last_seen" in v:
-        v = v.sort_values(["mmsi", "last_seen"], kind="stable")
-    last = v.groupby("mmsi", sort=True).tail(1)
-    return {int(m): str(n) for m, n in zip(last["mmsi"], last["name"]) if str(n).strip()}
+    v = v[v["name"].astype(str).str.strip() != ""]
+    if "first_seen" in v:
+        v = v.sort_values(["mmsi", "first_seen"], kind="stable")
+    names: dict[int, list[str]] = {}
+    for m, n in zip(v["mmsi"], v["name"]):
+        seen = names.setdefault(int(m), [])
+        if str(n) not in seen:
+            seen.append(str(n))
+    return {m: " / ".join(n) for m, n in names.items()}
 
 
 def get_fleet_events(encounters: pd.DataFrame, loitering: pd.DataFrame,
