@@ -49,7 +49,7 @@ def test_real_report_loads_nothing_and_logs_no_error(visits):
 def test_real_report_figures_decode_and_links_land(visits, report):
     page = visits[1440].page
     images = page.evaluate("() => Array.from(document.images).map(i => [i.naturalWidth, i.alt])")
-    assert len(images) == report.read_text().count('class="tumen-figure"') >= 8
+    assert len(images) == len(re.findall(r'class="tumen-figure[ "]', report.read_text())) >= 8
     assert all(w > 0 and alt for w, alt in images)
     missing = page.evaluate("""() => Array.from(document.querySelectorAll('a[href^="#"]'))
         .map(a => a.getAttribute('href'))

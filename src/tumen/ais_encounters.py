@@ -8,7 +8,7 @@ Global Fishing Watch and Skylight:
   ``min_duration_h`` (2 h), both slower than ``max_sog_kn`` (2 kn), at least
   ``min_port_km`` (10 km) from every port (and, optionally, at least ``min_shore_km``
   from shore: a stand-in for Global Fishing Watch's database of anchorages where the list
-  of ports is short, since a meeting near the shore is most likely a port or anchorage stay);
+  of ports is short, since a meeting near the shore is taken for a port or anchorage stay);
 - **loitering**: one ship slower than ``max_sog_kn`` (2 kn) for at least ``min_duration_h``
   (4 h), at least ``min_shore_nm`` (20 nm) from the shore.
 

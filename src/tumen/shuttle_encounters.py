@@ -255,7 +255,7 @@ def describe_encounters(res, vessels: Sequence[str], encounters: pd.DataFrame,
     shore = ("" if not res.records.get("shuttle.encounter_min_shore_km", {}).get("value") else
              " and {shuttle.encounter_min_shore_km:g} km from shore (a stand-in for Global "
              "Fishing Watch's list of anchorages: the gazetteer names few ports, and a meeting "
-             "nearer the shore is most likely a stay in a harbour or an anchorage)")
+             "nearer the shore is taken for a stay in a harbour or an anchorage)")
     text = _singular_hours(res, _WHY.replace("{shore}", shore)) + _all_ships(res)
     on_ais = set(fleet["vessel"])
     events = get_fleet_events(encounters, loitering, fleet)
