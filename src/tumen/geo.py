@@ -233,11 +233,12 @@ SHORE_RESOLUTION = "Natural Earth 1:10m coastline"
 def get_shore_distance_km(lat, lon, *, search_km: float = 500.0) -> np.ndarray:
     """Return the distance from each point to the nearest coastline, km.
 
-    Measured against the world 1:10m Natural Earth coastline (:data:`SHORE_RESOLUTION`):
-    the coast pieces within ``search_km`` of a point are projected onto a plane centred on
-    the point (equirectangular, good to well under 1 % at these distances) and the distance
-    to the nearest is taken. Points on land get their distance to the coast, as points at
-    sea do.
+    Measured against the world 1:10m Natural Earth coastline (:data:`SHORE_RESOLUTION`),
+    cut into short pieces once (:func:`_coast_pieces`): the pieces within a search radius
+    of a point (25 km, then 100 km, then ``search_km``, until one holds the nearest) are
+    projected onto a plane centred on the point (equirectangular, good to well under 1 %
+    at these distances) and the distance to the nearest is taken. Points on land get
+    their distance to the coast, as points at sea do.
 
     Parameters
     ----------
@@ -255,28 +256,50 @@ def get_shore_distance_km(lat, lon, *, search_km: float = 500.0) -> np.ndarray:
     True
     """
     lat, lon = (np.atleast_1d(np.asarray(v, dtype=float)) for v in np.broadcast_arrays(lat, lon))
-    geoms, tree = _read_world_layer(str(paths.geo()), "coastline")
+    pieces, tree = _coast_pieces(str(paths.geo()))
     out = np.full(lat.shape, np.nan)
+    radii = [r for r in (25.0, 100.0) if r < search_km] + [search_km]
     for i, (y, x) in enumerate(zip(lat, lon)):
         if np.isfinite(y) and np.isfinite(x):
-            out[i] = _shore_km(y, x, geoms, tree, search_km)
+            out[i] = _shore_km(y, x, pieces, tree, radii)
     return out
 
 
-def _shore_km(lat: float, lon: float, geoms: list, tree, search_km: float) -> float:
+@functools.cache
+def _coast_pieces(geo_dir: str, vertices: int = 64):
+    """The world coastline cut into pieces of at most ``vertices`` points (each sharing its
+    last point with the next), and their STRtree: a point's nearby coast is then a few
+    short pieces, not a continent's outline."""
+    geoms, _ = _read_world_layer(geo_dir, "coastline")
+    pieces = []
+    for g in geoms:
+        for line in getattr(g, "geoms", [g]):
+            xy = np.asarray(line.coords)
+            for k in range(0, max(len(xy) - 1, 1), vertices - 1):
+                part = xy[k:k + vertices]
+                if len(part) >= 2:
+                    pieces.append(shapely.LineString(part))
+    pieces = np.array(pieces, dtype=object)
+    return pieces, shapely.STRtree(pieces)
+
+
+def _shore_km(lat: float, lon: float, pieces: np.ndarray, tree, radii: list[float]) -> float:
     km_lat = 110.574
     km_lon = 111.320 * max(np.cos(np.radians(lat)), 1e-6)
-    dy, dx = search_km / km_lat, min(search_km / km_lon, 180.0)
-    near = tree.query(shapely.box(lon - dx, lat - dy, lon + dx, lat + dy))
-    if not len(near):
-        return np.inf
 
     def to_km(coords: np.ndarray) -> np.ndarray:
         return np.column_stack(((coords[:, 0] - lon) * km_lon, (coords[:, 1] - lat) * km_lat))
 
-    pieces = [shapely.transform(geoms[i], to_km) for i in sorted(near.tolist())]
-    best = min(shapely.distance(shapely.Point(0.0, 0.0), g) for g in pieces)
-    return float(best) if best <= search_km else np.inf
+    for radius in radii:
+        dy, dx = radius / km_lat, min(radius / km_lon, 180.0)
+        near = tree.query(shapely.box(lon - dx, lat - dy, lon + dx, lat + dy))
+        if not len(near):
+            continue
+        local = shapely.transform(pieces[np.sort(near)], to_km)
+        best = float(shapely.distance(shapely.Point(0.0, 0.0), local).min())
+        if best <= radius:  # nothing outside the box can be nearer
+            return best
+    return np.inf
 
 
 # ---------------------------------------------------------------------------- gazetteer
