@@ -136,10 +136,18 @@ def _loitering(store, sites: pd.DataFrame, scheduler, tables) -> dict:
     return {"rows": len(table), "digest": _digest(table)}
 
 
+#: Ships whose silences the silences detector explains: as in the report, the ships of
+#: interest (here the first by MMSI); the neighbours and the cells' reception come from
+#: every ship of the store.
+SHIPS_OF_INTEREST = 20
+
+
 def _silences(store, sites: pd.DataFrame, scheduler, tables) -> dict:
-    """Every silence between two fixes of every ship explained (:mod:`tumen.ais_silences`):
+    """The silences of :data:`SHIPS_OF_INTEREST` ships explained (:mod:`tumen.ais_silences`):
     shore distances, the neighbour control and cell reception over the whole store."""
     gaps = tables.gaps[tables.gaps["kind"] == "between"]
+    ships = np.sort(gaps["mmsi"].unique())[:SHIPS_OF_INTEREST]
+    gaps = gaps[gaps["mmsi"].isin(ships)]
     table = ais_silences.explain_silences(gaps, store, by="mmsi", dask_scheduler=scheduler)
     return {"rows": len(table), "digest": _digest(table.drop(columns=["reason", "gfw_reason"]))}
 
