@@ -72,8 +72,8 @@ def test_clean_build_writes_html_and_pdf(built):
     link = soup.select_one('a.result[data-result="harbour.peak_ships"]')
     assert link["href"] == "#r-harbour.peak_ships" and soup.find(id="r-harbour.peak_ships")
     assert "notebook 01_harbour; input tests/fixtures/data/harbour_counts.csv" in link["title"]
-    # cells tagged "summary" go to the key findings on the first page, not the section
-    finding = soup.select_one('header.title-page .findings .finding[data-notebook="01_harbour"]')
+    # cells tagged "summary" go to the key findings after the first page, not the section
+    finding = soup.select_one('header.title-page + section.findings .finding[data-notebook="01_harbour"]')
     assert "Harbour. The peak was 12 ships on 2023-09-04." in finding.get_text().replace("\n", "")
     assert "Harbour." not in soup.select_one("section#nb-harbour").get_text()
     # the table of contents links to headings that exist

@@ -252,7 +252,7 @@ def get_shore_distance_km(lat, lon, *, search_km: float = 500.0) -> np.ndarray:
     numpy.ndarray
         Kilometres, float, one per point (NaN where a coordinate is NaN).
 
-    >>> float(get_shore_distance_km(43.0, 132.0).round(0)) > 0
+    >>> bool(get_shore_distance_km(43.0, 132.0)[0] > 0)
     True
     """
     lat, lon = (np.atleast_1d(np.asarray(v, dtype=float)) for v in np.broadcast_arrays(lat, lon))
