@@ -168,7 +168,7 @@ def test_shuttle_box_without_images_with_resolution_column(tmp_path):
     lines = text.get_methods(res, ["a/feed.nmea"], none, **RULES).lines(res.records)
     assert lines[0].startswith("Observed: AIS: 1,500 records in 1 file; ")
     assert "from 1 ship;" in lines[0]
-    assert lines[2] == "Imagery: No satellite images: the sightings file holds none."
+    assert lines[2] == "Imagery: No satellite image of the ships of interest in the sightings file."
     res2 = _shuttle_res(tmp_path / "b")
     gsd = pd.DataFrame({"image_id": ["a", "b"], "provider": ["", ""], "gsd_m": ["0.8", "1.2"]})
     lines = text.get_methods(res2, ["a/feed.nmea"], gsd, **RULES).lines(res2.records)

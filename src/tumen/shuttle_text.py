@@ -647,7 +647,7 @@ def get_methods(res, files: Sequence[str], sightings: pd.DataFrame, *, home: str
     ships = "ship" if res["shuttle.ais_vessels"] == 1 else "ships"
     window = ("; period analysed {shuttle.window_start} to {shuttle.window_end}"
               if "shuttle.window_start" in res else "")
-    imagery = ("No satellite images: the sightings file holds none." if not n_images else
+    imagery = ("No satellite image of the ships of interest in the sightings file." if not n_images else
                "{shuttle.sighting_images} satellite " + ("image" if n_images == 1 else "images")
                + (" from {providers}" if providers else ", provider not recorded")
                + "; resolution " + ("{shuttle.sighting_gsd_min_m} to {shuttle.sighting_gsd_max_m!u}."
