@@ -119,6 +119,17 @@ class Results:
         self._write()
         return value
 
+    def recorder(self, prefix: str) -> tuple[dict, Any]:
+        """``(out, rec)`` for a section's ``record_*`` function: ``rec(name, value, unit,
+        description)`` records ``<prefix>.<name>``, keeps the value in the dict ``out``
+        under ``name`` and returns it."""
+        out: dict = {}
+
+        def rec(name: str, value: Any, unit: str, description: str) -> Any:
+            out[name] = self.record(f"{prefix}.{name}", value, unit, description)
+            return out[name]
+        return out, rec
+
     def __getitem__(self, name: str) -> Any:
         return self.records[name]["value"]
 

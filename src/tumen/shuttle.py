@@ -1648,11 +1648,7 @@ def record_results(results, *, vessels: Sequence[str], gaps: pd.DataFrame,
     dict
         name -> value of everything recorded.
     """
-    out = {}
-
-    def rec(name, value, unit, description):
-        out[name] = results.record(f"shuttle.{name}", value, unit, description)
-        return out[name]
+    out, rec = results.recorder("shuttle")
 
     dark = calls["is_dark"] if "is_dark" in calls else pd.Series(False, index=calls.index)
     if deliveries is None:  # every round trip is a closed delivery

@@ -117,10 +117,7 @@ def record_encounters(res, encounters: pd.DataFrame, loitering: pd.DataFrame, *,
     dict
         name -> value of everything recorded.
     """
-    out = {}
-
-    def rec(name, value, unit, description):
-        out[name] = res.record(f"shuttle.{name}", value, unit, description)
+    out, rec = res.recorder("shuttle")
 
     ships = pd.concat([encounters["mmsi_a"], encounters["mmsi_b"]]).nunique()
     rec("encounters_all", len(encounters), "encounters",

@@ -21,7 +21,6 @@ import pandas as pd
 from tumen.ais import normalise_name
 from tumen.ais_identity import SHARED, IdentityChecks
 from tumen.shuttle import to_result_name
-from tumen.shuttle_sightings import recorder
 from tumen.shuttle_text import get_display_name, join_words
 
 
@@ -53,7 +52,7 @@ def record_identity(res, checks: IdentityChecks, fleet: pd.DataFrame, vessels: S
     dict
         Result name (no ``shuttle.`` prefix) -> the value recorded.
     """
-    out, rec = recorder(res)
+    out, rec = res.recorder("shuttle")
     flagged = set(checks.splits.loc[checks.splits["verdict"] == SHARED, "mmsi"])
     changed = set(checks.changes["mmsi"])
     rec("identity_changed_mmsis", len(changed), "MMSIs",

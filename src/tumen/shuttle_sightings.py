@@ -324,7 +324,7 @@ def record_sighting_checks(res, table: pd.DataFrame, vessels: Sequence[str]) -> 
     dict
         Each result name recorded (without ``shuttle.``) and its value.
     """
-    out, rec = recorder(res)
+    out, rec = res.recorder("shuttle")
     verdict = table["verdict"]
     rec("sightings_checked", len(table), "images",
         "Satellite images of the ships of interest set against their AIS tracks")
@@ -346,16 +346,6 @@ def record_sighting_checks(res, table: pd.DataFrame, vessels: Sequence[str]) -> 
         rec(f"{v}.sightings_no_ais", int((mine & (verdict == NO_AIS)).sum()), "images",
             f"Images of {vessel} with no AIS fix before or after them")
     return out
-
-
-def recorder(res) -> tuple[dict, object]:
-    """``(out, rec)``: ``rec(name, value, unit, description)`` records ``shuttle.<name>``
-    in ``res`` and keeps the value in the dict ``out`` under ``name``."""
-    out: dict = {}
-
-    def rec(name, value, unit, description):
-        out[name] = res.record(f"shuttle.{name}", value, unit, description)
-    return out, rec
 
 
 def to_sighting_check_display(table: pd.DataFrame, *,

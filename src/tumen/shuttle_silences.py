@@ -76,10 +76,7 @@ def record_silences(res, table: pd.DataFrame, vessels: Sequence[str], *,
     dict
         name (without ``shuttle.``) -> value of everything recorded.
     """
-    out = {}
-
-    def rec(name, value, unit, description):
-        out[name] = res.record(f"shuttle.{name}", value, unit, description)
+    out, rec = res.recorder("shuttle")
 
     def counts(rows: pd.DataFrame, prefix: str, who: str):
         for klass, slug in CLASS_SLUGS.items():
