@@ -116,6 +116,17 @@ lab: $(TUMEN_STAMP) ## start JupyterLab with the project's kernel (interactive r
 	  $(PY) -m jupyterlab --ServerApp.root_dir="$(CURDIR)" $(LAB_ARGS)
 
 .PHONY: test
+LINT_PATHS := src tests scripts bench notebooks
+
+.PHONY: lint format
+lint: $(TUMEN_STAMP) ## ruff: lint and check the formatting of src/, tests/, scripts/, bench/ and the notebooks
+	$(VENV)/bin/ruff check $(LINT_PATHS)
+	$(VENV)/bin/ruff format --check $(LINT_PATHS)
+
+format: $(TUMEN_STAMP) ## ruff: format the code and apply safe lint fixes (then review `git diff`)
+	$(VENV)/bin/ruff format $(LINT_PATHS)
+	$(VENV)/bin/ruff check --fix $(LINT_PATHS)
+
 test: $(TUMEN_STAMP) ## run the test suite (pytest)
 	$(PY) -m pytest $(PYTEST_ARGS)
 

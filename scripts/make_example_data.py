@@ -39,7 +39,7 @@ ais_terrestrial   ``ais/terrestrial.nmea``: raw AIS (NMEA 0183, NMEA 4 tag block
                   and time) heard by three coastal receivers around Peter the Great Gulf:
                   types 1/2/3 and two-sentence type 5 reports of the two ships (until they go
                   dark, and brief transmissions near Dunai later) and of six other ships,
-                  positions along the water-only routes of ``tumen.routing.sea_route``, every
+                  positions along the water-only routes of ``tumen.geo.routing.sea_route``, every
                   4-8 minutes under way and 20-40 minutes at berth or anchor; with a few bad
                   checksums, truncated lines, junk, a lost first sentence of a type 5, "not
                   available" positions, one impossible jump and reports heard twice.
@@ -92,23 +92,46 @@ RAIL_SITE = "tumangang_rail_facility"
 RAIL_START, RAIL_END = pd.Timestamp("2018-10-01"), pd.Timestamp("2023-12-31")
 PEAK_DAY, PEAK_COUNT = pd.Timestamp("2023-10-05"), 73
 BASELINE_CAP = 20
-RAIL_COLUMNS = ["site", "acquired", "railcars", "image_id", "provider", "gsd_m", "cloud_pct",
-                "analyst", "confidence", "notes"]
+RAIL_COLUMNS = [
+    "site",
+    "acquired",
+    "railcars",
+    "image_id",
+    "provider",
+    "gsd_m",
+    "cloud_pct",
+    "analyst",
+    "confidence",
+    "notes",
+]
 # (provider, ground sample distance in m, weight): generic names, no real archive implied
 SENSORS = [("SYN-VHR30", 0.30, 0.35), ("SYN-VHR50", 0.50, 0.40), ("SYN-HR300", 3.00, 0.25)]
 ANALYSTS = ["A1", "A2", "A3"]
 # probability that a tasked pass is too cloudy to count, by month (summer monsoon)
-CLOUD_LOSS = {1: 0.25, 2: 0.25, 3: 0.3, 4: 0.35, 5: 0.45, 6: 0.65, 7: 0.8, 8: 0.75,
-              9: 0.45, 10: 0.3, 11: 0.3, 12: 0.25}
+CLOUD_LOSS = {
+    1: 0.25,
+    2: 0.25,
+    3: 0.3,
+    4: 0.35,
+    5: 0.45,
+    6: 0.65,
+    7: 0.8,
+    8: 0.75,
+    9: 0.45,
+    10: 0.3,
+    11: 0.3,
+    12: 0.25,
+}
 # (first day, mean railcars per image): trade before the 2020 border closure, near nothing
 # while it lasted, resumption from late 2022, more traffic after the September 2023 summit
-RAIL_REGIMES = [("2018-10-01", 7.0), ("2020-02-01", 1.5), ("2022-10-01", 6.0),
-                ("2023-09-13", 11.0)]
-NB_SHAPE = 2.5          # negative-binomial shape of baseline counts (over-dispersed)
+RAIL_REGIMES = [("2018-10-01", 7.0), ("2020-02-01", 1.5), ("2022-10-01", 6.0), ("2023-09-13", 11.0)]
+NB_SHAPE = 2.5  # negative-binomial shape of baseline counts (over-dispersed)
 TASKING_GAP = (pd.Timestamp("2020-03-01"), pd.Timestamp("2020-05-15"))  # no imagery ordered
 # overcast spells with no countable image (start, end exclusive): one hides the onset
-CLOUDY_SPELLS = [(pd.Timestamp("2021-07-01"), pd.Timestamp("2021-08-20")),
-                 (pd.Timestamp("2023-09-23"), pd.Timestamp("2023-10-05"))]
+CLOUDY_SPELLS = [
+    (pd.Timestamp("2021-07-01"), pd.Timestamp("2021-08-20")),
+    (pd.Timestamp("2023-09-23"), pd.Timestamp("2023-10-05")),
+]
 SYNTHETIC_NOTE = "synthetic example, not an observation"
 
 
@@ -117,7 +140,7 @@ def _revisit_rate(day: pd.Timestamp) -> float:
     if TASKING_GAP[0] <= day < TASKING_GAP[1]:
         return 0.0
     if day >= pd.Timestamp("2023-09-01"):
-        return 0.35      # analysts watch closely around the summit
+        return 0.35  # analysts watch closely around the summit
     return 0.12
 
 
@@ -144,7 +167,7 @@ def _elevated_count(u: float) -> int:
 
 def _confidence(gsd_m: float, cloud_pct: int) -> str:
     """Return the analyst's confidence in a count given resolution (m) and cloud (%)."""
-    if gsd_m > 1.0:                      # railcars are a few pixels long: clear sky only
+    if gsd_m > 1.0:  # railcars are a few pixels long: clear sky only
         return "medium" if cloud_pct <= 3 else "low"
     if cloud_pct > 25:
         return "low"
@@ -158,9 +181,10 @@ def _rail_passes(rng: np.random.Generator) -> list[pd.Timestamp]:
     times = []
     for day in pd.date_range(RAIL_START, RAIL_END, freq="D"):
         tasked = rng.random() < _revisit_rate(day)
-        clear = rng.random() >= CLOUD_LOSS[day.month] and \
-            not any(start <= day < end for start, end in CLOUDY_SPELLS)
-        minutes = int(rng.integers(75, 150))     # sun-synchronous morning pass, UTC
+        clear = rng.random() >= CLOUD_LOSS[day.month] and not any(
+            start <= day < end for start, end in CLOUDY_SPELLS
+        )
+        minutes = int(rng.integers(75, 150))  # sun-synchronous morning pass, UTC
         if tasked and clear and day.normalize() != PEAK_DAY:
             times.append(day + pd.Timedelta(minutes=minutes))
     times.append(PEAK_DAY + pd.Timedelta(minutes=108))
@@ -178,28 +202,46 @@ def _rail_row(rng: np.random.Generator, when: pd.Timestamp, number: int) -> dict
         count = _baseline_count(u, _regime_mean(day))
     else:
         count = _elevated_count(u)
-    if gsd > 1.0:            # coarse images miss railcars
+    if gsd > 1.0:  # coarse images miss railcars
         count = int(np.floor(count * undercount))
-    return {"site": RAIL_SITE, "acquired": when, "railcars": count,
-            "image_id": f"SYN-TUM-{when:%Y%m%d}-{number:03d}", "provider": provider,
-            "gsd_m": gsd, "cloud_pct": cloud, "analyst": ANALYSTS[int(rng.integers(3))],
-            "confidence": _confidence(gsd, cloud), "notes": SYNTHETIC_NOTE}
+    return {
+        "site": RAIL_SITE,
+        "acquired": when,
+        "railcars": count,
+        "image_id": f"SYN-TUM-{when:%Y%m%d}-{number:03d}",
+        "provider": provider,
+        "gsd_m": gsd,
+        "cloud_pct": cloud,
+        "analyst": ANALYSTS[int(rng.integers(3))],
+        "confidence": _confidence(gsd, cloud),
+        "notes": SYNTHETIC_NOTE,
+    }
 
 
 def _calibrate(table: pd.DataFrame) -> pd.DataFrame:
     """Pin the published figures: 73 on the peak day, a five-year maximum of exactly 20."""
     table = table.copy()
     peak = table["acquired"].dt.normalize() == PEAK_DAY
-    table.loc[peak, ["railcars", "provider", "gsd_m", "cloud_pct", "confidence"]] = \
-        [PEAK_COUNT, SENSORS[0][0], SENSORS[0][1], 3, "high"]
-    table.loc[peak, "notes"] = (SYNTHETIC_NOTE + "; calibrated to the published count of "
-                                "about 73 railcars on 2023-10-05")
-    window = (table["acquired"] >= PEAK_DAY - pd.DateOffset(years=5)) & \
-        (table["acquired"] < PEAK_DAY) & (table["confidence"] == "high")
+    table.loc[peak, ["railcars", "provider", "gsd_m", "cloud_pct", "confidence"]] = [
+        PEAK_COUNT,
+        SENSORS[0][0],
+        SENSORS[0][1],
+        3,
+        "high",
+    ]
+    table.loc[peak, "notes"] = (
+        SYNTHETIC_NOTE + "; calibrated to the published count of about 73 railcars on 2023-10-05"
+    )
+    window = (
+        (table["acquired"] >= PEAK_DAY - pd.DateOffset(years=5))
+        & (table["acquired"] < PEAK_DAY)
+        & (table["confidence"] == "high")
+    )
     top = table.loc[window, "railcars"].idxmax()
     table.loc[top, "railcars"] = BASELINE_CAP
-    table.loc[top, "notes"] = (SYNTHETIC_NOTE + "; calibrated to the published five-year "
-                               "maximum of 20 railcars")
+    table.loc[top, "notes"] = (
+        SYNTHETIC_NOTE + "; calibrated to the published five-year maximum of 20 railcars"
+    )
     return table
 
 
@@ -238,8 +280,7 @@ def _second_count(rng: np.random.Generator, first: int, gsd_m: float) -> int:
     return max(0, int(round(first + rng.normal(0.0, sd))))
 
 
-def make_railcars_second_count(rng: np.random.Generator,
-                               seed: int = DEFAULT_SEED) -> pd.DataFrame:
+def make_railcars_second_count(rng: np.random.Generator, seed: int = DEFAULT_SEED) -> pd.DataFrame:
     """Return a second, independent count of a subset of the example railcar images.
 
     Parameters
@@ -259,76 +300,122 @@ def make_railcars_second_count(rng: np.random.Generator,
     first = make_railcars(stream(seed, "railcars"))
     calibrated = first["notes"].str.contains("calibrated")
     chosen = (rng.random(len(first)) < SECOND_SHARE) | calibrated.to_numpy()
-    rows = [{"image_id": row.image_id,
-             "railcars": _second_count(rng, int(row.railcars), float(row.gsd_m)),
-             "analyst": SECOND_ANALYSTS[int(rng.integers(len(SECOND_ANALYSTS)))],
-             "notes": SYNTHETIC_NOTE + "; second independent count"}
-            for row, pick in zip(first.itertuples(index=False), chosen) if pick]
+    rows = [
+        {
+            "image_id": row.image_id,
+            "railcars": _second_count(rng, int(row.railcars), float(row.gsd_m)),
+            "analyst": SECOND_ANALYSTS[int(rng.integers(len(SECOND_ANALYSTS)))],
+            "notes": SYNTHETIC_NOTE + "; second independent count",
+        }
+        for row, pick in zip(first.itertuples(index=False), chosen)
+        if pick
+    ]
     return pd.DataFrame(rows, columns=SECOND_COLUMNS)
 
 
 # --- the vessel shuttle: one scenario, seen by satellites and by AIS --------------------
 #
 # The scenario is the "truth" both kinds of evidence are drawn from: where each ship is at
-# every moment (port stays and passages along the water-only routes of tumen.routing), when
+# every moment (port stays and passages along the water-only routes of tumen.geo.routing), when
 # its transponder is on, and how many containers it loads at Rajin. It comes from its own
 # stream (SHUTTLE_SCENARIO) so that the sightings and the AIS files describe the same
 # voyages; each file then draws what its sensor records from the file's own stream.
 
 SHUTTLE_SCENARIO = "vessel_shuttle"
-SHUTTLE_START = pd.Timestamp("2023-08-01", tz="UTC")   # first AIS message and image
-SHUTTLE_END = pd.Timestamp("2023-10-16", tz="UTC")     # one day past the published end
+SHUTTLE_START = pd.Timestamp("2023-08-01", tz="UTC")  # first AIS message and image
+SHUTTLE_END = pd.Timestamp("2023-10-16", tz="UTC")  # one day past the published end
 # places, (lat, lon) degrees WGS 84: berths inside the 2 km port geofences of data/sites.csv
 # (open water at Natural Earth 10m), anchorages, a fishing ground, and the edges of the
 # region where through traffic enters and leaves (a ship "at" an exit is out of range)
 PLACES = {
-    "rajin_berth": (42.2335, 130.2935), "rajin_east_berth": (42.2300, 130.2980),
+    "rajin_berth": (42.2335, 130.2935),
+    "rajin_east_berth": (42.2300, 130.2980),
     "dunai_berth": (42.8750, 132.3560),
-    "vladivostok_anchorage": (43.0500, 131.9300), "nakhodka_anchorage": (42.7800, 132.9000),
-    "zarubino": (42.6300, 131.0800), "fishing_ground": (42.4000, 131.4000),
-    "exit_south": (41.9000, 130.9000), "exit_southeast": (41.9000, 132.6000),
+    "vladivostok_anchorage": (43.0500, 131.9300),
+    "nakhodka_anchorage": (42.7800, 132.9000),
+    "zarubino": (42.6300, 131.0800),
+    "fishing_ground": (42.4000, 131.4000),
+    "exit_south": (41.9000, 130.9000),
+    "exit_southeast": (41.9000, 132.6000),
 }
-PORT_OF = {"rajin_berth": "rajin_port", "rajin_east_berth": "rajin_port",
-           "dunai_berth": "dunai_port"}
+PORT_OF = {
+    "rajin_berth": "rajin_port",
+    "rajin_east_berth": "rajin_port",
+    "dunai_berth": "dunai_port",
+}
 # coastal AIS receivers (tag-block source, lat, lon); range in km. Rajin lies outside their
 # range: only satellites hear ships there.
 RECEIVERS = [("VLAD1", 43.10, 131.90), ("NAKH1", 42.80, 132.90), ("ZARU1", 42.64, 131.08)]
 RECEIVER_RANGE_KM = 65.0
 # the two ships of the published finding; identities (MMSI, IMO, call sign) are invented
 SHUTTLE_SHIPS = {
-    "ANGARA": {"mmsi": 273219860, "imo": 9154517, "callsign": "UFKR7", "ship_type": 70,
-               "dims": (120, 22, 9, 9), "draught": 6.8, "speed_kn": (10.0, 11.5),
-               "load": (240, 320)},
-    "MARIA": {"mmsi": 273417530, "imo": 9136527, "callsign": "UBWM4", "ship_type": 70,
-              "dims": (96, 18, 8, 8), "draught": 6.1, "speed_kn": (9.5, 11.0),
-              "load": (170, 260)},
+    "ANGARA": {
+        "mmsi": 273219860,
+        "imo": 9154517,
+        "callsign": "UFKR7",
+        "ship_type": 70,
+        "dims": (120, 22, 9, 9),
+        "draught": 6.8,
+        "speed_kn": (10.0, 11.5),
+        "load": (240, 320),
+    },
+    "MARIA": {
+        "mmsi": 273417530,
+        "imo": 9136527,
+        "callsign": "UBWM4",
+        "ship_type": 70,
+        "dims": (96, 18, 8, 8),
+        "draught": 6.1,
+        "speed_kn": (9.5, 11.0),
+        "load": (170, 260),
+    },
 }
 # Where each ship stays until when (UTC): after the last departure it sails to the next
 # place. Angara: AIS on near Vladivostok and at Dunai, dark for the shuttle from
 # 14 August; about 300 containers at Rajin on 7-8 September (the White House imagery);
 # at Rajin again on 14 October. Maria: dark from 20 August, back on AIS at Dunai in October.
 SHUTTLE_SCHEDULES = {
-    "ANGARA": [("vladivostok_anchorage", "2023-08-09T02:00"), ("dunai_berth", "2023-08-14T18:00"),
-               ("rajin_berth", "2023-08-17T20:00"), ("dunai_berth", "2023-08-24T16:00"),
-               ("rajin_berth", "2023-08-28T20:00"), ("dunai_berth", "2023-09-04T18:00"),
-               ("rajin_berth", "2023-09-08T12:00"), ("dunai_berth", "2023-09-16T18:00"),
-               ("rajin_berth", "2023-09-20T20:00"), ("dunai_berth", "2023-09-26T18:00"),
-               ("rajin_berth", "2023-09-30T12:00"), ("dunai_berth", "2023-10-07T18:00"),
-               ("rajin_berth", "2023-10-11T12:00"), ("dunai_berth", "2023-10-13T06:00"),
-               ("rajin_berth", None)],
-    "MARIA": [("nakhodka_anchorage", "2023-08-20T04:00"), ("rajin_berth", "2023-08-24T14:00"),
-              ("dunai_berth", "2023-08-31T18:00"), ("rajin_berth", "2023-09-04T12:00"),
-              ("dunai_berth", "2023-09-12T18:00"), ("rajin_berth", "2023-09-15T20:00"),
-              ("dunai_berth", "2023-09-23T16:00"), ("rajin_berth", "2023-09-27T12:00"),
-              ("dunai_berth", "2023-10-03T18:00"), ("rajin_berth", "2023-10-06T12:00"),
-              ("dunai_berth", "2023-10-12T04:00"), ("vladivostok_anchorage", None)],
+    "ANGARA": [
+        ("vladivostok_anchorage", "2023-08-09T02:00"),
+        ("dunai_berth", "2023-08-14T18:00"),
+        ("rajin_berth", "2023-08-17T20:00"),
+        ("dunai_berth", "2023-08-24T16:00"),
+        ("rajin_berth", "2023-08-28T20:00"),
+        ("dunai_berth", "2023-09-04T18:00"),
+        ("rajin_berth", "2023-09-08T12:00"),
+        ("dunai_berth", "2023-09-16T18:00"),
+        ("rajin_berth", "2023-09-20T20:00"),
+        ("dunai_berth", "2023-09-26T18:00"),
+        ("rajin_berth", "2023-09-30T12:00"),
+        ("dunai_berth", "2023-10-07T18:00"),
+        ("rajin_berth", "2023-10-11T12:00"),
+        ("dunai_berth", "2023-10-13T06:00"),
+        ("rajin_berth", None),
+    ],
+    "MARIA": [
+        ("nakhodka_anchorage", "2023-08-20T04:00"),
+        ("rajin_berth", "2023-08-24T14:00"),
+        ("dunai_berth", "2023-08-31T18:00"),
+        ("rajin_berth", "2023-09-04T12:00"),
+        ("dunai_berth", "2023-09-12T18:00"),
+        ("rajin_berth", "2023-09-15T20:00"),
+        ("dunai_berth", "2023-09-23T16:00"),
+        ("rajin_berth", "2023-09-27T12:00"),
+        ("dunai_berth", "2023-10-03T18:00"),
+        ("rajin_berth", "2023-10-06T12:00"),
+        ("dunai_berth", "2023-10-12T04:00"),
+        ("vladivostok_anchorage", None),
+    ],
 }
 # transponder on (start, end) UTC; off otherwise. The short spells are the brief
 # transmissions of real reporting: hours at the Dunai berth, minutes at sea.
 SHUTTLE_AIS_ON = {
     "ANGARA": [("2023-08-01T00:00", "2023-08-14T20:00"), ("2023-09-22T03:00", "2023-09-22T07:30")],
-    "MARIA": [("2023-08-01T00:00", "2023-08-20T07:00"), ("2023-09-04T19:40", "2023-09-04T20:20"),
-              ("2023-10-09T06:00", "2023-10-16T00:00")],
+    "MARIA": [
+        ("2023-08-01T00:00", "2023-08-20T07:00"),
+        ("2023-09-04T19:40", "2023-09-04T20:20"),
+        ("2023-10-09T06:00", "2023-10-16T00:00"),
+    ],
 }
 # background traffic that transmits normally: (name, MMSI, IMO, call sign, AIS ship type,
 # pattern, speed kn); identities invented
@@ -349,21 +436,53 @@ SAR = "SYN-SAR100"
 # the containers counted over all trips stay below this: "hundreds" (RUSI) in the images,
 # so that "more than 1,000" (White House) needs the trips nobody counted
 COUNTED_CAP = 990
-WIDE_AREA_RATE = 0.3        # wide-area SAR scenes of the sea between the ports, per day
-SIGHTING_COLUMNS = ["vessel", "observed", "site", "lat", "lon", "imo", "status", "containers",
-                    "image_id", "provider", "confidence", "notes"]
+WIDE_AREA_RATE = 0.3  # wide-area SAR scenes of the sea between the ports, per day
+SIGHTING_COLUMNS = [
+    "vessel",
+    "observed",
+    "site",
+    "lat",
+    "lon",
+    "imo",
+    "status",
+    "containers",
+    "image_id",
+    "provider",
+    "confidence",
+    "notes",
+]
 # (vessel, time, port, containers): images pinned to published figures
 SHUTTLE_CALIBRATION = [
-    ("ANGARA", "2023-08-16T02:05", "rajin_port", None,
-     "calibrated to RUSI: the shuttle began in mid-August 2023"),
-    ("ANGARA", "2023-09-07T02:12", "rajin_port", 296,
-     "calibrated to the White House imagery: about 300 containers at Najin on 7-8 Sep 2023"),
-    ("ANGARA", "2023-09-08T01:48", "rajin_port", 305,
-     "calibrated to the White House imagery: about 300 containers at Najin on 7-8 Sep 2023"),
-    ("ANGARA", "2023-10-14T02:20", "rajin_port", None,
-     "calibrated to RUSI: the shuttle was still running on 14 Oct 2023"),
+    (
+        "ANGARA",
+        "2023-08-16T02:05",
+        "rajin_port",
+        None,
+        "calibrated to RUSI: the shuttle began in mid-August 2023",
+    ),
+    (
+        "ANGARA",
+        "2023-09-07T02:12",
+        "rajin_port",
+        296,
+        "calibrated to the White House imagery: about 300 containers at Najin on 7-8 Sep 2023",
+    ),
+    (
+        "ANGARA",
+        "2023-09-08T01:48",
+        "rajin_port",
+        305,
+        "calibrated to the White House imagery: about 300 containers at Najin on 7-8 Sep 2023",
+    ),
+    (
+        "ANGARA",
+        "2023-10-14T02:20",
+        "rajin_port",
+        None,
+        "calibrated to RUSI: the shuttle was still running on 14 Oct 2023",
+    ),
 ]
-WH_LOAD = ("ANGARA", "2023-09-08T12:00", 305)   # the load of the stay those images show
+WH_LOAD = ("ANGARA", "2023-09-08T12:00", 305)  # the load of the stay those images show
 
 
 def _epoch(text) -> float:
@@ -383,18 +502,18 @@ def _bearing(lat1, lon1, lat2, lon2):
 
 def _km(lat1, lon1, lat2, lon2):
     """Great-circle distance in km (the ais module's formula)."""
-    from tumen.ais import haversine_km
+    from tumen.geo.earth import haversine_km
 
     return haversine_km(lat1, lon1, lat2, lon2)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _route(a: str, b: str) -> tuple[np.ndarray, np.ndarray]:
-    """Water-only path between two places (lat, lon arrays, degrees), via tumen.routing."""
-    from tumen import routing
+    """Water-only path between two places (lat, lon arrays, degrees), via tumen.geo.routing."""
+    from tumen.geo import routing
 
     if a == "fishing_ground" or b == "fishing_ground":
-        lat, lon = zip(PLACES[a], PLACES[b])          # open water, no land in between
+        lat, lon = zip(PLACES[a], PLACES[b])  # open water, no land in between
         return np.array(lat), np.array(lon)
     r = routing.sea_route(PLACES[a], PLACES[b])
     lat = np.r_[PLACES[a][0], r.lat, PLACES[b][0]]
@@ -407,26 +526,39 @@ class _Track:
 
     def __init__(self, name: str):
         self.name = name
-        self.t0: list = []        # segment start, epoch s
-        self.t1: list = []        # segment end, epoch s
-        self.kind: list = []      # "stay", "away" (out of range) or "sail"
-        self.place: list = []     # place name (stays) or None
-        self.path: list = []      # (lat, lon, cumulative km) arrays
-        self.status: list = []    # AIS navigational status
-        self.heading: list = []   # degrees, at a stay
+        self.t0: list = []  # segment start, epoch s
+        self.t1: list = []  # segment end, epoch s
+        self.kind: list = []  # "stay", "away" (out of range) or "sail"
+        self.place: list = []  # place name (stays) or None
+        self.path: list = []  # (lat, lon, cumulative km) arrays
+        self.status: list = []  # AIS navigational status
+        self.heading: list = []  # degrees, at a stay
 
     def add(self, t0, t1, kind, place, path, status, heading=0.0):
-        for attr, value in zip(("t0", "t1", "kind", "place", "path", "status", "heading"),
-                               (t0, t1, kind, place, path, status, heading)):
+        for attr, value in zip(
+            ("t0", "t1", "kind", "place", "path", "status", "heading"),
+            (t0, t1, kind, place, path, status, heading),
+        ):
             getattr(self, attr).append(value)
 
     def at(self, times: np.ndarray) -> pd.DataFrame:
         """Position, speed (kn), course, heading, status and place at each time (epoch s)."""
         times = np.asarray(times, float)
         seg = np.clip(np.searchsorted(np.array(self.t0), times, "right") - 1, 0, len(self.t0) - 1)
-        out = pd.DataFrame({"t": times, "seg": seg, "lat": np.nan, "lon": np.nan, "sog": 0.0,
-                            "cog": 0.0, "heading": 0.0, "status": 5, "place": None,
-                            "kind": ""})
+        out = pd.DataFrame(
+            {
+                "t": times,
+                "seg": seg,
+                "lat": np.nan,
+                "lon": np.nan,
+                "sog": 0.0,
+                "cog": 0.0,
+                "heading": 0.0,
+                "status": 5,
+                "place": None,
+                "kind": "",
+            }
+        )
         for k in np.unique(seg):
             rows = np.flatnonzero(seg == k)
             lat, lon, cum = self.path[k]
@@ -452,8 +584,13 @@ class _Track:
     def stays(self) -> pd.DataFrame:
         """The stays: place, start and end (epoch s)."""
         keep = [k for k, kind in enumerate(self.kind) if kind == "stay"]
-        return pd.DataFrame({"place": [self.place[k] for k in keep],
-                             "t0": [self.t0[k] for k in keep], "t1": [self.t1[k] for k in keep]})
+        return pd.DataFrame(
+            {
+                "place": [self.place[k] for k in keep],
+                "t0": [self.t0[k] for k in keep],
+                "t1": [self.t1[k] for k in keep],
+            }
+        )
 
 
 def _path(a: str, b: str):
@@ -481,8 +618,9 @@ def _track(name: str, schedule, speed_kn, rng, start=SHUTTLE_START, end=SHUTTLE_
         if t_dep < t:
             raise ValueError(f"{name} leaves {place} at {depart}, before it arrives")
         kind = "away" if place.startswith("exit") else "stay"
-        track.add(t, t_dep, kind, place, _point(place), _stay_status(place),
-                  float(rng.uniform(0, 360)))
+        track.add(
+            t, t_dep, kind, place, _point(place), _stay_status(place), float(rng.uniform(0, 360))
+        )
         if nxt is None:
             break
         path = _path(place, nxt)
@@ -497,13 +635,20 @@ def _track(name: str, schedule, speed_kn, rng, start=SHUTTLE_START, end=SHUTTLE_
 def _background_schedule(pattern: str, rng) -> list:
     """A schedule ``[(place, depart), ...]`` for one kind of background traffic."""
     t, out = SHUTTLE_START + pd.Timedelta(hours=float(rng.uniform(0, 48))), []
-    cycles = {"coaster": ["vladivostok_anchorage", "nakhodka_anchorage"],
-              "liner": ["exit_southeast", "vladivostok_anchorage"],
-              "rajin_tramp": ["rajin_east_berth", "exit_south"],
-              "tanker": ["nakhodka_anchorage", "zarubino"],
-              "fishing": ["zarubino", "fishing_ground"]}[pattern]
-    stay_days = {"coaster": (1.5, 4), "liner": (2, 5), "rajin_tramp": (3, 7), "tanker": (2, 6),
-                 "fishing": (0.3, 2.5)}[pattern]
+    cycles = {
+        "coaster": ["vladivostok_anchorage", "nakhodka_anchorage"],
+        "liner": ["exit_southeast", "vladivostok_anchorage"],
+        "rajin_tramp": ["rajin_east_berth", "exit_south"],
+        "tanker": ["nakhodka_anchorage", "zarubino"],
+        "fishing": ["zarubino", "fishing_ground"],
+    }[pattern]
+    stay_days = {
+        "coaster": (1.5, 4),
+        "liner": (2, 5),
+        "rajin_tramp": (3, 7),
+        "tanker": (2, 6),
+        "fishing": (0.3, 2.5),
+    }[pattern]
     k = 0
     while t < SHUTTLE_END:
         out.append((cycles[k % 2], t.strftime("%Y-%m-%dT%H:%M")))
@@ -532,21 +677,34 @@ def shuttle_scenario(seed: int) -> dict:
         stays = tracks[name].stays()
         rajin = stays[stays["place"] == "rajin_berth"]
         loads[name] = {float(t1): int(rng.integers(*ship["load"])) for t1 in rajin["t1"]}
-        statics[name] = {"shipname": name, "imo": ship["imo"], "callsign": ship["callsign"],
-                         "ship_type": ship["ship_type"], "dims": ship["dims"],
-                         "draught": ship["draught"], "mmsi": ship["mmsi"]}
+        statics[name] = {
+            "shipname": name,
+            "imo": ship["imo"],
+            "callsign": ship["callsign"],
+            "ship_type": ship["ship_type"],
+            "dims": ship["dims"],
+            "draught": ship["draught"],
+            "mmsi": ship["mmsi"],
+        }
     vessel, depart, load = WH_LOAD
     loads[vessel][_epoch(depart)] = load
     for name, mmsi, imo, callsign, ship_type, pattern, speed in BACKGROUND_SHIPS:
         tracks[name] = _track(name, _background_schedule(pattern, rng), speed, rng)
         ais_on[name] = [(_epoch(SHUTTLE_START), _epoch(SHUTTLE_END))]
-        statics[name] = {"shipname": name, "imo": imo, "callsign": callsign,
-                         "ship_type": ship_type, "dims": (60, 15, 5, 5) if pattern == "fishing"
-                         else (140, 25, 11, 11), "draught": 5.0, "mmsi": mmsi}
+        statics[name] = {
+            "shipname": name,
+            "imo": imo,
+            "callsign": callsign,
+            "ship_type": ship_type,
+            "dims": (60, 15, 5, 5) if pattern == "fishing" else (140, 25, 11, 11),
+            "draught": 5.0,
+            "mmsi": mmsi,
+        }
     return {"tracks": tracks, "ais_on": ais_on, "loads": loads, "statics": statics}
 
 
 # --- satellite sightings ----------------------------------------------------------------
+
 
 def _image_passes(rng) -> pd.DataFrame:
     """Usable images of each port: time, port, provider, gsd (m), cloud (%)."""
@@ -560,7 +718,9 @@ def _image_passes(rng) -> pd.DataFrame:
                 if rng.random() >= CLOUD_LOSS_SEA[day.month]:
                     rows.append((when, port, OPTICAL[k][0], OPTICAL[k][1], cloud))
             if rng.random() < rate["sar"]:
-                minutes = int(rng.integers(560, 610) if rng.random() < 0.5 else rng.integers(1240, 1290))
+                minutes = int(
+                    rng.integers(560, 610) if rng.random() < 0.5 else rng.integers(1240, 1290)
+                )
                 rows.append((day + pd.Timedelta(minutes=minutes), port, SAR, 3.0, -1))
     return pd.DataFrame(rows, columns=["time", "port", "provider", "gsd", "cloud"])
 
@@ -586,11 +746,20 @@ def _sighting(rng, name, when, port, provider, gsd, cloud, load, scenario, note=
     confidence = "medium" if provider == SAR or cloud > 15 else "high"
     spelled = name if rng.random() < 0.1 else name.title()
     imo = scenario["statics"][name]["imo"] if rng.random() < 0.8 else ""
-    return {"vessel": spelled, "observed": when, "site": port, "lat": "", "lon": "",
-            "imo": imo, "status": "berthed", "containers": containers,
-            "image_id": f"SYN-{port[:3].upper()}-{when:%Y%m%d-%H%M}", "provider": provider,
-            "confidence": confidence,
-            "notes": SYNTHETIC_NOTE + (f"; {note}" if note else "")}
+    return {
+        "vessel": spelled,
+        "observed": when,
+        "site": port,
+        "lat": "",
+        "lon": "",
+        "imo": imo,
+        "status": "berthed",
+        "containers": containers,
+        "image_id": f"SYN-{port[:3].upper()}-{when:%Y%m%d-%H%M}",
+        "provider": provider,
+        "confidence": confidence,
+        "notes": SYNTHETIC_NOTE + (f"; {note}" if note else ""),
+    }
 
 
 def make_vessel_sightings(rng: np.random.Generator, seed: int = DEFAULT_SEED) -> pd.DataFrame:
@@ -611,7 +780,9 @@ def make_vessel_sightings(rng: np.random.Generator, seed: int = DEFAULT_SEED) ->
     """
     scenario = shuttle_scenario(seed)
     passes = _image_passes(rng)
-    pinned = {(pd.Timestamp(t, tz="UTC").normalize(), port) for _, t, port, _, _ in SHUTTLE_CALIBRATION}
+    pinned = {
+        (pd.Timestamp(t, tz="UTC").normalize(), port) for _, t, port, _, _ in SHUTTLE_CALIBRATION
+    }
     keep = [(t.normalize(), p) not in pinned for t, p in zip(passes["time"], passes["port"])]
     passes = passes[keep]
     rows = []
@@ -622,18 +793,45 @@ def make_vessel_sightings(rng: np.random.Generator, seed: int = DEFAULT_SEED) ->
         at_port = where["place"].map(PORT_OF).to_numpy() == passes["port"].to_numpy()
         for (_, p), t in zip(passes[at_port].iterrows(), where.loc[at_port, "t"]):
             trip, load = _load_of(loads, t, p["port"] == "rajin_port")
-            rows.append(_sighting(rng, name, p["time"], p["port"], p["provider"], p["gsd"],
-                                  p["cloud"], load, scenario) | {"trip": (name, trip)})
+            rows.append(
+                _sighting(
+                    rng,
+                    name,
+                    p["time"],
+                    p["port"],
+                    p["provider"],
+                    p["gsd"],
+                    p["cloud"],
+                    load,
+                    scenario,
+                )
+                | {"trip": (name, trip)}
+            )
         rows += _underway_sightings(rng, name, track, scenario)
     for name, when, port, count, note in SHUTTLE_CALIBRATION:
-        row = _sighting(rng, name, pd.Timestamp(when, tz="UTC"), port, OPTICAL[0][0], 0.3, 2,
-                        None, scenario, note)
-        row.update(vessel=name.title(), imo=scenario["statics"][name]["imo"],
-                   containers=count, confidence="high",
-                   trip=(name, _load_of(scenario["loads"][name], _epoch(when), True)[0]))
+        row = _sighting(
+            rng,
+            name,
+            pd.Timestamp(when, tz="UTC"),
+            port,
+            OPTICAL[0][0],
+            0.3,
+            2,
+            None,
+            scenario,
+            note,
+        )
+        row.update(
+            vessel=name.title(),
+            imo=scenario["statics"][name]["imo"],
+            containers=count,
+            confidence="high",
+            trip=(name, _load_of(scenario["loads"][name], _epoch(when), True)[0]),
+        )
         rows.append(row)
-    table = pd.concat([_cap_counts(pd.DataFrame(rows), rng), _misfit_row(seed)],
-                      ignore_index=True)[SIGHTING_COLUMNS]
+    table = pd.concat([_cap_counts(pd.DataFrame(rows), rng), _misfit_row(seed)], ignore_index=True)[
+        SIGHTING_COLUMNS
+    ]
     table["containers"] = table["containers"].map(lambda c: "" if pd.isna(c) else str(int(c)))
     table = table.sort_values(["observed", "image_id", "vessel"], kind="stable")
     table["observed"] = table["observed"].map(lambda t: t.strftime("%Y-%m-%dT%H:%M:00Z"))
@@ -643,12 +841,26 @@ def make_vessel_sightings(rng: np.random.Generator, seed: int = DEFAULT_SEED) ->
 def _misfit_row(seed: int) -> pd.DataFrame:
     """The image of a ship identified as Maria where her AIS track cannot have been."""
     m = shuttle_events(seed)["misfit"]
-    return pd.DataFrame([{
-        "vessel": m["vessel"], "observed": pd.Timestamp(m["observed"], tz="UTC"), "site": "",
-        "lat": f"{m['lat']:.4f}", "lon": f"{m['lon']:.4f}", "imo": "", "status": "underway",
-        "containers": None, "image_id": m["image_id"], "provider": SAR, "confidence": "low",
-        "notes": SYNTHETIC_NOTE + "; a synthetic misfit: her AIS puts her far from this place "
-                 "at this time (a sighting that does not fit the track)"}])
+    return pd.DataFrame(
+        [
+            {
+                "vessel": m["vessel"],
+                "observed": pd.Timestamp(m["observed"], tz="UTC"),
+                "site": "",
+                "lat": f"{m['lat']:.4f}",
+                "lon": f"{m['lon']:.4f}",
+                "imo": "",
+                "status": "underway",
+                "containers": None,
+                "image_id": m["image_id"],
+                "provider": SAR,
+                "confidence": "low",
+                "notes": SYNTHETIC_NOTE
+                + "; a synthetic misfit: her AIS puts her far from this place "
+                "at this time (a sighting that does not fit the track)",
+            }
+        ]
+    )
 
 
 def _cap_counts(table: pd.DataFrame, rng) -> pd.DataFrame:
@@ -668,21 +880,36 @@ def _cap_counts(table: pd.DataFrame, rng) -> pd.DataFrame:
 def _underway_sightings(rng, name: str, track: _Track, scenario: dict) -> list:
     """Wide-area SAR scenes that happen to catch the ship at sea between the ports."""
     days = pd.date_range(SHUTTLE_START, SHUTTLE_END - pd.Timedelta(days=1), freq="D")
-    scenes = [d + pd.Timedelta(minutes=int(rng.integers(560, 610))) for d in days
-              if rng.random() < WIDE_AREA_RATE]
+    scenes = [
+        d + pd.Timedelta(minutes=int(rng.integers(560, 610)))
+        for d in days
+        if rng.random() < WIDE_AREA_RATE
+    ]
     where = track.at(np.array([t.value / 1e9 for t in scenes]))
     rows = []
     for when, (_, w) in zip(scenes, where.iterrows()):
         if w["kind"] == "sail" and 42.1 <= w["lat"] <= 43.0 and 130.3 <= w["lon"] <= 132.4:
-            rows.append({"vessel": name.title(), "observed": when, "site": "",
-                         "lat": f"{w['lat']:.4f}", "lon": f"{w['lon']:.4f}", "imo": "",
-                         "status": "underway", "containers": None,
-                         "image_id": f"SYN-PGG-{when:%Y%m%d-%H%M}", "provider": SAR,
-                         "confidence": "medium", "notes": SYNTHETIC_NOTE})
+            rows.append(
+                {
+                    "vessel": name.title(),
+                    "observed": when,
+                    "site": "",
+                    "lat": f"{w['lat']:.4f}",
+                    "lon": f"{w['lon']:.4f}",
+                    "imo": "",
+                    "status": "underway",
+                    "containers": None,
+                    "image_id": f"SYN-PGG-{when:%Y%m%d-%H%M}",
+                    "provider": SAR,
+                    "confidence": "medium",
+                    "notes": SYNTHETIC_NOTE,
+                }
+            )
     return rows
 
 
 # --- AIS --------------------------------------------------------------------------------
+
 
 def _broadcasts(track: _Track, on: list, rng) -> np.ndarray:
     """Times (epoch s) of the position reports a feed keeps: every 4-8 min underway,
@@ -730,11 +957,18 @@ def _position_sentences(mmsi: int, fixes: pd.DataFrame, rng) -> list[str]:
     channels = rng.choice(["A", "B"], size=len(fixes))
     out = []
     for (_, f), kind, ch in zip(fixes.iterrows(), kinds, channels):
-        fields = {"type": int(kind), "mmsi": mmsi, "status": int(f["status"]),
-                  "speed": round(float(f["sog"]), 1), "accuracy": 0,
-                  "lon": round(float(f["lon"]), 5), "lat": round(float(f["lat"]), 5),
-                  "course": round(float(f["cog"]), 1) % 360, "heading": int(round(f["heading"])) % 360,
-                  "second": int(f["t"]) % 60}
+        fields = {
+            "type": int(kind),
+            "mmsi": mmsi,
+            "status": int(f["status"]),
+            "speed": round(float(f["sog"]), 1),
+            "accuracy": 0,
+            "lon": round(float(f["lon"]), 5),
+            "lat": round(float(f["lat"]), 5),
+            "course": round(float(f["cog"]), 1) % 360,
+            "heading": int(round(f["heading"])) % 360,
+            "second": int(f["t"]) % 60,
+        }
         out.append(encode_dict(fields, talker_id="AI", sentence_type="VDM", radio_channel=ch)[0])
     return out
 
@@ -755,18 +989,35 @@ def _static_sentences(static: dict, epoch: float, seq: int, channel: str) -> lis
 
     bow, stern, port, starboard = static["dims"]
     eta = pd.Timestamp(epoch, unit="s") + pd.Timedelta(days=1)
-    fields = {"type": 5, "mmsi": static["mmsi"], "ais_version": 0, "imo": static["imo"] or 0,
-              "callsign": static["callsign"], "shipname": _name_at(static, epoch),
-              "ship_type": static["ship_type"], "to_bow": bow, "to_stern": stern,
-              "to_port": port, "to_starboard": starboard, "epfd": 1, "month": eta.month,
-              "day": eta.day, "hour": eta.hour, "minute": 0, "draught": static["draught"],
-              "destination": "", "dte": 0}
-    return encode_dict(fields, talker_id="AI", sentence_type="VDM", radio_channel=channel,
-                       seq_id=seq)
+    fields = {
+        "type": 5,
+        "mmsi": static["mmsi"],
+        "ais_version": 0,
+        "imo": static["imo"] or 0,
+        "callsign": static["callsign"],
+        "shipname": _name_at(static, epoch),
+        "ship_type": static["ship_type"],
+        "to_bow": bow,
+        "to_stern": stern,
+        "to_port": port,
+        "to_starboard": starboard,
+        "epfd": 1,
+        "month": eta.month,
+        "day": eta.day,
+        "hour": eta.hour,
+        "minute": 0,
+        "draught": static["draught"],
+        "destination": "",
+        "dte": 0,
+    }
+    return encode_dict(
+        fields, talker_id="AI", sentence_type="VDM", radio_channel=channel, seq_id=seq
+    )
 
 
-def _ais_lines(rng, scenario: dict, receiver: str, *, cut: dict | None = None,
-               passes: np.ndarray | None = None) -> list[tuple[float, int, str, bool]]:
+def _ais_lines(
+    rng, scenario: dict, receiver: str, *, cut: dict | None = None, passes: np.ndarray | None = None
+) -> list[tuple[float, int, str, bool]]:
     """``(time, order, line, dropped)`` of every message one kind of receiver hears;
     ``dropped`` marks the messages of a ship at or after ``cut[name]`` (epoch s), whose
     truth the events replace (:func:`shuttle_events`); they are drawn all the same, so
@@ -776,14 +1027,24 @@ def _ais_lines(rng, scenario: dict, receiver: str, *, cut: dict | None = None,
     for name, track in scenario["tracks"].items():
         static, on = scenario["statics"][name], scenario["ais_on"][name]
         after = (cut or {}).get(name, np.inf)
-        lines += [(t, order, line, t >= after) for t, order, line in
-                  _ship_lines(rng, track, static, on, receiver, passes, seq)]
+        lines += [
+            (t, order, line, t >= after)
+            for t, order, line in _ship_lines(rng, track, static, on, receiver, passes, seq)
+        ]
         seq += 1
     return lines
 
 
-def _ship_lines(rng, track: _Track, static: dict, on: list, receiver: str,
-                passes: np.ndarray, seq: int, source: str = "SAT1") -> list:
+def _ship_lines(
+    rng,
+    track: _Track,
+    static: dict,
+    on: list,
+    receiver: str,
+    passes: np.ndarray,
+    seq: int,
+    source: str = "SAT1",
+) -> list:
     """``(time, order, line)`` of the messages of one ship a kind of receiver hears."""
     lines = []
     if receiver == "terrestrial":
@@ -791,25 +1052,32 @@ def _ship_lines(rng, track: _Track, static: dict, on: list, receiver: str,
     else:
         times = _satellite_times(track, on, passes, rng)
     fixes = track.at(times)
-    fixes["sog"] = np.where(fixes["kind"] == "sail",
-                            fixes["sog"] + rng.normal(0, 0.3, len(fixes)),
-                            np.abs(rng.normal(0, 0.05, len(fixes))))
-    fixes["lat"] += rng.normal(0, 0.00008, len(fixes))   # GNSS noise, about 10 m
+    fixes["sog"] = np.where(
+        fixes["kind"] == "sail",
+        fixes["sog"] + rng.normal(0, 0.3, len(fixes)),
+        np.abs(rng.normal(0, 0.05, len(fixes))),
+    )
+    fixes["lat"] += rng.normal(0, 0.00008, len(fixes))  # GNSS noise, about 10 m
     fixes["lon"] += rng.normal(0, 0.00011, len(fixes))
-    fixes["cog"] = np.where(fixes["kind"] == "sail", fixes["cog"] + rng.normal(0, 1.5, len(fixes)),
-                            rng.uniform(0, 360, len(fixes)))
+    fixes["cog"] = np.where(
+        fixes["kind"] == "sail",
+        fixes["cog"] + rng.normal(0, 1.5, len(fixes)),
+        rng.uniform(0, 360, len(fixes)),
+    )
     fixes["heading"] = fixes["heading"] + rng.normal(0, 2.0, len(fixes))
     if receiver == "terrestrial":
         dist = _receivers_in_range(fixes["lat"].to_numpy(), fixes["lon"].to_numpy())
         heard = (dist.min(axis=1) <= RECEIVER_RANGE_KM) & (rng.random(len(fixes)) < 0.95)
-        sources = np.array([RECEIVERS[k][0] for k in dist.argmin(axis=1)]) if len(fixes) else np.array([])
+        sources = (
+            np.array([RECEIVERS[k][0] for k in dist.argmin(axis=1)]) if len(fixes) else np.array([])
+        )
         fixes, sources, dist = fixes[heard], sources[heard], dist[heard]
     else:
         sources = np.full(len(fixes), source)
     sentences = _position_sentences(static["mmsi"], fixes, rng)
     for t, s, src in zip(fixes["t"], sentences, sources):
         lines.append((t, 0, _tag(int(t), src) + s))
-    if receiver == "terrestrial":        # the same report heard by a second station
+    if receiver == "terrestrial":  # the same report heard by a second station
         second = (np.sort(dist, axis=1)[:, 1] <= RECEIVER_RANGE_KM) if len(dist) else []
         for t, s, src, both in zip(fixes["t"], sentences, sources, second):
             if both and rng.random() < 0.02:
@@ -824,8 +1092,9 @@ def _static_lines(rng, static: dict, fixes: pd.DataFrame, source, seq: int) -> l
     for t, src in zip(fixes["t"], source):
         if t - last >= rng.uniform(3600, 7200):
             t5 = int(t) + 1
-            for part, s in enumerate(_static_sentences(static, t5, (seq + int(t5)) % 10,
-                                                       "B" if t5 % 2 else "A")):
+            for part, s in enumerate(
+                _static_sentences(static, t5, (seq + int(t5)) % 10, "B" if t5 % 2 else "A")
+            ):
                 out.append((float(t5), 2 + part, _tag(t5, src) + s))
             last = t
     return out
@@ -859,12 +1128,21 @@ def _fault_lines(rng, scenario: dict) -> list:
     fixes = track.at(np.floor(times))
     fixes.loc[0:1, ["lat", "lon"]] = [91.0, 181.0]
     fixes.loc[2, "lat"] += 0.7
-    return [(t, 0, _tag(int(t), "VLAD1") + s)
-            for t, s in zip(fixes["t"], _position_sentences(static["mmsi"], fixes, rng))]
+    return [
+        (t, 0, _tag(int(t), "VLAD1") + s)
+        for t, s in zip(fixes["t"], _position_sentences(static["mmsi"], fixes, rng))
+    ]
 
 
-def _corrupt(lines: list[str], rng, *, bad_checksums: int, truncated: int,
-             orphans: int = 0, marks: list | None = None) -> list[str]:
+def _corrupt(
+    lines: list[str],
+    rng,
+    *,
+    bad_checksums: int,
+    truncated: int,
+    orphans: int = 0,
+    marks: list | None = None,
+) -> list[str]:
     """Damage a few lines as real feeds are damaged: wrong checksums, lines cut short, a
     type 5 report whose first sentence was lost. ``marks`` (one per line) loses the same
     lines."""
@@ -911,15 +1189,18 @@ def make_ais_terrestrial(rng: np.random.Generator, seed: int = DEFAULT_SEED) -> 
         ASCII, LF line endings.
     """
     scenario, events = shuttle_scenario(seed), shuttle_events(seed)
-    lines = sorted(_ais_lines(rng, scenario, "terrestrial", cut=events["cut"])
-                   + [(t, order, line, False) for t, order, line in _fault_lines(rng, scenario)])
+    lines = sorted(
+        _ais_lines(rng, scenario, "terrestrial", cut=events["cut"])
+        + [(t, order, line, False) for t, order, line in _fault_lines(rng, scenario)]
+    )
     marks = [dropped for *_, dropped in lines]
-    text = _corrupt([line for _, _, line, _ in lines], rng, bad_checksums=6, truncated=2,
-                    orphans=1, marks=marks)
+    text = _corrupt(
+        [line for _, _, line, _ in lines], rng, bad_checksums=6, truncated=2, orphans=1, marks=marks
+    )
     k = int(len(text) * 0.3)
     text.insert(k, "VLAD1 receiver restarted (power)")
     marks.insert(k, False)
-    k = int(len(text) * 0.7)             # a GPS time sentence from a receiver, in time order
+    k = int(len(text) * 0.7)  # a GPS time sentence from a receiver, in time order
     epoch = int(text[k].split(",c:")[1].split("*")[0])
     t = pd.Timestamp(epoch, unit="s")
     zda = f"$GPZDA,{t:%H%M%S}.00,{t:%d},{t:%m},{t:%Y},00,00"
@@ -936,8 +1217,9 @@ def make_ais_satellite(rng: np.random.Generator, seed: int = DEFAULT_SEED) -> by
     scenario, events = shuttle_scenario(seed), shuttle_events(seed)
     lines = sorted(_ais_lines(rng, scenario, "satellite", cut=events["cut"]))
     marks = [dropped for *_, dropped in lines]
-    text = _corrupt([line for _, _, line, _ in lines], rng, bad_checksums=2, truncated=1,
-                    marks=marks)
+    text = _corrupt(
+        [line for _, _, line, _ in lines], rng, bad_checksums=2, truncated=1, marks=marks
+    )
     kept = [line for line, dropped in zip(text, marks) if not dropped]
     return _nmea_bytes(_merge(kept, _event_lines(seed, "satellite")))
 
@@ -967,33 +1249,64 @@ def make_ais_satellite(rng: np.random.Generator, seed: int = DEFAULT_SEED) -> by
 EVENTS_SCENARIO = "vessel_events"
 # (lat, lon) degrees: open water at Natural Earth 10m
 EVENT_PLACES = {
-    "meeting_point": (41.5000, 133.3000),        # 132 km (71 nm) from the nearest coast
-    "alongside": (41.5009, 133.3000),            # 100 m north of it
-    "vladivostok_outer": (43.0200, 131.9800),    # 5 km from the coast, no other ship anchors
-    "tug_a": (43.0350, 131.9600), "tug_b": (43.0450, 132.0000),
-    "exit_far_southeast": (40.6000, 133.9000),   # the open sea, out of every receiver's reach
+    "meeting_point": (41.5000, 133.3000),  # 132 km (71 nm) from the nearest coast
+    "alongside": (41.5009, 133.3000),  # 100 m north of it
+    "vladivostok_outer": (43.0200, 131.9800),  # 5 km from the coast, no other ship anchors
+    "tug_a": (43.0350, 131.9600),
+    "tug_b": (43.0450, 132.0000),
+    "exit_far_southeast": (40.6000, 133.9000),  # the open sea, out of every receiver's reach
 }
-EVENT_FROM = ("MARIA", "dunai_berth", "2023-10-12T04:00")   # her truth changes from here
+EVENT_FROM = ("MARIA", "dunai_berth", "2023-10-12T04:00")  # her truth changes from here
 # Maria's transponder after that departure, (start, end) UTC
-EVENT_AIS_ON = [("2023-10-12T04:00", "2023-10-12T08:30"), ("2023-10-12T14:30", "2023-10-13T06:00"),
-                ("2023-10-13T22:00", "2023-10-14T04:00"), ("2023-10-14T14:00", "2023-10-16T00:00")]
+EVENT_AIS_ON = [
+    ("2023-10-12T04:00", "2023-10-12T08:30"),
+    ("2023-10-12T14:30", "2023-10-13T06:00"),
+    ("2023-10-13T22:00", "2023-10-14T04:00"),
+    ("2023-10-14T14:00", "2023-10-16T00:00"),
+]
 # (place, departure, status) from her departure on
 EVENT_MARIA = [("meeting_point", "2023-10-13T10:30", 0), ("vladivostok_outer", None, 1)]
 # ship -> (static fields, schedule [(place, departure, status)], speed kn); identities invented
 EVENT_SHIPS = {
-    "KOMET": ({"mmsi": 511100765, "imo": 9301421, "callsign": "T8KM2", "ship_type": 80,
-               "dims": (110, 20, 8, 8), "draught": 7.2,
-               "renamed": [("2023-10-12T21:00", "SEA PEARL")]},
-              [("exit_far_southeast", "2023-10-12T12:00", 0),
-               ("alongside", "2023-10-12T21:00", 0), ("exit_far_southeast", None, 0)], 12.0),
-    "STRELOK": ({"mmsi": 273345670, "imo": None, "callsign": "UBST5", "ship_type": 52,
-                 "dims": (18, 12, 5, 5), "draught": 3.5},
-                "tug", 6.0),
+    "KOMET": (
+        {
+            "mmsi": 511100765,
+            "imo": 9301421,
+            "callsign": "T8KM2",
+            "ship_type": 80,
+            "dims": (110, 20, 8, 8),
+            "draught": 7.2,
+            "renamed": [("2023-10-12T21:00", "SEA PEARL")],
+        },
+        [
+            ("exit_far_southeast", "2023-10-12T12:00", 0),
+            ("alongside", "2023-10-12T21:00", 0),
+            ("exit_far_southeast", None, 0),
+        ],
+        12.0,
+    ),
+    "STRELOK": (
+        {
+            "mmsi": 273345670,
+            "imo": None,
+            "callsign": "UBST5",
+            "ship_type": 52,
+            "dims": (18, 12, 5, 5),
+            "draught": 3.5,
+        },
+        "tug",
+        6.0,
+    ),
 }
-TUG_FROM, TUG_PAUSE_MIN = "2023-10-13T00:00", 15    # the tug works the anchorage from then on
-MISFIT = {"vessel": "Maria", "observed": "2023-10-12T16:10", "lat": 41.8000, "lon": 130.2000,
-          "image_id": "SYN-SEA-20231012-1610"}
-SAT2_AREA = (42.0, 131.5)       # SAT2 hears ships south of this latitude, east of this longitude
+TUG_FROM, TUG_PAUSE_MIN = "2023-10-13T00:00", 15  # the tug works the anchorage from then on
+MISFIT = {
+    "vessel": "Maria",
+    "observed": "2023-10-12T16:10",
+    "lat": 41.8000,
+    "lon": 130.2000,
+    "image_id": "SYN-SEA-20231012-1610",
+}
+SAT2_AREA = (42.0, 131.5)  # SAT2 hears ships south of this latitude, east of this longitude
 
 
 def _event_point(place: str):
@@ -1001,10 +1314,10 @@ def _event_point(place: str):
     return np.array([lat]), np.array([lon]), np.array([0.0])
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _event_path(a: str, b: str):
     """Path between two places: the water-only route, or a straight line to the open sea."""
-    from tumen import routing
+    from tumen.geo import routing
 
     pa, pb = EVENT_PLACES.get(a) or PLACES[a], EVENT_PLACES.get(b) or PLACES[b]
     if "exit_far_southeast" in (a, b):
@@ -1027,8 +1340,7 @@ def _sail_on(track: _Track, t: float, schedule, speed_kn: float, rng, first: str
         if t_dep < t1:
             raise ValueError(f"{track.name} leaves {place} at {depart}, before it arrives")
         kind = "away" if place.startswith("exit") else "stay"
-        track.add(t1, t_dep, kind, place, _event_point(place), status,
-                  float(rng.uniform(0, 360)))
+        track.add(t1, t_dep, kind, place, _event_point(place), status, float(rng.uniform(0, 360)))
         t, here = t_dep, place
     return track
 
@@ -1041,12 +1353,17 @@ def _maria_truth(base: _Track, rng) -> _Track:
     track = _Track(name)
     for k in range(len(base.t0)):
         if base.t0[k] < cut:
-            track.add(*(getattr(base, a)[k] for a in ("t0", "t1", "kind", "place", "path",
-                                                      "status", "heading")))
+            track.add(
+                *(
+                    getattr(base, a)[k]
+                    for a in ("t0", "t1", "kind", "place", "path", "status", "heading")
+                )
+            )
     if track.t1[-1] != cut or track.place[-1] != place:
         raise ValueError(f"{name} does not leave {place} at {depart} in the base scenario")
-    return _sail_on(track, cut, EVENT_MARIA, rng.uniform(*SHUTTLE_SHIPS[name]["speed_kn"]),
-                    rng, place)
+    return _sail_on(
+        track, cut, EVENT_MARIA, rng.uniform(*SHUTTLE_SHIPS[name]["speed_kn"]), rng, place
+    )
 
 
 def _tug_track(name: str, speed_kn: float, rng) -> _Track:
@@ -1091,14 +1408,21 @@ def shuttle_events(seed: int) -> dict:
         else:
             first, depart, status = schedule[0]
             track = _Track(ship)
-            track.add(_epoch(SHUTTLE_START), _epoch(depart), "away", first,
-                      _event_point(first), status)
+            track.add(
+                _epoch(SHUTTLE_START), _epoch(depart), "away", first, _event_point(first), status
+            )
             tracks[ship] = _sail_on(track, _epoch(depart), schedule[1:], speed, rng, first)
         ais_on[ship] = [(_epoch(SHUTTLE_START), _epoch(SHUTTLE_END))]
-        statics[ship] = dict(static, shipname=ship,
-                             renamed=[(_epoch(t), n) for t, n in static.get("renamed", ())])
-    return {"tracks": tracks, "ais_on": ais_on, "statics": statics,
-            "cut": {name: _epoch(EVENT_FROM[2])}, "misfit": MISFIT}
+        statics[ship] = dict(
+            static, shipname=ship, renamed=[(_epoch(t), n) for t, n in static.get("renamed", ())]
+        )
+    return {
+        "tracks": tracks,
+        "ais_on": ais_on,
+        "statics": statics,
+        "cut": {name: _epoch(EVENT_FROM[2])},
+        "misfit": MISFIT,
+    }
 
 
 def _event_lines(seed: int, receiver: str) -> list[tuple[float, int, str]]:
@@ -1115,8 +1439,9 @@ def _event_lines(seed: int, receiver: str) -> list[tuple[float, int, str]]:
         static, on = events["statics"][name], events["ais_on"][name]
         lines += _ship_lines(rng, track, static, on, receiver, base_passes, seq)
         if receiver == "satellite":
-            lines += _ship_lines(rng, track, static, _sat2_spans(track, on), receiver, dense,
-                                 seq, source="SAT2")
+            lines += _ship_lines(
+                rng, track, static, _sat2_spans(track, on), receiver, dense, seq, source="SAT2"
+            )
     return sorted(lines)
 
 
@@ -1125,8 +1450,11 @@ def _sat2_spans(track: _Track, on: list) -> list:
     (sampled every minute)."""
     t = np.arange(_epoch(SHUTTLE_START), _epoch(SHUTTLE_END), 60.0)
     where = track.at(t)
-    inside = ((where["lat"] < SAT2_AREA[0]) & (where["lon"] > SAT2_AREA[1])
-              & (where["kind"] != "away")).to_numpy().copy()
+    inside = (
+        ((where["lat"] < SAT2_AREA[0]) & (where["lon"] > SAT2_AREA[1]) & (where["kind"] != "away"))
+        .to_numpy()
+        .copy()
+    )
     heard = np.zeros(len(t), bool)
     for a, b in on:
         heard |= (t >= a) & (t < b)
@@ -1154,8 +1482,7 @@ def _merge(lines: list[str], extra: list[tuple[float, int, str]]) -> list[str]:
 # name -> (path under the data directory, generator)
 GENERATORS: dict[str, tuple[str, Callable[[np.random.Generator], pd.DataFrame | bytes]]] = {
     "railcars": ("observations/railcars.csv", make_railcars),
-    "railcars_second_count": ("observations/railcars_second_count.csv",
-                              make_railcars_second_count),
+    "railcars_second_count": ("observations/railcars_second_count.csv", make_railcars_second_count),
     "vessel_sightings": ("observations/vessel_sightings.csv", make_vessel_sightings),
     "ais_terrestrial": ("ais/terrestrial.nmea", make_ais_terrestrial),
     "ais_satellite": ("ais/satellite.nmea", make_ais_satellite),
@@ -1190,12 +1517,21 @@ def write(name: str, seed: int, data_dir: Path) -> Path:
 def main(argv: list[str] | None = None) -> int:
     """Command line: write the example files; return the exit code."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED,
-                        help=f"random seed (default {DEFAULT_SEED})")
-    parser.add_argument("--data-dir", type=Path, default=DATA_DIR,
-                        help="directory the files go under (default: the project's data/)")
-    parser.add_argument("--only", action="append", choices=sorted(GENERATORS),
-                        help="run only this generator (repeatable; default: all)")
+    parser.add_argument(
+        "--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})"
+    )
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=DATA_DIR,
+        help="directory the files go under (default: the project's data/)",
+    )
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=sorted(GENERATORS),
+        help="run only this generator (repeatable; default: all)",
+    )
     args = parser.parse_args(argv)
     for name in args.only or sorted(GENERATORS):
         print(write(name, args.seed, args.data_dir))

@@ -1,4 +1,4 @@
-"""Tests for tumen.ais on tiny hand-made AIS files (tests/fixtures/ais/).
+"""Tests for tumen.ais.decode on tiny hand-made AIS files (tests/fixtures/ais/).
 
 shuttle.nmea, line by line (sentences built with tests/fixtures/ais/encode.py; times are
 tag blocks, h = hours after 2023-09-01T00:00Z = epoch 1693526400):
@@ -20,17 +20,29 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from tumen import ais
+from tumen.ais import decode as ais
 from tumen.errors import DataError, TumenError
+from tumen.geo import earth
 
 FIX = Path(__file__).parent / "fixtures" / "ais"
 NMEA = FIX / "shuttle.nmea"
-GENERIC_MAP = {"time": "BaseDateTime", "mmsi": "MMSI", "lat": "LAT", "lon": "LON",
-               "sog": "SOG", "cog": "COG", "heading": "Heading", "nav_status": "Status",
-               "name": "VesselName", "imo": "IMO", "callsign": "CallSign",
-               "ship_type": "VesselType"}
+GENERIC_MAP = {
+    "time": "BaseDateTime",
+    "mmsi": "MMSI",
+    "lat": "LAT",
+    "lon": "LON",
+    "sog": "SOG",
+    "cog": "COG",
+    "heading": "Heading",
+    "nav_status": "Status",
+    "name": "VesselName",
+    "imo": "IMO",
+    "callsign": "CallSign",
+    "ship_type": "VesselType",
+}
 VALUES = [c for c in ais.POSITION_COLUMNS if not c.startswith("source")]
 T0 = pd.Timestamp("2023-09-01", tz="UTC")
 
@@ -51,8 +63,18 @@ def test_nmea_positions_schema_and_values():
     # 8 ANGARA + 4 MARIA + 5 SEA STAR (line 21 is 91/181)
     assert len(pos) == 17
     first = pos.iloc[0]
-    assert (first["mmsi"], first["time"], first["lat"], first["lon"]) == (273000001, h(0), 42.89, 132.35)
-    assert (first["sog"], first["cog"], first["heading"], first["nav_status"]) == (0.0, 0.0, 90.0, 5)
+    assert (first["mmsi"], first["time"], first["lat"], first["lon"]) == (
+        273000001,
+        h(0),
+        42.89,
+        132.35,
+    )
+    assert (first["sog"], first["cog"], first["heading"], first["nav_status"]) == (
+        0.0,
+        0.0,
+        90.0,
+        5,
+    )
     assert first["source_line"] == 1
     # type 18 has no navigational status: 15 = not defined
     assert set(pos.loc[pos["mmsi"] == 440000003, "nav_status"]) == {15}
@@ -63,11 +85,22 @@ def test_nmea_positions_schema_and_values():
 def test_every_noisy_line_is_counted_in_its_category():
     data = ais.read_nmea(NMEA)
     assert categories(data) == {
-        9: "static", 14: "static", 23: "static", 24: "static",
-        21: "position_not_available", 25: "bad_checksum", 26: "other_type",
-        27: "unknown_type", 28: "multipart_incomplete", 29: "multipart_orphan",
-        30: "no_timestamp", 31: "not_ais", 32: "junk", 33: "malformed",
-        34: "truncated_payload"}
+        9: "static",
+        14: "static",
+        23: "static",
+        24: "static",
+        21: "position_not_available",
+        25: "bad_checksum",
+        26: "other_type",
+        27: "unknown_type",
+        28: "multipart_incomplete",
+        29: "multipart_orphan",
+        30: "no_timestamp",
+        31: "not_ais",
+        32: "junk",
+        33: "malformed",
+        34: "truncated_payload",
+    }
 
 
 def test_two_sentence_type5_is_assembled_even_with_a_sentence_between_its_parts():
@@ -100,8 +133,15 @@ def test_leading_timestamps_iso_epoch_offset_and_milliseconds():
 def test_binary_junk_is_counted_not_fatal(tmp_path):
     good = NMEA.read_bytes().splitlines()[0]
     path = tmp_path / "junk.nmea"
-    path.write_bytes(b"\x00\x01\xff\xfe binary\n" + good + b"\n\xff" + good[1:] + b"\n"
-                     + good.replace(b"144F", b"1\xe44F") + b"\n")
+    path.write_bytes(
+        b"\x00\x01\xff\xfe binary\n"
+        + good
+        + b"\n\xff"
+        + good[1:]
+        + b"\n"
+        + good.replace(b"144F", b"1\xe44F")
+        + b"\n"
+    )
     data = ais.read_nmea(path)
     assert len(data.positions) == 1
     assert categories(data) == {1: "junk", 3: "junk", 4: "malformed"}
@@ -109,6 +149,7 @@ def test_binary_junk_is_counted_not_fatal(tmp_path):
 
 def test_gzip_and_missing_file(tmp_path):
     import gzip
+
     path = tmp_path / "a.nmea.gz"
     path.write_bytes(gzip.compress(NMEA.read_bytes()))
     assert len(ais.read_nmea(path).positions) == 17
@@ -132,8 +173,10 @@ def test_nmea_dma_and_generic_csv_give_identical_positions():
     assert categories(dma)[20] == "other_type"
     # the same analysis after cleaning, too
     for other in (dma, generic):
-        pd.testing.assert_frame_equal(ais.clean(nmea).positions.drop(columns=["source_file", "source_line"]),
-                                      ais.clean(other).positions.drop(columns=["source_file", "source_line"]))
+        pd.testing.assert_frame_equal(
+            ais.clean(nmea).positions.drop(columns=["source_file", "source_line"]),
+            ais.clean(other).positions.drop(columns=["source_file", "source_line"]),
+        )
 
 
 def test_read_ais_dispatches_and_concatenates():
@@ -157,25 +200,33 @@ def test_csv_structure_errors_name_file_line_and_field(tmp_path):
     with pytest.raises(DataError, match="unknown key 'speed'"):
         ais.read_csv(FIX / "shuttle_generic.csv", dict(GENERIC_MAP, speed="SOG"))
     with pytest.raises(DataError, match="no 'lon'"):
-        ais.read_csv(FIX / "shuttle_generic.csv", {"time": "BaseDateTime", "mmsi": "MMSI",
-                                                   "lat": "LAT"})
+        ais.read_csv(
+            FIX / "shuttle_generic.csv", {"time": "BaseDateTime", "mmsi": "MMSI", "lat": "LAT"}
+        )
 
 
 def test_csv_row_noise_is_counted(tmp_path):
     path = tmp_path / "noisy.csv"
-    path.write_text("MMSI,BaseDateTime,LAT,LON\n"
-                    "273000001,2023-09-01T00:00:00,42.5,131.0\n"
-                    "273000001,yesterday,42.5,131.0\n"
-                    "273000001,,42.5,131.0\n"
-                    "abc,2023-09-01T00:00:00,42.5,131.0\n"
-                    "273000001,2023-09-01T01:00:00,north,131.0\n"
-                    "273000001,2023-09-01T01:00:00,0,0\n"
-                    "\n"
-                    "273000001,1693530000,42.6,131.0\n")
+    path.write_text(
+        "MMSI,BaseDateTime,LAT,LON\n"
+        "273000001,2023-09-01T00:00:00,42.5,131.0\n"
+        "273000001,yesterday,42.5,131.0\n"
+        "273000001,,42.5,131.0\n"
+        "abc,2023-09-01T00:00:00,42.5,131.0\n"
+        "273000001,2023-09-01T01:00:00,north,131.0\n"
+        "273000001,2023-09-01T01:00:00,0,0\n"
+        "\n"
+        "273000001,1693530000,42.6,131.0\n"
+    )
     data = ais.read_csv(path, {"time": "BaseDateTime", "mmsi": "MMSI", "lat": "LAT", "lon": "LON"})
     assert list(data.positions["time"]) == [h(0), h(1)]
-    assert categories(data) == {3: "bad_timestamp", 4: "no_timestamp", 5: "mmsi_invalid",
-                                6: "position_invalid", 7: "position_invalid"}
+    assert categories(data) == {
+        3: "bad_timestamp",
+        4: "no_timestamp",
+        5: "mmsi_invalid",
+        6: "position_invalid",
+        7: "position_invalid",
+    }
     assert data.positions["sog"].isna().all() and (data.positions["nav_status"] == 15).all()
 
 
@@ -199,17 +250,26 @@ def test_jump_flag_marks_only_the_impossible_fix():
     assert not pos.loc[pos["mmsi"] != 440000003, "is_jump"].any()
 
 
-@pytest.mark.parametrize("lats, expected", [
-    ([45.0, 42.0, 42.1, 42.2], [True, False, False, False]),    # first fix is the outlier
-    ([42.0, 45.0, 42.1, 42.2], [False, True, False, False]),    # not the first fix as well
-    ([42.0, 42.1, 42.2, 45.0], [False, False, False, True]),    # last fix is the outlier
-    ([42.0, 45.0], [False, False]),                             # two fixes: cannot tell
-    ([42.0, 42.1, 42.2, 42.3], [False, False, False, False]),   # 0.1 deg/h = 6 kn
-])
+@pytest.mark.parametrize(
+    "lats, expected",
+    [
+        ([45.0, 42.0, 42.1, 42.2], [True, False, False, False]),  # first fix is the outlier
+        ([42.0, 45.0, 42.1, 42.2], [False, True, False, False]),  # not the first fix as well
+        ([42.0, 42.1, 42.2, 45.0], [False, False, False, True]),  # last fix is the outlier
+        ([42.0, 45.0], [False, False]),  # two fixes: cannot tell
+        ([42.0, 42.1, 42.2, 42.3], [False, False, False, False]),  # 0.1 deg/h = 6 kn
+    ],
+)
 def test_jump_flag_at_track_ends(lats, expected):
     n = len(lats)
-    pos = pd.DataFrame({"mmsi": [1] * n + [2] * 2, "time": [h(i) for i in range(n)] + [h(0), h(1)],
-                        "lat": lats + [42.0, 45.0], "lon": 131.0})
+    pos = pd.DataFrame(
+        {
+            "mmsi": [1] * n + [2] * 2,
+            "time": [h(i) for i in range(n)] + [h(0), h(1)],
+            "lat": lats + [42.0, 45.0],
+            "lon": 131.0,
+        }
+    )
     assert ais.add_jump_flag(pos)["is_jump"].tolist() == expected + [False, False]
 
 
@@ -226,34 +286,51 @@ def test_quality_table_and_counts():
 
 
 def test_parse_times():
-    text = pd.Series(["1693526400", "1693526400000", "2023-09-01T09:00:00+09:00",
-                      "2023-09-01 00:00", "nonsense", None, "9999-01-01T00:00:00Z", "-5",
-                      "1693526400.5"])
+    text = pd.Series(
+        [
+            "1693526400",
+            "1693526400000",
+            "2023-09-01T09:00:00+09:00",
+            "2023-09-01 00:00",
+            "nonsense",
+            None,
+            "9999-01-01T00:00:00Z",
+            "-5",
+            "1693526400.5",
+        ]
+    )
     out = ais.parse_times(text)
     assert list(out[:4]) == [T0] * 4
     assert out[4:8].isna().all()
     assert out[8] == T0 + pd.Timedelta(milliseconds=500)
-    dma = ais.parse_times(pd.Series(["01/09/2023 00:00:00", "31/02/2023 00:00:00"]),
-                          ais.DMA_TIME_FORMAT)
+    dma = ais.parse_times(
+        pd.Series(["01/09/2023 00:00:00", "31/02/2023 00:00:00"]), ais.DMA_TIME_FORMAT
+    )
     assert dma[0] == T0 and pd.isna(dma[1])
 
 
 def test_haversine_one_degree_of_latitude():
     # pi/180 * 6371.0088 km = 111.1951 km
-    assert ais.haversine_km(42.0, 130.0, 43.0, 130.0) == pytest.approx(111.1951, abs=1e-4)
+    assert earth.haversine_km(42.0, 130.0, 43.0, 130.0) == pytest.approx(111.1951, abs=1e-4)
 
 
 def test_fleet_matches_names_case_insensitively_and_shows_shared_names():
     vessels = ais.read_nmea(NMEA).vessels
     fleet = ais.get_fleet(vessels, ["Angara", "maria "])
-    assert fleet[["vessel", "mmsi"]].values.tolist() == [["Angara", 273000001],
-                                                         ["maria ", 273000002]]
+    assert fleet[["vessel", "mmsi"]].values.tolist() == [
+        ["Angara", 273000001],
+        ["maria ", 273000002],
+    ]
     # a second transmitter broadcasting the same name is listed, not hidden
-    spoof = pd.concat([vessels, vessels.iloc[[0]].assign(mmsi=999000001, imo=pd.NA,
-                                                         name="angara ")], ignore_index=True)
+    spoof = pd.concat(
+        [vessels, vessels.iloc[[0]].assign(mmsi=999000001, imo=pd.NA, name="angara ")],
+        ignore_index=True,
+    )
     fleet = ais.get_fleet(spoof, ["Angara"], imos={"Angara": 9000001})
-    assert fleet.values.tolist() == [["Angara", 273000001, "imo+name"],
-                                     ["Angara", 999000001, "name"]]
+    assert fleet.values.tolist() == [
+        ["Angara", 273000001, "imo+name"],
+        ["Angara", 999000001, "name"],
+    ]
 
 
 def test_add_vessel():
@@ -267,11 +344,15 @@ def test_add_vessel():
 
 def test_ship_names_are_kept_as_raw_text(tmp_path):
     path = tmp_path / "names.csv"
-    path.write_text('MMSI,BaseDateTime,LAT,LON,VesselName\n'
-                    '273000009,2023-09-01T00:00:00,42.5,131.0,"=cmd|\' /c calc\'!A0"\n'
-                    '273000010,2023-09-01T00:00:00,42.5,131.0,"__import__(\'os\')"\n')
-    data = ais.read_csv(path, {"time": "BaseDateTime", "mmsi": "MMSI", "lat": "LAT",
-                               "lon": "LON", "name": "VesselName"})
+    path.write_text(
+        "MMSI,BaseDateTime,LAT,LON,VesselName\n"
+        "273000009,2023-09-01T00:00:00,42.5,131.0,\"=cmd|' /c calc'!A0\"\n"
+        "273000010,2023-09-01T00:00:00,42.5,131.0,\"__import__('os')\"\n"
+    )
+    data = ais.read_csv(
+        path,
+        {"time": "BaseDateTime", "mmsi": "MMSI", "lat": "LAT", "lon": "LON", "name": "VesselName"},
+    )
     assert data.vessels["name"].tolist() == ["=cmd|' /c calc'!A0", "__import__('os')"]
 
 
@@ -296,9 +377,9 @@ def nmea_like(draw):
         return draw(st.text(max_size=120))
     line = draw(st.sampled_from(_SENTENCES))
     if kind == 1:
-        return line[:draw(st.integers(0, len(line)))]
+        return line[: draw(st.integers(0, len(line)))]
     i = draw(st.integers(0, len(line) - 1))
-    return line[:i] + draw(st.text(min_size=1, max_size=3)) + line[i + 1:]
+    return line[:i] + draw(st.text(min_size=1, max_size=3)) + line[i + 1 :]
 
 
 @settings(max_examples=300, deadline=None)
@@ -328,15 +409,21 @@ def test_quality_table_lists_flagged_jumps_without_counting_them_twice():
     # SEA STAR at 45 N on line 19 between fixes near 42 N: flagged, still a position
     assert table.loc["jump", ["status", "records"]].tolist() == ["flagged", 1]
     assert table.loc["jump", "examples"].endswith("shuttle.nmea:19")
-    assert table.index.tolist().index("jump") == 2          # after position and static
+    assert table.index.tolist().index("jump") == 2  # after position and static
     assert ais.count_records(data) == {"records": 32, "kept": 20, "rejected": 10}
     assert "jump" not in ais.get_quality_table(ais.read_nmea(NMEA))["category"].tolist()
 
 
 def test_summary_counts_positions_jumps_and_ships():
     data = ais.clean(ais.read_nmea(NMEA))
-    assert ais.get_summary(data) == {"records": 32, "kept": 20, "rejected": 10,
-                                     "positions": 16, "jumps": 1, "vessels": 3}
+    assert ais.get_summary(data) == {
+        "records": 32,
+        "kept": 20,
+        "rejected": 10,
+        "positions": 16,
+        "jumps": 1,
+        "vessels": 3,
+    }
     assert ais.get_summary(ais.read_nmea(NMEA))["jumps"] == 0
 
 
@@ -355,25 +442,28 @@ def test_fleet_by_mmsi_and_imo_entries():
     # an MMSI entry needs no static report; an IMO entry matches the MMSI broadcasting it;
     # an entry nobody broadcasts has no row (a ship never heard)
     fleet = ais.get_fleet(vessels, ["mmsi:555000001", "imo:9000001", "Nobody"])
-    assert fleet.values.tolist() == [["imo:9000001", 273000001, "imo"],
-                                     ["mmsi:555000001", 555000001, "mmsi"]]
+    assert fleet.values.tolist() == [
+        ["imo:9000001", 273000001, "imo"],
+        ["mmsi:555000001", 555000001, "mmsi"],
+    ]
 
 
 def test_csv_with_a_wrong_time_format_stops_with_a_hint(tmp_path):
     path = tmp_path / "export.csv"
-    path.write_text("Time,MMSI,Lat,Lon\n31/12/2023 23:59,273000001,42.0,131.0\n"
-                    "31/12/2023 23:58,273000001,42.0,131.0\n")
+    path.write_text(
+        "Time,MMSI,Lat,Lon\n31/12/2023 23:59,273000001,42.0,131.0\n"
+        "31/12/2023 23:58,273000001,42.0,131.0\n"
+    )
     cols = {"time": "Time", "mmsi": "MMSI", "lat": "Lat", "lon": "Lon"}
     with pytest.raises(DataError) as exc:
-        ais.read_ais(path, "csv", cols)            # ISO 8601 expected: no row parses
+        ais.read_ais(path, "csv", cols)  # ISO 8601 expected: no row parses
     assert exc.value.line == 2 and exc.value.field == "time" and "ais_time_format" in str(exc.value)
     data = ais.read_ais(path, "csv", cols, time_format="%d/%m/%Y %H:%M")
     assert data.positions["time"].dt.strftime("%H:%M").tolist() == ["23:58", "23:59"]
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.integers(0, 400), st.sampled_from([3, 300, 70_000]), st.integers(0, 2**31),
-       st.booleans())
+@given(st.integers(0, 400), st.sampled_from([3, 300, 70_000]), st.integers(0, 2**31), st.booleans())
 def test_position_order_is_the_lexsort_of_mmsi_time_and_minor_keys(n, vessels, seed, minor2):
     rng = np.random.default_rng(seed)
     mmsi = rng.integers(1, vessels + 1, n) * 1000
@@ -388,5 +478,4 @@ def test_position_order_is_the_lexsort_of_mmsi_time_and_minor_keys(n, vessels, s
 def test_position_order_with_more_vessels_than_16_bit_ranks():
     rng = np.random.default_rng(1)
     mmsi, time_ns = rng.permutation(70_000), rng.integers(0, 3, 70_000)
-    np.testing.assert_array_equal(ais.position_order(mmsi, time_ns),
-                                  np.lexsort((time_ns, mmsi)))
+    np.testing.assert_array_equal(ais.position_order(mmsi, time_ns), np.lexsort((time_ns, mmsi)))

@@ -1,12 +1,16 @@
-"""Tests for tumen.ais_dask: gap and port-call detection on Dask, equal to the in-process
-functions of tumen.shuttle on every scheduler (small synthetic traffic, seconds)."""
+"""Tests for tumen.ais.dask_ops: gap and port-call detection on Dask, equal to the in-process
+functions of tumen.analyses.shuttle.analysis on every scheduler (small synthetic traffic, seconds)."""
 
 import dask.dataframe as dd
 import numpy as np
 import pandas as pd
 import pytest
 
-from tumen import ais, ais_dask, ais_store, ais_synth, shuttle
+from tumen.ais import dask_ops as ais_dask
+from tumen.ais import decode as ais
+from tumen.ais import store as ais_store
+from tumen.ais import synth as ais_synth
+from tumen.ais import tracks
 from tumen.errors import ParameterError
 
 WINDOW = ("2023-08-05", "2023-08-20")
@@ -21,15 +25,21 @@ def traffic():
 def store(traffic, tmp_path_factory):
     path = tmp_path_factory.mktemp("scale") / "positions.parquet"
     traffic.positions.to_parquet(path, row_group_size=5_000, index=False)
-    return ais_store.ingest(path, "parquet", cache_dir=path.parent / "cache",
-                            rows_per_partition=7_000, dask_scheduler="sync")
+    return ais_store.ingest(
+        path,
+        "parquet",
+        cache_dir=path.parent / "cache",
+        rows_per_partition=7_000,
+        dask_scheduler="sync",
+    )
 
 
 @pytest.fixture(scope="module")
 def cluster():
     distributed = pytest.importorskip("distributed")
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
-                                  dashboard_address=None) as cluster:
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+    ) as cluster:
         yield cluster
 
 
@@ -42,8 +52,10 @@ def in_process(positions, sites, *, window=None, vessels=None, fleet=None):
     if fleet is not None:
         p = ais.add_vessel(p, fleet)
         p, by = p[p["vessel"].notna()], "vessel"
-    return (shuttle.get_gaps(p, window=window, vessels=vessels, by=by),
-            shuttle.get_ais_port_calls(p, sites, by=by))
+    return (
+        tracks.get_gaps(p, window=window, vessels=vessels, by=by),
+        tracks.get_ais_port_calls(p, sites, by=by),
+    )
 
 
 def assert_tables(tables, expected):
@@ -74,22 +86,32 @@ def test_local_cluster_gives_the_in_process_tables(store, traffic, cluster):
 
     expected = in_process(traffic.positions, traffic.sites)
     with Client(cluster, set_as_default=False) as client:
-        assert_tables(ais_dask.get_shuttle_tables(store, traffic.sites, dask_scheduler=client),
-                      expected)
+        assert_tables(
+            ais_dask.get_shuttle_tables(store, traffic.sites, dask_scheduler=client), expected
+        )
     # by address, as the dask_scheduler parameter gives it
-    assert_tables(ais_dask.get_shuttle_tables(store, traffic.sites,
-                                              dask_scheduler=cluster.scheduler_address),
-                  expected)
+    assert_tables(
+        ais_dask.get_shuttle_tables(store, traffic.sites, dask_scheduler=cluster.scheduler_address),
+        expected,
+    )
 
 
 def test_store_written_on_a_cluster_is_the_same(store, traffic, cluster, tmp_path, capsys):
     path = tmp_path / "positions.parquet"
     traffic.positions.to_parquet(path, row_group_size=5_000, index=False)
-    other = ais_store.ingest(path, "parquet", cache_dir=tmp_path / "c", progress=True,
-                             rows_per_partition=7_000, dask_scheduler=cluster.scheduler_address)
+    other = ais_store.ingest(
+        path,
+        "parquet",
+        cache_dir=tmp_path / "c",
+        progress=True,
+        rows_per_partition=7_000,
+        dask_scheduler=cluster.scheduler_address,
+    )
     assert "decoding parquet" in capsys.readouterr().err
-    pd.testing.assert_frame_equal(other.get_positions().drop(columns="source_file"),
-                                  store.get_positions().drop(columns="source_file"))
+    pd.testing.assert_frame_equal(
+        other.get_positions().drop(columns="source_file"),
+        store.get_positions().drop(columns="source_file"),
+    )
 
 
 def test_any_dask_frame_is_shuffled_by_vessel(traffic):
@@ -108,12 +130,19 @@ def test_window_and_vessels_without_a_fix(store, traffic):
 
 
 def test_fleet_of_named_vessels_with_several_mmsis(store, traffic):
-    fleet = pd.DataFrame({"vessel": ["Angara", "Angara", "Maria"],
-                          "mmsi": [273100001, 273100008, 273100004]})
-    expected = in_process(traffic.positions, traffic.sites, window=WINDOW,
-                          vessels=["Angara", "Maria", "Lost"], fleet=fleet)
-    tables = ais_dask.get_shuttle_tables(store, traffic.sites, window=WINDOW,
-                                         vessels=["Angara", "Maria", "Lost"], fleet=fleet)
+    fleet = pd.DataFrame(
+        {"vessel": ["Angara", "Angara", "Maria"], "mmsi": [273100001, 273100008, 273100004]}
+    )
+    expected = in_process(
+        traffic.positions,
+        traffic.sites,
+        window=WINDOW,
+        vessels=["Angara", "Maria", "Lost"],
+        fleet=fleet,
+    )
+    tables = ais_dask.get_shuttle_tables(
+        store, traffic.sites, window=WINDOW, vessels=["Angara", "Maria", "Lost"], fleet=fleet
+    )
     assert_tables(tables, expected)
     assert set(tables.calls["vessel"]) == {"Angara", "Maria"}
     assert tables.counts["positions"] < len(traffic.positions) / 2  # only the fleet's files
@@ -121,28 +150,38 @@ def test_fleet_of_named_vessels_with_several_mmsis(store, traffic):
 
 def test_gaps_and_calls_alone_equal_shuttle(store, traffic):
     p = traffic.positions
-    pd.testing.assert_frame_equal(ais_dask.get_gaps(store, 6.0, window=WINDOW),
-                                  shuttle.get_gaps(p, 6.0, window=WINDOW, by="mmsi"))
+    pd.testing.assert_frame_equal(
+        ais_dask.get_gaps(store, 6.0, window=WINDOW),
+        tracks.get_gaps(p, 6.0, window=WINDOW, by="mmsi"),
+    )
     frame = dd.from_pandas(p, npartitions=3, sort=False)
-    pd.testing.assert_frame_equal(ais_dask.get_ais_port_calls(frame, traffic.sites,
-                                                              min_dwell_h=4.0),
-                                  shuttle.get_ais_port_calls(p, traffic.sites, min_dwell_h=4.0,
-                                                             by="mmsi"))
+    pd.testing.assert_frame_equal(
+        ais_dask.get_ais_port_calls(frame, traffic.sites, min_dwell_h=4.0),
+        tracks.get_ais_port_calls(p, traffic.sites, min_dwell_h=4.0, by="mmsi"),
+    )
 
 
 def test_stay_candidates_keep_every_call(traffic):
     p = ais.sort_positions(traffic.positions)
-    fewer = ais_dask._stay_candidates(p, "mmsi", shuttle.get_sites(traffic.sites), 1.0)
+    fewer = ais_dask._stay_candidates(p, "mmsi", tracks.get_sites(traffic.sites), 1.0)
     assert len(fewer) < 0.8 * len(p)
     pd.testing.assert_frame_equal(
-        shuttle.get_ais_port_calls(fewer, traffic.sites, by="mmsi"),
-        shuttle.get_ais_port_calls(p, traffic.sites, by="mmsi"))
+        tracks.get_ais_port_calls(fewer, traffic.sites, by="mmsi"),
+        tracks.get_ais_port_calls(p, traffic.sites, by="mmsi"),
+    )
 
 
 def test_ties_and_unsorted_partitions_are_sorted_like_the_readers():
     t = pd.Timestamp("2023-09-01", tz="UTC")
-    part = pd.DataFrame({"mmsi": [2, 1, 1], "time": [t, t, t], "lat": [1.0, 2.0, 3.0],
-                         "source_file": ["b", "b", "a"], "source_line": [1, 2, 9]})
+    part = pd.DataFrame(
+        {
+            "mmsi": [2, 1, 1],
+            "time": [t, t, t],
+            "lat": [1.0, 2.0, 3.0],
+            "source_file": ["b", "b", "a"],
+            "source_line": [1, 2, 9],
+        }
+    )
     out = ais_dask._sorted_positions(part)
     assert out["lat"].tolist() == [3.0, 2.0, 1.0]
     no_source = part.drop(columns=["source_file", "source_line"])

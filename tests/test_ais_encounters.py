@@ -1,4 +1,4 @@
-"""Tests for tumen.ais_encounters: encounters and loitering on tiny hand-made tracks (invented
+"""Tests for tumen.ais.encounters: encounters and loitering on tiny hand-made tracks (invented
 MMSIs, places and dates), and the same tables on the in-memory and the Dask path."""
 
 import dask.dataframe as dd
@@ -6,14 +6,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tumen import ais_encounters as enc
-from tumen import geo
-from tumen.ais import KM_PER_NM
+from tumen.ais import encounters as enc
 from tumen.errors import DataError, ParameterError
+from tumen.geo import core as geo
+from tumen.geo.earth import KM_PER_NM
 
 T0 = pd.Timestamp("2031-03-02 00:00", tz="UTC")
-LAT, LON = 56.0, 3.0          # open North Sea: about 278 km from the nearest coast
-M_PER_DEG_LAT = 111_195.0     # tumen.ais.EARTH_RADIUS_KM sphere
+LAT, LON = 56.0, 3.0  # open North Sea: about 278 km from the nearest coast
+M_PER_DEG_LAT = 111_195.0  # tumen.geo.earth.EARTH_RADIUS_KM sphere
 FAR_PORT = pd.DataFrame({"lat": [LAT], "lon": [2.0], "radius_km": [2.0]})  # ~62 km west
 
 
@@ -21,9 +21,15 @@ def track(mmsi, lat, lon, hours, *, kn=1.0, step_min=10, start=T0, sog=None):
     """A ship heading due north at ``kn`` from (lat, lon), a fix every ``step_min``."""
     n = int(round(hours * 60 / step_min)) + 1
     h = np.arange(n) * step_min / 60.0
-    return pd.DataFrame({"mmsi": mmsi, "time": start + pd.to_timedelta(h, unit="h"),
-                         "lat": lat + h * kn / 60.0,  # 1 kn = 1 nm/h = 1/60 degree/h
-                         "lon": float(lon), "sog": kn if sog is None else sog})
+    return pd.DataFrame(
+        {
+            "mmsi": mmsi,
+            "time": start + pd.to_timedelta(h, unit="h"),
+            "lat": lat + h * kn / 60.0,  # 1 kn = 1 nm/h = 1/60 degree/h
+            "lon": float(lon),
+            "sog": kn if sog is None else sog,
+        }
+    )
 
 
 def east(metres, lat=LAT):
@@ -32,16 +38,21 @@ def east(metres, lat=LAT):
 
 
 def pair(metres, hours, **kw):
-    return pd.concat([track(900000001, LAT, LON, hours, **kw),
-                      track(900000002, LAT, LON + east(metres), hours, **kw)], ignore_index=True)
+    return pd.concat(
+        [
+            track(900000001, LAT, LON, hours, **kw),
+            track(900000002, LAT, LON + east(metres), hours, **kw),
+        ],
+        ignore_index=True,
+    )
 
 
 def test_the_places_are_where_the_tests_say():
     assert geo.get_shore_distance_km(LAT, LON)[0] > 200
     km = geo.get_shore_distance_km(np.linspace(56.0, 56.0 + 5 / 60, 6), np.full(6, 7.95))
-    assert np.all((km / KM_PER_NM > 4.5) & (km / KM_PER_NM < 6))       # about 5 nm
+    assert np.all((km / KM_PER_NM > 4.5) & (km / KM_PER_NM < 6))  # about 5 nm
     km = geo.get_shore_distance_km(np.linspace(56.0, 56.0 + 5 / 60, 6), np.full(6, 7.2))
-    assert np.all((km / KM_PER_NM > 28) & (km / KM_PER_NM < 32))       # about 30 nm
+    assert np.all((km / KM_PER_NM > 28) & (km / KM_PER_NM < 32))  # about 30 nm
     assert enc.get_port_km([LAT], [LON], FAR_PORT)[0] > 50
 
 
@@ -60,13 +71,14 @@ def test_two_ships_300_m_apart_for_3_h_meet_once():
     assert row["lon"] == pytest.approx(LON + east(150), abs=1e-9)
     assert row["port_km"] > 50
     assert row["shore_km"] == pytest.approx(
-        geo.get_shore_distance_km(round(row["lat"], 2), round(row["lon"], 2))[0])
+        geo.get_shore_distance_km(round(row["lat"], 2), round(row["lon"], 2))[0]
+    )
     assert list(out.columns) == enc.ENCOUNTER_COLUMNS
 
 
 def test_too_far_apart_too_short_too_fast_or_near_a_port_is_no_encounter():
-    assert enc.get_encounters(pair(800, 3.0), ports=FAR_PORT).empty       # 800 m > 500 m
-    assert enc.get_encounters(pair(300, 1.5), ports=FAR_PORT).empty       # 1.5 h < 2 h
+    assert enc.get_encounters(pair(800, 3.0), ports=FAR_PORT).empty  # 800 m > 500 m
+    assert enc.get_encounters(pair(300, 1.5), ports=FAR_PORT).empty  # 1.5 h < 2 h
     assert enc.get_encounters(pair(300, 3.0, kn=3.0), ports=FAR_PORT).empty  # 3 kn >= 2 kn
     near = pd.DataFrame({"lat": [LAT], "lon": [LON], "radius_km": [2.0]})
     # the run goes 3 nm (5.6 km) north from the port centre: at most 3.6 km from its edge
@@ -77,8 +89,10 @@ def test_too_far_apart_too_short_too_fast_or_near_a_port_is_no_encounter():
 
 def test_an_optional_shore_distance_stands_in_for_anchorages():
     # the same meeting at 56.0 N, 7.95 E: about 5 nm (9-10 km) from the coast all along
-    coastal = pd.concat([track(900000001, 56.0, 7.95, 3.0),
-                         track(900000002, 56.0, 7.95 + east(300), 3.0)], ignore_index=True)
+    coastal = pd.concat(
+        [track(900000001, 56.0, 7.95, 3.0), track(900000002, 56.0, 7.95 + east(300), 3.0)],
+        ignore_index=True,
+    )
     found = enc.get_encounters(coastal)
     assert len(found) == 1 and 9 < found["shore_km"].iloc[0] < 10
     assert len(enc.get_encounters(coastal, min_shore_km=9.0)) == 1
@@ -100,8 +114,7 @@ def test_fixes_off_the_grid_are_interpolated_and_long_gaps_are_not():
     # Fixes at 00:05, 00:25, ... (every 20 min) to 03:05: grid times 00:10 ... 03:00 lie
     # between two fixes 20 min apart -> an encounter from 00:10 to 03:00 (2 h 50 min).
     a = track(900000001, LAT, LON, 3.0, step_min=20, start=T0 + pd.Timedelta(minutes=5))
-    b = track(900000002, LAT, LON + east(300), 3.0, step_min=20,
-              start=T0 + pd.Timedelta(minutes=5))
+    b = track(900000002, LAT, LON + east(300), 3.0, step_min=20, start=T0 + pd.Timedelta(minutes=5))
     out = enc.get_encounters(pd.concat([a, b]))
     assert out["start"].tolist() == [T0 + pd.Timedelta(minutes=10)]
     assert out["duration_h"].tolist() == [pytest.approx(17 / 6)]
@@ -111,11 +124,19 @@ def test_fixes_off_the_grid_are_interpolated_and_long_gaps_are_not():
 
 def test_three_ships_give_the_pairs_within_500_m():
     # A at 0 m, B 300 m east, C 600 m east: A-B and B-C are 300 m apart, A-C 600 m
-    ships = pd.concat([track(900000003, LAT, LON, 3.0), track(900000001, LAT, LON + east(300), 3.0),
-                       track(900000002, LAT, LON + east(600), 3.0)], ignore_index=True)
+    ships = pd.concat(
+        [
+            track(900000003, LAT, LON, 3.0),
+            track(900000001, LAT, LON + east(300), 3.0),
+            track(900000002, LAT, LON + east(600), 3.0),
+        ],
+        ignore_index=True,
+    )
     out = enc.get_encounters(ships.sample(frac=1.0, random_state=1))  # any row order
-    assert list(zip(out["mmsi_a"], out["mmsi_b"])) == [(900000001, 900000002),
-                                                       (900000001, 900000003)]
+    assert list(zip(out["mmsi_a"], out["mmsi_b"])) == [
+        (900000001, 900000002),
+        (900000001, 900000003),
+    ]
     assert out["duration_h"].tolist() == [3.0, 3.0]
 
 
@@ -127,9 +148,10 @@ def test_loitering_30_nm_offshore_but_not_5_nm():
     assert row["mmsi"] == 900000004 and row["start"] == T0 and row["duration_h"] == 5.0
     assert 28 < row["shore_km"] / KM_PER_NM < 32
     assert row["shore_km"] == pytest.approx(
-        geo.get_shore_distance_km(round(row["lat"], 2), round(row["lon"], 2))[0])
-    assert enc.get_loitering(track(900000004, 56.0, 7.95, 5.0)).empty   # about 5 nm
-    assert enc.get_loitering(track(900000004, 56.0, 7.2, 3.5)).empty    # 3.5 h < 4 h
+        geo.get_shore_distance_km(round(row["lat"], 2), round(row["lon"], 2))[0]
+    )
+    assert enc.get_loitering(track(900000004, 56.0, 7.95, 5.0)).empty  # about 5 nm
+    assert enc.get_loitering(track(900000004, 56.0, 7.2, 3.5)).empty  # 3.5 h < 4 h
     assert enc.get_loitering(track(900000004, 56.0, 7.2, 5.0, sog=2.5)).empty  # 2.5 kn
     assert list(out.columns) == enc.LOITERING_COLUMNS
 
@@ -153,39 +175,62 @@ def test_empty_and_bad_input():
 
 
 def test_dask_gives_the_same_tables():
-    ships = pd.concat([pair(300, 3.0), track(900000003, LAT, LON + east(600), 3.0),
-                       track(900000004, 56.0, 7.2, 5.0),
-                       track(900000005, LAT + 1, LON, 6.0, start=T0 + pd.Timedelta(days=1)),
-                       track(900000006, LAT + 1 + 2 / 60, LON + east(100), 6.0,  # alongside
-                             start=T0 + pd.Timedelta(days=1, hours=2))], ignore_index=True)
+    ships = pd.concat(
+        [
+            pair(300, 3.0),
+            track(900000003, LAT, LON + east(600), 3.0),
+            track(900000004, 56.0, 7.2, 5.0),
+            track(900000005, LAT + 1, LON, 6.0, start=T0 + pd.Timedelta(days=1)),
+            track(
+                900000006,
+                LAT + 1 + 2 / 60,
+                LON + east(100),
+                6.0,  # alongside
+                start=T0 + pd.Timedelta(days=1, hours=2),
+            ),
+        ],
+        ignore_index=True,
+    )
     expected_enc = enc.get_encounters(ships, ports=FAR_PORT)
     expected_loi = enc.get_loitering(ships)
     assert len(expected_enc) == 3 and len(expected_loi) == 3
-    frames = [dd.from_pandas(ships, npartitions=3, sort=False),          # shuffled by MMSI
-              dd.from_pandas(ships.set_index("mmsi").sort_index(), npartitions=2),  # by MMSI
-              ships]
+    frames = [
+        dd.from_pandas(ships, npartitions=3, sort=False),  # shuffled by MMSI
+        dd.from_pandas(ships.set_index("mmsi").sort_index(), npartitions=2),  # by MMSI
+        ships,
+    ]
     for frame in frames:
         pd.testing.assert_frame_equal(
-            enc.get_encounters_dask(frame, ports=FAR_PORT, dask_scheduler="sync"), expected_enc)
-        pd.testing.assert_frame_equal(enc.get_loitering_dask(frame, dask_scheduler="sync"),
-                                      expected_loi)
+            enc.get_encounters_dask(frame, ports=FAR_PORT, dask_scheduler="sync"), expected_enc
+        )
+        pd.testing.assert_frame_equal(
+            enc.get_loitering_dask(frame, dask_scheduler="sync"), expected_loi
+        )
 
 
 def test_a_store_partitioned_by_mmsi_gives_the_same_tables(tmp_path):
-    from tumen import ais_store, ais_synth
+    from tumen.ais import store as ais_store
+    from tumen.ais import synth as ais_synth
 
     traffic = ais_synth.get_traffic(24_000, 10, seed=11)  # repeats, jumps, archive order
     path = tmp_path / "positions.parquet"
     traffic.positions.to_parquet(path, row_group_size=5_000, index=False)
-    store = ais_store.ingest(path, "parquet", cache_dir=tmp_path / "cache",
-                             rows_per_partition=7_000, dask_scheduler="sync")
+    store = ais_store.ingest(
+        path,
+        "parquet",
+        cache_dir=tmp_path / "cache",
+        rows_per_partition=7_000,
+        dask_scheduler="sync",
+    )
     assert store.manifest["partitions"] > 1
     expected = enc.get_encounters(traffic.positions)
     assert len(expected) > 3  # ships slow side by side in the synthetic ports
-    pd.testing.assert_frame_equal(enc.get_encounters_dask(store, dask_scheduler="threads"),
-                                  expected)
-    pd.testing.assert_frame_equal(enc.get_loitering_dask(store, dask_scheduler="sync"),
-                                  enc.get_loitering(traffic.positions))
+    pd.testing.assert_frame_equal(
+        enc.get_encounters_dask(store, dask_scheduler="threads"), expected
+    )
+    pd.testing.assert_frame_equal(
+        enc.get_loitering_dask(store, dask_scheduler="sync"), enc.get_loitering(traffic.positions)
+    )
     assert enc.get_encounters_dask(store, ports=traffic.sites).empty  # all in port
 
 

@@ -1,4 +1,4 @@
-"""Tests for tumen.ais_identity: identity changes, shared names and split transmitters,
+"""Tests for tumen.ais.identity: identity changes, shared names and split transmitters,
 on hand-made tracks with answers worked out by hand, in memory and on the Dask path.
 
 Invented MMSIs, names, places and dates throughout.
@@ -9,7 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tumen import ais, ais_identity as ident, ais_store
+from tumen.ais import decode as ais
+from tumen.ais import identity as ident
+from tumen.ais import store as ais_store
 from tumen.errors import ParameterError
 
 COLUMNS = {c: c for c in ("time", "mmsi", "lat", "lon", "sog", "name", "imo", "callsign")}
@@ -20,10 +22,18 @@ TEN_MIN = pd.Timedelta(minutes=10)
 def _rows(mmsi, lats, lons, *, name="", imo="", callsign="", start=T0):
     n = len(lats)
     names = name if isinstance(name, list) else [name] * n
-    return pd.DataFrame({"time": [(start + i * TEN_MIN).strftime("%Y-%m-%dT%H:%M:%SZ")
-                                  for i in range(n)],
-                         "mmsi": mmsi, "lat": lats, "lon": lons, "sog": 5.0, "name": names,
-                         "imo": imo, "callsign": callsign})
+    return pd.DataFrame(
+        {
+            "time": [(start + i * TEN_MIN).strftime("%Y-%m-%dT%H:%M:%SZ") for i in range(n)],
+            "mmsi": mmsi,
+            "lat": lats,
+            "lon": lons,
+            "sog": 5.0,
+            "name": names,
+            "imo": imo,
+            "callsign": callsign,
+        }
+    )
 
 
 def archive() -> pd.DataFrame:
@@ -40,13 +50,16 @@ def archive() -> pd.DataFrame:
     north = list(np.round(41.0 + 0.01 * np.arange(13), 6))
     alternating = [40.0 if i % 2 == 0 else 41.8 for i in range(12)]
     wrong = [43.0, 43.01, 44.02, 43.03, 43.04]
-    return pd.concat([
-        _rows(111000001, north, [21.0] * 13, name=kestrel, imo="1000001", callsign="KST1"),
-        _rows(111000002, [30.0, 30.01], [10.0, 10.0], name="Plover"),
-        _rows(111000003, [31.0, 31.01], [11.0, 11.0], name="  plover "),
-        _rows(111000004, alternating, [20.0] * 12),
-        _rows(111000005, wrong, [22.0] * 5, name="Ibis"),
-    ], ignore_index=True)
+    return pd.concat(
+        [
+            _rows(111000001, north, [21.0] * 13, name=kestrel, imo="1000001", callsign="KST1"),
+            _rows(111000002, [30.0, 30.01], [10.0, 10.0], name="Plover"),
+            _rows(111000003, [31.0, 31.01], [11.0, 11.0], name="  plover "),
+            _rows(111000004, alternating, [20.0] * 12),
+            _rows(111000005, wrong, [22.0] * 5, name="Ibis"),
+        ],
+        ignore_index=True,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -63,8 +76,14 @@ def data(csv_path):
 
 @pytest.fixture(scope="module")
 def store(csv_path, tmp_path_factory):
-    return ais_store.ingest(csv_path, "csv", COLUMNS, rows_per_partition=10,
-                            cache_dir=tmp_path_factory.mktemp("cache"), dask_scheduler="sync")
+    return ais_store.ingest(
+        csv_path,
+        "csv",
+        COLUMNS,
+        rows_per_partition=10,
+        cache_dir=tmp_path_factory.mktemp("cache"),
+        dask_scheduler="sync",
+    )
 
 
 def test_a_name_changed_once_is_one_change_at_its_time(data):
@@ -78,16 +97,24 @@ def test_a_name_changed_once_is_one_change_at_its_time(data):
     mine = history[history["mmsi"] == 111000001]
     assert mine["record"].tolist() == [1, 2]
     assert mine["name"].tolist() == ["KESTREL", "WREN"]
-    assert mine["records"].tolist() == [6, 7]   # 02:00..02:50 and 03:00..04:00
+    assert mine["records"].tolist() == [6, 7]  # 02:00..02:50 and 03:00..04:00
     assert mine["changed"].tolist() == ["", "name"]
 
 
 def test_missing_fields_and_spelling_are_not_changes():
     t = pd.to_datetime(["2024-03-01", "2024-03-02", "2024-03-03"], utc=True)
-    vessels = pd.DataFrame({"mmsi": [5, 5, 5], "name": ["Heron", None, "HERON "],
-                            "imo": pd.array([None, 1234567, None], dtype="Int64"),
-                            "callsign": [None, "ABC", None], "ship_type": ["70", None, "70"],
-                            "first_seen": t, "last_seen": t, "records": [1, 1, 1]})
+    vessels = pd.DataFrame(
+        {
+            "mmsi": [5, 5, 5],
+            "name": ["Heron", None, "HERON "],
+            "imo": pd.array([None, 1234567, None], dtype="Int64"),
+            "callsign": [None, "ABC", None],
+            "ship_type": ["70", None, "70"],
+            "first_seen": t,
+            "last_seen": t,
+            "records": [1, 1, 1],
+        }
+    )
     assert ident.get_identity_changes(vessels).empty
     vessels.loc[2, "ship_type"] = "80"
     changes = ident.get_identity_changes(vessels)
@@ -103,8 +130,9 @@ def test_two_mmsis_broadcasting_one_name_are_a_shared_name(data):
 
 
 def test_alternating_track_splits_into_two_transmitters(data):
-    table = ident.split_transmitters(data.positions, max_jump_kn=50.0, min_jumps=4,
-                                     min_fixes=3).set_index("mmsi")
+    table = ident.split_transmitters(
+        data.positions, max_jump_kn=50.0, min_jumps=4, min_fixes=3
+    ).set_index("mmsi")
     shared = table.loc[111000004]
     assert shared["verdict"] == "possibly shared identity"
     assert (shared["jumps"], shared["switches"], shared["candidates"]) == (11, 11, 2)
@@ -144,19 +172,23 @@ def test_thresholds_decide_the_flag(data):
 
 def test_store_path_gives_the_same_tables(data, store):
     assert store.manifest["partitions"] >= 2
-    for func in (ident.get_identity_history, ident.get_identity_changes,
-                 ident.get_shared_names):
+    for func in (ident.get_identity_history, ident.get_identity_changes, ident.get_shared_names):
         pd.testing.assert_frame_equal(func(store.vessels), func(data.vessels))
     for options in ({}, {"min_jumps": 2, "min_fixes": 1}):
         expected = ident.split_transmitters(data.positions, **options)
         pd.testing.assert_frame_equal(
-            ident.split_transmitters_dask(store, scheduler="sync", **options), expected)
-        shuffled = dd.from_pandas(data.positions.sample(frac=1, random_state=3),
-                                  npartitions=3, sort=False)
+            ident.split_transmitters_dask(store, scheduler="sync", **options), expected
+        )
+        shuffled = dd.from_pandas(
+            data.positions.sample(frac=1, random_state=3), npartitions=3, sort=False
+        )
         pd.testing.assert_frame_equal(
-            ident.split_transmitters_dask(shuffled, scheduler="threads", **options), expected)
-    assert (ident.split_transmitters_dask(store, scheduler="sync")["verdict"]
-            == "possibly shared identity").sum() == 1
+            ident.split_transmitters_dask(shuffled, scheduler="threads", **options), expected
+        )
+    assert (
+        ident.split_transmitters_dask(store, scheduler="sync")["verdict"]
+        == "possibly shared identity"
+    ).sum() == 1
 
 
 def test_repeats_and_row_order_do_not_change_the_table(data):
@@ -180,8 +212,9 @@ def test_rare_wrong_fixes_are_too_small_a_share_to_flag():
     assert (row["jumps"], row["switches"], row["fixes_a"], row["fixes_b"]) == (16, 16, 192, 8)
     assert row["verdict"] == "isolated jumps"
     assert "the smaller track has fewer than 10 fixes" in row["reason"]
-    assert ident.split_transmitters(p, min_share=0.0).iloc[0]["verdict"] == \
-        "possibly shared identity"
+    assert (
+        ident.split_transmitters(p, min_share=0.0).iloc[0]["verdict"] == "possibly shared identity"
+    )
 
 
 def test_an_ordinary_track_with_glitches_and_a_long_silence_stays_one_transmitter():
@@ -201,8 +234,10 @@ def test_an_ordinary_track_with_glitches_and_a_long_silence_stays_one_transmitte
     row = ident.split_transmitters(p, min_jumps=4, min_fixes=4, min_share=0.0).iloc[0]
     assert (row["jumps"], row["switches"], row["fixes_a"], row["fixes_b"]) == (6, 6, 58, 3)
     assert row["verdict"] == "isolated jumps"
-    assert ident.split_transmitters(p, min_fixes=3, min_share=0.0).iloc[0]["verdict"] == \
-        "possibly shared identity"
+    assert (
+        ident.split_transmitters(p, min_fixes=3, min_share=0.0).iloc[0]["verdict"]
+        == "possibly shared identity"
+    )
 
 
 def test_a_wrong_fix_before_a_silence_does_not_take_the_track_along():

@@ -1,4 +1,4 @@
-"""Tests for tumen.ais_silences: every silence explained (neighbour control, cell
+"""Tests for tumen.ais.silences: every silence explained (neighbour control, cell
 reception, GFW's rule), in memory and on Dask, against hand-worked answers.
 
 The tracks lie off the coast of Namibia (invented ships and dates): the silent ship falls
@@ -11,10 +11,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tumen import ais_silences as sil
-from tumen import ais_store, geo, shuttle
-from tumen.ais import KM_PER_NM
+from tumen.ais import silences as sil
+from tumen.ais import store as ais_store
+from tumen.ais import tracks
 from tumen.errors import DataError, ParameterError
+from tumen.geo import core as geo
+from tumen.geo.earth import KM_PER_NM
 
 SHIP, SECOND, FILLER, NEIGHBOUR = 990000001, 990000004, 990000002, 990000003
 FAR_LON, NEAR_LON, LAT = 13.32, 14.32, -23.0
@@ -23,10 +25,12 @@ H = pd.Timedelta(hours=1)
 
 
 def test_the_test_points_are_where_the_tests_say():
-    nm = geo.get_shore_distance_km([LAT, LAT, -22.9, -22.9],
-                                   [FAR_LON, NEAR_LON, FAR_LON, NEAR_LON]) / KM_PER_NM
+    nm = (
+        geo.get_shore_distance_km([LAT, LAT, -22.9, -22.9], [FAR_LON, NEAR_LON, FAR_LON, NEAR_LON])
+        / KM_PER_NM
+    )
     assert 59 < nm[0] < 62 and 4.5 < nm[1] < 5.5  # start points: 60 nm and 5 nm
-    assert 59 < nm[2] < 62 and 5.5 < nm[3] < 7    # end points (0.1° north)
+    assert 59 < nm[2] < 62 and 5.5 < nm[3] < 7  # end points (0.1° north)
 
 
 def reports(mmsi, times, lat, lon):
@@ -38,11 +42,19 @@ def archive(lon0, *, filler=True, neighbour=None):
     before T0), silent 13 h, next fix at (-22.9, lon0), the next day. Filler: 20 reports of
     another ship in the same 1° cell on the first morning, before the silence. So the cell
     holds 36 reports on 3 ship-days (the ship on two days, the filler on one)."""
-    parts = [reports(SHIP, [T0 - 0.75 * k * H for k in range(14, -1, -1)], LAT, lon0),
-             reports(SHIP, [T0 + 13 * H], -22.9, lon0)]
+    parts = [
+        reports(SHIP, [T0 - 0.75 * k * H for k in range(14, -1, -1)], LAT, lon0),
+        reports(SHIP, [T0 + 13 * H], -22.9, lon0),
+    ]
     if filler:
-        parts.append(reports(FILLER, [T0 - 12 * H + 4 * k * pd.Timedelta(minutes=1)
-                                      for k in range(20)], -22.5, lon0 + 0.3))
+        parts.append(
+            reports(
+                FILLER,
+                [T0 - 12 * H + 4 * k * pd.Timedelta(minutes=1) for k in range(20)],
+                -22.5,
+                lon0 + 0.3,
+            )
+        )
     if neighbour is not None:
         parts.append(neighbour)
     return pd.concat(parts, ignore_index=True).sort_values(["mmsi", "time"], ignore_index=True)
@@ -50,7 +62,7 @@ def archive(lon0, *, filler=True, neighbour=None):
 
 def gaps_of(positions, **kw):
     p = positions[positions["mmsi"] == SHIP].assign(vessel="Test Ship")
-    return shuttle.get_gaps(p, 6.0, **kw)
+    return tracks.get_gaps(p, 6.0, **kw)
 
 
 FLEET = pd.DataFrame({"vessel": ["Test Ship"], "mmsi": [SHIP]})
@@ -65,8 +77,9 @@ def test_cell_reception_is_reports_per_ship_day():
     # cell (-23, 13): silent ship 15 + 1 on two days, filler 20 on one day = 36 reports on
     # 3 ship-days = 12.0 per ship a day (GFW's measure)
     cells = sil.get_cell_reception(archive(FAR_LON))
-    assert cells.to_dict("records") == [{"cell_lat": -23.0, "cell_lon": 13.0, "positions": 36,
-                                         "ship_days": 3, "per_day": 12.0}]
+    assert cells.to_dict("records") == [
+        {"cell_lat": -23.0, "cell_lon": 13.0, "positions": 36, "ship_days": 3, "per_day": 12.0}
+    ]
 
 
 def test_far_offshore_silence_counts_for_gfw():
@@ -81,13 +94,16 @@ def test_far_offshore_silence_counts_for_gfw():
     assert row["class"] == "undetermined" and row["reason"] == (
         "no other ship heard within 20 km of where it fell silent or reappeared during the "
         "silence; its 1° cell receives 12.0 reports per ship a day, but no neighbour shows that "
-        "reception worked then")
+        "reception worked then"
+    )
 
 
 def test_the_same_silence_near_shore_does_not_count_for_gfw():
     row = explain(archive(NEAR_LON)).iloc[0]
     assert not row["gfw"]
-    assert row["gfw_reason"] == "starts 5.1 nm from shore (rule: at least 50 nm)"  # the only failure
+    assert (
+        row["gfw_reason"] == "starts 5.1 nm from shore (rule: at least 50 nm)"
+    )  # the only failure
 
 
 def every_ten_minutes(mmsi, lat, lon):
@@ -102,7 +118,10 @@ def test_a_neighbour_heard_every_ten_minutes_means_switched_off():
     assert row["neighbours"] == 1 and row["neighbour_positions"] == 77
     assert row["neighbour_rate_per_h"] == pytest.approx(77 / 13)  # 5.9 an hour >= 1
     assert row["class"] == "likely switched off"
-    assert row["reason"].startswith("1 other ship heard within 20 km") and "5.9 reports" in row["reason"]
+    assert (
+        row["reason"].startswith("1 other ship heard within 20 km")
+        and "5.9 reports" in row["reason"]
+    )
     # cell: 36 + 77 = 113 reports on 3 + 2 ship-days (the neighbour on both days)
     assert row["cell_per_day"] == pytest.approx(113 / 5)
 
@@ -150,12 +169,17 @@ def test_reports_at_the_first_and_last_fix_times_are_not_during_the_silence():
 def test_window_edge_silences_are_undetermined():
     positions = archive(FAR_LON, neighbour=every_ten_minutes(NEIGHBOUR, -22.95, FAR_LON))
     ship = positions[positions["mmsi"] == SHIP].assign(vessel="Test Ship")
-    gaps = shuttle.get_gaps(ship, 6.0, window=("2031-05-09", "2031-05-12"),
-                            vessels=["Test Ship", "Never Heard"])
+    gaps = tracks.get_gaps(
+        ship, 6.0, window=("2031-05-09", "2031-05-12"), vessels=["Test Ship", "Never Heard"]
+    )
     table = sil.explain_silences(gaps, positions, exclude_mmsi=FLEET)
     kinds = dict(zip(table["kind"], table["class"]))
-    assert kinds == {"before_first": "undetermined", "between": "likely switched off",
-                     "after_last": "undetermined", "no_ais": "undetermined"}
+    assert kinds == {
+        "before_first": "undetermined",
+        "between": "likely switched off",
+        "after_last": "undetermined",
+        "no_ais": "undetermined",
+    }
     edge = table[table["kind"] != "between"]
     assert not edge["gfw"].any()
     assert edge["reason"].tolist() == [sil.EDGE_REASONS[k] for k in edge["kind"]]
@@ -170,8 +194,9 @@ def test_too_few_fixes_before_and_too_short_fail_gfw():
     row = explain(positions, gfw_min_gap_h=14.0).iloc[0]
     # two earliest fixes dropped: 13 fixes; cell 34 reports / 3 ship-days
     assert row["fixes_before"] == 13 and row["cell_per_day"] == pytest.approx(34 / 3)
-    assert row["gfw_reason"] == ("lasts 13.0 h (rule: at least 14 h); 13 reports in the 12 h "
-                                 "before (rule: at least 14)")
+    assert row["gfw_reason"] == (
+        "lasts 13.0 h (rule: at least 14 h); 13 reports in the 12 h before (rule: at least 14)"
+    )
 
 
 def test_sensitivity_counts_move_with_the_thresholds():
@@ -188,7 +213,7 @@ def test_sensitivity_counts_move_with_the_thresholds():
     assert rows[("neighbour_km", "halved")]["value"] == 10.0
     # 77 / 13 = 5.9 an hour: still enough at 2 an hour
     assert rows[("min_neighbour_rate_per_h", "doubled")]["likely switched off"] == 1
-    assert rows[("gfw_min_gap_h", "doubled")]["GFW would count"] == 0     # 13 h < 24 h
+    assert rows[("gfw_min_gap_h", "doubled")]["GFW would count"] == 0  # 13 h < 24 h
     assert rows[("gfw_min_shore_nm", "doubled")]["GFW would count"] == 0  # 60 nm < 100
     assert rows[("gfw_min_fixes_before", "doubled")]["value"] == 28.0
     assert rows[("before_h", "halved")]["GFW would count"] == 0  # 6 h: 9 fixes (T0-6h..T0)
@@ -197,8 +222,10 @@ def test_sensitivity_counts_move_with_the_thresholds():
 
 def explain_counts(table):
     counts = table["class"].value_counts()
-    return {**{c: int(counts.get(c, 0)) for c in sil.CLASSES},
-            "GFW would count": int(table["gfw"].sum())}
+    return {
+        **{c: int(counts.get(c, 0)) for c in sil.CLASSES},
+        "GFW would count": int(table["gfw"].sum()),
+    }
 
 
 def test_bad_inputs_are_named():
@@ -206,13 +233,13 @@ def test_bad_inputs_are_named():
     with pytest.raises(ParameterError, match="MMSI of 'Test Ship' is not known"):
         sil.explain_silences(gaps_of(positions), positions)
     with pytest.raises(DataError, match="no column 'kind'"):
-        sil.explain_silences(gaps_of(positions).drop(columns="kind"), positions,
-                             exclude_mmsi=FLEET)
+        sil.explain_silences(gaps_of(positions).drop(columns="kind"), positions, exclude_mmsi=FLEET)
     with pytest.raises(ParameterError, match="neighbour_km"):
         explain(positions, neighbour_km=-1.0)
     with pytest.raises(ParameterError, match="unknown silence threshold 'neighbor_km'"):
-        sil.get_silence_sensitivity(gaps_of(positions), positions, exclude_mmsi=FLEET,
-                                    neighbor_km=5.0)
+        sil.get_silence_sensitivity(
+            gaps_of(positions), positions, exclude_mmsi=FLEET, neighbor_km=5.0
+        )
 
 
 def test_no_silences_give_an_empty_table():
@@ -223,55 +250,66 @@ def test_no_silences_give_an_empty_table():
 
 # --- the same tables on Dask --------------------------------------------------------
 
+
 def big_archive():
     """Both scenarios side by side and a second silent ship by MMSI: several cells."""
     near = archive(NEAR_LON, neighbour=every_ten_minutes(NEIGHBOUR, -22.95, NEAR_LON))
     far = archive(FAR_LON, filler=False)
     far["mmsi"] = far["mmsi"].replace({SHIP: SHIP + 100})
-    return pd.concat([near, far], ignore_index=True).sort_values(["mmsi", "time"],
-                                                                ignore_index=True)
+    return pd.concat([near, far], ignore_index=True).sort_values(
+        ["mmsi", "time"], ignore_index=True
+    )
 
 
 @pytest.mark.parametrize("npartitions", [1, 3])
 def test_dask_frames_give_the_in_memory_tables(npartitions):
     positions = big_archive()
-    gaps = shuttle.get_gaps(positions, 6.0, by="mmsi")
+    gaps = tracks.get_gaps(positions, 6.0, by="mmsi")
     assert len(gaps) == 2
     expected = sil.explain_silences(gaps, positions, by="mmsi")
     assert expected["class"].tolist() == ["likely switched off", "possibly reception"]
     # indexed by mmsi (as a store is) and, shuffled, with mmsi as a column in any partition
-    frames = [dd.from_pandas(positions.set_index("mmsi"), npartitions=npartitions),
-              dd.from_pandas(positions.sample(frac=1.0, random_state=3), npartitions=npartitions,
-                             sort=False)]
+    frames = [
+        dd.from_pandas(positions.set_index("mmsi"), npartitions=npartitions),
+        dd.from_pandas(
+            positions.sample(frac=1.0, random_state=3), npartitions=npartitions, sort=False
+        ),
+    ]
     for frame in frames:
         got = sil.explain_silences(gaps, frame, by="mmsi", dask_scheduler="sync")
         pd.testing.assert_frame_equal(got, expected)
-    pd.testing.assert_frame_equal(sil.get_cell_reception(frames[1], dask_scheduler="sync"),
-                                  sil.get_cell_reception(positions))
+    pd.testing.assert_frame_equal(
+        sil.get_cell_reception(frames[1], dask_scheduler="sync"), sil.get_cell_reception(positions)
+    )
     pd.testing.assert_frame_equal(
         sil.get_silence_sensitivity(gaps, frames[0], by="mmsi", dask_scheduler="threads"),
-        sil.get_silence_sensitivity(gaps, positions, by="mmsi"))
+        sil.get_silence_sensitivity(gaps, positions, by="mmsi"),
+    )
 
 
 def test_a_positions_store_gives_the_in_memory_table(tmp_path):
     positions = big_archive()
     path = tmp_path / "positions.parquet"
     positions.to_parquet(path, index=False)
-    store = ais_store.ingest(path, "parquet", cache_dir=tmp_path / "cache",
-                             rows_per_partition=60, dask_scheduler="sync")
+    store = ais_store.ingest(
+        path, "parquet", cache_dir=tmp_path / "cache", rows_per_partition=60, dask_scheduler="sync"
+    )
     assert store.manifest["partitions"] > 1
-    gaps = shuttle.get_gaps(positions, 6.0, by="mmsi")
+    gaps = tracks.get_gaps(positions, 6.0, by="mmsi")
     pd.testing.assert_frame_equal(
         sil.explain_silences(gaps, store, by="mmsi", dask_scheduler="sync"),
-        sil.explain_silences(gaps, positions, by="mmsi"))
+        sil.explain_silences(gaps, positions, by="mmsi"),
+    )
 
 
 def test_the_ais_layer_imports_no_analysis():
     import subprocess
     import sys
 
-    code = ("import sys, tumen.ais_silences; "
-            "print(sorted(m for m in sys.modules if m in ('tumen.shuttle', 'tumen.shuttle_text', "
-            "'tumen.depot', 'tumen.rail', 'tumen.ais_dask')))")
+    code = (
+        "import sys, tumen.ais.silences; "
+        "print(sorted(m for m in sys.modules if m in ('tumen.analyses.shuttle.analysis', 'tumen.analyses.shuttle.text', "
+        "'tumen.analyses.route.analysis', 'tumen.analyses.rail.analysis', 'tumen.ais.dask_ops')))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

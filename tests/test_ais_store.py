@@ -1,4 +1,4 @@
-"""Tests for tumen.ais_store: the cached positions store (ingest once, reuse, invalidate)."""
+"""Tests for tumen.ais.store: the cached positions store (ingest once, reuse, invalidate)."""
 
 import os
 import shutil
@@ -6,24 +6,38 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
-from tumen import ais, ais_chunks, ais_store
-from tumen.errors import DataError, ParameterError
-
 from test_ais import GENERIC_MAP  # the column map of tests/fixtures/ais/shuttle_generic.csv
 from test_ais_chunks import assert_same_data
+
+from tumen.ais import chunks as ais_chunks
+from tumen.ais import decode as ais
+from tumen.ais import store as ais_store
+from tumen.errors import DataError, ParameterError
 
 FIX = Path(__file__).parent / "fixtures"
 AIS_FIX = FIX / "ais"
 VALUES = [c for c in ais.POSITION_COLUMNS if not c.startswith("source")]
 
-@pytest.mark.parametrize("fmt, name, columns", [
-    ("nmea", "shuttle.nmea", None), ("dma", "shuttle_dma.csv", None),
-    ("csv", "shuttle_generic.csv", GENERIC_MAP)])
+
+@pytest.mark.parametrize(
+    "fmt, name, columns",
+    [
+        ("nmea", "shuttle.nmea", None),
+        ("dma", "shuttle_dma.csv", None),
+        ("csv", "shuttle_generic.csv", GENERIC_MAP),
+    ],
+)
 def test_store_holds_what_the_readers_read(tmp_path, fmt, name, columns):
     path = AIS_FIX / name
-    store = ais_store.ingest(path, fmt, columns, cache_dir=tmp_path, chunk_bytes=200,
-                             rows_per_partition=5, dask_scheduler="threads")
+    store = ais_store.ingest(
+        path,
+        fmt,
+        columns,
+        cache_dir=tmp_path,
+        chunk_bytes=200,
+        rows_per_partition=5,
+        dask_scheduler="threads",
+    )
     assert store.manifest["chunks"] > 3 and store.manifest["partitions"] >= 2
     assert_same_data(ais.read_ais(path, fmt, columns), store.to_ais_data())
 
@@ -31,12 +45,14 @@ def test_store_holds_what_the_readers_read(tmp_path, fmt, name, columns):
 def test_nmea_csv_and_parquet_paths_give_the_same_positions(tmp_path):
     nmea = ais.read_nmea(AIS_FIX / "shuttle.nmea")
     nmea.positions.to_parquet(tmp_path / "positions.parquet", index=False)
-    stores = [ais_store.ingest(AIS_FIX / "shuttle.nmea", "nmea", cache_dir=tmp_path / "c"),
-              ais_store.ingest(AIS_FIX / "shuttle_dma.csv", "dma", cache_dir=tmp_path / "c"),
-              ais_store.ingest(AIS_FIX / "shuttle_generic.csv", "csv", GENERIC_MAP,
-                               cache_dir=tmp_path / "c"),
-              ais_store.ingest(tmp_path / "positions.parquet", "parquet",
-                               cache_dir=tmp_path / "c")]
+    stores = [
+        ais_store.ingest(AIS_FIX / "shuttle.nmea", "nmea", cache_dir=tmp_path / "c"),
+        ais_store.ingest(AIS_FIX / "shuttle_dma.csv", "dma", cache_dir=tmp_path / "c"),
+        ais_store.ingest(
+            AIS_FIX / "shuttle_generic.csv", "csv", GENERIC_MAP, cache_dir=tmp_path / "c"
+        ),
+        ais_store.ingest(tmp_path / "positions.parquet", "parquet", cache_dir=tmp_path / "c"),
+    ]
     for store in stores:
         pd.testing.assert_frame_equal(store.get_positions()[VALUES], nmea.positions[VALUES])
     # a Parquet table keeps its own source columns
@@ -93,8 +109,9 @@ def test_store_reads_one_vessel_and_has_known_divisions(tmp_path):
 
 
 def test_quality_table_matches_the_readers(tmp_path):
-    store = ais_store.ingest(AIS_FIX / "shuttle.nmea", cache_dir=tmp_path, chunk_bytes=300,
-                             dask_scheduler="threads")
+    store = ais_store.ingest(
+        AIS_FIX / "shuttle.nmea", cache_dir=tmp_path, chunk_bytes=300, dask_scheduler="threads"
+    )
     expected = ais.get_quality_table(ais.read_nmea(AIS_FIX / "shuttle.nmea"))
     pd.testing.assert_frame_equal(store.get_quality_table(), expected)
     assert store.manifest["categories"] == dict(zip(expected["category"], expected["records"]))
@@ -117,8 +134,9 @@ def test_user_mistakes_raise_project_errors(tmp_path):
     with pytest.raises(ParameterError, match="unknown AIS format"):
         ais_store.ingest(AIS_FIX / "shuttle.nmea", "kml", cache_dir=tmp_path)
     with pytest.raises(DataError) as err:
-        ais_store.ingest(AIS_FIX / "shuttle_generic.csv", "csv", dict(GENERIC_MAP, lat="Lat"),
-                         cache_dir=tmp_path)
+        ais_store.ingest(
+            AIS_FIX / "shuttle_generic.csv", "csv", dict(GENERIC_MAP, lat="Lat"), cache_dir=tmp_path
+        )
     assert "shuttle_generic.csv:1 [Lat]" in str(err.value)
     with pytest.raises(ParameterError, match="dask_scheduler"):
         ais_store.ingest(AIS_FIX / "shuttle.nmea", cache_dir=tmp_path, dask_scheduler="fast")

@@ -1,8 +1,10 @@
-"""Tests for tumen.ais_synth: deterministic synthetic traffic with a known answer."""
+"""Tests for tumen.ais.synth: deterministic synthetic traffic with a known answer."""
 
 import pandas as pd
 
-from tumen import ais, ais_synth, shuttle
+from tumen.ais import decode as ais
+from tumen.ais import synth as ais_synth
+from tumen.ais import tracks
 
 VALUES = [c for c in ais.POSITION_COLUMNS if not c.startswith("source")]
 
@@ -23,7 +25,7 @@ def test_positions_table_schema_and_archive_order():
     assert p["source_line"].tolist() == list(range(1, 5_001))
     assert p["mmsi"].nunique() == 4
     assert p.duplicated(subset=VALUES).sum() == 50
-    sites = shuttle.get_sites(t.sites)
+    sites = tracks.get_sites(t.sites)
     assert (sites["radius_km"] == 3.0).all() and len(sites) == 12
 
 
@@ -32,8 +34,7 @@ def test_nmea_decodes_back_to_the_positions(tmp_path):
     path = tmp_path / "synthetic.nmea"
     path.write_bytes(ais_synth.to_nmea(t, noise_rate=0.01))
     data = ais.read_nmea(path)
-    pd.testing.assert_frame_equal(data.positions[VALUES],
-                                  ais.sort_positions(t.positions)[VALUES])
+    pd.testing.assert_frame_equal(data.positions[VALUES], ais.sort_positions(t.positions)[VALUES])
     assert data.vessels["name"].tolist() == ["SYNTH 00000", "SYNTH 00001", "SYNTH 00002"]
     counts = data.skipped["category"].value_counts()
     assert counts["junk"] == counts["bad_checksum"] > 10
@@ -42,15 +43,16 @@ def test_nmea_decodes_back_to_the_positions(tmp_path):
 
 def test_truth_gaps_are_what_get_gaps_finds():
     t = ais_synth.get_traffic(20_000, 5, seed=3, jump_rate=0)
-    gaps = shuttle.get_gaps(t.positions, 6.0, by="mmsi")
+    gaps = tracks.get_gaps(t.positions, 6.0, by="mmsi")
     assert len(gaps) == len(t.gaps) > 10
-    pd.testing.assert_frame_equal(gaps[["mmsi", "start", "end"]],
-                                  t.gaps.sort_values(["mmsi", "start"], ignore_index=True))
+    pd.testing.assert_frame_equal(
+        gaps[["mmsi", "start", "end"]], t.gaps.sort_values(["mmsi", "start"], ignore_index=True)
+    )
 
 
 def test_port_calls_lie_inside_planned_dwells():
     t = ais_synth.get_traffic(20_000, 5, seed=3, jump_rate=0)
-    calls = shuttle.get_ais_port_calls(t.positions, t.sites, by="mmsi")
+    calls = tracks.get_ais_port_calls(t.positions, t.sites, by="mmsi")
     assert len(calls) > 20
     both = calls.merge(t.dwells, on=["mmsi", "site"])
     inside = both[(both["first_fix"] >= both["arrive"]) & (both["last_fix"] <= both["depart"])]

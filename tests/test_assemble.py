@@ -1,8 +1,9 @@
-"""tumen.assemble helpers that reshape the report page (no build needed)."""
+"""tumen.report.assemble helpers that reshape the report page (no build needed)."""
 
 from bs4 import BeautifulSoup
 
-from tumen import assemble, params
+from tumen.engine import params
+from tumen.report import assemble
 
 
 def _soup(body: str):
@@ -10,13 +11,17 @@ def _soup(body: str):
 
 
 def test_aliases_given_once_where_the_prose_first_names_the_place():
-    soup = _soup("<h1>Rajin and Dunai</h1><nav class='toc'>Rajin</nav>"
-                 "<p>Ships ran from Rajin to Dunai; Rajin again, Dunai (Dunay) too.</p>"
-                 "<p>Later Rajin and Dunai.</p>")
+    soup = _soup(
+        "<h1>Rajin and Dunai</h1><nav class='toc'>Rajin</nav>"
+        "<p>Ships ran from Rajin to Dunai; Rajin again, Dunai (Dunay) too.</p>"
+        "<p>Later Rajin and Dunai.</p>"
+    )
     assemble._add_aliases(soup, {"Rajin": "Najin", "Dunai": "Dunay"})
     text = [p.get_text() for p in soup.find_all("p")]
-    assert text == ["Ships ran from Rajin (Najin) to Dunai (Dunay); Rajin again, Dunai (Dunay) too.",
-                    "Later Rajin and Dunai."]
+    assert text == [
+        "Ships ran from Rajin (Najin) to Dunai (Dunay); Rajin again, Dunai (Dunay) too.",
+        "Later Rajin and Dunai.",
+    ]
     assert soup.h1.get_text() == "Rajin and Dunai" and soup.nav.get_text() == "Rajin"
 
 
@@ -35,8 +40,10 @@ def test_tooltip_is_short_and_has_no_dimensionless_unit():
     rec = {"value": 3.654, "unit": "1", "notebook": "01_rail_traffic", "description": "x" * 500}
     tip = assemble.tooltip("rail.peak_to_baseline_max", rec, ["data/sites.csv"] * 30)
     assert len(tip) <= assemble.TOOLTIP_MAX
-    assert tip.startswith("rail.peak_to_baseline_max = 3.65; notebook 01_rail_traffic; "
-                          "input data/sites.csv (+29 more)")
+    assert tip.startswith(
+        "rail.peak_to_baseline_max = 3.65; notebook 01_rail_traffic; "
+        "input data/sites.csv (+29 more)"
+    )
     assert tip.endswith("…")
 
 
@@ -58,16 +65,24 @@ def test_a_figure_that_does_not_fit_lets_the_text_after_it_flow_first(tmp_path):
 
     words = " ".join(["The text that follows the figure runs on for a while."] * 40)
     cell = '<div class="cell"><div class="output">{}</div></div>'
-    body = (cell.format("<h1>Section</h1><p>A short opening paragraph.</p>"
-                        + "<p>" + "Words. " * 120 + "</p>")
-            + cell.format(f'<figure class="tumen-figure" id="fig-tall"><img style="height: 18cm" '
-                          f'src="data:image/png;base64,{_png(40, 60)}" alt="tall"/>'
-                          "<figcaption>Figure 1. Tall.</figcaption></figure>")
-            + cell.format(f"<p>{words}</p>") + cell.format("<h2>Next</h2><p>More.</p>"))
+    body = (
+        cell.format(
+            "<h1>Section</h1><p>A short opening paragraph.</p>" + "<p>" + "Words. " * 120 + "</p>"
+        )
+        + cell.format(
+            f'<figure class="tumen-figure" id="fig-tall"><img style="height: 18cm" '
+            f'src="data:image/png;base64,{_png(40, 60)}" alt="tall"/>'
+            "<figcaption>Figure 1. Tall.</figcaption></figure>"
+        )
+        + cell.format(f"<p>{words}</p>")
+        + cell.format("<h2>Next</h2><p>More.</p>")
+    )
     src = tmp_path / "index.html"
-    src.write_text(f'<!DOCTYPE html><html><head><style>@page {{ size: A4; margin: 20mm }}</style>'
-                   f'</head><body><main><section class="analysis">{body}</section></main>'
-                   "</body></html>")
+    src.write_text(
+        f"<!DOCTYPE html><html><head><style>@page {{ size: A4; margin: 20mm }}</style>"
+        f'</head><body><main><section class="analysis">{body}</section></main>'
+        "</body></html>"
+    )
     from weasyprint import HTML
 
     as_written = HTML(string=src.read_text(), base_url=str(tmp_path)).render()
@@ -79,8 +94,12 @@ def test_a_figure_that_does_not_fit_lets_the_text_after_it_flow_first(tmp_path):
     assert cells[3].find("h2")  # never past a heading
     pdf = tmp_path / "out.pdf"
     pdf.write_bytes(assemble.print_pdf(src))
-    page1 = subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(pdf), "-"], capture_output=True,
-                           text=True, check=True).stdout
+    page1 = subprocess.run(
+        ["pdftotext", "-f", "1", "-l", "1", str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert "The text that follows the figure" in page1
     # nothing to move: the page is printed as written
     assert assemble.defer_figures(moved, ["fig-missing"]) == moved

@@ -31,8 +31,12 @@ import pytest
 from pyais.encode import encode_dict
 from pyais.util import checksum
 
-from tumen import ais, geo, params, rail, shuttle
+from tumen.ais import decode as ais
+from tumen.analyses.rail import analysis as rail
+from tumen.analyses.shuttle import analysis as shuttle
+from tumen.engine import params
 from tumen.errors import DataError, ParameterError, TumenError
+from tumen.geo import core as geo
 
 ROOT = Path(__file__).resolve().parents[1]
 FIX = ROOT / "tests" / "fixtures"
@@ -72,54 +76,138 @@ ROW2 = "tumangang_rail_facility,2023-02-01T00:00:00Z,5\n"
 
 # (id, content, line, field, words in the message)
 RAIL_FATAL = [
-    ("missing_column", "site,acquired\ntumangang_rail_facility,2023-01-01T00:00:00Z\n",
-     1, "railcars", ["required column 'railcars' is missing"]),
-    ("misspelt_required", "site,aquired,railcars\n" + ROW, 1, "acquired",
-     ["did you mean 'aquired'", "rename that column to 'acquired'"]),
-    ("misspelt_optional", RH.strip() + ",confidnce\n" + ROW.strip() + ",high\n", 1, "confidnce",
-     ["did you mean 'confidence'"]),
-    ("unparseable_timestamp", RH + ROW + "tumangang_rail_facility,5 Oct 2023,5\n", 3, "acquired",
-     ["cannot read timestamp", "ISO 8601"]),
-    ("impossible_date", RH + ROW + "tumangang_rail_facility,2023-02-30,5\n", 3, "acquired",
-     ["cannot read timestamp"]),
-    ("naive_timestamp", RH + ROW + "tumangang_rail_facility,2023-02-01T10:00:00,5\n", 3,
-     "acquired", ["no time zone", "naive='utc'"]),
-    ("negative_count", RH + ROW + "tumangang_rail_facility,2023-02-01T00:00:00Z,-5\n", 3,
-     "railcars", ["negative"]),
-    ("fractional_count", RH + "tumangang_rail_facility,2023-02-01T00:00:00Z,4.5\n", 2,
-     "railcars", ["not a whole number"]),
-    ("text_count", RH + "tumangang_rail_facility,2023-02-01T00:00:00Z,many\n", 2,
-     "railcars", ["not a whole number"]),
-    ("empty_count", RH + "tumangang_rail_facility,2023-02-01T00:00:00Z,\n", 2,
-     "railcars", ["empty"]),
-    ("unknown_site", RH + ROW + "tumangang_rail_facilty,2023-02-01T00:00:00Z,5\n", 3, "site",
-     ["unknown site", "did you mean 'tumangang_rail_facility'"]),
+    (
+        "missing_column",
+        "site,acquired\ntumangang_rail_facility,2023-01-01T00:00:00Z\n",
+        1,
+        "railcars",
+        ["required column 'railcars' is missing"],
+    ),
+    (
+        "misspelt_required",
+        "site,aquired,railcars\n" + ROW,
+        1,
+        "acquired",
+        ["did you mean 'aquired'", "rename that column to 'acquired'"],
+    ),
+    (
+        "misspelt_optional",
+        RH.strip() + ",confidnce\n" + ROW.strip() + ",high\n",
+        1,
+        "confidnce",
+        ["did you mean 'confidence'"],
+    ),
+    (
+        "unparseable_timestamp",
+        RH + ROW + "tumangang_rail_facility,5 Oct 2023,5\n",
+        3,
+        "acquired",
+        ["cannot read timestamp", "ISO 8601"],
+    ),
+    (
+        "impossible_date",
+        RH + ROW + "tumangang_rail_facility,2023-02-30,5\n",
+        3,
+        "acquired",
+        ["cannot read timestamp"],
+    ),
+    (
+        "naive_timestamp",
+        RH + ROW + "tumangang_rail_facility,2023-02-01T10:00:00,5\n",
+        3,
+        "acquired",
+        ["no time zone", "naive='utc'"],
+    ),
+    (
+        "negative_count",
+        RH + ROW + "tumangang_rail_facility,2023-02-01T00:00:00Z,-5\n",
+        3,
+        "railcars",
+        ["negative"],
+    ),
+    (
+        "fractional_count",
+        RH + "tumangang_rail_facility,2023-02-01T00:00:00Z,4.5\n",
+        2,
+        "railcars",
+        ["not a whole number"],
+    ),
+    (
+        "text_count",
+        RH + "tumangang_rail_facility,2023-02-01T00:00:00Z,many\n",
+        2,
+        "railcars",
+        ["not a whole number"],
+    ),
+    (
+        "empty_count",
+        RH + "tumangang_rail_facility,2023-02-01T00:00:00Z,\n",
+        2,
+        "railcars",
+        ["empty"],
+    ),
+    (
+        "unknown_site",
+        RH + ROW + "tumangang_rail_facilty,2023-02-01T00:00:00Z,5\n",
+        3,
+        "site",
+        ["unknown site", "did you mean 'tumangang_rail_facility'"],
+    ),
     ("empty_site", RH + ",2023-02-01T00:00:00Z,5\n", 2, "site", ["site is empty"]),
     ("duplicate_row", RH + ROW + ROW2 + ROW, 4, None, ["repeats line 2"]),
     ("empty_file", "", 1, None, ["file is empty", "site,acquired,railcars"]),
     ("header_only_blank_lines", "\n\n  \n", 1, None, ["file is empty"]),
-    ("too_many_fields", RH + ROW + "tumangang_rail_facility,2023-02-01T00:00:00Z,5,extra\n", 3,
-     None, ["row has 4 fields", "quote fields"]),
-    ("bad_gsd", RH.strip() + ",gsd_m\n" + ROW.strip() + ",-1\n", 2, "gsd_m",
-     ["not a valid value"]),
-    ("bad_cloud", RH.strip() + ",cloud_pct\n" + ROW.strip() + ",140\n", 2, "cloud_pct",
-     ["not a valid value"]),
-    ("bad_confidence", RH.strip() + ",confidence\n" + ROW.strip() + ",sure\n", 2, "confidence",
-     ["not one of low, medium, high"]),
-    ("nul_bytes", RH + ROW + "tumangang_rail_facility,2023-02-01T00:00:00Z,5\0\n", 3, None,
-     ["NUL"]),
-    ("unclosed_quote", RH + ROW + 'tumangang_rail_facility,"2023-02-01T00:00:00Z,5\n', 3, None,
-     ["fields"]),
+    (
+        "too_many_fields",
+        RH + ROW + "tumangang_rail_facility,2023-02-01T00:00:00Z,5,extra\n",
+        3,
+        None,
+        ["row has 4 fields", "quote fields"],
+    ),
+    ("bad_gsd", RH.strip() + ",gsd_m\n" + ROW.strip() + ",-1\n", 2, "gsd_m", ["not a valid value"]),
+    (
+        "bad_cloud",
+        RH.strip() + ",cloud_pct\n" + ROW.strip() + ",140\n",
+        2,
+        "cloud_pct",
+        ["not a valid value"],
+    ),
+    (
+        "bad_confidence",
+        RH.strip() + ",confidence\n" + ROW.strip() + ",sure\n",
+        2,
+        "confidence",
+        ["not one of low, medium, high"],
+    ),
+    (
+        "nul_bytes",
+        RH + ROW + "tumangang_rail_facility,2023-02-01T00:00:00Z,5\0\n",
+        3,
+        None,
+        ["NUL"],
+    ),
+    (
+        "unclosed_quote",
+        RH + ROW + 'tumangang_rail_facility,"2023-02-01T00:00:00Z,5\n',
+        3,
+        None,
+        ["fields"],
+    ),
 ]
 # Latin-1: "Tumangang Gare à marchandises" in the notes, saved in Latin-1, on line 3.
-LATIN1 = (RH.strip() + ",notes\n" + ROW.strip() + ",ok\n").encode() + \
-    "tumangang_rail_facility,2023-02-01T00:00:00Z,5,gare à marchandises\n".encode("latin-1")
+LATIN1 = (
+    RH.strip() + ",notes\n" + ROW.strip() + ",ok\n"
+).encode() + "tumangang_rail_facility,2023-02-01T00:00:00Z,5,gare à marchandises\n".encode(
+    "latin-1"
+)
 RAIL_FATAL += [
-    ("latin1_bytes", LATIN1, 3, None, ["byte 0xe0 is not UTF-8", "save the file as UTF-8"])]
+    ("latin1_bytes", LATIN1, 3, None, ["byte 0xe0 is not UTF-8", "save the file as UTF-8"])
+]
 
 
-@pytest.mark.parametrize("case, content, line, field, words", RAIL_FATAL,
-                         ids=[c[0] for c in RAIL_FATAL])
+@pytest.mark.parametrize(
+    "case, content, line, field, words", RAIL_FATAL, ids=[c[0] for c in RAIL_FATAL]
+)
 def test_railcars_fatal(tmp_path, sites, case, content, line, field, words):
     path = write(tmp_path, f"{case}.csv", content)
     with pytest.raises(DataError) as exc:
@@ -135,17 +223,23 @@ def test_railcars_unclosed_quote_is_one_error(tmp_path):
     assert exc.value.line == 3
 
 
-@pytest.mark.parametrize("case, content", [
-    ("utf8_bom", "\ufeff" + RH + ROW + ROW2),
-    ("crlf", (RH + ROW + ROW2).replace("\n", "\r\n")),
-    ("bom_and_crlf", "\ufeff" + (RH + ROW + ROW2).replace("\n", "\r\n")),
-    ("no_final_newline", RH + ROW + ROW2.rstrip("\n")),
-    ("blank_lines_between_rows", RH + "\n" + ROW + "\n\n" + ROW2),
-    ("spaces_around_fields", "site , acquired , railcars\n"
-     " tumangang_rail_facility , 2023-01-01T00:00:00Z , 4\n" + ROW2),
-    ("offset_timestamp", RH + "tumangang_rail_facility,2023-01-01T09:00:00+09:00,4\n" + ROW2),
-    ("date_only", RH + "tumangang_rail_facility,2023-01-01,4\n" + ROW2),
-])
+@pytest.mark.parametrize(
+    "case, content",
+    [
+        ("utf8_bom", "\ufeff" + RH + ROW + ROW2),
+        ("crlf", (RH + ROW + ROW2).replace("\n", "\r\n")),
+        ("bom_and_crlf", "\ufeff" + (RH + ROW + ROW2).replace("\n", "\r\n")),
+        ("no_final_newline", RH + ROW + ROW2.rstrip("\n")),
+        ("blank_lines_between_rows", RH + "\n" + ROW + "\n\n" + ROW2),
+        (
+            "spaces_around_fields",
+            "site , acquired , railcars\n"
+            " tumangang_rail_facility , 2023-01-01T00:00:00Z , 4\n" + ROW2,
+        ),
+        ("offset_timestamp", RH + "tumangang_rail_facility,2023-01-01T09:00:00+09:00,4\n" + ROW2),
+        ("date_only", RH + "tumangang_rail_facility,2023-01-01,4\n" + ROW2),
+    ],
+)
 def test_railcars_accepted(tmp_path, sites, case, content):
     path = write(tmp_path, f"{case}.csv", content)
     table = rail.read_railcars(path, known_sites=list(sites["id"]))
@@ -155,8 +249,11 @@ def test_railcars_accepted(tmp_path, sites, case, content):
 
 
 def test_railcars_line_numbers_survive_blank_lines_and_crlf(tmp_path):
-    path = write(tmp_path, "l.csv", (RH + "\n" + ROW + "\n" + "x,2023-01-01T00:00:00Z,4\n")
-                 .replace("\n", "\r\n"))
+    path = write(
+        tmp_path,
+        "l.csv",
+        (RH + "\n" + ROW + "\n" + "x,2023-01-01T00:00:00Z,4\n").replace("\n", "\r\n"),
+    )
     with pytest.raises(DataError) as exc:
         rail.read_railcars(path, known_sites=["tumangang_rail_facility"])
     assert exc.value.line == 5 and exc.value.field == "site"
@@ -185,51 +282,123 @@ SROW = "Angara,2023-09-03T03:00:00Z,rajin_port,,,120\n"
 SROW2 = "Maria,2023-09-05T10:00:00Z,dunai_port,,,80\n"
 
 SIGHTING_FATAL = [
-    ("missing_column", "vessel,site\nAngara,rajin_port\n", 1, "observed",
-     ["required column 'observed' is missing"]),
-    ("misspelt_required", "vessel,observd,site\nAngara,2023-09-03T03:00:00Z,rajin_port\n", 1,
-     "observed", ["did you mean 'observd'", "rename that column to 'observed'"]),
-    ("misspelt_optional", "vessel,observed,site,contaners\n"
-     "Angara,2023-09-03T03:00:00Z,rajin_port,120\n", 1, "contaners",
-     ["did you mean 'containers'"]),
-    ("unparseable_timestamp", SH + SROW + "Maria,yesterday noon,dunai_port,,,80\n", 3,
-     "observed", ["cannot read time", "ISO 8601"]),
-    ("negative_count", SH + SROW + "Maria,2023-09-05T10:00:00Z,dunai_port,,,-80\n", 3,
-     "containers", ["not a whole number >= 0"]),
-    ("fractional_count", SH + "Maria,2023-09-05T10:00:00Z,dunai_port,,,80.5\n", 2,
-     "containers", ["not a whole number >= 0"]),
-    ("text_count", SH + "Maria,2023-09-05T10:00:00Z,dunai_port,,,lots\n", 2,
-     "containers", ["not a whole number >= 0"]),
-    ("latitude_91", SH + SROW + "Maria,2023-09-05T10:00:00Z,,91,130.3,\n", 3, "lat",
-     ["-90..90"]),
-    ("latitude_minus_90_5", SH + "Maria,2023-09-05T10:00:00Z,,-90.5,130.3,\n", 2, "lat",
-     ["-90..90"]),
-    ("latitude_text", SH + "Maria,2023-09-05T10:00:00Z,,north,130.3,\n", 2, "lat",
-     ["-90..90"]),
-    ("longitude_181", SH + SROW + "Maria,2023-09-05T10:00:00Z,,42.2,181,\n", 3, "lon",
-     ["-180..180"]),
-    ("longitude_minus_200", SH + "Maria,2023-09-05T10:00:00Z,,42.2,-200,\n", 2, "lon",
-     ["-180..180"]),
-    ("unknown_site", SH + SROW + "Maria,2023-09-05T10:00:00Z,duani_port,,,80\n", 3, "site",
-     ["unknown site 'duani_port'", "did you mean 'dunai_port'"]),
-    ("empty_vessel", SH + ",2023-09-05T10:00:00Z,dunai_port,,,80\n", 2, "vessel",
-     ["vessel name is empty"]),
-    ("unknown_status", "vessel,observed,site,status\nAngara,2023-09-03T03:00:00Z,rajin_port,"
-     "docked\n", 2, "status", ["unknown status 'docked'"]),
-    ("no_place", SH + "Maria,2023-09-05T10:00:00Z,,42.2,,\n", 2, "site",
-     ["neither a site nor lat and lon"]),
+    (
+        "missing_column",
+        "vessel,site\nAngara,rajin_port\n",
+        1,
+        "observed",
+        ["required column 'observed' is missing"],
+    ),
+    (
+        "misspelt_required",
+        "vessel,observd,site\nAngara,2023-09-03T03:00:00Z,rajin_port\n",
+        1,
+        "observed",
+        ["did you mean 'observd'", "rename that column to 'observed'"],
+    ),
+    (
+        "misspelt_optional",
+        "vessel,observed,site,contaners\nAngara,2023-09-03T03:00:00Z,rajin_port,120\n",
+        1,
+        "contaners",
+        ["did you mean 'containers'"],
+    ),
+    (
+        "unparseable_timestamp",
+        SH + SROW + "Maria,yesterday noon,dunai_port,,,80\n",
+        3,
+        "observed",
+        ["cannot read time", "ISO 8601"],
+    ),
+    (
+        "negative_count",
+        SH + SROW + "Maria,2023-09-05T10:00:00Z,dunai_port,,,-80\n",
+        3,
+        "containers",
+        ["not a whole number >= 0"],
+    ),
+    (
+        "fractional_count",
+        SH + "Maria,2023-09-05T10:00:00Z,dunai_port,,,80.5\n",
+        2,
+        "containers",
+        ["not a whole number >= 0"],
+    ),
+    (
+        "text_count",
+        SH + "Maria,2023-09-05T10:00:00Z,dunai_port,,,lots\n",
+        2,
+        "containers",
+        ["not a whole number >= 0"],
+    ),
+    ("latitude_91", SH + SROW + "Maria,2023-09-05T10:00:00Z,,91,130.3,\n", 3, "lat", ["-90..90"]),
+    (
+        "latitude_minus_90_5",
+        SH + "Maria,2023-09-05T10:00:00Z,,-90.5,130.3,\n",
+        2,
+        "lat",
+        ["-90..90"],
+    ),
+    ("latitude_text", SH + "Maria,2023-09-05T10:00:00Z,,north,130.3,\n", 2, "lat", ["-90..90"]),
+    (
+        "longitude_181",
+        SH + SROW + "Maria,2023-09-05T10:00:00Z,,42.2,181,\n",
+        3,
+        "lon",
+        ["-180..180"],
+    ),
+    (
+        "longitude_minus_200",
+        SH + "Maria,2023-09-05T10:00:00Z,,42.2,-200,\n",
+        2,
+        "lon",
+        ["-180..180"],
+    ),
+    (
+        "unknown_site",
+        SH + SROW + "Maria,2023-09-05T10:00:00Z,duani_port,,,80\n",
+        3,
+        "site",
+        ["unknown site 'duani_port'", "did you mean 'dunai_port'"],
+    ),
+    (
+        "empty_vessel",
+        SH + ",2023-09-05T10:00:00Z,dunai_port,,,80\n",
+        2,
+        "vessel",
+        ["vessel name is empty"],
+    ),
+    (
+        "unknown_status",
+        "vessel,observed,site,status\nAngara,2023-09-03T03:00:00Z,rajin_port,docked\n",
+        2,
+        "status",
+        ["unknown status 'docked'"],
+    ),
+    (
+        "no_place",
+        SH + "Maria,2023-09-05T10:00:00Z,,42.2,,\n",
+        2,
+        "site",
+        ["neither a site nor lat and lon"],
+    ),
     ("duplicate_row", SH + SROW + SROW2 + SROW, 4, None, ["repeats line 2"]),
     ("empty_file", "", 1, None, ["file is empty", "vessel,observed"]),
-    ("latin1_bytes", (SH.strip() + ",notes\n" + SROW.strip() + ",ok\n").encode()
-     + "Maria,2023-09-05T10:00:00Z,dunai_port,,,80,déchargement\n".encode("latin-1"),
-     3, None, ["byte 0xe9 is not UTF-8"]),
-    ("too_few_fields", SH + SROW + "Maria,2023-09-05T10:00:00Z\n", 3, None,
-     ["row has 2 fields"]),
+    (
+        "latin1_bytes",
+        (SH.strip() + ",notes\n" + SROW.strip() + ",ok\n").encode()
+        + "Maria,2023-09-05T10:00:00Z,dunai_port,,,80,déchargement\n".encode("latin-1"),
+        3,
+        None,
+        ["byte 0xe9 is not UTF-8"],
+    ),
+    ("too_few_fields", SH + SROW + "Maria,2023-09-05T10:00:00Z\n", 3, None, ["row has 2 fields"]),
 ]
 
 
-@pytest.mark.parametrize("case, content, line, field, words", SIGHTING_FATAL,
-                         ids=[c[0] for c in SIGHTING_FATAL])
+@pytest.mark.parametrize(
+    "case, content, line, field, words", SIGHTING_FATAL, ids=[c[0] for c in SIGHTING_FATAL]
+)
 def test_sightings_fatal(tmp_path, sites, case, content, line, field, words):
     path = write(tmp_path, f"{case}.csv", content)
     with pytest.raises(DataError) as exc:
@@ -237,20 +406,29 @@ def test_sightings_fatal(tmp_path, sites, case, content, line, field, words):
     check_error(exc.value, path, line, field, *words)
 
 
-@pytest.mark.parametrize("case, content", [
-    ("utf8_bom", "\ufeff" + SH + SROW + SROW2),
-    ("crlf", (SH + SROW + SROW2).replace("\n", "\r\n")),
-    ("bom_and_crlf", "\ufeff" + (SH + SROW + SROW2).replace("\n", "\r\n")),
-    ("naive_timestamp_is_utc", SH + SROW.replace("03:00:00Z", "03:00:00")
-     + SROW2.replace("10:00:00Z", "19:00:00+09:00")),
-    ("spaces_and_case", SH + " Angara , 2023-09-03T03:00:00Z , rajin_port ,,, 120 \n" + SROW2),
-])
+@pytest.mark.parametrize(
+    "case, content",
+    [
+        ("utf8_bom", "\ufeff" + SH + SROW + SROW2),
+        ("crlf", (SH + SROW + SROW2).replace("\n", "\r\n")),
+        ("bom_and_crlf", "\ufeff" + (SH + SROW + SROW2).replace("\n", "\r\n")),
+        (
+            "naive_timestamp_is_utc",
+            SH
+            + SROW.replace("03:00:00Z", "03:00:00")
+            + SROW2.replace("10:00:00Z", "19:00:00+09:00"),
+        ),
+        ("spaces_and_case", SH + " Angara , 2023-09-03T03:00:00Z , rajin_port ,,, 120 \n" + SROW2),
+    ],
+)
 def test_sightings_accepted(tmp_path, sites, case, content):
     path = write(tmp_path, f"{case}.csv", content)
     table = shuttle.read_sightings(path, sites)
     assert table["vessel"].tolist() == ["Angara", "Maria"]
-    assert table["observed"].tolist() == [pd.Timestamp("2023-09-03T03:00:00Z"),
-                                          pd.Timestamp("2023-09-05T10:00:00Z")]
+    assert table["observed"].tolist() == [
+        pd.Timestamp("2023-09-03T03:00:00Z"),
+        pd.Timestamp("2023-09-05T10:00:00Z"),
+    ]
     assert table["containers"].tolist() == [120, 80]
     assert table["site"].tolist() == ["rajin_port", "dunai_port"]
 
@@ -271,23 +449,32 @@ def tag(epoch: int) -> str:
 
 
 def nmea(msg_type: int, fields: dict, epoch: int = EPOCH, seq=None) -> list[str]:
-    parts = encode_dict(dict(fields, type=msg_type), talker_id="AI", sentence_type="VDM",
-                        radio_channel="A", seq_id=seq)
+    parts = encode_dict(
+        dict(fields, type=msg_type),
+        talker_id="AI",
+        sentence_type="VDM",
+        radio_channel="A",
+        seq_id=seq,
+    )
     return [tag(epoch) + p for p in parts]
 
 
 def pos(lat=42.24, lon=130.29, epoch=EPOCH, mmsi=273000001) -> str:
-    return nmea(1, dict(mmsi=mmsi, lat=lat, lon=lon, speed=0, course=0, heading=90,
-                        status=5), epoch)[0]
+    return nmea(
+        1, dict(mmsi=mmsi, lat=lat, lon=lon, speed=0, course=0, heading=90, status=5), epoch
+    )[0]
 
 
-STATIC = nmea(5, dict(mmsi=273000001, imo=9000001, callsign="UBAA1", shipname="ANGARA",
-                      ship_type=70), seq=1)
+STATIC = nmea(
+    5, dict(mmsi=273000001, imo=9000001, callsign="UBAA1", shipname="ANGARA", ship_type=70), seq=1
+)
 GOOD = [pos(epoch=EPOCH), pos(epoch=EPOCH + 3600)]
-HALF_A = nmea(5, dict(mmsi=273000002, imo=9000002, callsign="UBAA2", shipname="MARIA",
-                      ship_type=70), seq=2)[0]
-HALF_B = nmea(5, dict(mmsi=273000002, imo=9000002, callsign="UBAA2", shipname="MARIA",
-                      ship_type=70), seq=3)[1]
+HALF_A = nmea(
+    5, dict(mmsi=273000002, imo=9000002, callsign="UBAA2", shipname="MARIA", ship_type=70), seq=2
+)[0]
+HALF_B = nmea(
+    5, dict(mmsi=273000002, imo=9000002, callsign="UBAA2", shipname="MARIA", ship_type=70), seq=3
+)[1]
 
 
 def _bad_checksum():
@@ -296,7 +483,7 @@ def _bad_checksum():
 
 
 def _unknown_type():
-    body = "!AIVDM,1,1,,A," + "h" + pos()[len(tag(EPOCH)) + 15:].split(",")[0][1:] + ",0"
+    body = "!AIVDM,1,1,,A," + "h" + pos()[len(tag(EPOCH)) + 15 :].split(",")[0][1:] + ",0"
     return tag(EPOCH) + body + f"*{checksum(body[1:].encode()):02X}"
 
 
@@ -304,28 +491,44 @@ def _unknown_type():
 AIS_CASES = [
     ("bad_checksum", [_bad_checksum()], {"bad_checksum": 1}),
     ("truncated_sentence", [pos(epoch=EPOCH + 7200)[:40]], {"malformed": 1}),
-    ("truncated_payload", [tag(EPOCH) + "!AIVDM,1,1,,A,144FV@EP,0*"
-                           + f"{checksum(b'AIVDM,1,1,,A,144FV@EP,0'):02X}"],
-     {"truncated_payload": 1}),
+    (
+        "truncated_payload",
+        [tag(EPOCH) + "!AIVDM,1,1,,A,144FV@EP,0*" + f"{checksum(b'AIVDM,1,1,,A,144FV@EP,0'):02X}"],
+        {"truncated_payload": 1},
+    ),
     ("first_half_of_type5_only", [HALF_A], {"multipart_incomplete": 1}),
     ("second_half_of_type5_only", [HALF_B], {"multipart_orphan": 1}),
     ("unknown_message_type", [_unknown_type()], {"unknown_type": 1}),
     ("binary_junk", [bytes(range(0, 256, 7)), b"\xff\xfe\x00\x01garbage"], {"junk": 2}),
-    ("not_ais", ["$GPGGA,123519,4807.038,N,01131.000,E,1,08,0.9,545.4,M,46.9,M,,*47"],
-     {"not_ais": 1}),
-    ("position_91_181", [pos(lat=91, lon=181, epoch=EPOCH + 7200)],
-     {"position_not_available": 1}),
-    ("latitude_91_only", [pos(lat=91, lon=130.29, epoch=EPOCH + 7200)],
-     {"position_not_available": 1}),
-    ("longitude_181_only", [pos(lat=42.24, lon=181, epoch=EPOCH + 7200)],
-     {"position_not_available": 1}),
-    ("no_timestamp", [pos()[len(tag(EPOCH)):]], {"no_timestamp": 1}),
-    ("bad_tag_block", ["\\c:1693526400*00\\" + pos()[len(tag(EPOCH)):]], {"bad_tag_block": 1}),
+    (
+        "not_ais",
+        ["$GPGGA,123519,4807.038,N,01131.000,E,1,08,0.9,545.4,M,46.9,M,,*47"],
+        {"not_ais": 1},
+    ),
+    ("position_91_181", [pos(lat=91, lon=181, epoch=EPOCH + 7200)], {"position_not_available": 1}),
+    (
+        "latitude_91_only",
+        [pos(lat=91, lon=130.29, epoch=EPOCH + 7200)],
+        {"position_not_available": 1},
+    ),
+    (
+        "longitude_181_only",
+        [pos(lat=42.24, lon=181, epoch=EPOCH + 7200)],
+        {"position_not_available": 1},
+    ),
+    ("no_timestamp", [pos()[len(tag(EPOCH)) :]], {"no_timestamp": 1}),
+    ("bad_tag_block", ["\\c:1693526400*00\\" + pos()[len(tag(EPOCH)) :]], {"bad_tag_block": 1}),
     ("mmsi_zero", [pos(mmsi=0, epoch=EPOCH + 7200)], {"mmsi_invalid": 1}),
-    ("other_type_base_station", nmea(4, dict(mmsi=2730000, lat=42.2, lon=130.3)),
-     {"other_type": 1}),
-    ("timestamps_out_of_order", [pos(epoch=EPOCH + 9000), pos(epoch=EPOCH + 5400)],
-     {"position": 2}),
+    (
+        "other_type_base_station",
+        nmea(4, dict(mmsi=2730000, lat=42.2, lon=130.3)),
+        {"other_type": 1},
+    ),
+    (
+        "timestamps_out_of_order",
+        [pos(epoch=EPOCH + 9000), pos(epoch=EPOCH + 5400)],
+        {"position": 2},
+    ),
     ("text_line", ["this is not AIS at all"], {"junk": 1}),
 ]
 
@@ -408,27 +611,68 @@ def proj(tmp_path):
 # (id, text appended to BASE or a replacement, line, field, words)
 PARAM_FATAL = [
     ("unknown_notebook_key", BASE + "rail:\n  widnow: 3\n", 7, "rail.widnow", []),
-    ("unknown_section", BASE + "harbor:\n  threshold: 3\n", 6, "harbor",
-     ["did you mean 'harbour'"]),
-    ("unknown_report_key", BASE.replace("variant: v1", "varient: v1"), 3, "report.varient",
-     ["did you mean 'variant'"]),
-    ("wrong_type_list_for_int", BASE + "harbour:\n  threshold: [1, 2]\n", 7,
-     "harbour.threshold", ["expected int"]),
-    ("wrong_type_bool_for_int", BASE + "harbour:\n  threshold: true\n", 7,
-     "harbour.threshold", ["expected int"]),
-    ("path_does_not_exist", BASE + "harbour:\n  counts_csv: tests/fixtures/data/nope.csv\n", 7,
-     "harbour.counts_csv", []),
-    ("path_absolute_outside", BASE + "harbour:\n  counts_csv: /etc/passwd\n", 7,
-     "harbour.counts_csv", []),
-    ("output_dir_outside_project", BASE.replace("variant: v1", "variant: ../../escape"), 3,
-     "report.variant", []),
-    ("notebook_dir_outside_project", BASE.replace("tests/fixtures/notebooks", "../.."), 4,
-     "report.notebook_dir", []),
+    (
+        "unknown_section",
+        BASE + "harbor:\n  threshold: 3\n",
+        6,
+        "harbor",
+        ["did you mean 'harbour'"],
+    ),
+    (
+        "unknown_report_key",
+        BASE.replace("variant: v1", "varient: v1"),
+        3,
+        "report.varient",
+        ["did you mean 'variant'"],
+    ),
+    (
+        "wrong_type_list_for_int",
+        BASE + "harbour:\n  threshold: [1, 2]\n",
+        7,
+        "harbour.threshold",
+        ["expected int"],
+    ),
+    (
+        "wrong_type_bool_for_int",
+        BASE + "harbour:\n  threshold: true\n",
+        7,
+        "harbour.threshold",
+        ["expected int"],
+    ),
+    (
+        "path_does_not_exist",
+        BASE + "harbour:\n  counts_csv: tests/fixtures/data/nope.csv\n",
+        7,
+        "harbour.counts_csv",
+        [],
+    ),
+    (
+        "path_absolute_outside",
+        BASE + "harbour:\n  counts_csv: /etc/passwd\n",
+        7,
+        "harbour.counts_csv",
+        [],
+    ),
+    (
+        "output_dir_outside_project",
+        BASE.replace("variant: v1", "variant: ../../escape"),
+        3,
+        "report.variant",
+        [],
+    ),
+    (
+        "notebook_dir_outside_project",
+        BASE.replace("tests/fixtures/notebooks", "../.."),
+        4,
+        "report.notebook_dir",
+        [],
+    ),
 ]
 
 
-@pytest.mark.parametrize("case, text, line, field, words", PARAM_FATAL,
-                         ids=[c[0] for c in PARAM_FATAL])
+@pytest.mark.parametrize(
+    "case, text, line, field, words", PARAM_FATAL, ids=[c[0] for c in PARAM_FATAL]
+)
 def test_parameters_fatal(proj, case, text, line, field, words):
     path = proj / "p.yaml"
     path.write_text(text)
@@ -464,7 +708,8 @@ rail_traffic:
 
 @pytest.fixture(scope="module")
 def copy(tmp_path_factory):
-    from tumen import rebuild
+    from tumen.engine import rebuild
+
     return rebuild.copy_tree(tmp_path_factory.mktemp("badinput") / "tree")
 
 
@@ -474,9 +719,14 @@ def run_rail(copy, csv_text, name):
     p = copy / f"{name}.yaml"
     p.write_text(RAIL_PARAMS.format(csv=csv.relative_to(copy).as_posix()))
     env = dict(os.environ, TUMEN_ROOT=str(copy), PYTHONPATH=str(copy / "src"))
-    proc = subprocess.run([sys.executable, "-m", "tumen", "run", "--params", p.name,
-                           "--notebook", "rail_traffic"], cwd=copy, env=env,
-                          capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        [sys.executable, "-m", "tumen", "run", "--params", p.name, "--notebook", "rail_traffic"],
+        cwd=copy,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     return proc, csv.relative_to(copy).as_posix()
 
 
@@ -506,13 +756,15 @@ def _unknown_site(row: str) -> str:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name, change, field", [
-    ("negative", _negative, "railcars"),
-    ("naive", _naive, "acquired"),
-    ("unknown_site", _unknown_site, "site"),
-])
-def test_cli_bad_railcars_row_exits_2_with_one_line_and_writes_nothing(copy, name, change,
-                                                                        field):
+@pytest.mark.parametrize(
+    "name, change, field",
+    [
+        ("negative", _negative, "railcars"),
+        ("naive", _naive, "acquired"),
+        ("unknown_site", _unknown_site, "site"),
+    ],
+)
+def test_cli_bad_railcars_row_exits_2_with_one_line_and_writes_nothing(copy, name, change, field):
     header = (copy / "data/observations/railcars.csv").read_text().splitlines()[0]
     assert header.split(",")[:3] == ["site", "acquired", "railcars"]
     text = bad_copy_of_railcars(copy, 5, change)

@@ -16,19 +16,31 @@ import json
 import os
 
 import pytest
-
 from fixtures.shared_build import built_once
+
 from tumen import paths
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 PARAMS = "tests/fixtures/params_hostile.yaml"
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 #: Vessel names in tests/fixtures/data/hostile_vessels.csv, busiest first.
-HOSTILE = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", '"><b>bold</b>',
-           "Angara & Maria 'quoted'", "[click](javascript:alert(1))"]
+HOSTILE = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    '"><b>bold</b>',
+    "Angara & Maria 'quoted'",
+    "[click](javascript:alert(1))",
+]
 #: ``hostile.note`` in tests/fixtures/params_hostile.yaml.
 NOTE = "<script>alert(3)</script> *not emphasis*"
 SHOTS = paths.root() / "build" / "browser"
@@ -70,8 +82,11 @@ class Visit:
 
     def __init__(self, browser, url: str, width: int, *, bypass_csp: bool = False):
         self.blocked, self.requests, self.errors, self.dialogs = [], [], [], []
-        self.context = browser.new_context(viewport={"width": width, "height": 900},
-                                           bypass_csp=bypass_csp, java_script_enabled=True)
+        self.context = browser.new_context(
+            viewport={"width": width, "height": 900},
+            bypass_csp=bypass_csp,
+            java_script_enabled=True,
+        )
         self.context.set_default_timeout(TIMEOUT_MS)
         self.context.route("**/*", self._route)
         page = self.page = self.context.new_page()
@@ -139,13 +154,16 @@ def test_toc_links_land_on_their_headings(wide):
     for href in hrefs:
         assert href.startswith("#")
         page.click(f'nav.toc a[href="{href}"]')
-        landed = page.evaluate("""(id) => {
+        landed = page.evaluate(
+            """(id) => {
             const el = document.getElementById(id);
             if (!el) return null;
             const r = el.getBoundingClientRect();
             return {hash: decodeURIComponent(location.hash.slice(1)), tag: el.tagName,
                     top: r.top, height: window.innerHeight};
-        }""", href[1:])
+        }""",
+            href[1:],
+        )
         assert landed is not None, f"{href}: no such element"
         assert landed["hash"] == href[1:] and landed["tag"] in ("H1", "H2", "H3")
         assert -2 <= landed["top"] < landed["height"], f"{href} not scrolled into view: {landed}"
@@ -161,7 +179,9 @@ def test_every_internal_link_resolves(wide):
     assert [link for link in links if not link["found"]] == []
     # a cited number jumps to its row in the results appendix
     wide.page.click('a.result[data-result="hostile.top_containers"] >> nth=0')
-    row = wide.page.evaluate("() => document.getElementById(decodeURIComponent(location.hash.slice(1))).innerText")
+    row = wide.page.evaluate(
+        "() => document.getElementById(decodeURIComponent(location.hash.slice(1))).innerText"
+    )
     assert row.split("\t")[1:4] == ["hostile.top_containers", "120", "containers"]
 
 
@@ -181,13 +201,13 @@ def test_screenshots_and_no_horizontal_scroll_when_narrow(wide, narrow):
         }
         return out.slice(0, 10);
     }""")
-    sizes = narrow.page.evaluate(
-        "() => [document.scrollingElement.scrollWidth, window.innerWidth]")
+    sizes = narrow.page.evaluate("() => [document.scrollingElement.scrollWidth, window.innerWidth]")
     assert sizes[0] <= sizes[1], f"page scrolls sideways at 390 px: {sizes}, {wide_elements}"
     assert wide_elements == []
     # wide tables scroll inside their own wrapper
     overflow = narrow.page.eval_on_selector_all(
-        ".table-wrap", "els => els.map(e => getComputedStyle(e).overflowX)")
+        ".table-wrap", "els => els.map(e => getComputedStyle(e).overflowX)"
+    )
     assert overflow and set(overflow) == {"auto"}
 
 
@@ -229,16 +249,23 @@ def test_hostile_names_are_text_and_nothing_runs(built, browser):
         assert dom["notes"] == "Names as written in the file: " + "; ".join(HOSTILE)
         assert dom["heading"] == f"3.1Vessel {HOSTILE[0]}"
         assert f"3.1  Vessel {HOSTILE[0]}" in dom["toc"]
-        assert dom["prose"] == (f"The busiest of 5 vessels was {HOSTILE[0]}, with 120 containers "
-                                f"of 304 containers; then {HOSTILE[1]} and {HOSTILE[2]}; last came "
-                                f"{HOSTILE[4]} (Figure 2, Table 2). Named in the data, as words: "
-                                + "; ".join(HOSTILE[:4]) + "; {hostile.vessels} " + HOSTILE[4] + "."
-                                + f" A parameter with markup: {NOTE}.")
+        assert dom["prose"] == (
+            f"The busiest of 5 vessels was {HOSTILE[0]}, with 120 containers "
+            f"of 304 containers; then {HOSTILE[1]} and {HOSTILE[2]}; last came "
+            f"{HOSTILE[4]} (Figure 2, Table 2). Named in the data, as words: "
+            + "; ".join(HOSTILE[:4])
+            + "; {hostile.vessels} "
+            + HOSTILE[4]
+            + "."
+            + f" A parameter with markup: {NOTE}."
+        )
         assert "The busiest vessel was <script>alert(1)</script>." in dom["body"]  # key finding
         for name in HOSTILE[:3] + HOSTILE[4:]:  # recorded as results
             assert name in dom["appendix"]  # results table (values, descriptions)
         assert f"note: {NOTE}" in dom["appendix"]  # parameters, as YAML
-        assert f"Second vessel: {HOSTILE[1]}" in dom["appendix"] and "<b>name</b>" in dom["appendix"]
+        assert (
+            f"Second vessel: {HOSTILE[1]}" in dom["appendix"] and "<b>name</b>" in dom["appendix"]
+        )
         # the tooltip of a cited name is the name, as text
         tip = page.get_attribute('a.result[data-result="hostile.third_vessel"] >> nth=0', "title")
         assert tip.startswith(f"hostile.third_vessel = {HOSTILE[2]}; notebook 05_hostile")
@@ -263,14 +290,19 @@ def test_report_declares_a_policy_that_forbids_scripts(built, browser):
 
 def test_results_in_page_match_results_files(built, wide):
     """Every cited number shown in the page is the recorded value (formatted)."""
-    from tumen import results
+    from tumen.engine import results
 
     records = results.load_all(built / "build/hostile/results")
     cited = wide.page.eval_on_selector_all(
-        "a.result", "els => els.map(a => [a.dataset.result, a.textContent])")
+        "a.result", "els => els.map(a => [a.dataset.result, a.textContent])"
+    )
     assert cited
     for name, text in cited:
         value = results.format_value(records[name]["value"])
         assert text.startswith(value), (name, text, value)
-    assert json.loads((built / "build/hostile/results/05_hostile.json").read_text())[
-        "hostile.top_vessel"]["value"] == HOSTILE[0]
+    assert (
+        json.loads((built / "build/hostile/results/05_hostile.json").read_text())[
+            "hostile.top_vessel"
+        ]["value"]
+        == HOSTILE[0]
+    )

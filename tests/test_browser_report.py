@@ -13,7 +13,6 @@ beside the text on the wide screen. Screenshots go to ``build/browser/``.
 import re
 
 import pytest
-
 from fixtures.shared_build import built_once
 from test_browser import SHOTS, Visit, browser  # noqa: F401 - browser is a fixture
 
@@ -63,7 +62,9 @@ def test_real_report_narrow_screen_has_no_sideways_scroll(visits):
     for width, v in visits.items():
         _shot(v.page, f"report-{width}")
     narrow = visits[390].page
-    width, inner = narrow.evaluate("() => [document.scrollingElement.scrollWidth, window.innerWidth]")
+    width, inner = narrow.evaluate(
+        "() => [document.scrollingElement.scrollWidth, window.innerWidth]"
+    )
     assert width <= inner, f"the report scrolls sideways at 390 px ({width} > {inner})"
 
 
@@ -73,22 +74,30 @@ def test_figures_open_full_size_on_click(visits, width):
     (wider on a phone, scrollable); the close link puts it back. No script runs."""
     page = visits[width].page
     n = page.eval_on_selector_all("figure.tumen-figure", "els => els.length")
-    assert n >= 8 and page.eval_on_selector_all("figure.tumen-figure a.zoom-open img",
-                                                 "els => els.length") == n
+    assert (
+        n >= 8
+        and page.eval_on_selector_all("figure.tumen-figure a.zoom-open img", "els => els.length")
+        == n
+    )
     ident = page.eval_on_selector("figure.tumen-figure >> nth=2", "f => f.id")
     img = f"#{ident} img"
     before = page.eval_on_selector(img, "i => i.getBoundingClientRect().width")
     assert before < width
     page.click(f"#{ident} a.zoom-open")
-    big = page.eval_on_selector(img, """i => { const r = i.getBoundingClientRect();
-        return {w: r.width, left: r.left, top: r.top, natural: i.naturalWidth}; }""")
+    big = page.eval_on_selector(
+        img,
+        """i => { const r = i.getBoundingClientRect();
+        return {w: r.width, left: r.left, top: r.top, natural: i.naturalWidth}; }""",
+    )
     assert big["w"] >= width - 20 and big["w"] >= min(big["natural"], 1000) and big["left"] <= 0
     assert abs(big["top"]) <= 1, big
     assert page.evaluate("() => document.scripts.length") == 0
     _shot(page, f"report-{width}-figure-open")
     page.click(f"#{ident} a.zoom-close")
     assert page.evaluate("() => location.hash") == f"#{ident}"
-    assert page.eval_on_selector(img, "i => i.getBoundingClientRect().width") == pytest.approx(before)
+    assert page.eval_on_selector(img, "i => i.getBoundingClientRect().width") == pytest.approx(
+        before
+    )
 
 
 @pytest.mark.parametrize("width", WIDTHS)
@@ -141,8 +150,9 @@ def test_tooltips_are_short_and_units_are_words(visits):
     tips = page.eval_on_selector_all("a.result", "els => els.map(a => a.title)")
     assert tips and max(map(len, tips)) <= 200
     assert all(re.match(r"^[a-z0-9_.]+ = .+; notebook \d\d_", t) for t in tips), tips[:3]
-    units = page.eval_on_selector_all("table.provenance-results tbody td:nth-child(4)",
-                                      "els => els.map(e => e.textContent)")
+    units = page.eval_on_selector_all(
+        "table.provenance-results tbody td:nth-child(4)", "els => els.map(e => e.textContent)"
+    )
     assert units and "1" not in units
     text = page.evaluate("() => document.body.innerText")
     assert not re.search(r"\d 1\b(?![\d,.])", " ".join(tips))
@@ -164,4 +174,6 @@ def test_contents_beside_the_text_on_a_wide_screen(visits):
     _shot(wide, "report-1440-contents")
     small = narrow.evaluate(layout)
     assert small["navBottom"] <= small["mainTop"], small  # a phone: the contents above the text
-    assert narrow.evaluate("() => getComputedStyle(document.querySelector('.page')).display") != "grid"
+    assert (
+        narrow.evaluate("() => getComputedStyle(document.querySelector('.page')).display") != "grid"
+    )

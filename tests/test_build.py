@@ -13,7 +13,7 @@ import sys
 import pytest
 from bs4 import BeautifulSoup
 
-from tumen import rebuild
+from tumen.engine import rebuild
 
 pytestmark = pytest.mark.slow
 
@@ -59,13 +59,17 @@ def test_clean_build_writes_html_and_pdf(built):
     assert pdf.read_bytes().startswith(b"%PDF-")
     soup = BeautifulSoup(html.read_text(), "html.parser")
     assert soup.title.string == "Fixture report"
-    assert [h.get_text(" ", strip=True) for h in soup.select("section.analysis h1")] == \
-        ["1 Harbour fixture", "2 Rail fixture"]
+    assert [h.get_text(" ", strip=True) for h in soup.select("section.analysis h1")] == [
+        "1 Harbour fixture",
+        "2 Rail fixture",
+    ]
     fig = soup.select_one("figure#fig-harbour_ships_daily")
     assert fig.figcaption.get_text().startswith("Figure 1.")
     assert fig.img["alt"] and fig.img["src"].startswith("data:image/png;base64,")
     caption = soup.find(id=soup.select_one("table#tab-harbour_counts")["aria-labelledby"])
-    assert caption.get_text().startswith("Table 1.") and not caption.find_parent(class_="table-wrap")
+    assert caption.get_text().startswith("Table 1.") and not caption.find_parent(
+        class_="table-wrap"
+    )
     # prose rendered from results, cross-references resolved
     prose = soup.select_one("section#nb-harbour").get_text(" ", strip=True)
     assert "the peak of 12 ships came on 2023-09-04 ( Figure 1 , Table 1 )" in prose
@@ -73,7 +77,9 @@ def test_clean_build_writes_html_and_pdf(built):
     assert link["href"] == "#r-harbour.peak_ships" and soup.find(id="r-harbour.peak_ships")
     assert "notebook 01_harbour; input tests/fixtures/data/harbour_counts.csv" in link["title"]
     # cells tagged "summary" go to the key findings after the first page, not the section
-    finding = soup.select_one('header.title-page + section.findings .finding[data-notebook="01_harbour"]')
+    finding = soup.select_one(
+        'header.title-page + section.findings .finding[data-notebook="01_harbour"]'
+    )
     assert "Harbour. The peak was 12 ships on 2023-09-04." in finding.get_text().replace("\n", "")
     assert "Harbour." not in soup.select_one("section#nb-harbour").get_text()
     # the table of contents links to headings that exist
@@ -83,7 +89,10 @@ def test_clean_build_writes_html_and_pdf(built):
     # code and parameter cells are hidden
     analyses = " ".join(str(s) for s in soup.select("section.analysis"))
     assert "counts_csv" not in analyses and "import" not in analyses
-    assert "counts_csv: tests/fixtures/data/harbour_counts.csv" in soup.select_one("#provenance").get_text()
+    assert (
+        "counts_csv: tests/fixtures/data/harbour_counts.csv"
+        in soup.select_one("#provenance").get_text()
+    )
     # results, figures and executed notebooks are where the README says
     assert (built / "build/fixture/results/01_harbour.json").exists()
     assert (built / "figures/fixture/harbour_ships_daily.svg").exists()
@@ -125,7 +134,10 @@ def test_changed_parameter_reruns_only_its_notebook(work):
     proc = make(work)
     assert proc.returncode == 0, proc.stderr
     assert ran(proc) == ["harbour"]
-    assert "harbour.days_over_threshold" in (work / "build/fixture/results/01_harbour.json").read_text()
+    assert (
+        "harbour.days_over_threshold"
+        in (work / "build/fixture/results/01_harbour.json").read_text()
+    )
 
 
 def test_failing_notebook_shows_cell_and_keeps_last_good_report(work):
@@ -144,22 +156,30 @@ def test_failing_notebook_shows_cell_and_keeps_last_good_report(work):
 def test_parameter_error_is_one_line_exit_2(work):
     bad = work / "tests/fixtures/bad.yaml"
     bad.write_text((work / PARAMS).read_text().replace("threshold: 10", "treshold: 10"))
-    proc = subprocess.run([sys.executable, "-m", "tumen", "plan", "--params", "tests/fixtures/bad.yaml"],
-                          cwd=work, capture_output=True, text=True,
-                          env={**rebuild.os.environ, "TUMEN_ROOT": str(work)})
+    proc = subprocess.run(
+        [sys.executable, "-m", "tumen", "plan", "--params", "tests/fixtures/bad.yaml"],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        env={**rebuild.os.environ, "TUMEN_ROOT": str(work)},
+    )
     assert proc.returncode == 2
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1
-    assert lines[0] == ("error: tests/fixtures/bad.yaml:10 [harbour.treshold]: unknown parameter "
-                        "'treshold' for notebook 01_harbour (hint: did you mean 'threshold'?)")
+    assert lines[0] == (
+        "error: tests/fixtures/bad.yaml:10 [harbour.treshold]: unknown parameter "
+        "'treshold' for notebook 01_harbour (hint: did you mean 'threshold'?)"
+    )
     assert make(work, params="tests/fixtures/bad.yaml").returncode != 0
 
 
 def test_synthetic_input_shows_banner(work):
     sources = work / "data/sources.yaml"
     text = sources.read_text().replace("files: []", "files:")
-    sources.write_text(text + "\n  - path: tests/fixtures/data/rail_counts.csv\n    kind: synthetic\n"
-                       "    sha256: x\n    licence: CC0-1.0\n    source: test fixture\n")
+    sources.write_text(
+        text + "\n  - path: tests/fixtures/data/rail_counts.csv\n    kind: synthetic\n"
+        "    sha256: x\n    licence: CC0-1.0\n    source: test fixture\n"
+    )
     proc = make(work)
     assert proc.returncode == 0, proc.stderr
     assert ran(proc) == []  # provenance changes re-assemble only
@@ -171,10 +191,22 @@ def test_synthetic_input_shows_banner(work):
 def test_parallel_build_matches_serial_build(built, tmp_path):
     copy = rebuild.copy_tree(tmp_path / "par")
     env = rebuild.os.environ.copy()
-    proc = subprocess.run(["make", "-j2", "--no-print-directory", "-C", str(copy), "report",
-                           f"PARAMS={PARAMS}", f"VENV={sys.prefix}", "EXTERNAL_VENV=1"],
-                          capture_output=True, text=True,
-                          env={**env, "PYTHONPATH": str(copy / "src"), "TUMEN_ROOT": str(copy)})
+    proc = subprocess.run(
+        [
+            "make",
+            "-j2",
+            "--no-print-directory",
+            "-C",
+            str(copy),
+            "report",
+            f"PARAMS={PARAMS}",
+            f"VENV={sys.prefix}",
+            "EXTERNAL_VENV=1",
+        ],
+        capture_output=True,
+        text=True,
+        env={**env, "PYTHONPATH": str(copy / "src"), "TUMEN_ROOT": str(copy)},
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert sorted(ran(proc)) == ["harbour", "rail"]
     assert rebuild.output_files(copy, "fixture") == rebuild.output_files(built, "fixture")
@@ -188,14 +220,21 @@ def test_cli_exit_codes_user_error_2_notebook_bug_1(work):
     env = {**rebuild.os.environ, "TUMEN_ROOT": str(work), "PYTHONPATH": str(work / "src")}
 
     def run(name):
-        return subprocess.run([sys.executable, "-m", "tumen", "run", "--params", BROKEN,
-                               "--notebook", name], cwd=work, capture_output=True, text=True, env=env)
+        return subprocess.run(
+            [sys.executable, "-m", "tumen", "run", "--params", BROKEN, "--notebook", name],
+            cwd=work,
+            capture_output=True,
+            text=True,
+            env=env,
+        )
 
     user = run("user_error")
     assert user.returncode == 2
-    assert user.stderr.strip() == ("error: 04_user_error: tests/fixtures/data/harbour_counts.csv:1 "
-                                   "[railcars]: missing required column 'railcars' "
-                                   "(hint: did you mean 'ships'?)")
+    assert user.stderr.strip() == (
+        "error: 04_user_error: tests/fixtures/data/harbour_counts.csv:1 "
+        "[railcars]: missing required column 'railcars' "
+        "(hint: did you mean 'ships'?)"
+    )
     bug = run("broken")
     assert bug.returncode == 1 and "ZeroDivisionError" in bug.stderr
 
@@ -208,16 +247,22 @@ def test_rail_variant_with_another_railcars_csv(tmp_path):
     kept = [rows[0]] + [r for i, r in enumerate(rows[1:]) if i % 2 == 0 and ",73," not in r]
     (copy / "data/observations/railcars_sparse.csv").write_text("\n".join(kept) + "\n")
     import yaml
+
     full = yaml.safe_load((copy / "params.yaml").read_text())
-    variant = {"report": {**full["report"], "variant": "sparse", "notebooks": ["01_rail_traffic"]},
-               "rail_traffic": {**full["rail_traffic"],
-                                "observations_csv": "data/observations/railcars_sparse.csv"}}
+    variant = {
+        "report": {**full["report"], "variant": "sparse", "notebooks": ["01_rail_traffic"]},
+        "rail_traffic": {
+            **full["rail_traffic"],
+            "observations_csv": "data/observations/railcars_sparse.csv",
+        },
+    }
     (copy / "params-sparse.yaml").write_text(yaml.safe_dump(variant))
     proc = make(copy, params="params-sparse.yaml")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert ran(proc) == ["rail_traffic"]
     assert (copy / "report/sparse/index.html").exists() and not (copy / "report/default").exists()
     import json
+
     res = json.loads((copy / "build/sparse/results/01_rail_traffic.json").read_text())
     expected = max(int(r.split(",")[2]) for r in kept[1:])
     assert res["rail.peak_railcars"]["value"] == expected < 73

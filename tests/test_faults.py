@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from tumen import rebuild
+from tumen.engine import rebuild
 
 pytestmark = pytest.mark.slow
 
@@ -48,8 +48,19 @@ def make_cmd(copy: Path, params: str) -> tuple[list[str], dict]:
     """The command and environment of ``rebuild.make_in``, for a process we can signal."""
     env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL")}
     env.update({"PYTHONPATH": str(copy / "src"), "TUMEN_ROOT": str(copy)})
-    return (["make", "--no-print-directory", "-C", str(copy), "report", f"PARAMS={params}",
-             f"VENV={sys.prefix}", "EXTERNAL_VENV=1"], env)
+    return (
+        [
+            "make",
+            "--no-print-directory",
+            "-C",
+            str(copy),
+            "report",
+            f"PARAMS={params}",
+            f"VENV={sys.prefix}",
+            "EXTERNAL_VENV=1",
+        ],
+        env,
+    )
 
 
 def processes_of(copy: Path) -> list[str]:
@@ -79,8 +90,14 @@ def interrupt(copy: Path, params: str, sig: int, ready=None) -> tuple[int, str, 
         gate.write_text("held by the test\n")
         env["TUMEN_FIXTURE_GATE"] = str(gate)
         ready = Path(f"{gate}.waiting").exists
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, start_new_session=True)
+    proc = subprocess.Popen(
+        cmd,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     try:
         while not ready() and proc.poll() is None:
             time.sleep(0.01)  # polling a file the build writes; no deadline needed: make ends
@@ -117,8 +134,11 @@ def test_interrupted_build_keeps_last_good_report_and_resumes(built, tmp_path, s
     notebooks = work / "build/slow/notebooks"
     before = {p.name: sha(p) for p in [*report.iterdir(), *notebooks.iterdir()]}
     # new data for all three notebooks: the build will rerun harbour, slow, rail in order
-    for rel, row in (("harbour_counts.csv", "2023-09-05,7\n"), ("slow_ticks.csv", "6\n"),
-                     ("rail_counts.csv", "2023-10-09,80\n")):
+    for rel, row in (
+        ("harbour_counts.csv", "2023-09-05,7\n"),
+        ("slow_ticks.csv", "6\n"),
+        ("rail_counts.csv", "2023-10-09,80\n"),
+    ):
         with open(work / "tests/fixtures/data" / rel, "a") as fh:
             fh.write(row)
 
@@ -128,16 +148,21 @@ def test_interrupted_build_keeps_last_good_report_and_resumes(built, tmp_path, s
     assert "interrupted; the last good report is untouched" in err
 
     # the last good report and the unfinished notebook's last good output, byte for byte
-    assert {p.name: sha(p) for p in report.iterdir()} == \
-        {k: v for k, v in before.items() if k in ("index.html", "report.pdf", "data.zip")}
+    assert {p.name: sha(p) for p in report.iterdir()} == {
+        k: v for k, v in before.items() if k in ("index.html", "report.pdf", "data.zip")
+    }
     assert sha(notebooks / "06_slow.ipynb") == before["06_slow.ipynb"]
     assert sha(notebooks / "02_rail.ipynb") == before["02_rail.ipynb"]
     assert sha(notebooks / "01_harbour.ipynb") != before["01_harbour.ipynb"]  # finished
     # nothing half-written: no temporary files, no work folder, no live kernel
-    leftovers = [p for p in (work / "build/slow").rglob("*") if p.suffix == ".tmp"
-                 or p.name.startswith(".")] + list((work / "build/slow/work").rglob("*"))
+    leftovers = [
+        p for p in (work / "build/slow").rglob("*") if p.suffix == ".tmp" or p.name.startswith(".")
+    ] + list((work / "build/slow/work").rglob("*"))
     assert leftovers == []
-    assert json.loads((work / "build/slow/results/06_slow.json").read_text())["slow.ticks"]["value"] == 12
+    assert (
+        json.loads((work / "build/slow/results/06_slow.json").read_text())["slow.ticks"]["value"]
+        == 12
+    )
     deadline = time.monotonic() + 300  # a bound for a busy machine, not a timing assumption
     while processes_of(work) and time.monotonic() < deadline:
         time.sleep(0.5)
@@ -174,8 +199,11 @@ def test_two_variants_built_at_the_same_time(built, tmp_path):
     procs = []
     for params in (SLOW, FIXTURE):
         cmd, env = make_cmd(copy, params)
-        procs.append(subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE,
-                                      stderr=subprocess.PIPE, text=True))
+        procs.append(
+            subprocess.Popen(
+                cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+            )
+        )
     outs = [p.communicate(timeout=TIMEOUT_S) for p in procs]
     for p, (out, err) in zip(procs, outs):
         assert p.returncode == 0, out + err
@@ -192,11 +220,16 @@ def test_two_variants_built_at_the_same_time(built, tmp_path):
     assert res["harbour.peak_ships"]["value"] == 12 and res["railfix.peak"]["value"] == 73
     assert not any(k.startswith("slow.") for k in res)
     soup = BeautifulSoup((copy / "report/fixture/index.html").read_text(), "html.parser")
-    assert [s["data-notebook"] for s in soup.select("section.analysis")] == ["01_harbour", "02_rail"]
+    assert [s["data-notebook"] for s in soup.select("section.analysis")] == [
+        "01_harbour",
+        "02_rail",
+    ]
     assert soup.title.string == "Fixture report"
     assert (copy / "report/fixture/report.pdf").read_bytes().startswith(b"%PDF-")
-    assert sorted(p.name for p in (copy / "figures/fixture").iterdir()) == \
-        ["harbour_ships_daily.png", "harbour_ships_daily.svg"]
+    assert sorted(p.name for p in (copy / "figures/fixture").iterdir()) == [
+        "harbour_ships_daily.png",
+        "harbour_ships_daily.svg",
+    ]
     assert not list((copy / "build").rglob("*.tmp"))
 
 
@@ -221,7 +254,7 @@ def test_interrupt_just_after_the_pdf_is_written_keeps_it(built, tmp_path):
 
 
 def test_report_write_interrupted_leaves_old_file_and_no_temporary(tmp_path, monkeypatch):
-    from tumen import assemble
+    from tumen.report import assemble
 
     target = tmp_path / "index.html"
     target.write_bytes(b"last good")
@@ -232,4 +265,6 @@ def test_report_write_interrupted_leaves_old_file_and_no_temporary(tmp_path, mon
     monkeypatch.setattr(assemble.os, "replace", interrupted)
     with pytest.raises(KeyboardInterrupt):
         assemble._atomic_write(target, b"new")
-    assert target.read_bytes() == b"last good" and [p.name for p in tmp_path.iterdir()] == ["index.html"]
+    assert target.read_bytes() == b"last good" and [p.name for p in tmp_path.iterdir()] == [
+        "index.html"
+    ]

@@ -1,7 +1,7 @@
 """Figures read at printed size: no text in a report figure prints smaller than 7 pt.
 
 The size of a text is measured from the figure's SVG (matplotlib writes each text as a
-group of glyph outlines scaled by its font size, see :func:`tumen.figures.svg_text_sizes`)
+group of glyph outlines scaled by its font size, see :func:`tumen.report.figures.svg_text_sizes`)
 and scaled to the width at which the PDF prints the figure: ``pdfimages -list`` gives the
 pixel size and resolution of every image in the PDF, so the printed width of a figure is
 its PNG's width in pixels divided by the resolution the PDF prints it at.
@@ -17,15 +17,16 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
-
 from fixtures.shared_build import built_once  # noqa: E402
-from tumen.figures import MIN_PRINT_PT, Figures, svg_text_sizes  # noqa: E402
+
+from tumen.report.figures import MIN_PRINT_PT, Figures, svg_text_sizes  # noqa: E402
 
 
 def printed_widths(pdf) -> dict[tuple[int, int], float]:
     """Map the pixel size (width, height) of every image in a PDF to its printed width in pt."""
-    proc = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True,
-                          timeout=300)
+    proc = subprocess.run(
+        ["pdfimages", "-list", str(pdf)], capture_output=True, text=True, timeout=300
+    )
     assert proc.returncode == 0, proc.stderr
     return parse_pdfimages(proc.stdout)
 
@@ -89,7 +90,8 @@ def test_parse_pdfimages_listing():
         "--------------------------------------------------------------------------------------------\n"
         "   4     0 image    1480   649  rgb     3   8  image  yes      310  0   216   216  276K 9.8%\n"
         "   4     1 smask    1480   649  gray    1   8  image  yes      310  0   216   216 2301B 0.2%\n"
-        "   5     2 image     720   360  rgb     3   8  image  yes      312  0   144   144  124K 2.1%\n")
+        "   5     2 image     720   360  rgb     3   8  image  yes      312  0   144   144  124K 2.1%\n"
+    )
     got = parse_pdfimages(listing)
     # 1480 px at 216 ppi = 6.852 in = 493.3 pt; 720 px at 144 ppi = 5 in = 360 pt
     assert got == {(1480, 649): pytest.approx(493.33, abs=0.01), (720, 360): pytest.approx(360.0)}
@@ -118,8 +120,8 @@ def test_no_text_in_a_report_figure_prints_below_7_pt(built):
         texts = print_sizes(svg, widths[size])
         text, least = min(texts, key=lambda t: t[1])
         report.append(f"{svg.stem}: smallest text {least:.1f} pt ({text!r})")
-        small += [f"{svg.stem}: {t!r} prints at {s:.1f} pt" for t, s in texts
-                  if s < MIN_PRINT_PT - 0.05]
+        small += [
+            f"{svg.stem}: {t!r} prints at {s:.1f} pt" for t, s in texts if s < MIN_PRINT_PT - 0.05
+        ]
     print("\n".join(report))
     assert not small, "\n".join(small)
-

@@ -1,4 +1,4 @@
-"""tumen.figures: deterministic figure files, escaped captions, numbered-table markup."""
+"""tumen.report.figures: deterministic figure files, escaped captions, numbered-table markup."""
 
 import matplotlib
 
@@ -8,8 +8,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from tumen import figures  # noqa: E402
 from tumen.errors import ResultError  # noqa: E402
+from tumen.report import figures
 
 
 def _draw():
@@ -29,8 +29,9 @@ def test_same_figure_gives_identical_png_and_svg(tmp_path):
 
 
 def test_show_escapes_caption_and_alt(tmp_path):
-    out = figures.Figures(tmp_path).show(_draw(), "demo_line", caption="A <b>bold</b> & claim",
-                                         alt='Say "hi" <script>')
+    out = figures.Figures(tmp_path).show(
+        _draw(), "demo_line", caption="A <b>bold</b> & claim", alt='Say "hi" <script>'
+    )
     html = out.data
     assert 'id="fig-demo_line"' in html
     assert "A &lt;b&gt;bold&lt;/b&gt; &amp; claim" in html
@@ -59,14 +60,14 @@ def test_saving_one_name_twice_is_an_error(tmp_path):
 def test_table_html_escapes_cells_and_has_caption():
     df = pd.DataFrame({"vessel": ["<script>alert(1)</script>", "Maria"], "calls": [5, 3.25]})
     html = figures.table_html(df, "calls_by_vessel", caption="Calls & trips", notes="n<1")
-    assert 'id="tab-calls_by_vessel"' in html and 'tumen-table' in html
+    assert 'id="tab-calls_by_vessel"' in html and "tumen-table" in html
     assert "<caption>Calls &amp; trips</caption>" in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>" not in html
     assert "3.25" in html and "n&lt;1" in html
 
 
 def test_site_stem_is_the_first_word_of_the_site_id():
-    from tumen.figures import site_stem
+    from tumen.report.figures import site_stem
 
     assert site_stem("tumangang_rail_facility") == "tumangang"
     assert site_stem("Ust-Kut yard") == "ust"

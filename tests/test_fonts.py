@@ -1,4 +1,4 @@
-"""tumen.fonts: the report's fonts come from the locked matplotlib wheel, never the machine."""
+"""tumen.engine.fonts: the report's fonts come from the locked matplotlib wheel, never the machine."""
 
 import base64
 import io
@@ -6,12 +6,14 @@ import re
 
 from matplotlib import font_manager
 
-from tumen import figures, fonts  # noqa: F401 - importing figures narrows matplotlib's fonts
+from tumen.engine import fonts
 
 
 def _faces(css: str) -> dict[tuple[str, str, str], bytes]:
-    pat = re.compile(r'font-family: "([^"]+)"; font-weight: (\w+); font-style: (\w+); '
-                     r"src: url\(data:font/woff2;base64,([A-Za-z0-9+/=]+)\)")
+    pat = re.compile(
+        r'font-family: "([^"]+)"; font-weight: (\w+); font-style: (\w+); '
+        r"src: url\(data:font/woff2;base64,([A-Za-z0-9+/=]+)\)"
+    )
     return {(f, w, s): base64.b64decode(data) for f, w, s, data in pat.findall(css)}
 
 

@@ -1,4 +1,4 @@
-"""Tests for tumen.geo: gazetteer validation, offline cartopy, geodesy against known values."""
+"""Tests for tumen.geo.core: gazetteer validation, offline cartopy, geodesy against known values."""
 
 from pathlib import Path
 
@@ -6,13 +6,15 @@ import numpy as np
 import pytest
 import shapely
 
-from tumen import geo, paths
+from tumen import paths
 from tumen.errors import DataError, ParameterError
+from tumen.geo import core as geo
 
 FIXTURES = Path(__file__).parent / "fixtures" / "geo"
 
 
 # ---------------------------------------------------------------------------- gazetteer
+
 
 def test_load_sites_fixture_types_and_index():
     sites = geo.load_sites(FIXTURES / "sites.csv")
@@ -22,12 +24,15 @@ def test_load_sites_fixture_types_and_index():
     assert sites["radius_km"].dtype == float
 
 
-@pytest.mark.parametrize("name, line, field", [
-    ("sites_bad_lat.csv", 3, "lat"),
-    ("sites_dup.csv", 4, "id"),
-    ("sites_missing_column.csv", 1, "uncertainty_km"),
-    ("sites_bad_kind.csv", 2, "kind"),
-])
+@pytest.mark.parametrize(
+    "name, line, field",
+    [
+        ("sites_bad_lat.csv", 3, "lat"),
+        ("sites_dup.csv", 4, "id"),
+        ("sites_missing_column.csv", 1, "uncertainty_km"),
+        ("sites_bad_kind.csv", 2, "kind"),
+    ],
+)
 def test_load_sites_errors_name_file_line_and_field(name, line, field):
     with pytest.raises(DataError) as info:
         geo.load_sites(FIXTURES / name)
@@ -62,9 +67,18 @@ def test_to_point_forms():
 
 def test_project_gazetteer_is_valid_and_has_the_pipeline_sites():
     sites = geo.load_sites()
-    needed = {"tumangang_rail_facility", "tumangang_station", "khasan_station",
-              "tumen_rail_bridge", "rajin_port", "dunai_port", "fokino", "vladivostok",
-              "tikhoretsk", "tikhoretsk_depot"}
+    needed = {
+        "tumangang_rail_facility",
+        "tumangang_station",
+        "khasan_station",
+        "tumen_rail_bridge",
+        "rajin_port",
+        "dunai_port",
+        "fokino",
+        "vladivostok",
+        "tikhoretsk",
+        "tikhoretsk_depot",
+    }
     assert needed <= set(sites.index)
     assert (sites["uncertainty_km"] > 0).all()
     # Dunai: about 9 km south of Fokino (RUSI); the settlement sits 10 km south-west
@@ -80,6 +94,7 @@ def test_project_gazetteer_is_valid_and_has_the_pipeline_sites():
 
 
 # ---------------------------------------------------------------------------- geodesy
+
 
 def test_distance_km_known_values():
     # WGS84: one degree of longitude on the equator is a*pi/180
@@ -119,8 +134,9 @@ def test_depot_to_ukraine_matches_brute_force_over_vertices():
     assert near.lat == pytest.approx(47.04, abs=0.1) and near.lon == pytest.approx(38.14, abs=0.1)
     assert 185 < near.distance_km < 205
     # no vertex of Ukraine's outline is closer (brute force with pyproj.Geod)
-    xy = np.concatenate([np.asarray(r.coords) for p in ukr.geoms
-                         for r in [p.exterior, *p.interiors]])
+    xy = np.concatenate(
+        [np.asarray(r.coords) for p in ukr.geoms for r in [p.exterior, *p.interiors]]
+    )
     brute = geo.distance_km(depot.lat, depot.lon, xy[:, 1], xy[:, 0]).min()
     assert near.distance_km <= brute + 1e-6
     assert brute - near.distance_km < 1.0
@@ -169,6 +185,7 @@ def test_region_covering():
 
 # ---------------------------------------------------------------------------- cartopy
 
+
 def test_configure_cartopy_points_at_data_geo_and_never_downloads():
     import cartopy
     import cartopy.feature as cfeature
@@ -181,8 +198,9 @@ def test_configure_cartopy_points_at_data_geo_and_never_downloads():
     assert Path(land).is_relative_to(paths.geo())
     # a layer that is not shipped raises instead of downloading
     with pytest.raises(DataError, match="not in the offline data"):
-        list(cfeature.NaturalEarthFeature("physical", "rivers_lake_centerlines",
-                                          "10m").geometries())
+        list(
+            cfeature.NaturalEarthFeature("physical", "rivers_lake_centerlines", "10m").geometries()
+        )
 
 
 def test_configure_cartopy_missing_directory(tmp_path):
@@ -191,6 +209,7 @@ def test_configure_cartopy_missing_directory(tmp_path):
 
 
 # ---------------------------------------------------------------------------- build script
+
 
 def _build_script():
     """Import scripts/build_geodata.py (its pure helpers need only shapely, pyshp, pyarrow)."""
@@ -207,8 +226,9 @@ def test_build_script_derives_shared_land_borders():
     bg = _build_script()
     west, east = shapely.box(0, 0, 1, 1), shapely.box(1, 0, 2, 1)
     island = shapely.box(5, 5, 6, 6)
-    lines, records = bg.land_borders([west, east, island],
-                                     [{"ADM0_A3": "WWW"}, {"ADM0_A3": "EEE"}, {"ADM0_A3": "III"}])
+    lines, records = bg.land_borders(
+        [west, east, island], [{"ADM0_A3": "WWW"}, {"ADM0_A3": "EEE"}, {"ADM0_A3": "III"}]
+    )
     assert len(lines) == 1
     assert records[0]["ADM0_A3_L"] == "WWW" and records[0]["ADM0_A3_R"] == "EEE"
     assert lines[0].equals(shapely.LineString([(1, 0), (1, 1)]))
@@ -241,8 +261,13 @@ def test_shore_distance_measures_to_the_coast():
     geoms, _ = geo._read_world_layer(str(paths.geo()), "coastline")
     for lat, lon in [(0.0, 8.3), (42.0, 132.5), (-34.5, 18.0)]:
         box = shapely.box(lon - 3, lat - 3, lon + 3, lat + 3)
-        pts = np.vstack([np.asarray(shapely.get_coordinates(g.intersection(box)))
-                         for g in geoms if g.intersects(box)])
+        pts = np.vstack(
+            [
+                np.asarray(shapely.get_coordinates(g.intersection(box)))
+                for g in geoms
+                if g.intersects(box)
+            ]
+        )
         brute = geo.distance_km(lat, lon, pts[:, 1], pts[:, 0]).min()
         got = float(geo.get_shore_distance_km(lat, lon)[0])
         assert brute * 0.97 - 0.5 <= got <= brute + 0.01, (lat, lon, got, brute)

@@ -1,11 +1,11 @@
-"""Tests of tumen.judgments: the likelihood scale, the register and the words code chooses."""
+"""Tests of tumen.report.judgments: the likelihood scale, the register and the words code chooses."""
 
 from pathlib import Path
 
 import pytest
 
-from tumen import judgments
 from tumen.errors import DataError
+from tumen.report import judgments
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -43,45 +43,77 @@ def items(tmp_path):
 
 def test_scale_is_the_icd_203_scale_and_bands_are_contiguous():
     words = list(judgments.SCALE)
-    assert words == ["almost no chance", "very unlikely", "unlikely", "roughly even chance",
-                     "likely", "very likely", "almost certain"]
+    assert words == [
+        "almost no chance",
+        "very unlikely",
+        "unlikely",
+        "roughly even chance",
+        "likely",
+        "very likely",
+        "almost certain",
+    ]
     bands = list(judgments.SCALE.values())
     assert all(a[1] == b[0] for a, b in zip(bands, bands[1:]))
     assert judgments.band("almost certain") == "95–99%"
-    assert [judgments.likelihood_word(p) for p in (0.0, 0.05, 0.2, 0.5, 0.55, 0.9, 0.999)] == \
-        ["almost no chance", "very unlikely", "unlikely", "roughly even chance", "likely",
-         "very likely", "almost certain"]
+    assert [judgments.likelihood_word(p) for p in (0.0, 0.05, 0.2, 0.5, 0.55, 0.9, 0.999)] == [
+        "almost no chance",
+        "very unlikely",
+        "unlikely",
+        "roughly even chance",
+        "likely",
+        "very likely",
+        "almost certain",
+    ]
 
 
-@pytest.mark.parametrize("ratio, images, word, level", [
-    (3.65, 141, "almost certain", "high"),   # past the last thresholds
-    (2.0, 20, "likely", "moderate"),         # 1.5 <= 2 < 3; 10 <= 20 < 50
-    (1.5, 9, "likely", "low"),               # a threshold is reached when equalled
-    (0.5, 10, "unlikely", "moderate"),
-    (-1.0, 0, "almost no chance", "low"),    # below every threshold: the lowest word
-])
+@pytest.mark.parametrize(
+    "ratio, images, word, level",
+    [
+        (3.65, 141, "almost certain", "high"),  # past the last thresholds
+        (2.0, 20, "likely", "moderate"),  # 1.5 <= 2 < 3; 10 <= 20 < 50
+        (1.5, 9, "likely", "low"),  # a threshold is reached when equalled
+        (0.5, 10, "unlikely", "moderate"),
+        (-1.0, 0, "almost no chance", "low"),  # below every threshold: the lowest word
+    ],
+)
 def test_words_are_chosen_from_results_and_thresholds(items, ratio, images, word, level):
-    records = {"t.ratio": rec(ratio), "t.images": rec(images), "t.peak": rec(7),
-               "t.speed": rec(30.0, "03_r")}
+    records = {
+        "t.ratio": rec(ratio),
+        "t.images": rec(images),
+        "t.peak": rec(7),
+        "t.speed": rec(30.0, "03_r"),
+    }
     rise = judgments.assess(items, records)[0]
     assert (rise.likelihood, rise.confidence) == (word, level)
     assert rise.reason == f"{images} images" and rise.rests_on == ("t.ratio", "t.peak")
     assert not rise.illustrative
 
 
-@pytest.mark.parametrize("speed, word", [(20.0, "very likely"), (25.0, "very likely"),
-                                          (30.0, "likely"), (55.0, "unlikely"),
-                                          (61.0, "almost no chance")])
+@pytest.mark.parametrize(
+    "speed, word",
+    [
+        (20.0, "very likely"),
+        (25.0, "very likely"),
+        (30.0, "likely"),
+        (55.0, "unlikely"),
+        (61.0, "almost no chance"),
+    ],
+)
 def test_at_most_thresholds_read_downwards(items, speed, word):
-    got = judgments.assess(items, {"t.ratio": rec(1), "t.images": rec(1), "t.peak": rec(1),
-                                   "t.speed": rec(speed)})[1]
+    got = judgments.assess(
+        items, {"t.ratio": rec(1), "t.images": rec(1), "t.peak": rec(1), "t.speed": rec(speed)}
+    )[1]
     assert got.likelihood == word and got.confidence == "high"  # no rule limits it
     assert got.reason == "no rule limits it"
 
 
 def test_synthetic_inputs_make_a_judgment_illustrative_and_of_low_confidence(items):
-    records = {"t.ratio": rec(3.65), "t.images": rec(141), "t.peak": rec(7),
-               "t.speed": rec(30.0, "03_r")}
+    records = {
+        "t.ratio": rec(3.65),
+        "t.images": rec(141),
+        "t.peak": rec(7),
+        "t.speed": rec(30.0, "03_r"),
+    }
     rise, fits = judgments.assess(items, records, synthetic_notebooks={"01_t"})
     assert rise.illustrative and rise.confidence == "low"
     assert rise.likelihood == "almost certain"  # the likelihood still follows the result
@@ -97,22 +129,29 @@ def test_synthetic_inputs_make_a_judgment_illustrative_and_of_low_confidence(ite
 
 
 def test_a_missing_result_leaves_the_judgment_not_assessed(items):
-    got = judgments.assess(items, {"t.ratio": rec(None), "t.images": rec(3), "t.peak": rec(1),
-                                   "t.speed": rec("fast")})
+    got = judgments.assess(
+        items, {"t.ratio": rec(None), "t.images": rec(3), "t.peak": rec(1), "t.speed": rec("fast")}
+    )
     assert got[0].likelihood is None and "t.ratio" in got[0].reason
     assert got[1].likelihood is None and "t.speed" in got[1].reason
     assert "Not assessed" in judgments.to_html(got)
 
 
-@pytest.mark.parametrize("old, new, field", [
-    ("id: rise", "id: Rise", "id"),
-    ('statement: "The count rose"', 'statement: ""', "rise.statement"),
-    ("[1.5, likely]", "[1.5, probable]", "rise.likelihood.thresholds"),
-    ("[1.5, likely], [3, almost certain]", "[3, likely], [1.5, almost certain]",
-     "rise.likelihood.thresholds"),
-    ("[10, moderate]", "[10, medium]", "rise.confidence[0].thresholds"),
-    ("direction: at_most", "direction: down", "fits.likelihood.direction"),
-])
+@pytest.mark.parametrize(
+    "old, new, field",
+    [
+        ("id: rise", "id: Rise", "id"),
+        ('statement: "The count rose"', 'statement: ""', "rise.statement"),
+        ("[1.5, likely]", "[1.5, probable]", "rise.likelihood.thresholds"),
+        (
+            "[1.5, likely], [3, almost certain]",
+            "[3, likely], [1.5, almost certain]",
+            "rise.likelihood.thresholds",
+        ),
+        ("[10, moderate]", "[10, medium]", "rise.confidence[0].thresholds"),
+        ("direction: at_most", "direction: down", "fits.likelihood.direction"),
+    ],
+)
 def test_register_errors_name_file_line_and_field(tmp_path, old, new, field):
     path = tmp_path / "judgments.yaml"
     path.write_text(REGISTER.replace(old, new, 1), encoding="utf-8")
@@ -123,10 +162,16 @@ def test_register_errors_name_file_line_and_field(tmp_path, old, new, field):
 
 
 def test_off_scale_wording_is_found_and_scale_words_pass():
-    text = ("It is likely, very likely or almost certain; roughly even chance; unlikely. "
-            "It was probably so, most likely so, Certainly so and highly likely.")
-    assert judgments.find_off_scale(text) == ["probably", "most likely", "certainly",
-                                              "highly likely"]
+    text = (
+        "It is likely, very likely or almost certain; roughly even chance; unlikely. "
+        "It was probably so, most likely so, Certainly so and highly likely."
+    )
+    assert judgments.find_off_scale(text) == [
+        "probably",
+        "most likely",
+        "certainly",
+        "highly likely",
+    ]
     assert judgments.find_off_scale("almost certain; likely; the likely route") == []
 
 

@@ -16,7 +16,8 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from tumen import params, paths, rebuild, runner
+from tumen import paths
+from tumen.engine import params, rebuild, runner
 
 pytestmark = pytest.mark.slow
 
@@ -31,24 +32,32 @@ def tree(tmp_path_factory):
 
 def listing(folder):
     """Every file and folder under ``folder`` with its size and modification time."""
-    return {str(p.relative_to(folder)): (p.stat().st_size, p.stat().st_mtime_ns)
-            for p in sorted(folder.rglob("*"))}
+    return {
+        str(p.relative_to(folder)): (p.stat().st_size, p.stat().st_mtime_ns)
+        for p in sorted(folder.rglob("*"))
+    }
 
 
 def uses_lab_defaults(nb_path) -> bool:
     """True when a notebook's parameters cell and first cell follow the Jupyter convention."""
     declared = params.declared_parameters(nb_path)
-    source = "".join("".join(c["source"]) for c in nbformat.read(nb_path, as_version=4).cells
-                     if c.cell_type == "code")
-    return (str(declared.get("results_path", "")).startswith("build/lab/")
-            and "enter_project()" in source)
+    source = "".join(
+        "".join(c["source"])
+        for c in nbformat.read(nb_path, as_version=4).cells
+        if c.cell_type == "code"
+    )
+    return (
+        str(declared.get("results_path", "")).startswith("build/lab/")
+        and "enter_project()" in source
+    )
 
 
 @pytest.mark.parametrize("stem", STEMS)
 def test_run_all_from_the_notebooks_folder(tree, stem, monkeypatch):
     nb_path = tree / "notebooks" / f"{stem}.ipynb"
-    assert uses_lab_defaults(nb_path), \
+    assert uses_lab_defaults(nb_path), (
         f"{stem}: default results_path etc. under build/lab/ and call paths.enter_project()"
+    )
     monkeypatch.delenv("TUMEN_ROOT", raising=False)
     monkeypatch.setenv("PYTHONPATH", str(tree / "src"))
     runner._kernel_env()
@@ -56,9 +65,13 @@ def test_run_all_from_the_notebooks_folder(tree, stem, monkeypatch):
     nb = nbformat.read(nb_path, as_version=4)
     sock_dir = tempfile.mkdtemp(prefix="tumen-lab-test-")
     try:
-        NotebookClient(nb, kernel_name=runner.KERNEL, timeout=600,
-                       resources={"metadata": {"path": str(tree / "notebooks")}},
-                       kernel_manager_class=runner._ipc_kernel_manager(sock_dir)).execute()
+        NotebookClient(
+            nb,
+            kernel_name=runner.KERNEL,
+            timeout=600,
+            resources={"metadata": {"path": str(tree / "notebooks")}},
+            kernel_manager_class=runner._ipc_kernel_manager(sock_dir),
+        ).execute()
     finally:
         shutil.rmtree(sock_dir, ignore_errors=True)
     errors = [o for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"]
@@ -76,7 +89,7 @@ def test_enter_project_moves_to_the_root(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert paths.enter_project() == paths.root()
     assert paths.Path.cwd() == paths.root()
-    assert paths.enter_project() == paths.root()       # a second call changes nothing
+    assert paths.enter_project() == paths.root()  # a second call changes nothing
 
 
 def test_parameter_defaults_point_under_build_lab():

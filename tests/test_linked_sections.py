@@ -20,7 +20,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from tumen import rebuild, runner
+from tumen.engine import rebuild, runner
 
 pytestmark = pytest.mark.slow
 
@@ -43,7 +43,7 @@ def later_data(root):
     epoch = int(CUTOFF.timestamp())
     for f in sorted((root / "data/ais").glob("*.nmea")):
         lines = f.read_text().splitlines(keepends=True)
-        times = [re.search(r"c:(\d+)", line) for line in lines]   # junk lines have none: kept
+        times = [re.search(r"c:(\d+)", line) for line in lines]  # junk lines have none: kept
         kept = [line for line, m in zip(lines, times) if m is None or int(m.group(1)) >= epoch]
         (d / f.name).write_text("".join(kept))
     s = pd.read_csv(root / "data/observations/vessel_sightings.csv", dtype=str)
@@ -56,9 +56,11 @@ def build_pair(root, name, shuttle=None):
     route's results and prose."""
     variant = f"scn-{name}"
     base = yaml.safe_load((root / "params.yaml").read_text())
-    cfg = {"report": {"variant": variant, "notebooks": ["02_vessel_shuttle", "03_route_to_depot"]},
-           "vessel_shuttle": {**base["vessel_shuttle"], **(shuttle or {})},
-           "route_to_depot": base["route_to_depot"]}
+    cfg = {
+        "report": {"variant": variant, "notebooks": ["02_vessel_shuttle", "03_route_to_depot"]},
+        "vessel_shuttle": {**base["vessel_shuttle"], **(shuttle or {})},
+        "route_to_depot": base["route_to_depot"],
+    }
     rel = f"scenarios/{variant}.yaml"
     (root / "scenarios").mkdir(exist_ok=True)
     (root / rel).write_text(yaml.safe_dump(cfg, sort_keys=False, allow_unicode=True))
@@ -67,8 +69,10 @@ def build_pair(root, name, shuttle=None):
     import json
 
     out = root / "build" / variant
-    res = {k: v["value"] for k, v in json.loads(
-        (out / "results/03_route_to_depot.json").read_text()).items()}
+    res = {
+        k: v["value"]
+        for k, v in json.loads((out / "results/03_route_to_depot.json").read_text()).items()
+    }
     from fixtures import scenarios
 
     return res, scenarios.prose(root, name, "03_route_to_depot")
@@ -95,6 +99,7 @@ def test_the_timeline_verdict_flips_when_the_first_delivery_arrives_later(root):
     rail_days = (pd.Timestamp("2023-09-28", tz="UTC") - start) / pd.Timedelta(days=1) - 1.0
     assert later["route.delivery_rail_days"] == pytest.approx(rail_days)
     assert later["route.delivery_implied_speed_kmh"] == pytest.approx(
-        later["route.total_km"] / (rail_days * 24))
+        later["route.total_km"] / (rail_days * 24)
+    )
     assert later["route.delivery_implied_speed_kmh"] > later["route.speed_max_kmh"]
     assert "the timeline does not fit the rail distance" in text

@@ -11,12 +11,16 @@ import numpy as np
 import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
+from fixtures.shared_build import built_once
 from nbconvert.filters import markdown2html
 
-from fixtures.shared_build import built_once
-from tumen import depot, methods, paths, rail, results
-from tumen import shuttle_text as text
+from tumen import paths
+from tumen.analyses.rail import analysis as rail
+from tumen.analyses.route import analysis as depot
+from tumen.analyses.shuttle import text
+from tumen.engine import results
 from tumen.errors import ResultError
+from tumen.report import methods
 
 HOSTILE = '<script>alert("x")</script> *bold* {rail.n_images}'
 
@@ -27,6 +31,7 @@ def _box_html(box, records) -> BeautifulSoup:
 
 
 # --- the box ----------------------------------------------------------------------------------
+
 
 def test_box_holds_three_to_six_labelled_lines():
     rows = [("A", "a"), ("B", "b")]
@@ -41,8 +46,9 @@ def test_box_holds_three_to_six_labelled_lines():
 
 def test_box_is_an_aside_whose_numbers_link_and_words_are_literal():
     records = {"t.n": {"value": 1234, "unit": "images", "description": "Images"}}
-    box = methods.Box((("Observed", "{t.n!u} from {who}."), ("Source", "s"), ("Rule", "r")),
-                      {"who": HOSTILE})
+    box = methods.Box(
+        (("Observed", "{t.n!u} from {who}."), ("Source", "s"), ("Rule", "r")), {"who": HOSTILE}
+    )
     soup = _box_html(box, records)
     aside = soup.select_one("aside.methods")
     assert aside.select_one(".methods-title").get_text() == "Methods"
@@ -62,6 +68,7 @@ def test_ranges_and_words_skip_missing_values():
 
 # --- rail ------------------------------------------------------------------------------------
 
+
 def _rail(tmp_path, rows, **options):
     """Analyse a tiny series of images of an invented site and record its results."""
     table = pd.DataFrame(rows, columns=["acquired", "railcars", "provider", "analyst", "gsd_m"])
@@ -77,10 +84,18 @@ def _rail(tmp_path, rows, **options):
 
 
 def test_rail_box_from_images_providers_and_rule(tmp_path):
-    res, ds = _rail(tmp_path, [
-        ("2022-01-10", 2, "SAT-A", "X1", 0.5), ("2022-06-01", 3, "SAT-B", "X1", 0.3),
-        ("2022-09-01", 1, "SAT-A", "X1", np.nan), ("2023-01-05", 9, "SAT-B", "X1", 0.4)])
-    lines = rail.get_methods(res, ds, site_name="Invented Yard", baseline_years=1).lines(res.records)
+    res, ds = _rail(
+        tmp_path,
+        [
+            ("2022-01-10", 2, "SAT-A", "X1", 0.5),
+            ("2022-06-01", 3, "SAT-B", "X1", 0.3),
+            ("2022-09-01", 1, "SAT-A", "X1", np.nan),
+            ("2023-01-05", 9, "SAT-B", "X1", 0.4),
+        ],
+    )
+    lines = rail.get_methods(res, ds, site_name="Invented Yard", baseline_years=1).lines(
+        res.records
+    )
     # 4 images, 2022-01-10 .. 2023-01-05; the peak (9) on 2023-01-05, its 1-year baseline
     # [2022-01-05, 2023-01-05) holds the other 3 images, whose highest count is 3;
     # resolutions 0.3, 0.5, 0.4 (one missing): 0.3 to 0.5 m
@@ -92,32 +107,44 @@ def test_rail_box_from_images_providers_and_rule(tmp_path):
         "Resolution: Ground sample distance 0.3 to 0.5 m.",
         "Rule: An image is elevated when it shows more than the highest count in the baseline "
         "window (the 1 year before the peak, 2022-01-05 to 2023-01-05, 3 images): more than "
-        "3 railcars."]
+        "3 railcars.",
+    ]
     assert res["rail.gsd_min_m"] == 0.3 and res["rail.gsd_max_m"] == 0.5
 
 
 def test_rail_box_says_what_the_observations_do_not_record(tmp_path):
-    res, ds = _rail(tmp_path, [
-        ("2022-03-01", 4, "", "", np.nan), ("2022-08-01", 2, "", "", np.nan),
-        ("2023-02-01", 12, "", "", np.nan)], elevated="5")
+    res, ds = _rail(
+        tmp_path,
+        [
+            ("2022-03-01", 4, "", "", np.nan),
+            ("2022-08-01", 2, "", "", np.nan),
+            ("2023-02-01", 12, "", "", np.nan),
+        ],
+        elevated="5",
+    )
     res.record("rail.second_count_images", 2, "images", "Images counted twice")
     lines = rail.get_methods(res, ds, site_name="Yard").lines(res.records)
     assert lines[0].endswith("; provider not recorded (the observations file).")
-    assert lines[1] == ("Counted by: Freight railcars visible in each image, counted by an "
-                        "analyst the observations do not name; a second, independent count "
-                        "of 2 images.")
+    assert lines[1] == (
+        "Counted by: Freight railcars visible in each image, counted by an "
+        "analyst the observations do not name; a second, independent count "
+        "of 2 images."
+    )
     assert lines[2] == "Resolution: Ground sample distance not recorded in the observations."
     # a count rule: the threshold is the parameter (5); the baseline, 2022-02-01 to the peak
     # day 2023-02-01, holds the two earlier images
-    assert lines[3] == ("Rule: An image is elevated when it shows more than 5 railcars, a "
-                        "count set in the parameters; the baseline window (2022-02-01 to "
-                        "2023-02-01, 2 images) is the comparison.")
+    assert lines[3] == (
+        "Rule: An image is elevated when it shows more than 5 railcars, a "
+        "count set in the parameters; the baseline window (2022-02-01 to "
+        "2023-02-01, 2 images) is the comparison."
+    )
     assert "rail.gsd_min_m" not in res and "rail.baseline_years" not in res
 
 
 def test_rail_box_escapes_a_hostile_provider(tmp_path):
-    res, ds = _rail(tmp_path, [("2022-03-01", 4, HOSTILE, "X1", 1.0),
-                               ("2023-02-01", 12, HOSTILE, "X1", 1.0)])
+    res, ds = _rail(
+        tmp_path, [("2022-03-01", 4, HOSTILE, "X1", 1.0), ("2023-02-01", 12, HOSTILE, "X1", 1.0)]
+    )
     box = rail.get_methods(res, ds, site_name="Yard <i>")
     soup = _box_html(box, res.records)
     assert soup.find("script") is None and soup.find("i") is None and soup.find("em") is None
@@ -126,24 +153,39 @@ def test_rail_box_escapes_a_hostile_provider(tmp_path):
 
 # --- shuttle ---------------------------------------------------------------------------------
 
+
 def _shuttle_res(tmp_path, vessels=2):
     res = results.Results(tmp_path / "02_t.json")
-    for name, value, unit in (("ais_messages", 1500, "records"), ("ais_positions", 1200, "reports"),
-                              ("ais_vessels", vessels, "ships"), ("min_gap_h", 6.0, "h"),
-                              ("max_call_h", 48.0, "h"), ("window_start", "2021-05-01", "date"),
-                              ("window_end", "2021-06-30", "date")):
+    for name, value, unit in (
+        ("ais_messages", 1500, "records"),
+        ("ais_positions", 1200, "reports"),
+        ("ais_vessels", vessels, "ships"),
+        ("min_gap_h", 6.0, "h"),
+        ("max_call_h", 48.0, "h"),
+        ("window_start", "2021-05-01", "date"),
+        ("window_end", "2021-06-30", "date"),
+    ):
         res.record(f"shuttle.{name}", value, unit, "d")
     return res
 
 
-RULES = {"home": "Portville", "away": "Harbour <b>", "radius_km": {"home": 2.0, "away": 1.5},
-         "max_sog_kn": 1.0, "min_dwell_h": 2.0}
+RULES = {
+    "home": "Portville",
+    "away": "Harbour <b>",
+    "radius_km": {"home": 2.0, "away": 1.5},
+    "max_sog_kn": 1.0,
+    "min_dwell_h": 2.0,
+}
 
 
 def test_shuttle_box_from_files_sightings_and_rules(tmp_path):
     res = _shuttle_res(tmp_path)
-    sightings = pd.DataFrame({"image_id": ["IMG-1", "IMG-1", "", None],
-                              "provider": ["Orbit Co", "Orbit Co", "SkyEye", None]})
+    sightings = pd.DataFrame(
+        {
+            "image_id": ["IMG-1", "IMG-1", "", None],
+            "provider": ["Orbit Co", "Orbit Co", "SkyEye", None],
+        }
+    )
     files = ["in/coastal_rx.nmea", "in/sat-feed.nmea", "in/misc.csv"]
     lines = text.get_methods(res, files, sightings, **RULES).lines(res.records)
     # images: IMG-1 (twice: one image) and two rows without an id (one image each) = 3
@@ -158,7 +200,8 @@ def test_shuttle_box_from_files_sightings_and_rules(tmp_path):
         "Gap rule: A silence longer than 6 h between two reports of a ship is a gap.",
         "Call rule: A ship is in port when AIS places it inside the port's geofence (Portville "
         "2 km, Harbour <b> 1.5 km) slower than 1 kn for at least 2 h, or an image shows it "
-        "berthed or anchored there; evidence at most 48 h apart is one call."]
+        "berthed or anchored there; evidence at most 48 h apart is one call.",
+    ]
     assert res["shuttle.sighting_images"] == 3 and res["shuttle.ais_files"] == 3
 
 
@@ -172,36 +215,55 @@ def test_shuttle_box_without_images_with_resolution_column(tmp_path):
     res2 = _shuttle_res(tmp_path / "b")
     gsd = pd.DataFrame({"image_id": ["a", "b"], "provider": ["", ""], "gsd_m": ["0.8", "1.2"]})
     lines = text.get_methods(res2, ["a/feed.nmea"], gsd, **RULES).lines(res2.records)
-    assert lines[2] == ("Imagery: 2 satellite images, provider not recorded; resolution 0.8 "
-                        "to 1.2 m.")
+    assert lines[2] == (
+        "Imagery: 2 satellite images, provider not recorded; resolution 0.8 to 1.2 m."
+    )
 
 
 def test_receiver_list_is_cut_after_three_names():
     many = [f"sat_{i}.nmea" for i in range(5)]
     assert text._receiver_words(text.get_receivers(many)) == (
-        "satellites (sat_0.nmea, sat_1.nmea, sat_2.nmea and 2 more)")
+        "satellites (sat_0.nmea, sat_1.nmea, sat_2.nmea and 2 more)"
+    )
 
 
 # --- route -----------------------------------------------------------------------------------
 
-ENTRIES = {"geo/rail/edges.parquet": {"source": "Invented railways via railpkg, clipped",
-                                      "package": "railpkg", "version": "9.1"},
-           "geo/shapefiles/natural_earth/cultural/ne_10m_admin_0_countries.shp":
-               {"source": "Invented borders 1.0, extracted by a script"}}
+ENTRIES = {
+    "geo/rail/edges.parquet": {
+        "source": "Invented railways via railpkg, clipped",
+        "package": "railpkg",
+        "version": "9.1",
+    },
+    "geo/shapefiles/natural_earth/cultural/ne_10m_admin_0_countries.shp": {
+        "source": "Invented borders 1.0, extracted by a script"
+    },
+}
 # railpkg is named in its source: its version follows it; a package not named is added
-ROUTE = {"within": "Freedonia", "network_dir": "geo/rail", "geo_dir": "geo",
-         "border": "Sylvania", "loading": "Portville", "origin": "Dockton",
-         "entries": ENTRIES}
+ROUTE = {
+    "within": "Freedonia",
+    "network_dir": "geo/rail",
+    "geo_dir": "geo",
+    "border": "Sylvania",
+    "loading": "Portville",
+    "origin": "Dockton",
+    "entries": ENTRIES,
+}
 
 
 def _route_res(tmp_path, route=True):
     res = results.Results(tmp_path / "03_t.json")
     res.record("route.depot_uncertainty_km", 1.0, "km", "d")
     if route:
-        for name, value, unit in (("rail_km", 2500.0, "km"), ("heal_gap_km", 5.0, "km"),
-                                  ("sea_km", 120.4, "km"), ("ship_speed_kn", 12.0, "knots"),
-                                  ("speed_min_kmh", 20.0, "km/h"), ("speed_max_kmh", 40.0, "km/h"),
-                                  ("handling_days", 1.0, "days")):
+        for name, value, unit in (
+            ("rail_km", 2500.0, "km"),
+            ("heal_gap_km", 5.0, "km"),
+            ("sea_km", 120.4, "km"),
+            ("ship_speed_kn", 12.0, "knots"),
+            ("speed_min_kmh", 20.0, "km/h"),
+            ("speed_max_kmh", 40.0, "km/h"),
+            ("handling_days", 1.0, "days"),
+        ):
             res.record(f"route.{name}", value, unit, "d")
     else:
         res.record("route.no_route", "the ends lie on separate networks", "", "d")
@@ -223,10 +285,15 @@ def test_route_box_from_sources_and_results(tmp_path):
         "timetable cited); 1 day to unload and make up a train.",
         "Distances: Geodesic (WGS 84) from the depot and its town to the nearest point of the "
         "land border of Sylvania, widened by the gazetteer's position uncertainty (1 km for the "
-        "depot)."]
-    cited = depot.get_methods(res, **dict(ROUTE, speeds_source="[A timetable](x)")).lines(res.records)
-    assert cited[3].startswith("Speeds: Average freight speeds of 20 to 40 km/h including "
-                               "stops, as published (the source is cited below); ")
+        "depot).",
+    ]
+    cited = depot.get_methods(res, **dict(ROUTE, speeds_source="[A timetable](x)")).lines(
+        res.records
+    )
+    assert cited[3].startswith(
+        "Speeds: Average freight speeds of 20 to 40 km/h including "
+        "stops, as published (the source is cited below); "
+    )
 
 
 def test_input_source_names_a_package_once():
@@ -238,10 +305,13 @@ def test_input_source_names_a_package_once():
 def test_route_box_without_route_or_listed_sources(tmp_path):
     res = _route_res(tmp_path, route=False)
     lines = depot.get_methods(res, **dict(ROUTE, entries={})).lines(res.records)
-    assert lines[0] == ("Observed: The railways of a source not listed and the country borders "
-                        "of a source not listed at 1:10m; places from the gazetteer.")
-    assert lines[1] == ("Route: No rail route joins the ends within Freedonia: the ends lie on "
-                        "separate networks.")
+    assert lines[0] == (
+        "Observed: The railways of a source not listed and the country borders "
+        "of a source not listed at 1:10m; places from the gazetteer."
+    )
+    assert lines[1] == (
+        "Route: No rail route joins the ends within Freedonia: the ends lie on separate networks."
+    )
     assert lines[2] == "Sea leg: Not timed: there is no route to time."
     assert lines[3] == "Speeds: No timeline: there is no route to time."
 
@@ -254,11 +324,13 @@ def test_stylesheet_keeps_the_box_on_one_page():
 
 # --- the default report ----------------------------------------------------------------------
 
+
 @pytest.mark.slow
 def test_each_analysis_section_opens_with_one_methods_box(tmp_path_factory):
     copy = built_once(tmp_path_factory, "params.yaml")
-    soup = BeautifulSoup((copy / "report/default/index.html").read_text(encoding="utf-8"),
-                         "html.parser")
+    soup = BeautifulSoup(
+        (copy / "report/default/index.html").read_text(encoding="utf-8"), "html.parser"
+    )
     sections = soup.select("section.analysis")
     assert len(sections) >= 3
     boxed = {}

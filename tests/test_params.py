@@ -1,11 +1,11 @@
-"""tumen.params: loading and validating build parameters."""
+"""tumen.engine.params: loading and validating build parameters."""
 
 import shutil
 from pathlib import Path
 
 import pytest
 
-from tumen import params
+from tumen.engine import params
 from tumen.errors import ParameterError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -50,8 +50,13 @@ def test_declared_parameters_reads_the_tagged_cell():
 
 
 def test_defaults_and_overrides(proj):
-    cfg = params.load(write(proj, BASE + "harbour:\n  threshold: 3\n  counts_csv: tests/fixtures/data/rail_counts.csv\n"),
-                      root=proj)
+    cfg = params.load(
+        write(
+            proj,
+            BASE + "harbour:\n  threshold: 3\n  counts_csv: tests/fixtures/data/rail_counts.csv\n",
+        ),
+        root=proj,
+    )
     assert cfg.notebook("harbour").params["threshold"] == 3
     assert cfg.report["show_code"] is False and cfg.report["title"] == "T"
 
@@ -66,7 +71,9 @@ def test_unknown_parameter_suggests_the_declared_one(proj):
     err = line_of_error(proj, BASE + "harbour:\n  treshold: 3\n")
     assert err.line == 7 and err.field == "harbour.treshold"
     assert "did you mean 'threshold'" in str(err)
-    assert str(err).startswith(str(proj / "p.yaml") + ":7 [harbour.treshold]") or "p.yaml:7" in str(err)
+    assert str(err).startswith(str(proj / "p.yaml") + ":7 [harbour.treshold]") or "p.yaml:7" in str(
+        err
+    )
 
 
 def test_unknown_report_key_suggests(proj):
@@ -81,12 +88,16 @@ def test_wrong_type(proj):
 
 def test_float_parameter_accepts_int_but_not_bool(proj):
     nb = params.declared_parameters(FIX / "notebooks" / "01_harbour.ipynb")
-    assert params._type_ok(1.5, 2) and not params._type_ok(1.5, True) and not params._type_ok(1, 1.5)
+    assert (
+        params._type_ok(1.5, 2) and not params._type_ok(1.5, True) and not params._type_ok(1, 1.5)
+    )
     assert nb
 
 
 def test_missing_path(proj):
-    err = line_of_error(proj, BASE + "harbour:\n  counts_csv: tests/fixtures/data/harbour_count.csv\n")
+    err = line_of_error(
+        proj, BASE + "harbour:\n  counts_csv: tests/fixtures/data/harbour_count.csv\n"
+    )
     assert "does not exist" in str(err) and "harbour_counts.csv" in str(err)
 
 
@@ -128,6 +139,7 @@ def test_invalid_yaml_names_line(proj):
 
 def test_notebook_without_parameters_cell(proj):
     import nbformat
+
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")])
     nbformat.write(nb, proj / "tests/fixtures/notebooks/09_plain.ipynb")
     err = line_of_error(proj, BASE.replace("02_rail]", "02_rail, 09_plain]"))

@@ -15,16 +15,21 @@ import subprocess
 
 import pytest
 from bs4 import BeautifulSoup
-
 from fixtures.shared_build import built_once
-from tumen import results
+
+from tumen.engine import results
 
 pytestmark = pytest.mark.slow
 
 PARAMS = "tests/fixtures/params_hostile.yaml"
 TITLE = "Fixture report <script>alert(2)</script>"
-HOSTILE = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", '"><b>bold</b>',
-           "Angara & Maria 'quoted'", "[click](javascript:alert(1))"]
+HOSTILE = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    '"><b>bold</b>',
+    "Angara & Maria 'quoted'",
+    "[click](javascript:alert(1))",
+]
 NOTE = "<script>alert(3)</script> *not emphasis*"
 TOOLS = ("pdfinfo", "pdftoppm", "pdftotext", "pdffonts", "pdfimages")
 
@@ -44,7 +49,9 @@ def squash(text: str) -> str:
 def built(tmp_path_factory):
     """A copy of the project with the hostile fixture variant built (once per session)."""
     missing = [t for t in TOOLS if shutil.which(t) is None]
-    assert not missing, f"poppler-utils missing ({', '.join(missing)}): apt-get install poppler-utils"
+    assert not missing, (
+        f"poppler-utils missing ({', '.join(missing)}): apt-get install poppler-utils"
+    )
     return built_once(tmp_path_factory, PARAMS)
 
 
@@ -66,8 +73,9 @@ def pages(pdf) -> int:
 @pytest.fixture(scope="module")
 def page_text(pdf, pages) -> list[str]:
     """Text of each page (index 0 is page 1)."""
-    return [poppler("pdftotext", "-f", str(i), "-l", str(i), str(pdf), "-")
-            for i in range(1, pages + 1)]
+    return [
+        poppler("pdftotext", "-f", str(i), "-l", str(i), str(pdf), "-") for i in range(1, pages + 1)
+    ]
 
 
 def test_every_page_renders(pdf, pages, tmp_path):
@@ -122,7 +130,8 @@ def test_text_layer_has_every_cited_value(built, html, page_text):
     record = json.loads((built / "build/hostile/provenance.json").read_text())
     assert record["results"] == results.load_all(built / "build/hostile/results")
     assert len(html.select("details.full-record table.provenance-results tr[id]")) == len(
-        record["results"])
+        record["results"]
+    )
     uncited = set(record["results"]) - {name for name, _ in cited}
     assert uncited and not [n for n in uncited if n in squash(text)], "the PDF lists every result"
 
@@ -144,8 +153,8 @@ def test_fonts_embedded(pdf):
 
 
 def test_only_the_shipped_fonts_are_embedded(pdf):
-    """Every font in the PDF is one of the DejaVu files tumen.fonts ships (no system font)."""
-    from tumen import fonts
+    """Every font in the PDF is one of the DejaVu files tumen.engine.fonts ships (no system font)."""
+    from tumen.engine import fonts
 
     ours = tuple(family.replace(" ", "-") for family in fonts.FAMILIES)
     rows = poppler("pdffonts", str(pdf)).splitlines()[2:]
@@ -160,15 +169,29 @@ def test_same_pdf_with_no_system_fonts(built, pdf, tmp_path):
     import sys
 
     conf = tmp_path / "empty-fonts.conf"
-    conf.write_text('<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n'
-                    "<fontconfig></fontconfig>\n")
+    conf.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n'
+        "<fontconfig></fontconfig>\n"
+    )
     out = tmp_path / "bare.pdf"
-    env = dict(os.environ, FONTCONFIG_FILE=str(conf), PYTHONPATH=str(built / "src"),
-               TUMEN_ROOT=str(built), XDG_CACHE_HOME=str(tmp_path / "cache"))
-    code = ("import sys; from pathlib import Path; from tumen import assemble; "
-            "Path(sys.argv[2]).write_bytes(assemble.print_pdf(Path(sys.argv[1])))")
-    proc = subprocess.run([sys.executable, "-c", code, str(pdf.with_name("index.html")), str(out)],
-                          env=env, capture_output=True, text=True, timeout=600)
+    env = dict(
+        os.environ,
+        FONTCONFIG_FILE=str(conf),
+        PYTHONPATH=str(built / "src"),
+        TUMEN_ROOT=str(built),
+        XDG_CACHE_HOME=str(tmp_path / "cache"),
+    )
+    code = (
+        "import sys; from pathlib import Path; from tumen.report import assemble; "
+        "Path(sys.argv[2]).write_bytes(assemble.print_pdf(Path(sys.argv[1])))"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code, str(pdf.with_name("index.html")), str(out)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert proc.returncode == 0, proc.stderr
     assert out.read_bytes() == pdf.read_bytes()
 
@@ -187,7 +210,7 @@ def test_markup_from_data_is_printed_as_text(pdf, page_text):
 def test_a_relative_link_does_not_tie_the_pdf_to_its_folder(tmp_path):
     """The appendix links the download bundle beside the report: the PDF keeps the link
     relative, so the same HTML printed in two folders gives the same bytes."""
-    from tumen import assemble
+    from tumen.report import assemble
 
     page = '<html><body><p>Data: <a href="data.zip">data.zip</a></p></body></html>'
     printed = []

@@ -12,7 +12,6 @@ import re
 import subprocess
 
 import pytest
-
 from fixtures.shared_build import built_once
 
 pytestmark = pytest.mark.slow
@@ -70,8 +69,10 @@ def pdf(built):
 @pytest.fixture(scope="module")
 def pages(pdf) -> list[str]:
     n = int(re.search(r"^Pages:\s+(\d+)$", poppler("pdfinfo", str(pdf)), re.M).group(1))
-    return [poppler("pdftotext", "-layout", "-f", str(i), "-l", str(i), str(pdf), "-")
-            for i in range(1, n + 1)]
+    return [
+        poppler("pdftotext", "-layout", "-f", str(i), "-l", str(i), str(pdf), "-")
+        for i in range(1, n + 1)
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -94,7 +95,7 @@ def test_appendix_fits_on_three_pages(pdf, pages, sections):
     first = min(page for title, page in sections.items() if re.match(r"^[A-Z] ", title))
     assert first == start, "the provenance is the only appendix"
     assert len(pages) - first + 1 <= 3, f"the appendices run to {len(pages) - first + 1} pages"
-    appendix = "".join(pages[start - 1:])
+    appendix = "".join(pages[start - 1 :])
     assert "Rerun and verify" in appendix and "provenance.json" in appendix
     # the full record stays in the HTML and provenance.json: no result is listed by name
     import json
@@ -110,8 +111,9 @@ def test_no_near_empty_page(pdf, pages, sections, tmp_path):
     assert len(fills) == len(pages)
     starts = sorted(sections.values())
     exempt = set(range(1, starts[0])) | {s - 1 for s in starts} | {len(pages)}
-    empty = [(i, round(f, 2)) for i, f in enumerate(fills, start=1)
-             if i not in exempt and f < MIN_FILL]
+    empty = [
+        (i, round(f, 2)) for i, f in enumerate(fills, start=1) if i not in exempt and f < MIN_FILL
+    ]
     assert empty == [], f"pages whose content ends above half the page (page, fill): {empty}"
 
 
@@ -133,7 +135,7 @@ def test_every_group_of_inputs_has_its_own_hash(built, pages, sections):
     groups = record["input_groups"]
     assert len(groups) >= 5
     assert len({g["sha256"] for g in groups}) == len(groups)
-    appendix = re.sub(r"\s+", " ", "".join(pages[max(sections.values()) - 1:]))
+    appendix = re.sub(r"\s+", " ", "".join(pages[max(sections.values()) - 1 :]))
     for g in groups:
         assert g["sha256"][:12] in appendix, g["path"]
 
@@ -148,5 +150,11 @@ def test_bundle_next_to_the_report(built):
     path = built / "report/default" / href
     with zipfile.ZipFile(path) as zf:
         names = zf.namelist()
-    assert {"port_calls.csv", "railcar_counts.csv", "sites.geojson", "routes.geojson",
-            "results.json", "provenance.json"} <= set(names)
+    assert {
+        "port_calls.csv",
+        "railcar_counts.csv",
+        "sites.geojson",
+        "routes.geojson",
+        "results.json",
+        "provenance.json",
+    } <= set(names)

@@ -9,15 +9,26 @@ import re
 
 import pytest
 from bs4 import BeautifulSoup
-
 from fixtures.shared_build import built_once
 
 pytestmark = pytest.mark.slow
 
 #: Internal terms and template leftovers a reader must never see (case-insensitive).
-BANNED = ["snaps to the nearest node", "snaps to", "nearest node", "healed link", "is_jump",
-          "build/<variant>", "<variant>/results", "year(s)", "(s) ", "sent 0 reports",
-          " 1 reports", "None km", "nan km"]
+BANNED = [
+    "snaps to the nearest node",
+    "snaps to",
+    "nearest node",
+    "healed link",
+    "is_jump",
+    "build/<variant>",
+    "<variant>/results",
+    "year(s)",
+    "(s) ",
+    "sent 0 reports",
+    " 1 reports",
+    "None km",
+    "nan km",
+]
 #: The same, matched with their case (a licence may say "by the tumen authors").
 BANNED_CASED = ["The tumen authors"]
 
@@ -37,20 +48,29 @@ def prose(soup) -> str:
 
 
 def test_no_internal_terms_in_the_prose(prose):
-    found = {t: prose[max(0, i - 60):i + 60] for t in BANNED
-             for i in [prose.lower().find(t.lower())] if i >= 0}
-    found |= {t: prose[max(0, i - 60):i + 60] for t in BANNED_CASED for i in [prose.find(t)] if i >= 0}
+    found = {
+        t: prose[max(0, i - 60) : i + 60]
+        for t in BANNED
+        for i in [prose.lower().find(t.lower())]
+        if i >= 0
+    }
+    found |= {
+        t: prose[max(0, i - 60) : i + 60] for t in BANNED_CASED for i in [prose.find(t)] if i >= 0
+    }
     assert found == {}, found
 
 
 def test_places_with_two_names_are_introduced_once(soup, prose):
-    paragraphs = " ".join(p.get_text(" ") for p in soup.select("header p, header li, main p")
-                          if not p.find_parent(["nav", "details", "figure", "table"]))
+    paragraphs = " ".join(
+        p.get_text(" ")
+        for p in soup.select("header p, header li, main p")
+        if not p.find_parent(["nav", "details", "figure", "table"])
+    )
     paragraphs = re.sub(r"\s+", " ", paragraphs)
     for name, other in (("Rajin", "Najin"), ("Dunai", "Dunay")):
         assert prose.count(f"{name} ({other})") == 1, name
         first = re.search(rf"\b{name}\b", paragraphs)
-        assert first and paragraphs[first.start():].startswith(f"{name} ({other})"), name
+        assert first and paragraphs[first.start() :].startswith(f"{name} ({other})"), name
 
 
 def test_authors_line_only_when_given(soup):

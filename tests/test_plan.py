@@ -1,8 +1,8 @@
-"""tumen.plan: dependencies of each notebook and the generated make rules."""
+"""tumen.engine.plan: dependencies of each notebook and the generated make rules."""
 
 from pathlib import Path
 
-from tumen import params, plan
+from tumen.engine import params, plan
 
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src"
@@ -14,21 +14,33 @@ def names(files):
 
 
 def test_imports_follow_tumen_modules_only():
-    code = "import numpy\nimport tumen.results\nfrom tumen import figures, errors as e\nfrom tumen.params import load\n"
-    assert plan._imports(code, SRC) == {"tumen", "tumen.results", "tumen.figures", "tumen.errors",
-                                        "tumen.params"}
+    code = (
+        "import numpy\nimport tumen.engine.results\nfrom tumen.report import figures\n"
+        "from tumen import errors as e\nfrom tumen.engine.params import load\n"
+    )
+    assert plan._imports(code, SRC) == {
+        "tumen",
+        "tumen.engine",
+        "tumen.report",
+        "tumen.engine.results",
+        "tumen.report.figures",
+        "tumen.errors",
+        "tumen.engine.params",
+    }
 
 
 def test_module_closure_is_transitive():
-    files = names(plan.module_closure({"tumen.results"}, SRC))
+    files = names(plan.module_closure({"tumen.engine.results"}, SRC))
     assert files == ["__init__.py", "errors.py", "results.py"]
-    assert "paths.py" in names(plan.module_closure({"tumen.params"}, SRC))
+    assert "paths.py" in names(plan.module_closure({"tumen.engine.params"}, SRC))
 
 
 def test_notebook_imports():
-    assert plan.notebook_imports(FIX / "notebooks/01_harbour.ipynb", SRC) >= {"tumen.figures",
-                                                                              "tumen.results"}
-    assert "tumen.figures" not in plan.notebook_imports(FIX / "notebooks/02_rail.ipynb", SRC)
+    assert plan.notebook_imports(FIX / "notebooks/01_harbour.ipynb", SRC) >= {
+        "tumen.report.figures",
+        "tumen.engine.results",
+    }
+    assert "tumen.report.figures" not in plan.notebook_imports(FIX / "notebooks/02_rail.ipynb", SRC)
 
 
 def test_data_inputs_expand_folders_and_ignore_other_keys(tmp_path):
@@ -36,8 +48,10 @@ def test_data_inputs_expand_folders_and_ignore_other_keys(tmp_path):
     (tmp_path / "d" / "a.nmea").write_text("x")
     (tmp_path / "d" / "b.nmea").write_text("y")
     (tmp_path / "one.csv").write_text("z")
-    got = plan.data_inputs({"ais_dir": "d", "obs_csv": "one.csv", "title": "one.csv",
-                            "many_glob": "d/*.nmea"}, tmp_path)
+    got = plan.data_inputs(
+        {"ais_dir": "d", "obs_csv": "one.csv", "title": "one.csv", "many_glob": "d/*.nmea"},
+        tmp_path,
+    )
     assert names(got) == ["a.nmea", "b.nmea", "one.csv"]
 
 
@@ -56,7 +70,10 @@ def test_makefile_rules_list_exact_dependencies():
     rail_rule = mk.split("build/fixture/notebooks/02_rail.ipynb:")[1].split("\t")[0]
     assert "tests/fixtures/data/rail_counts.csv" in rail_rule
     assert "harbour_counts.csv" not in rail_rule and "figures.py" not in rail_rule
-    assert "src/tumen/runner.py" in rail_rule and "build/fixture/params/02_rail.yaml" in rail_rule
+    assert (
+        "src/tumen/engine/runner.py" in rail_rule
+        and "build/fixture/params/02_rail.yaml" in rail_rule
+    )
     assert "--notebook rail" in mk
     assert "report/fixture/index.html: $(TUMEN_NOTEBOOK_TARGETS)" in mk
     assert "report/fixture/report.pdf: report/fixture/index.html" in mk
@@ -64,15 +81,20 @@ def test_makefile_rules_list_exact_dependencies():
 
 def test_slices_hold_only_their_notebooks_parameters(tmp_path, monkeypatch):
     cfg = params.load(FIX / "params.yaml", root=ROOT)
-    monkeypatch.setattr(type(cfg), "dirs", property(lambda self: params.paths.variant_dirs("v", tmp_path)))
+    monkeypatch.setattr(
+        type(cfg), "dirs", property(lambda self: params.paths.variant_dirs("v", tmp_path))
+    )
     plan.write_slices(cfg, ROOT)
     text = (tmp_path / "build/v/params/01_harbour.yaml").read_text()
     assert "threshold: 10" in text and "railcars_csv" not in text
     assert "notebook_files" in (tmp_path / "build/v/params/report.yaml").read_text()
 
 
-def linked_project(tmp_path, value='"build/{variant}/results/01_harbour.json"',
-                   order=("01_harbour", "02_rail", "07_linked")):
+def linked_project(
+    tmp_path,
+    value='"build/{variant}/results/01_harbour.json"',
+    order=("01_harbour", "02_rail", "07_linked"),
+):
     """A tiny project: the fixture notebooks plus one that reads 01_harbour's results."""
     import shutil
 
@@ -83,8 +105,9 @@ def linked_project(tmp_path, value='"build/{variant}/results/01_harbour.json"',
     cell = nbformat.v4.new_code_cell(f"harbour_results = {value}\nresults_path = 'r.json'\n")
     cell.metadata["tags"] = ["parameters"]
     nbformat.write(nbformat.v4.new_notebook(cells=[cell]), tmp_path / "nb/07_linked.ipynb")
-    (tmp_path / "p.yaml").write_text("report:\n  variant: v1\n  notebook_dir: nb\n"
-                                     f"  notebooks: [{', '.join(order)}]\n")
+    (tmp_path / "p.yaml").write_text(
+        f"report:\n  variant: v1\n  notebook_dir: nb\n  notebooks: [{', '.join(order)}]\n"
+    )
     return tmp_path
 
 
@@ -128,14 +151,18 @@ def test_a_link_to_a_file_no_notebook_writes(tmp_path):
     mk = plan.makefile(params.load(root / "p.yaml", root=root), "p.yaml", root)
     assert "build/other/results/01_harbour.json" in mk.split("07_linked.ipynb:")[1].split("\t")[0]
     root = linked_project(tmp_path / "c", value='""')
-    assert "01_harbour.ipynb" not in plan.makefile(
-        params.load(root / "p.yaml", root=root), "p.yaml", root).split("07_linked.ipynb:")[1].split("\t")[0]
+    assert (
+        "01_harbour.ipynb"
+        not in plan.makefile(params.load(root / "p.yaml", root=root), "p.yaml", root)
+        .split("07_linked.ipynb:")[1]
+        .split("\t")[0]
+    )
 
 
 def test_a_linked_notebook_inherits_the_data_inputs_of_its_producer(tmp_path):
     # 07_linked reads no data file itself, but its results derive from 01_harbour's: they
     # are its inputs too (so a synthetic file upstream marks it, and provenance says so)
-    from tumen import provenance
+    from tumen.engine import provenance
 
     root = linked_project(tmp_path)
     cfg = params.load(root / "p.yaml", root=root)

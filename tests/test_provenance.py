@@ -1,13 +1,19 @@
-"""tumen.provenance: grouped inputs carry one hash over all their files; the full record."""
+"""tumen.engine.provenance: grouped inputs carry one hash over all their files; the full record."""
 
 import hashlib
 
-from tumen import provenance
+from tumen.engine import provenance
 
 
 def _row(path, sha):
-    return {"path": path, "sha256": sha, "kind": "reference", "licence": "PD",
-            "source": "Natural Earth", "notebooks": ["route_to_depot"]}
+    return {
+        "path": path,
+        "sha256": sha,
+        "kind": "reference",
+        "licence": "PD",
+        "source": "Natural Earth",
+        "notebooks": ["route_to_depot"],
+    }
 
 
 def test_group_hash_covers_every_member():

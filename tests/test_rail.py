@@ -1,4 +1,4 @@
-"""Tests of tumen.rail against hand-computed values on tests/fixtures/rail/.
+"""Tests of tumen.analyses.rail.analysis against hand-computed values on tests/fixtures/rail/.
 
 tiny.csv, site tumangang_rail, sorted by time (line in the file, UTC time, count, metadata):
 
@@ -37,10 +37,10 @@ import pytest
 from matplotlib.figure import Figure
 from numpy.testing import assert_allclose
 
-from tumen import rail
-from tumen.claims import compare, read_claims
+from tumen.analyses.rail import analysis as rail
+from tumen.engine.results import Results
 from tumen.errors import DataError, ParameterError
-from tumen.results import Results
+from tumen.report.claims import compare, read_claims
 
 FIXTURES = Path(__file__).parent / "fixtures" / "rail"
 ROOT = Path(__file__).resolve().parents[1]
@@ -53,8 +53,16 @@ def tiny(**kwargs):
 
 def nb_tail(k, n, p):
     """P(X >= k) for a negative binomial, summed term by term with lgamma (independent)."""
-    return sum(math.exp(math.lgamma(j + n) - math.lgamma(n) - math.lgamma(j + 1)
-                        + n * math.log(p) + j * math.log(1 - p)) for j in range(k, 3000))
+    return sum(
+        math.exp(
+            math.lgamma(j + n)
+            - math.lgamma(n)
+            - math.lgamma(j + 1)
+            + n * math.log(p)
+            + j * math.log(1 - p)
+        )
+        for j in range(k, 3000)
+    )
 
 
 def poisson_tail(k, mu):
@@ -64,16 +72,27 @@ def poisson_tail(k, mu):
 
 # --- reading --------------------------------------------------------------------------
 
+
 def test_read_railcars_types_order_and_time_zones():
     table = rail.read_railcars(FIXTURES / "tiny.csv", known_sites=SITES)
     # sorted by site then time: khasan first
-    assert list(table["image_id"]) == ["K01", "K02", "T01", "T02", "T03", "T04", "T05",
-                                       "T06", "T07", "T08"]
+    assert list(table["image_id"]) == [
+        "K01",
+        "K02",
+        "T01",
+        "T02",
+        "T03",
+        "T04",
+        "T05",
+        "T06",
+        "T07",
+        "T08",
+    ]
     assert list(table["line"]) == [4, 11, 3, 2, 5, 6, 7, 8, 9, 10]
     assert table["railcars"].dtype == np.int64
     got = table.set_index("image_id")["acquired"]
-    assert got["T03"] == pd.Timestamp("2020-07-21 00:00")      # date only
-    assert got["T06"] == pd.Timestamp("2023-09-01 02:00")      # +09:00 -> UTC
+    assert got["T03"] == pd.Timestamp("2020-07-21 00:00")  # date only
+    assert got["T06"] == pd.Timestamp("2023-09-01 02:00")  # +09:00 -> UTC
     t08 = table.set_index("image_id").loc["T08"]
     assert math.isnan(t08["gsd_m"]) and math.isnan(t08["cloud_pct"])
     assert t08["confidence"] == "" and t08["notes"] == "no metadata"
@@ -90,8 +109,16 @@ def test_to_dataset_is_indexed_by_time_with_metadata():
     assert ds.attrs["site"] == "tumangang_rail"
     assert list(ds.dims) == ["acquired"] and ds.sizes["acquired"] == 8
     assert list(ds["railcars"].values) == [30, 2, 4, 9, 4, 6, 40, 25]
-    assert list(ds["confidence"].values) == ["high", "high", "medium", "low", "high",
-                                             "high", "high", ""]
+    assert list(ds["confidence"].values) == [
+        "high",
+        "high",
+        "medium",
+        "low",
+        "high",
+        "high",
+        "high",
+        "",
+    ]
     assert_allclose(ds["gsd_m"].values[:3], [0.5, 0.5, 0.3])
     assert ds["railcars"].attrs["units"] == "railcars"
     assert ds["gsd_m"].attrs["units"] == "m"
@@ -108,19 +135,22 @@ def test_naive_timestamps_can_be_taken_as_utc():
     assert table["acquired"].iloc[1] == pd.Timestamp("2023-02-01 02:00")
 
 
-@pytest.mark.parametrize("name, line, field, words", [
-    ("missing_column.csv", 1, "railcars", "did you mean 'railcar'"),
-    ("misspelt_optional.csv", 1, "confidance", "did you mean 'confidence'"),
-    ("naive_timestamp.csv", 3, "acquired", "no time zone"),
-    ("bad_timestamp.csv", 4, "acquired", "cannot read timestamp '5 Oct 2023'"),
-    ("negative_count.csv", 2, "railcars", "negative"),
-    ("fractional_count.csv", 3, "railcars", "not a whole number"),
-    ("unknown_site.csv", 3, "site", "did you mean 'tumangang_rail'"),
-    ("bad_confidence.csv", 2, "confidence", "'very high' is not one of"),
-    ("bad_gsd.csv", 2, "gsd_m", "not a valid value"),
-    ("extra_field.csv", 3, None, "4 fields, the header has 3"),
-    ("multiline_note.csv", 4, "railcars", "negative"),   # the note spans lines 2-3
-])
+@pytest.mark.parametrize(
+    "name, line, field, words",
+    [
+        ("missing_column.csv", 1, "railcars", "did you mean 'railcar'"),
+        ("misspelt_optional.csv", 1, "confidance", "did you mean 'confidence'"),
+        ("naive_timestamp.csv", 3, "acquired", "no time zone"),
+        ("bad_timestamp.csv", 4, "acquired", "cannot read timestamp '5 Oct 2023'"),
+        ("negative_count.csv", 2, "railcars", "negative"),
+        ("fractional_count.csv", 3, "railcars", "not a whole number"),
+        ("unknown_site.csv", 3, "site", "did you mean 'tumangang_rail'"),
+        ("bad_confidence.csv", 2, "confidence", "'very high' is not one of"),
+        ("bad_gsd.csv", 2, "gsd_m", "not a valid value"),
+        ("extra_field.csv", 3, None, "4 fields, the header has 3"),
+        ("multiline_note.csv", 4, "railcars", "negative"),  # the note spans lines 2-3
+    ],
+)
 def test_errors_name_file_line_and_field(name, line, field, words):
     with pytest.raises(DataError) as info:
         rail.read_railcars(FIXTURES / name, known_sites=SITES)
@@ -152,21 +182,42 @@ def test_parse_time_policy():
 
 # --- filters --------------------------------------------------------------------------
 
+
 def test_filter_images_keeps_unknown_metadata():
     ds = tiny()
     # confidence >= medium drops T04 only; T08 (no confidence) stays
-    assert list(rail.filter_images(ds, min_confidence="medium")["image_id"].values) == \
-        ["T01", "T02", "T03", "T05", "T06", "T07", "T08"]
+    assert list(rail.filter_images(ds, min_confidence="medium")["image_id"].values) == [
+        "T01",
+        "T02",
+        "T03",
+        "T05",
+        "T06",
+        "T07",
+        "T08",
+    ]
     # gsd <= 1 m drops T04 (3 m) and T05 (1.5 m); T08 (no gsd) stays
-    assert list(rail.filter_images(ds, max_gsd_m=1.0)["image_id"].values) == \
-        ["T01", "T02", "T03", "T06", "T07", "T08"]
-    assert list(rail.filter_images(ds, min_confidence="high")["image_id"].values) == \
-        ["T01", "T02", "T05", "T06", "T07", "T08"]
+    assert list(rail.filter_images(ds, max_gsd_m=1.0)["image_id"].values) == [
+        "T01",
+        "T02",
+        "T03",
+        "T06",
+        "T07",
+        "T08",
+    ]
+    assert list(rail.filter_images(ds, min_confidence="high")["image_id"].values) == [
+        "T01",
+        "T02",
+        "T05",
+        "T06",
+        "T07",
+        "T08",
+    ]
     with pytest.raises(ParameterError):
         rail.filter_images(ds, min_confidence="certain")
 
 
 # --- statistics -----------------------------------------------------------------------
+
 
 def test_analyse_tiny_matches_hand_computation():
     s = rail.analyse(tiny())
@@ -199,8 +250,12 @@ def test_analyse_minimal_uses_poisson_when_not_overdispersed():
     ds = rail.load(FIXTURES / "minimal.csv", "tumangang_rail")
     s = rail.analyse(ds)
     assert s.model.kind == "poisson" and s.model.n is None
-    assert (s.baseline_n_images, s.baseline_mean, s.baseline_median, s.baseline_max) == \
-        (4, 5.0, 5.0, 6)
+    assert (s.baseline_n_images, s.baseline_mean, s.baseline_median, s.baseline_max) == (
+        4,
+        5.0,
+        5.0,
+        6,
+    )
     assert_allclose(s.baseline_p95, 5.85)
     assert_allclose(s.tail_probability, poisson_tail(30, 5.0), rtol=1e-9)
     assert_allclose(s.robust_z, 25 / 0.7413)
@@ -230,7 +285,7 @@ def test_explicit_window_and_peak_date():
     # the count on 2023-11-20 (25) against the five years before it: T02..T07 with 40
     s = rail.analyse(ds, peak_date="2023-11-20")
     assert s.peak_railcars == 25 and s.baseline_max == 40 and s.baseline_n_images == 6
-    assert (s.onset_after, s.onset_before) == (None, None)    # 25 is not above 40
+    assert (s.onset_after, s.onset_before) == (None, None)  # 25 is not above 40
     with pytest.raises(DataError, match="no image on 2023-11-21"):
         rail.analyse(ds, peak_date="2023-11-21")
 
@@ -238,8 +293,11 @@ def test_explicit_window_and_peak_date():
 def test_window_parameters_accept_dates_and_zoned_times():
     ds = tiny()
     a = rail.analyse(ds, baseline_start=dt.date(2020, 1, 1), baseline_end="2023-01-01")
-    b = rail.analyse(ds, baseline_start="2020-01-01T09:00:00+09:00",
-                     baseline_end=pd.Timestamp("2023-01-01", tz="UTC"))
+    b = rail.analyse(
+        ds,
+        baseline_start="2020-01-01T09:00:00+09:00",
+        baseline_end=pd.Timestamp("2023-01-01", tz="UTC"),
+    )
     assert a.baseline_start == b.baseline_start == pd.Timestamp("2020-01-01")
     assert a.baseline_n_images == b.baseline_n_images == 3
     assert rail.analyse(ds, peak_date="2023-10-05T00:00Z").peak_railcars == 40
@@ -264,37 +322,51 @@ def test_fit_count_model_and_robust_z_edge_cases():
 
 def test_peak_ties_go_to_the_earliest_image():
     ds = tiny().copy(deep=True)
-    ds["railcars"][-1] = 40                 # T08 ties the peak
+    ds["railcars"][-1] = 40  # T08 ties the peak
     assert rail.get_peak(ds)[1] == pd.Timestamp("2023-10-05 02:00")
 
 
 # --- sensitivity ----------------------------------------------------------------------
 
+
 def test_sensitivity_tiny_matches_hand_computation():
     table = rail.sensitivity(tiny(), min_confidence="medium", max_gsd_m=1.0)
-    assert list(table.index) == ["all", "confidence", "resolution", "both_filters",
-                                 "shorter_baseline", "longer_baseline"]
+    assert list(table.index) == [
+        "all",
+        "confidence",
+        "resolution",
+        "both_filters",
+        "shorter_baseline",
+        "longer_baseline",
+    ]
     assert (table["note"] == "").all()
-    assert list(table["label"]) == ["all images", "confidence medium or higher",
-                                    "resolution 1 m or finer", "both filters",
-                                    "baseline 4 years", "baseline 6 years"]
-    row = table.loc["confidence"]      # drops T04: baseline 2 4 4 6
+    assert list(table["label"]) == [
+        "all images",
+        "confidence medium or higher",
+        "resolution 1 m or finer",
+        "both filters",
+        "baseline 4 years",
+        "baseline 6 years",
+    ]
+    row = table.loc["confidence"]  # drops T04: baseline 2 4 4 6
     # mean 4, variance 8/3 <= 4 -> Poisson(4); MAD 1 -> z = 36 / 1.4826; p95 4 + .85*2
     assert (row["n_images"], row["baseline_n_images"], row["baseline_max"]) == (7, 4, 6)
     assert row["count_model"] == "poisson" and row["baseline_mean"] == 4.0
     assert_allclose(row["baseline_p95"], 5.7)
     assert_allclose(row["robust_z"], 36 / 1.4826)
     assert_allclose(row["tail_probability"], poisson_tail(40, 4.0), rtol=1e-9)
-    row = table.loc["resolution"]      # drops T04, T05: baseline 2 4 6, variance 4 -> Poisson
-    assert (row["baseline_n_images"], row["baseline_mean"], row["count_model"]) == \
-        (3, 4.0, "poisson")
+    row = table.loc["resolution"]  # drops T04, T05: baseline 2 4 6, variance 4 -> Poisson
+    assert (row["baseline_n_images"], row["baseline_mean"], row["count_model"]) == (
+        3,
+        4.0,
+        "poisson",
+    )
     assert table.loc["both_filters", "baseline_n_images"] == 3
-    row = table.loc["shorter_baseline"]   # from 2019-10-05: 4 9 4 6, variance 5.583 <= 5.75
+    row = table.loc["shorter_baseline"]  # from 2019-10-05: 4 9 4 6, variance 5.583 <= 5.75
     assert (row["baseline_start"], row["baseline_n_images"]) == (dt.date(2019, 10, 5), 4)
     assert row["baseline_mean"] == 5.75 and row["count_model"] == "poisson"
-    row = table.loc["longer_baseline"]    # from 2017-10-05: adds T01 (30)
-    assert (row["baseline_n_images"], row["baseline_max"], row["baseline_median"]) == \
-        (6, 30, 5.0)
+    row = table.loc["longer_baseline"]  # from 2017-10-05: adds T01 (30)
+    assert (row["baseline_n_images"], row["baseline_max"], row["baseline_median"]) == (6, 30, 5.0)
     assert_allclose(row["baseline_mean"], 55 / 6)
     assert_allclose(row["peak_to_baseline_max"], 40 / 30)
 
@@ -316,12 +388,24 @@ def test_sensitivity_notes_a_variant_that_cannot_be_computed():
     assert "is not before its end" in table.loc["shorter_baseline", "note"]
     assert table.loc["shorter_baseline", "label"] == "baseline from 2023-11-01"
     shown = rail.sensitivity_to_display(table)
-    assert list(shown.columns) == ["variant", "baseline images", "baseline max",
-                                   "baseline mean", "peak", "peak date", "P(X ≥ peak)",
-                                   "robust z", "onset between"]
+    assert list(shown.columns) == [
+        "variant",
+        "baseline images",
+        "baseline max",
+        "baseline mean",
+        "peak",
+        "peak date",
+        "P(X ≥ peak)",
+        "robust z",
+        "onset between",
+    ]
     # both filters repeat the resolution variant, the longer window the main one: not shown
-    assert list(shown["variant"]) == ["all images", "confidence medium or higher",
-                                      "resolution 1 m or finer", "baseline from 2023-11-01"]
+    assert list(shown["variant"]) == [
+        "all images",
+        "confidence medium or higher",
+        "resolution 1 m or finer",
+        "baseline from 2023-11-01",
+    ]
     assert shown.loc[3, "baseline images"].startswith("baseline start 2023-11-01")
     assert list(shown.loc[3, "baseline max":]) == ["–"] * 7
 
@@ -329,8 +413,17 @@ def test_sensitivity_notes_a_variant_that_cannot_be_computed():
 def test_sensitivity_to_display_formats_values():
     shown = rail.sensitivity_to_display(rail.sensitivity(tiny()))
     first = shown.loc[0]
-    assert list(first) == ["all images", "5", "9", "5.0", "40", "2023-10-05",
-                           f"{first['P(X ≥ peak)']}", "12.1", "2023-09-01 to 2023-10-05"]
+    assert list(first) == [
+        "all images",
+        "5",
+        "9",
+        "5.0",
+        "40",
+        "2023-10-05",
+        f"{first['P(X ≥ peak)']}",
+        "12.1",
+        "2023-09-01 to 2023-10-05",
+    ]
     assert float(first["P(X ≥ peak)"]) == pytest.approx(nb_tail(40, 12.5, 5 / 7), rel=0.05)
 
 
@@ -341,14 +434,20 @@ def test_sensitivity_marks_variants_that_use_the_same_images():
     assert table.loc["both_filters", "same_as"] == "resolution"
     assert (table.drop(index="both_filters")["same_as"] == "").all()
     assert list(rail.sensitivity_to_display(table)["variant"]) == [
-        "all images", "confidence medium or higher", "resolution 1 m or finer",
-        "baseline 4 years", "baseline 6 years"]
+        "all images",
+        "confidence medium or higher",
+        "resolution 1 m or finer",
+        "baseline 4 years",
+        "baseline 6 years",
+    ]
     # 6 years [2017-10-05, ...) holds T01 (2017-11-01), the first image: 7 years adds nothing
     table = rail.sensitivity(tiny(), baseline_years=6)
     assert table.loc["longer_baseline", "label"] == "baseline 7 years"
     assert table.loc["longer_baseline", "same_as"] == "all"
-    assert rail.get_dropped_variants(table) == [("both filters", "resolution 1 m or finer"),
-                                                ("baseline 7 years", "all images")]
+    assert rail.get_dropped_variants(table) == [
+        ("both filters", "resolution 1 m or finer"),
+        ("baseline 7 years", "all images"),
+    ]
 
 
 def test_sensitivity_check_can_say_either_way():
@@ -359,9 +458,11 @@ def test_sensitivity_check_can_say_either_way():
     # p95 rule: all 8.4 (T06 ordinary); confidence 2 4 4 6 -> 5.7 and resolution 2 4 6 -> 5.8
     # make T06 elevated, moving the onset earlier; shorter 8.55 and longer 24.75 keep it
     check = rail.check_sensitivity(rail.sensitivity(tiny(), elevated="p95"))
-    assert check == {"holds": False, "changed": ["confidence medium or higher",
-                                                 "resolution 1 m or finer"],
-                     "how": ["moves the onset interval"] * 2}
+    assert check == {
+        "holds": False,
+        "changed": ["confidence medium or higher", "resolution 1 m or finer"],
+        "how": ["moves the onset interval"] * 2,
+    }
     # a count of 45 leaves the peak (40) ordinary in every variant: nothing to hold
     check = rail.check_sensitivity(rail.sensitivity(tiny(), elevated="45"))
     assert check == {"holds": False, "changed": [], "how": []}
@@ -382,22 +483,37 @@ def test_sensitivity_raises_when_the_main_analysis_fails():
 
 # --- results --------------------------------------------------------------------------
 
-ISSUE_NAMES = ["rail.n_images", "rail.baseline_start", "rail.baseline_end",
-               "rail.baseline_n_images", "rail.baseline_mean", "rail.baseline_median",
-               "rail.baseline_p95", "rail.baseline_max", "rail.peak_railcars",
-               "rail.peak_date", "rail.peak_to_baseline_max", "rail.peak_to_baseline_mean",
-               "rail.tail_probability", "rail.robust_z", "rail.onset_after",
-               "rail.onset_before"]
+ISSUE_NAMES = [
+    "rail.n_images",
+    "rail.baseline_start",
+    "rail.baseline_end",
+    "rail.baseline_n_images",
+    "rail.baseline_mean",
+    "rail.baseline_median",
+    "rail.baseline_p95",
+    "rail.baseline_max",
+    "rail.peak_railcars",
+    "rail.peak_date",
+    "rail.peak_to_baseline_max",
+    "rail.peak_to_baseline_mean",
+    "rail.tail_probability",
+    "rail.robust_z",
+    "rail.onset_after",
+    "rail.onset_before",
+]
 
 
 def test_record_results_names_values_units(tmp_path):
     res = Results(tmp_path / "01_rail_traffic.json")
     ds = tiny()
     rail.record_results(res, rail.analyse(ds), rail.sensitivity(ds))
-    records = Results(tmp_path / "01_rail_traffic.json").records   # re-read from disk
+    records = Results(tmp_path / "01_rail_traffic.json").records  # re-read from disk
     assert set(ISSUE_NAMES) <= set(records)
-    assert records["rail.peak_railcars"] == {"value": 40, "unit": "railcars",
-                                             "description": "Highest railcar count in one image"}
+    assert records["rail.peak_railcars"] == {
+        "value": 40,
+        "unit": "railcars",
+        "description": "Highest railcar count in one image",
+    }
     assert records["rail.peak_date"]["value"] == "2023-10-05"
     assert records["rail.baseline_start"]["value"] == "2018-10-05"
     assert records["rail.first_image"]["value"] == "2017-11-01"
@@ -419,8 +535,11 @@ def test_rail_claims_reproduced_from_example_data(tmp_path):
     """The shipped synthetic data reproduce the CSIS figures (73 on 2023-10-05, <= 20)."""
     ds = rail.load(ROOT / "data" / "observations" / "railcars.csv", "tumangang_rail_facility")
     stats = rail.analyse(ds)
-    assert (stats.peak_railcars, stats.peak_time.date(), stats.baseline_max) == \
-        (73, dt.date(2023, 10, 5), 20)
+    assert (stats.peak_railcars, stats.peak_time.date(), stats.baseline_max) == (
+        73,
+        dt.date(2023, 10, 5),
+        20,
+    )
     res = Results(tmp_path / "r.json")
     rail.record_results(res, stats)
     table = compare(read_claims(ROOT / "data" / "claims.csv"), res.records, rail.CLAIM_TESTS)
@@ -429,6 +548,7 @@ def test_rail_claims_reproduced_from_example_data(tmp_path):
 
 
 # --- figures --------------------------------------------------------------------------
+
 
 def _svg(fig: Figure) -> bytes:
     buf = io.BytesIO()
@@ -469,17 +589,17 @@ def test_short_baseline_falls_back_to_the_model_free_comparison():
     assert_allclose(five.peak_to_baseline_max, 40 / 9)
     row = rail.stats_row(five)
     assert row["count_model"] is None and row["tail_probability"] is None
-    assert row["baseline_variance"] == 7.0       # (9 + 1 + 16 + 1 + 1) / 4, counts 2 4 9 4 6
+    assert row["baseline_variance"] == 7.0  # (9 + 1 + 16 + 1 + 1) / 4, counts 2 4 9 4 6
     with pytest.raises(ParameterError):
         rail.analyse(tiny(), min_model_images=1)
 
 
 def test_no_elevated_image_has_no_onset():
-    s = rail.analyse(tiny(), elevated=50)       # no image above 50 railcars
+    s = rail.analyse(tiny(), elevated=50)  # no image above 50 railcars
     assert not s.is_elevated and s.onset_after is None and s.onset_before is None
     assert rail.stats_row(s)["onset_interval_days"] is None
     assert s.elevated_threshold == 50.0 and s.elevated_rule == "above 50"
-    assert rail.analyse(tiny(), elevated="50").elevated_rule == "above 50"   # as in YAML
+    assert rail.analyse(tiny(), elevated="50").elevated_rule == "above 50"  # as in YAML
     with pytest.raises(ParameterError, match="is not 'max'"):
         rail.analyse(tiny(), elevated="fifty")
 
@@ -503,13 +623,17 @@ def test_timeseries_legend_gives_each_channel_one_meaning():
     from matplotlib.patches import Patch
 
     ds = tiny()
-    s = rail.analyse(ds)   # threshold: the baseline max, 9; 30, 40 and 25 railcars lie above it
+    s = rail.analyse(ds)  # threshold: the baseline max, 9; 30, 40 and 25 railcars lie above it
     fig = rail.plot_timeseries(ds, s)
-    assert all(a.get_legend() is None for a in fig.axes)     # the legend sits below the axes
-    entries = dict(zip([t.get_text() for t in fig.legends[0].get_texts()],
-                       fig.legends[0].legend_handles))
-    shapes = {k: h for k, h in entries.items() if isinstance(h, Line2D) and h.get_marker()
-              not in (None, "None", "", " ")}
+    assert all(a.get_legend() is None for a in fig.axes)  # the legend sits below the axes
+    entries = dict(
+        zip([t.get_text() for t in fig.legends[0].get_texts()], fig.legends[0].legend_handles)
+    )
+    shapes = {
+        k: h
+        for k, h in entries.items()
+        if isinstance(h, Line2D) and h.get_marker() not in (None, "None", "", " ")
+    }
     # every shape entry is a confidence level, drawn in the one neutral grey
     assert shapes and all(k.endswith("confidence") for k in shapes)
     assert {h.get_color() for h in shapes.values()} == {rail._GREY}

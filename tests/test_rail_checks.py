@@ -1,4 +1,4 @@
-"""Tests of tumen.rail_checks against hand-computed values on tests/fixtures/rail/.
+"""Tests of tumen.analyses.rail.checks against hand-computed values on tests/fixtures/rail/.
 
 second_count.csv recounts four tumangang_rail images of tiny.csv (see tests/test_rail.py):
 
@@ -25,9 +25,10 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
-from tumen import rail, rail_checks
+from tumen.analyses.rail import analysis as rail
+from tumen.analyses.rail import checks as rail_checks
+from tumen.engine.results import Results
 from tumen.errors import DataError
-from tumen.results import Results
 
 FIXTURES = Path(__file__).parent / "fixtures" / "rail"
 SITES = ["tumangang_rail", "khasan_rail"]
@@ -51,8 +52,9 @@ def test_peak_counted_once_keeps_a_single_value(tmp_path):
     path = tmp_path / "second.csv"
     path.write_text("image_id,railcars\nT02,2\nT05,7\n", encoding="utf-8")
     ds = tiny()
-    agreement = rail_checks.compare_counts(ds, rail_checks.read_second_count(path),
-                                           rail.analyse(ds).peak_time)
+    agreement = rail_checks.compare_counts(
+        ds, rail_checks.read_second_count(path), rail.analyse(ds).peak_time
+    )
     assert (agreement.n_images, agreement.mean_abs_diff, agreement.max_abs_diff) == (2, 1.5, 3)
     assert not agreement.is_peak_double_counted
     assert (agreement.peak_low, agreement.peak_high) == (40, 40)
@@ -68,8 +70,9 @@ def test_no_matching_image_is_an_error(tmp_path):
     path = tmp_path / "second.csv"
     path.write_text("image_id,railcars\nX1,2\n", encoding="utf-8")
     with pytest.raises(DataError, match="no image"):
-        rail_checks.compare_counts(tiny(), rail_checks.read_second_count(path),
-                                   rail.analyse(tiny()).peak_time)
+        rail_checks.compare_counts(
+            tiny(), rail_checks.read_second_count(path), rail.analyse(tiny()).peak_time
+        )
 
 
 def test_zeros_under_a_poisson_fit():
@@ -83,12 +86,12 @@ def test_zeros_under_a_poisson_fit():
 def test_zeros_under_a_negative_binomial_fit_and_a_misfit():
     base = [0, 0, 0, 0, 0, 0, 5, 9]
     model = rail.fit_count_model(base)
-    var = (6 * 1.75 ** 2 + 3.25 ** 2 + 7.25 ** 2) / 7
-    n = 1.75 ** 2 / (var - 1.75)
+    var = (6 * 1.75**2 + 3.25**2 + 7.25**2) / 7
+    n = 1.75**2 / (var - 1.75)
     p = n / (n + 1.75)
     check = rail_checks.check_zeros(model, base)
     assert model.kind == "negative binomial" and check.observed == 6
-    assert_allclose(check.expected, 8 * p ** n)
+    assert_allclose(check.expected, 8 * p**n)
     # a Poisson fit to many zeros and a few large counts under-predicts the zeros
     poisson = rail.CountModel("poisson", 1.75, 1.75)
     check = rail_checks.check_zeros(poisson, base)
@@ -103,8 +106,9 @@ def test_record_agreement_and_zeros(tmp_path):
     res = Results(tmp_path / "r.json")
     ds = tiny()
     second = rail_checks.read_second_count(FIXTURES / "second_count.csv")
-    rail_checks.record_agreement(res, rail_checks.compare_counts(ds, second,
-                                                                 rail.analyse(ds).peak_time))
+    rail_checks.record_agreement(
+        res, rail_checks.compare_counts(ds, second, rail.analyse(ds).peak_time)
+    )
     assert res["rail.second_count_images"] == 4
     assert res["rail.second_count_mean_abs_diff"] == 1.0
     assert (res["rail.peak_railcars_low"], res["rail.peak_railcars_high"]) == (39, 40)
@@ -117,10 +121,10 @@ def test_record_agreement_and_zeros(tmp_path):
 
 def test_model_free_rarity_and_records(tmp_path):
     ds = tiny()
-    stats = rail.analyse(ds, min_model_images=10)      # five baseline images: no model
+    stats = rail.analyse(ds, min_model_images=10)  # five baseline images: no model
     res = Results(tmp_path / "r.json")
     assert rail_checks.record_rarity(res, ds, stats) is None
-    assert res["rail.baseline_images_at_least_peak"] == 0      # 40 above 2 4 9 4 6
+    assert res["rail.baseline_images_at_least_peak"] == 0  # 40 above 2 4 9 4 6
     assert "rail.baseline_zero_images" not in res
     # 6 years: T01 (30) joins; a count of 30 is reached by one baseline image
     assert rail_checks.count_at_least([30, 2, 4, 9, 4, 6], 30) == 1
@@ -136,11 +140,25 @@ def test_same_season_before_a_date():
     check = rail_checks.get_same_season(ds, peak, before="2021-01-01", days=20)
     assert (check.n_images, check.max_railcars) == (0, None)
     # across the new year: 20 December is 16 days from 5 January
-    two = rail.to_dataset(pd.DataFrame({
-        "site": ["s", "s"], "acquired": pd.to_datetime(["2019-12-20", "2021-01-05"]),
-        "railcars": [7, 50], "image_id": ["a", "b"], "provider": "", "analyst": "",
-        "confidence": "", "notes": "", "gsd_m": float("nan"), "cloud_pct": float("nan"),
-        "line": [2, 3]}), "s")
-    check = rail_checks.get_same_season(two, pd.Timestamp("2021-01-05"), before="2020-06-01",
-                                        days=20)
+    two = rail.to_dataset(
+        pd.DataFrame(
+            {
+                "site": ["s", "s"],
+                "acquired": pd.to_datetime(["2019-12-20", "2021-01-05"]),
+                "railcars": [7, 50],
+                "image_id": ["a", "b"],
+                "provider": "",
+                "analyst": "",
+                "confidence": "",
+                "notes": "",
+                "gsd_m": float("nan"),
+                "cloud_pct": float("nan"),
+                "line": [2, 3],
+            }
+        ),
+        "s",
+    )
+    check = rail_checks.get_same_season(
+        two, pd.Timestamp("2021-01-05"), before="2020-06-01", days=20
+    )
     assert (check.n_images, check.max_railcars) == (1, 7)

@@ -7,10 +7,11 @@ per session in a clean copy (``fixtures.shared_build``).
 
 import pytest
 from bs4 import BeautifulSoup
-
 from fixtures.report_checks import bound_violations, off_scale_words, uncited_claims
 from fixtures.shared_build import built_once
-from tumen import claims, results
+
+from tumen.engine import results
+from tumen.report import claims
 
 SPAN = '<span class="result" data-result="{}" title="t">{}</span>'
 CITE = '<a class="cite" href="#ref-{0}">[{0}]</a>'
@@ -18,15 +19,16 @@ CITE = '<a class="cite" href="#ref-{0}">[{0}]</a>'
 
 # --- the checks, on hand-made HTML ----------------------------------------------------
 
+
 def test_uncited_claim_is_found_and_cited_one_passes():
     cited = f"<p>RUSI counted {SPAN.format('claim.trips', '5')} {CITE.format(2)} trips.</p>"
     bare = f"<p>RUSI counted {SPAN.format('claim.trips', '5')} trips.</p>"
     assert uncited_claims(cited) == []
     assert len(uncited_claims(bare)) == 1
     typed = "<p>The White House said more than 1,000 containers.</p>"
-    assert uncited_claims(typed, {"wh": "1,000"}) == ["wh (1,000) typed into prose: "
-                                                      "The White House said more than 1,000 "
-                                                      "containers."]
+    assert uncited_claims(typed, {"wh": "1,000"}) == [
+        "wh (1,000) typed into prose: The White House said more than 1,000 containers."
+    ]
     assert uncited_claims(typed, {"wh": "1,00"}) == []  # whole figures only
     table = "<table><tr><td>1,000</td></tr></table>"
     assert uncited_claims(table, {"wh": "1,000"}) == []  # tables are not prose
@@ -45,18 +47,21 @@ def test_off_scale_words_are_found():
     assert [f.split(" in:")[0] for f in found] == ["'probably'", "'highly likely'"]
 
 
-@pytest.mark.parametrize("prose, shown, values, problems", [
-    ("took at most {}", ["24"], [24.1], 1),           # "at most 24" when it is 24.1: wrong
-    ("took at most {}", ["25"], [24.1], 0),
-    ("averaged at least {}", ["4.4"], [4.37], 1),    # the sentence the reviewers caught
-    ("averaged at least {}", ["4.3"], [4.37], 0),
-    ("never more than {} apart", ["7.9"], [7.95], 1),
-    ("between {} and {} days", ["8", "41"], [8.4, 41.2], 1),   # 41 is not >= 41.2
-    ("between {} and {} days", ["8", "42"], [8.4, 41.2], 0),
-    ("the depot is {}–{} km", ["194", "195"], [193.6, 195.6], 2),
-    ("the depot is {}–{} km", ["193", "196"], [193.6, 195.6], 0),
-    ("the peak of {} on", ["73"], [73.4], 0),         # no bound: not checked
-])
+@pytest.mark.parametrize(
+    "prose, shown, values, problems",
+    [
+        ("took at most {}", ["24"], [24.1], 1),  # "at most 24" when it is 24.1: wrong
+        ("took at most {}", ["25"], [24.1], 0),
+        ("averaged at least {}", ["4.4"], [4.37], 1),  # the sentence the reviewers caught
+        ("averaged at least {}", ["4.3"], [4.37], 0),
+        ("never more than {} apart", ["7.9"], [7.95], 1),
+        ("between {} and {} days", ["8", "41"], [8.4, 41.2], 1),  # 41 is not >= 41.2
+        ("between {} and {} days", ["8", "42"], [8.4, 41.2], 0),
+        ("the depot is {}–{} km", ["194", "195"], [193.6, 195.6], 2),
+        ("the depot is {}–{} km", ["193", "196"], [193.6, 195.6], 0),
+        ("the peak of {} on", ["73"], [73.4], 0),  # no bound: not checked
+    ],
+)
 def test_bound_phrases_are_checked_in_their_direction(prose, shown, values, problems):
     names = [f"s.v{i}" for i in range(len(values))]
     html = "<p>" + prose.format(*(SPAN.format(n, t) for n, t in zip(names, shown))) + ".</p>"
@@ -65,6 +70,7 @@ def test_bound_phrases_are_checked_in_their_direction(prose, shown, values, prob
 
 
 # --- the default report ---------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory):
@@ -80,8 +86,11 @@ def _records(copy):
 def test_every_published_figure_in_prose_cites_its_reference(report):
     copy, html = report
     table = claims.read_claims(copy / "data/claims.csv")
-    shown = {cid: results.format_value(v) for cid, v in table["value"].items()
-             if isinstance(v, (int, float)) and v >= 100}
+    shown = {
+        cid: results.format_value(v)
+        for cid, v in table["value"].items()
+        if isinstance(v, (int, float)) and v >= 100
+    }
     assert uncited_claims(html, shown) == []
     soup = BeautifulSoup(html, "html.parser")
     refs = {li["id"] for li in soup.select("ol.references li")}
@@ -113,14 +122,16 @@ def test_each_claim_has_one_verdict_or_a_reason_and_no_table_says_agrees(report)
         heads = [th.get_text(strip=True).lower() for th in table.select("th")]
         assert not any(h.startswith("agrees") for h in heads)
     # the example observations are synthetic: their verdicts are calibration checks
-    for tr in soup.select("table#tab-rail_claims tr.claim-row, table#tab-shuttle_claims tr.claim-row"):
+    for tr in soup.select(
+        "table#tab-rail_claims tr.claim-row, table#tab-shuttle_claims tr.claim-row"
+    ):
         assert "verdict-calibration" in tr.select_one("td.verdict")["class"]
         assert "(calibration)" in tr.select_one("td.verdict").get_text()
 
 
 @pytest.mark.slow
 def test_opening_lists_key_judgments_on_the_scale(report):
-    from tumen import judgments
+    from tumen.report import judgments
 
     soup = BeautifulSoup(report[1], "html.parser")
     items = soup.select("header.title-page ol.judgments li.judgment")
@@ -128,13 +139,15 @@ def test_opening_lists_key_judgments_on_the_scale(report):
     for li in items:
         word = li.select_one(".likelihood").get_text().split(" (")[0].lower()
         assert word in judgments.SCALE
-        assert li.select_one(".confidence").get_text().split(":")[0] in \
-            {f"Confidence {c}" for c in judgments.CONFIDENCE}
+        assert li.select_one(".confidence").get_text().split(":")[0] in {
+            f"Confidence {c}" for c in judgments.CONFIDENCE
+        }
     illustrative = [li for li in items if "illustrative" in li["class"]]
     assert illustrative and all("Illustrative only." in li.get_text() for li in illustrative)
 
 
 # --- the assembly's pieces, on a tiny build -------------------------------------------
+
 
 def _tiny_build(tmp_path):
     from types import SimpleNamespace
@@ -144,7 +157,9 @@ def _tiny_build(tmp_path):
         "peak,Pub <A>,2023-10-06,About 73.,73,railcars,,Report One\n"
         "years,Pub <A>,2023-10-06,Five years.,5,years,,Report One\n"
         "tarps,Other,2023-10-07,Tarps hide it.,,,a note,\n"
-        "far,Other,2023-10-07,Far away.,9,km,a note,\n", encoding="utf-8")
+        "far,Other,2023-10-07,Far away.,9,km,a note,\n",
+        encoding="utf-8",
+    )
     res = results.Results(tmp_path / "res" / "01_t.json")
     res.record("t.ratio", 3.65, "1", "d")
     res.record("verdict.peak", "reproduced (calibration)", "", "73 matches 73.")
@@ -152,19 +167,23 @@ def _tiny_build(tmp_path):
     (tmp_path / "j.yaml").write_text(
         "judgments:\n  - id: rise\n    statement: The count rose\n    likelihood:\n"
         "      result: t.ratio\n      thresholds: [[0, unlikely], [3, almost certain]]\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     nb = SimpleNamespace(stem="01_t", name="t", params={"claims_csv": "claims.csv"})
-    return SimpleNamespace(notebooks=[nb], dirs=SimpleNamespace(results="res"),
-                           report={"judgments_yaml": "j.yaml"})
+    return SimpleNamespace(
+        notebooks=[nb], dirs=SimpleNamespace(results="res"), report={"judgments_yaml": "j.yaml"}
+    )
 
 
 def test_claims_appendix_lists_untested_claims_with_why_and_numbered_references(tmp_path):
-    from tumen import assemble
+    from tumen.report import assemble
 
     out = assemble._claims_appendix(_tiny_build(tmp_path), tmp_path)
     soup = BeautifulSoup(out, "html.parser")
-    rows = {tr["data-claim"]: [td.get_text(" ", strip=True) for td in tr.select("td")]
-            for tr in soup.select("table.claims-not-tested tr[data-claim]")}
+    rows = {
+        tr["data-claim"]: [td.get_text(" ", strip=True) for td in tr.select("td")]
+        for tr in soup.select("table.claims-not-tested tr[data-claim]")
+    }
     assert list(rows) == ["years", "tarps", "far"]  # "peak" has its verdict in a section
     assert rows["years"][1:] == ["Pub <A> [1]", "Five years.", "reads back a parameter"]
     assert rows["tarps"][3] == claims.QUALITATIVE and rows["far"][3] == claims.UNACCOUNTED
@@ -175,7 +194,7 @@ def test_claims_appendix_lists_untested_claims_with_why_and_numbered_references(
 
 
 def test_opening_judgments_are_illustrative_when_their_section_read_synthetic_data(tmp_path):
-    from tumen import assemble
+    from tumen.report import assemble
 
     cfg = _tiny_build(tmp_path)
     out = assemble._judgments(cfg, results.load_all(tmp_path / "res"), {"t": []}, tmp_path)

@@ -1,4 +1,4 @@
-"""Tests for tumen.routing on a hand-made toy network and on the real offline data."""
+"""Tests for tumen.geo.routing on a hand-made toy network and on the real offline data."""
 
 from pathlib import Path
 
@@ -8,8 +8,9 @@ import pyarrow.parquet as pq
 import pytest
 import shapely
 
-from tumen import geo, routing
 from tumen.errors import DataError, ParameterError
+from tumen.geo import core as geo
+from tumen.geo import routing
 
 FIXTURES = Path(__file__).parent / "fixtures" / "geo"
 KM_PER_DEG = 6378.137 * np.pi / 180  # WGS84, along the equator
@@ -84,17 +85,24 @@ def test_restrict_to_countries():
 
 def write_toy_network(directory: Path) -> None:
     net = toy_network()
-    pq.write_table(pa.table({"lat": net.lat, "lon": net.lon, "country": net.country}),
-                   directory / "nodes.parquet")
-    pq.write_table(pa.table({"u": net.u, "v": net.v, "km": net.km}),
-                   directory / "edges.parquet")
+    pq.write_table(
+        pa.table({"lat": net.lat, "lon": net.lon, "country": net.country}),
+        directory / "nodes.parquet",
+    )
+    pq.write_table(pa.table({"u": net.u, "v": net.v, "km": net.km}), directory / "edges.parquet")
 
 
 def test_rail_route_end_to_end_on_toy_files(tmp_path):
     write_toy_network(tmp_path)
     sites = geo.load_sites(FIXTURES / "sites.csv")
-    route = routing.rail_route((0.01, 0.0), (0.0, 0.34), countries=("AAA",),
-                               heal_gap_km=5.0, sites=sites, network_dir=tmp_path)
+    route = routing.rail_route(
+        (0.01, 0.0),
+        (0.0, 0.34),
+        countries=("AAA",),
+        heal_gap_km=5.0,
+        sites=sites,
+        network_dir=tmp_path,
+    )
     assert route.nodes == (0, 1, 2, 3, 4)
     assert route.length_km == pytest.approx(33 + 0.03 * KM_PER_DEG, abs=1e-6)
     assert [s.node for s in route.snaps] == [0, 4]
@@ -105,8 +113,9 @@ def test_rail_route_end_to_end_on_toy_files(tmp_path):
     assert route.geometry.coords[0] == (0.0, 0.0)
     assert "healed gaps <= 5 km: 1" in route.report()
     # without healing, the far end snaps back to the first component
-    unhealed = routing.rail_route((0.01, 0.0), (0.0, 0.34), heal_gap_km=0.0,
-                                  countries=None, network_dir=tmp_path)
+    unhealed = routing.rail_route(
+        (0.01, 0.0), (0.0, 0.34), heal_gap_km=0.0, countries=None, network_dir=tmp_path
+    )
     assert unhealed.snaps[1].node == 2 and unhealed.healed_total == 0
 
 
@@ -130,20 +139,33 @@ def write_border_network(directory: Path) -> None:
      +--50 km-- n3 (0.05 lat 0.3, AAA) --11 km-- n4 (0.20 lat 0.3, BBB)
     ```
     """
-    pq.write_table(pa.table({"lat": [0.0, 0.0, 0.0, 0.3, 0.3],
-                             "lon": [0.00, 0.10, 0.20, 0.05, 0.20],
-                             "country": ["AAA", "AAA", "BBB", "AAA", "BBB"]}),
-                   directory / "nodes.parquet")
-    pq.write_table(pa.table({"u": [0, 1, 0, 3], "v": [1, 2, 3, 4],
-                             "km": [11.0, 11.0, 50.0, 11.0]}), directory / "edges.parquet")
+    pq.write_table(
+        pa.table(
+            {
+                "lat": [0.0, 0.0, 0.0, 0.3, 0.3],
+                "lon": [0.00, 0.10, 0.20, 0.05, 0.20],
+                "country": ["AAA", "AAA", "BBB", "AAA", "BBB"],
+            }
+        ),
+        directory / "nodes.parquet",
+    )
+    pq.write_table(
+        pa.table({"u": [0, 1, 0, 3], "v": [1, 2, 3, 4], "km": [11.0, 11.0, 50.0, 11.0]}),
+        directory / "edges.parquet",
+    )
 
 
 def test_rail_route_to_border_known_answer(tmp_path):
     write_border_network(tmp_path)
     border = shapely.LineString([(0.15, -1.0), (0.15, 1.0)])
-    crossing = routing.rail_route_to_border((0.0, 0.0), country="AAA", neighbour="BBB",
-                                            heal_gap_km=0.0, network_dir=tmp_path,
-                                            border=border)
+    crossing = routing.rail_route_to_border(
+        (0.0, 0.0),
+        country="AAA",
+        neighbour="BBB",
+        heal_gap_km=0.0,
+        network_dir=tmp_path,
+        border=border,
+    )
     # n0 -> n1 is 11 km; the crossing edge n1 -> n2 (11 km of track) meets the border half-way
     assert crossing.route.nodes == (0, 1)
     assert (crossing.lat, crossing.lon) == pytest.approx((0.0, 0.15))
@@ -154,9 +176,14 @@ def test_rail_route_to_border_known_answer(tmp_path):
     assert crossing.path_lon.tolist() == pytest.approx([0.0, 0.1, 0.15])
     assert crossing.route.countries == ("AAA",)
     # from the northern branch the northern crossing is nearer by rail
-    north = routing.rail_route_to_border((0.3, 0.05), country="AAA", neighbour="BBB",
-                                         heal_gap_km=0.0, network_dir=tmp_path,
-                                         border=border)
+    north = routing.rail_route_to_border(
+        (0.3, 0.05),
+        country="AAA",
+        neighbour="BBB",
+        heal_gap_km=0.0,
+        network_dir=tmp_path,
+        border=border,
+    )
     assert north.route.nodes == (3,)
     assert (north.lat, north.lon) == pytest.approx((0.3, 0.15))
     assert north.length_km == pytest.approx(11.0 * 0.10 / 0.15, rel=1e-3)
@@ -165,22 +192,32 @@ def test_rail_route_to_border_known_answer(tmp_path):
 def test_rail_route_to_border_without_a_crossing(tmp_path):
     write_border_network(tmp_path)
     with pytest.raises(DataError, match="no railway of the network crosses"):
-        routing.rail_route_to_border((0.0, 0.0), country="AAA", neighbour="CCC",
-                                     network_dir=tmp_path,
-                                     border=shapely.LineString([(0.15, -1), (0.15, 1)]))
+        routing.rail_route_to_border(
+            (0.0, 0.0),
+            country="AAA",
+            neighbour="CCC",
+            network_dir=tmp_path,
+            border=shapely.LineString([(0.15, -1), (0.15, 1)]),
+        )
 
 
 def test_border_point_falls_back_to_the_nearest_point_of_the_edge(tmp_path):
     write_border_network(tmp_path)
     # a border that the straight edge n1-n2 never touches: the edge's nearest point counts
     border = shapely.LineString([(0.15, 0.05), (0.15, 1.0)])
-    crossing = routing.rail_route_to_border((0.0, 0.0), country="AAA", neighbour="BBB",
-                                            heal_gap_km=0.0, network_dir=tmp_path,
-                                            border=border)
+    crossing = routing.rail_route_to_border(
+        (0.0, 0.0),
+        country="AAA",
+        neighbour="BBB",
+        heal_gap_km=0.0,
+        network_dir=tmp_path,
+        border=border,
+    )
     assert (crossing.lat, crossing.lon) == pytest.approx((0.0, 0.15))
 
 
 # ---------------------------------------------------------------------------- real data
+
 
 def test_dunai_to_tikhoretsk_within_russia_is_one_connected_path():
     route = routing.rail_route("dunai_port", "tikhoretsk_depot")
@@ -197,13 +234,11 @@ def test_dunai_to_tikhoretsk_within_russia_is_one_connected_path():
 
 
 def test_depot_to_ukraine_by_rail_crosses_the_land_border():
-    crossing = routing.rail_route_to_border("tikhoretsk_depot", country="RUS",
-                                            neighbour="UKR")
+    crossing = routing.rail_route_to_border("tikhoretsk_depot", country="RUS", neighbour="UKR")
     assert crossing.route.countries == ("RUS",)
     straight = geo.distance_to_border(45.8884, 40.0424, "RUS", "UKR").distance_km
     assert straight < crossing.length_km < 3 * straight
-    assert geo.get_border("RUS", "UKR").distance(
-        shapely.Point(crossing.lon, crossing.lat)) < 1e-6
+    assert geo.get_border("RUS", "UKR").distance(shapely.Point(crossing.lon, crossing.lat)) < 1e-6
 
 
 def test_unconstrained_route_is_shorter_and_leaves_russia():
@@ -215,11 +250,11 @@ def test_unconstrained_route_is_shorter_and_leaves_russia():
 
 # ---------------------------------------------------------------------------- sea
 
+
 def test_sea_route_goes_round_a_hand_made_wall():
     # a north-south wall at lon 0.09-0.11 from 0.5 S to 0.05 N: the way round is north
     wall = shapely.box(0.09, -0.5, 0.11, 0.05)
-    route = routing.sea_route((0.0, 0.0), (0.0, 0.2), land=wall, margin_km=12.0,
-                              cell_km=0.25)
+    route = routing.sea_route((0.0, 0.0), (0.0, 0.2), land=wall, margin_km=12.0, cell_km=0.25)
     assert not route.geometry.intersects(wall)
     assert route.lat.max() > 0.05
     # at least the taut path round the wall's corners; at most a little longer
@@ -230,8 +265,7 @@ def test_sea_route_goes_round_a_hand_made_wall():
 
 
 def test_sea_route_open_water_is_straight():
-    route = routing.sea_route((0.0, 0.0), (0.1, 0.1), land=shapely.box(5, 5, 6, 6),
-                              margin_km=5.0)
+    route = routing.sea_route((0.0, 0.0), (0.1, 0.1), land=shapely.box(5, 5, 6, 6), margin_km=5.0)
     assert len(route.lat) == 2
     straight = geo.distance_km(0.0, 0.0, 0.1, 0.1)
     assert route.length_km == pytest.approx(straight, abs=0.5)

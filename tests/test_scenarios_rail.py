@@ -8,11 +8,11 @@ before the peak image (excluded), and "max" elevates an image above the baseline
 """
 
 import pytest
+from fixtures import scenarios
 from numpy.testing import assert_allclose
 from scipy import stats
 
-from fixtures import scenarios
-from tumen import rebuild
+from tumen.engine import rebuild
 
 pytestmark = pytest.mark.slow
 
@@ -31,9 +31,13 @@ def root(tmp_path_factory):
 
 
 def section(site, **extra):
-    return {"observations_csv": "scenarios/railcars.csv",
-            "sites_csv": "scenarios/rail_sites.csv", "site": site, "claim_tests": {},
-            **extra}
+    return {
+        "observations_csv": "scenarios/railcars.csv",
+        "sites_csv": "scenarios/rail_sites.csv",
+        "site": site,
+        "claim_tests": {},
+        **extra,
+    }
 
 
 def no_example_names(text):
@@ -55,7 +59,7 @@ def test_no_spike(root):
     assert r["rail.elevated_threshold"] == 10 and r["rail.elevated_rule"] == "above 10"
     assert r["rail.onset_after"] is None and r["rail.onset_before"] is None
     assert r["rail.onset_interval_days"] is None
-    assert r["rail.count_model"] is not None           # eleven images: the model is fitted
+    assert r["rail.count_model"] is not None  # eleven images: the model is fitted
     text = scenarios.prose(root, "rail-no-spike", NB)
     assert "No image exceeded 10 railcars, so the series shows no change to date" in text
     assert "no image exceeded 10 railcars, so there is no change to date" in text
@@ -100,7 +104,7 @@ def test_clear_spike(root):
     assert r["rail.baseline_start"] == "2017-02-14" and r["rail.baseline_n_images"] == 13
     assert r["rail.baseline_max"] == 14 and r["rail.baseline_median"] == 11
     assert_allclose(r["rail.baseline_mean"], 144 / 13)
-    assert_allclose(r["rail.baseline_variance"], (1622 - 144 ** 2 / 13) / 12)
+    assert_allclose(r["rail.baseline_variance"], (1622 - 144**2 / 13) / 12)
     assert_allclose(r["rail.peak_to_baseline_max"], 61 / 14)
     assert r["rail.count_model"] == "poisson"
     assert_allclose(r["rail.tail_probability"], stats.poisson(144 / 13).sf(60))
@@ -120,8 +124,10 @@ def test_clear_spike(root):
     # the generic closing names the strongest alternative; no season is compared unasked
     assert "The strongest alternative to a new kind of traffic is ordinary traffic" in text
     assert "rail.season_images" not in r and "calendar day" not in text
-    assert "Each image was counted once, by one analyst, so the counts carry no measured " \
+    assert (
+        "Each image was counted once, by one analyst, so the counts carry no measured "
         "counting error" in text
+    )
     assert (root / "figures/scn-rail-clear-spike/kamen_baseline_histogram.svg").exists()
     no_example_names(text)
 
@@ -140,7 +146,7 @@ def test_other_site_p95_rule(root):
     assert_allclose(r["rail.baseline_mean"], 22.4)
     assert r["rail.baseline_median"] == 22
     assert_allclose(r["rail.peak_to_baseline_max"], 70 / 26)
-    assert r["rail.count_model"] == "poisson"            # variance 38.4/9 < mean 22.4
+    assert r["rail.count_model"] == "poisson"  # variance 38.4/9 < mean 22.4
     assert r["rail.onset_after"] == "2020-10-05" and r["rail.onset_before"] == "2020-11-05"
     assert r["rail.onset_interval_days"] == 31
     text = scenarios.prose(root, "rail-other-site", NB)

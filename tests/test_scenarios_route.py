@@ -13,27 +13,33 @@ import html
 import re
 
 import pandas as pd
-
 import pytest
+from fixtures import scenarios
 from numpy.testing import assert_allclose
 
-from fixtures import scenarios
-from tumen import geo, rebuild
+from tumen.engine import rebuild
+from tumen.geo import core as geo
 
 pytestmark = pytest.mark.slow
 
 NB = "03_route_to_depot"
 
 SITES = {  # invented names at real coordinates: id -> (name, lat, lon)
-    "kamyshovy_quay": ("Kamyshovy quay", 46.72, 38.27),      # loading port (Yeysk)
-    "limanny_pier": ("Limanny pier", 45.33, 37.37),          # unloading port (Temryuk)
-    "granitnaya_station": ("Granitnaya station", 47.22, 39.72),   # "crossing" (Rostov)
-    "lesnaya_depot": ("Lesnaya depot", 54.80, 32.10),        # destination (west of Smolensk)
-    "lesnaya": ("Lesnaya", 54.78, 32.05),                    # its town
-    "sulak_roads": ("Sulak roads", 42.98, 47.52),            # a port on the Caspian (Makhachkala)
+    "kamyshovy_quay": ("Kamyshovy quay", 46.72, 38.27),  # loading port (Yeysk)
+    "limanny_pier": ("Limanny pier", 45.33, 37.37),  # unloading port (Temryuk)
+    "granitnaya_station": ("Granitnaya station", 47.22, 39.72),  # "crossing" (Rostov)
+    "lesnaya_depot": ("Lesnaya depot", 54.80, 32.10),  # destination (west of Smolensk)
+    "lesnaya": ("Lesnaya", 54.78, 32.05),  # its town
+    "sulak_roads": ("Sulak roads", 42.98, 47.52),  # a port on the Caspian (Makhachkala)
 }
-KINDS = {"kamyshovy_quay": "port", "limanny_pier": "port", "granitnaya_station": "station",
-         "lesnaya_depot": "depot", "lesnaya": "town", "sulak_roads": "port"}
+KINDS = {
+    "kamyshovy_quay": "port",
+    "limanny_pier": "port",
+    "granitnaya_station": "station",
+    "lesnaya_depot": "depot",
+    "lesnaya": "town",
+    "sulak_roads": "port",
+}
 CLAIMS = """id,source,published,statement,value,unit,citation
 scn_first_shipment,Invented Monitor,2024-03-05,The first shipment left the quay on 2 March 2024.,2024-03-02,date,invented for a test scenario
 scn_depot_trains,Invented Monitor,2024-03-25,Trains were seen at the depot on 20 March 2024.,2024-03-20,date,invented for a test scenario
@@ -55,20 +61,43 @@ def root(tmp_path_factory):
 
 def section(**extra):
     base = {
-        "sites_csv": "scenarios/route_sites.csv", "claims_csv": "scenarios/route_claims.csv",
-        "origin": "limanny_pier", "destination": "lesnaya_depot", "town": "lesnaya",
-        "crossing": "granitnaya_station", "loading_port": "kamyshovy_quay",
-        "mainline_via": [], "short_names": {}, "countries": ["RUS"],
-        "heal_gaps_km": [0.0, 5.0], "map_extent": [28.0, 45.0, 43.0, 57.0],
-        "map_cities": [], "start_map_extent": [36.5, 40.5, 44.8, 47.6],
+        "sites_csv": "scenarios/route_sites.csv",
+        "claims_csv": "scenarios/route_claims.csv",
+        "origin": "limanny_pier",
+        "destination": "lesnaya_depot",
+        "town": "lesnaya",
+        "crossing": "granitnaya_station",
+        "loading_port": "kamyshovy_quay",
+        "mainline_via": [],
+        "short_names": {},
+        "countries": ["RUS"],
+        "heal_gaps_km": [0.0, 5.0],
+        "map_extent": [28.0, 45.0, 43.0, 57.0],
+        "map_cities": [],
+        "start_map_extent": [36.5, 40.5, 44.8, 47.6],
         "start_map_places": ["limanny_pier", "granitnaya_station"],
-        "timeline_start_claims": ["scn_first_shipment"], "timeline_end_claim": "scn_depot_trains",
-        "border_country": "BLR", "home_country": "RUS", "crimea_box": None, "part_name": "",
-        "distance_claims": ["scn_depot_distance"], "depot_map_extent": [28.0, 36.0, 52.5, 56.4],
-        "depot_map_places": [], "border_reference": "", "border_country_adjective": "Belarusian",
-        "origin_note": "", "mainline_note": "", "contrast_note": "", "crossing_note": "",
-        "timeline_note": "", "timeline_note_2": "", "border_end_note": "", "territory_note": "",
-        "depot_map_alt": "", "route_map_area": "", "start_map_caption": "",
+        "timeline_start_claims": ["scn_first_shipment"],
+        "timeline_end_claim": "scn_depot_trains",
+        "border_country": "BLR",
+        "home_country": "RUS",
+        "crimea_box": None,
+        "part_name": "",
+        "distance_claims": ["scn_depot_distance"],
+        "depot_map_extent": [28.0, 36.0, 52.5, 56.4],
+        "depot_map_places": [],
+        "border_reference": "",
+        "border_country_adjective": "Belarusian",
+        "origin_note": "",
+        "mainline_note": "",
+        "contrast_note": "",
+        "crossing_note": "",
+        "timeline_note": "",
+        "timeline_note_2": "",
+        "border_end_note": "",
+        "territory_note": "",
+        "depot_map_alt": "",
+        "route_map_area": "",
+        "start_map_caption": "",
         "start_map_alt": "",
     }
     return {**base, **extra}
@@ -88,8 +117,10 @@ def test_other_pair_and_border_country(root):
     # plus 5.3° of longitude west); within Russia the line must swing east round Ukraine:
     # Krasnodar, Rostov, Voronezh, Bryansk, Smolensk, about 150 + 280 + 560 + 550 + 250 ≈
     # 1,800 km by the timetables' distances
-    assert_allclose(r["route.total_km"], r["route.rail_km"] + r["route.origin_snap_km"]
-                    + r["route.destination_snap_km"])
+    assert_allclose(
+        r["route.total_km"],
+        r["route.rail_km"] + r["route.origin_snap_km"] + r["route.destination_snap_km"],
+    )
     crow = geo.distance_km(45.33, 37.37, 54.80, 32.10)
     assert 1100 < crow < 1200
     assert 1500 < r["route.rail_km"] < 2200
@@ -99,13 +130,14 @@ def test_other_pair_and_border_country(root):
     # delivery to start from and no ship speed: the sea leg is not subtracted
     assert r["route.timeline_days"] == 18
     assert_allclose(r["route.rail_days"], 18 - 1.0)
-    assert_allclose(r["route.implied_speed_kmh"],
-                    r["route.total_km"] / (r["route.rail_days"] * 24))
+    assert_allclose(r["route.implied_speed_kmh"], r["route.total_km"] / (r["route.rail_days"] * 24))
     assert "route.sea_hours" not in r and "route.delivery_start" not in r
     # a later shipment fails: 2024-03-20 less 1 day and the route at the fastest of the
     # notebook's default speeds (50 km/h)
-    latest = (pd.Timestamp("2024-03-20") - pd.Timedelta(days=1.0 + r["route.total_km"] / 50 / 24))
-    assert abs(pd.Timestamp(r["route.latest_start"]).tz_localize(None) - latest) < pd.Timedelta("1s")
+    latest = pd.Timestamp("2024-03-20") - pd.Timedelta(days=1.0 + r["route.total_km"] / 50 / 24)
+    assert abs(pd.Timestamp(r["route.latest_start"]).tz_localize(None) - latest) < pd.Timedelta(
+        "1s"
+    )
     # distance to Belarus: the border west of Smolensk runs near 31.2° E at this latitude,
     # about 0.9° of longitude (≈ 58 km at 54.8° N) west of the depot
     assert 40 < r["route.depot_to_border_km"] < 75
@@ -114,10 +146,14 @@ def test_other_pair_and_border_country(root):
     text = scenarios.prose(root, "route-other-pair", NB)
     assert "Within Russia the railway from Limanny pier to the Lesnaya depot is" in text
     assert "into Belarus on the network is" in text
-    assert re.search(r"The first shipment is dated 2024-03-02 \[\d+\] and trains are seen at the "
-                     r"depot on 2024-03-20 \[\d+\]", text)  # published dates, cited
-    assert ("there are no shuttle results at build/scn-route-other-pair/results/"
-            "02_vessel_shuttle.json") in html.unescape(text)
+    assert re.search(
+        r"The first shipment is dated 2024-03-02 \[\d+\] and trains are seen at the "
+        r"depot on 2024-03-20 \[\d+\]",
+        text,
+    )  # published dates, cited
+    assert (
+        "there are no shuttle results at build/scn-route-other-pair/results/02_vessel_shuttle.json"
+    ) in html.unescape(text)
     assert "the sea leg is not subtracted" in text
     assert "These speeds are an assumption: no timetable is cited" in text
     assert (root / "figures/scn-route-other-pair/limanny_lesnaya_rail_route_map.png").exists()
@@ -135,13 +171,24 @@ def test_line_of_contact_is_a_second_reading_when_given(root):
     (root / "scenarios/front.geojson").write_text(
         '{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": '
         '{"date": "2024-03-01", "source": "drawn by hand for a test scenario"}, "geometry": '
-        '{"type": "LineString", "coordinates": [[30.85, 54.0], [30.85, 55.6]]}}]}')
+        '{"type": "LineString", "coordinates": [[30.85, 54.0], [30.85, 55.6]]}}]}'
+    )
     (root / "scenarios/front_claims.csv").write_text(
         CLAIMS + "scn_front_distance,Invented Monitor,2024-03-25,The depot is about 80 km "
-        "from the fighting.,80,km,invented for a test scenario\n", encoding="utf-8")
-    r = scenarios.build(root, "route-front", NB, section(
-        claims_csv="scenarios/front_claims.csv", line_of_contact_geojson="scenarios/front.geojson",
-        distance_claims=["scn_depot_distance", "scn_front_distance"], loading_port="sulak_roads"))
+        "from the fighting.,80,km,invented for a test scenario\n",
+        encoding="utf-8",
+    )
+    r = scenarios.build(
+        root,
+        "route-front",
+        NB,
+        section(
+            claims_csv="scenarios/front_claims.csv",
+            line_of_contact_geojson="scenarios/front.geojson",
+            distance_claims=["scn_depot_distance", "scn_front_distance"],
+            loading_port="sulak_roads",
+        ),
+    )
     assert r["route.line_of_contact_measured"] is True
     assert abs(r["route.depot_to_line_of_contact_km"] - 80.39) < 0.1
     assert r["route.line_of_contact_date"] == "2024-03-01"
@@ -149,8 +196,10 @@ def test_line_of_contact_is_a_second_reading_when_given(root):
     text = scenarios.prose(root, "route-front", NB)
     assert "the straight line to the line of contact of 2024-03-01 (80 km)" in text
     assert "that reading is not measured" not in text
-    assert ("(the sea leg is not subtracted: its route could not be computed, no water path "
-            "joins the two ports") in text
+    assert (
+        "(the sea leg is not subtracted: its route could not be computed, no water path "
+        "joins the two ports"
+    ) in text
     # the key findings name the reading without making it the only answer
     assert re.search(r"80 km \[\d+\] \(Invented Monitor\) fits", text)  # cited
     # the map draws the line and the straight line to its nearest point (caption)
@@ -163,14 +212,17 @@ def test_countries_that_admit_no_route(root):
     # Kazakhstan only: the pier lies in Russia, so no railway within Kazakhstan joins the
     # two places; the distances to Belarus are measured all the same
     r = scenarios.build(root, "route-none", NB, section(countries=["KAZ"]))
-    assert r["route.no_route"] == ("Limanny pier lies in Russia, outside the countries "
-                                   "allowed (Kazakhstan)")
+    assert r["route.no_route"] == (
+        "Limanny pier lies in Russia, outside the countries allowed (Kazakhstan)"
+    )
     assert "route.rail_km" not in r and "route.implied_speed_kmh" not in r
     assert 40 < r["route.depot_to_border_km"] < 75
     text = scenarios.prose(root, "route-none", NB)
-    assert ("No railway of the network joins Limanny pier and the Lesnaya depot within "
-            "Kazakhstan: Limanny pier lies in Russia, outside the countries allowed "
-            "(Kazakhstan).") in text
+    assert (
+        "No railway of the network joins Limanny pier and the Lesnaya depot within "
+        "Kazakhstan: Limanny pier lies in Russia, outside the countries allowed "
+        "(Kazakhstan)."
+    ) in text
     assert "With no rail route within Kazakhstan there is no journey to time." in text
     no_example_names(text)
 
@@ -178,18 +230,32 @@ def test_countries_that_admit_no_route(root):
 def test_overview_with_no_route(root):
     # the overview on the same invented places, Kazakhstan only: the sea leg and the
     # distance to Belarus are given, the rail legs and the map are not
-    r = scenarios.build(root, "overview-none", "00_overview", {
-        "sites_csv": "scenarios/route_sites.csv", "crossing": "granitnaya_station",
-        "loading_port": "kamyshovy_quay", "origin": "limanny_pier",
-        "destination": "lesnaya_depot", "countries": ["KAZ"], "border_country": "BLR",
-        "home_country": "RUS", "short_names": {}, "crossing_note": ""})
+    r = scenarios.build(
+        root,
+        "overview-none",
+        "00_overview",
+        {
+            "sites_csv": "scenarios/route_sites.csv",
+            "crossing": "granitnaya_station",
+            "loading_port": "kamyshovy_quay",
+            "origin": "limanny_pier",
+            "destination": "lesnaya_depot",
+            "countries": ["KAZ"],
+            "border_country": "BLR",
+            "home_country": "RUS",
+            "short_names": {},
+            "crossing_note": "",
+        },
+    )
     assert r["overview.no_route"].startswith("Limanny pier lies in Russia")
     assert "overview.rail_km" not in r and "overview.khasan_rail_km" not in r
     assert 40 < r["overview.depot_to_border_km"] < 75
     assert_allclose(r["overview.sea_nm"], r["overview.sea_km"] / 1.852)
     text = scenarios.prose(root, "overview-none", "00_overview")
-    assert ("No railway joins Limanny pier and Lesnaya depot within Kazakhstan: Limanny pier "
-            "lies in Russia") in text
+    assert (
+        "No railway joins Limanny pier and Lesnaya depot within Kazakhstan: Limanny pier "
+        "lies in Russia"
+    ) in text
     assert not list((root / "figures/scn-overview-none").glob("*.png"))
 
 
@@ -197,11 +263,23 @@ def test_overview_on_other_places_draws_its_own_inset(root):
     # the overview on the invented places with a route: the inset is computed around the
     # sea route and the start of the rail route (no inset_extent), the map names no
     # example place; lengths are bounded by the geodesic distances between the sites
-    r = scenarios.build(root, "overview-other", "00_overview", {
-        "sites_csv": "scenarios/route_sites.csv", "crossing": "granitnaya_station",
-        "loading_port": "kamyshovy_quay", "origin": "limanny_pier",
-        "destination": "lesnaya_depot", "countries": ["RUS"], "border_country": "BLR",
-        "home_country": "RUS", "short_names": {}, "map_extent": [28.0, 45.0, 43.0, 57.0]})
+    r = scenarios.build(
+        root,
+        "overview-other",
+        "00_overview",
+        {
+            "sites_csv": "scenarios/route_sites.csv",
+            "crossing": "granitnaya_station",
+            "loading_port": "kamyshovy_quay",
+            "origin": "limanny_pier",
+            "destination": "lesnaya_depot",
+            "countries": ["RUS"],
+            "border_country": "BLR",
+            "home_country": "RUS",
+            "short_names": {},
+            "map_extent": [28.0, 45.0, 43.0, 57.0],
+        },
+    )
     sites = geo.load_sites(root / "scenarios/route_sites.csv")
     q, p, d = (geo.get_site(i, sites) for i in ("kamyshovy_quay", "limanny_pier", "lesnaya_depot"))
     sea = geo.distance_km(q.lat, q.lon, p.lat, p.lon)

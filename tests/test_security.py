@@ -22,16 +22,23 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
+from fixtures.shared_build import built_once
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fixtures.shared_build import built_once
-from tumen import assemble, figures, params, paths, results, runner
+from tumen import paths
+from tumen.engine import params, results, runner
 from tumen.errors import ParameterError, ResultError, TumenError
+from tumen.report import assemble, figures
 
 ROOT = paths.PACKAGE.parents[1]
-HOSTILE = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", '"><b>bold</b>',
-           "Angara & Maria 'quoted'", "[click](javascript:alert(1))"]
+HOSTILE = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    '"><b>bold</b>',
+    "Angara & Maria 'quoted'",
+    "[click](javascript:alert(1))",
+]
 
 # --------------------------------------------------------------------------- the code
 
@@ -39,15 +46,50 @@ HOSTILE = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", '"><b>bo
 _BAD_CALLS = {"eval", "exec", "compile", "__import__", "execfile"}
 #: module.function calls that run a shell, deserialise objects or load YAML unsafely.
 _BAD_ATTRS = {
-    "os": {"system", "popen", "execl", "execle", "execlp", "execv", "execve", "execvp",
-           "spawnl", "spawnle", "spawnlp", "spawnv", "spawnve", "spawnvp"},
+    "os": {
+        "system",
+        "popen",
+        "execl",
+        "execle",
+        "execlp",
+        "execv",
+        "execve",
+        "execvp",
+        "spawnl",
+        "spawnle",
+        "spawnlp",
+        "spawnv",
+        "spawnve",
+        "spawnvp",
+    },
     "subprocess": {"getoutput", "getstatusoutput"},
-    "yaml": {"load", "load_all", "unsafe_load", "unsafe_load_all", "full_load",
-             "full_load_all", "Loader", "UnsafeLoader", "FullLoader"},
-    "pd": {"read_pickle"}, "pandas": {"read_pickle"},
-    "marshal": {"load", "loads"}, "shelve": {"open"}, "joblib": {"load"},
+    "yaml": {
+        "load",
+        "load_all",
+        "unsafe_load",
+        "unsafe_load_all",
+        "full_load",
+        "full_load_all",
+        "Loader",
+        "UnsafeLoader",
+        "FullLoader",
+    },
+    "pd": {"read_pickle"},
+    "pandas": {"read_pickle"},
+    "marshal": {"load", "loads"},
+    "shelve": {"open"},
+    "joblib": {"load"},
 }
-_BAD_MODULES = {"pickle", "_pickle", "cPickle", "dill", "cloudpickle", "marshal", "shelve", "joblib"}
+_BAD_MODULES = {
+    "pickle",
+    "_pickle",
+    "cPickle",
+    "dill",
+    "cloudpickle",
+    "marshal",
+    "shelve",
+    "joblib",
+}
 _BAD_KEYWORDS = {("shell", True), ("allow_pickle", True)}
 
 
@@ -56,8 +98,11 @@ def dangerous(code: str) -> list[tuple[int, str]]:
     found = []
     for node in ast.walk(ast.parse(code)):
         if isinstance(node, ast.Import):
-            found += [(node.lineno, f"import {a.name}") for a in node.names
-                      if a.name.split(".")[0] in _BAD_MODULES]
+            found += [
+                (node.lineno, f"import {a.name}")
+                for a in node.names
+                if a.name.split(".")[0] in _BAD_MODULES
+            ]
         elif isinstance(node, ast.ImportFrom) and node.module:
             if node.module.split(".")[0] in _BAD_MODULES:
                 found.append((node.lineno, f"from {node.module} import"))
@@ -69,16 +114,27 @@ def dangerous(code: str) -> list[tuple[int, str]]:
                 found.append((node.lineno, f"{node.value.id}.{node.attr}"))
         elif isinstance(node, ast.Call):
             f = node.func
-            if isinstance(f, ast.Name) and f.id in _BAD_CALLS and not (
-                    f.id == "__import__" and node.args and isinstance(node.args[0], ast.Constant)):
+            if (
+                isinstance(f, ast.Name)
+                and f.id in _BAD_CALLS
+                and not (
+                    f.id == "__import__" and node.args and isinstance(node.args[0], ast.Constant)
+                )
+            ):
                 found.append((node.lineno, f"{f.id}()"))  # __import__("a.module") is harmless
             if isinstance(f, ast.Attribute) and f.attr == "read_pickle":
                 found.append((node.lineno, ".read_pickle()"))
             # DataFrame.eval/query evaluate expression strings
-            if (isinstance(f, ast.Attribute) and f.attr in ("eval", "query") and node.args
-                    and isinstance(node.args[0], (ast.Constant, ast.JoinedStr, ast.BinOp))
-                    and not (isinstance(node.args[0], ast.Constant)
-                             and not isinstance(node.args[0].value, str))):
+            if (
+                isinstance(f, ast.Attribute)
+                and f.attr in ("eval", "query")
+                and node.args
+                and isinstance(node.args[0], (ast.Constant, ast.JoinedStr, ast.BinOp))
+                and not (
+                    isinstance(node.args[0], ast.Constant)
+                    and not isinstance(node.args[0].value, str)
+                )
+            ):
                 found.append((node.lineno, f".{f.attr}(<expression string>)"))
             for kw in node.keywords:
                 if isinstance(kw.value, ast.Constant) and (kw.arg, kw.value.value) in _BAD_KEYWORDS:
@@ -114,13 +170,33 @@ np.load(path, allow_pickle=True)
 df.query(f"vessel == '{name}'"); df.eval("a + b")
 """
     found = {what for _, what in dangerous(snippet)}
-    assert found == {"import pickle", "from marshal import", "from marshal import loads",
-                     "eval()", "exec()", "compile()", "__import__()", "os.system", "os.popen",
-                     "shell=True", "yaml.load", "yaml.Loader", "yaml.full_load",
-                     "pd.read_pickle", ".read_pickle()", "allow_pickle=True",
-                     ".query(<expression string>)", ".eval(<expression string>)"}
-    assert dangerous("yaml.safe_load(t); tree.query(points); subprocess.run(['git', 'log']); "
-                     "re.compile('x'); __import__('tumen.ais')") == []
+    assert found == {
+        "import pickle",
+        "from marshal import",
+        "from marshal import loads",
+        "eval()",
+        "exec()",
+        "compile()",
+        "__import__()",
+        "os.system",
+        "os.popen",
+        "shell=True",
+        "yaml.load",
+        "yaml.Loader",
+        "yaml.full_load",
+        "pd.read_pickle",
+        ".read_pickle()",
+        "allow_pickle=True",
+        ".query(<expression string>)",
+        ".eval(<expression string>)",
+    }
+    assert (
+        dangerous(
+            "yaml.safe_load(t); tree.query(points); subprocess.run(['git', 'log']); "
+            "re.compile('x'); __import__('tumen.ais.decode')"
+        )
+        == []
+    )
 
 
 def test_no_code_in_the_project_evals_unpickles_or_uses_a_shell():
@@ -141,7 +217,7 @@ def test_yaml_python_tags_are_refused_without_running(tmp_path):
         params.load(bad, root=tmp_path)
     (tmp_path / "data").mkdir()
     (tmp_path / "data/sources.yaml").write_text(f"files:\n  - {payload}\n")
-    from tumen import sources
+    from tumen.engine import sources
 
     with pytest.raises(TumenError):
         sources.load(tmp_path / "data/sources.yaml")
@@ -149,6 +225,7 @@ def test_yaml_python_tags_are_refused_without_running(tmp_path):
 
 
 # --------------------------------------------------------------------------- the writers
+
 
 def _soup(fragment: str) -> BeautifulSoup:
     return BeautifulSoup(fragment, "html.parser")
@@ -165,20 +242,27 @@ def _assert_inert(soup, allowed: set[str]):
 
 def test_figure_caption_and_alt_are_text():
     for name in HOSTILE:
-        soup = _soup(figures.figure_html(b"\x89PNG", "fig_x", caption=f"cap {name}", alt=f"alt {name}"))
+        soup = _soup(
+            figures.figure_html(b"\x89PNG", "fig_x", caption=f"cap {name}", alt=f"alt {name}")
+        )
         _assert_inert(soup, {"figure", "img", "figcaption"})
         assert soup.img["alt"] == f"alt {name}" and soup.figcaption.get_text() == f"cap {name}"
 
 
 def test_table_cells_headers_caption_and_notes_are_text():
     df = pd.DataFrame({name: [name, 1] for name in HOSTILE}, index=HOSTILE[:2])
-    html = figures.table_html(df, "tab_x", caption=" ".join(HOSTILE), notes=" ".join(HOSTILE),
-                              index=True)
+    html = figures.table_html(
+        df, "tab_x", caption=" ".join(HOSTILE), notes=" ".join(HOSTILE), index=True
+    )
     soup = _soup(html)
     _assert_inert(soup, {"div", "table", "caption", "thead", "tbody", "tr", "th", "td", "p"})
     assert [th.get_text() for th in soup.select("thead th")][1:] == HOSTILE
-    assert [td.get_text() for td in soup.select("tbody tr")[0].select("td")] == HOSTILE[:1] + HOSTILE
-    assert soup.caption.get_text() == soup.select_one("p.table-notes").get_text() == " ".join(HOSTILE)
+    assert [td.get_text() for td in soup.select("tbody tr")[0].select("td")] == HOSTILE[
+        :1
+    ] + HOSTILE
+    assert (
+        soup.caption.get_text() == soup.select_one("p.table-notes").get_text() == " ".join(HOSTILE)
+    )
 
 
 def test_names_cannot_be_paths(tmp_path):
@@ -187,7 +271,7 @@ def test_names_cannot_be_paths(tmp_path):
     figs = figures.Figures(tmp_path / "figs")
     fig, _ = plt.subplots()
     try:
-        for bad in ("../escape", "/tmp/x", "a/b", "x\"><script>", ""):
+        for bad in ("../escape", "/tmp/x", "a/b", 'x"><script>', ""):
             with pytest.raises(ResultError):
                 figs.save(fig, bad)
             with pytest.raises(ResultError):
@@ -200,15 +284,19 @@ def test_names_cannot_be_paths(tmp_path):
 def test_prose_from_hostile_results_is_text():
     from nbconvert.filters import markdown2html
 
-    records = {f"v.n{i}": {"value": name, "unit": name, "description": name}
-               for i, name in enumerate(HOSTILE)}
+    records = {
+        f"v.n{i}": {"value": name, "unit": name, "description": name}
+        for i, name in enumerate(HOSTILE)
+    }
     records["v.trap"] = {"value": "{v.n0}", "unit": "1", "description": "a placeholder as a value"}
     template = " / ".join(f"{{v.n{i}!u}}" for i in range(len(HOSTILE))) + " / {v.trap}"
     soup = _soup(markdown2html(results.render(template, records, html=True)))
     _assert_inert(soup, {"p", "span"})
     spans = soup.select("span.result")
     assert [s.get_text() for s in spans] == [f"{n} {n}" for n in HOSTILE] + ["{v.n0}"]
-    assert [s["title"] for s in spans][:len(HOSTILE)] == [f"v.n{i}: {n} [{n}]" for i, n in enumerate(HOSTILE)]
+    assert [s["title"] for s in spans][: len(HOSTILE)] == [
+        f"v.n{i}: {n} [{n}]" for i, n in enumerate(HOSTILE)
+    ]
 
 
 def test_words_from_data_in_prose_are_text():
@@ -238,6 +326,7 @@ def test_provenance_tables_and_banner_are_text():
 
 # --------------------------------------------------------------------------- outside the project
 
+
 def _mini_project(tmp_path: Path) -> Path:
     root = tmp_path / "proj"
     (root / "nbs").mkdir(parents=True)
@@ -252,20 +341,24 @@ def _mini_project(tmp_path: Path) -> Path:
 @pytest.mark.parametrize("variant", ["../escape", "a/b", "..", "/tmp/x", ".hidden"])
 def test_variant_must_be_a_plain_folder_name(tmp_path, variant):
     root = _mini_project(tmp_path)
-    (root / "p.yaml").write_text(f"report:\n  variant: '{variant}'\n  notebook_dir: nbs\n"
-                                 "  notebooks: [02_rail]\n")
+    (root / "p.yaml").write_text(
+        f"report:\n  variant: '{variant}'\n  notebook_dir: nbs\n  notebooks: [02_rail]\n"
+    )
     with pytest.raises(ParameterError, match="variant"):
         params.load("p.yaml", root=root)
 
 
-@pytest.mark.parametrize("path", ["../outside.csv", "/etc/passwd", "link/outside.csv", "nbs/../../x.csv"])
+@pytest.mark.parametrize(
+    "path", ["../outside.csv", "/etc/passwd", "link/outside.csv", "nbs/../../x.csv"]
+)
 def test_input_paths_must_stay_inside_the_project(tmp_path, path):
     root = _mini_project(tmp_path)
     (tmp_path / "outside.csv").write_text("day,railcars\n")
     (tmp_path / "x.csv").write_text("day,railcars\n")
     (root / "link").symlink_to(tmp_path)
-    (root / "p.yaml").write_text("report:\n  notebook_dir: nbs\n  notebooks: [02_rail]\n"
-                                 f"rail:\n  railcars_csv: '{path}'\n")
+    (root / "p.yaml").write_text(
+        f"report:\n  notebook_dir: nbs\n  notebooks: [02_rail]\nrail:\n  railcars_csv: '{path}'\n"
+    )
     with pytest.raises(ParameterError, match="outside the project"):
         params.load("p.yaml", root=root)
     (root / "q.yaml").write_text(f"report:\n  notebook_dir: '{path}'\n  notebooks: []\n")
@@ -276,8 +369,9 @@ def test_input_paths_must_stay_inside_the_project(tmp_path, path):
 def test_notebook_name_cannot_climb_out_of_build(tmp_path, monkeypatch):
     """A notebook listed as ``../victim`` would name outputs like build/v/notebooks/../victim."""
     root = _mini_project(tmp_path)
-    (root / "p.yaml").write_text("report:\n  variant: v\n  notebook_dir: nbs\n"
-                                 "  notebooks: [02_rail, ../victim]\n")
+    (root / "p.yaml").write_text(
+        "report:\n  variant: v\n  notebook_dir: nbs\n  notebooks: [02_rail, ../victim]\n"
+    )
     monkeypatch.setenv("TUMEN_ROOT", str(root))
     before = sorted(p.relative_to(root) for p in root.rglob("*"))
     with pytest.raises(TumenError, match="not a plain file name"):
@@ -286,6 +380,7 @@ def test_notebook_name_cannot_climb_out_of_build(tmp_path, monkeypatch):
 
 
 # --------------------------------------------------------------------------- the build
+
 
 @pytest.fixture(scope="module")
 def hostile_html(tmp_path_factory):
@@ -303,7 +398,9 @@ def test_hostile_report_is_inert_and_shows_names_as_text(hostile_html):
     csp = soup.find("meta", attrs={"http-equiv": "Content-Security-Policy"})["content"]
     assert csp.startswith("default-src 'none';") and "script-src" not in csp
     assert soup.title.string == "Fixture report <script>alert(2)</script>"
-    assert [td.get_text() for td in soup.select("#tab-hostile_vessels tbody td:first-child")] == HOSTILE
+    assert [
+        td.get_text() for td in soup.select("#tab-hostile_vessels tbody td:first-child")
+    ] == HOSTILE
     fig = soup.select_one("#fig-hostile_containers")
     assert HOSTILE[0] in fig.figcaption.get_text() and all(n in fig.img["alt"] for n in HOSTILE)
     prose = soup.select_one("#nb-hostile").get_text()
@@ -318,10 +415,12 @@ def test_hostile_report_is_inert_and_shows_names_as_text(hostile_html):
 
 # --------------------------------------------------------------------------- any text at all
 
-_ANY_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1,
-                    max_size=40).filter(str.strip)
-_MARKUP_TEXT = st.text(alphabet=st.sampled_from(string.punctuation + "ab1 é—“”"), min_size=1,
-                       max_size=40).filter(str.strip)
+_ANY_TEXT = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=40
+).filter(str.strip)
+_MARKUP_TEXT = st.text(
+    alphabet=st.sampled_from(string.punctuation + "ab1 é—“”"), min_size=1, max_size=40
+).filter(str.strip)
 _TEXTS = _ANY_TEXT | _MARKUP_TEXT
 
 
@@ -343,14 +442,18 @@ def test_any_word_from_data_is_shown_literally(word):
 @settings(max_examples=300, deadline=None)
 @given(_TEXTS, _TEXTS.filter(lambda u: u != "1"))
 def test_any_string_result_and_unit_are_shown_literally(value, unit):
-    records = {"a.v": {"value": value, "unit": unit, "description": value},
-               "a.n": {"value": 5, "unit": unit, "description": unit}}
+    records = {
+        "a.v": {"value": value, "unit": unit, "description": value},
+        "a.n": {"value": 5, "unit": unit, "description": unit},
+    }
     soup = _md_soup(results.render("{a.v} and {a.n!u}.", records))
     _assert_inert(soup, {"p", "span"})
     shown = " ".join(soup.get_text().split())
     assert shown == f"{' '.join(value.split())} and 5 {' '.join(unit.split())}."
-    assert [s["title"] for s in soup.select("span.result")] == [f"a.v: {value} [{unit}]",
-                                                               f"a.n: {unit} [{unit}]"]
+    assert [s["title"] for s in soup.select("span.result")] == [
+        f"a.v: {value} [{unit}]",
+        f"a.n: {unit} [{unit}]",
+    ]
 
 
 @settings(max_examples=200, deadline=None)
@@ -359,8 +462,9 @@ def test_any_caption_alt_and_cell_are_shown_literally(caption, alt, cell):
     soup = _soup(figures.figure_html(b"\x89PNG", "fig_x", caption=caption, alt=alt))
     _assert_inert(soup, {"figure", "img", "figcaption"})
     assert soup.figcaption.get_text() == caption and soup.img["alt"] == alt
-    soup = _soup(figures.table_html(pd.DataFrame({cell: [cell]}), "tab_x", caption=caption,
-                                    notes=alt))
+    soup = _soup(
+        figures.table_html(pd.DataFrame({cell: [cell]}), "tab_x", caption=caption, notes=alt)
+    )
     _assert_inert(soup, {"div", "table", "caption", "thead", "tbody", "tr", "th", "td", "p"})
     # (pandas trims the space around cell text and keeps runs of spaces as no-break spaces)
     for shown in (soup.select_one("tbody td"), soup.select_one("thead th")):

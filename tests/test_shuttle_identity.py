@@ -1,15 +1,16 @@
-"""Tests for tumen.shuttle_identity: the identity checks' results, table and sentences for
+"""Tests for tumen.analyses.shuttle.identity: the identity checks' results, table and sentences for
 the ships of interest, on the invented archive of test_ais_identity (answers by hand)."""
 
 import re
 
 import pandas as pd
 import pytest
-
-from tumen import ais, ais_identity, shuttle_identity as si
-from tumen.results import Results
-
 from test_ais_identity import COLUMNS, archive
+
+from tumen.ais import decode as ais
+from tumen.ais import identity as ais_identity
+from tumen.analyses.shuttle import identity as si
+from tumen.engine.results import Results
 
 VESSELS = ["Plover", "Kestrel", "mmsi:111000004", "Lost"]
 
@@ -29,13 +30,18 @@ def checked(tmp_path_factory):
 
 def test_results_per_archive_and_per_ship(checked, tmp_path):
     checks, fleet = checked
-    out = si.record_identity(Results(tmp_path / "r.json"), checks, fleet, VESSELS,
-                             max_jump_kn=50.0)
+    out = si.record_identity(Results(tmp_path / "r.json"), checks, fleet, VESSELS, max_jump_kn=50.0)
     # one name change (111000001), one shared name (PLOVER), one split track (111000004)
-    assert (out["identity_changed_mmsis"], out["shared_names"],
-            out["possibly_shared_identities"]) == (1, 1, 1)
-    assert (out["plover.mmsis"], out["plover.shared_names"], out["plover.shared_name_mmsis"]) \
-        == (2, 1, 2)
+    assert (
+        out["identity_changed_mmsis"],
+        out["shared_names"],
+        out["possibly_shared_identities"],
+    ) == (1, 1, 1)
+    assert (out["plover.mmsis"], out["plover.shared_names"], out["plover.shared_name_mmsis"]) == (
+        2,
+        1,
+        2,
+    )
     assert out["kestrel.identity_changes"] == 1 and out["kestrel.shared_name_mmsis"] == 0
     assert out["mmsi_111000004.possibly_shared_identities"] == 1
     assert out["lost.mmsis"] == 0
@@ -62,19 +68,36 @@ def test_sentence_names_each_finding(checked, tmp_path):
     text = rendered(si.describe_identity(res, VESSELS, checks, fleet))
     assert "Lost matched no MMSI of the AIS data" in text
     assert "1 name was broadcast by more than one MMSI: PLOVER (Plover) by 2 MMSIs." in text
-    assert "1 MMSI changed a name, IMO number, call sign or ship type in the data (an MMSI " \
-           "of Kestrel)." in text
+    assert (
+        "1 MMSI changed a name, IMO number, call sign or ship type in the data (an MMSI "
+        "of Kestrel)." in text
+    )
     assert "with at least 4 jumps faster than 50 knots" in text
     assert "sharing one identity (an MMSI of MMSI 111000004)." in text
 
 
 def test_nothing_found_is_said(tmp_path):
     t = pd.Timestamp("2024-02-01", tz="UTC")
-    vessels = pd.DataFrame({"mmsi": [7], "name": ["Ibis"], "imo": pd.array([None], "Int64"),
-                            "callsign": [None], "ship_type": [None], "first_seen": [t],
-                            "last_seen": [t], "records": [1]})
-    positions = pd.DataFrame({"mmsi": [7, 7], "time": [t, t + pd.Timedelta(hours=1)],
-                              "lat": [1.0, 1.01], "lon": [2.0, 2.0]})
+    vessels = pd.DataFrame(
+        {
+            "mmsi": [7],
+            "name": ["Ibis"],
+            "imo": pd.array([None], "Int64"),
+            "callsign": [None],
+            "ship_type": [None],
+            "first_seen": [t],
+            "last_seen": [t],
+            "records": [1],
+        }
+    )
+    positions = pd.DataFrame(
+        {
+            "mmsi": [7, 7],
+            "time": [t, t + pd.Timedelta(hours=1)],
+            "lat": [1.0, 1.01],
+            "lon": [2.0, 2.0],
+        }
+    )
     checks = ais_identity.get_identity_checks(vessels, positions)
     fleet = ais.get_fleet(vessels, ["Ibis"])
     res = Results(tmp_path / "r.json")
@@ -82,6 +105,8 @@ def test_nothing_found_is_said(tmp_path):
     text = rendered(si.describe_identity(res, ["Ibis"], checks, fleet))
     assert "No name was broadcast by more than one MMSI." in text
     assert "No MMSI changed its name" in text
-    assert ("No track jumps back and forth between two places often enough (at least 4 jumps "
-            "faster than 50 knots) to suggest two transmitters sharing one MMSI.") in text
+    assert (
+        "No track jumps back and forth between two places often enough (at least 4 jumps "
+        "faster than 50 knots) to suggest two transmitters sharing one MMSI."
+    ) in text
     assert si.to_identity_display(checks, fleet)["finding"].tolist() == ["none"]

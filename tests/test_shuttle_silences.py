@@ -1,4 +1,4 @@
-"""Tests for tumen.shuttle_silences: the counts recorded, the report's table and the words,
+"""Tests for tumen.analyses.shuttle.silences: the counts recorded, the report's table and the words,
 for any ships, with every empty case (a ship never heard, a ship with no silence)."""
 
 import html
@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tumen import shuttle_silences as ss
-from tumen.ais import KM_PER_NM
-from tumen.results import Results
+from tumen.analyses.shuttle import silences as ss
+from tumen.engine.results import Results
+from tumen.geo.earth import KM_PER_NM
 
 T = pd.Timestamp("2031-05-10 12:00", tz="UTC")
 
@@ -21,11 +21,23 @@ def rendered(md) -> str:
 
 
 def row(vessel, klass, gfw=False, *, kind="between", shore_km=9.26, neighbours=1, rate=6.0):
-    return {"vessel": vessel, "kind": kind, "start": T, "end": T + pd.Timedelta(hours=13),
-            "duration_h": 13.0, "shore_km_before": shore_km, "shore_km_after": 20.0,
-            "neighbours": neighbours, "neighbour_rate_per_h": rate, "cell_per_day": 12.5,
-            "fixes_before": 15, "class": klass, "reason": f"because {klass}", "gfw": gfw,
-            "gfw_reason": "starts 5.0 nm from shore (rule: at least 50 nm)"}
+    return {
+        "vessel": vessel,
+        "kind": kind,
+        "start": T,
+        "end": T + pd.Timedelta(hours=13),
+        "duration_h": 13.0,
+        "shore_km_before": shore_km,
+        "shore_km_after": 20.0,
+        "neighbours": neighbours,
+        "neighbour_rate_per_h": rate,
+        "cell_per_day": 12.5,
+        "fixes_before": 15,
+        "class": klass,
+        "reason": f"because {klass}",
+        "gfw": gfw,
+        "gfw_reason": "starts 5.0 nm from shore (rule: at least 50 nm)",
+    }
 
 
 def table(*rows):
@@ -45,12 +57,15 @@ def res(tmp_path):
 def test_counts_per_class_and_ship(res):
     # Kestrel: 2 switched off (one 100 nm out and counted by GFW), 1 possibly reception;
     # Wren: 1 undetermined at the window edge; MMSI 273000009: no silence
-    t = table(row("Kestrel", "likely switched off"),
-              row("Kestrel", "likely switched off", True, shore_km=100 * KM_PER_NM),
-              row("Kestrel", "possibly reception", neighbours=0, rate=0.0),
-              row("Wren", "undetermined", kind="after_last"))
-    out = ss.record_silences(res, t, ["Kestrel", "Wren", "mmsi:273000009"],
-                             settings={"neighbour_km": 15.0})
+    t = table(
+        row("Kestrel", "likely switched off"),
+        row("Kestrel", "likely switched off", True, shore_km=100 * KM_PER_NM),
+        row("Kestrel", "possibly reception", neighbours=0, rate=0.0),
+        row("Wren", "undetermined", kind="after_last"),
+    )
+    out = ss.record_silences(
+        res, t, ["Kestrel", "Wren", "mmsi:273000009"], settings={"neighbour_km": 15.0}
+    )
     assert out["kestrel.silences"] == 3
     assert out["kestrel.silences_likely_switched_off"] == 2
     assert out["kestrel.silences_possibly_reception"] == 1
@@ -66,14 +81,21 @@ def test_counts_per_class_and_ship(res):
 
 
 def test_words_for_each_case(res):
-    t = table(row("Kestrel", "likely switched off"), row("Kestrel", "likely switched off"),
-              row("Kestrel", "possibly reception"), row("Wren", "undetermined"))
+    t = table(
+        row("Kestrel", "likely switched off"),
+        row("Kestrel", "likely switched off"),
+        row("Kestrel", "possibly reception"),
+        row("Wren", "undetermined"),
+    )
     vessels = ["Kestrel", "Wren", "mmsi:273000009", "Ibis"]
     ss.record_silences(res, t, vessels)
-    out = rendered(ss.describe_silences_explained(res, vessels,
-                                                  heard={"Kestrel", "Wren", "mmsi:273000009"}))
-    assert ("Of the 3 silences of Kestrel, 2 are likely switched off, 1 is possibly reception "
-            "and none is undetermined.") in out.replace("*", "")
+    out = rendered(
+        ss.describe_silences_explained(res, vessels, heard={"Kestrel", "Wren", "mmsi:273000009"})
+    )
+    assert (
+        "Of the 3 silences of Kestrel, 2 are likely switched off, 1 is possibly reception "
+        "and none is undetermined."
+    ) in out.replace("*", "")
     assert "The one silence of Wren is classed *undetermined*." in out
     assert "MMSI 273000009 had no silence longer than 6 hours in the window." in out
     assert "Ibis was never heard on AIS in the window" in out
@@ -84,10 +106,15 @@ def test_words_for_each_case(res):
 
 
 def test_gfw_counts_per_ship_when_several(res):
-    t = table(row("Kestrel", "undetermined", True), row("Wren", "undetermined", True),
-              row("Wren", "undetermined", True))
+    t = table(
+        row("Kestrel", "undetermined", True),
+        row("Wren", "undetermined", True),
+        row("Wren", "undetermined", True),
+    )
     ss.record_silences(res, t, ["Kestrel", "Wren"])
-    out = rendered(ss.describe_silences_explained(res, ["Kestrel", "Wren"], heard={"Kestrel", "Wren"}))
+    out = rendered(
+        ss.describe_silences_explained(res, ["Kestrel", "Wren"], heard={"Kestrel", "Wren"})
+    )
     assert "would count 3 of these silences (Kestrel: 1 and Wren: 2)." in out
 
 
@@ -99,27 +126,44 @@ def test_no_silence_at_all(res):
 
 
 def test_display_table():
-    t = table(row("mmsi:273000009", "likely switched off", shore_km=9.26),
-              row("Kestrel", "undetermined", kind="before_first", shore_km=np.nan,
-                  neighbours=pd.NA, rate=np.nan))
+    t = table(
+        row("mmsi:273000009", "likely switched off", shore_km=9.26),
+        row(
+            "Kestrel",
+            "undetermined",
+            kind="before_first",
+            shore_km=np.nan,
+            neighbours=pd.NA,
+            rate=np.nan,
+        ),
+    )
     t.loc[1, "fixes_before"] = pd.NA
     shown = ss.to_silence_display(t)
     first, edge = shown.iloc[0], shown.iloc[1]
     assert first["ship"] == "MMSI 273000009"
     assert first["silent (UTC)"] == "10\u00a0May\u00a012:00 → 11\u00a0May\u00a001:00"
     assert first["hours"] == 13.0
-    assert first["from shore (nm)"] == "5 → 11"   # 9.26 km = 5.0 nm, 20 km = 10.8 nm
+    assert first["from shore (nm)"] == "5 → 11"  # 9.26 km = 5.0 nm, 20 km = 10.8 nm
     assert first["class and why"].startswith("likely switched off: ")
     assert first["GFW would count it"] == "no: starts 5.0 nm from shore"  # the rule in the caption
-    assert edge["silent (UTC)"].startswith("window start → ") and edge["from shore (nm)"].startswith("– →")
+    assert edge["silent (UTC)"].startswith("window start → ") and edge[
+        "from shore (nm)"
+    ].startswith("– →")
     assert edge["own reports, 12 h before"] == "–"
     assert len(shown.columns) == 7
 
 
 def test_sensitivity_display_names_thresholds_in_words():
-    t = pd.DataFrame({"parameter": ["all as set", "gfw_min_shore_nm"], "change": ["as set", "halved"],
-                      "value": [np.nan, 25.0]})
+    t = pd.DataFrame(
+        {
+            "parameter": ["all as set", "gfw_min_shore_nm"],
+            "change": ["as set", "halved"],
+            "value": [np.nan, 25.0],
+        }
+    )
     shown = ss.to_sensitivity_display(t)
-    assert shown["threshold"].tolist() == ["every threshold as set",
-                                           "GFW: least distance from shore (nm)"]
+    assert shown["threshold"].tolist() == [
+        "every threshold as set",
+        "GFW: least distance from shore (nm)",
+    ]
     assert list(shown.columns) == ["threshold", "change", "value"]

@@ -1,8 +1,8 @@
-"""tumen.sources: provenance entries, stale hashes, synthetic inputs."""
+"""tumen.engine.sources: provenance entries, stale hashes, synthetic inputs."""
 
 import pytest
 
-from tumen import sources
+from tumen.engine import sources
 from tumen.errors import DataError
 
 ENTRY = """files:
@@ -24,8 +24,12 @@ def proj(tmp_path):
     (tmp_path / "data").mkdir()
     (tmp_path / "data/obs.csv").write_text("a,b\n1,2\n")
     (tmp_path / "data/ref.csv").write_text("x\n")
-    (tmp_path / "data/sources.yaml").write_text(ENTRY.format(
-        sha=sources.sha256(tmp_path / "data/obs.csv"), sha2=sources.sha256(tmp_path / "data/ref.csv")))
+    (tmp_path / "data/sources.yaml").write_text(
+        ENTRY.format(
+            sha=sources.sha256(tmp_path / "data/obs.csv"),
+            sha2=sources.sha256(tmp_path / "data/ref.csv"),
+        )
+    )
     return tmp_path
 
 
@@ -37,9 +41,11 @@ def test_unlisted_stale_and_missing_files_are_reported(proj):
     (proj / "data/new.csv").write_text("n\n")
     (proj / "data/obs.csv").write_text("a,b\n1,3\n")
     (proj / "data/ref.csv").unlink()
-    assert sources.check(proj) == ["data/new.csv: no entry in data/sources.yaml",
-                                   "data/obs.csv: sha256 in data/sources.yaml is stale",
-                                   "data/ref.csv: listed in data/sources.yaml but missing"]
+    assert sources.check(proj) == [
+        "data/new.csv: no entry in data/sources.yaml",
+        "data/obs.csv: sha256 in data/sources.yaml is stale",
+        "data/ref.csv: listed in data/sources.yaml but missing",
+    ]
 
 
 def test_update_rewrites_only_stale_hashes(proj):
@@ -53,7 +59,9 @@ def test_update_rewrites_only_stale_hashes(proj):
 
 
 def test_synthetic_inputs(proj):
-    assert sources.synthetic_inputs(["data/obs.csv", proj / "data/ref.csv"], proj) == ["data/obs.csv"]
+    assert sources.synthetic_inputs(["data/obs.csv", proj / "data/ref.csv"], proj) == [
+        "data/obs.csv"
+    ]
 
 
 def test_bad_kind_names_line_and_field(proj):

@@ -1,12 +1,12 @@
-"""tumen.tables: the strict CSV reader every observation and claims file goes through."""
+"""tumen.report.tables: the strict CSV reader every observation and claims file goes through."""
 
 import io
 
 import pytest
 
 from tumen.errors import DataError
-from tumen import tables
-from tumen.tables import read_table
+from tumen.report import tables
+from tumen.report.tables import read_table
 
 REQ = ["site", "acquired", "railcars"]
 
@@ -18,15 +18,27 @@ def write(tmp_path, data: bytes):
 
 
 def test_bom_and_crlf_are_accepted(tmp_path):
-    t = read_table(write(tmp_path, b"\xef\xbb\xbfsite,acquired,railcars\r\nx,2023-01-01,4\r\n\r\ny,2023-01-02,5\r\n"), REQ)
+    t = read_table(
+        write(
+            tmp_path,
+            b"\xef\xbb\xbfsite,acquired,railcars\r\nx,2023-01-01,4\r\n\r\ny,2023-01-02,5\r\n",
+        ),
+        REQ,
+    )
     assert list(t["site"]) == ["x", "y"] and list(t["line"]) == [2, 4]
     assert list(t.columns) == REQ + ["line"]
 
 
 def test_latin1_bytes_name_the_line(tmp_path):
     with pytest.raises(DataError) as exc:
-        read_table(write(tmp_path, b"site,acquired,railcars\nx,2023-01-01,4\ncaf\xe9,2023-01-02,5\n"), REQ)
-    assert exc.value.line == 3 and "0xe9 is not UTF-8" in str(exc.value) and "Latin-1" in str(exc.value)
+        read_table(
+            write(tmp_path, b"site,acquired,railcars\nx,2023-01-01,4\ncaf\xe9,2023-01-02,5\n"), REQ
+        )
+    assert (
+        exc.value.line == 3
+        and "0xe9 is not UTF-8" in str(exc.value)
+        and "Latin-1" in str(exc.value)
+    )
 
 
 def test_exact_duplicate_rows_are_an_error_unless_allowed(tmp_path):
@@ -43,13 +55,16 @@ def test_nul_bytes_and_binary_junk(tmp_path):
     assert exc.value.line == 2
 
 
-@pytest.mark.parametrize("data, line, field, words", [
-    (b"", 1, None, "file is empty"),
-    (b"site,acquired\nx,2023\n", 1, "railcars", "required column 'railcars' is missing"),
-    (b"site,aquired,railcars\n", 1, "acquired", "did you mean 'aquired'"),
-    (b"site,acquired,railcars\nx,2023,4,9\n", 2, None, "row has 4 fields"),
-    (b"site,site,acquired,railcars\n", 1, "site", "appears twice"),
-])
+@pytest.mark.parametrize(
+    "data, line, field, words",
+    [
+        (b"", 1, None, "file is empty"),
+        (b"site,acquired\nx,2023\n", 1, "railcars", "required column 'railcars' is missing"),
+        (b"site,aquired,railcars\n", 1, "acquired", "did you mean 'aquired'"),
+        (b"site,acquired,railcars\nx,2023,4,9\n", 2, None, "row has 4 fields"),
+        (b"site,site,acquired,railcars\n", 1, "site", "appears twice"),
+    ],
+)
 def test_header_and_shape_errors(tmp_path, data, line, field, words):
     with pytest.raises(DataError) as exc:
         read_table(write(tmp_path, data), REQ)
@@ -64,14 +79,46 @@ def test_missing_file(tmp_path):
 def test_neutralise_formulas_but_not_numbers():
     import pandas as pd
 
-    df = pd.DataFrame({"name": ['=HYPERLINK("http://x","y")', "+1+1", "-cmd", "@A1", "\tx", "\rx",
-                                "-3.5", "Maria", "it's=fine"],
-                       "value": [-1, -2.5, 3, 4, 5, 6, 7, 8, 9]})
+    df = pd.DataFrame(
+        {
+            "name": [
+                '=HYPERLINK("http://x","y")',
+                "+1+1",
+                "-cmd",
+                "@A1",
+                "\tx",
+                "\rx",
+                "-3.5",
+                "Maria",
+                "it's=fine",
+            ],
+            "value": [-1, -2.5, 3, 4, 5, 6, 7, 8, 9],
+        }
+    )
     text = tables.to_csv_text(df)
     import csv
 
     back = pd.DataFrame(list(csv.DictReader(io.StringIO(text, newline=""))))
-    assert back["name"].tolist() == ["'=HYPERLINK(\"http://x\",\"y\")", "'+1+1", "'-cmd", "'@A1",
-                                     "'\tx", "'\rx", "-3.5", "Maria", "it's=fine"]
-    assert back["value"].tolist() == ["-1.0", "-2.5", "3.0", "4.0", "5.0", "6.0", "7.0", "8.0", "9.0"]
+    assert back["name"].tolist() == [
+        '\'=HYPERLINK("http://x","y")',
+        "'+1+1",
+        "'-cmd",
+        "'@A1",
+        "'\tx",
+        "'\rx",
+        "-3.5",
+        "Maria",
+        "it's=fine",
+    ]
+    assert back["value"].tolist() == [
+        "-1.0",
+        "-2.5",
+        "3.0",
+        "4.0",
+        "5.0",
+        "6.0",
+        "7.0",
+        "8.0",
+        "9.0",
+    ]
     assert "\r\n" not in text

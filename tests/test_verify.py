@@ -1,4 +1,4 @@
-"""tumen.verify: the published manifest and the comparison a reviewer reads."""
+"""tumen.engine.verify: the published manifest and the comparison a reviewer reads."""
 
 import copy as _copy
 import json
@@ -8,16 +8,20 @@ import shutil
 import pytest
 from PIL import Image
 
-from tumen import rebuild, verify
+from tumen.engine import rebuild, verify
 
 OLD = {
-    "inputs": {"data/a.csv": {"sha256": "a" * 64, "kind": "synthetic", "notebooks": ["alpha"]},
-               "data/b.csv": {"sha256": "b" * 64, "kind": "observed", "notebooks": ["beta"]}},
+    "inputs": {
+        "data/a.csv": {"sha256": "a" * 64, "kind": "synthetic", "notebooks": ["alpha"]},
+        "data/b.csv": {"sha256": "b" * 64, "kind": "observed", "notebooks": ["beta"]},
+    },
     "params": {"alpha": {"threshold": 10, "a_csv": "data/a.csv"}, "beta": {"b_csv": "data/b.csv"}},
-    "results": {"alpha.peak": {"value": 12, "unit": "ships", "notebook": "01_alpha"},
-                "alpha.mean": {"value": 6.0, "unit": "ships", "notebook": "01_alpha"},
-                "beta.peak": {"value": 73, "unit": "railcars", "notebook": "02_beta"},
-                "beta.p": {"value": 1.0e-9, "unit": "1", "notebook": "02_beta", "rtol": 1e-3}},
+    "results": {
+        "alpha.peak": {"value": 12, "unit": "ships", "notebook": "01_alpha"},
+        "alpha.mean": {"value": 6.0, "unit": "ships", "notebook": "01_alpha"},
+        "beta.peak": {"value": 73, "unit": "railcars", "notebook": "02_beta"},
+        "beta.p": {"value": 1.0e-9, "unit": "1", "notebook": "02_beta", "rtol": 1e-3},
+    },
     "figures": {"alpha_daily.png": {"sha256": "f" * 64, "notebook": "01_alpha"}},
     "report": {"index.html": "h" * 64, "report.pdf": "p" * 64},
 }
@@ -56,8 +60,12 @@ def test_changed_parameter_is_reported_as_such():
 
 
 def test_environment_rows_come_first_and_explain_a_changed_report():
-    old = dict(_copy.deepcopy(OLD), lock_sha256="1" * 64, code={"src/tumen/rail.py": "r" * 64},
-               environment={"python": "3.11.7", "packages": {"babel": "2.18.0", "numpy": "2.4.6"}})
+    old = dict(
+        _copy.deepcopy(OLD),
+        lock_sha256="1" * 64,
+        code={"src/tumen/analyses/rail/analysis.py": "r" * 64},
+        environment={"python": "3.11.7", "packages": {"babel": "2.18.0", "numpy": "2.4.6"}},
+    )
     new = _copy.deepcopy(old)
     new["environment"] = {"python": "3.11.9", "packages": {"babel": "2.19.0", "numpy": "2.4.6"}}
     new["lock_sha256"] = "2" * 64
@@ -67,31 +75,43 @@ def test_environment_rows_come_first_and_explain_a_changed_report():
     assert [(r["kind"], r["name"], r["published"], r["now"]) for r in shown[:3]] == [
         ("environment", "package babel", "2.18.0", "2.19.0"),
         ("environment", "python", "3.11.7", "3.11.9"),
-        ("environment", "requirements.lock", "1" * 12, "2" * 12)]
+        ("environment", "requirements.lock", "1" * 12, "2" * 12),
+    ]
     assert not any(r["name"] == "package numpy" for r in rows)  # same version: no row
     assert status(rows, "report", "report.pdf")["why"] == "environment"
     assert status(rows, "report", "index.html")["status"] == "OK"
 
 
 def test_changed_code_is_named_and_given_as_the_reason():
-    old = dict(_copy.deepcopy(OLD), code={"src/tumen/rail.py": "r" * 64, "Makefile": "m" * 64})
+    old = dict(
+        _copy.deepcopy(OLD),
+        code={"src/tumen/analyses/rail/analysis.py": "r" * 64, "Makefile": "m" * 64},
+    )
     new = _copy.deepcopy(old)
-    new["code"]["src/tumen/rail.py"] = "s" * 64
+    new["code"]["src/tumen/analyses/rail/analysis.py"] = "s" * 64
     new["inputs"]["data/b.csv"]["sha256"] = "c" * 64
     new["results"]["alpha.peak"]["value"] = 13
     new["results"]["beta.peak"]["value"] = 74
     rows = verify.compare(old, new)
-    assert status(rows, "code", "src/tumen/rail.py")["status"] == "CHANGED"
+    assert status(rows, "code", "src/tumen/analyses/rail/analysis.py")["status"] == "CHANGED"
     assert not any(r["name"] == "Makefile" for r in rows)
     assert status(rows, "result", "alpha.peak")["why"] == "code"
     assert status(rows, "result", "beta.peak")["why"] == "data/b.csv, code"
 
 
 def test_environment_and_code_rows_explain_but_do_not_fail():
-    old = dict(_copy.deepcopy(OLD), code={"a.py": "1"}, lock_sha256="1",
-               environment={"python": "3.11.7", "packages": {"babel": "2.18.0"}})
-    same_bytes = dict(_copy.deepcopy(old), code={"a.py": "2"}, lock_sha256="2",
-                      environment={"python": "3.11.9", "packages": {"babel": "2.19.0"}})
+    old = dict(
+        _copy.deepcopy(OLD),
+        code={"a.py": "1"},
+        lock_sha256="1",
+        environment={"python": "3.11.7", "packages": {"babel": "2.18.0"}},
+    )
+    same_bytes = dict(
+        _copy.deepcopy(old),
+        code={"a.py": "2"},
+        lock_sha256="2",
+        environment={"python": "3.11.9", "packages": {"babel": "2.19.0"}},
+    )
     rows = verify.compare(old, same_bytes)
     assert sum(r["status"] != "OK" for r in rows) == 4 and verify.passed(rows)
     same_bytes["report"]["index.html"] = "x" * 64
@@ -101,8 +121,9 @@ def test_environment_and_code_rows_explain_but_do_not_fail():
 def test_unchanged_code_is_one_ok_row():
     old = dict(_copy.deepcopy(OLD), code={"a.py": "1", "b.py": "2"})
     rows = verify.compare(old, _copy.deepcopy(old))
-    assert [(r["name"], r["status"]) for r in rows if r["kind"] == "code"] == \
-        [("all code files (2)", "OK")]
+    assert [(r["name"], r["status"]) for r in rows if r["kind"] == "code"] == [
+        ("all code files (2)", "OK")
+    ]
 
 
 def test_missing_new_and_tolerance():
@@ -126,7 +147,7 @@ def test_side_by_side_marks_changed_pixels(tmp_path):
     out = verify.side_by_side(tmp_path / "a.png", tmp_path / "b.png", tmp_path / "d.png")
     sheet = Image.open(out)
     assert sheet.size == (3 * 20 + 40, 12)
-    assert sheet.getpixel((2 * (20 + 20) + 5, 5)) == (213, 94, 0)   # marked in the diff panel
+    assert sheet.getpixel((2 * (20 + 20) + 5, 5)) == (213, 94, 0)  # marked in the diff panel
     assert sheet.getpixel((2 * (20 + 20) + 1, 1)) != (213, 94, 0)
 
 
@@ -150,12 +171,19 @@ def test_publish_then_verify_then_edits(tmp_path):
     bad = rebuild.make_in(tree, "verify", params)
     assert bad.returncode != 0 and "verify: FAIL" in bad.stdout
     changed = set(re.findall(r"^(?:result|figure)\s+(\S+)\s+CHANGED", bad.stdout, flags=re.M))
-    assert changed == {"harbour.peak_ships", "harbour.mean_ships", "harbour_ships_daily.png",
-                       "harbour_ships_daily.svg"}
+    assert changed == {
+        "harbour.peak_ships",
+        "harbour.mean_ships",
+        "harbour_ships_daily.png",
+        "harbour_ships_daily.svg",
+    }
     assert re.search(r"^input\s+tests/fixtures/data/harbour_counts.csv\s+CHANGED", bad.stdout, re.M)
     assert (tree / "build/verify/harbour_ships_daily.diff.png").exists()
     table = (tree / "build/verify/report.md").read_text()
-    assert "**FAIL**" in table and "| result | harbour.peak_ships | CHANGED | 12 ships | 15 ships |" in table
+    assert (
+        "**FAIL**" in table
+        and "| result | harbour.peak_ships | CHANGED | 12 ships | 15 ships |" in table
+    )
 
     # a changed parameter is reported as a parameter
     data.write_text(original)
@@ -164,6 +192,9 @@ def test_publish_then_verify_then_edits(tmp_path):
     par = rebuild.make_in(tree, "verify", params)
     assert par.returncode != 0
     assert re.search(r"^parameter\s+harbour.threshold\s+CHANGED\s+10 → 4", par.stdout, re.M)
-    assert re.search(r"^result\s+harbour.days_over_threshold\s+CHANGED.*\[parameter harbour.threshold\]",
-                     par.stdout, re.M)
+    assert re.search(
+        r"^result\s+harbour.days_over_threshold\s+CHANGED.*\[parameter harbour.threshold\]",
+        par.stdout,
+        re.M,
+    )
     shutil.rmtree(tree)

@@ -7,6 +7,9 @@ with code 2. Anything else is a bug and keeps its traceback.
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
+
 
 class TumenError(Exception):
     """Raised when a build cannot go on because of its inputs; the root of all project errors.
@@ -63,3 +66,10 @@ class NotebookError(TumenError):
     """Raised when a notebook fails while it executes; carries the failing cell and traceback."""
 
     exit_code = 1
+
+
+def suggest(word: object, options: Iterable[str]) -> str | None:
+    """``"did you mean 'x'?"`` for the option closest to a mistyped word, or None: the hint of
+    an error about an unknown name (a parameter, a site id, a claim id)."""
+    close = difflib.get_close_matches(str(word), list(options), n=1, cutoff=0.6)
+    return f"did you mean {close[0]!r}?" if close else None

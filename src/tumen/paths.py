@@ -91,8 +91,16 @@ class VariantDirs:
 
     def all(self) -> list[Path]:
         """Return every folder, for creation or removal."""
-        return [self.build, self.notebooks, self.results, self.params, self.failed,
-                self.work, self.figures, self.report]
+        return [
+            self.build,
+            self.notebooks,
+            self.results,
+            self.params,
+            self.failed,
+            self.work,
+            self.figures,
+            self.report,
+        ]
 
 
 def variant_dirs(variant: str, base: Path | None = None) -> VariantDirs:
@@ -120,3 +128,20 @@ def variant_dirs(variant: str, base: Path | None = None) -> VariantDirs:
         figures=b / "figures" / variant,
         report=b / "report" / variant,
     )
+
+
+def atomic_write(target: Path, data: bytes | str) -> Path:
+    """Write ``data`` to ``target`` so that a reader sees the old file or the new one, never
+    half of one: a temporary file beside it (unique per process, so parallel ``make -j`` jobs
+    do not collide), then :func:`os.replace`. Text is written as UTF-8. An interrupted or
+    failed write (disk full) leaves no temporary file behind."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return target
