@@ -43,6 +43,12 @@ endef
 # The build graph of the chosen variant is generated from $(PARAMS) by `tumen plan`
 # (rules per notebook: notebook file, data files, imported tumen modules, parameter slice).
 PLAN_GOALS := report html pdf notebooks
+# A code file that a build fragment names but that was since moved or deleted (a refactoring,
+# a pull) counts as changed instead of stopping make with "No rule to make target": the
+# fragment is then regenerated and make restarts with the new rules (as gcc -MP does).
+src/tumen/%.py: ;
+src/tumen/templates/%: ;
+
 ifneq ($(filter $(PLAN_GOALS),$(MAKECMDGOALS)),)
 TUMEN_FRAGMENT := build/.make/$(subst /,__,$(PARAMS)).mk
 TUMEN_COMMIT_FILE := build/.make/commit

@@ -115,6 +115,25 @@ def test_second_build_does_nothing(work):
     assert ran(proc) == [] and "[html]" not in proc.stdout and "[pdf]" not in proc.stdout
 
 
+def test_a_deleted_module_does_not_stop_make(work):
+    """A build fragment written before a refactoring names a module that is gone: make
+    regenerates the fragment instead of failing with "No rule to make target"."""
+    scratch = work / "src/tumen/report/scratch_module.py"
+    scratch.write_text('"""A module that a later commit deletes."""\n')
+    (work / PARAMS).touch()  # the fragment is rewritten and now watches scratch_module.py
+    first = make(work)
+    assert first.returncode == 0, first.stderr
+    assert "scratch_module.py" in (work / "build/.make/tests__fixtures__params.yaml.mk").read_text()
+    scratch.unlink()
+    proc = make(work)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert ran(proc) == []
+    assert (
+        "scratch_module.py"
+        not in (work / "build/.make/tests__fixtures__params.yaml.mk").read_text()
+    )
+
+
 def test_one_changed_data_file_reruns_exactly_one_notebook(work):
     before = sha(work / "build/fixture/notebooks/01_harbour.ipynb")
     with open(work / "tests/fixtures/data/rail_counts.csv", "a") as fh:

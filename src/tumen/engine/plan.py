@@ -214,7 +214,7 @@ def makefile(cfg: _params.Config, params_arg: str, root: Path | None = None) -> 
     # changes (new imports or new files change the rules above).
     watched = sorted(
         {str(nb.path) for nb in cfg.notebooks}
-        | {_rel(f, root) for f in src.joinpath("tumen").glob("*.py")}
+        | {_rel(f, root) for f in src.joinpath("tumen").rglob("*.py")}
         | {_rel(p.parent, root) for nb in cfg.notebooks for p in data_inputs(nb.params, root)}
     )
     lines += ["", "$(TUMEN_FRAGMENT): " + " \\\n    ".join(watched)]
