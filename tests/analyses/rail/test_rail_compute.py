@@ -159,3 +159,20 @@ def test_no_elevated_image_has_no_onset():
     assert compute.analyse(tiny(), elevated="50").elevated_rule == "above 50"  # as in YAML
     with pytest.raises(ParameterError, match="is not 'max'"):
         compute.analyse(tiny(), elevated="fifty")
+
+
+def test_tables_for_the_figures():
+    ds = tiny()
+    s = compute.analyse(ds)
+    series = compute.get_series(ds)
+    assert list(series.columns) == ["acquired", "railcars", "confidence"]
+    assert list(series["railcars"]) == [30, 2, 4, 9, 4, 6, 40, 25]
+    assert compute.stays_elevated(series, s)  # 40 then 25, both above 9
+    assert not compute.stays_elevated(series, compute.analyse(ds, elevated=30))  # 25 <= 30
+    hist = compute.get_baseline_histogram(ds, s)
+    # baseline 2 4 9 4 6, counts 0 .. 41
+    assert list(hist["railcars"]) == list(range(42))
+    assert hist["images"].sum() == 5 and hist.loc[4, "images"] == 2
+    assert hist["expected"].sum() == pytest.approx(5 * (1 - s.model.sf(42)))
+    few = compute.analyse(ds, min_model_images=compute.MIN_MODEL_IMAGES)
+    assert "expected" not in compute.get_baseline_histogram(ds, few)

@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from tumen.analyses.rail.compute import get_baseline_counts
 from tumen.analyses.rail.read import parse_count
 from tumen.errors import DataError
 from tumen.report.tables import read_table
@@ -195,13 +196,6 @@ def record_agreement(results, agreement: CountAgreement, prefix: str = "rail") -
         "The peak image was counted by both counters",
     )
     return out
-
-
-def get_baseline_counts(ds: xr.Dataset, stats) -> np.ndarray:
-    """Return the counts of the images in the baseline window of ``stats`` (railcars)."""
-    times = pd.DatetimeIndex(ds["acquired"].to_numpy())
-    inside = (times >= stats.baseline_start) & (times < stats.baseline_end)
-    return ds["railcars"].to_numpy()[inside]
 
 
 def count_at_least(baseline, peak: int) -> int:

@@ -416,6 +416,13 @@ def get_series(ds: xr.Dataset) -> pd.DataFrame:
     )
 
 
+def get_baseline_counts(ds: xr.Dataset, stats) -> np.ndarray:
+    """Return the counts of the images in the baseline window of ``stats`` (railcars)."""
+    times = pd.DatetimeIndex(ds["acquired"].to_numpy())
+    inside = (times >= stats.baseline_start) & (times < stats.baseline_end)
+    return ds["railcars"].to_numpy()[inside]
+
+
 def get_baseline_histogram(ds: xr.Dataset, stats: RailStats) -> pd.DataFrame:
     """Baseline images per railcar count, from 0 to one above the peak, beside the count
     model's expectation.
@@ -424,9 +431,7 @@ def get_baseline_histogram(ds: xr.Dataset, stats: RailStats) -> pd.DataFrame:
     (the number the fitted model expects for the baseline's image count; absent without a
     model). ``ds`` is the Dataset given to :func:`analyse` for ``stats``.
     """
-    times = pd.DatetimeIndex(ds["acquired"].to_numpy())
-    in_base = (times >= stats.baseline_start) & (times < stats.baseline_end)
-    base = ds["railcars"].to_numpy()[in_base]
+    base = get_baseline_counts(ds, stats)
     k = np.arange(0, stats.peak_railcars + 2)
     table = pd.DataFrame({"railcars": k, "images": np.bincount(base, minlength=k.size)[: k.size]})
     if stats.model is not None:
