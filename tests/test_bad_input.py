@@ -10,7 +10,7 @@ offset is an error unless ``naive="utc"`` (the rail notebook's ``naive_timestamp
 parameter); a sightings ``observed`` time without an offset is taken as UTC.
 
 A few cases exist elsewhere and are not repeated here: rail fixture files in
-tests/test_rail.py (``test_errors_name_file_line_and_field``), sighting status and
+tests/analyses/rail/test_rail_read.py (``test_errors_name_file_line_and_field``), sighting status and
 ``site``/``lat``/``lon`` presence in tests/test_shuttle.py, and for parameters the unknown
 key, wrong type, missing path and path outside the project in tests/test_params.py
 (``test_unknown_parameter_suggests_the_declared_one``, ``test_wrong_type``,
@@ -32,7 +32,7 @@ from pyais.encode import encode_dict
 from pyais.util import checksum
 
 from tumen.ais import decode as ais
-from tumen.analyses.rail import analysis as rail
+from tumen.analyses.rail import read as rail_read
 from tumen.analyses.shuttle import analysis as shuttle
 from tumen.engine import params
 from tumen.errors import DataError, ParameterError, TumenError
@@ -211,7 +211,7 @@ RAIL_FATAL += [
 def test_railcars_fatal(tmp_path, sites, case, content, line, field, words):
     path = write(tmp_path, f"{case}.csv", content)
     with pytest.raises(DataError) as exc:
-        rail.read_railcars(path, known_sites=list(sites["id"]))
+        rail_read.read_railcars(path, known_sites=list(sites["id"]))
     check_error(exc.value, path, line, field, *words)
 
 
@@ -219,7 +219,7 @@ def test_railcars_unclosed_quote_is_one_error(tmp_path):
     """An unclosed quote swallows the rest of the file: the row is then too short."""
     path = write(tmp_path, "q.csv", RH + ROW + 'tumangang_rail_facility,"2023,5\n' + ROW2)
     with pytest.raises(DataError) as exc:
-        rail.read_railcars(path)
+        rail_read.read_railcars(path)
     assert exc.value.line == 3
 
 
@@ -242,7 +242,7 @@ def test_railcars_unclosed_quote_is_one_error(tmp_path):
 )
 def test_railcars_accepted(tmp_path, sites, case, content):
     path = write(tmp_path, f"{case}.csv", content)
-    table = rail.read_railcars(path, known_sites=list(sites["id"]))
+    table = rail_read.read_railcars(path, known_sites=list(sites["id"]))
     assert table["railcars"].tolist() == [4, 5]
     assert table["acquired"].tolist() == [pd.Timestamp("2023-01-01"), pd.Timestamp("2023-02-01")]
     assert table["site"].unique().tolist() == ["tumangang_rail_facility"]
@@ -255,7 +255,7 @@ def test_railcars_line_numbers_survive_blank_lines_and_crlf(tmp_path):
         (RH + "\n" + ROW + "\n" + "x,2023-01-01T00:00:00Z,4\n").replace("\n", "\r\n"),
     )
     with pytest.raises(DataError) as exc:
-        rail.read_railcars(path, known_sites=["tumangang_rail_facility"])
+        rail_read.read_railcars(path, known_sites=["tumangang_rail_facility"])
     assert exc.value.line == 5 and exc.value.field == "site"
 
 
@@ -263,15 +263,15 @@ def test_railcars_naive_timestamps_policy(tmp_path):
     """Zone-less date-times are an error by default and UTC when the parameter says so."""
     path = write(tmp_path, "n.csv", RH + "tumangang_rail_facility,2023-02-01T10:00:00,5\n")
     with pytest.raises(DataError):
-        rail.read_railcars(path)
-    table = rail.read_railcars(path, naive="utc")
+        rail_read.read_railcars(path)
+    table = rail_read.read_railcars(path, naive="utc")
     assert table["acquired"].tolist() == [pd.Timestamp("2023-02-01T10:00:00")]
 
 
 def test_railcars_missing_file(tmp_path):
     path = tmp_path / "nope.csv"
     with pytest.raises(DataError) as exc:
-        rail.read_railcars(path)
+        rail_read.read_railcars(path)
     assert exc.value.file == str(path) and "not found" in str(exc.value) and exc.value.hint
 
 

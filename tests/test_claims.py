@@ -380,7 +380,7 @@ def test_every_shipped_claim_is_tested_or_listed_with_why():
     """The default build accounts for every claim of data/claims.csv: a section tests it
     (its claim tests), lists it as not tested with the reason (claims_not_tested), or it is
     qualitative. A claim that is neither fails here."""
-    from tumen.analyses.rail import analysis as rail
+    from tumen.analyses.rail import claims as rail
     from tumen.analyses.route import analysis as depot
     from tumen.analyses.shuttle import analysis as shuttle
     from tumen.engine import params

@@ -27,7 +27,7 @@ ALLOWED = {
     "analyses": {"engine", "geo", "ais", "report"},
     "cli": {"engine", "geo", "ais", "report", "analyses"},
 }
-CORE = {"tumen", "tumen.errors", "tumen.paths"}
+CORE = {"tumen", "tumen.errors", "tumen.paths", "tumen.times"}
 
 #: the size guidance: modules up to ~500 lines, functions up to ~60
 MAX_MODULE_LINES = 500

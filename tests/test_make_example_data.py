@@ -13,7 +13,8 @@ import pytest
 
 from tumen.ais import decode as ais
 from tumen.ais import tracks
-from tumen.analyses.rail import analysis as rail
+from tumen.analyses.rail import compute as rail_compute
+from tumen.analyses.rail import read as rail_read
 from tumen.analyses.shuttle import analysis as shuttle
 from tumen.geo import core as geo
 from tumen.geo import earth, routing
@@ -102,7 +103,7 @@ def test_file_format(railcars):
 
 
 def check_calibration(path):
-    table = rail.read_railcars(path, known_sites=["tumangang_rail_facility"])
+    table = rail_read.read_railcars(path, known_sites=["tumangang_rail_facility"])
     day = table["acquired"].dt.normalize()
     peak_day = pd.Timestamp("2023-10-05")
     before, after = table[day < peak_day], table[day > peak_day]
@@ -124,7 +125,7 @@ def test_calibrated_to_published_figures(railcars):
 
 
 def test_example_data_give_the_published_figures(railcars):
-    stats = rail.analyse(rail.load(railcars, "tumangang_rail_facility"))
+    stats = rail_compute.analyse(rail_read.load(railcars, "tumangang_rail_facility"))
     assert (stats.peak_railcars, stats.baseline_max) == (73, 20)
     assert stats.baseline_start == stats.peak_time - pd.DateOffset(years=5)
 

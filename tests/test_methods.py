@@ -15,7 +15,10 @@ from fixtures.shared_build import built_once
 from nbconvert.filters import markdown2html
 
 from tumen import paths
-from tumen.analyses.rail import analysis as rail
+from tumen.analyses.rail import compute as rail_compute
+from tumen.analyses.rail import methods as rail_methods
+from tumen.analyses.rail import read as rail_read
+from tumen.analyses.rail import record as rail_record
 from tumen.analyses.route import analysis as depot
 from tumen.analyses.shuttle import text
 from tumen.engine import results
@@ -77,9 +80,11 @@ def _rail(tmp_path, rows, **options):
     for col in ("image_id", "cloud_pct", "confidence", "notes"):
         table[col] = np.nan if col == "cloud_pct" else ""
     table["line"] = range(2, len(table) + 2)
-    ds = rail.to_dataset(table, "invented_yard")
+    ds = rail_read.to_dataset(table, "invented_yard")
     res = results.Results(tmp_path / "01_t.json")
-    rail.record_results(res, rail.analyse(ds, baseline_years=1, min_model_images=10, **options))
+    rail_record.record_results(
+        res, rail_compute.analyse(ds, baseline_years=1, min_model_images=10, **options)
+    )
     return res, ds
 
 
@@ -93,7 +98,7 @@ def test_rail_box_from_images_providers_and_rule(tmp_path):
             ("2023-01-05", 9, "SAT-B", "X1", 0.4),
         ],
     )
-    lines = rail.get_methods(res, ds, site_name="Invented Yard", baseline_years=1).lines(
+    lines = rail_methods.get_methods(res, ds, site_name="Invented Yard", baseline_years=1).lines(
         res.records
     )
     # 4 images, 2022-01-10 .. 2023-01-05; the peak (9) on 2023-01-05, its 1-year baseline
@@ -123,7 +128,7 @@ def test_rail_box_says_what_the_observations_do_not_record(tmp_path):
         elevated="5",
     )
     res.record("rail.second_count_images", 2, "images", "Images counted twice")
-    lines = rail.get_methods(res, ds, site_name="Yard").lines(res.records)
+    lines = rail_methods.get_methods(res, ds, site_name="Yard").lines(res.records)
     assert lines[0].endswith("; provider not recorded (the observations file).")
     assert lines[1] == (
         "Counted by: Freight railcars visible in each image, counted by an "
@@ -145,7 +150,7 @@ def test_rail_box_escapes_a_hostile_provider(tmp_path):
     res, ds = _rail(
         tmp_path, [("2022-03-01", 4, HOSTILE, "X1", 1.0), ("2023-02-01", 12, HOSTILE, "X1", 1.0)]
     )
-    box = rail.get_methods(res, ds, site_name="Yard <i>")
+    box = rail_methods.get_methods(res, ds, site_name="Yard <i>")
     soup = _box_html(box, res.records)
     assert soup.find("script") is None and soup.find("i") is None and soup.find("em") is None
     assert f"provider {HOSTILE} (the observations file)" in soup.get_text()

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tumen.analyses.rail import analysis as rail
+from tumen.analyses.rail import read as rail_read
 from tumen.analyses.shuttle import analysis as shuttle
 from tumen.engine import params, sources
 from tumen.errors import TumenError
@@ -149,11 +149,15 @@ def test_read_table_csv_like_text(content):
 
 @FAST
 @given(
-    st.one_of(csv_text(rail.REQUIRED + rail.OPTIONAL), csv_text(rail.REQUIRED), any_bytes()),
+    st.one_of(
+        csv_text(rail_read.REQUIRED + rail_read.OPTIONAL), csv_text(rail_read.REQUIRED), any_bytes()
+    ),
     st.sampled_from(["error", "utc"]),
 )
 def test_read_railcars_never_crashes(content, naive):
-    out = call(lambda p: rail.read_railcars(p, known_sites=list(SITES["id"]), naive=naive), content)
+    out = call(
+        lambda p: rail_read.read_railcars(p, known_sites=list(SITES["id"]), naive=naive), content
+    )
     if not isinstance(out, TumenError):
         assert (out["railcars"] >= 0).all()
 

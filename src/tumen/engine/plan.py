@@ -80,7 +80,7 @@ def module_closure(start: set[str], src: Path | None = None) -> list[Path]:
     Parameters
     ----------
     start : set of str
-        Dotted module names, e.g. ``{"tumen.analyses.rail.analysis"}``.
+        Dotted module names, e.g. ``{"tumen.analyses.rail.compute"}``.
     src : pathlib.Path, optional
         The folder holding the ``tumen`` package (default: the installed package's parent).
     """

@@ -1,7 +1,7 @@
 """How far a railcar result can be trusted: a second counter, the rarity without a model, the
 count model's fit.
 
-:mod:`tumen.analyses.rail.analysis` turns one analyst's counts into a peak, a baseline and a tail probability.
+The analysis (:mod:`tumen.analyses.rail.compute`) turns one analyst's counts into a peak, a baseline and a tail probability.
 This module states the uncertainty around them:
 
 - **counting error**: a second, independent count of some images
@@ -31,6 +31,8 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from tumen.analyses.rail.compute import get_baseline_counts
+from tumen.analyses.rail.read import parse_count
 from tumen.errors import DataError
 from tumen.report.tables import read_table
 
@@ -59,8 +61,6 @@ def read_second_count(path: str | os.PathLike) -> pd.DataFrame:
         Naming file, line and field: a missing column, an empty image id, an image id
         given twice, a count that is not a whole number >= 0.
     """
-    from tumen.analyses.rail.analysis import _parse_count
-
     path = Path(path)
     table = read_table(path, SECOND_REQUIRED, SECOND_OPTIONAL)
     seen: dict[str, int] = {}
@@ -84,7 +84,7 @@ def read_second_count(path: str | os.PathLike) -> pd.DataFrame:
                 hint="one second count per image",
             )
         seen[image] = row.line
-        counts.append((image, _parse_count(path, row.line, row.railcars.strip()), row.line))
+        counts.append((image, parse_count(path, row.line, row.railcars.strip()), row.line))
     return pd.DataFrame(counts, columns=["image_id", "railcars", "line"]).astype(
         {"railcars": "int64", "line": "int64"}
     )
@@ -108,12 +108,12 @@ def compare_counts(ds: xr.Dataset, second: pd.DataFrame, peak_time) -> CountAgre
     Parameters
     ----------
     ds : xarray.Dataset
-        One site's images (:func:`tumen.analyses.rail.analysis.load`), with ``image_id``.
+        One site's images (:func:`tumen.analyses.rail.read.load`), with ``image_id``.
     second : pandas.DataFrame
         From :func:`read_second_count`; rows of images not in ``ds`` (another site's) are
         left out.
     peak_time : pandas.Timestamp
-        Acquisition time of the peak image (:attr:`tumen.analyses.rail.analysis.RailStats.peak_time`).
+        Acquisition time of the peak image (:attr:`tumen.analyses.rail.compute.RailStats.peak_time`).
 
     Returns
     -------
@@ -155,55 +155,47 @@ def compare_counts(ds: xr.Dataset, second: pd.DataFrame, peak_time) -> CountAgre
     )
 
 
-def record_agreement(results, agreement: CountAgreement, prefix: str = "rail") -> None:
+def record_agreement(results, agreement: CountAgreement, prefix: str = "rail") -> dict:
     """Record the second counter's agreement under ``<prefix>.second_count_*`` and the
     peak's range across counters (``<prefix>.peak_railcars_low``/``_high``)."""
-    for name, value, unit, description in (
-        (
-            "second_count_images",
-            agreement.n_images,
-            "images",
-            "Images counted by a second, independent counter",
-        ),
-        (
-            "second_count_mean_abs_diff",
-            agreement.mean_abs_diff,
-            "railcars",
-            "Mean absolute difference between the two counts of the images counted twice",
-        ),
-        (
-            "second_count_max_abs_diff",
-            agreement.max_abs_diff,
-            "railcars",
-            "Largest absolute difference between the two counts of one image",
-        ),
-        (
-            "peak_railcars_low",
-            agreement.peak_low,
-            "railcars",
-            "Lowest count of the peak image across the counters",
-        ),
-        (
-            "peak_railcars_high",
-            agreement.peak_high,
-            "railcars",
-            "Highest count of the peak image across the counters",
-        ),
-        (
-            "peak_double_counted",
-            agreement.is_peak_double_counted,
-            "",
-            "The peak image was counted by both counters",
-        ),
-    ):
-        results.record(f"{prefix}.{name}", value, unit, description)
-
-
-def get_baseline_counts(ds: xr.Dataset, stats) -> np.ndarray:
-    """Return the counts of the images in the baseline window of ``stats`` (railcars)."""
-    times = pd.DatetimeIndex(ds["acquired"].to_numpy())
-    inside = (times >= stats.baseline_start) & (times < stats.baseline_end)
-    return ds["railcars"].to_numpy()[inside]
+    out, rec = results.recorder(prefix)
+    rec(
+        "second_count_images",
+        agreement.n_images,
+        "images",
+        "Images counted by a second, independent counter",
+    )
+    rec(
+        "second_count_mean_abs_diff",
+        agreement.mean_abs_diff,
+        "railcars",
+        "Mean absolute difference between the two counts of the images counted twice",
+    )
+    rec(
+        "second_count_max_abs_diff",
+        agreement.max_abs_diff,
+        "railcars",
+        "Largest absolute difference between the two counts of one image",
+    )
+    rec(
+        "peak_railcars_low",
+        agreement.peak_low,
+        "railcars",
+        "Lowest count of the peak image across the counters",
+    )
+    rec(
+        "peak_railcars_high",
+        agreement.peak_high,
+        "railcars",
+        "Highest count of the peak image across the counters",
+    )
+    rec(
+        "peak_double_counted",
+        agreement.is_peak_double_counted,
+        "",
+        "The peak image was counted by both counters",
+    )
+    return out
 
 
 def count_at_least(baseline, peak: int) -> int:
@@ -236,12 +228,12 @@ def check_zeros(model, baseline) -> ZerosCheck:
 
     Parameters
     ----------
-    model : tumen.analyses.rail.analysis.CountModel
+    model : tumen.analyses.rail.compute.CountModel
         Fitted to ``baseline``.
     baseline : array-like of int
         Baseline railcar counts.
 
-    >>> from tumen.analyses.rail.analysis import fit_count_model
+    >>> from tumen.analyses.rail.compute import fit_count_model
     >>> check_zeros(fit_count_model([0, 0, 1, 2, 2]), [0, 0, 1, 2, 2]).verdict
     'fits'
     """
@@ -259,49 +251,60 @@ def check_zeros(model, baseline) -> ZerosCheck:
     return ZerosCheck(observed, expected, sd, verdict)
 
 
-def record_zeros(results, check: ZerosCheck, prefix: str = "rail") -> None:
+def record_zeros(results, check: ZerosCheck, prefix: str = "rail") -> dict:
     """Record the zeros check under ``<prefix>.baseline_zero_images`` and
     ``<prefix>.count_model_expected_zeros`` / ``_zeros_fit``."""
-    results.record(
-        f"{prefix}.baseline_zero_images",
-        check.observed,
-        "images",
-        "Baseline images with no railcar",
-    )
-    results.record(
-        f"{prefix}.count_model_expected_zeros",
+    out, rec = results.recorder(prefix)
+    rec("baseline_zero_images", check.observed, "images", "Baseline images with no railcar")
+    rec(
+        "count_model_expected_zeros",
         check.expected,
         "images",
         "Baseline images with no railcar that the fitted count model expects",
     )
-    results.record(
-        f"{prefix}.count_model_zeros_fit",
+    rec(
+        "count_model_zeros_fit",
         check.verdict,
         "",
         "Whether the count model fits the number of empty baseline images "
         f"(within {ZERO_FIT_SD:g} binomial standard deviations)",
     )
+    return out
 
 
-def record_rarity(results, ds: xr.Dataset, stats, prefix: str = "rail") -> ZerosCheck | None:
+@dataclasses.dataclass(frozen=True)
+class Rarity:
+    """How rare the peak is in the baseline: without a model, and the model's zeros check."""
+
+    at_least_peak: int  # baseline images showing at least the peak count
+    zeros: ZerosCheck | None  # None without a fitted count model
+
+
+def get_rarity(ds: xr.Dataset, stats) -> Rarity:
+    """The model-free rarity of the peak (:func:`count_at_least`) and, when ``stats`` has a
+    count model, its zeros check (:func:`check_zeros`)."""
+    baseline = get_baseline_counts(ds, stats)
+    zeros = None if stats.model is None else check_zeros(stats.model, baseline)
+    return Rarity(count_at_least(baseline, stats.peak_railcars), zeros)
+
+
+def record_rarity(results, rarity: Rarity, prefix: str = "rail") -> dict:
     """Record the model-free rarity of the peak and, with a fitted model, its zeros check.
 
     Records ``<prefix>.baseline_images_at_least_peak`` (how many baseline images show at
-    least the peak count: 0 means the peak is above all of them) and, when ``stats`` has a
-    count model, :func:`record_zeros`. Returns the zeros check, or None without a model.
+    least the peak count: 0 means the peak is above all of them) and, when there is a
+    zeros check, :func:`record_zeros`.
     """
-    baseline = get_baseline_counts(ds, stats)
-    results.record(
-        f"{prefix}.baseline_images_at_least_peak",
-        count_at_least(baseline, stats.peak_railcars),
+    out, rec = results.recorder(prefix)
+    rec(
+        "baseline_images_at_least_peak",
+        rarity.at_least_peak,
         "images",
         "Baseline images showing at least the peak count",
     )
-    if stats.model is None:
-        return None
-    check = check_zeros(stats.model, baseline)
-    record_zeros(results, check, prefix)
-    return check
+    if rarity.zeros is not None:
+        out.update(record_zeros(results, rarity.zeros, prefix))
+    return out
 
 
 @dataclasses.dataclass(frozen=True)
@@ -351,29 +354,31 @@ def get_same_season(ds: xr.Dataset, peak_time, *, before, days: int = 30) -> Sea
     return SeasonCheck(int(inside.size), int(inside.max()) if inside.size else None)
 
 
-def record_season(results, check: SeasonCheck, *, before, days: int, prefix: str = "rail") -> None:
+def record_season(results, check: SeasonCheck, *, before, days: int, prefix: str = "rail") -> dict:
     """Record the same-season comparison under ``<prefix>.season_*``."""
-    results.record(
-        f"{prefix}.season_before",
+    out, rec = results.recorder(prefix)
+    rec(
+        "season_before",
         pd.Timestamp(before).date(),
         "date",
         "Images of the peak's season are compared from before this day (UTC)",
     )
-    results.record(
-        f"{prefix}.season_days",
+    rec(
+        "season_days",
         int(days),
         "days",
         "The peak's season: within this many days of its calendar day",
     )
-    results.record(
-        f"{prefix}.season_images",
+    rec(
+        "season_images",
         check.n_images,
         "images",
         "Images of the peak's season taken before season_before",
     )
-    results.record(
-        f"{prefix}.season_max",
+    rec(
+        "season_max",
         check.max_railcars,
         "railcars",
         "Highest count in an image of the peak's season before season_before",
     )
+    return out
