@@ -21,10 +21,13 @@ def claim_tests(
     arrival_claim: str | None = None,
     arrival_result: str | None = None,
 ) -> dict:
-    """Return the tests for :func:`tumen.report.claims.compare`.
+    """Return the claim tests ``{claim_id: test}`` for :func:`tumen.report.claims.assess`
+    (and :func:`~tumen.report.claims.compare`); a function, not a constant, because the
+    claims tested and their tolerances come from the section's parameters.
 
-    Each distance claim is tested ``within`` its :func:`tolerance` of ``distance_result``
-    (converted to the claim's unit by ``compare``); the arrival claim, when given, is
+    Each distance claim is tested ``within`` its
+    :func:`~tumen.analyses.route.verdicts.tolerance` of ``distance_result`` (converted to
+    the claim's unit by ``compare``); the arrival claim, when given, is
     tested ``at_most``: the earliest possible arrival must not come after the date trains
     were seen at the depot.
     """

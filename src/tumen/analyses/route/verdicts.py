@@ -124,8 +124,8 @@ def distance_verdicts(
         Relative looseness of an "about" figure.
     unmeasured : sequence of str
         Readings that could explain a figure but are not measured here (phrases, e.g.
-        :data:`LINE_OF_CONTACT_READING` when no line of contact is supplied); named for
-        every figure that disagrees with the headline.
+        :data:`tumen.analyses.route.distances.LINE_OF_CONTACT_READING` when no line of
+        contact is supplied); named for every figure that disagrees with the headline.
 
     Returns
     -------
