@@ -19,7 +19,7 @@ from tumen.analyses.rail import compute as rail_compute
 from tumen.analyses.rail import methods as rail_methods
 from tumen.analyses.rail import read as rail_read
 from tumen.analyses.rail import record as rail_record
-from tumen.analyses.route import analysis as depot
+from tumen.analyses.route import methods as route_methods
 from tumen.analyses.shuttle import text
 from tumen.engine import results
 from tumen.errors import ResultError
@@ -277,7 +277,7 @@ def _route_res(tmp_path, route=True):
 
 def test_route_box_from_sources_and_results(tmp_path):
     res = _route_res(tmp_path)
-    lines = depot.get_methods(res, **ROUTE).lines(res.records)
+    lines = route_methods.get_methods(res, **ROUTE).lines(res.records)
     assert lines == [
         "Observed: The railways of Invented railways via railpkg 9.1 and the country "
         "borders of Invented borders 1.0 at 1:10m; places from the gazetteer.",
@@ -292,7 +292,7 @@ def test_route_box_from_sources_and_results(tmp_path):
         "land border of Sylvania, widened by the gazetteer's position uncertainty (1 km for the "
         "depot).",
     ]
-    cited = depot.get_methods(res, **dict(ROUTE, speeds_source="[A timetable](x)")).lines(
+    cited = route_methods.get_methods(res, **dict(ROUTE, speeds_source="[A timetable](x)")).lines(
         res.records
     )
     assert cited[3].startswith(
@@ -303,13 +303,13 @@ def test_route_box_from_sources_and_results(tmp_path):
 
 def test_input_source_names_a_package_once():
     entry = {"source": "Borders, cut", "package": "bpkg", "version": "0.3"}
-    assert depot.get_input_source({"g/b.shp": entry}, "g/b.shp") == "Borders (bpkg 0.3)"
-    assert depot.get_input_source({"g/b.shp": entry}, "g/other") == ""
+    assert route_methods.get_input_source({"g/b.shp": entry}, "g/b.shp") == "Borders (bpkg 0.3)"
+    assert route_methods.get_input_source({"g/b.shp": entry}, "g/other") == ""
 
 
 def test_route_box_without_route_or_listed_sources(tmp_path):
     res = _route_res(tmp_path, route=False)
-    lines = depot.get_methods(res, **dict(ROUTE, entries={})).lines(res.records)
+    lines = route_methods.get_methods(res, **dict(ROUTE, entries={})).lines(res.records)
     assert lines[0] == (
         "Observed: The railways of a source not listed and the country borders "
         "of a source not listed at 1:10m; places from the gazetteer."
