@@ -510,12 +510,12 @@ def _km(lat1, lon1, lat2, lon2):
 @functools.cache
 def _route(a: str, b: str) -> tuple[np.ndarray, np.ndarray]:
     """Water-only path between two places (lat, lon arrays, degrees), via tumen.geo.routing."""
-    from tumen.geo import routing
+    from tumen.geo import sea
 
     if a == "fishing_ground" or b == "fishing_ground":
         lat, lon = zip(PLACES[a], PLACES[b])  # open water, no land in between
         return np.array(lat), np.array(lon)
-    r = routing.sea_route(PLACES[a], PLACES[b])
+    r = sea.sea_route(PLACES[a], PLACES[b])
     lat = np.r_[PLACES[a][0], r.lat, PLACES[b][0]]
     lon = np.r_[PLACES[a][1], r.lon, PLACES[b][1]]
     return lat, lon
@@ -1317,13 +1317,13 @@ def _event_point(place: str):
 @functools.cache
 def _event_path(a: str, b: str):
     """Path between two places: the water-only route, or a straight line to the open sea."""
-    from tumen.geo import routing
+    from tumen.geo import sea
 
     pa, pb = EVENT_PLACES.get(a) or PLACES[a], EVENT_PLACES.get(b) or PLACES[b]
     if "exit_far_southeast" in (a, b):
         lat, lon = np.array([pa[0], pb[0]]), np.array([pa[1], pb[1]])
     else:
-        r = routing.sea_route(pa, pb)
+        r = sea.sea_route(pa, pb)
         lat, lon = np.r_[pa[0], r.lat, pb[0]], np.r_[pa[1], r.lon, pb[1]]
     return lat, lon, np.r_[0.0, np.cumsum(_km(lat[:-1], lon[:-1], lat[1:], lon[1:]))]
 

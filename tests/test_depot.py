@@ -14,8 +14,7 @@ import shapely
 from tumen.analyses.route import analysis as depot
 from tumen.engine.results import Results
 from tumen.errors import DataError, ParameterError
-from tumen.geo import core as geo
-from tumen.geo import routing
+from tumen.geo import borders, earth, gazetteer, lines, rail, railways
 from tumen.report import claims
 
 FIXTURES = Path(__file__).parent / "fixtures" / "depot"
@@ -29,7 +28,7 @@ def published():
 
 @pytest.fixture(scope="module")
 def sites():
-    return geo.load_sites(FIXTURES / "sites.csv")
+    return gazetteer.load_sites(FIXTURES / "sites.csv")
 
 
 # ---------------------------------------------------------------------------- transit time
@@ -221,8 +220,8 @@ def test_shuttle_link_reads_the_first_delivery_and_the_ship_speed(tmp_path):
 def _straight_route(length_km=None):
     """A route along the equator from lon 0 to lon 1 (five vertices)."""
     lon = np.array([0.0, 0.25, 0.5, 0.75, 1.0])
-    geodesic = geo.line_length_km(np.zeros(5), lon)
-    return routing.RailRoute(
+    geodesic = earth.line_length_km(np.zeros(5), lon)
+    return rail.RailRoute(
         length_km=length_km or geodesic,
         snaps=(),
         healed_on_path=(),
@@ -244,7 +243,7 @@ def test_places_along_known_answer(sites):
     assert places["name"].tolist() == ["Near City", "End Town"]
     assert places["km_along"].tolist() == pytest.approx([KM_PER_DEG, 2 * KM_PER_DEG], rel=1e-6)
     assert places["off_route_km"].tolist() == pytest.approx(
-        [geo.distance_km(0.05, 0.5, 0, 0.5), geo.distance_km(-0.01, 1.0, 0, 1.0)], abs=1e-3
+        [earth.distance_km(0.05, 0.5, 0, 0.5), earth.distance_km(-0.01, 1.0, 0, 1.0)], abs=1e-3
     )
     assert depot.places_along(route, sites, within_km=1.0).empty
     with pytest.raises(ParameterError):
@@ -254,7 +253,7 @@ def test_places_along_known_answer(sites):
 
 
 def test_join_point_and_nearest_place(sites):
-    a = routing.RailRoute(
+    a = rail.RailRoute(
         3.0,
         (),
         (),
@@ -266,14 +265,14 @@ def test_join_point_and_nearest_place(sites):
         None,
         0.0,
     )
-    b = routing.RailRoute(
+    b = rail.RailRoute(
         2.0, (), (), 0, (1, 9), np.array([1.0, 0.0]), np.array([1.0, 0.2]), ("AAA",), None, 0.0
     )
     assert depot.join_point(a, b) == (0.0, 0.2)
     with pytest.raises(DataError):
         depot.join_point(
             a,
-            routing.RailRoute(1.0, (), (), 0, (1,), np.zeros(1), np.zeros(1), ("AAA",), None, 0.0),
+            rail.RailRoute(1.0, (), (), 0, (1,), np.zeros(1), np.zeros(1), ("AAA",), None, 0.0),
         )
     place, km = depot.nearest_place(0.0, 0.2, sites)
     assert place == "junction_j"
@@ -464,8 +463,8 @@ def test_a_distance_that_two_readings_explain_names_both(published, tmp_path):
         '"properties": {"date": "2023-10-13", "source": "hand-made"}, "geometry": '
         '{"type": "LineString", "coordinates": [[0, -1], [0, 1]]}}]}'
     )
-    line = geo.read_line(front)
-    site = geo.Site("d", "D", "XXX", "depot", 0.0, 2.6, 0.0, 0.0, "")
+    line = lines.read_line(front)
+    site = gazetteer.Site("d", "D", "XXX", "depot", 0.0, 2.6, 0.0, 0.0, "")
     m = depot.line_measure(site, line)
     assert m.km == pytest.approx(2.6 * KM_PER_DEG, abs=0.01)
     assert (m.lat, m.lon) == pytest.approx((0.0, 0.0), abs=1e-4)  # the projection: ~0.4 m
@@ -504,10 +503,10 @@ def test_a_distance_that_two_readings_explain_names_both(published, tmp_path):
     distances = depot.DistanceStudy(
         depot=site,
         town=site,
-        territory=geo.NearestPoint(1.0, 0, 0, "X", "10m"),
-        border=geo.NearestPoint(1.0, 0, 0, "X", "10m"),
-        town_territory=geo.NearestPoint(1.0, 0, 0, "X", "10m"),
-        town_border=geo.NearestPoint(1.0, 0, 0, "X", "10m"),
+        territory=borders.NearestPoint(1.0, 0, 0, "X", "10m"),
+        border=borders.NearestPoint(1.0, 0, 0, "X", "10m"),
+        town_territory=borders.NearestPoint(1.0, 0, 0, "X", "10m"),
+        town_border=borders.NearestPoint(1.0, 0, 0, "X", "10m"),
         part=None,
         part_name="",
         rail=SimpleNamespace(total_km=296.0, lat=0.0, lon=0.0),
@@ -554,11 +553,11 @@ def test_a_bad_line_file_names_file_line_and_field(tmp_path, text, field, line):
     p = tmp_path / "front.geojson"
     p.write_text(text)
     with pytest.raises(DataError) as exc:
-        geo.read_line(p)
+        lines.read_line(p)
     assert exc.value.field == field and exc.value.line == line
     (tmp_path / "broken.geojson").write_text('{"type": \n')
     with pytest.raises(DataError, match="not JSON") as exc:
-        geo.read_line(tmp_path / "broken.geojson")
+        lines.read_line(tmp_path / "broken.geojson")
     assert exc.value.line == 2
 
 
@@ -612,7 +611,7 @@ def test_depot_distances_on_the_offline_data():
     assert study.town_border.distance_km > study.border.distance_km
     # by rail is longer than in a straight line, and ends on the land border
     assert study.rail.total_km > study.border.distance_km
-    border = geo.get_border("RUS", "UKR")
+    border = borders.get_border("RUS", "UKR")
     assert border.distance(shapely.Point(study.rail.lon, study.rail.lat)) < 1e-6
     keys = [m.key for m in study.measures()]
     assert keys[0] == "depot_to_border" and "depot_to_border_rail" in keys
@@ -626,9 +625,9 @@ def test_check_route_ends_names_why_there_is_no_route():
 
     from tumen.errors import NoRouteError
 
-    sites = geo.load_sites(Path(__file__).parent / "fixtures/depot/sites.csv")
-    near = routing.Snap("near_city", 0.05, 0.5, 0, 0.05, 0.5, 0.0)
-    far = routing.Snap("far_city", 1.0, 0.5, 1, 1.0, 0.6, 11.1)
+    sites = gazetteer.load_sites(Path(__file__).parent / "fixtures/depot/sites.csv")
+    near = railways.Snap("near_city", 0.05, 0.5, 0, 0.05, 0.5, 0.0)
+    far = railways.Snap("far_city", 1.0, 0.5, 1, 1.0, 0.6, 11.1)
     route = SimpleNamespace(snaps=(near, far))
     depot.check_route_ends(route, sites, countries=["AAA"], max_connector_km=20)  # fine
     depot.check_route_ends(route, sites, countries=None)  # any country

@@ -60,7 +60,7 @@ import pandas as pd
 
 from tumen.ais.decode import position_order
 from tumen.errors import DataError, ParameterError
-from tumen.geo import core as geo
+from tumen.geo import coast
 from tumen.geo.earth import EARTH_RADIUS_KM, KM_PER_NM, haversine_km
 
 #: Columns the detectors read.
@@ -386,7 +386,7 @@ def get_shore_km(lat, lon, grid_deg: float = 0.01) -> np.ndarray:
     if grid_deg > 0:
         lat, lon = np.round(lat / grid_deg) * grid_deg, np.round(lon / grid_deg) * grid_deg
     points, back = np.unique(np.column_stack([lat, lon]), axis=0, return_inverse=True)
-    return geo.get_shore_distance_km(points[:, 0], points[:, 1])[back.ravel()]
+    return coast.get_shore_distance_km(points[:, 0], points[:, 1])[back.ravel()]
 
 
 # --- the detectors ----------------------------------------------------------------------

@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 
 from tumen.errors import DataError, ParameterError
-from tumen.geo import core as geo
+from tumen.geo import coast
 from tumen.geo.earth import KM_PER_NM, haversine_km
 
 #: The classes of a silence, in the order tables and counts list them.
@@ -478,7 +478,7 @@ def _measure(
         parts = list(dask.compute(*tasks, **extra))
     m = _reduce(parts, len(silences), len(radii), len(befores))
     for end, lat, lon in (("before", "lat_b", "lon_b"), ("after", "lat_a", "lon_a")):
-        m[f"shore_{end}"] = geo.get_shore_distance_km(
+        m[f"shore_{end}"] = coast.get_shore_distance_km(
             silences[lat], silences[lon], search_km=SHORE_SEARCH_KM
         )
     return m

@@ -145,9 +145,9 @@ def contents(cfg: _params.Config, root: Path | None = None,
     gazetteers = sorted({nb.params["sites_csv"] for nb in cfg.notebooks
                          if nb.params.get("sites_csv")})
     if gazetteers:
-        from tumen.geo import core as geo
+        from tumen.geo import gazetteer
 
-        sites = pd.concat([geo.load_sites(root / g) for g in gazetteers])
+        sites = pd.concat([gazetteer.load_sites(root / g) for g in gazetteers])
         sites = sites.drop_duplicates(subset="id", keep="first")
         files["sites.geojson"] = _json(sites_geojson(sites)).encode("utf-8")
     routes = results_dir / "routes.geojson"

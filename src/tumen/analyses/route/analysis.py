@@ -45,8 +45,8 @@ import pandas as pd
 import shapely
 
 from tumen.errors import DataError, NoRouteError, ParameterError
-from tumen.geo import core as geo
-from tumen.geo import routing
+from tumen.geo import borders, earth, gazetteer, lines
+from tumen.geo import rail as geo_rail
 
 #: Kilometres per international mile.
 KM_PER_MI = 1.609344
@@ -105,7 +105,7 @@ def sea_passage_days(length_km: float, speed_kn: float) -> float:
         raise ParameterError(
             f"ship speed must be positive knots, got {speed_kn!r}", field="max_speed_kn"
         )
-    return float(length_km) / (speed_kn * routing.NM_KM * HOURS_PER_DAY)
+    return float(length_km) / (speed_kn * earth.KM_PER_NM * HOURS_PER_DAY)
 
 
 def check_speeds(speeds_kmh: Sequence[float]) -> list[float]:
@@ -458,7 +458,7 @@ def timeline_table(
 
 
 def places_along(
-    route: routing.RailRoute,
+    route: geo_rail.RailRoute,
     sites: pd.DataFrame,
     *,
     within_km: float = 15.0,
@@ -491,13 +491,13 @@ def places_along(
     if not within_km >= 0:
         raise ParameterError(f"within_km must be >= 0, got {within_km!r}", field="places_within_km")
     lat, lon = np.asarray(route.lat, float), np.asarray(route.lon, float)
-    steps = geo.distance_km(lat[:-1], lon[:-1], lat[1:], lon[1:]) if len(lat) > 1 else np.zeros(0)
+    steps = earth.distance_km(lat[:-1], lon[:-1], lat[1:], lon[1:]) if len(lat) > 1 else np.zeros(0)
     along = np.concatenate([[0.0], np.cumsum(steps)])
     scale = route.length_km / along[-1] if len(along) > 1 and along[-1] > 0 else 1.0
     kinds = set(kinds)
     rows = []
     for sid, s in sites[sites["kind"].isin(kinds)].iterrows():
-        to_vertex = geo.distance_km(s["lat"], s["lon"], lat, lon)
+        to_vertex = earth.distance_km(s["lat"], s["lon"], lat, lon)
         k = int(np.argmin(to_vertex))
         lo, hi = max(k - 3, 0), min(k + 4, len(lat))
         local = (
@@ -505,7 +505,7 @@ def places_along(
             if hi - lo < 2
             else shapely.LineString(np.column_stack([lon[lo:hi], lat[lo:hi]]))
         )
-        off = geo.distance_to_geometry(s["lat"], s["lon"], local).distance_km
+        off = borders.distance_to_geometry(s["lat"], s["lon"], local).distance_km
         if off <= within_km:
             rows.append(
                 {
@@ -543,7 +543,7 @@ def heal_sensitivity(a, b, heal_gaps_km: Iterable[float], **route_options) -> pd
     rows = []
     for gap in sorted({float(g) for g in heal_gaps_km}):
         try:
-            r = routing.rail_route(a, b, heal_gap_km=gap, **route_options)
+            r = geo_rail.rail_route(a, b, heal_gap_km=gap, **route_options)
         except DataError as exc:
             rows.append({"heal_gap_km": gap, "note": exc.message})
             continue
@@ -616,10 +616,10 @@ class RouteStudy:
         From :func:`places_along` for ``route``.
     """
 
-    route: routing.RailRoute
-    crossing: routing.RailRoute
-    unconstrained: routing.RailRoute
-    mainline: routing.RailRoute
+    route: geo_rail.RailRoute
+    crossing: geo_rail.RailRoute
+    unconstrained: geo_rail.RailRoute
+    mainline: geo_rail.RailRoute
     mainline_via: tuple
     heal: pd.DataFrame
     places: pd.DataFrame
@@ -641,7 +641,7 @@ class RouteStudy:
         return join_point(self.crossing, self.route)
 
 
-def join_point(a: routing.RailRoute, b: routing.RailRoute) -> tuple[float, float]:
+def join_point(a: geo_rail.RailRoute, b: geo_rail.RailRoute) -> tuple[float, float]:
     """Return the first node of route ``a`` that route ``b`` also uses, as (lat, lon) degrees.
 
     Raises
@@ -668,13 +668,13 @@ def nearest_place(
         raise DataError(
             "the gazetteer has no place of the kinds asked for", hint=f"kinds: {sorted(kinds)}"
         )
-    km = geo.distance_km(lat, lon, pool["lat"].to_numpy(), pool["lon"].to_numpy())
+    km = earth.distance_km(lat, lon, pool["lat"].to_numpy(), pool["lon"].to_numpy())
     k = int(np.argmin(km))
     return str(pool.index[k]), float(km[k])
 
 
 def check_route_ends(
-    route: routing.RailRoute,
+    route: geo_rail.RailRoute,
     sites: pd.DataFrame,
     *,
     countries=("RUS",),
@@ -707,7 +707,7 @@ def check_route_ends(
     for snap in (route.snaps[0], route.snaps[-1]):
         name = snap.label
         if snap.label in sites.index:
-            site = geo.get_site(snap.label, sites)
+            site = gazetteer.get_site(snap.label, sites)
             name = site.name
             if allowed is not None and site.country not in allowed:
                 raise NoRouteError(
@@ -770,16 +770,16 @@ def study_route(
     NoRouteError
         When no route joins origin and destination within ``countries``.
     """
-    sites = geo.load_sites() if sites is None else sites
+    sites = gazetteer.load_sites() if sites is None else sites
     opts = dict(sites=sites, network_dir=network_dir, heal_gap_km=heal_gap_km)
     countries = None if countries is None else tuple(countries)
-    route = routing.rail_route(origin, destination, countries=countries, **opts)
+    route = geo_rail.rail_route(origin, destination, countries=countries, **opts)
     check_route_ends(route, sites, countries=countries, max_connector_km=max_connector_km)
     return RouteStudy(
         route=route,
-        crossing=routing.rail_route(crossing, destination, countries=countries, **opts),
-        unconstrained=routing.rail_route(origin, destination, countries=None, **opts),
-        mainline=routing.rail_route(
+        crossing=geo_rail.rail_route(crossing, destination, countries=countries, **opts),
+        unconstrained=geo_rail.rail_route(origin, destination, countries=None, **opts),
+        mainline=geo_rail.rail_route(
             origin, destination, via=tuple(mainline_via), countries=countries, **opts
         ),
         mainline_via=tuple(mainline_via),
@@ -803,14 +803,14 @@ def countries_text(codes: Iterable[str]) -> str:
 
     def name(code: str) -> str:
         try:
-            return geo.get_country_name(code)
+            return borders.get_country_name(code)
         except ParameterError:
             return code
 
     return " → ".join(name(c) for c in codes)
 
 
-#: The Natural Earth scale of the country layer the distances are measured on (geo.get_border).
+#: The Natural Earth scale of the country layer the distances are measured on (borders.get_border).
 BORDER_SCALE = "10m"
 
 
@@ -951,7 +951,7 @@ def describe_methods(res, **options):
     return methods.show(res, get_methods(res, **options))
 
 
-def route_table(routes: Mapping[str, routing.RailRoute]) -> pd.DataFrame:
+def route_table(routes: Mapping[str, geo_rail.RailRoute]) -> pd.DataFrame:
     """Return a table comparing rail routes: length, connectors, healed links, countries.
 
     Parameters
@@ -1062,15 +1062,15 @@ class DistanceStudy:
         meets the sea, or the edge of the data), not a point along it.
     """
 
-    depot: geo.Site
-    town: geo.Site
-    territory: geo.NearestPoint
-    border: geo.NearestPoint
-    town_territory: geo.NearestPoint
-    town_border: geo.NearestPoint
-    part: geo.NearestPoint | None
+    depot: gazetteer.Site
+    town: gazetteer.Site
+    territory: borders.NearestPoint
+    border: borders.NearestPoint
+    town_territory: borders.NearestPoint
+    town_border: borders.NearestPoint
+    part: borders.NearestPoint | None
     part_name: str
-    rail: routing.BorderCrossing
+    rail: geo_rail.BorderCrossing
     country: str
     neighbour: str
     border_at_end: bool = False
@@ -1094,7 +1094,7 @@ class DistanceStudy:
 
     def measures(self) -> list[Measure]:
         """Return every measure, the headline (depot → land border) first."""
-        name = geo.get_country_name(self.country)
+        name = borders.get_country_name(self.country)
         out = [
             Measure(
                 "depot_to_border",
@@ -1189,8 +1189,8 @@ def study_distances(
     -------
     DistanceStudy
     """
-    sites = geo.load_sites() if sites is None else sites
-    d, t = geo.get_site(depot, sites), geo.get_site(town, sites)
+    sites = gazetteer.load_sites() if sites is None else sites
+    d, t = gazetteer.get_site(depot, sites), gazetteer.get_site(town, sites)
     part = None
     if part_box is not None:
         if len(part_box) != 4:
@@ -1198,27 +1198,27 @@ def study_distances(
                 f"part box must be [lon_min, lat_min, lon_max, lat_max], got {part_box!r}",
                 field="crimea_box",
             )
-        shape = geo.get_country(country).intersection(shapely.box(*part_box))
+        shape = borders.get_country(country).intersection(shapely.box(*part_box))
         if shape.is_empty:
             raise ParameterError(
                 f"the box {part_box!r} holds no territory of {country}", field="crimea_box"
             )
-        part = geo.distance_to_geometry(d.lat, d.lon, shape, part_name or "part", "10m")
-    border = geo.distance_to_border(d.lat, d.lon, neighbour, country)
-    line = geo.get_border(neighbour, country)
+        part = borders.distance_to_geometry(d.lat, d.lon, shape, part_name or "part", "10m")
+    border = borders.distance_to_border(d.lat, d.lon, neighbour, country)
+    line = borders.get_border(neighbour, country)
     ends = [c for g in getattr(line, "geoms", [line]) for c in (g.coords[0], g.coords[-1])]
-    at_end = any(geo.distance_km(border.lat, border.lon, y, x) < 0.01 for x, y in ends)
+    at_end = any(earth.distance_km(border.lat, border.lon, y, x) < 0.01 for x, y in ends)
     return DistanceStudy(
         depot=d,
         town=t,
-        territory=geo.distance_to_country(d.lat, d.lon, country),
+        territory=borders.distance_to_country(d.lat, d.lon, country),
         border=border,
         border_at_end=at_end,
-        town_territory=geo.distance_to_country(t.lat, t.lon, country),
-        town_border=geo.distance_to_border(t.lat, t.lon, neighbour, country),
+        town_territory=borders.distance_to_country(t.lat, t.lon, country),
+        town_border=borders.distance_to_border(t.lat, t.lon, neighbour, country),
         part=part,
         part_name=part_name,
-        rail=routing.rail_route_to_border(
+        rail=geo_rail.rail_route_to_border(
             depot,
             country=neighbour,
             neighbour=country,
@@ -1236,17 +1236,17 @@ def study_distances(
 LINE_OF_CONTACT_READING = "the straight line to the line of contact"
 
 
-def line_measure(depot: geo.Site, line: geo.Line) -> Measure:
+def line_measure(depot: gazetteer.Site, line: lines.Line) -> Measure:
     """The straight-line (geodesic) distance from the depot to a supplied line, e.g. the
     line of contact at a date, as a :class:`Measure` (key ``depot_to_line_of_contact``).
 
     >>> import shapely
-    >>> site = geo.Site("d", "D", "XXX", "depot", 0.0, 1.0, 0.0, 0.0, "")
-    >>> m = line_measure(site, geo.Line(shapely.LineString([(0, -1), (0, 1)]), "2023-10-13", "s", ""))
+    >>> site = gazetteer.Site("d", "D", "XXX", "depot", 0.0, 1.0, 0.0, 0.0, "")
+    >>> m = line_measure(site, lines.Line(shapely.LineString([(0, -1), (0, 1)]), "2023-10-13", "s", ""))
     >>> round(m.km, 2), m.key                       # one degree along the equator
     (111.32, 'depot_to_line_of_contact')
     """
-    near = geo.distance_to_geometry(depot.lat, depot.lon, line.geometry, "line of contact")
+    near = borders.distance_to_geometry(depot.lat, depot.lon, line.geometry, "line of contact")
     return Measure(
         "depot_to_line_of_contact",
         f"Depot → line of contact of {line.date} (straight line)",
@@ -1833,7 +1833,7 @@ def record_distances(
     study: DistanceStudy,
     verdicts: pd.DataFrame,
     prefix: str = "route",
-    line: geo.Line | None = None,
+    line: lines.Line | None = None,
     line_km: Measure | None = None,
 ) -> dict:
     """Record the distances to the neighbouring country and the verdict counts; with
