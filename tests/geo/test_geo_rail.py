@@ -171,11 +171,3 @@ def test_unconstrained_route_is_shorter_and_leaves_russia():
     anywhere = rail.rail_route("dunai_port", "tikhoretsk_depot", countries=None)
     assert anywhere.length_km < russia.length_km
     assert "CHN" in anywhere.countries
-
-
-def test_main_prints_routes_with_snaps_and_healed_gaps(capsys):
-    assert rail.main([]) == 0
-    out = capsys.readouterr().out
-    assert "sea route rajin_port -> dunai_port" in out
-    assert out.count("rail route dunai_port -> tikhoretsk_depot") == 2
-    assert "snap dunai_port" in out and "healed gaps <= 5 km" in out

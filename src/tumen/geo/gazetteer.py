@@ -35,7 +35,6 @@ SITE_COLUMNS = (
     "source",
 )
 
-
 #: Allowed values of the ``kind`` column.
 SITE_KINDS = (
     "rail_facility",
@@ -49,9 +48,7 @@ SITE_KINDS = (
     "other",
 )
 
-
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
-
 
 _COUNTRY_RE = re.compile(r"^[A-Z]{3}$")
 

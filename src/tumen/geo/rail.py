@@ -12,7 +12,6 @@ Coordinates are degrees WGS84 (EPSG:4326); lengths are geodesic km on WGS84.
 
 from __future__ import annotations
 
-import argparse
 import functools
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +22,6 @@ import shapely.ops
 from scipy.sparse.csgraph import dijkstra
 
 from tumen.errors import DataError, ParameterError
-from tumen.geo import sea
 from tumen.geo.borders import get_border
 from tumen.geo.earth import distance_km
 from tumen.geo.gazetteer import to_point
@@ -377,27 +375,3 @@ def _border_point(net: RailNetwork, h: int, o: int, border) -> tuple[float, floa
         ]
         point = min(points, key=lambda p: segment.project(p))
     return float(point.y), float(point.x)
-
-
-def main(argv=None) -> int:
-    """Print the pipeline's routes with their snaps and healed gaps.
-
-    Usage: ``python -m tumen.geo.rail [--heal-gap-km 5]``.
-    """
-    ap = argparse.ArgumentParser(
-        description="Print the Rajin -> Dunai sea route and the Dunai -> Tikhoretsk rail routes."
-    )
-    ap.add_argument("--heal-gap-km", type=float, default=5.0)
-    args = ap.parse_args(argv)
-    print(sea.sea_route("rajin_port", "dunai_port").report())
-    for countries in (("RUS",), None):
-        print(
-            rail_route(
-                "dunai_port", "tikhoretsk_depot", countries=countries, heal_gap_km=args.heal_gap_km
-            ).report()
-        )
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -10,6 +10,7 @@ files.
 
 from __future__ import annotations
 
+import cartopy.crs as ccrs
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -103,8 +104,6 @@ def map_depot_distance(
 def _draw_nearest(ax, d, nearest, markers: list) -> list:
     """Draw a line from the depot ``d`` to each nearest point and mark the point (appended
     to ``markers``); return the legend entries."""
-    import cartopy.crs as ccrs  # noqa: PLC0415 - slow to import; only drawing needs it
-
     handles = []
     for k, p in enumerate(nearest):
         colour = [STYLE["nearest"], OKABE_ITO["blue"], OKABE_ITO["sky"]][k % 3]
@@ -175,8 +174,6 @@ def _draw_rings(ax, d, rings_km) -> list:
 def _draw_routes(ax, routes: dict, markers: list) -> list:
     """Draw other routes (label -> (lats, lons)), marking each far end (appended to
     ``markers``); return the legend entries."""
-    import cartopy.crs as ccrs  # noqa: PLC0415 - slow to import; only drawing needs it
-
     handles = []
     for label, (lat, lon) in routes.items():
         colour = STYLE["rail"]
@@ -196,8 +193,6 @@ def _draw_routes(ax, routes: dict, markers: list) -> list:
 
 def _draw_lines(ax, lines: dict) -> list:
     """Draw supplied lines (label -> shapely line in lon/lat); return the legend entries."""
-    import cartopy.crs as ccrs  # noqa: PLC0415 - slow to import; only drawing needs it
-
     handles = []
     for label, geom in lines.items():
         for part in getattr(geom, "geoms", [geom]):
@@ -219,7 +214,6 @@ def _draw_lines(ax, lines: dict) -> list:
 
 #: Published distances this close (km) are drawn as one band with one stacked label.
 RING_MERGE_KM = 15.0
-
 
 _BAND = "#B8B8B8"
 
@@ -244,8 +238,6 @@ def _draw_ring_group(ax, centre, radii) -> None:
     """Draw one ring (dashed circle) or, for near-equal radii, one shaded band between
     the smallest and the largest, edged by their circles: rings a few km apart cannot be
     told apart at map scale, so they are shown as the range they span."""
-    import cartopy.crs as ccrs  # noqa: PLC0415 - slow to import; only drawing needs it
-
     az = np.linspace(0, 360, 181)
     rings = []
     for radius in (min(radii), max(radii)) if len(radii) > 1 else radii:
@@ -303,8 +295,6 @@ def _label_rings(ax, centre, rings_km, labels, merge_km: float = RING_MERGE_KM, 
     led by its radius in km so near-equal rings are told apart by their numbers.
     ``avoid`` holds (lon, lat) points (markers) the labels must not cover.
     """
-    import cartopy.crs as ccrs  # noqa: PLC0415 - slow to import; only drawing needs it
-
     if len(labels) != len(rings_km):
         raise ValueError("ring_labels needs one label per ring")
     groups = ring_groups(rings_km, merge_km)

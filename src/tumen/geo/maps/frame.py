@@ -8,12 +8,14 @@ Lambert conformal conic projection fitted to their extent; Russia-wide maps an A
 equal-area conic.
 
 Extents are ``(lon_min, lon_max, lat_min, lat_max)`` in degrees WGS84, as cartopy's
-``set_extent`` takes them. cartopy is imported inside the functions that draw: it takes
-about a second to import, and a notebook that draws no map should not pay for it.
+``set_extent`` takes them. Only the map modules import cartopy at their top (it takes
+about a second): the rest of :mod:`tumen.geo` imports it only when a map is configured.
 """
 
 from __future__ import annotations
 
+import cartopy.crs as ccrs
+import cartopy.feature as cfeature
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
@@ -27,15 +29,11 @@ RUSSIA_EXTENT = (30.0, 140.0, 40.0, 61.0)
 
 def local_projection(extent):
     """Return a Lambert conformal conic projection fitted to an extent (degrees)."""
-    import cartopy.crs as ccrs  # noqa: PLC0415 - slow to import; only drawing needs it
-
     return _fitted_conic(ccrs.LambertConformal, extent)
 
 
 def conic_projection(extent):
     """Return an Albers equal-area conic projection for a continental extent (degrees)."""
-    import cartopy.crs as ccrs  # noqa: PLC0415 - slow to import; only drawing needs it
-
     return _fitted_conic(ccrs.AlbersEqualArea, extent)
 
 
@@ -81,8 +79,6 @@ def new_map(
     -------
     (matplotlib.figure.Figure, cartopy.mpl.geoaxes.GeoAxes)
     """
-    import cartopy.crs as ccrs  # noqa: PLC0415 - slow to import; only drawing needs it
-
     configure_cartopy()
     if projection is None:
         projection = local_projection(extent) if scale == "10m" else conic_projection(extent)
@@ -134,9 +130,6 @@ def add_basemap(ax, scale: str = "10m", highlight=()) -> None:
 
 def _add_regional_basemap(ax, scale: str, highlight) -> None:
     """Draw the offline layers of one scale with cartopy's Natural Earth features."""
-    import cartopy.crs as ccrs  # noqa: PLC0415 - slow to import; only drawing needs it
-    import cartopy.feature as cfeature  # noqa: PLC0415 - as cartopy.crs
-
     ax.add_feature(
         cfeature.NaturalEarthFeature("physical", "land", scale),
         facecolor=STYLE["land"],
@@ -181,16 +174,12 @@ def has_detail(ax) -> bool:
     Outside the regions a 10m map is drawn from the world-wide layers: land, coastline
     and land borders, without lakes or country tints.
     """
-    import cartopy.crs as ccrs  # noqa: PLC0415 - slow to import; only drawing needs it
-
     x0, x1, y0, y1 = ax.get_extent(crs=ccrs.PlateCarree())
     return get_region_covering([x0, x1], [y0, y1], "10m") is not None
 
 
 def _add_world_basemap(ax) -> None:
     """Draw land, coastline and land borders from the world-wide 10m layers."""
-    import cartopy.crs as ccrs  # noqa: PLC0415 - slow to import; only drawing needs it
-
     x0, x1, y0, y1 = ax.get_extent(crs=ccrs.PlateCarree())
     pad = max(x1 - x0, y1 - y0) * 0.25
     bounds = (x0 - pad, max(y0 - pad, -90.0), x1 + pad, min(y1 + pad, 90.0))

@@ -6,14 +6,14 @@ Site labels are placed so they collide neither with each other nor with markers
 (:data:`tumen.geo.world.ATTRIBUTION`) goes in a corner. :func:`finish` adds legend, scale
 bar, attribution and site labels in the order that avoids overlaps.
 
-Coordinates are degrees WGS84; cartopy is imported inside the functions that draw (see
-:mod:`tumen.geo.maps.frame`).
+Coordinates are degrees WGS84.
 """
 
 from __future__ import annotations
 
 import math
 
+import cartopy.crs as ccrs
 import numpy as np
 from matplotlib.collections import LineCollection
 from matplotlib.transforms import Bbox
@@ -61,8 +61,6 @@ def add_scale_bar(ax, location=(0.04, 0.05), fraction: float = 0.22) -> float:
     float
         The bar's length, km. On conic maps the scale holds at the bar's latitude only.
     """
-    import cartopy.crs as ccrs  # noqa: PLC0415 - slow to import; only drawing needs it
-
     ax.apply_aspect()
     pc = ccrs.PlateCarree()
     to_data = ax.transAxes + ax.transData.inverted()
@@ -101,8 +99,6 @@ def add_route(
     ax, lat, lon, *, color: str, label: str | None = None, linewidth=1.8, linestyle="-", zorder=3
 ):
     """Draw a route through points (degrees WGS84) along geodesics between vertices."""
-    import cartopy.crs as ccrs  # noqa: PLC0415 - slow to import; only drawing needs it
-
     return ax.plot(
         np.asarray(lon),
         np.asarray(lat),
@@ -146,8 +142,6 @@ def add_rail_network(
     extent : (lon_min, lon_max, lat_min, lat_max)
         Degrees WGS84.
     """
-    import cartopy.crs as ccrs  # noqa: PLC0415 - slow to import; only drawing needs it
-
     x0, x1, y0, y1 = extent
     inside = (network.lon >= x0) & (network.lon <= x1) & (network.lat >= y0) & (network.lat <= y1)
     sel = inside[network.u] | inside[network.v]
@@ -188,8 +182,6 @@ def add_sites(
     list of matplotlib.text.Text
         The labels, placed.
     """
-    import cartopy.crs as ccrs  # noqa: PLC0415 - slow to import; only drawing needs it
-
     points = []
     for site_id in ids:
         s = get_site(site_id, sites)
@@ -251,8 +243,6 @@ def place_labels(ax, points, *, fontsize=FONT["label"], obstacles=()) -> list:
     -------
     list of matplotlib.text.Text
     """
-    import cartopy.crs as ccrs  # noqa: PLC0415 - slow to import; only drawing needs it
-
     fig = ax.figure
     renderer = fig.canvas.get_renderer()
     ax.apply_aspect()
@@ -279,8 +269,6 @@ def _place_one(ax, lon, lat, label, fontsize, view, taken) -> tuple:
     """Place one label at the first of :data:`_OFFSETS` that is inside the axes and overlaps
     nothing ``taken`` (else the least-overlapping); return (the text, its display box).
     ``view`` is the (renderer, axes frame in display pixels)."""
-    import cartopy.crs as ccrs  # noqa: PLC0415 - slow to import; only drawing needs it
-
     renderer, frame = view
     best = None
     for dx, dy in _OFFSETS:

@@ -8,6 +8,7 @@ returns a :class:`matplotlib.figure.Figure` and never writes files.
 
 from __future__ import annotations
 
+import cartopy.crs as ccrs
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -217,8 +218,6 @@ def get_inset_extent(
 
 def _mark_inset(ax, extent) -> None:
     """Outline the inset's extent on the main map."""
-    import cartopy.crs as ccrs  # noqa: PLC0415 - slow to import; only drawing needs it
-
     x0, x1, y0, y1 = extent
     ax.plot(
         [x0, x1, x1, x0, x0],

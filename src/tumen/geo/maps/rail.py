@@ -9,6 +9,7 @@ write files.
 
 from __future__ import annotations
 
+import cartopy.crs as ccrs
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -44,10 +45,8 @@ ROUTE_CITIES = (
     "harbin",
 )
 
-
 #: The eastern end of the rail routes (:func:`map_rail_eastern_end`), degrees.
 PRIMORYE_EXTENT = (130.25, 133.35, 42.25, 43.95)
-
 
 #: Sites labelled on that map, in priority order.
 PRIMORYE_SITES = (
@@ -147,8 +146,6 @@ def add_line_label(ax, lat, lon, sites, along, text: str, *, offset_pt: float = 
     -------
     matplotlib.text.Text
     """
-    import cartopy.crs as ccrs  # noqa: PLC0415 - slow to import; only drawing needs it
-
     missing = [i for i in along if i not in sites.index]
     if not along or missing:
         raise ParameterError(

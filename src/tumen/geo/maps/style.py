@@ -26,7 +26,6 @@ OKABE_ITO = {
     "black": "#000000",
 }
 
-
 #: Colours of the map style.
 STYLE = {
     "land": "#F2EFE9",
@@ -47,7 +46,6 @@ STYLE = {
     "text": "#222222",
 }
 
-
 #: Marker per site kind: (marker, size in points).
 MARKERS = {
     "port": ("s", 5.5),
@@ -61,14 +59,11 @@ MARKERS = {
     "other": ("o", 3.5),
 }
 
-
 #: Font sizes, points at the figure's own size: maps are drawn about 7.4 in wide and print
 #: 6.85 in wide (``figures.PRINT_WIDTH_IN``), so the smallest, 7.8, prints above 7 pt.
 FONT = {"label": 8.0, "small": 8.0, "attribution": 7.8}
 
-
 DPI = 150
-
 
 #: Line styles of successive routes on the rail maps: (colour, width, dash).
 ROUTE_STYLES = [
