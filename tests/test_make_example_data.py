@@ -285,7 +285,7 @@ def test_second_count_recounts_the_first_files_images(example_dir):
 #
 # Each check computes from the decoded files what a detector would: the silences of the
 # ships of interest (tumen.ais.tracks.get_gaps), distances from the Natural Earth coastline
-# (tumen.geo.core.get_shore_distance_km), other ships heard near a silence, the reception of a
+# (tumen.geo.coast.get_shore_distance_km), other ships heard near a silence, the reception of a
 # 1° cell, pairs of slow ships. Thresholds are Global Fishing Watch's or the issue's.
 
 NM_KM = 1.852
