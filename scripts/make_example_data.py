@@ -39,7 +39,7 @@ ais_terrestrial   ``ais/terrestrial.nmea``: raw AIS (NMEA 0183, NMEA 4 tag block
                   and time) heard by three coastal receivers around Peter the Great Gulf:
                   types 1/2/3 and two-sentence type 5 reports of the two ships (until they go
                   dark, and brief transmissions near Dunai later) and of six other ships,
-                  positions along the water-only routes of ``tumen.geo.routing.sea_route``, every
+                  positions along the water-only routes of ``tumen.geo.sea.sea_route``, every
                   4-8 minutes under way and 20-40 minutes at berth or anchor; with a few bad
                   checksums, truncated lines, junk, a lost first sentence of a type 5, "not
                   available" positions, one impossible jump and reports heard twice.
@@ -316,7 +316,7 @@ def make_railcars_second_count(rng: np.random.Generator, seed: int = DEFAULT_SEE
 # --- the vessel shuttle: one scenario, seen by satellites and by AIS --------------------
 #
 # The scenario is the "truth" both kinds of evidence are drawn from: where each ship is at
-# every moment (port stays and passages along the water-only routes of tumen.geo.routing), when
+# every moment (port stays and passages along the water-only routes of tumen.geo.sea), when
 # its transponder is on, and how many containers it loads at Rajin. It comes from its own
 # stream (SHUTTLE_SCENARIO) so that the sightings and the AIS files describe the same
 # voyages; each file then draws what its sensor records from the file's own stream.
@@ -509,13 +509,13 @@ def _km(lat1, lon1, lat2, lon2):
 
 @functools.cache
 def _route(a: str, b: str) -> tuple[np.ndarray, np.ndarray]:
-    """Water-only path between two places (lat, lon arrays, degrees), via tumen.geo.routing."""
-    from tumen.geo import routing
+    """Water-only path between two places (lat, lon arrays, degrees), via tumen.geo.sea."""
+    from tumen.geo import sea
 
     if a == "fishing_ground" or b == "fishing_ground":
         lat, lon = zip(PLACES[a], PLACES[b])  # open water, no land in between
         return np.array(lat), np.array(lon)
-    r = routing.sea_route(PLACES[a], PLACES[b])
+    r = sea.sea_route(PLACES[a], PLACES[b])
     lat = np.r_[PLACES[a][0], r.lat, PLACES[b][0]]
     lon = np.r_[PLACES[a][1], r.lon, PLACES[b][1]]
     return lat, lon
@@ -1317,13 +1317,13 @@ def _event_point(place: str):
 @functools.cache
 def _event_path(a: str, b: str):
     """Path between two places: the water-only route, or a straight line to the open sea."""
-    from tumen.geo import routing
+    from tumen.geo import sea
 
     pa, pb = EVENT_PLACES.get(a) or PLACES[a], EVENT_PLACES.get(b) or PLACES[b]
     if "exit_far_southeast" in (a, b):
         lat, lon = np.array([pa[0], pb[0]]), np.array([pa[1], pb[1]])
     else:
-        r = routing.sea_route(pa, pb)
+        r = sea.sea_route(pa, pb)
         lat, lon = np.r_[pa[0], r.lat, pb[0]], np.r_[pa[1], r.lon, pb[1]]
     return lat, lon, np.r_[0.0, np.cumsum(_km(lat[:-1], lon[:-1], lat[1:], lon[1:]))]
 

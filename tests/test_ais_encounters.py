@@ -8,7 +8,7 @@ import pytest
 
 from tumen.ais import encounters as enc
 from tumen.errors import DataError, ParameterError
-from tumen.geo import core as geo
+from tumen.geo import coast
 from tumen.geo.earth import KM_PER_NM
 
 T0 = pd.Timestamp("2031-03-02 00:00", tz="UTC")
@@ -48,10 +48,10 @@ def pair(metres, hours, **kw):
 
 
 def test_the_places_are_where_the_tests_say():
-    assert geo.get_shore_distance_km(LAT, LON)[0] > 200
-    km = geo.get_shore_distance_km(np.linspace(56.0, 56.0 + 5 / 60, 6), np.full(6, 7.95))
+    assert coast.get_shore_distance_km(LAT, LON)[0] > 200
+    km = coast.get_shore_distance_km(np.linspace(56.0, 56.0 + 5 / 60, 6), np.full(6, 7.95))
     assert np.all((km / KM_PER_NM > 4.5) & (km / KM_PER_NM < 6))  # about 5 nm
-    km = geo.get_shore_distance_km(np.linspace(56.0, 56.0 + 5 / 60, 6), np.full(6, 7.2))
+    km = coast.get_shore_distance_km(np.linspace(56.0, 56.0 + 5 / 60, 6), np.full(6, 7.2))
     assert np.all((km / KM_PER_NM > 28) & (km / KM_PER_NM < 32))  # about 30 nm
     assert enc.get_port_km([LAT], [LON], FAR_PORT)[0] > 50
 
@@ -71,7 +71,7 @@ def test_two_ships_300_m_apart_for_3_h_meet_once():
     assert row["lon"] == pytest.approx(LON + east(150), abs=1e-9)
     assert row["port_km"] > 50
     assert row["shore_km"] == pytest.approx(
-        geo.get_shore_distance_km(round(row["lat"], 2), round(row["lon"], 2))[0]
+        coast.get_shore_distance_km(round(row["lat"], 2), round(row["lon"], 2))[0]
     )
     assert list(out.columns) == enc.ENCOUNTER_COLUMNS
 
@@ -148,7 +148,7 @@ def test_loitering_30_nm_offshore_but_not_5_nm():
     assert row["mmsi"] == 900000004 and row["start"] == T0 and row["duration_h"] == 5.0
     assert 28 < row["shore_km"] / KM_PER_NM < 32
     assert row["shore_km"] == pytest.approx(
-        geo.get_shore_distance_km(round(row["lat"], 2), round(row["lon"], 2))[0]
+        coast.get_shore_distance_km(round(row["lat"], 2), round(row["lon"], 2))[0]
     )
     assert enc.get_loitering(track(900000004, 56.0, 7.95, 5.0)).empty  # about 5 nm
     assert enc.get_loitering(track(900000004, 56.0, 7.2, 3.5)).empty  # 3.5 h < 4 h

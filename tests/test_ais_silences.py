@@ -15,7 +15,7 @@ from tumen.ais import silences as sil
 from tumen.ais import store as ais_store
 from tumen.ais import tracks
 from tumen.errors import DataError, ParameterError
-from tumen.geo import core as geo
+from tumen.geo import coast
 from tumen.geo.earth import KM_PER_NM
 
 SHIP, SECOND, FILLER, NEIGHBOUR = 990000001, 990000004, 990000002, 990000003
@@ -26,7 +26,9 @@ H = pd.Timedelta(hours=1)
 
 def test_the_test_points_are_where_the_tests_say():
     nm = (
-        geo.get_shore_distance_km([LAT, LAT, -22.9, -22.9], [FAR_LON, NEAR_LON, FAR_LON, NEAR_LON])
+        coast.get_shore_distance_km(
+            [LAT, LAT, -22.9, -22.9], [FAR_LON, NEAR_LON, FAR_LON, NEAR_LON]
+        )
         / KM_PER_NM
     )
     assert 59 < nm[0] < 62 and 4.5 < nm[1] < 5.5  # start points: 60 nm and 5 nm

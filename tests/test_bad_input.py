@@ -36,7 +36,7 @@ from tumen.analyses.rail import read as rail_read
 from tumen.analyses.shuttle import analysis as shuttle
 from tumen.engine import params
 from tumen.errors import DataError, ParameterError, TumenError
-from tumen.geo import core as geo
+from tumen.geo import gazetteer
 
 ROOT = Path(__file__).resolve().parents[1]
 FIX = ROOT / "tests" / "fixtures"
@@ -44,7 +44,7 @@ FIX = ROOT / "tests" / "fixtures"
 
 @pytest.fixture(scope="module")
 def sites():
-    return geo.load_sites()
+    return gazetteer.load_sites()
 
 
 def write(tmp_path, name, content) -> Path:

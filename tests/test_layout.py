@@ -34,7 +34,14 @@ MAX_MODULE_LINES = 500
 MAX_FUNCTION_LINES = 60
 #: modules and functions allowed past the guidance, each with the reason
 LONG_MODULES: dict[str, str] = {}
-LONG_FUNCTIONS: dict[str, str] = {}
+LONG_FUNCTIONS: dict[str, str] = {
+    "tumen.geo.sea.sea_route": "41 lines of docstring (method and 7 parameters); code 30",
+    "tumen.geo.rail.rail_route_to_border": "34 lines of docstring for 7 parameters; code 40",
+    "tumen.geo.maps.depot.map_depot_distance": "13 parameters, each documented; code 41, "
+    "drawing in helpers",
+    "tumen.geo.maps.overview.map_overview": "16 parameters, each documented; code 54, "
+    "drawing in helpers",
+}
 
 
 def module_name(path: Path) -> str:

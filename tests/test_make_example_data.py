@@ -16,8 +16,7 @@ from tumen.ais import tracks
 from tumen.analyses.rail import compute as rail_compute
 from tumen.analyses.rail import read as rail_read
 from tumen.analyses.shuttle import analysis as shuttle
-from tumen.geo import core as geo
-from tumen.geo import earth, routing
+from tumen.geo import coast, earth, gazetteer, sea
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "scripts" / "make_example_data.py"
@@ -139,12 +138,12 @@ HOME, AWAY = "rajin_port", "dunai_port"
 
 def run_shuttle(data_dir):
     """The report's pipeline on one set of example files."""
-    sites = geo.load_sites()
+    sites = gazetteer.load_sites()
     data = ais.clean(ais.read_ais(sorted((data_dir / "ais").glob("*.nmea")), "nmea"))
     fleet = ais.get_fleet(data.vessels, VESSELS)
     positions = ais.add_vessel(data.positions, fleet)
     sightings = shuttle.read_sightings(data_dir / "observations" / "vessel_sightings.csv", sites)
-    route_km = routing.sea_route(HOME, AWAY, sites=sites).length_km
+    route_km = sea.sea_route(HOME, AWAY, sites=sites).length_km
     found = shuttle.analyse(
         positions,
         sightings,
@@ -287,7 +286,7 @@ def test_second_count_recounts_the_first_files_images(example_dir):
 #
 # Each check computes from the decoded files what a detector would: the silences of the
 # ships of interest (tumen.ais.tracks.get_gaps), distances from the Natural Earth coastline
-# (tumen.geo.core.get_shore_distance_km), other ships heard near a silence, the reception of a
+# (tumen.geo.coast.get_shore_distance_km), other ships heard near a silence, the reception of a
 # 1° cell, pairs of slow ships. Thresholds are Global Fishing Watch's or the issue's.
 
 NM_KM = 1.852
@@ -308,7 +307,7 @@ def decoded(example_dir):
 
 
 def shore_km(lat, lon) -> float:
-    return float(geo.get_shore_distance_km(lat, lon)[0])
+    return float(coast.get_shore_distance_km(lat, lon)[0])
 
 
 def neighbours(positions, gap) -> pd.DataFrame:
@@ -454,7 +453,7 @@ def test_two_ships_meet_at_sea(decoded):
     pairs = pairs[
         earth.haversine_km(pairs["lat"], pairs["lon"], pairs["lat_b"], pairs["lon_b"]) <= 0.3
     ]
-    ports = geo.load_sites().query("kind == 'port'")
+    ports = gazetteer.load_sites().query("kind == 'port'")
     met = []
     for (a, b), g in pairs.groupby(["mmsi", "mmsi_b"]):
         lat, lon = g["lat"].mean(), g["lon"].mean()

@@ -21,7 +21,7 @@ from tumen.analyses.rail import read as rail_read
 from tumen.analyses.shuttle import analysis as shuttle
 from tumen.engine import params, sources
 from tumen.errors import TumenError
-from tumen.geo import core as geo
+from tumen.geo import gazetteer
 from tumen.report import claims, tables
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,7 +31,7 @@ FAST = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-SITES = geo.load_sites()
+SITES = gazetteer.load_sites()
 
 
 def call(fn, content: bytes | str, suffix=".csv", directory=None):

@@ -18,7 +18,7 @@ from fixtures import scenarios
 from numpy.testing import assert_allclose
 
 from tumen.engine import rebuild
-from tumen.geo import core as geo
+from tumen.geo import earth, gazetteer
 
 pytestmark = pytest.mark.slow
 
@@ -121,7 +121,7 @@ def test_other_pair_and_border_country(root):
         r["route.total_km"],
         r["route.rail_km"] + r["route.origin_snap_km"] + r["route.destination_snap_km"],
     )
-    crow = geo.distance_km(45.33, 37.37, 54.80, 32.10)
+    crow = earth.distance_km(45.33, 37.37, 54.80, 32.10)
     assert 1100 < crow < 1200
     assert 1500 < r["route.rail_km"] < 2200
     assert r["route.origin_snap_km"] < 100 and r["route.destination_snap_km"] < 100
@@ -280,10 +280,12 @@ def test_overview_on_other_places_draws_its_own_inset(root):
             "map_extent": [28.0, 45.0, 43.0, 57.0],
         },
     )
-    sites = geo.load_sites(root / "scenarios/route_sites.csv")
-    q, p, d = (geo.get_site(i, sites) for i in ("kamyshovy_quay", "limanny_pier", "lesnaya_depot"))
-    sea = geo.distance_km(q.lat, q.lon, p.lat, p.lon)
-    rail = geo.distance_km(p.lat, p.lon, d.lat, d.lon)
+    sites = gazetteer.load_sites(root / "scenarios/route_sites.csv")
+    q, p, d = (
+        gazetteer.get_site(i, sites) for i in ("kamyshovy_quay", "limanny_pier", "lesnaya_depot")
+    )
+    sea = earth.distance_km(q.lat, q.lon, p.lat, p.lon)
+    rail = earth.distance_km(p.lat, p.lon, d.lat, d.lon)
     assert sea <= r["overview.sea_km"] < 2 * sea
     assert rail <= r["overview.rail_km"] < 2 * rail
     assert (root / "figures/scn-overview-other/pipeline_overview_map.png").exists()

@@ -878,9 +878,9 @@ def test_brief_transmissions_stay_visible_on_the_timeline(gaps, calls, sightings
 def test_route_map(sites, gaps, sightings, positions):
     from types import SimpleNamespace
 
-    from tumen.geo import core as geo
+    from tumen.geo import gazetteer
 
-    gazetteer = geo.load_sites()
+    gazetteer = gazetteer.load_sites()
     route = SimpleNamespace(
         lat=np.array([42.2322, 42.1812, 42.8575, 42.8891]),
         lon=np.array([130.2947, 130.3923, 132.3645, 132.3589]),
@@ -991,13 +991,15 @@ def test_port_names_from_the_gazetteer(sites):
 def test_sea_route_that_cannot_be_computed_is_none_with_a_reason(tmp_path):
     """Two ports on seas about 2,500 km apart (the Aegean and the Caspian): far too large a
     grid for a coastal leg, so no route and the reason in words."""
-    from tumen.geo import core as geo
+    from tumen.geo import gazetteer
 
     (tmp_path / "sites.csv").write_text(
         "id,name,country,kind,lat,lon,radius_km,uncertainty_km,source\n"
         "x_port,X port,GRC,port,37.94,23.63,2,1,test\ny_port,Y port,AZE,port,40.33,49.90,2,1,test\n"
     )
-    route, why = shuttle.get_sea_route("x_port", "y_port", geo.load_sites(tmp_path / "sites.csv"))
+    route, why = shuttle.get_sea_route(
+        "x_port", "y_port", gazetteer.load_sites(tmp_path / "sites.csv")
+    )
     assert route is None and "too large for a coastal leg" in why
 
 

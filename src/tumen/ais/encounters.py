@@ -30,8 +30,8 @@ The method (Global Fishing Watch's is similar) has two steps:
    joins consecutive slow bins of one ship. An event lasts from its first to its last grid
    time and is kept when that is at least ``min_duration_h``.
 
-The distance from shore (:func:`tumen.geo.core.get_shore_distance_km`, against the
-:data:`tumen.geo.core.SHORE_RESOLUTION`) is measured at each event's mean position, rounded to
+The distance from shore (:func:`tumen.geo.coast.get_shore_distance_km`, against the
+:data:`tumen.geo.coast.SHORE_RESOLUTION`) is measured at each event's mean position, rounded to
 ``shore_grid_deg`` (0.01°, about 1 km: finer than that coastline's own detail) so that
 events at one place share one measurement; a loitering event is kept when that distance is
 at least ``min_shore_nm``.
@@ -60,7 +60,7 @@ import pandas as pd
 
 from tumen.ais.decode import position_order
 from tumen.errors import DataError, ParameterError
-from tumen.geo import core as geo
+from tumen.geo import coast
 from tumen.geo.earth import EARTH_RADIUS_KM, KM_PER_NM, haversine_km
 
 #: Columns the detectors read.
@@ -373,7 +373,7 @@ def get_shore_km(lat, lon, grid_deg: float = 0.01) -> np.ndarray:
     """Distance from shore, km, measured once per ``grid_deg`` cell (0: at each point).
 
     Each point is rounded to the nearest multiple of ``grid_deg`` in latitude and longitude
-    and :func:`tumen.geo.core.get_shore_distance_km` is measured at the distinct rounded points.
+    and :func:`tumen.geo.coast.get_shore_distance_km` is measured at the distinct rounded points.
 
     Returns
     -------
@@ -386,7 +386,7 @@ def get_shore_km(lat, lon, grid_deg: float = 0.01) -> np.ndarray:
     if grid_deg > 0:
         lat, lon = np.round(lat / grid_deg) * grid_deg, np.round(lon / grid_deg) * grid_deg
     points, back = np.unique(np.column_stack([lat, lon]), axis=0, return_inverse=True)
-    return geo.get_shore_distance_km(points[:, 0], points[:, 1])[back.ravel()]
+    return coast.get_shore_distance_km(points[:, 0], points[:, 1])[back.ravel()]
 
 
 # --- the detectors ----------------------------------------------------------------------

@@ -23,8 +23,8 @@ partitions), not through :mod:`tumen.ais.dask_ops`, which imports the shuttle an
 module belongs to the AIS data layer and imports no analysis.
 
 Degrees WGS84; km (great circle, :func:`tumen.geo.earth.haversine_km`), nautical miles where
-GFW's rule uses them; times UTC. Distance from shore: :func:`tumen.geo.core.get_shore_distance_km`
-(:data:`tumen.geo.core.SHORE_RESOLUTION`).
+GFW's rule uses them; times UTC. Distance from shore: :func:`tumen.geo.coast.get_shore_distance_km`
+(:data:`tumen.geo.coast.SHORE_RESOLUTION`).
 
 >>> table = explain_silences(gaps, positions, by="vessel", exclude_mmsi=fleet)  # doctest: +SKIP
 >>> table[["vessel", "start", "class", "reason", "gfw", "gfw_reason"]]         # doctest: +SKIP
@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 
 from tumen.errors import DataError, ParameterError
-from tumen.geo import core as geo
+from tumen.geo import coast
 from tumen.geo.earth import KM_PER_NM, haversine_km
 
 #: The classes of a silence, in the order tables and counts list them.
@@ -222,7 +222,7 @@ def explain_silences(
     Measurements (per silence, from the whole archive ``positions``):
 
     - distance from shore where the ship was last heard before the silence and first
-      heard after it (:func:`tumen.geo.core.get_shore_distance_km`);
+      heard after it (:func:`tumen.geo.coast.get_shore_distance_km`);
     - ``neighbours``: other ships (distinct MMSIs; the silent ship's own are left out)
       with a report strictly inside the silence within ``neighbour_km`` of either end
       point; ``neighbour_positions``: those reports; ``neighbour_rate_per_h``: reports
@@ -478,7 +478,7 @@ def _measure(
         parts = list(dask.compute(*tasks, **extra))
     m = _reduce(parts, len(silences), len(radii), len(befores))
     for end, lat, lon in (("before", "lat_b", "lon_b"), ("after", "lat_a", "lon_a")):
-        m[f"shore_{end}"] = geo.get_shore_distance_km(
+        m[f"shore_{end}"] = coast.get_shore_distance_km(
             silences[lat], silences[lon], search_km=SHORE_SEARCH_KM
         )
     return m

@@ -62,7 +62,7 @@ def routes_geojson(routes: Mapping[str, object]) -> dict:
     Parameters
     ----------
     routes : mapping of str to route
-        Name → a :class:`tumen.geo.routing.RailRoute` or :class:`tumen.geo.routing.SeaRoute`
+        Name → a :class:`tumen.geo.rail.RailRoute` or :class:`tumen.geo.sea.SeaRoute`
         (anything with ``lat``, ``lon`` and ``length_km``); ``None`` values are skipped.
 
     >>> class R: lat, lon, length_km = [42.0, 42.5], [130.0, 131.0], 100.04
@@ -145,9 +145,9 @@ def contents(cfg: _params.Config, root: Path | None = None,
     gazetteers = sorted({nb.params["sites_csv"] for nb in cfg.notebooks
                          if nb.params.get("sites_csv")})
     if gazetteers:
-        from tumen.geo import core as geo
+        from tumen.geo import gazetteer
 
-        sites = pd.concat([geo.load_sites(root / g) for g in gazetteers])
+        sites = pd.concat([gazetteer.load_sites(root / g) for g in gazetteers])
         sites = sites.drop_duplicates(subset="id", keep="first")
         files["sites.geojson"] = _json(sites_geojson(sites)).encode("utf-8")
     routes = results_dir / "routes.geojson"

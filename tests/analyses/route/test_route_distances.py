@@ -8,7 +8,7 @@ import shapely
 
 from tumen.analyses.route import distances
 from tumen.errors import DataError, ParameterError
-from tumen.geo import core as geo
+from tumen.geo import borders, lines
 
 
 def test_distance_interval_is_shifted_by_the_uncertainty():
@@ -51,11 +51,11 @@ def test_a_bad_line_file_names_file_line_and_field(tmp_path, text, field, line):
     p = tmp_path / "front.geojson"
     p.write_text(text)
     with pytest.raises(DataError) as exc:
-        geo.read_line(p)
+        lines.read_line(p)
     assert exc.value.field == field and exc.value.line == line
     (tmp_path / "broken.geojson").write_text('{"type": \n')
     with pytest.raises(DataError, match="not JSON") as exc:
-        geo.read_line(tmp_path / "broken.geojson")
+        lines.read_line(tmp_path / "broken.geojson")
     assert exc.value.line == 2
 
 
@@ -75,7 +75,7 @@ def test_depot_distances_on_the_offline_data():
     assert study.town_border.distance_km > study.border.distance_km
     # by rail is longer than in a straight line, and ends on the land border
     assert study.rail.total_km > study.border.distance_km
-    border = geo.get_border("RUS", "UKR")
+    border = borders.get_border("RUS", "UKR")
     assert border.distance(shapely.Point(study.rail.lon, study.rail.lat)) < 1e-6
     keys = [m.key for m in study.measures()]
     assert keys[0] == "depot_to_border" and "depot_to_border_rail" in keys

@@ -13,7 +13,7 @@ import pytest
 
 from tumen.analyses.route import distances, record, timeline, verdicts
 from tumen.engine.results import Results
-from tumen.geo import core as geo
+from tumen.geo import borders, gazetteer, lines
 from tumen.report import claims
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "depot"
@@ -27,15 +27,15 @@ def test_record_distances_with_a_line_of_contact(tmp_path):
         '"properties": {"date": "2023-10-13", "source": "hand-made"}, "geometry": '
         '{"type": "LineString", "coordinates": [[0, -1], [0, 1]]}}]}'
     )
-    line = geo.read_line(front)
-    site = geo.Site("d", "D", "XXX", "depot", 0.0, 2.6, 0.0, 0.0, "")
+    line = lines.read_line(front)
+    site = gazetteer.Site("d", "D", "XXX", "depot", 0.0, 2.6, 0.0, 0.0, "")
     m = distances.line_measure(site, line)
     measures = [
         distances.Measure("depot_to_border", "Depot → border", 195.0, 47.1, 38.2, "the line"),
         distances.Measure("rail", "Depot → border by rail", 296.0, 47.7, 38.7, "the railway"),
     ]
     v = verdicts.distance_verdicts(published, ["far_claim", "km_claim"], measures, rtol=0.05)
-    near = geo.NearestPoint(1.0, 0, 0, "X", "10m")
+    near = borders.NearestPoint(1.0, 0, 0, "X", "10m")
     study = distances.DistanceStudy(
         depot=site,
         town=site,

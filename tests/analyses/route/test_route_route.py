@@ -14,8 +14,8 @@ import pytest
 from tumen.analyses.route import record, route, tables
 from tumen.engine.results import Results
 from tumen.errors import DataError, NoRouteError, ParameterError
-from tumen.geo import core as geo
-from tumen.geo import routing
+from tumen.geo import earth, gazetteer, railways
+from tumen.geo import rail as geo_rail
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "depot"
 KM_PER_DEG = 6378.137 * np.pi / 180  # WGS84, along the equator
@@ -23,14 +23,14 @@ KM_PER_DEG = 6378.137 * np.pi / 180  # WGS84, along the equator
 
 @pytest.fixture(scope="module")
 def sites():
-    return geo.load_sites(FIXTURES / "sites.csv")
+    return gazetteer.load_sites(FIXTURES / "sites.csv")
 
 
 def _straight_route(length_km=None):
     """A route along the equator from lon 0 to lon 1 (five vertices)."""
     lon = np.array([0.0, 0.25, 0.5, 0.75, 1.0])
-    geodesic = geo.line_length_km(np.zeros(5), lon)
-    return routing.RailRoute(
+    geodesic = earth.line_length_km(np.zeros(5), lon)
+    return geo_rail.RailRoute(
         length_km=length_km or geodesic,
         snaps=(),
         healed_on_path=(),
@@ -52,7 +52,7 @@ def test_places_along_known_answer(sites):
     assert places["name"].tolist() == ["Near City", "End Town"]
     assert places["km_along"].tolist() == pytest.approx([KM_PER_DEG, 2 * KM_PER_DEG], rel=1e-6)
     assert places["off_route_km"].tolist() == pytest.approx(
-        [geo.distance_km(0.05, 0.5, 0, 0.5), geo.distance_km(-0.01, 1.0, 0, 1.0)], abs=1e-3
+        [earth.distance_km(0.05, 0.5, 0, 0.5), earth.distance_km(-0.01, 1.0, 0, 1.0)], abs=1e-3
     )
     assert route.places_along(line, sites, within_km=1.0).empty
     with pytest.raises(ParameterError):
@@ -62,7 +62,7 @@ def test_places_along_known_answer(sites):
 
 
 def test_join_point_and_nearest_place(sites):
-    a = routing.RailRoute(
+    a = geo_rail.RailRoute(
         3.0,
         (),
         (),
@@ -74,14 +74,14 @@ def test_join_point_and_nearest_place(sites):
         None,
         0.0,
     )
-    b = routing.RailRoute(
+    b = geo_rail.RailRoute(
         2.0, (), (), 0, (1, 9), np.array([1.0, 0.0]), np.array([1.0, 0.2]), ("AAA",), None, 0.0
     )
     assert route.join_point(a, b) == (0.0, 0.2)
     with pytest.raises(DataError):
         route.join_point(
             a,
-            routing.RailRoute(1.0, (), (), 0, (1,), np.zeros(1), np.zeros(1), ("AAA",), None, 0.0),
+            geo_rail.RailRoute(1.0, (), (), 0, (1,), np.zeros(1), np.zeros(1), ("AAA",), None, 0.0),
         )
     place, km = route.nearest_place(0.0, 0.2, sites)
     assert place == "junction_j"
@@ -159,9 +159,9 @@ def test_study_route_and_record_on_the_toy_network(tmp_path, sites):
 
 
 def test_check_route_ends_names_why_there_is_no_route():
-    sites = geo.load_sites(FIXTURES / "sites.csv")
-    near = routing.Snap("near_city", 0.05, 0.5, 0, 0.05, 0.5, 0.0)
-    far = routing.Snap("far_city", 1.0, 0.5, 1, 1.0, 0.6, 11.1)
+    sites = gazetteer.load_sites(FIXTURES / "sites.csv")
+    near = railways.Snap("near_city", 0.05, 0.5, 0, 0.05, 0.5, 0.0)
+    far = railways.Snap("far_city", 1.0, 0.5, 1, 1.0, 0.6, 11.1)
     ends = SimpleNamespace(snaps=(near, far))
     route.check_route_ends(ends, sites, countries=["AAA"], max_connector_km=20)  # fine
     route.check_route_ends(ends, sites, countries=None)  # any country

@@ -8,12 +8,12 @@ import numpy as np
 import pandas as pd
 
 from tumen.analyses.route import tables
-from tumen.geo import routing
+from tumen.geo import rail as geo_rail
 
 
-def rail(km: float) -> routing.RailRoute:
+def rail(km: float) -> geo_rail.RailRoute:
     snap = SimpleNamespace(km=1.5)
-    return routing.RailRoute(
+    return geo_rail.RailRoute(
         km, (snap, snap), (), 0, (0, 1), np.zeros(2), np.ones(2), ("XXX",), None, 5.0
     )
 

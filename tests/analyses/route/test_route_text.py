@@ -13,7 +13,7 @@ import shapely
 
 from tumen.analyses.route import distance_text, distances, text, timeline
 from tumen.engine.results import Results
-from tumen.geo import core as geo
+from tumen.geo import borders, gazetteer, lines
 from tumen.report import claims
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "depot"
@@ -96,7 +96,7 @@ def test_distance_rings_and_the_line_of_contact():
     assert rings == [200, 201]
     assert labels[0] == "200 km (Source K)"
     assert distance_text.line_points(None, None) == []
-    line = geo.Line(shapely.LineString([(0, -1), (0, 1)]), "2023-10-13", "s", "")
+    line = lines.Line(shapely.LineString([(0, -1), (0, 1)]), "2023-10-13", "s", "")
     m = distances.Measure("k", "l", 5.0, 0.0, 0.0, "r")
     (near,) = distance_text.line_points(line, m)
     assert near.distance_km == 5.0 and near.target == "line of contact of 2023-10-13"
@@ -115,7 +115,7 @@ def test_readings_text_names_every_fitting_reading():
     assert "{route.depot_to_border_rail_km:.0f} km), or b" in words
     assert "this report has no line of contact" in words
     assert words.endswith("A road distance would also come out larger. ")
-    line = geo.Line(shapely.LineString([(0, -1), (0, 1)]), "2023-10-13", "s", "")
+    line = lines.Line(shapely.LineString([(0, -1), (0, 1)]), "2023-10-13", "s", "")
     one = SimpleNamespace(readings=("a",), difference_km=-1.0)
     words = distance_text.readings_text(one, keys, line)
     assert words.startswith("Of the distances computed here, it fits a (")
@@ -132,9 +132,9 @@ def test_converted_text_names_the_source_once():
 
 @pytest.mark.parametrize("in_part", [True, False])
 def test_part_sentence(in_part):
-    near = geo.NearestPoint(10.0, 0, 0, "X", "10m")
-    part = geo.NearestPoint(10.0 if in_part else 20.0, 0, 0, "P", "10m")
-    site = geo.Site("d", "D", "XXX", "depot", 0.0, 0.0, 0.0, 0.0, "")
+    near = borders.NearestPoint(10.0, 0, 0, "X", "10m")
+    part = borders.NearestPoint(10.0 if in_part else 20.0, 0, 0, "P", "10m")
+    site = gazetteer.Site("d", "D", "XXX", "depot", 0.0, 0.0, 0.0, 0.0, "")
     study = distances.DistanceStudy(
         site, site, near, near, near, near, part, "P", None, "UKR", "RUS"
     )

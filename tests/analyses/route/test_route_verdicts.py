@@ -10,7 +10,7 @@ import pytest
 
 from tumen.analyses.route import distances, tables, verdicts
 from tumen.errors import ParameterError
-from tumen.geo import core as geo
+from tumen.geo import gazetteer, lines
 from tumen.report import claims
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "depot"
@@ -127,8 +127,8 @@ def test_a_distance_that_two_readings_explain_names_both(published, tmp_path):
         '"properties": {"date": "2023-10-13", "source": "hand-made"}, "geometry": '
         '{"type": "LineString", "coordinates": [[0, -1], [0, 1]]}}]}'
     )
-    line = geo.read_line(front)
-    site = geo.Site("d", "D", "XXX", "depot", 0.0, 2.6, 0.0, 0.0, "")
+    line = lines.read_line(front)
+    site = gazetteer.Site("d", "D", "XXX", "depot", 0.0, 2.6, 0.0, 0.0, "")
     m = distances.line_measure(site, line)
     assert m.km == pytest.approx(2.6 * KM_PER_DEG, abs=0.01)
     assert (m.lat, m.lon) == pytest.approx((0.0, 0.0), abs=1e-4)  # the projection: ~0.4 m

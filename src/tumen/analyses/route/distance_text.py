@@ -14,7 +14,7 @@ import pandas as pd
 from tumen.analyses.route.distances import DistanceStudy, Measure
 from tumen.analyses.route.verdicts import to_km
 from tumen.engine import results
-from tumen.geo import core as geo
+from tumen.geo import borders, gazetteer, lines
 
 
 def describe_distances(
@@ -74,7 +74,7 @@ def describe_distances(
         adjective=adjective or country,
         part=part,
         town=town,
-        reference=geo.get_site(reference, sites).name if reference else "",
+        reference=gazetteer.get_site(reference, sites).name if reference else "",
     )
 
 
@@ -102,13 +102,13 @@ def distance_rings(claims: pd.DataFrame, ids: Sequence[str]) -> tuple[list[int],
     return [round(k) for k in rings], labels
 
 
-def line_points(line: geo.Line | None, measure: Measure | None) -> list[geo.NearestPoint]:
+def line_points(line: lines.Line | None, measure: Measure | None) -> list[borders.NearestPoint]:
     """The nearest point of the line of contact, for the map of the depot ([] when no line
     is supplied)."""
     if not line:
         return []
     return [
-        geo.NearestPoint(
+        borders.NearestPoint(
             measure.km, measure.lat, measure.lon, f"line of contact of {line.date}", ""
         )
     ]
@@ -119,7 +119,7 @@ def caption_depot_map(
     depot: str,
     country: str,
     adjective: str,
-    line: geo.Line | None,
+    line: lines.Line | None,
     rings: bool,
     ring_merge_km: float,
 ) -> str:
@@ -165,7 +165,7 @@ def describe_verdicts(
     measures: Sequence[Measure],
     claims: pd.DataFrame,
     *,
-    line: geo.Line | None,
+    line: lines.Line | None,
     line_km: Measure | None,
     country: str,
 ):
@@ -196,7 +196,7 @@ def describe_verdicts(
     )
 
 
-def readings_text(row, keys: dict, line: geo.Line | None) -> str:
+def readings_text(row, keys: dict, line: lines.Line | None) -> str:
     """Every computed distance that fits a published figure (a row of
     :func:`tumen.analyses.route.verdicts.distance_verdicts`; ``keys``: measure reason ->
     key), and the line of contact."""

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 import shapely
 
 from tumen.errors import ParameterError
-from tumen.geo import core as geo
-from tumen.geo import routing
+from tumen.geo import borders, earth, gazetteer, lines
+from tumen.geo import rail as geo_rail
 
 #: Kilometres per international mile.
 KM_PER_MI = 1.609344
@@ -82,16 +82,16 @@ class DistanceStudy:
 
     Attributes
     ----------
-    depot, town : tumen.geo.core.Site
-    territory, border : tumen.geo.core.NearestPoint
+    depot, town : tumen.geo.gazetteer.Site
+    territory, border : tumen.geo.borders.NearestPoint
         Depot → nearest point of the country's territory; → of the land border.
-    town_territory, town_border : tumen.geo.core.NearestPoint
+    town_territory, town_border : tumen.geo.borders.NearestPoint
         The same from the town.
-    part : tumen.geo.core.NearestPoint or None
+    part : tumen.geo.borders.NearestPoint or None
         Depot → nearest point of a named part of the territory (Crimea), when asked.
     part_name : str
         Its name.
-    rail : tumen.geo.routing.BorderCrossing
+    rail : tumen.geo.rail.BorderCrossing
         Depot → the nearest railway border crossing, along the network.
     country, neighbour : str
         ``ADM0_A3`` codes: the country measured to, and the one the depot lies in.
@@ -100,15 +100,15 @@ class DistanceStudy:
         meets the sea, or the edge of the data), not a point along it.
     """
 
-    depot: geo.Site
-    town: geo.Site
-    territory: geo.NearestPoint
-    border: geo.NearestPoint
-    town_territory: geo.NearestPoint
-    town_border: geo.NearestPoint
-    part: geo.NearestPoint | None
+    depot: gazetteer.Site
+    town: gazetteer.Site
+    territory: borders.NearestPoint
+    border: borders.NearestPoint
+    town_territory: borders.NearestPoint
+    town_border: borders.NearestPoint
+    part: borders.NearestPoint | None
     part_name: str
-    rail: routing.BorderCrossing
+    rail: geo_rail.BorderCrossing
     country: str
     neighbour: str
     border_at_end: bool = False
@@ -132,7 +132,7 @@ class DistanceStudy:
 
     def measures(self) -> list[Measure]:
         """Return every measure, the headline (depot → land border) first."""
-        name = geo.get_country_name(self.country)
+        name = borders.get_country_name(self.country)
         out = [
             Measure(
                 "depot_to_border",
@@ -221,22 +221,22 @@ def study_distances(
     sites, heal_gap_km, network_dir : optional
         Gazetteer; for the rail route to the border crossing.
     """
-    sites = geo.load_sites() if sites is None else sites
-    d, t = geo.get_site(depot, sites), geo.get_site(town, sites)
+    sites = gazetteer.load_sites() if sites is None else sites
+    d, t = gazetteer.get_site(depot, sites), gazetteer.get_site(town, sites)
     part = None if part_box is None else distance_to_part(d, country, part_box, part_name)
-    border = geo.distance_to_border(d.lat, d.lon, neighbour, country)
+    border = borders.distance_to_border(d.lat, d.lon, neighbour, country)
     at_end = is_border_end(border, neighbour, country)
     return DistanceStudy(
         depot=d,
         town=t,
-        territory=geo.distance_to_country(d.lat, d.lon, country),
+        territory=borders.distance_to_country(d.lat, d.lon, country),
         border=border,
         border_at_end=at_end,
-        town_territory=geo.distance_to_country(t.lat, t.lon, country),
-        town_border=geo.distance_to_border(t.lat, t.lon, neighbour, country),
+        town_territory=borders.distance_to_country(t.lat, t.lon, country),
+        town_border=borders.distance_to_border(t.lat, t.lon, neighbour, country),
         part=part,
         part_name=part_name,
-        rail=routing.rail_route_to_border(
+        rail=geo_rail.rail_route_to_border(
             depot,
             country=neighbour,
             neighbour=country,
@@ -250,8 +250,8 @@ def study_distances(
 
 
 def distance_to_part(
-    depot: geo.Site, country: str, part_box: Sequence[float], part_name: str = ""
-) -> geo.NearestPoint:
+    depot: gazetteer.Site, country: str, part_box: Sequence[float], part_name: str = ""
+) -> borders.NearestPoint:
     """The depot's nearest point of the part of ``country`` inside ``part_box``
     ((lon_min, lat_min, lon_max, lat_max), degrees), e.g. Crimea."""
     if len(part_box) != 4:
@@ -259,20 +259,20 @@ def distance_to_part(
             f"part box must be [lon_min, lat_min, lon_max, lat_max], got {part_box!r}",
             field="crimea_box",
         )
-    shape = geo.get_country(country).intersection(shapely.box(*part_box))
+    shape = borders.get_country(country).intersection(shapely.box(*part_box))
     if shape.is_empty:
         raise ParameterError(
             f"the box {part_box!r} holds no territory of {country}", field="crimea_box"
         )
-    return geo.distance_to_geometry(depot.lat, depot.lon, shape, part_name or "part", "10m")
+    return borders.distance_to_geometry(depot.lat, depot.lon, shape, part_name or "part", "10m")
 
 
-def is_border_end(border: geo.NearestPoint, neighbour: str, country: str) -> bool:
+def is_border_end(border: borders.NearestPoint, neighbour: str, country: str) -> bool:
     """True when a nearest land-border point is an end of the land border between the two
     countries (where it meets the sea, or the edge of the data), not a point along it."""
-    line = geo.get_border(neighbour, country)
+    line = borders.get_border(neighbour, country)
     ends = [c for g in getattr(line, "geoms", [line]) for c in (g.coords[0], g.coords[-1])]
-    return any(geo.distance_km(border.lat, border.lon, y, x) < 0.01 for x, y in ends)
+    return any(earth.distance_km(border.lat, border.lon, y, x) < 0.01 for x, y in ends)
 
 
 #: Why a published distance may differ from the recognised border when no line of contact
@@ -280,17 +280,17 @@ def is_border_end(border: geo.NearestPoint, neighbour: str, country: str) -> boo
 LINE_OF_CONTACT_READING = "the straight line to the line of contact"
 
 
-def line_measure(depot: geo.Site, line: geo.Line) -> Measure:
+def line_measure(depot: gazetteer.Site, line: lines.Line) -> Measure:
     """The straight-line (geodesic) distance from the depot to a supplied line, e.g. the
     line of contact at a date, as a :class:`Measure` (key ``depot_to_line_of_contact``).
 
     >>> import shapely
-    >>> site = geo.Site("d", "D", "XXX", "depot", 0.0, 1.0, 0.0, 0.0, "")
-    >>> m = line_measure(site, geo.Line(shapely.LineString([(0, -1), (0, 1)]), "2023-10-13", "s", ""))
+    >>> site = gazetteer.Site("d", "D", "XXX", "depot", 0.0, 1.0, 0.0, 0.0, "")
+    >>> m = line_measure(site, lines.Line(shapely.LineString([(0, -1), (0, 1)]), "2023-10-13", "s", ""))
     >>> round(m.km, 2), m.key                       # one degree along the equator
     (111.32, 'depot_to_line_of_contact')
     """
-    near = geo.distance_to_geometry(depot.lat, depot.lon, line.geometry, "line of contact")
+    near = borders.distance_to_geometry(depot.lat, depot.lon, line.geometry, "line of contact")
     return Measure(
         "depot_to_line_of_contact",
         f"Depot → line of contact of {line.date} (straight line)",

@@ -11,7 +11,7 @@ import pandas as pd
 from tumen.analyses.route.distances import KM_PER_MI, DistanceStudy, Measure
 from tumen.analyses.route.route import RouteStudy, countries_text
 from tumen.analyses.route.timeline import HOURS_PER_DAY, TimelineCheck
-from tumen.geo import core as geo
+from tumen.geo import lines
 
 
 def record_route(res, study: RouteStudy, prefix: str = "route") -> dict:
@@ -284,7 +284,7 @@ def record_distances(
     study: DistanceStudy,
     verdicts: pd.DataFrame,
     prefix: str = "route",
-    line: geo.Line | None = None,
+    line: lines.Line | None = None,
     line_km: Measure | None = None,
 ) -> dict:
     """Record the distances to the neighbouring country and the verdict counts; with

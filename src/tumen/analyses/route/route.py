@@ -6,7 +6,7 @@ the allowed countries, the same from the Russian station of the Tumangang crossi
 unconstrained shortest path (a contrast only), the route forced along a main line through
 given waypoints, the sensitivity of the length to the gap-healing threshold
 (:func:`heal_sensitivity`), and the towns the route passes (:func:`places_along`); all from
-the routes of :mod:`tumen.geo.routing` and the geodesy of :mod:`tumen.geo.core`.
+the routes of :mod:`tumen.geo.rail` and the geodesy of :mod:`tumen.geo.earth`.
 
 Coordinates are degrees WGS84 (EPSG:4326); distances are km along the network.
 """
@@ -21,12 +21,12 @@ import pandas as pd
 import shapely
 
 from tumen.errors import DataError, NoRouteError, ParameterError
-from tumen.geo import core as geo
-from tumen.geo import routing
+from tumen.geo import borders, earth, gazetteer
+from tumen.geo import rail as geo_rail
 
 
 def places_along(
-    route: routing.RailRoute,
+    route: geo_rail.RailRoute,
     sites: pd.DataFrame,
     *,
     within_km: float = 15.0,
@@ -41,9 +41,9 @@ def places_along(
 
     Parameters
     ----------
-    route : tumen.geo.routing.RailRoute
+    route : tumen.geo.rail.RailRoute
     sites : pandas.DataFrame
-        Gazetteer from :func:`tumen.geo.core.load_sites`.
+        Gazetteer from :func:`tumen.geo.gazetteer.load_sites`.
     within_km : float
         Largest distance from the route, km.
     kinds : iterable of str
@@ -59,15 +59,15 @@ def places_along(
     if not within_km >= 0:
         raise ParameterError(f"within_km must be >= 0, got {within_km!r}", field="places_within_km")
     lat, lon = np.asarray(route.lat, float), np.asarray(route.lon, float)
-    steps = geo.distance_km(lat[:-1], lon[:-1], lat[1:], lon[1:]) if len(lat) > 1 else np.zeros(0)
+    steps = earth.distance_km(lat[:-1], lon[:-1], lat[1:], lon[1:]) if len(lat) > 1 else np.zeros(0)
     along = np.concatenate([[0.0], np.cumsum(steps)])
     scale = route.length_km / along[-1] if len(along) > 1 and along[-1] > 0 else 1.0
     kinds = set(kinds)
     rows = []
     for sid, s in sites[sites["kind"].isin(kinds)].iterrows():
-        to_vertex = geo.distance_km(s["lat"], s["lon"], lat, lon)
+        to_vertex = earth.distance_km(s["lat"], s["lon"], lat, lon)
         k = int(np.argmin(to_vertex))
-        off = geo.distance_to_geometry(s["lat"], s["lon"], local_line(lat, lon, k)).distance_km
+        off = borders.distance_to_geometry(s["lat"], s["lon"], local_line(lat, lon, k)).distance_km
         if off <= within_km:
             rows.append(
                 {
@@ -98,11 +98,11 @@ def heal_sensitivity(a, b, heal_gaps_km: Iterable[float], **route_options) -> pd
     Parameters
     ----------
     a, b : str or Site or (lat, lon)
-        Start and end, as for :func:`tumen.geo.routing.rail_route`.
+        Start and end, as for :func:`tumen.geo.rail.rail_route`.
     heal_gaps_km : iterable of float
         Thresholds, km.
     **route_options
-        Passed on to :func:`tumen.geo.routing.rail_route` (countries, sites, network_dir).
+        Passed on to :func:`tumen.geo.rail.rail_route` (countries, sites, network_dir).
 
     Returns
     -------
@@ -115,7 +115,7 @@ def heal_sensitivity(a, b, heal_gaps_km: Iterable[float], **route_options) -> pd
     rows = []
     for gap in sorted({float(g) for g in heal_gaps_km}):
         try:
-            r = routing.rail_route(a, b, heal_gap_km=gap, **route_options)
+            r = geo_rail.rail_route(a, b, heal_gap_km=gap, **route_options)
         except DataError as exc:
             rows.append({"heal_gap_km": gap, "note": exc.message})
             continue
@@ -152,13 +152,13 @@ class RouteStudy:
 
     Attributes
     ----------
-    route : tumen.geo.routing.RailRoute
+    route : tumen.geo.rail.RailRoute
         Origin → destination inside the allowed countries: the route.
-    crossing : tumen.geo.routing.RailRoute
+    crossing : tumen.geo.rail.RailRoute
         Crossing station (Khasan) → destination, same rules.
-    unconstrained : tumen.geo.routing.RailRoute
+    unconstrained : tumen.geo.rail.RailRoute
         Origin → destination through any country (a contrast only).
-    mainline : tumen.geo.routing.RailRoute
+    mainline : tumen.geo.rail.RailRoute
         Origin → destination forced through ``mainline_via`` (same rules as ``route``).
     mainline_via : tuple of str
         The waypoints (site ids).
@@ -168,10 +168,10 @@ class RouteStudy:
         From :func:`places_along` for ``route``.
     """
 
-    route: routing.RailRoute
-    crossing: routing.RailRoute
-    unconstrained: routing.RailRoute
-    mainline: routing.RailRoute
+    route: geo_rail.RailRoute
+    crossing: geo_rail.RailRoute
+    unconstrained: geo_rail.RailRoute
+    mainline: geo_rail.RailRoute
     mainline_via: tuple
     heal: pd.DataFrame
     places: pd.DataFrame
@@ -193,7 +193,7 @@ class RouteStudy:
         return join_point(self.crossing, self.route)
 
 
-def join_point(a: routing.RailRoute, b: routing.RailRoute) -> tuple[float, float]:
+def join_point(a: geo_rail.RailRoute, b: geo_rail.RailRoute) -> tuple[float, float]:
     """Return the first node of route ``a`` that route ``b`` also uses, as (lat, lon) degrees.
 
     Raises
@@ -220,13 +220,13 @@ def nearest_place(
         raise DataError(
             "the gazetteer has no place of the kinds asked for", hint=f"kinds: {sorted(kinds)}"
         )
-    km = geo.distance_km(lat, lon, pool["lat"].to_numpy(), pool["lon"].to_numpy())
+    km = earth.distance_km(lat, lon, pool["lat"].to_numpy(), pool["lon"].to_numpy())
     k = int(np.argmin(km))
     return str(pool.index[k]), float(km[k])
 
 
 def check_route_ends(
-    route: routing.RailRoute,
+    route: geo_rail.RailRoute,
     sites: pd.DataFrame,
     *,
     countries=("RUS",),
@@ -241,8 +241,8 @@ def check_route_ends(
 
     Parameters
     ----------
-    route : tumen.geo.routing.RailRoute
-        From :func:`tumen.geo.routing.rail_route`, with gazetteer ids as its ends.
+    route : tumen.geo.rail.RailRoute
+        From :func:`tumen.geo.rail.rail_route`, with gazetteer ids as its ends.
     sites : pandas.DataFrame
         Gazetteer (its ``country`` column).
     countries : sequence of str or None
@@ -259,7 +259,7 @@ def check_route_ends(
     for snap in (route.snaps[0], route.snaps[-1]):
         name = snap.label
         if snap.label in sites.index:
-            site = geo.get_site(snap.label, sites)
+            site = gazetteer.get_site(snap.label, sites)
             name = site.name
             if allowed is not None and site.country not in allowed:
                 raise NoRouteError(
@@ -310,7 +310,7 @@ def study_route(
         :func:`check_route_ends`: a :class:`NoRouteError` when no route joins origin and
         destination within ``countries``).
     """
-    sites = geo.load_sites() if sites is None else sites
+    sites = gazetteer.load_sites() if sites is None else sites
     opts = dict(sites=sites, network_dir=network_dir, heal_gap_km=heal_gap_km)
     countries = None if countries is None else tuple(countries)
     route = joined_route(
@@ -318,9 +318,9 @@ def study_route(
     )
     return RouteStudy(
         route=route,
-        crossing=routing.rail_route(crossing, destination, countries=countries, **opts),
-        unconstrained=routing.rail_route(origin, destination, countries=None, **opts),
-        mainline=routing.rail_route(
+        crossing=geo_rail.rail_route(crossing, destination, countries=countries, **opts),
+        unconstrained=geo_rail.rail_route(origin, destination, countries=None, **opts),
+        mainline=geo_rail.rail_route(
             origin, destination, via=tuple(mainline_via), countries=countries, **opts
         ),
         mainline_via=tuple(mainline_via),
@@ -338,17 +338,17 @@ def study_route(
 
 def joined_route(
     a, b, *, sites: pd.DataFrame, countries=("RUS",), max_connector_km=None, **route_options
-) -> routing.RailRoute:
+) -> geo_rail.RailRoute:
     """Return the rail route ``a`` → ``b`` within ``countries`` that really joins its two
     ends (:func:`check_route_ends`); ``route_options`` go to
-    :func:`tumen.geo.routing.rail_route` (network_dir, heal_gap_km).
+    :func:`tumen.geo.rail.rail_route` (network_dir, heal_gap_km).
 
     Raises
     ------
     NoRouteError
         When the route does not join the two ends.
     """
-    route = routing.rail_route(a, b, countries=countries, sites=sites, **route_options)
+    route = geo_rail.rail_route(a, b, countries=countries, sites=sites, **route_options)
     check_route_ends(route, sites, countries=countries, max_connector_km=max_connector_km)
     return route
 
@@ -361,7 +361,7 @@ def countries_text(codes: Iterable[str]) -> str:
 
     def name(code: str) -> str:
         try:
-            return geo.get_country_name(code)
+            return borders.get_country_name(code)
         except ParameterError:
             return code
 

@@ -12,16 +12,16 @@ import pandas as pd
 from tumen.analyses.route.distances import Measure
 from tumen.analyses.route.route import RouteStudy, countries_text
 from tumen.analyses.route.timeline import TimelineCheck
-from tumen.geo import routing
+from tumen.geo import rail as geo_rail
 from tumen.report.claims import get_verdict
 
 
-def route_table(routes: Mapping[str, routing.RailRoute]) -> pd.DataFrame:
+def route_table(routes: Mapping[str, geo_rail.RailRoute]) -> pd.DataFrame:
     """Return a table comparing rail routes: length, connectors, healed links, countries.
 
     Parameters
     ----------
-    routes : mapping of str -> tumen.geo.routing.RailRoute
+    routes : mapping of str -> tumen.geo.geo_rail.RailRoute
         Row label -> route.
     """
     rows = []

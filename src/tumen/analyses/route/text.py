@@ -19,7 +19,7 @@ from tumen.analyses.route.route import RouteStudy, nearest_place
 from tumen.analyses.route.verdicts import describe_readings
 from tumen.engine import results
 from tumen.errors import DataError
-from tumen.geo import core as geo
+from tumen.geo import gazetteer
 
 # ---------------------------------------------------------------------------- summary
 
@@ -198,7 +198,7 @@ def alt_route_map(
         f"depot near {town}; "
         + (
             f"a dashed line follows the main line through "
-            f"{' and '.join(geo.get_site(s, sites).name for s in mainline_via)}; "
+            f"{' and '.join(gazetteer.get_site(s, sites).name for s in mainline_via)}; "
             if mainline_via
             else ""
         )
@@ -242,9 +242,9 @@ def describe_places(
 ):
     """The places the route passes, the main-line and unconstrained alternatives, and where
     the route from the crossing station joins it."""
-    skipped = [geo.get_site(s, sites).name for s in study.skipped]
+    skipped = [gazetteer.get_site(s, sites).name for s in study.skipped]
     try:
-        join = geo.get_site(nearest_place(*study.crossing_join, sites)[0], sites).name
+        join = gazetteer.get_site(nearest_place(*study.crossing_join, sites)[0], sites).name
     except DataError:  # the route from the crossing never meets the route
         join = ""
     return res.md(

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from tumen.errors import ParameterError
-from tumen.geo import routing
+from tumen.geo import earth
 
 #: Hours per day.
 HOURS_PER_DAY = 24.0
@@ -80,7 +80,7 @@ def sea_passage_days(length_km: float, speed_kn: float) -> float:
         raise ParameterError(
             f"ship speed must be positive knots, got {speed_kn!r}", field="max_speed_kn"
         )
-    return float(length_km) / (speed_kn * routing.NM_KM * HOURS_PER_DAY)
+    return float(length_km) / (speed_kn * earth.KM_PER_NM * HOURS_PER_DAY)
 
 
 def check_speeds(speeds_kmh: Sequence[float]) -> list[float]:

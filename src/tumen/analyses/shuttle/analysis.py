@@ -378,15 +378,15 @@ def get_sea_route(home: str, away: str, sites: pd.DataFrame | Mapping):
 
     Returns
     -------
-    (tumen.geo.routing.SeaRoute or None, str)
+    (tumen.geo.sea.SeaRoute or None, str)
         The route and ``""``; or None and one sentence saying why it could not be computed
         (ports too far apart for a coastal grid, no water path, ...).
     """
     from tumen.errors import ParameterError
-    from tumen.geo import routing
+    from tumen.geo import sea
 
     try:
-        return routing.sea_route(home, away, sites=sites), ""
+        return sea.sea_route(home, away, sites=sites), ""
     except (ParameterError, DataError) as exc:
         return None, str(exc.args[0] if exc.args else exc).rstrip(".")
 
@@ -413,7 +413,7 @@ def get_map_extent(
         Site ids of the ports.
     positions : pandas.DataFrame, optional
         AIS fixes of the vessels of interest (``lat, lon``).
-    route : tumen.geo.routing.SeaRoute, optional
+    route : tumen.geo.sea.SeaRoute, optional
         Its line is included.
     pad : float
         Margin added on each side, as a share of the box's span.
@@ -944,7 +944,7 @@ def add_leg_feasibility(
         From :func:`get_legs`.
     distance_km : mapping of (site, site) to float
         Sea-route distance between sites, km (either order is looked up), e.g. from
-        ``tumen.geo.routing``.
+        ``tumen.geo.sea``.
     max_speed_kn : float
         Fastest plausible speed of the ships, knots.
 
@@ -2259,11 +2259,11 @@ def plot_route_map(
 
     Parameters
     ----------
-    route : tumen.geo.routing.SeaRoute or None
+    route : tumen.geo.sea.SeaRoute or None
         The water-only route between the ports; None when it could not be computed (the
         map then says so).
     sites : pandas.DataFrame
-        Gazetteer (:func:`tumen.geo.core.load_sites`).
+        Gazetteer (:func:`tumen.geo.gazetteer.load_sites`).
     ports : sequence of str
         Site ids of the ports (marked, labelled, geofence drawn).
     density : xarray.DataArray, optional
@@ -2301,8 +2301,10 @@ def plot_route_map(
     from matplotlib.lines import Line2D
     from matplotlib.ticker import FuncFormatter, NullFormatter
 
-    from tumen.geo import core as geo
-    from tumen.geo import maps
+    from tumen.geo import coast
+    from tumen.geo.maps import frame as map_frame
+    from tumen.geo.maps import marks as map_marks
+    from tumen.geo.maps import style as map_style
 
     if extent is None and route is None:
         extent = get_map_extent(None, sites, ports, positions=positions)
@@ -2315,7 +2317,7 @@ def plot_route_map(
             route.lat.min() - pad_lat,
             route.lat.max() + pad_lat,
         )
-    fig, ax = maps.new_map(tuple(extent), figsize=(7.2, 6.0))
+    fig, ax = map_frame.new_map(tuple(extent), figsize=(7.2, 6.0))
     pc = ccrs.PlateCarree()
     handles = []
     if density is not None and int(density.sum()) > 0:
@@ -2338,19 +2340,21 @@ def plot_route_map(
             mesh, cax=cax, orientation="horizontal", format=FuncFormatter(lambda v, _: f"{v:,.0f}")
         )
         bar.ax.xaxis.set_minor_formatter(NullFormatter())  # plain numbers, decades only
-        bar.ax.tick_params(labelsize=maps.FONT["small"], length=2, pad=1)
+        bar.ax.tick_params(labelsize=map_style.FONT["small"], length=2, pad=1)
         bar.set_label(
-            "AIS position reports per cell, all ships", fontsize=maps.FONT["small"], labelpad=2
+            "AIS position reports per cell, all ships", fontsize=map_style.FONT["small"], labelpad=2
         )
         bar.ax.xaxis.set_label_position("bottom")
     if route is not None:
-        maps.add_route(ax, route.lat, route.lon, color=maps.STYLE["sea_route"], linewidth=2.0)
-        maps.add_snaps(ax, route.snaps, color=maps.STYLE["sea_route"])
+        map_marks.add_route(
+            ax, route.lat, route.lon, color=map_style.STYLE["sea_route"], linewidth=2.0
+        )
+        map_marks.add_snaps(ax, route.snaps, color=map_style.STYLE["sea_route"])
         handles.append(
             Line2D(
                 [],
                 [],
-                color=maps.STYLE["sea_route"],
+                color=map_style.STYLE["sea_route"],
                 lw=2,
                 label="Shortest water route between the ports",
             )
@@ -2363,22 +2367,22 @@ def plot_route_map(
             transform=ax.transAxes,
             ha="center",
             va="center",
-            fontsize=maps.FONT["small"],
+            fontsize=map_style.FONT["small"],
             zorder=10,
             bbox=dict(facecolor="white", edgecolor="none", alpha=0.85, pad=1.5),
         )
     port_sites = get_sites(sites, ports)
     for _, p in port_sites.iterrows():
         lat, lon = _circle(p["lat"], p["lon"], p["radius_km"])
-        ax.plot(lon, lat, transform=pc, color=maps.STYLE["port"], lw=0.9, ls="--", zorder=4)
+        ax.plot(lon, lat, transform=pc, color=map_style.STYLE["port"], lw=0.9, ls="--", zorder=4)
     handles.append(
         Line2D(
             [],
             [],
-            color=maps.STYLE["port"],
+            color=map_style.STYLE["port"],
             lw=0.9,
             ls="--",
-            label=f"Port geofence (insets: {geo.SHORE_RESOLUTION})",
+            label=f"Port geofence (insets: {coast.SHORE_RESOLUTION})",
         )
     )
     names = (
@@ -2481,30 +2485,32 @@ def plot_route_map(
         loc="upper center",
         bbox_to_anchor=(0.5, -0.01),
         ncol=2,
-        fontsize=maps.FONT["small"],
+        fontsize=map_style.FONT["small"],
         frameon=False,
         borderpad=0.3,
     )
     legend.set_zorder(11)
-    maps.add_scale_bar(ax, (0.04, 0.05))
-    maps.add_attribution(ax)
+    map_marks.add_scale_bar(ax, (0.04, 0.05))
+    map_marks.add_attribution(ax)
     obstacles = [legend] + list(ax.texts)
     for rect, (_, port) in zip(insets or (), port_sites.iterrows()):
         inset = _port_inset(fig, ax, rect, port, positions, traffic, colours, labels)
         obstacles.append(inset.patch)
-    maps.add_sites(ax, sites, list(ports) + list(context), labels=labels, obstacles=obstacles)
+    map_marks.add_sites(ax, sites, list(ports) + list(context), labels=labels, obstacles=obstacles)
     return fig
 
 
 def _port_inset(fig, ax, rect, port, positions, traffic, colours, labels):
     """A map about 10 km across around one port: geofence, centre, the vessels' AIS fixes.
 
-    The coastline is Natural Earth 1:10m (:data:`tumen.geo.core.SHORE_RESOLUTION`), the one
+    The coastline is Natural Earth 1:10m (:data:`tumen.geo.coast.SHORE_RESOLUTION`), the one
     shore distances are measured against; a scale bar gives the inset's own scale.
     """
     import cartopy.crs as ccrs
 
-    from tumen.geo import maps
+    from tumen.geo.maps import frame as map_frame
+    from tumen.geo.maps import marks as map_marks
+    from tumen.geo.maps import style as map_style
 
     pc = ccrs.PlateCarree()
     half_lat = np.degrees(5.0 / 6371.0088)
@@ -2517,15 +2523,15 @@ def _port_inset(fig, ax, rect, port, positions, traffic, colours, labels):
     )
     box = ax.transAxes.transform([rect[:2], [rect[0] + rect[2], rect[1] + rect[3]]])
     (x0, y0), (x1, y1) = fig.transFigure.inverted().transform(box)
-    _, inset = maps.new_map(extent, scale="10m", fig=fig, rect=[x0, y0, x1 - x0, y1 - y0])
+    _, inset = map_frame.new_map(extent, scale="10m", fig=fig, rect=[x0, y0, x1 - x0, y1 - y0])
     lat, lon = _circle(port["lat"], port["lon"], port["radius_km"])
-    inset.plot(lon, lat, transform=pc, color=maps.STYLE["port"], lw=1.0, ls="--", zorder=4)
+    inset.plot(lon, lat, transform=pc, color=map_style.STYLE["port"], lw=1.0, ls="--", zorder=4)
     inset.plot(
         port["lon"],
         port["lat"],
         transform=pc,
         marker="+",
-        color=maps.STYLE["port"],
+        color=map_style.STYLE["port"],
         markersize=8,
         zorder=5,
     )
@@ -2562,7 +2568,7 @@ def _port_inset(fig, ax, rect, port, positions, traffic, colours, labels):
         0.03,
         0.97,
         f"{name}: geofence {port['radius_km']:g} km",
-        fontsize=maps.FONT["small"],
+        fontsize=map_style.FONT["small"],
         transform=inset.transAxes,
         ha="left",
         va="top",
@@ -2570,7 +2576,7 @@ def _port_inset(fig, ax, rect, port, positions, traffic, colours, labels):
         bbox=dict(facecolor="white", edgecolor="none", alpha=0.8, pad=1.2),
     )
     inset.spines["geo"].set_edgecolor("#333333")
-    maps.add_scale_bar(inset, (0.06, 0.07), fraction=0.4)
+    map_marks.add_scale_bar(inset, (0.06, 0.07), fraction=0.4)
     return inset
 
 

@@ -23,7 +23,7 @@ import pandas as pd
 from tumen.ais.silences import CLASSES, to_rules
 from tumen.analyses.shuttle.analysis import to_result_name
 from tumen.analyses.shuttle.text import get_display_name, join_words
-from tumen.geo import core as geo
+from tumen.geo import coast
 from tumen.geo.earth import KM_PER_NM
 
 #: Result-name part of each class (``likely_switched_off``, ...).
@@ -278,7 +278,7 @@ def describe_silences_explained(res, vessels: Sequence[str], *, heard: Iterable[
     parts = [method, _per_ship(res, vessels, set(heard)), _gfw_words(res, vessels)]
     return res.md(
         "\n\n".join(p for p in parts if p),
-        shore=geo.SHORE_RESOLUTION,
+        shore=coast.SHORE_RESOLUTION,
         **{f"v{i}": get_display_name(v) for i, v in enumerate(vessels)},
     )
 
