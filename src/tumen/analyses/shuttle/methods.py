@@ -77,19 +77,14 @@ def record_methods(
     max_sog_kn: float,
     min_dwell_h: float,
 ) -> dict:
-    """Record the numbers the methods box cites that no other step records.
+    """Record the numbers the methods box cites that no other step records; return them
+    (name without ``shuttle.`` -> value). Parameters as in :func:`get_methods`.
 
     Records ``shuttle.ais_files``, ``shuttle.sighting_images`` (distinct image ids,
     :func:`count_images`), ``shuttle.sighting_gsd_min_m``/``_max_m`` when the sightings
     carry a ``gsd_m`` column with a number, the ports' geofence radii
     (``shuttle.home_geofence_km``, ``shuttle.away_geofence_km``) and the call rule's
-    ``shuttle.max_sog_kn`` and ``shuttle.min_dwell_h``. Parameters as in
-    :func:`get_methods`.
-
-    Returns
-    -------
-    dict
-        Each result name recorded (without ``shuttle.``) and its value.
+    ``shuttle.max_sog_kn`` and ``shuttle.min_dwell_h``.
     """
     n_images = count_images(sightings)
     gsd = (

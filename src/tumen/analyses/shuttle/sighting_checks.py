@@ -223,16 +223,10 @@ def check_sightings_dask(
     pandas.DataFrame
         Equal to ``check_sightings(sightings, <clean positions with vessel>, ...)``.
     """
+    no_fixes = pd.DataFrame(columns=["vessel", "time", "lat", "lon"])
     if not len(fleet) or not len(sightings):  # no MMSI to read: every sighting has no AIS
-        return check_sightings(
-            sightings,
-            pd.DataFrame(columns=["vessel", "time", "lat", "lon"]),
-            max_speed_kn=max_speed_kn,
-            sites=sites,
-        )
-    _check_inputs(
-        sightings, pd.DataFrame(columns=["vessel", "time", "lat", "lon"]), max_speed_kn, "vessel"
-    )
+        return check_sightings(sightings, no_fixes, max_speed_kn=max_speed_kn, sites=sites)
+    _check_inputs(sightings, no_fixes, max_speed_kn, "vessel")
     fixes = get_nearest_fixes_dask(
         sightings,
         positions,

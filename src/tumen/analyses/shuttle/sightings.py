@@ -37,60 +37,73 @@ def record_sighting_checks(res, table: pd.DataFrame, vessels: Sequence[str]) -> 
     dict
         Each result name recorded (without ``shuttle.``) and its value.
     """
+    rows = get_sighting_results(table, vessels)
     out, rec = res.recorder("shuttle")
+    for name, value, unit, description in rows:
+        rec(name, value, unit, description)
+    return out
+
+
+def get_sighting_results(table: pd.DataFrame, vessels: Sequence[str]) -> list[tuple]:
+    """What :func:`record_sighting_checks` records, in its order: ``(name, value, unit,
+    description)`` rows (names without ``shuttle.``)."""
     verdict = table["verdict"]
-    rec(
-        "sightings_checked",
-        len(table),
-        "images",
-        "Satellite images of the ships of interest set against their AIS tracks",
-    )
-    rec(
-        "sightings_fitting",
-        int((verdict == FITS).sum()),
-        "images",
-        "Images the ship could have reached from its last fix and left for its next",
-    )
-    rec(
-        "sightings_not_fitting",
-        int((verdict == NOT_FIT).sum()),
-        "images",
-        "Images that need a speed above the fastest plausible one to fit the AIS track",
-    )
-    rec(
-        "sightings_no_ais",
-        int((verdict == NO_AIS).sum()),
-        "images",
-        "Images with no AIS fix of the ship before or after them",
-    )
     finite = table["needed_kn"][np.isfinite(table["needed_kn"].to_numpy(float))]
-    rec(
-        "sightings_max_needed_kn",
-        float(finite.max()) if len(finite) else None,
-        "kn",
-        "Largest speed any image needs to fit its ship's AIS track",
-    )
+    rows = [
+        (
+            "sightings_checked",
+            len(table),
+            "images",
+            "Satellite images of the ships of interest set against their AIS tracks",
+        ),
+        (
+            "sightings_fitting",
+            int((verdict == FITS).sum()),
+            "images",
+            "Images the ship could have reached from its last fix and left for its next",
+        ),
+        (
+            "sightings_not_fitting",
+            int((verdict == NOT_FIT).sum()),
+            "images",
+            "Images that need a speed above the fastest plausible one to fit the AIS track",
+        ),
+        (
+            "sightings_no_ais",
+            int((verdict == NO_AIS).sum()),
+            "images",
+            "Images with no AIS fix of the ship before or after them",
+        ),
+        (
+            "sightings_max_needed_kn",
+            float(finite.max()) if len(finite) else None,
+            "kn",
+            "Largest speed any image needs to fit its ship's AIS track",
+        ),
+    ]
     for vessel in vessels:
         v, mine = to_result_name(vessel), table["vessel"] == vessel
-        rec(
-            f"{v}.sightings_checked",
-            int(mine.sum()),
-            "images",
-            f"Satellite images of {vessel} set against its AIS track",
-        )
-        rec(
-            f"{v}.sightings_not_fitting",
-            int((mine & (verdict == NOT_FIT)).sum()),
-            "images",
-            f"Images of {vessel} that do not fit its AIS track",
-        )
-        rec(
-            f"{v}.sightings_no_ais",
-            int((mine & (verdict == NO_AIS)).sum()),
-            "images",
-            f"Images of {vessel} with no AIS fix before or after them",
-        )
-    return out
+        rows += [
+            (
+                f"{v}.sightings_checked",
+                int(mine.sum()),
+                "images",
+                f"Satellite images of {vessel} set against its AIS track",
+            ),
+            (
+                f"{v}.sightings_not_fitting",
+                int((mine & (verdict == NOT_FIT)).sum()),
+                "images",
+                f"Images of {vessel} that do not fit its AIS track",
+            ),
+            (
+                f"{v}.sightings_no_ais",
+                int((mine & (verdict == NO_AIS)).sum()),
+                "images",
+                f"Images of {vessel} with no AIS fix before or after them",
+            ),
+        ]
+    return rows
 
 
 def to_sighting_check_display(
@@ -151,6 +164,12 @@ def to_sighting_check_display(
             "verdict": table["verdict"].to_numpy(object),
         }
     )
+    return _findings_first(out, table, closest)
+
+
+def _findings_first(out: pd.DataFrame, table: pd.DataFrame, closest: int | None) -> pd.DataFrame:
+    """The display rows ``out`` of ``table``: the images that do not fit first, then those
+    without AIS, then (the ``closest`` of) those that fit, each by vessel and time."""
     rank = table["verdict"].map({NOT_FIT: 0, NO_AIS: 1, FITS: 2}).to_numpy()
     if closest is not None:
         fits = np.flatnonzero(rank == 2)
@@ -213,13 +232,18 @@ def describe_sighting_checks(
     bad = res["shuttle.sightings_not_fitting"]
     if not bad:
         return res.md(text + ". None puts a ship where its track could not have taken it.", **words)
+    return res.md(text + _not_fitting_words(res, vessels, bad), **words)
+
+
+def _not_fitting_words(res, vessels: Sequence[str], bad: int) -> str:
+    """Which ships' images do not fit, and what that means (template words)."""
     slugs = [to_result_name(v) for v in vessels]
     per_ship = [
         ("{v%d} ({shuttle.%s.sightings_not_fitting} of {shuttle.%s.sightings_checked})" % (i, s, s))
         for i, s in enumerate(slugs)
         if res[f"shuttle.{s}.sightings_not_fitting"]
     ]
-    text += (
+    return (
         "; {shuttle.sightings_not_fitting} "
         + ("does" if bad == 1 else "do")
         + " not fit, of "
@@ -229,4 +253,3 @@ def describe_sighting_checks(
         "not the ship's (a spoofed or borrowed identity); the table gives the distance "
         "and time to each fix and the speed that would be needed."
     )
-    return res.md(text, **words)

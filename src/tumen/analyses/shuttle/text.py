@@ -36,7 +36,7 @@ def get_heard(vessels: Sequence[str], positions: pd.DataFrame, window=None) -> s
     return set(p["vessel"]) & set(vessels)
 
 
-# --- what AIS shows ------------------------------------------------------------------------
+# --- what AIS shows -------------------------------------------------------------------------
 
 
 def describe_ais(res, vessels: Sequence[str], *, area: str):
@@ -173,7 +173,7 @@ def caption_silences(res, vessels: Sequence[str]) -> str:
     )
 
 
-# --- port calls ----------------------------------------------------------------------------
+# --- port calls -----------------------------------------------------------------------------
 
 
 def describe_port_calls(res, *, home: str, away: str):
