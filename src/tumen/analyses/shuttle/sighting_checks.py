@@ -253,7 +253,7 @@ def get_nearest_fixes_dask(
     from tumen.ais import dask_ops as ais_dask  # noqa: PLC0415 - dask loads only for the store path
 
     columns = ais_dask.DETECTION_COLUMNS if clean else ais_dask.DETECTION_COLUMNS[:4]
-    frame = ais_dask._fleet_only(ais_dask.to_dask(positions, columns), fleet)
+    frame = ais_dask.keep_fleet(ais_dask.to_dask(positions, columns), fleet)
     parts = ais_dask.map_vessels(
         ais_dask.by_vessel(frame, "mmsi"),
         _fixes_partition,
@@ -271,9 +271,9 @@ def _fixes_partition(
 ) -> pd.DataFrame:
     from tumen.ais import dask_ops as ais_dask  # noqa: PLC0415 - dask loads only for the store path
 
-    p = ais_dask._sorted_positions(part)
+    p = ais_dask.sort_partition(part)
     if clean:
-        p = ais_dask._clean(p, max_jump_kn)[0]
+        p = ais_dask.clean_partition(p, max_jump_kn)[0]
     p = ais.add_vessel(p, fleet)
     return get_nearest_fixes(sightings, p[p["vessel"].notna()], by="vessel")
 
