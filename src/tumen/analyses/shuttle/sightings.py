@@ -24,7 +24,8 @@ from tumen.geo.earth import KM_PER_NM
 
 
 def record_sighting_checks(res, table: pd.DataFrame, vessels: Sequence[str]) -> dict:
-    """Record the counts of :func:`check_sightings` under ``shuttle.*``.
+    """Record the counts of the checks
+    (:func:`tumen.analyses.shuttle.sighting_checks.check_sightings`) under ``shuttle.*``.
 
     Records ``sightings_checked``, ``sightings_fitting``, ``sightings_not_fitting``,
     ``sightings_no_ais``, ``sightings_max_needed_kn`` (the largest finite speed any image
@@ -114,7 +115,8 @@ def to_sighting_check_display(
     Parameters
     ----------
     table : pandas.DataFrame
-        The checks, as :func:`check_sightings` returns them.
+        The checks, as :func:`tumen.analyses.shuttle.sighting_checks.check_sightings`
+        returns them.
     site_names : mapping of str to str, optional
         The name to show for each site id.
     closest : int, optional
