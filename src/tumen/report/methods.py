@@ -7,7 +7,7 @@ what counting or detection rule. Its lines are templates like any other prose of
 provenance row, and every word taken from data (a provider, a file name) goes in as a
 keyword and is shown literally. This module only lays the lines out; the functions that
 choose them live beside each section's other prose (:func:`tumen.analyses.rail.methods.describe_methods`,
-:func:`tumen.analyses.shuttle.text.describe_methods`, :func:`tumen.analyses.route.methods.describe_methods`).
+:func:`tumen.analyses.shuttle.methods.describe_methods`, :func:`tumen.analyses.route.methods.describe_methods`).
 
 The box is Markdown holding an HTML skeleton (``<aside class="methods">`` with a definition
 list), so the report's Markdown renderer fills each ``<dd>`` and the stylesheet

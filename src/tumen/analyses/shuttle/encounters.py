@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from tumen.analyses.shuttle.analysis import to_result_name
-from tumen.analyses.shuttle.text import get_display_name, join_words
+from tumen.analyses.shuttle.words import get_display_name, join_words
 from tumen.errors import DataError
 
 #: The detection settings the text cites: parameter -> (unit, description).
@@ -138,60 +138,88 @@ def record_encounters(
     dict
         name -> value of everything recorded.
     """
+    rows = get_encounter_results(
+        encounters, loitering, vessels=vessels, fleet=fleet, settings=settings
+    )
     out, rec = res.recorder("shuttle")
+    for name, value, unit, description in rows:
+        rec(name, value, unit, description)
+    return out
 
+
+def get_encounter_results(
+    encounters: pd.DataFrame,
+    loitering: pd.DataFrame,
+    *,
+    vessels: Sequence[str],
+    fleet: pd.DataFrame,
+    settings: Mapping[str, float] | None = None,
+) -> list[tuple]:
+    """What :func:`record_encounters` records, in its order: ``(name, value, unit,
+    description)`` rows (names without ``shuttle.``); an unknown setting is a DataError."""
+    unknown = [key for key in settings or {} if key not in SETTINGS]
+    if unknown:
+        raise DataError(
+            f"unknown setting {unknown[0]!r}",
+            field="settings",
+            hint=f"known: {', '.join(SETTINGS)}",
+        )
     ships = pd.concat([encounters["mmsi_a"], encounters["mmsi_b"]]).nunique()
-    rec(
-        "encounters_all",
-        len(encounters),
-        "encounters",
-        "Encounters between two ships anywhere in the AIS data",
-    )
-    rec("encounter_ships_all", int(ships), "ships", "Ships in at least one encounter")
-    rec("loitering_all", len(loitering), "events", "Loitering events of any ship in the AIS data")
-    rec(
-        "loitering_ships_all",
-        int(loitering["mmsi"].nunique()),
-        "ships",
-        "Ships that loitered at least once",
-    )
+    rows = [
+        (
+            "encounters_all",
+            len(encounters),
+            "encounters",
+            "Encounters between two ships anywhere in the AIS data",
+        ),
+        ("encounter_ships_all", int(ships), "ships", "Ships in at least one encounter"),
+        ("loitering_all", len(loitering), "events", "Loitering events of any ship in the AIS data"),
+        (
+            "loitering_ships_all",
+            int(loitering["mmsi"].nunique()),
+            "ships",
+            "Ships that loitered at least once",
+        ),
+    ]
     events = get_fleet_events(encounters, loitering, fleet)
     for vessel in vessels:
-        v, mine = to_result_name(vessel), events[events["vessel"] == vessel]
-        met, alone = mine[mine["kind"] == "encounter"], mine[mine["kind"] == "loitering"]
-        rec(f"{v}.encounters", len(met), "encounters", f"Encounters of {vessel} with other ships")
-        rec(
+        rows += _vessel_results(vessel, events[events["vessel"] == vessel])
+    rows += [(key, float(value), *SETTINGS[key]) for key, value in (settings or {}).items()]
+    return rows
+
+
+def _vessel_results(vessel: str, mine: pd.DataFrame) -> list[tuple]:
+    """The rows of :func:`get_encounter_results` of one ship of interest, from its events."""
+    v = to_result_name(vessel)
+    met, alone = mine[mine["kind"] == "encounter"], mine[mine["kind"] == "loitering"]
+    return [
+        (f"{v}.encounters", len(met), "encounters", f"Encounters of {vessel} with other ships"),
+        (
             f"{v}.encounter_partners",
             int(met["other_mmsi"].nunique()),
             "ships",
             f"Other ships (MMSIs) {vessel} met",
-        )
-        rec(
+        ),
+        (
             f"{v}.encounter_hours",
             float(met["duration_h"].sum()),
             "h",
             f"Hours {vessel} spent in encounters (summed)",
-        )
-        rec(f"{v}.loitering", len(alone), "events", f"Loitering events of {vessel}")
-        rec(
+        ),
+        (f"{v}.loitering", len(alone), "events", f"Loitering events of {vessel}"),
+        (
             f"{v}.loitering_hours",
             float(alone["duration_h"].sum()),
             "h",
             f"Hours {vessel} spent loitering (summed)",
-        )
-        rec(
+        ),
+        (
             f"{v}.meeting_nearest_shore_km",
             float(mine["shore_km"].min()) if len(mine) else None,
             "km",
             f"Nearest the shore any encounter or loitering of {vessel} was",
-        )
-    for key, value in (settings or {}).items():
-        if key not in SETTINGS:
-            raise DataError(
-                f"unknown setting {key!r}", field="settings", hint=f"known: {', '.join(SETTINGS)}"
-            )
-        rec(key, float(value), *SETTINGS[key])
-    return out
+        ),
+    ]
 
 
 def to_encounter_display(
@@ -234,20 +262,7 @@ def to_encounter_display(
         events = events.sort_values("duration_h", ascending=False, kind="stable").head(max_rows)
         ship = [label(int(m)) for m in events["mmsi"]]
     if not len(events):
-        return pd.DataFrame(
-            {
-                "ship": ["all ships"],
-                "event": ["none found"],
-                "with": [""],
-                "from": [""],
-                "until": [""],
-                "hours": [np.nan],
-                "where": [""],
-                "from shore (km)": [np.nan],
-                "from port (km)": [np.nan],
-                "apart (m)": [np.nan],
-            }
-        )
+        return pd.DataFrame(NONE_FOUND)
     stamp = "%Y-%m-%d\u00a0%H:%M"
     port = events["port_km"].to_numpy(float)
     return pd.DataFrame(
@@ -264,6 +279,21 @@ def to_encounter_display(
             "apart (m)": events["median_distance_m"].to_numpy(float),
         }
     )
+
+
+#: The table of meetings at sea when no ship met or loitered: one row saying so.
+NONE_FOUND = {
+    "ship": ["all ships"],
+    "event": ["none found"],
+    "with": [""],
+    "from": [""],
+    "until": [""],
+    "hours": [np.nan],
+    "where": [""],
+    "from shore (km)": [np.nan],
+    "from port (km)": [np.nan],
+    "apart (m)": [np.nan],
+}
 
 
 def _place(lat: float, lon: float) -> str:
@@ -330,19 +360,9 @@ def describe_encounters(
         "nearer the shore is taken for a stay in a harbour or an anchorage)"
     )
     text = _singular_hours(res, _WHY.replace("{shore}", shore)) + _all_ships(res)
-    on_ais = set(fleet["vessel"])
-    events = get_fleet_events(encounters, loitering, fleet)
-    words, parts = {}, []
-    for i, vessel in enumerate(vessels):
-        words[f"v{i}"] = get_display_name(vessel)
-        if vessel not in on_ais:
-            parts.append("{v%d} was not identified on AIS, so AIS cannot show whom it met" % i)
-            continue
-        met = events.loc[events["vessel"] == vessel, "other_mmsi"].dropna().unique()
-        words[f"met{i}"] = join_words(
-            [(names or {}).get(int(m), f"MMSI {int(m)}") for m in sorted(met)]
-        )
-        parts.append(_ship_sentence(res, i, to_result_name(vessel), len(met) > 0))
+    words, parts = _fleet_words(
+        res, vessels, get_fleet_events(encounters, loitering, fleet), set(fleet["vessel"]), names
+    )
     text += (
         ("For the ship of interest: " if len(vessels) == 1 else "For the ships of interest: ")
         + "; ".join(parts)
@@ -358,6 +378,25 @@ def describe_encounters(
         "meeting anyone, so no encounter is not evidence of none."
     )
     return res.md(text, **words)
+
+
+def _fleet_words(
+    res, vessels: Sequence[str], events: pd.DataFrame, on_ais: set, names
+) -> tuple[dict, list[str]]:
+    """Each ship of interest's sentence (template words) and the keywords they cite: its
+    name (``v<i>``) and the ships it met (``met<i>``)."""
+    words, parts = {}, []
+    for i, vessel in enumerate(vessels):
+        words[f"v{i}"] = get_display_name(vessel)
+        if vessel not in on_ais:
+            parts.append("{v%d} was not identified on AIS, so AIS cannot show whom it met" % i)
+            continue
+        met = events.loc[events["vessel"] == vessel, "other_mmsi"].dropna().unique()
+        words[f"met{i}"] = join_words(
+            [(names or {}).get(int(m), f"MMSI {int(m)}") for m in sorted(met)]
+        )
+        parts.append(_ship_sentence(res, i, to_result_name(vessel), len(met) > 0))
+    return words, parts
 
 
 def _singular_hours(res, template: str) -> str:

@@ -14,14 +14,14 @@ archive and per ship), :func:`to_identity_display` makes one row per MMSI worth 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
 from tumen.ais.decode import normalise_name
 from tumen.ais.identity import SHARED, IdentityChecks
 from tumen.analyses.shuttle.analysis import to_result_name
-from tumen.analyses.shuttle.text import get_display_name, join_words
+from tumen.analyses.shuttle.words import get_display_name, join_words
 
 
 def get_name_users(checks: IdentityChecks) -> dict[str, list[int]]:
@@ -60,77 +60,114 @@ def record_identity(
     dict
         Result name (no ``shuttle.`` prefix) -> the value recorded.
     """
+    rows = get_identity_results(
+        checks,
+        fleet,
+        vessels,
+        max_jump_kn=max_jump_kn,
+        min_jumps=min_jumps,
+        min_fixes=min_fixes,
+        min_share=min_share,
+    )
     out, rec = res.recorder("shuttle")
+    for name, value, unit, description in rows:
+        rec(name, value, unit, description)
+    return out
+
+
+def get_identity_results(
+    checks: IdentityChecks,
+    fleet: pd.DataFrame,
+    vessels: Sequence[str],
+    *,
+    max_jump_kn: float,
+    min_jumps: int = 4,
+    min_fixes: int = 3,
+    min_share: float = 0.05,
+) -> list[tuple]:
+    """What :func:`record_identity` records, in its order: ``(name, value, unit,
+    description)`` rows (names without ``shuttle.``)."""
     flagged = set(checks.splits.loc[checks.splits["verdict"] == SHARED, "mmsi"])
     changed = set(checks.changes["mmsi"])
-    rec(
-        "identity_changed_mmsis",
-        len(changed),
-        "MMSIs",
-        "MMSIs whose broadcast name, IMO number, call sign or ship type changed",
-    )
-    rec(
-        "shared_names",
-        len(checks.shared_names),
-        "names",
-        "Ship names broadcast by more than one MMSI",
-    )
-    rec(
-        "possibly_shared_identities",
-        len(flagged),
-        "MMSIs",
-        "MMSIs whose track jumps back and forth between two places: possibly two transmitters",
-    )
-    rec("max_jump_kn", float(max_jump_kn), "kn", "Implied speed that marks a jump between fixes")
-    rec(
-        "identity_min_jumps",
-        int(min_jumps),
-        "jumps",
-        "Fewest switches between two places for a possibly shared identity",
-    )
-    rec(
-        "identity_min_fixes",
-        int(min_fixes),
-        "fixes",
-        "Fewest fixes at each of the two places for a possibly shared identity",
-    )
-    rec(
-        "identity_min_share",
-        float(min_share),
-        "1",
-        "Smallest share of an MMSI's fixes at each of the two places for that flag",
-    )
+    rows = [
+        (
+            "identity_changed_mmsis",
+            len(changed),
+            "MMSIs",
+            "MMSIs whose broadcast name, IMO number, call sign or ship type changed",
+        ),
+        (
+            "shared_names",
+            len(checks.shared_names),
+            "names",
+            "Ship names broadcast by more than one MMSI",
+        ),
+        (
+            "possibly_shared_identities",
+            len(flagged),
+            "MMSIs",
+            "MMSIs whose track jumps back and forth between two places: possibly two transmitters",
+        ),
+        ("max_jump_kn", float(max_jump_kn), "kn", "Implied speed that marks a jump between fixes"),
+        (
+            "identity_min_jumps",
+            int(min_jumps),
+            "jumps",
+            "Fewest switches between two places for a possibly shared identity",
+        ),
+        (
+            "identity_min_fixes",
+            int(min_fixes),
+            "fixes",
+            "Fewest fixes at each of the two places for a possibly shared identity",
+        ),
+        (
+            "identity_min_share",
+            float(min_share),
+            "1",
+            "Smallest share of an MMSI's fixes at each of the two places for that flag",
+        ),
+    ]
     users = get_name_users(checks)
     for vessel in vessels:
-        v = to_result_name(vessel)
         mmsis = set(fleet.loc[fleet["vessel"] == vessel, "mmsi"].astype("int64"))
-        names = [k for k, who in users.items() if mmsis & set(who)]
-        rec(f"{v}.mmsis", len(mmsis), "MMSIs", f"MMSIs matched to {vessel}")
-        rec(
+        rows += _vessel_results(vessel, mmsis, users, changed=changed, flagged=flagged)
+    return rows
+
+
+def _vessel_results(
+    vessel: str, mmsis: set, users: Mapping, *, changed: set, flagged: set
+) -> list[tuple]:
+    """The rows of :func:`get_identity_results` of one ship of interest, from its MMSIs."""
+    v = to_result_name(vessel)
+    names = [k for k, who in users.items() if mmsis & set(who)]
+    return [
+        (f"{v}.mmsis", len(mmsis), "MMSIs", f"MMSIs matched to {vessel}"),
+        (
             f"{v}.identity_changes",
             len(mmsis & changed),
             "MMSIs",
             f"MMSIs of {vessel} whose broadcast identity changed",
-        )
-        rec(
+        ),
+        (
             f"{v}.shared_names",
             len(names),
             "names",
             f"Names broadcast by {vessel}'s MMSIs that more than one MMSI broadcast",
-        )
-        rec(
+        ),
+        (
             f"{v}.shared_name_mmsis",
             max((len(users[k]) for k in names), default=0),
             "MMSIs",
             f"Most MMSIs behind one shared name of {vessel}",
-        )
-        rec(
+        ),
+        (
             f"{v}.possibly_shared_identities",
             len(mmsis & flagged),
             "MMSIs",
             f"MMSIs of {vessel} whose track splits into two transmitters",
-        )
-    return out
+        ),
+    ]
 
 
 def to_identity_display(
@@ -234,7 +271,18 @@ def describe_identity(
         "MMSIs of the ships of interest and every other MMSI with a finding). " % table_name
     )
     text += _names_sentence(res, vessels, slugs, checks, fleet, words) + " "
-    text += _count_sentence(
+    text += _changes_and_splits(res, slugs)
+    if res["shuttle.possibly_shared_identities"]:
+        text += (
+            " The analysis leaves such fixes out as impossible jumps, so a shared "
+            "identity can hide part of a ship's track."
+        )
+    return res.md(text, **words)
+
+
+def _changes_and_splits(res, slugs: Sequence[str]) -> str:
+    """The sentences on changed identities and on tracks that split into two transmitters."""
+    text = _count_sentence(
         res,
         "identity_changed_mmsis",
         "identity_changes",
@@ -258,12 +306,7 @@ def describe_identity(
             "possibly two transmitters sharing one identity",
         ),
     )
-    if res["shuttle.possibly_shared_identities"]:
-        text += (
-            " The analysis leaves such fixes out as impossible jumps, so a shared "
-            "identity can hide part of a ship's track."
-        )
-    return res.md(text, **words)
+    return text
 
 
 def _names_sentence(res, vessels, slugs, checks, fleet, words) -> str:

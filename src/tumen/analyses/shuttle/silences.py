@@ -22,7 +22,7 @@ import pandas as pd
 
 from tumen.ais.silences import CLASSES, to_rules
 from tumen.analyses.shuttle.analysis import to_result_name
-from tumen.analyses.shuttle.text import get_display_name, join_words
+from tumen.analyses.shuttle.words import get_display_name, join_words
 from tumen.geo import coast
 from tumen.geo.earth import KM_PER_NM
 
@@ -100,42 +100,70 @@ def record_silences(
     dict
         name (without ``shuttle.``) -> value of everything recorded.
     """
+    rows = get_silence_results(table, vessels, settings=settings, by=by)
     out, rec = res.recorder("shuttle")
+    for name, value, unit, description in rows:
+        rec(name, value, unit, description)
+    return out
 
-    def counts(rows: pd.DataFrame, prefix: str, who: str):
-        for klass, slug in CLASS_SLUGS.items():
-            rec(
-                f"{prefix}silences_{slug}",
-                int((rows["class"] == klass).sum()),
-                "silences",
-                f"AIS silences {who} classed '{klass}'",
-            )
-        rec(
+
+def get_silence_results(
+    table: pd.DataFrame,
+    vessels: Sequence[str],
+    *,
+    settings: Mapping | None = None,
+    by: str = "vessel",
+) -> list[tuple]:
+    """What :func:`record_silences` records, in its order: ``(name, value, unit,
+    description)`` rows (names without ``shuttle.``)."""
+    rules = to_rules(**(settings or {}))
+    rows = []
+    for vessel in vessels:
+        v = to_result_name(vessel)
+        mine = table[table[by] == vessel]
+        rows.append((f"{v}.silences", len(mine), "silences", f"AIS silences of {vessel} judged"))
+        rows += _class_counts(mine, f"{v}.", f"of {vessel}")
+    rows.append(
+        ("silences_total", len(table), "silences", "AIS silences of the ships of interest judged")
+    )
+    rows += _class_counts(table, "", "of the ships of interest")
+    near = (table["kind"] == "between") & (
+        table["shore_km_before"] / KM_PER_NM < rules.gfw_min_shore_nm
+    )
+    rows.append(
+        (
+            "silences_near_shore",
+            int(near.sum()),
+            "silences",
+            "AIS silences between two fixes that start closer to shore than GFW's rule allows",
+        )
+    )
+    rows += [
+        (name, getattr(rules, key), unit, description)
+        for key, (name, unit, description) in _SETTINGS.items()
+    ]
+    return rows
+
+
+def _class_counts(rows: pd.DataFrame, prefix: str, who: str) -> list[tuple]:
+    """The silences of ``rows`` per class and by GFW's rule, as result rows."""
+    out = [
+        (
+            f"{prefix}silences_{slug}",
+            int((rows["class"] == klass).sum()),
+            "silences",
+            f"AIS silences {who} classed '{klass}'",
+        )
+        for klass, slug in CLASS_SLUGS.items()
+    ]
+    out.append(
+        (
             f"{prefix}silences_gfw",
             int(rows["gfw"].sum()),
             "silences",
             f"AIS silences {who} that Global Fishing Watch's rule counts as a suspected disabling",
         )
-
-    rules = to_rules(**(settings or {}))
-    for vessel in vessels:
-        v = to_result_name(vessel)
-        mine = table[table[by] == vessel]
-        rec(f"{v}.silences", len(mine), "silences", f"AIS silences of {vessel} judged")
-        counts(mine, f"{v}.", f"of {vessel}")
-    rec("silences_total", len(table), "silences", "AIS silences of the ships of interest judged")
-    counts(table, "", "of the ships of interest")
-    near = (table["kind"] == "between") & (
-        table["shore_km_before"] / KM_PER_NM < rules.gfw_min_shore_nm
     )
-    rec(
-        "silences_near_shore",
-        int(near.sum()),
-        "silences",
-        "AIS silences between two fixes that start closer to shore than GFW's rule allows",
-    )
-    for key, (name, unit, description) in _SETTINGS.items():
-        rec(name, getattr(rules, key), unit, description)
     return out
 
 

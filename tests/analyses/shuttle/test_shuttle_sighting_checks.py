@@ -1,12 +1,11 @@
-"""Tests for tumen.analyses.shuttle.sightings: each satellite sighting against its ship's AIS track,
-with speeds worked out by hand, in memory and on the Dask store path.
+"""Tests for tumen.analyses.shuttle.sighting_checks: each satellite sighting against its ship's
+AIS track, with speeds worked out by hand, in memory and on the Dask store path.
 
 Invented ships, MMSIs, places and dates throughout. Distances run along a meridian, where
 the great circle is exact: 1 nm = 1.852 km = 1.852 / (pi * 6371.0088 / 180) degrees.
 """
 
 import math
-import re
 
 import numpy as np
 import pandas as pd
@@ -14,8 +13,8 @@ import pytest
 
 from tumen.ais import decode as ais
 from tumen.ais import store as ais_store
+from tumen.analyses.shuttle import sighting_checks as sc
 from tumen.analyses.shuttle import sightings as ss
-from tumen.engine.results import Results
 from tumen.errors import DataError, ParameterError
 from tumen.geo import earth
 
@@ -52,8 +51,7 @@ def sightings(rows):
     )
 
 
-@pytest.fixture
-def case():
+def make_case():
     """Kestrel: 100 nm north 2 h before the image and 100 nm north 2 h after -> 50 kn each.
     Wren: at the imaged place 1 h before (0 kn), 15 nm north 3 h after (5 kn).
     Ibis: no AIS at all. Heron: only a fix 2 h before, 10 nm away (5 kn).
@@ -79,8 +77,13 @@ def case():
     return seen, positions
 
 
+@pytest.fixture
+def case():
+    return make_case()
+
+
 def test_hand_worked_verdicts(case):
-    table = ss.check_sightings(*case, max_speed_kn=14.0).set_index("vessel")
+    table = sc.check_sightings(*case, max_speed_kn=14.0).set_index("vessel")
     assert table.loc["Kestrel", "needed_kn"] == pytest.approx(50.0)
     assert table.loc["Kestrel", "verdict"] == "does not fit"
     assert table.loc["Kestrel", "before_km"] == pytest.approx(185.2)
@@ -105,7 +108,7 @@ def test_hand_worked_verdicts(case):
     assert table.loc["Plover", "reason"].endswith("a fix at the imaged time is elsewhere")
     # the order and columns of the table
     assert list(table.index) == ["Kestrel", "Wren", "Ibis", "Heron", "Plover"]
-    assert list(ss.check_sightings(*case, max_speed_kn=14.0).columns) == ss.CHECK_COLUMNS
+    assert list(sc.check_sightings(*case, max_speed_kn=14.0).columns) == sc.CHECK_COLUMNS
 
 
 def test_a_sighting_placed_by_its_site_may_be_anywhere_in_the_geofence():
@@ -114,10 +117,10 @@ def test_a_sighting_placed_by_its_site_may_be_anywhere_in_the_geofence():
     seen = sightings([("Wren", 0, "wren_port")])
     positions = fixes("Wren", 1, [(0.05, 1)])
     sites = {"wren_port": {"lat": LAT, "lon": LON, "radius_km": 2.0}}
-    alone = ss.check_sightings(seen, positions, max_speed_kn=14.0)
+    alone = sc.check_sightings(seen, positions, max_speed_kn=14.0)
     assert alone.loc[0, "needed_kn"] == pytest.approx(20.0) and alone.loc[0, "place_km"] == 0
     assert alone.loc[0, "verdict"] == "does not fit"
-    within = ss.check_sightings(seen, positions, max_speed_kn=14.0, sites=sites)
+    within = sc.check_sightings(seen, positions, max_speed_kn=14.0, sites=sites)
     assert within.loc[0, "place_km"] == 2.0 and within.loc[0, "after_km"] == 0.0
     assert within.loc[0, "verdict"] == "fits" and within.loc[0, "needed_kn"] == 0.0
     assert within.loc[0, "reason"].startswith("anywhere within 2.0 km of the site's centre")
@@ -126,19 +129,19 @@ def test_a_sighting_placed_by_its_site_may_be_anywhere_in_the_geofence():
     # a sighting with coordinates of its own (not the centre) is taken at its coordinates
     own = seen.assign(lat=LAT + 0.001)
     assert (
-        ss.check_sightings(own, positions, max_speed_kn=14.0, sites=sites).loc[0, "place_km"] == 0.0
+        sc.check_sightings(own, positions, max_speed_kn=14.0, sites=sites).loc[0, "place_km"] == 0.0
     )
 
 
 def test_the_speed_limit_decides(case):
-    table = ss.check_sightings(*case, max_speed_kn=50.0).set_index("vessel")
+    table = sc.check_sightings(*case, max_speed_kn=50.0).set_index("vessel")
     assert table.loc["Kestrel", "verdict"] == "fits"  # 50 kn is at most 50 kn
-    table = ss.check_sightings(*case, max_speed_kn=4.9).set_index("vessel")
+    table = sc.check_sightings(*case, max_speed_kn=4.9).set_index("vessel")
     assert table.loc["Wren", "verdict"] == "does not fit"
     with pytest.raises(ParameterError):
-        ss.check_sightings(*case, max_speed_kn=0)
+        sc.check_sightings(*case, max_speed_kn=0)
     with pytest.raises(DataError, match="no column 'vessel'"):
-        ss.check_sightings(case[0], case[1].drop(columns="vessel"), max_speed_kn=14.0)
+        sc.check_sightings(case[0], case[1].drop(columns="vessel"), max_speed_kn=14.0)
 
 
 def test_two_mmsis_of_one_ship_give_the_nearest_fixes():
@@ -151,76 +154,15 @@ def test_two_mmsis_of_one_ship_give_the_nearest_fixes():
         ignore_index=True,
     )
     seen = sightings([("Kestrel", 0, None)])
-    table = ss.check_sightings(seen, positions, max_speed_kn=14)
+    table = sc.check_sightings(seen, positions, max_speed_kn=14)
     assert table.loc[0, "fix_before"] == T - H
     assert table.loc[0, "needed_kn"] == pytest.approx(50.0)  # the fix after still binds
     parts = [
-        ss.get_nearest_fixes(seen, positions[positions.mmsi == m]) for m in (111000009, 111000001)
+        sc.get_nearest_fixes(seen, positions[positions.mmsi == m]) for m in (111000009, 111000001)
     ]
     pd.testing.assert_frame_equal(
-        ss.combine_nearest_fixes(parts), ss.get_nearest_fixes(seen, positions)
+        sc.combine_nearest_fixes(parts), sc.get_nearest_fixes(seen, positions)
     )
-
-
-def test_results_table_and_sentence(case, tmp_path):
-    res = Results(tmp_path / "r.json")
-    res.record("shuttle.max_speed_kn", 14.0, "kn", "test value")
-    table = ss.check_sightings(*case, max_speed_kn=14.0)
-    vessels = ["Kestrel", "Wren", "Ibis", "Heron", "Plover"]
-    out = ss.record_sighting_checks(res, table, vessels)
-    assert (
-        out["sightings_checked"],
-        out["sightings_fitting"],
-        out["sightings_not_fitting"],
-        out["sightings_no_ais"],
-    ) == (5, 2, 2, 1)
-    assert out["kestrel.sightings_not_fitting"] == 1 and out["wren.sightings_not_fitting"] == 0
-    assert out["sightings_max_needed_kn"] == pytest.approx(50.0)  # inf is not a finite speed
-    shown = ss.to_sighting_check_display(table, site_names={"wren_port": "Wren Quay"})
-    # findings first (does not fit, no AIS), then the rest, each by vessel and time
-    assert shown["vessel"].tolist() == ["Kestrel", "Plover", "Ibis", "Heron", "Wren"]
-    shown = shown.set_index("vessel")
-    assert shown.loc["Wren", "place"] == "Wren Quay"
-    assert shown.loc["Kestrel", "place"] == "10.000\u00a0N, 20.000\u00a0E"
-    assert shown.loc["Kestrel", "last fix before"] == "01\u00a0May\u00a010:00, 100\u00a0nm away"
-    assert shown.loc["Ibis", "first fix after"] == "none"
-    assert shown.loc["Ibis", "speed needed (kn)"] == ""
-    assert shown.loc["Plover", "speed needed (kn)"] == "at once"
-    # only the findings, and of the images that fit the one needing the highest speed (Heron)
-    short = ss.to_sighting_check_display(table, closest=1)
-    assert short["vessel"].tolist() == ["Kestrel", "Plover", "Ibis", "Heron"]
-    assert ss.to_sighting_check_display(table, closest=0)["vessel"].tolist() == [
-        "Kestrel",
-        "Plover",
-        "Ibis",
-    ]
-    text = re.sub(r"<[^>]+>", "", ss.describe_sighting_checks(res, vessels).data)
-    assert "Of the 5 images, 2 fit at no more than 14 knots" in text
-    assert "1 cannot be tested" in text
-    assert "2 do not fit, of Kestrel (1 of 1) and Plover (1 of 1)" in text
-    assert "spoofed or borrowed identity" in text
-
-
-def test_sentences_for_all_fitting_and_for_no_image(tmp_path):
-    res = Results(tmp_path / "r.json")
-    res.record("shuttle.max_speed_kn", 14.0, "kn", "test value")
-    seen = sightings([("Wren", 0, None)])
-    table = ss.check_sightings(seen, fixes("Wren", 1, [(-1, 0)]), max_speed_kn=14.0)
-    ss.record_sighting_checks(res, table, ["Wren"])
-    text = re.sub(r"<[^>]+>", "", ss.describe_sighting_checks(res, ["Wren"]).data)
-    assert "The one image fits at no more than 14 knots" in text
-    assert "None puts a ship where" in text
-    two = ss.check_sightings(
-        sightings([("Wren", 0, None), ("Wren", 1, None)]),
-        fixes("Wren", 1, [(-1, 0)]),
-        max_speed_kn=14.0,
-    )
-    ss.record_sighting_checks(res, two, ["Wren"])
-    text = re.sub(r"<[^>]+>", "", ss.describe_sighting_checks(res, ["Wren"]).data)
-    assert "All 2 images fit at no more than 14 knots" in text
-    ss.record_sighting_checks(res, table.iloc[:0], ["Wren"])
-    text = re.sub(r"<[^>]+>", "", ss.describe_sighting_checks(res, ["Wren"]).data)
-    assert text == "No satellite image of Wren was available to set against the AIS tracks."
 
 
 def test_store_path_gives_the_same_table(tmp_path):
@@ -272,7 +214,7 @@ def test_store_path_gives_the_same_table(tmp_path):
     data = ais.clean(ais.AisData(ais.sort_positions(raw), empty.vessels, empty.skipped), 50.0)
     assert data.positions["is_jump"].sum() == 1  # the fix 400 nm north
     heard = ais.add_vessel(data.positions[~data.positions["is_jump"]], fleet)
-    expected = ss.check_sightings(seen, heard, max_speed_kn=14.0)
+    expected = sc.check_sightings(seen, heard, max_speed_kn=14.0)
     # 0 h: a fix at that time 100 nm away; -1.5 h: 100 nm from the fix at -2 h (200 kn);
     # Wren 5 kn; Ibis unheard; 9 h: 20 nm from the fix at 5 h on the second MMSI (5 kn)
     assert expected["verdict"].tolist() == [
@@ -284,19 +226,19 @@ def test_store_path_gives_the_same_table(tmp_path):
     ]
     for scheduler in ("sync", "threads"):
         pd.testing.assert_frame_equal(
-            ss.check_sightings_dask(
+            sc.check_sightings_dask(
                 seen, store, fleet, max_speed_kn=14.0, max_jump_kn=50.0, dask_scheduler=scheduler
             ),
             expected,
         )
     sites = {"k": {"lat": LAT, "lon": LON, "radius_km": 5.0}}
     pd.testing.assert_frame_equal(
-        ss.check_sightings_dask(
+        sc.check_sightings_dask(
             seen.assign(site="k"), store, fleet, max_speed_kn=14.0, sites=sites
         ),
-        ss.check_sightings(seen.assign(site="k"), heard, max_speed_kn=14.0, sites=sites),
+        sc.check_sightings(seen.assign(site="k"), heard, max_speed_kn=14.0, sites=sites),
     )
     pd.testing.assert_frame_equal(
-        ss.check_sightings_dask(seen, raw, fleet.iloc[:0], max_speed_kn=14.0),
-        ss.check_sightings(seen, heard.iloc[:0], max_speed_kn=14.0),
+        sc.check_sightings_dask(seen, raw, fleet.iloc[:0], max_speed_kn=14.0),
+        sc.check_sightings(seen, heard.iloc[:0], max_speed_kn=14.0),
     )

@@ -48,12 +48,6 @@ def res(tmp_path):
     return r
 
 
-def test_names_and_lists():
-    assert text.get_display_name("imo:9123456") == "IMO 9123456"
-    assert text.join_words(["a", "b"]) == "a and b" and text.join_words([]) == ""
-    assert text.count_ships(1) == "the ship" and text.count_ships(3) == "the three ships"
-
-
 def test_silences_of_a_ship_never_heard_and_no_other_traffic(res):
     out = rendered(
         text.describe_silences(
@@ -96,8 +90,8 @@ def test_one_way_delivery_is_said():
             "first_evidence": pd.to_datetime([1, 2, 3, 1, 2, 3], unit="D", utc=True),
         }
     )
-    assert not text._ends_one_way(calls, "K", "w", "i")
-    assert text._ends_one_way(calls, "L", "w", "i")  # w, then i twice: one visit, no return
+    assert not text.ends_one_way(calls, "K", "w", "i")
+    assert text.ends_one_way(calls, "L", "w", "i")  # w, then i twice: one visit, no return
 
 
 def test_passages_without_a_route(res):
@@ -125,39 +119,6 @@ def test_passages_with_a_route_but_no_leg_between_evidence(res):
     out = rendered(text.describe_passages(res, home="Heron Quay", away="Plover", map_name="m"))
     assert "is 78 nautical miles" in out and "at least 3.8 hours" in out  # bounds round outwards
     assert "No passage between the two ports lies between two pieces of evidence" in out
-
-
-def test_route_map_alt_text_says_where_each_ship_fell_silent():
-    alt = text.alt_route_map(
-        ["Kestrel", "Skua", "imo:9123456"],
-        home="Wren",
-        away="Ibis",
-        route_found=False,
-        heard={"Kestrel", "Skua"},
-        home_fleet_reports=0,
-        traffic=False,
-        silent_near={"Kestrel": "Ibis", "Skua": "Wren"},
-    )
-    assert "no sea route is drawn" in alt
-    assert "Kestrel falls silent near Ibis; Skua falls silent near Wren" in alt
-    assert "none of them is heard at Wren" in alt and "IMO 9123456 is never heard on AIS" in alt
-    gaps = pd.DataFrame(
-        {
-            "vessel": ["Kestrel", "Kestrel"],
-            "kind": ["between", "after_last"],
-            "start": pd.to_datetime([2, 1], unit="D", utc=True),
-            "lat_before": [42.6, 42.8],
-            "lon_before": [131.1, 132.8],
-        }
-    )
-    sites = {
-        "w": {"lat": 42.64, "lon": 131.10, "radius_km": 2},
-        "i": {"lat": 42.79, "lon": 132.87, "radius_km": 2},
-    }
-    # the first silence (day 1) began near Ibis
-    assert text.get_silence_places(gaps, sites, ["w", "i"], {"w": "Wren", "i": "Ibis"}) == {
-        "Kestrel": "Ibis"
-    }
 
 
 def test_passage_bounds_point_the_right_way(tmp_path):
@@ -265,21 +226,3 @@ def test_reception_argument_names_its_ships_and_is_weak_when_they_are_few(
     if weak:
         assert "fewer than 5 other ships" in out
     assert "shows in the other ships" not in out  # the old overclaim
-
-
-def test_limits_name_the_alternative_and_what_tells_it_apart(res):
-    for name, value in {
-        "home_traffic_reports": 31,
-        "home_traffic_vessels": 2,
-        "home_traffic_longest_silence_h": 7.95,
-        "home_fleet_reports": 0,
-    }.items():
-        res.record(f"shuttle.{name}", value, "1", "test value")
-    out = rendered(text.describe_limits(res, home="Wren", away="Ibis"))
-    assert "ordinary commercial" in out and "poor reception" in out
-    assert "2 other ships heard 31 times at Wren" in out
-    none = Results(res.path.parent / "none.json")
-    none.record("shuttle.home_traffic_reports", 0, "1", "test value")
-    none.record("shuttle.home_traffic_vessels", 0, "1", "test value")
-    out = rendered(text.describe_limits(none, home="Wren", away="Ibis"))
-    assert "no other ship was heard at Wren" in out
