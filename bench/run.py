@@ -6,7 +6,7 @@ whole process tree (Dask worker processes included) are measured from outside:
 
 1. ``e2e``: a positions archive (Parquet, time order, default 10 million rows) -> the
    cached store (:func:`tumen.ais.store.ingest`) -> gaps + port calls
-   (:func:`tumen.ais.dask_ops.get_shuttle_tables`); cold (no store yet) and warm (store
+   (:func:`tumen.ais.tracks_dask.get_shuttle_tables`); cold (no store yet) and warm (store
    reused). Target: cold <= 30 s and <= 4 GiB.
 2. ``movingpandas``: the same gap and stop detection by tumen and by movingpandas
    (``ObservationGapSplitter``, ``TrajectoryStopDetector``) on 200 000 positions: time

@@ -23,7 +23,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tumen.ais import decode as ais
+from tumen.ais import clean as ais_clean
+from tumen.ais import fleet as ais_fleet
+from tumen.ais import nmea as ais_nmea
+from tumen.ais import readers as ais_readers
+from tumen.ais import records as ais_records
+from tumen.ais import timecols as ais_timecols
 from tumen.errors import DataError, TumenError
 from tumen.geo import earth
 
@@ -43,7 +48,7 @@ GENERIC_MAP = {
     "callsign": "CallSign",
     "ship_type": "VesselType",
 }
-VALUES = [c for c in ais.POSITION_COLUMNS if not c.startswith("source")]
+VALUES = [c for c in ais_records.POSITION_COLUMNS if not c.startswith("source")]
 T0 = pd.Timestamp("2023-09-01", tz="UTC")
 
 
@@ -56,8 +61,8 @@ def categories(data):
 
 
 def test_nmea_positions_schema_and_values():
-    pos = ais.read_nmea(NMEA).positions
-    assert list(pos.columns) == ais.POSITION_COLUMNS
+    pos = ais_nmea.read_nmea(NMEA).positions
+    assert list(pos.columns) == ais_records.POSITION_COLUMNS
     assert str(pos["time"].dtype) == "datetime64[ns, UTC]"
     assert pos["mmsi"].dtype == np.int64 and pos["nav_status"].dtype == np.int64
     # 8 ANGARA + 4 MARIA + 5 SEA STAR (line 21 is 91/181)
@@ -83,7 +88,7 @@ def test_nmea_positions_schema_and_values():
 
 
 def test_every_noisy_line_is_counted_in_its_category():
-    data = ais.read_nmea(NMEA)
+    data = ais_nmea.read_nmea(NMEA)
     assert categories(data) == {
         9: "static",
         14: "static",
@@ -104,7 +109,7 @@ def test_every_noisy_line_is_counted_in_its_category():
 
 
 def test_two_sentence_type5_is_assembled_even_with_a_sentence_between_its_parts():
-    v = ais.read_nmea(NMEA).vessels.set_index("name")
+    v = ais_nmea.read_nmea(NMEA).vessels.set_index("name")
     assert v.loc["ANGARA", "mmsi"] == 273000001
     assert v.loc["ANGARA", "imo"] == 9000001 and v.loc["ANGARA", "callsign"] == "UBAA1"
     assert v.loc["ANGARA", "ship_type"] == "70"
@@ -114,7 +119,7 @@ def test_two_sentence_type5_is_assembled_even_with_a_sentence_between_its_parts(
 
 
 def test_leading_timestamps_iso_epoch_offset_and_milliseconds():
-    data = ais.read_nmea(FIX / "leading_time.nmea")
+    data = ais_nmea.read_nmea(FIX / "leading_time.nmea")
     angara = data.positions[data.positions["mmsi"] == 273000001]
     # lines 1-5: ISO Z, epoch s, ISO with space and comma, ISO +09:00 (12:00+09 = 03:00Z),
     # epoch ms; line 23 a tag block
@@ -126,7 +131,7 @@ def test_leading_timestamps_iso_epoch_offset_and_milliseconds():
     assert (cats[11], cats[22]) == ("multipart_incomplete", "multipart_orphan")
     assert cats[6] == "static"  # lines 6 and 8, a position (7) between
     assert data.vessels["name"].tolist() == ["MARIA"]
-    wide = ais.read_nmea(FIX / "leading_time.nmea", max_fragment_lines=11)
+    wide = ais_nmea.read_nmea(FIX / "leading_time.nmea", max_fragment_lines=11)
     assert sorted(wide.vessels["name"]) == ["ANGARA", "MARIA"]
 
 
@@ -142,7 +147,7 @@ def test_binary_junk_is_counted_not_fatal(tmp_path):
         + good.replace(b"144F", b"1\xe44F")
         + b"\n"
     )
-    data = ais.read_nmea(path)
+    data = ais_nmea.read_nmea(path)
     assert len(data.positions) == 1
     assert categories(data) == {1: "junk", 3: "junk", 4: "malformed"}
 
@@ -152,16 +157,16 @@ def test_gzip_and_missing_file(tmp_path):
 
     path = tmp_path / "a.nmea.gz"
     path.write_bytes(gzip.compress(NMEA.read_bytes()))
-    assert len(ais.read_nmea(path).positions) == 17
+    assert len(ais_nmea.read_nmea(path).positions) == 17
     with pytest.raises(DataError) as err:
-        ais.read_nmea(tmp_path / "missing.nmea")
+        ais_nmea.read_nmea(tmp_path / "missing.nmea")
     assert "missing.nmea" in str(err.value) and "hint" in str(err.value)
 
 
 def test_nmea_dma_and_generic_csv_give_identical_positions():
-    nmea = ais.read_nmea(NMEA)
-    dma = ais.read_dma_csv(FIX / "shuttle_dma.csv")
-    generic = ais.read_csv(FIX / "shuttle_generic.csv", GENERIC_MAP)
+    nmea = ais_nmea.read_nmea(NMEA)
+    dma = ais_readers.read_dma_csv(FIX / "shuttle_dma.csv")
+    generic = ais_readers.read_csv(FIX / "shuttle_generic.csv", GENERIC_MAP)
     for other in (dma, generic):
         pd.testing.assert_frame_equal(nmea.positions[VALUES], other.positions[VALUES])
         # the 91/181 row is rejected the same way (CSV header is line 1, row 17 is line 18)
@@ -174,33 +179,35 @@ def test_nmea_dma_and_generic_csv_give_identical_positions():
     # the same analysis after cleaning, too
     for other in (dma, generic):
         pd.testing.assert_frame_equal(
-            ais.clean(nmea).positions.drop(columns=["source_file", "source_line"]),
-            ais.clean(other).positions.drop(columns=["source_file", "source_line"]),
+            ais_clean.clean(nmea).positions.drop(columns=["source_file", "source_line"]),
+            ais_clean.clean(other).positions.drop(columns=["source_file", "source_line"]),
         )
 
 
 def test_read_ais_dispatches_and_concatenates():
-    both = ais.read_ais([NMEA, FIX / "leading_time.nmea"], "nmea")
+    both = ais_readers.read_ais([NMEA, FIX / "leading_time.nmea"], "nmea")
     assert len(both.positions) == 17 + 17
     assert both.positions["source_file"].nunique() == 2
-    assert len(ais.read_ais(FIX / "shuttle_dma.csv", "dma").positions) == 17
-    assert len(ais.read_ais(FIX / "shuttle_generic.csv", "csv", GENERIC_MAP).positions) == 17
+    assert len(ais_readers.read_ais(FIX / "shuttle_dma.csv", "dma").positions) == 17
+    assert (
+        len(ais_readers.read_ais(FIX / "shuttle_generic.csv", "csv", GENERIC_MAP).positions) == 17
+    )
     with pytest.raises(DataError, match="column map"):
-        ais.read_ais(FIX / "shuttle_generic.csv", "csv")
+        ais_readers.read_ais(FIX / "shuttle_generic.csv", "csv")
     with pytest.raises(DataError, match="unknown AIS format"):
-        ais.read_ais(NMEA, "kml")
+        ais_readers.read_ais(NMEA, "kml")
 
 
 def test_csv_structure_errors_name_file_line_and_field(tmp_path):
     with pytest.raises(DataError) as err:
-        ais.read_csv(FIX / "shuttle_generic.csv", dict(GENERIC_MAP, lat="Latitude"))
+        ais_readers.read_csv(FIX / "shuttle_generic.csv", dict(GENERIC_MAP, lat="Latitude"))
     e = err.value
     assert (e.line, e.field) == (1, "Latitude") and "shuttle_generic.csv" in str(e)
     assert "LAT" in e.hint
     with pytest.raises(DataError, match="unknown key 'speed'"):
-        ais.read_csv(FIX / "shuttle_generic.csv", dict(GENERIC_MAP, speed="SOG"))
+        ais_readers.read_csv(FIX / "shuttle_generic.csv", dict(GENERIC_MAP, speed="SOG"))
     with pytest.raises(DataError, match="no 'lon'"):
-        ais.read_csv(
+        ais_readers.read_csv(
             FIX / "shuttle_generic.csv", {"time": "BaseDateTime", "mmsi": "MMSI", "lat": "LAT"}
         )
 
@@ -218,7 +225,9 @@ def test_csv_row_noise_is_counted(tmp_path):
         "\n"
         "273000001,1693530000,42.6,131.0\n"
     )
-    data = ais.read_csv(path, {"time": "BaseDateTime", "mmsi": "MMSI", "lat": "LAT", "lon": "LON"})
+    data = ais_readers.read_csv(
+        path, {"time": "BaseDateTime", "mmsi": "MMSI", "lat": "LAT", "lon": "LON"}
+    )
     assert list(data.positions["time"]) == [h(0), h(1)]
     assert categories(data) == {
         3: "bad_timestamp",
@@ -231,14 +240,14 @@ def test_csv_row_noise_is_counted(tmp_path):
 
 
 def test_drop_duplicates_moves_the_repeat_to_skipped():
-    data = ais.drop_duplicates(ais.read_nmea(NMEA))
+    data = ais_clean.drop_duplicates(ais_nmea.read_nmea(NMEA))
     assert len(data.positions) == 16
     assert categories(data)[8] == "duplicate"  # line 8 repeats line 7; the first is kept
     assert 7 in set(data.positions["source_line"])
 
 
 def test_jump_flag_marks_only_the_impossible_fix():
-    pos = ais.clean(ais.read_nmea(NMEA), max_speed_kn=50.0).positions
+    pos = ais_clean.clean(ais_nmea.read_nmea(NMEA), max_speed_kn=50.0).positions
     star = pos[pos["mmsi"] == 440000003].set_index("source_line")
     # 42.10 N -> 45.00 N along 131.5 E in 0.5 h: 2.90 deg * 111.1951 km/deg = 322.4657 km
     # = 174.1175 nmi, / 0.5 h = 348.235 kn; back to 42.20 N: 2.80 deg -> 336.227 kn
@@ -270,19 +279,19 @@ def test_jump_flag_at_track_ends(lats, expected):
             "lon": 131.0,
         }
     )
-    assert ais.add_jump_flag(pos)["is_jump"].tolist() == expected + [False, False]
+    assert ais_clean.add_jump_flag(pos)["is_jump"].tolist() == expected + [False, False]
 
 
 def test_quality_table_and_counts():
-    data = ais.clean(ais.read_nmea(NMEA))
-    table = ais.get_quality_table(data).set_index("category")
+    data = ais_clean.clean(ais_nmea.read_nmea(NMEA))
+    table = ais_clean.get_quality_table(data).set_index("category")
     assert table.loc["position", "records"] == 16
     assert table.loc["static", "records"] == 4
     assert table.loc["duplicate", "status"] == "removed"
     assert table.loc["bad_checksum", "examples"].endswith("shuttle.nmea:25")
     # 34 lines, two type 5 messages of two lines each: 32 records;
     # rejected = 10 (lines 21, 25, 27-34); other_type and duplicate are neither
-    assert ais.count_records(data) == {"records": 32, "kept": 20, "rejected": 10}
+    assert ais_clean.count_records(data) == {"records": 32, "kept": 20, "rejected": 10}
 
 
 def test_parse_times():
@@ -299,12 +308,12 @@ def test_parse_times():
             "1693526400.5",
         ]
     )
-    out = ais.parse_times(text)
+    out = ais_timecols.parse_times(text)
     assert list(out[:4]) == [T0] * 4
     assert out[4:8].isna().all()
     assert out[8] == T0 + pd.Timedelta(milliseconds=500)
-    dma = ais.parse_times(
-        pd.Series(["01/09/2023 00:00:00", "31/02/2023 00:00:00"]), ais.DMA_TIME_FORMAT
+    dma = ais_timecols.parse_times(
+        pd.Series(["01/09/2023 00:00:00", "31/02/2023 00:00:00"]), ais_readers.DMA_TIME_FORMAT
     )
     assert dma[0] == T0 and pd.isna(dma[1])
 
@@ -315,8 +324,8 @@ def test_haversine_one_degree_of_latitude():
 
 
 def test_fleet_matches_names_case_insensitively_and_shows_shared_names():
-    vessels = ais.read_nmea(NMEA).vessels
-    fleet = ais.get_fleet(vessels, ["Angara", "maria "])
+    vessels = ais_nmea.read_nmea(NMEA).vessels
+    fleet = ais_fleet.get_fleet(vessels, ["Angara", "maria "])
     assert fleet[["vessel", "mmsi"]].values.tolist() == [
         ["Angara", 273000001],
         ["maria ", 273000002],
@@ -326,7 +335,7 @@ def test_fleet_matches_names_case_insensitively_and_shows_shared_names():
         [vessels, vessels.iloc[[0]].assign(mmsi=999000001, imo=pd.NA, name="angara ")],
         ignore_index=True,
     )
-    fleet = ais.get_fleet(spoof, ["Angara"], imos={"Angara": 9000001})
+    fleet = ais_fleet.get_fleet(spoof, ["Angara"], imos={"Angara": 9000001})
     assert fleet.values.tolist() == [
         ["Angara", 273000001, "imo+name"],
         ["Angara", 999000001, "name"],
@@ -334,12 +343,12 @@ def test_fleet_matches_names_case_insensitively_and_shows_shared_names():
 
 
 def test_add_vessel():
-    data = ais.read_nmea(NMEA)
+    data = ais_nmea.read_nmea(NMEA)
     fleet = pd.DataFrame({"vessel": ["Angara"], "mmsi": [273000001]})
-    pos = ais.add_vessel(data.positions, fleet)
+    pos = ais_fleet.add_vessel(data.positions, fleet)
     assert (pos["vessel"] == "Angara").sum() == 8 and pos["vessel"].isna().sum() == 9
     with pytest.raises(DataError, match="two vessels"):
-        ais.add_vessel(data.positions, pd.DataFrame({"vessel": ["A", "B"], "mmsi": [1, 1]}))
+        ais_fleet.add_vessel(data.positions, pd.DataFrame({"vessel": ["A", "B"], "mmsi": [1, 1]}))
 
 
 def test_ship_names_are_kept_as_raw_text(tmp_path):
@@ -349,7 +358,7 @@ def test_ship_names_are_kept_as_raw_text(tmp_path):
         "273000009,2023-09-01T00:00:00,42.5,131.0,\"=cmd|' /c calc'!A0\"\n"
         "273000010,2023-09-01T00:00:00,42.5,131.0,\"__import__('os')\"\n"
     )
-    data = ais.read_csv(
+    data = ais_readers.read_csv(
         path,
         {"time": "BaseDateTime", "mmsi": "MMSI", "lat": "LAT", "lon": "LON", "name": "VesselName"},
     )
@@ -357,8 +366,8 @@ def test_ship_names_are_kept_as_raw_text(tmp_path):
 
 
 def test_density_grid_counts_positions_per_cell():
-    pos = ais.read_nmea(NMEA).positions
-    grid = ais.to_density_grid(pos, [42.0, 42.5, 43.0], [130.0, 131.25, 132.5])
+    pos = ais_nmea.read_nmea(NMEA).positions
+    grid = ais_clean.to_density_grid(pos, [42.0, 42.5, 43.0], [130.0, 131.25, 132.5])
     # lat 42.0-42.5: MARIA 42.40, 42.49, 42.20 (lon 131.0) and SEA STAR 42.0, 42.1, 42.2,
     # 42.3 (131.5); 42.50 N is in the upper row. 42.5-43.0: ANGARA x8 (132.35), MARIA 42.50.
     assert grid.sel(lat=42.25).values.tolist() == [3, 4]
@@ -386,11 +395,11 @@ def nmea_like(draw):
 @given(st.lists(nmea_like(), max_size=12))
 def test_any_text_never_raises_anything_but_tumen_errors(lines):
     try:
-        data = ais.decode_nmea_lines(lines, "fuzz.nmea")
+        data = ais_nmea.decode_nmea_lines(lines, "fuzz.nmea")
     except TumenError:
         return
-    assert list(data.positions.columns) == ais.POSITION_COLUMNS
-    assert set(data.skipped["category"]) <= set(ais.CATEGORIES)
+    assert list(data.positions.columns) == ais_records.POSITION_COLUMNS
+    assert set(data.skipped["category"]) <= set(ais_records.CATEGORIES)
     assert data.positions["lat"].abs().le(90).all() and data.positions["lon"].abs().le(180).all()
     # every record is in exactly one place
     places = list(data.positions["source_line"]) + list(data.skipped["source_line"])
@@ -400,23 +409,23 @@ def test_any_text_never_raises_anything_but_tumen_errors(lines):
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.binary(max_size=80), max_size=8))
 def test_any_bytes_never_raise(lines):
-    ais.decode_nmea_lines(lines, "fuzz.nmea")
+    ais_nmea.decode_nmea_lines(lines, "fuzz.nmea")
 
 
 def test_quality_table_lists_flagged_jumps_without_counting_them_twice():
-    data = ais.clean(ais.read_nmea(NMEA))
-    table = ais.get_quality_table(data).set_index("category")
+    data = ais_clean.clean(ais_nmea.read_nmea(NMEA))
+    table = ais_clean.get_quality_table(data).set_index("category")
     # SEA STAR at 45 N on line 19 between fixes near 42 N: flagged, still a position
     assert table.loc["jump", ["status", "records"]].tolist() == ["flagged", 1]
     assert table.loc["jump", "examples"].endswith("shuttle.nmea:19")
     assert table.index.tolist().index("jump") == 2  # after position and static
-    assert ais.count_records(data) == {"records": 32, "kept": 20, "rejected": 10}
-    assert "jump" not in ais.get_quality_table(ais.read_nmea(NMEA))["category"].tolist()
+    assert ais_clean.count_records(data) == {"records": 32, "kept": 20, "rejected": 10}
+    assert "jump" not in ais_clean.get_quality_table(ais_nmea.read_nmea(NMEA))["category"].tolist()
 
 
 def test_summary_counts_positions_jumps_and_ships():
-    data = ais.clean(ais.read_nmea(NMEA))
-    assert ais.get_summary(data) == {
+    data = ais_clean.clean(ais_nmea.read_nmea(NMEA))
+    assert ais_clean.get_summary(data) == {
         "records": 32,
         "kept": 20,
         "rejected": 10,
@@ -424,24 +433,24 @@ def test_summary_counts_positions_jumps_and_ships():
         "jumps": 1,
         "vessels": 3,
     }
-    assert ais.get_summary(ais.read_nmea(NMEA))["jumps"] == 0
+    assert ais_clean.get_summary(ais_nmea.read_nmea(NMEA))["jumps"] == 0
 
 
 def test_vessel_entries_name_mmsi_imo():
-    assert ais.parse_vessel_entry("Sparta IV") == ("name", "Sparta IV")
-    assert ais.parse_vessel_entry("mmsi:273111111") == ("mmsi", 273111111)
-    assert ais.parse_vessel_entry(" IMO: 9154517 ") == ("imo", 9154517)
+    assert ais_fleet.parse_vessel_entry("Sparta IV") == ("name", "Sparta IV")
+    assert ais_fleet.parse_vessel_entry("mmsi:273111111") == ("mmsi", 273111111)
+    assert ais_fleet.parse_vessel_entry(" IMO: 9154517 ") == ("imo", 9154517)
     for bad in ("mmsi:27311111", "mmsi:2731111111", "imo:91545x7", "imo:", "  "):
         with pytest.raises(DataError) as exc:
-            ais.parse_vessel_entry(bad)
+            ais_fleet.parse_vessel_entry(bad)
         assert exc.value.field == "vessels"
 
 
 def test_fleet_by_mmsi_and_imo_entries():
-    vessels = ais.read_nmea(NMEA).vessels
+    vessels = ais_nmea.read_nmea(NMEA).vessels
     # an MMSI entry needs no static report; an IMO entry matches the MMSI broadcasting it;
     # an entry nobody broadcasts has no row (a ship never heard)
-    fleet = ais.get_fleet(vessels, ["mmsi:555000001", "imo:9000001", "Nobody"])
+    fleet = ais_fleet.get_fleet(vessels, ["mmsi:555000001", "imo:9000001", "Nobody"])
     assert fleet.values.tolist() == [
         ["imo:9000001", 273000001, "imo"],
         ["mmsi:555000001", 555000001, "mmsi"],
@@ -456,9 +465,9 @@ def test_csv_with_a_wrong_time_format_stops_with_a_hint(tmp_path):
     )
     cols = {"time": "Time", "mmsi": "MMSI", "lat": "Lat", "lon": "Lon"}
     with pytest.raises(DataError) as exc:
-        ais.read_ais(path, "csv", cols)  # ISO 8601 expected: no row parses
+        ais_readers.read_ais(path, "csv", cols)  # ISO 8601 expected: no row parses
     assert exc.value.line == 2 and exc.value.field == "time" and "ais_time_format" in str(exc.value)
-    data = ais.read_ais(path, "csv", cols, time_format="%d/%m/%Y %H:%M")
+    data = ais_readers.read_ais(path, "csv", cols, time_format="%d/%m/%Y %H:%M")
     assert data.positions["time"].dt.strftime("%H:%M").tolist() == ["23:58", "23:59"]
 
 
@@ -472,10 +481,12 @@ def test_position_order_is_the_lexsort_of_mmsi_time_and_minor_keys(n, vessels, s
     rank = rng.integers(0, 3, n)
     minor = (rank, line) if minor2 else (line,)
     want = np.lexsort((*reversed(minor), time_ns, mmsi))
-    np.testing.assert_array_equal(ais.position_order(mmsi, time_ns, *minor), want)
+    np.testing.assert_array_equal(ais_records.position_order(mmsi, time_ns, *minor), want)
 
 
 def test_position_order_with_more_vessels_than_16_bit_ranks():
     rng = np.random.default_rng(1)
     mmsi, time_ns = rng.permutation(70_000), rng.integers(0, 3, 70_000)
-    np.testing.assert_array_equal(ais.position_order(mmsi, time_ns), np.lexsort((time_ns, mmsi)))
+    np.testing.assert_array_equal(
+        ais_records.position_order(mmsi, time_ns), np.lexsort((time_ns, mmsi))
+    )

@@ -12,14 +12,15 @@ import pandas as pd
 import pytest
 
 from tumen.ais import chunks as ais_chunks
-from tumen.ais import decode as ais
+from tumen.ais import nmea as ais_nmea
+from tumen.ais import records as ais_records
 from tumen.errors import DataError
 
 FIX = Path(__file__).parent / "fixtures"
 SPLIT = FIX / "scale" / "split.nmea"
 
 
-def assert_same_data(a: ais.AisData, b: ais.AisData) -> None:
+def assert_same_data(a: ais_records.AisData, b: ais_records.AisData) -> None:
     pd.testing.assert_frame_equal(a.positions, b.positions)
     pd.testing.assert_frame_equal(a.vessels, b.vessels)
     pd.testing.assert_frame_equal(a.skipped, b.skipped)
@@ -28,7 +29,7 @@ def assert_same_data(a: ais.AisData, b: ais.AisData) -> None:
 @pytest.mark.parametrize("chunk_bytes", [1, 60, 150, 700, 10_000])
 @pytest.mark.parametrize("max_fragment_lines", [10, 3])
 def test_chunked_decoding_equals_reading_the_whole_file(chunk_bytes, max_fragment_lines):
-    whole = ais.read_nmea(SPLIT, max_fragment_lines=max_fragment_lines)
+    whole = ais_nmea.read_nmea(SPLIT, max_fragment_lines=max_fragment_lines)
     chunked = ais_chunks.read_ais(
         SPLIT, max_fragment_lines=max_fragment_lines, chunk_bytes=chunk_bytes, dask_scheduler="sync"
     )
@@ -64,7 +65,7 @@ def test_decode_nmea_range_keeps_only_its_lines():
 
 @pytest.mark.parametrize("scheduler", ["sync", "threads", "processes"])
 def test_parallel_read_on_every_local_scheduler(scheduler):
-    whole = ais.read_nmea(SPLIT)
+    whole = ais_nmea.read_nmea(SPLIT)
     assert_same_data(whole, ais_chunks.read_ais(SPLIT, chunk_bytes=300, dask_scheduler=scheduler))
 
 

@@ -21,9 +21,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tumen.ais import chunks as ais_chunks
-from tumen.ais import decode as ais
 from tumen.ais import fast as ais_fast
+from tumen.ais import nmea as ais_nmea
+from tumen.ais import records as ais_records
+from tumen.ais import sentences as ais_sentences
 from tumen.ais import synth as ais_synth
+from tumen.ais import timecols as ais_timecols
+from tumen.errors import DataError
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = [ROOT / "data" / "ais" / "terrestrial.nmea", ROOT / "data" / "ais" / "satellite.nmea"]
@@ -33,7 +37,7 @@ ARMOR = "0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVW`abcdefghijklmnopqrstuvw"
 
 def reference_messages(raw: bytes, max_fragment_lines: int = 10):
     """The message rows of the pyais decoder of tumen.ais.decode, as get_messages returns them."""
-    dec = ais._NmeaDecoder("f", max_fragment_lines)
+    dec = ais_sentences.LineDecoder("f", max_fragment_lines)
     for number, line in enumerate(raw.split(b"\n"), 1):
         dec.feed(number, line)
     skipped = dec.skipped + [(p["lines"][0], "multipart_incomplete") for p in dec.pending.values()]
@@ -75,12 +79,12 @@ def assert_same_messages(raw: bytes, max_fragment_lines: int = 10) -> None:
             np.testing.assert_array_equal(new[c].to_numpy(float), want, err_msg=c)
         for c in set(new.columns) & {"name", "callsign", "ship_type"}:
             assert new[c].tolist() == [v or None for v in ref[c].tolist()], c
-        times = ais.parse_times(ref["time"])
+        times = ais_timecols.parse_times(ref["time"])
         assert new["time"].astype("datetime64[ns, UTC]").tolist() == times.tolist()
         assert new["time_missing"].tolist() == ref["time"].isna().tolist()
 
 
-def assert_same_tables(a: ais.AisData, b: ais.AisData) -> None:
+def assert_same_tables(a: ais_records.AisData, b: ais_records.AisData) -> None:
     for name in ("positions", "vessels", "skipped"):
         pd.testing.assert_frame_equal(getattr(a, name), getattr(b, name), check_exact=True)
 
@@ -90,7 +94,7 @@ def assert_same_tables(a: ais.AisData, b: ais.AisData) -> None:
 )
 def test_example_files_decode_as_pyais(path):
     assert_same_messages(path.read_bytes())
-    assert_same_tables(ais.read_nmea(path), ais.read_nmea(path, engine="pyais"))
+    assert_same_tables(ais_nmea.read_nmea(path), ais_nmea.read_nmea(path, engine="pyais"))
 
 
 def test_synthetic_archive_like_the_benchmark_decodes_as_pyais(tmp_path):
@@ -99,13 +103,13 @@ def test_synthetic_archive_like_the_benchmark_decodes_as_pyais(tmp_path):
     assert_same_messages(raw)
     path = tmp_path / "decode.nmea"
     path.write_bytes(raw)
-    assert_same_tables(ais.read_nmea(path), ais.read_nmea(path, engine="pyais"))
+    assert_same_tables(ais_nmea.read_nmea(path), ais_nmea.read_nmea(path, engine="pyais"))
 
 
 def test_chunked_reading_equals_one_reading(tmp_path):
     path = tmp_path / "a.nmea"
     path.write_bytes(b"".join(p.read_bytes() for p in EXAMPLES))
-    whole = ais.read_nmea(path, engine="pyais")
+    whole = ais_nmea.read_nmea(path, engine="pyais")
     assert_same_tables(
         ais_chunks.read_ais(path, chunk_bytes=200_000, dask_scheduler="sync", progress=False), whole
     )
@@ -124,14 +128,14 @@ def test_crlf_blank_and_str_lines():
     crlf = "\r\n".join(lines).encode()
     assert_same_messages(crlf)
     assert_same_tables(
-        ais.decode_nmea_lines(lines + ["", "  "], "x"),
-        ais.decode_nmea_lines(lines + ["", "  "], "x", engine="pyais"),
+        ais_nmea.decode_nmea_lines(lines + ["", "  "], "x"),
+        ais_nmea.decode_nmea_lines(lines + ["", "  "], "x", engine="pyais"),
     )
 
 
 def test_unknown_engine_is_a_user_error():
-    with pytest.raises(ais.DataError):
-        ais.read_nmea(FIX / "shuttle.nmea", engine="fast")
+    with pytest.raises(DataError):
+        ais_nmea.read_nmea(FIX / "shuttle.nmea", engine="fast")
 
 
 # --- hypothesis: random sentences ------------------------------------------------------
@@ -222,7 +226,7 @@ def test_random_sentences_decode_as_pyais(messages, rnd, max_fragment_lines):
     assert_same_messages(raw, max_fragment_lines)
     assert_same_tables(
         ais_fast.decode_buffer(raw, "f", max_fragment_lines=max_fragment_lines),
-        ais.decode_nmea_lines(
+        ais_nmea.decode_nmea_lines(
             raw.split(b"\n"), "f", engine="pyais", max_fragment_lines=max_fragment_lines
         ),
     )
@@ -240,7 +244,7 @@ def test_canonical_lines_take_the_vectorised_path():
     b = np.frombuffer(raw + b"\n" * 256, np.uint8)
     nl = np.flatnonzero(b[: len(raw)] == 10)
     starts, ends = np.r_[0, nl + 1], np.r_[nl, len(raw)]
-    flags, _ = ais_fast._scan(b, starts, ends)
+    flags, _ = ais_fast.scan(b, starts, ends)
     assert (flags != 3).sum() >= len(starts) - 10  # all but the junk, cut and $GP lines
 
 

@@ -9,8 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tumen.ais import decode as ais
+from tumen.ais import clean as ais_clean
 from tumen.ais import identity as ident
+from tumen.ais import readers as ais_readers
 from tumen.ais import store as ais_store
 from tumen.errors import ParameterError
 
@@ -71,7 +72,7 @@ def csv_path(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def data(csv_path):
-    return ais.clean(ais.read_csv(csv_path, COLUMNS), 50.0)
+    return ais_clean.clean(ais_readers.read_csv(csv_path, COLUMNS), 50.0)
 
 
 @pytest.fixture(scope="module")

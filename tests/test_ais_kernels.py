@@ -24,7 +24,7 @@ def scan(raw: bytes):
     flags, cols = np.zeros(len(starts), np.int8), np.zeros((7, len(starts)), np.int64)
     num = np.zeros(len(starts))
     k = ais_kernels.scan_lines(
-        b, starts, ends, ais_fast._SPECIAL, ais_fast._HEX64, flags, cols, num
+        b, starts, ends, ais_fast.SPECIAL, ais_fast.HEX64, flags, cols, num
     )
     return flags, cols[:, :k], num[:k]
 

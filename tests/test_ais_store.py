@@ -10,13 +10,16 @@ from test_ais import GENERIC_MAP  # the column map of tests/fixtures/ais/shuttle
 from test_ais_chunks import assert_same_data
 
 from tumen.ais import chunks as ais_chunks
-from tumen.ais import decode as ais
+from tumen.ais import clean as ais_clean
+from tumen.ais import nmea as ais_nmea
+from tumen.ais import readers as ais_readers
+from tumen.ais import records as ais_records
 from tumen.ais import store as ais_store
 from tumen.errors import DataError, ParameterError
 
 FIX = Path(__file__).parent / "fixtures"
 AIS_FIX = FIX / "ais"
-VALUES = [c for c in ais.POSITION_COLUMNS if not c.startswith("source")]
+VALUES = [c for c in ais_records.POSITION_COLUMNS if not c.startswith("source")]
 
 
 @pytest.mark.parametrize(
@@ -39,11 +42,11 @@ def test_store_holds_what_the_readers_read(tmp_path, fmt, name, columns):
         dask_scheduler="threads",
     )
     assert store.manifest["chunks"] > 3 and store.manifest["partitions"] >= 2
-    assert_same_data(ais.read_ais(path, fmt, columns), store.to_ais_data())
+    assert_same_data(ais_readers.read_ais(path, fmt, columns), store.to_ais_data())
 
 
 def test_nmea_csv_and_parquet_paths_give_the_same_positions(tmp_path):
-    nmea = ais.read_nmea(AIS_FIX / "shuttle.nmea")
+    nmea = ais_nmea.read_nmea(AIS_FIX / "shuttle.nmea")
     nmea.positions.to_parquet(tmp_path / "positions.parquet", index=False)
     stores = [
         ais_store.ingest(AIS_FIX / "shuttle.nmea", "nmea", cache_dir=tmp_path / "c"),
@@ -112,7 +115,7 @@ def test_quality_table_matches_the_readers(tmp_path):
     store = ais_store.ingest(
         AIS_FIX / "shuttle.nmea", cache_dir=tmp_path, chunk_bytes=300, dask_scheduler="threads"
     )
-    expected = ais.get_quality_table(ais.read_nmea(AIS_FIX / "shuttle.nmea"))
+    expected = ais_clean.get_quality_table(ais_nmea.read_nmea(AIS_FIX / "shuttle.nmea"))
     pd.testing.assert_frame_equal(store.get_quality_table(), expected)
     assert store.manifest["categories"] == dict(zip(expected["category"], expected["records"]))
 

@@ -38,8 +38,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from tumen.ais import dask_ops as ais_dask
-from tumen.ais import decode as ais
 from tumen.ais import fast as ais_fast
+from tumen.ais import nmea as ais_nmea
+from tumen.ais import readers as ais_readers
+from tumen.ais import records as ais_records
+from tumen.ais import sentences as ais_sentences
+from tumen.ais import timecols as ais_timecols
 from tumen.errors import DataError, ParameterError
 
 FORMATS = ("nmea", "dma", "csv", "parquet")
@@ -58,7 +62,7 @@ def read_ais(
     chunk_bytes: int = 8 << 20,
     dask_scheduler=None,
     progress: bool | None = None,
-) -> ais.AisData:
+) -> ais_records.AisData:
     """:func:`tumen.ais.decode.read_ais` with the files decoded in chunks, in parallel (no store).
 
     For archives that fit in memory but take long to decode; the result equals
@@ -85,9 +89,9 @@ def read_ais(
         dask_scheduler=dask_scheduler,
         progress=progress,
     )
-    empty = ais.decode_nmea_lines([], "").positions
-    merged = ais.concat([ais.AisData(empty, p.vessels, p.skipped) for p in parts])
-    return ais.AisData(
+    empty = ais_records.empty_data().positions
+    merged = ais_records.concat([ais_records.AisData(empty, p.vessels, p.skipped) for p in parts])
+    return ais_records.AisData(
         merge_positions([p.positions for p in parts]), merged.vessels, merged.skipped
     )
 
@@ -116,7 +120,7 @@ def get_format_options(fmt: str, columns, time_format):
             f"unknown AIS format {fmt!r}", field="format", hint=f"use one of {', '.join(FORMATS)}"
         )
     if fmt == "dma":
-        return dict(ais.DMA_COLUMNS), ais.DMA_TIME_FORMAT
+        return dict(ais_readers.DMA_COLUMNS), ais_readers.DMA_TIME_FORMAT
     if fmt == "csv" and not columns:
         raise ParameterError(
             "a generic AIS CSV needs a column map",
@@ -137,7 +141,7 @@ def check_csv_headers(
         with open(real, "rb") as fh:
             header = fh.readline()
         try:
-            ais.read_csv(io.BytesIO(header), columns, time_format=time_format)
+            ais_readers.read_csv(io.BytesIO(header), columns, time_format=time_format)
         except DataError as exc:
             raise DataError(
                 exc.message, file=given, line=exc.line, field=exc.field, hint=exc.hint
@@ -305,7 +309,7 @@ def _run_with_progress(tasks: list, scheduler, show: bool, desc: str) -> list:
     return results
 
 
-def read_chunk(chunk: Chunk, fmt: str, options: dict) -> ais.AisData:
+def read_chunk(chunk: Chunk, fmt: str, options: dict) -> ais_records.AisData:
     """Decode one chunk into an :class:`tumen.ais.decode.AisData`."""
     if fmt == "nmea":
         return _decode_nmea_chunk(chunk, options["max_fragment_lines"])
@@ -314,11 +318,11 @@ def read_chunk(chunk: Chunk, fmt: str, options: dict) -> ais.AisData:
     return _read_csv_chunk(chunk, options["columns"], options["time_format"])
 
 
-def _decode_nmea_chunk(chunk: Chunk, max_fragment_lines: int) -> ais.AisData:
+def _decode_nmea_chunk(chunk: Chunk, max_fragment_lines: int) -> ais_records.AisData:
     """Decode the chunk's lines plus enough lines either side for split messages."""
     if chunk.path.endswith(".gz"):
         with gzip.open(chunk.path, "rb") as fh:
-            return ais.decode_nmea_lines(
+            return ais_nmea.decode_nmea_lines(
                 fh.read().split(b"\n"), chunk.source_file, max_fragment_lines=max_fragment_lines
             )
     overlap = (MAX_PARTS - 1) * max_fragment_lines
@@ -347,7 +351,7 @@ def decode_nmea_range(
     keep: tuple[int, int],
     max_fragment_lines: int = 10,
     engine: str = "numpy",
-) -> ais.AisData:
+) -> ais_records.AisData:
     """Decode NMEA lines, keeping only the records whose first line is in ``keep``.
 
     The lines outside ``keep`` are context: they let a multi-sentence message that starts
@@ -387,7 +391,7 @@ def decode_nmea_range(
     lo, hi = keep
     # The decoder of tumen.ais.decode, fed line by line; records are filtered by their first
     # line before its tables are built (see the module docstring).
-    decoder = ais._NmeaDecoder(source_file, max_fragment_lines)
+    decoder = ais_sentences.LineDecoder(source_file, max_fragment_lines)
     for number, line in enumerate(lines, start_line):
         decoder.feed(number, line)
     decoder.positions = [r for r in decoder.positions if lo <= r[-1] < hi]
@@ -424,17 +428,17 @@ def _lines_after(fh, pos: int, n: int) -> list[bytes]:
     return buf.split(b"\n")[:n] if buf else []
 
 
-def _read_csv_chunk(chunk: Chunk, columns: dict, time_format: str | None) -> ais.AisData:
+def _read_csv_chunk(chunk: Chunk, columns: dict, time_format: str | None) -> ais_records.AisData:
     """:func:`tumen.ais.decode.read_csv` on the header plus the chunk's rows."""
     with open(chunk.path, "rb") as fh:
         header = fh.readline()
         fh.seek(chunk.start)
         body = fh.read(chunk.end - chunk.start)
-    data = ais.read_csv(io.BytesIO(header + body), columns, time_format=time_format)
+    data = ais_readers.read_csv(io.BytesIO(header + body), columns, time_format=time_format)
     return _renamed(data, chunk.source_file, chunk.first_line - 2)
 
 
-def _renamed(data: ais.AisData, source_file: str, shift: int) -> ais.AisData:
+def _renamed(data: ais_records.AisData, source_file: str, shift: int) -> ais_records.AisData:
     """Set ``source_file`` and shift ``source_line`` (a chunk read as a file of its own)."""
     pos = data.positions.assign(
         source_file=source_file, source_line=data.positions["source_line"] + shift
@@ -444,13 +448,13 @@ def _renamed(data: ais.AisData, source_file: str, shift: int) -> ais.AisData:
         source_file=source_file, source_line=data.skipped["source_line"] + shift
     )
     skipped["source_file"] = skipped["source_file"].astype("str")
-    return ais.AisData(pos, data.vessels, skipped)
+    return ais_records.AisData(pos, data.vessels, skipped)
 
 
-def _read_parquet_chunk(chunk: Chunk, columns: dict | None) -> ais.AisData:
+def _read_parquet_chunk(chunk: Chunk, columns: dict | None) -> ais_records.AisData:
     """One row group of a Parquet positions table, validated like the other readers."""
     mapping = dict(columns or {})
-    wanted = {c: mapping.get(c, c) for c in ais.POSITION_COLUMNS}
+    wanted = {c: mapping.get(c, c) for c in ais_records.POSITION_COLUMNS}
     try:
         pf = pq.ParquetFile(chunk.path)
         present = [c for c in wanted.values() if c in pf.schema_arrow.names]
@@ -471,7 +475,7 @@ def _read_parquet_chunk(chunk: Chunk, columns: dict | None) -> ais.AisData:
     return _positions_from_frame(frame.reset_index(drop=True), chunk)
 
 
-def _positions_from_frame(frame: pd.DataFrame, chunk: Chunk) -> ais.AisData:
+def _positions_from_frame(frame: pd.DataFrame, chunk: Chunk) -> ais_records.AisData:
     """Normalise typed columns; reject rows by the rules of the other readers.
 
     The rules (and their order) are those of :mod:`tumen.ais.decode`: time missing or implausible,
@@ -548,7 +552,7 @@ def _positions_from_frame(frame: pd.DataFrame, chunk: Chunk) -> ais.AisData:
     skipped = skipped.astype({"category": "str"}).sort_values(
         ["source_file", "source_line"], kind="stable", ignore_index=True
     )
-    return ais.AisData(positions, ais.decode_nmea_lines([], "").vessels, skipped)
+    return ais_records.AisData(positions, ais_records.empty_data().vessels, skipped)
 
 
 def _frame_times(time: pd.Series) -> tuple[pd.Series, np.ndarray]:
@@ -559,7 +563,7 @@ def _frame_times(time: pd.Series) -> tuple[pd.Series, np.ndarray]:
         lo, hi = pd.Timestamp("1970-01-01", tz="UTC"), pd.Timestamp("2100-01-01", tz="UTC")
         return time.where((time >= lo) & (time < hi)).reset_index(drop=True), missing
     text = time.astype(object).where(time.notna(), None)
-    return ais.parse_times(text).reset_index(drop=True), missing
+    return ais_timecols.parse_times(text).reset_index(drop=True), missing
 
 
 def _in_range(values: np.ndarray, limit: float) -> np.ndarray:
@@ -570,7 +574,7 @@ def _in_range(values: np.ndarray, limit: float) -> np.ndarray:
 def reader_order(mmsi, time_ns, files_rank, line) -> np.ndarray:
     """Row order by ``mmsi, time, source_file, source_line``, as
     :func:`tumen.ais.decode.sort_positions` sorts (stable), from integer keys."""
-    return ais.position_order(mmsi, time_ns, files_rank, line)
+    return ais_records.position_order(mmsi, time_ns, files_rank, line)
 
 
 def merge_positions(frames: list[pd.DataFrame]) -> pd.DataFrame:
@@ -581,7 +585,7 @@ def merge_positions(frames: list[pd.DataFrame]) -> pd.DataFrame:
     """
     frames = [f for f in frames if len(f)]
     if not frames:
-        return ais.decode_nmea_lines([], "").positions
+        return ais_records.empty_data().positions
     names = [f["source_file"].astype("category").cat for f in frames]
     words = sorted(set().union(*(set(n.categories) for n in names)))
     rank = {w: i for i, w in enumerate(words)}
@@ -594,10 +598,10 @@ def merge_positions(frames: list[pd.DataFrame]) -> pd.DataFrame:
     )
     table = table.take(order).reset_index(drop=True)
     table["source_file"] = _texts(codes[order], words)
-    return table[ais.POSITION_COLUMNS]
+    return table[ais_records.POSITION_COLUMNS]
 
 
-def _read_packed(chunk: Chunk, fmt: str, options: dict) -> ais.AisData:
+def _read_packed(chunk: Chunk, fmt: str, options: dict) -> ais_records.AisData:
     """:func:`read_chunk` with the file names categorical: a smaller result to send."""
     data = read_chunk(chunk, fmt, options)
     return replace(data, positions=data.positions.astype({"source_file": "category"}))

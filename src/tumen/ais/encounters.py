@@ -58,7 +58,7 @@ import dask.dataframe as dd
 import numpy as np
 import pandas as pd
 
-from tumen.ais.decode import position_order
+from tumen.ais.records import position_order
 from tumen.errors import DataError, ParameterError
 from tumen.geo import core as geo
 from tumen.geo.earth import EARTH_RADIUS_KM, KM_PER_NM, haversine_km

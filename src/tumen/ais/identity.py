@@ -27,7 +27,7 @@ analysis, and so uses :mod:`dask.dataframe` directly rather than :mod:`tumen.ais
 Conventions as in :mod:`tumen.ais.decode`: times ``datetime64[ns, UTC]``, distances km on a
 sphere (:func:`tumen.geo.earth.haversine_km`), speeds knots.
 
->>> data = ais.read_ais(["data/ais/terrestrial.nmea"])               # doctest: +SKIP
+>>> data = read_ais(["data/ais/terrestrial.nmea"])                           # doctest: +SKIP
 >>> get_identity_changes(data.vessels), get_shared_names(data.vessels)  # doctest: +SKIP
 >>> split_transmitters(data.positions, max_jump_kn=50.0)             # doctest: +SKIP
 """
@@ -40,7 +40,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from tumen.ais import decode as ais
+from tumen.ais import clean as ais_clean
+from tumen.ais import fleet as ais_fleet
+from tumen.ais import records as ais_records
+from tumen.ais import timecols as ais_timecols
 from tumen.errors import ParameterError
 from tumen.geo import earth
 
@@ -250,7 +253,7 @@ def get_shared_names(vessels: pd.DataFrame) -> pd.DataFrame:
         comma-separated), ``first_seen, last_seen`` (UTC, over all of them).
     """
     _require(vessels, ("mmsi", "name", "first_seen", "last_seen"))
-    v = vessels.assign(key=ais.normalise_name(vessels["name"])).dropna(subset=["key"])
+    v = vessels.assign(key=ais_fleet.normalise_name(vessels["name"])).dropna(subset=["key"])
     v = v[v["key"] != ""]
     groups = v.groupby("key", sort=True)
     out = pd.DataFrame(
@@ -273,7 +276,7 @@ def get_shared_names(vessels: pd.DataFrame) -> pd.DataFrame:
 def _comparable(values: pd.Series) -> pd.Series:
     """Values as compared for a change: normalised text, other values as they are."""
     if values.dtype == object or isinstance(values.dtype, pd.StringDtype):
-        key = ais.normalise_name(values)
+        key = ais_fleet.normalise_name(values)
         return key.where(key.notna() & (key != ""), None)
     return values.astype(object).where(values.notna(), None)
 
@@ -380,7 +383,7 @@ def split_transmitters(
         )
     _require(positions, ("mmsi", "time", "lat", "lon"))
     p = _prepared(positions)
-    legs = ais.add_implied_speed(p)["implied_speed_kn"].to_numpy()
+    legs = ais_clean.add_implied_speed(p)["implied_speed_kn"].to_numpy()
     lat, lon = p["lat"].to_numpy(float), p["lon"].to_numpy(float)
     step_km = np.r_[np.nan, earth.haversine_km(lat[:-1], lon[:-1], lat[1:], lon[1:])][: len(p)]
     legs = np.where(np.isnan(legs) | ~(step_km <= jitter_km), legs, 0.0)  # jitter: no jump
@@ -542,7 +545,7 @@ def _prepared(positions: pd.DataFrame) -> pd.DataFrame:
     has_source = {"source_file", "source_line"} <= set(p.columns)
     if not in_order or (has_source and pair.any()):
         p = (
-            ais.sort_positions(p)
+            ais_records.sort_positions(p)
             if has_source
             else p.sort_values(["mmsi", "time"], kind="stable", ignore_index=True)
         )
@@ -555,7 +558,7 @@ def _prepared(positions: pd.DataFrame) -> pd.DataFrame:
         tie[:-1] |= pair
         values = [
             c
-            for c in ais.POSITION_COLUMNS
+            for c in ais_records.POSITION_COLUMNS
             if c in p.columns and c not in ("source_file", "source_line")
         ]
         keep[np.flatnonzero(tie)[p[tie].duplicated(subset=values, keep="first").to_numpy()]] = False
@@ -578,7 +581,7 @@ def _split_one(
     lat, lon = g["lat"].to_numpy(float), g["lon"].to_numpy(float)
     label = np.zeros(len(g), np.int8)  # 1 = A, 2 = B, 0 = unassigned
     label[0] = 1
-    _assign(label, lat, lon, ais.to_hours(g["time"]), legs, max_kn, jitter_km, resume_h)
+    _assign(label, lat, lon, ais_timecols.to_hours(g["time"]), legs, max_kn, jitter_km, resume_h)
     seq = label[label > 0]
     switches = int(np.sum(seq[1:] != seq[:-1]))
     n_a, n_b = int(np.sum(label == 1)), int(np.sum(label == 2))

@@ -56,9 +56,15 @@ import pyarrow.parquet as pq
 
 from tumen import paths as project_paths
 from tumen.ais import chunks as ais_chunks
+from tumen.ais import clean as ais_clean
 from tumen.ais import dask_ops as ais_dask
-from tumen.ais import decode as ais
 from tumen.ais import fast as ais_fast
+from tumen.ais import fast_fields as ais_fast_fields
+from tumen.ais import nmea as ais_nmea
+from tumen.ais import readers as ais_readers
+from tumen.ais import records as ais_records
+from tumen.ais import sentences as ais_sentences
+from tumen.ais import timecols as ais_timecols
 from tumen.ais.chunks import Chunk
 from tumen.errors import DataError
 
@@ -80,6 +86,18 @@ POSITION_SCHEMA = pa.schema(
     ]
 )
 _BLOCK = 1 << 20
+#: The modules whose code decides what a store holds: their source is part of the cache key.
+DECODING_MODULES = (
+    ais_records,
+    ais_timecols,
+    ais_sentences,
+    ais_nmea,
+    ais_readers,
+    ais_clean,
+    ais_fast,
+    ais_fast_fields,
+    ais_chunks,
+)
 _STAGING_ROW_GROUP = 1 << 16  # small row groups: a partition reads little beyond its MMSIs
 
 
@@ -137,7 +155,7 @@ class AisStore:
         """
         import dask.dataframe as dd
 
-        cols = [c for c in (columns or ais.POSITION_COLUMNS) if c != "mmsi"]
+        cols = [c for c in (columns or ais_records.POSITION_COLUMNS) if c != "mmsi"]
         files = [str(f) for f in _part_files(self.path)]
         ranges = self.manifest["ranges"]
         divisions = [lo for lo, _ in ranges] + [max(ranges[-1][1] - 1, ranges[-1][0])]
@@ -151,10 +169,10 @@ class AisStore:
             enforce_metadata=False,
         )
 
-    def to_ais_data(self) -> ais.AisData:
+    def to_ais_data(self) -> ais_records.AisData:
         """The whole store in memory as an :class:`tumen.ais.decode.AisData` (small stores only)."""
         positions = self.get_positions()
-        return ais.AisData(positions, self.vessels, self.skipped)
+        return ais_records.AisData(positions, self.vessels, self.skipped)
 
     def get_positions(
         self, mmsi: Iterable[int] | None = None, columns: Iterable[str] | None = None
@@ -191,8 +209,8 @@ class AisStore:
         head = pq.read_table(
             _part_files(self.path)[0], columns=["source_file", "source_line"]
         ).slice(0, examples)
-        table = ais.get_quality_table(
-            ais.AisData(head.to_pandas(), self.vessels, self.skipped), examples
+        table = ais_clean.get_quality_table(
+            ais_records.AisData(head.to_pandas(), self.vessels, self.skipped), examples
         )
         table.loc[table["category"] == "position", "records"] = self.n_positions
         return table
@@ -358,7 +376,7 @@ def get_cache_key(inputs: list[dict], fmt: str, options: Mapping) -> str:
         64 hex digits.
     """
     code = hashlib.sha256()
-    for module in (ais, ais_fast, ais_chunks, sys.modules[__name__]):
+    for module in (*DECODING_MODULES, sys.modules[__name__]):
         code.update(Path(module.__file__).read_bytes())
     blob = {
         "version": STORE_VERSION,
@@ -418,15 +436,17 @@ def _stage_chunk(chunk: Chunk, fmt: str, options: dict, *, staging: str) -> dict
 
 
 def _to_arrow(positions: pd.DataFrame) -> pa.Table:
-    table = positions[ais.POSITION_COLUMNS].copy()
+    table = positions[ais_records.POSITION_COLUMNS].copy()
     table["time"] = table["time"].astype("datetime64[ns, UTC]")
     return pa.Table.from_pandas(table, schema=POSITION_SCHEMA, preserve_index=False)
 
 
 def _write_store(tmp: Path, parts: list[dict], rows_per_partition: int, dask_scheduler) -> dict:
     """Partition the staged positions by MMSI; write vessels, skipped; return counts."""
-    empty = ais.decode_nmea_lines([], "").positions
-    merged = ais.concat([ais.AisData(empty, p["vessels"], p["skipped"]) for p in parts])
+    empty = ais_records.empty_data().positions
+    merged = ais_records.concat(
+        [ais_records.AisData(empty, p["vessels"], p["skipped"]) for p in parts]
+    )
     merged.vessels.to_parquet(tmp / "vessels.parquet", index=False)
     merged.skipped.to_parquet(tmp / "skipped.parquet", index=False)
     counts = pd.concat([pd.Series(dtype="int64")] + [p["mmsi"] for p in parts])
@@ -529,7 +549,7 @@ def _read_vessels(path: Path) -> pd.DataFrame:
         vessels[c] = vessels[c].astype(object).where(vessels[c].notna(), None)
     for c in ("first_seen", "last_seen"):
         vessels[c] = vessels[c].astype("datetime64[ns, UTC]")
-    return vessels[ais.VESSEL_COLUMNS]
+    return vessels[ais_records.VESSEL_COLUMNS]
 
 
 def _publish(tmp: Path, target: Path) -> None:

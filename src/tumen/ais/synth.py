@@ -27,7 +27,7 @@ from operator import xor
 import numpy as np
 import pandas as pd
 
-from tumen.ais.decode import POSITION_COLUMNS
+from tumen.ais.records import POSITION_COLUMNS
 from tumen.geo.earth import KM_PER_NM, haversine_km
 
 #: Region the synthetic ports lie in (degrees): the seas east of the Korean peninsula.

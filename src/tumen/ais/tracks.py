@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from tumen.ais.decode import to_hours
+from tumen.ais.timecols import to_hours
 from tumen.errors import DataError
 from tumen.geo.earth import KM_PER_NM, haversine_km
 

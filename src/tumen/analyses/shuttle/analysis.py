@@ -35,7 +35,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from tumen.ais.decode import normalise_name, to_hours
+from tumen.ais.fleet import normalise_name
+from tumen.ais.timecols import to_hours
 from tumen.ais.tracks import (
     Window,
     add_site,
@@ -333,7 +334,7 @@ def label_sightings(
     DataError
         When one sighting matches two entries.
     """
-    from tumen.ais.decode import parse_vessel_entry
+    from tumen.ais.fleet import parse_vessel_entry
 
     keys = normalise_name(sightings["vessel"])
     imo = (
@@ -1553,7 +1554,7 @@ def check_vessels(vessels: Sequence[str]) -> list[str]:
     >>> check_vessels(["Sparta IV", "mmsi:273111111"])
     ['Sparta IV', 'mmsi:273111111']
     """
-    from tumen.ais.decode import parse_vessel_entry
+    from tumen.ais.fleet import parse_vessel_entry
 
     if isinstance(vessels, str) or not len(vessels):
         raise DataError(

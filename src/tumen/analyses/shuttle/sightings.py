@@ -31,7 +31,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from tumen.ais.decode import to_hours
+from tumen.ais.timecols import to_hours
 from tumen.ais.tracks import get_sites
 from tumen.analyses.shuttle.analysis import to_result_name
 from tumen.analyses.shuttle.text import get_display_name, join_words
@@ -239,7 +239,7 @@ def check_sightings_dask(
         sightings, pd.DataFrame(columns=["vessel", "time", "lat", "lon"]), max_speed_kn, "vessel"
     )
     columns = ais_dask.DETECTION_COLUMNS if clean else ais_dask.DETECTION_COLUMNS[:4]
-    frame = ais_dask._fleet_only(ais_dask.to_dask(positions, columns), fleet)
+    frame = ais_dask.keep_fleet(ais_dask.to_dask(positions, columns), fleet)
     parts = ais_dask.map_vessels(
         ais_dask.by_vessel(frame, "mmsi"),
         _fixes_partition,
@@ -257,12 +257,12 @@ def _fixes_partition(
     part: pd.DataFrame, *, sightings, fleet, clean: bool, max_jump_kn: float
 ) -> pd.DataFrame:
     from tumen.ais import dask_ops as ais_dask
-    from tumen.ais import decode as ais
+    from tumen.ais import fleet as ais_fleet
 
-    p = ais_dask._sorted_positions(part)
+    p = ais_dask.sort_partition(part)
     if clean:
-        p = ais_dask._clean(p, max_jump_kn)[0]
-    p = ais.add_vessel(p, fleet)
+        p = ais_dask.clean_partition(p, max_jump_kn)[0]
+    p = ais_fleet.add_vessel(p, fleet)
     return get_nearest_fixes(sightings, p[p["vessel"].notna()], by="vessel")
 
 

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import pandas as pd
 
-from tumen.ais.decode import parse_vessel_entry
+from tumen.ais.fleet import parse_vessel_entry
 from tumen.analyses.shuttle.analysis import to_result_name
 
 _COUNT_WORDS = {
