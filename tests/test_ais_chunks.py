@@ -57,7 +57,7 @@ def test_messages_split_across_chunk_boundaries_are_assembled():
 
 def test_decode_nmea_range_keeps_only_its_lines():
     lines = SPLIT.read_bytes().split(b"\n")[:29]
-    part = ais_chunks.decode_nmea_range(lines, "x", start_line=1, keep=(6, 12))
+    part = ais_chunk_decode.decode_nmea_range(lines, "x", start_line=1, keep=(6, 12))
     # line 6 ends a message that began on line 2: not this range's; 7 (begun here) is
     assert part.skipped["source_line"].tolist() == [7]
     assert part.positions["source_line"].tolist() == [8, 10]

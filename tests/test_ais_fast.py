@@ -118,8 +118,8 @@ def test_chunked_reading_equals_one_reading(tmp_path):
 def test_range_keeps_the_records_of_its_lines_as_the_pyais_path():
     lines = (FIX / "shuttle.nmea").read_bytes().split(b"\n")
     for keep in ((1, 10), (10, 17), (15, 40)):
-        new = ais_chunks.decode_nmea_range(lines, "x", start_line=1, keep=keep)
-        old = ais_chunks.decode_nmea_range(lines, "x", start_line=1, keep=keep, engine="pyais")
+        new = ais_chunk_decode.decode_nmea_range(lines, "x", start_line=1, keep=keep)
+        old = ais_chunk_decode.decode_nmea_range(lines, "x", start_line=1, keep=keep, engine="pyais")
         assert_same_tables(new, old)
 
 

@@ -23,6 +23,7 @@ from tumen.ais import clean as ais_clean
 from tumen.ais import fleet as ais_fleet
 from tumen.ais import nmea as ais_nmea
 from tumen.ais import tracks
+from tumen.ais import traffic as ais_traffic
 from tumen.analyses.shuttle import analysis as shuttle
 from tumen.engine.results import Results
 from tumen.errors import DataError
@@ -613,11 +614,11 @@ def test_site_traffic_counts_other_ships_and_their_longest_silence(sites):
             "lon": 130.30,
         }
     )
-    got = tracks.get_site_traffic(pos, sites, "rajin_port", exclude=[2])
+    got = ais_traffic.get_site_traffic(pos, sites, "rajin_port", exclude=[2])
     # ship 1: inside at h 0, 2, 10 (h 9 is at sea): silences inside 2 h (h 0-2), not 2-10;
     # ship 3 heard once; ship 2 excluded (2 reports inside)
     assert got == {"reports": 4, "vessels": 2, "longest_silence_h": 2.0, "excluded_reports": 2}
-    assert tracks.get_site_traffic(pos.iloc[:0], sites, "rajin_port")["longest_silence_h"] is None
+    assert ais_traffic.get_site_traffic(pos.iloc[:0], sites, "rajin_port")["longest_silence_h"] is None
 
 
 def test_max_count_on_given_days(sightings):
@@ -677,7 +678,7 @@ def test_record_results_of_the_report(tmp_path, positions, sightings, sites):
         route_km=1200.0,
     )
     res = Results(tmp_path / "r.json")
-    traffic = tracks.get_site_traffic(positions, sites, "rajin_port")
+    traffic = ais_traffic.get_site_traffic(positions, sites, "rajin_port")
     shuttle.record_results(
         res,
         vessels=VESSELS,

@@ -48,43 +48,27 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-import dask
-import numpy as np
+import dask.dataframe as dd
 import pandas as pd
-import pyarrow as pa
 import pyarrow.parquet as pq
 
 from tumen import paths as project_paths
+from tumen.ais import chunk_decode as ais_chunk_decode
 from tumen.ais import chunks as ais_chunks
 from tumen.ais import clean as ais_clean
-from tumen.ais import dask_ops as ais_dask
 from tumen.ais import fast as ais_fast
 from tumen.ais import fast_fields as ais_fast_fields
 from tumen.ais import nmea as ais_nmea
 from tumen.ais import readers as ais_readers
 from tumen.ais import records as ais_records
 from tumen.ais import sentences as ais_sentences
+from tumen.ais import store_write as ais_store_write
 from tumen.ais import timecols as ais_timecols
-from tumen.ais.chunks import Chunk
 from tumen.errors import DataError
 
 #: Bumped whenever the store layout changes (old stores are then rebuilt).
 STORE_VERSION = 1
 #: Arrow schema of the positions table (:data:`tumen.ais.decode.POSITION_COLUMNS`).
-POSITION_SCHEMA = pa.schema(
-    [
-        ("mmsi", pa.int64()),
-        ("time", pa.timestamp("ns", tz="UTC")),
-        ("lat", pa.float64()),
-        ("lon", pa.float64()),
-        ("sog", pa.float64()),
-        ("cog", pa.float64()),
-        ("heading", pa.float64()),
-        ("nav_status", pa.int64()),
-        ("source_file", pa.string()),
-        ("source_line", pa.int64()),
-    ]
-)
 _BLOCK = 1 << 20
 #: The modules whose code decides what a store holds: their source is part of the cache key.
 DECODING_MODULES = (
@@ -96,9 +80,10 @@ DECODING_MODULES = (
     ais_clean,
     ais_fast,
     ais_fast_fields,
+    ais_chunk_decode,
     ais_chunks,
+    ais_store_write,
 )
-_STAGING_ROW_GROUP = 1 << 16  # small row groups: a partition reads little beyond its MMSIs
 
 
 @dataclass(frozen=True)
@@ -153,8 +138,6 @@ class AisStore:
         dask.dataframe.DataFrame
             One partition per file; ``.loc[mmsi]`` reads only the file holding it.
         """
-        import dask.dataframe as dd
-
         cols = [c for c in (columns or ais_records.POSITION_COLUMNS) if c != "mmsi"]
         files = [str(f) for f in _part_files(self.path)]
         ranges = self.manifest["ranges"]
@@ -308,30 +291,49 @@ def ingest(
         return open_store(target)
     ais_chunks.check_csv_headers(files, fmt, columns, time_format)
     chunks = ais_chunks.plan_chunks(files, fmt, chunk_bytes)
-    tmp = root / f"{key}.tmp-{os.getpid()}"
+    manifest = {"key": key, "version": STORE_VERSION, "format": fmt, "options": options}
+    manifest.update(inputs=inputs, chunks=len(chunks))
+    _build(
+        root / f"{key}.tmp-{os.getpid()}",
+        target,
+        chunks,
+        manifest,
+        rows_per_partition,
+        dask_scheduler,
+        progress,
+    )
+    _prune_superseded(root, open_store(target))
+    return open_store(target)
+
+
+def _build(
+    tmp: Path,
+    target: Path,
+    chunks: list,
+    manifest: dict,
+    rows_per_partition: int,
+    dask_scheduler,
+    progress,
+) -> None:
+    """Decode the chunks into the store directory ``tmp``, then move it to ``target``.
+
+    Every file is written inside ``tmp`` (Parquet files by pyarrow, ``manifest.json`` last);
+    the directory is published whole by :func:`_publish` (:func:`os.replace` of a directory,
+    which :func:`tumen.paths.atomic_write`, for single files, does not cover)."""
+    fmt, options = manifest["format"], manifest["options"]
     shutil.rmtree(tmp, ignore_errors=True)
     (tmp / "staging").mkdir(parents=True)
     try:
-        stage = functools.partial(_stage_chunk, staging=str(tmp / "staging"))
+        stage = functools.partial(ais_store_write.stage_chunk, staging=str(tmp / "staging"))
         parts = ais_chunks.decode_chunks(
             chunks, fmt, options, task=stage, dask_scheduler=dask_scheduler, progress=progress
         )
-        manifest = _write_store(tmp, parts, rows_per_partition, dask_scheduler)
-        manifest.update(
-            key=key,
-            version=STORE_VERSION,
-            format=fmt,
-            options=options,
-            inputs=inputs,
-            chunks=len(chunks),
-        )
-        _write_json(tmp / "manifest.json", manifest)
+        written = ais_store_write.write_store(tmp, parts, rows_per_partition, dask_scheduler)
+        _write_json(tmp / "manifest.json", {**written, **manifest})
         shutil.rmtree(tmp / "staging")
         _publish(tmp, target)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    _prune_superseded(root, open_store(target))
-    return open_store(target)
 
 
 def default_cache_dir() -> Path:
@@ -411,128 +413,9 @@ def _file_sha256(path: Path, root: Path) -> str:
 
 
 def _write_json(path: Path, value) -> None:
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(value, indent=1, sort_keys=True, default=str) + "\n")
-    os.replace(tmp, path)
-
-
-# --- writing the store ------------------------------------------------------------------
-
-
-def _stage_chunk(chunk: Chunk, fmt: str, options: dict, *, staging: str) -> dict:
-    """Decode one chunk; write its positions, sorted by MMSI, to ``staging``; return its
-    vessels, skipped records and positions per MMSI."""
-    data = ais_chunks.read_chunk(chunk, fmt, options)
-    positions = data.positions
-    order = np.argsort(positions["mmsi"].to_numpy(), kind="stable")
-    out = Path(staging) / f"chunk-{chunk.index:06d}.parquet"
-    _write_positions(_to_arrow(positions).take(order), out, row_group_size=_STAGING_ROW_GROUP)
-    return {
-        "positions": len(positions),
-        "vessels": data.vessels,
-        "skipped": data.skipped,
-        "mmsi": positions["mmsi"].value_counts(sort=False),
-    }
-
-
-def _to_arrow(positions: pd.DataFrame) -> pa.Table:
-    table = positions[ais_records.POSITION_COLUMNS].copy()
-    table["time"] = table["time"].astype("datetime64[ns, UTC]")
-    return pa.Table.from_pandas(table, schema=POSITION_SCHEMA, preserve_index=False)
-
-
-def _write_store(tmp: Path, parts: list[dict], rows_per_partition: int, dask_scheduler) -> dict:
-    """Partition the staged positions by MMSI; write vessels, skipped; return counts."""
-    empty = ais_records.empty_data().positions
-    merged = ais_records.concat(
-        [ais_records.AisData(empty, p["vessels"], p["skipped"]) for p in parts]
+    project_paths.atomic_write(
+        path, json.dumps(value, indent=1, sort_keys=True, default=str) + "\n"
     )
-    merged.vessels.to_parquet(tmp / "vessels.parquet", index=False)
-    merged.skipped.to_parquet(tmp / "skipped.parquet", index=False)
-    counts = pd.concat([pd.Series(dtype="int64")] + [p["mmsi"] for p in parts])
-    counts = counts.groupby(level=0).sum().sort_index()
-    bounds = get_mmsi_ranges(counts, rows_per_partition)
-    (tmp / "positions").mkdir()
-    task = dask.delayed(_write_partition, pure=True)
-    tasks = [
-        task(str(tmp / "staging"), lo, hi, str(tmp / "positions" / f"part.{i}.parquet"))
-        for i, (lo, hi) in enumerate(bounds)
-    ]
-    ais_dask.compute(tasks, dask_scheduler=dask_scheduler)
-    n = int(counts.sum())
-    categories = {"position": n}
-    categories.update(merged.skipped["category"].value_counts().sort_index().to_dict())
-    return {
-        "positions": n,
-        "partitions": len(bounds),
-        "ranges": bounds,
-        "categories": {k: int(v) for k, v in categories.items()},
-    }
-
-
-def get_mmsi_ranges(counts: pd.Series, rows_per_partition: int) -> list[tuple[int, int]]:
-    """Cut the MMSI axis into ranges of about ``rows_per_partition`` positions each.
-
-    Parameters
-    ----------
-    counts : pandas.Series
-        Positions per MMSI, indexed by MMSI in increasing order.
-    rows_per_partition : int
-        Target rows per range (a vessel is never split, so a range may hold more).
-
-    Returns
-    -------
-    list of (int, int)
-        ``[lo, hi)`` per range, covering every MMSI in ``counts``; one range
-        ``(0, 1)`` when there is none.
-
-    >>> get_mmsi_ranges(pd.Series([5, 5, 5], index=[1, 2, 3]), 10)
-    [(1, 3), (3, 4)]
-    """
-    if counts.empty:
-        return [(0, 1)]
-    mmsi = counts.index.to_numpy("int64")
-    cum = np.cumsum(counts.to_numpy())
-    part = (cum - 1) // max(int(rows_per_partition), 1)  # partition of each vessel's last row
-    starts = np.flatnonzero(np.r_[True, part[1:] != part[:-1]])
-    lows = mmsi[starts]
-    highs = np.r_[lows[1:], mmsi[-1] + 1]
-    return [(int(lo), int(hi)) for lo, hi in zip(lows, highs)]
-
-
-def _write_partition(staging: str, lo: int, hi: int, out: str) -> int:
-    """Write the positions of MMSIs ``[lo, hi)`` (read from the staged chunks with a
-    Parquet filter on ``mmsi``), sorted as the readers sort; return the row count."""
-    import pyarrow.dataset as pads
-
-    files = sorted(str(f) for f in Path(staging).glob("chunk-*.parquet"))
-    mmsi = pads.field("mmsi")
-    table = pads.dataset(files, schema=POSITION_SCHEMA, format="parquet").to_table(
-        filter=(mmsi >= lo) & (mmsi < hi)
-    )
-    files_rank = _rank_arrow(table["source_file"])
-    order = ais_chunks.reader_order(
-        table["mmsi"].to_numpy(),
-        table["time"].cast(pa.int64()).to_numpy(),
-        files_rank,
-        table["source_line"].to_numpy(),
-    )
-    _write_positions(table.take(order), out)
-    return table.num_rows
-
-
-def _write_positions(table: pa.Table, out: str | Path, **options) -> None:
-    """Write a positions table (dictionary encoding for the file names only: faster)."""
-    pq.write_table(table, out, use_dictionary=["source_file"], **options)
-
-
-def _rank_arrow(column: pa.ChunkedArray) -> np.ndarray:
-    """Each text's rank among the distinct texts in sorted order (as pandas sorts them)."""
-    encoded = column.combine_chunks().dictionary_encode()
-    words = encoded.dictionary.to_pylist()
-    rank = np.empty(len(words), np.int64)
-    rank[sorted(range(len(words)), key=words.__getitem__)] = np.arange(len(words))
-    return rank[encoded.indices.to_numpy(zero_copy_only=False)]
 
 
 def _part_files(store_path: Path) -> list[Path]:

@@ -46,12 +46,12 @@ from tumen.ais.tracks import (
     require_columns,
     run_starts,
     shift_down,
-    to_utc,
     to_window,
 )
 from tumen.errors import DataError
 from tumen.geo.earth import KM_PER_NM
 from tumen.report import tables
+from tumen.times import to_utc
 
 SIGHTING_REQUIRED = ("vessel", "observed")
 SIGHTING_OPTIONAL = (
