@@ -38,6 +38,7 @@ from tumen.ais import records as ais_records
 from tumen.ais import silences as ais_silences
 from tumen.ais import store as ais_store
 from tumen.ais import synth as ais_synth
+from tumen.ais import synth_nmea as ais_synth_nmea
 from tumen.ais import tracks, tracks_dask
 
 # --- inputs ---------------------------------------------------------------------------
@@ -76,7 +77,7 @@ def prepare(args: dict) -> dict:
         n = int(args["nmea_lines"] / (1 + 2 / 30))  # a type 5 (two lines) per 30 reports
         traffic = ais_synth.get_traffic(n, max(n // 2500, 1), seed=args["seed"] + 1)
         (out / "decode.nmea").write_bytes(
-            ais_synth.to_nmea(traffic, seed=args["seed"], noise_rate=0.0005)
+            ais_synth_nmea.to_nmea(traffic, seed=args["seed"], noise_rate=0.0005)
         )
         lines = (out / "decode.nmea").read_bytes().count(b"\n")
         info["nmea"] = {

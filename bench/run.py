@@ -231,9 +231,9 @@ def prepare_inputs(args: argparse.Namespace, only: set[str]) -> tuple[Path, dict
         "mp_vessels": args.mp_vessels,
         "nmea_lines": args.nmea_lines if "decode" in only else 0,
         "seed": args.seed,
-        "generator": hashlib.sha256((ROOT / "src/tumen/ais/synth.py").read_bytes()).hexdigest()[
-            :12
-        ],
+        "generator": hashlib.sha256(
+            b"".join((ROOT / f"src/tumen/ais/{m}.py").read_bytes() for m in ("synth", "synth_nmea"))
+        ).hexdigest()[:12],
     }
     key = hashlib.sha256(json.dumps(sizes, sort_keys=True).encode()).hexdigest()[:16]
     data = Path(args.workdir) / f"data-{key}"

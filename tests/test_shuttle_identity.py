@@ -1,11 +1,11 @@
 """Tests for tumen.analyses.shuttle.identity: the identity checks' results, table and sentences for
-the ships of interest, on the invented archive of test_ais_identity (answers by hand)."""
+the ships of interest, on the invented archive of tests/fixtures/ais_archive.py (answers by hand)."""
 
 import re
 
 import pandas as pd
 import pytest
-from test_ais_identity import COLUMNS, archive
+from fixtures.ais_archive import COLUMNS, archive
 
 from tumen.ais import clean as ais_clean
 from tumen.ais import fleet as ais_fleet

@@ -40,6 +40,7 @@ import numpy as np
 import pandas as pd
 
 from tumen.ais.timecols import parse_times, to_ns
+from tumen.errors import ParameterError
 
 POSITION_COLUMNS = [
     "mmsi",
@@ -363,3 +364,14 @@ def from_rows(
 def empty_data() -> AisData:
     """The three tables with no rows (their columns and types)."""
     return from_rows("", [], [], [])
+
+
+def require_table_columns(frame: pd.DataFrame, columns) -> None:
+    """Raise when ``frame`` lacks one of ``columns`` (a table of :class:`AisData` expected)."""
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ParameterError(
+            f"the table has no column {missing[0]!r}",
+            field=missing[0],
+            hint="pass the vessels or positions table of tumen.ais.records.AisData",
+        )

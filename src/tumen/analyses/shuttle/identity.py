@@ -19,7 +19,8 @@ from collections.abc import Sequence
 import pandas as pd
 
 from tumen.ais.fleet import normalise_name
-from tumen.ais.identity import SHARED, IdentityChecks
+from tumen.ais.identity import IdentityChecks
+from tumen.ais.transmitters import SHARED
 from tumen.analyses.shuttle.analysis import to_result_name
 from tumen.analyses.shuttle.text import get_display_name, join_words
 

@@ -96,7 +96,9 @@ def test_local_cluster_gives_the_in_process_tables(store, traffic, cluster):
         )
     # by address, as the dask_scheduler parameter gives it
     assert_tables(
-        tracks_dask.get_shuttle_tables(store, traffic.sites, dask_scheduler=cluster.scheduler_address),
+        tracks_dask.get_shuttle_tables(
+            store, traffic.sites, dask_scheduler=cluster.scheduler_address
+        ),
         expected,
     )
 

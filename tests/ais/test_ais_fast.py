@@ -20,18 +20,20 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tumen.ais import chunk_decode as ais_chunk_decode
 from tumen.ais import chunks as ais_chunks
 from tumen.ais import fast as ais_fast
 from tumen.ais import nmea as ais_nmea
 from tumen.ais import records as ais_records
 from tumen.ais import sentences as ais_sentences
 from tumen.ais import synth as ais_synth
+from tumen.ais import synth_nmea as ais_synth_nmea
 from tumen.ais import timecols as ais_timecols
 from tumen.errors import DataError
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = [ROOT / "data" / "ais" / "terrestrial.nmea", ROOT / "data" / "ais" / "satellite.nmea"]
-FIX = Path(__file__).parent / "fixtures" / "ais"
+FIX = Path(__file__).parents[1] / "fixtures" / "ais"
 ARMOR = "0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVW`abcdefghijklmnopqrstuvw"
 
 
@@ -99,7 +101,7 @@ def test_example_files_decode_as_pyais(path):
 
 def test_synthetic_archive_like_the_benchmark_decodes_as_pyais(tmp_path):
     traffic = ais_synth.get_traffic(6000, 3, seed=5)
-    raw = ais_synth.to_nmea(traffic, seed=5, noise_rate=0.01)
+    raw = ais_synth_nmea.to_nmea(traffic, seed=5, noise_rate=0.01)
     assert_same_messages(raw)
     path = tmp_path / "decode.nmea"
     path.write_bytes(raw)
@@ -119,7 +121,9 @@ def test_range_keeps_the_records_of_its_lines_as_the_pyais_path():
     lines = (FIX / "shuttle.nmea").read_bytes().split(b"\n")
     for keep in ((1, 10), (10, 17), (15, 40)):
         new = ais_chunk_decode.decode_nmea_range(lines, "x", start_line=1, keep=keep)
-        old = ais_chunk_decode.decode_nmea_range(lines, "x", start_line=1, keep=keep, engine="pyais")
+        old = ais_chunk_decode.decode_nmea_range(
+            lines, "x", start_line=1, keep=keep, engine="pyais"
+        )
         assert_same_tables(new, old)
 
 

@@ -11,12 +11,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from tumen.ais import chunk_decode as ais_chunk_decode
 from tumen.ais import chunks as ais_chunks
 from tumen.ais import nmea as ais_nmea
 from tumen.ais import records as ais_records
 from tumen.errors import DataError
 
-FIX = Path(__file__).parent / "fixtures"
+FIX = Path(__file__).parents[1] / "fixtures"
 SPLIT = FIX / "scale" / "split.nmea"
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from test_ais import GENERIC_MAP  # the column map of tests/fixtures/ais/shuttle_generic.csv
+from fixtures.ais_files import GENERIC_MAP
 from test_ais_chunks import assert_same_data
 
 from tumen.ais import chunks as ais_chunks
@@ -15,9 +15,10 @@ from tumen.ais import nmea as ais_nmea
 from tumen.ais import readers as ais_readers
 from tumen.ais import records as ais_records
 from tumen.ais import store as ais_store
+from tumen.ais import store_write as ais_store_write
 from tumen.errors import DataError, ParameterError
 
-FIX = Path(__file__).parent / "fixtures"
+FIX = Path(__file__).parents[1] / "fixtures"
 AIS_FIX = FIX / "ais"
 VALUES = [c for c in ais_records.POSITION_COLUMNS if not c.startswith("source")]
 
@@ -149,6 +150,6 @@ def test_user_mistakes_raise_project_errors(tmp_path):
 
 def test_mmsi_ranges_never_split_a_vessel():
     counts = pd.Series([3, 10, 1, 1, 6], index=[5, 7, 8, 9, 12])
-    assert ais_store.get_mmsi_ranges(counts, 5) == [(5, 7), (7, 12), (12, 13)]
-    assert ais_store.get_mmsi_ranges(counts, 100) == [(5, 13)]
-    assert ais_store.get_mmsi_ranges(pd.Series([], dtype="int64"), 5) == [(0, 1)]
+    assert ais_store_write.get_mmsi_ranges(counts, 5) == [(5, 7), (7, 12), (12, 13)]
+    assert ais_store_write.get_mmsi_ranges(counts, 100) == [(5, 13)]
+    assert ais_store_write.get_mmsi_ranges(pd.Series([], dtype="int64"), 5) == [(0, 1)]
