@@ -12,7 +12,7 @@ whole process tree (Dask worker processes included) are measured from outside:
    (``ObservationGapSplitter``, ``TrajectoryStopDetector``) on 200 000 positions: time
    ratio (target >= 50x) and which gaps and stops both find.
 3. ``decode``: NMEA decoding (default 1 million lines) in one process with the vectorised
-   decoder (:func:`tumen.ais.decode.read_nmea`, target >= 1 000 000 lines/s and >= 5x a bare pyais
+   decoder (:func:`tumen.ais.nmea.read_nmea`, target >= 1 000 000 lines/s and >= 5x a bare pyais
    loop in the same round), with the line-by-line pyais decoder it replaces
    (``engine="pyais"``), with a bare pyais loop, and on a Dask ``LocalCluster`` of two
    worker processes (:func:`tumen.ais.chunks.read_ais`; target >= 1.7x one process):

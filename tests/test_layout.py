@@ -27,14 +27,25 @@ ALLOWED = {
     "analyses": {"engine", "geo", "ais", "report"},
     "cli": {"engine", "geo", "ais", "report", "analyses"},
 }
-CORE = {"tumen", "tumen.errors", "tumen.paths"}
+CORE = {"tumen", "tumen.errors", "tumen.paths", "tumen.times"}
 
 #: the size guidance: modules up to ~500 lines, functions up to ~60
 MAX_MODULE_LINES = 500
 MAX_FUNCTION_LINES = 60
 #: modules and functions allowed past the guidance, each with the reason
 LONG_MODULES: dict[str, str] = {}
-LONG_FUNCTIONS: dict[str, str] = {}
+LONG_FUNCTIONS: dict[str, str] = {
+    "tumen.ais.kernels.scan_lines": "a Numba kernel: one compiled pass over every line, kept "
+    "whole for speed (no calls between the checks of a line)",
+    "tumen.ais.silences.explain_silences": "the docstring states the classification rule and "
+    "its eight thresholds (75 lines); the code is 15",
+    "tumen.ais.transmitters.split_transmitters": "the docstring states the splitting method "
+    "and its six thresholds (75 lines); the code is 35",
+    "tumen.ais.store.ingest": "the docstring documents ten reading and caching parameters "
+    "(50 lines); the code is 30",
+    "tumen.ais.tracks_dask.get_shuttle_tables": "the docstring documents thirteen parameters "
+    "(45 lines); the code is 35",
+}
 
 
 def module_name(path: Path) -> str:

@@ -3,7 +3,7 @@
 tests/fixtures/scale/split.nmea (written by make_split_nmea.py there) holds two- and
 three-sentence messages with other sentences between their parts, an incomplete first
 part, an orphan second part and a second part too far from its first; cutting it into
-chunks at every line must give what tumen.ais.decode.read_nmea gives for the whole file.
+chunks at every line must give what tumen.ais.nmea.read_nmea gives for the whole file.
 """
 
 from pathlib import Path

@@ -5,7 +5,7 @@ archive like the benchmark's and on hypothesis-generated lines (random payloads 
 length, fill bits, bad checksums, broken tag blocks, truncated and multi-part sentences):
 
 - messages: every decoded message (:func:`tumen.ais.fast.get_messages`) against the rows
-  the line-by-line pyais decoder of :mod:`tumen.ais.decode` collects (mmsi, lat/lon including the
+  the line-by-line pyais decoder of :mod:`tumen.ais.sentences` collects (mmsi, lat/lon including the
   91/181 "not available" values, speed, course, heading, status, name, call sign, IMO,
   ship type, time) and every skipped line with its category;
 - tables: ``read_nmea`` / ``decode_nmea_lines`` with ``engine="numpy"`` and
@@ -38,7 +38,7 @@ ARMOR = "0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVW`abcdefghijklmnopqrstuvw"
 
 
 def reference_messages(raw: bytes, max_fragment_lines: int = 10):
-    """The message rows of the pyais decoder of tumen.ais.decode, as get_messages returns them."""
+    """The message rows of the pyais decoder of tumen.ais.sentences, as get_messages returns them."""
     dec = ais_sentences.LineDecoder("f", max_fragment_lines)
     for number, line in enumerate(raw.split(b"\n"), 1):
         dec.feed(number, line)

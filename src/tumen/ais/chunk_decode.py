@@ -48,7 +48,7 @@ class Chunk:
 
 
 def read_chunk(chunk: Chunk, fmt: str, options: dict) -> ais_records.AisData:
-    """Decode one chunk into an :class:`tumen.ais.decode.AisData`."""
+    """Decode one chunk into an :class:`tumen.ais.records.AisData`."""
     if fmt == "nmea":
         return _decode_nmea_chunk(chunk, options["max_fragment_lines"])
     if fmt == "parquet":
@@ -94,7 +94,7 @@ def decode_nmea_range(
 
     The lines outside ``keep`` are context: they let a multi-sentence message that starts
     inside ``keep`` be completed, and tell a later part inside ``keep`` that its message
-    began before. Records are exactly those :func:`tumen.ais.decode.decode_nmea_lines` gives for
+    began before. Records are exactly those :func:`tumen.ais.nmea.decode_nmea_lines` gives for
     the whole file, restricted to ``keep``, when the context holds ``8 *
     max_fragment_lines`` lines either side (or reaches the file's ends).
 
@@ -109,14 +109,14 @@ def decode_nmea_range(
     keep : (int, int)
         First line kept and the line after the last one kept.
     max_fragment_lines : int
-        See :func:`tumen.ais.decode.read_nmea`.
+        See :func:`tumen.ais.nmea.read_nmea`.
     engine : {"numpy", "pyais"}
         The vectorised decoder of :mod:`tumen.ais.fast` (default) or the line-by-line pyais
-        decoder of :mod:`tumen.ais.decode`; see :func:`tumen.ais.decode.read_nmea`.
+        decoder of :mod:`tumen.ais.sentences`; see :func:`tumen.ais.nmea.read_nmea`.
 
     Returns
     -------
-    tumen.ais.decode.AisData
+    tumen.ais.records.AisData
     """
     if engine == "numpy":
         return ais_fast.decode_buffer(
@@ -127,7 +127,7 @@ def decode_nmea_range(
             keep=keep,
         )
     lo, hi = keep
-    # The decoder of tumen.ais.decode, fed line by line; records are filtered by their first
+    # The decoder of tumen.ais.sentences, fed line by line; records are filtered by their first
     # line before its tables are built (see the module docstring).
     decoder = ais_sentences.LineDecoder(source_file, max_fragment_lines)
     for number, line in enumerate(lines, start_line):
@@ -167,7 +167,7 @@ def _lines_after(fh, pos: int, n: int) -> list[bytes]:
 
 
 def _read_csv_chunk(chunk: Chunk, columns: dict, time_format: str | None) -> ais_records.AisData:
-    """:func:`tumen.ais.decode.read_csv` on the header plus the chunk's rows."""
+    """:func:`tumen.ais.readers.read_csv` on the header plus the chunk's rows."""
     with open(chunk.path, "rb") as fh:
         header = fh.readline()
         fh.seek(chunk.start)
@@ -216,7 +216,7 @@ def _read_parquet_chunk(chunk: Chunk, columns: dict | None) -> ais_records.AisDa
 def _positions_from_frame(frame: pd.DataFrame, chunk: Chunk) -> ais_records.AisData:
     """Normalise typed columns; reject rows by the rules of the other readers.
 
-    The rules (and their order) are those of :mod:`tumen.ais.decode`: time missing or implausible,
+    The rules (and their order) are those of :func:`tumen.ais.records.assemble`: time missing or implausible,
     MMSI invalid, position 'not available' (91/181), position invalid; speed, course and
     heading outside their ranges become NaN, an unknown navigational status 15.
     """

@@ -2,14 +2,14 @@
 
 A big AIS file is cut into chunks of about ``chunk_bytes`` at line ends (a Parquet file
 into its row groups) and each chunk is decoded by one Dask task with the readers of
-:mod:`tumen.ais.decode`. Line numbers stay those of the whole file. A multi-sentence NMEA message
+:mod:`tumen.ais.nmea` and :mod:`tumen.ais.readers`. Line numbers stay those of the whole file. A multi-sentence NMEA message
 whose parts straddle a chunk boundary is still assembled: each chunk also reads the
 ``8 * max_fragment_lines`` lines on either side of its own lines (enough for the nine
 parts an NMEA message can have, each at most ``max_fragment_lines`` after the one before),
-feeds them all to the decoder of :func:`tumen.ais.decode.read_nmea` and keeps only the records
+feeds them all to the decoder of :func:`tumen.ais.nmea.read_nmea` and keeps only the records
 whose first line is its own (:func:`decode_nmea_range`). Reading a file in chunks
-therefore gives exactly what :func:`tumen.ais.decode.read_ais` gives, however it is cut. A
-``.gz`` file is one chunk. CSV chunks are read with :func:`tumen.ais.decode.read_csv` (one record
+therefore gives exactly what :func:`tumen.ais.readers.read_ais` gives, however it is cut. A
+``.gz`` file is one chunk. CSV chunks are read with :func:`tumen.ais.readers.read_csv` (one record
 per line, as its line numbers assume); Parquet positions tables are checked with the same
 rules as the other readers.
 
@@ -57,15 +57,15 @@ def read_ais(
     dask_scheduler=None,
     progress: bool | None = None,
 ) -> ais_records.AisData:
-    """:func:`tumen.ais.decode.read_ais` with the files decoded in chunks, in parallel (no store).
+    """:func:`tumen.ais.readers.read_ais` with the files decoded in chunks, in parallel (no store).
 
     For archives that fit in memory but take long to decode; the result equals
-    :func:`tumen.ais.decode.read_ais` for the same files, multi-sentence messages across chunk
+    :func:`tumen.ais.readers.read_ais` for the same files, multi-sentence messages across chunk
     boundaries included. Parameters as in :func:`tumen.ais.store.ingest`.
 
     Returns
     -------
-    tumen.ais.decode.AisData
+    tumen.ais.records.AisData
     """
     files = get_input_files(paths)
     columns, time_format = get_format_options(fmt, columns, time_format)
@@ -127,7 +127,7 @@ def get_format_options(fmt: str, columns, time_format):
 def check_csv_headers(
     files: list[tuple[str, Path]], fmt: str, columns: dict | None, time_format: str | None
 ) -> None:
-    """For CSV inputs, raise the errors :func:`tumen.ais.decode.read_csv` raises for a header (a
+    """For CSV inputs, raise the errors :func:`tumen.ais.readers.read_csv` raises for a header (a
     missing column), naming the file, before any chunk is read."""
     if fmt not in ("csv", "dma"):
         return
@@ -225,7 +225,7 @@ def decode_chunks(
     progress: bool | None = None,
 ) -> list:
     """Run ``task(chunk, fmt, options)`` for every chunk in parallel (default
-    :func:`read_chunk`: each chunk's :class:`tumen.ais.decode.AisData`).
+    :func:`read_chunk`: each chunk's :class:`tumen.ais.records.AisData`).
 
     Parameters
     ----------
@@ -292,12 +292,12 @@ def _run_with_progress(tasks: list, scheduler, show: bool, desc: str) -> list:
 
 def reader_order(mmsi, time_ns, files_rank, line) -> np.ndarray:
     """Row order by ``mmsi, time, source_file, source_line``, as
-    :func:`tumen.ais.decode.sort_positions` sorts (stable), from integer keys."""
+    :func:`tumen.ais.records.sort_positions` sorts (stable), from integer keys."""
     return ais_records.position_order(mmsi, time_ns, files_rank, line)
 
 
 def merge_positions(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    """Join positions tables and sort them as :func:`tumen.ais.decode.sort_positions` does.
+    """Join positions tables and sort them as :func:`tumen.ais.records.sort_positions` does.
 
     File names (text or categorical) travel as integer codes, ranked so that the codes
     sort as the names do; the texts are rebuilt once at the end.

@@ -280,12 +280,12 @@ def sort_partition(part: pd.DataFrame) -> pd.DataFrame:
 
 
 def clean_partition(p: pd.DataFrame, max_speed_kn: float) -> tuple[pd.DataFrame, int, int]:
-    """:func:`tumen.ais.decode.clean` on a sorted partition; return (positions without jumps,
+    """:func:`tumen.ais.clean.clean` on a sorted partition; return (positions without jumps,
     repeats removed, jumps).
 
-    Exact repeats share ``mmsi`` and ``time``, so :func:`tumen.ais.decode.drop_duplicates` only
+    Exact repeats share ``mmsi`` and ``time``, so :func:`tumen.ais.clean.drop_duplicates` only
     looks at the rows whose ``mmsi, time`` occur more than once (in their order, so the
-    same first one is kept); :func:`tumen.ais.decode.add_jump_flag` then flags the rest.
+    same first one is kept); :func:`tumen.ais.clean.add_jump_flag` then flags the rest.
     """
     mmsi, t = p["mmsi"].to_numpy(), to_ns(p["time"])
     tie = np.zeros(len(p), bool)

@@ -43,7 +43,7 @@ in each partition and gather only its result; the in-memory functions run the ve
 steps on the whole table, so both give identical tables. Step 1 is
 :mod:`tumen.ais.encounter_bins`; this module pairs the bins and runs the detectors.
 
-Give positions without impossible jumps (:func:`tumen.ais.decode.clean`, then ``~is_jump``): a jump
+Give positions without impossible jumps (:func:`tumen.ais.clean.clean`, then ``~is_jump``): a jump
 between two slow fixes would be interpolated like any other leg.
 
 >>> enc = get_encounters(positions, ports=sites[sites["kind"] == "port"])   # doctest: +SKIP
@@ -289,12 +289,7 @@ def get_encounters(
         ``shore_km`` and ``port_km`` (at the mean position; ``port_km`` ``inf`` without ports).
     """
     bins = get_slow_bins(
-        positions,
-        max_sog_kn=max_sog_kn,
-        time_step_min=time_step_min,
-        max_fix_gap_h=max_fix_gap_h,
-        ports=ports,
-        min_port_km=min_port_km,
+        positions, **_slow(max_sog_kn, time_step_min, max_fix_gap_h, ports, min_port_km)
     )
     return get_encounters_from_bins(
         bins,
@@ -343,15 +338,21 @@ def get_loitering(
         One row per event, sorted by ``mmsi, start``: :data:`LOITERING_COLUMNS`.
     """
     bins = get_slow_bins(
-        positions,
-        max_sog_kn=max_sog_kn,
-        time_step_min=time_step_min,
-        max_fix_gap_h=max_fix_gap_h,
-        ports=ports,
-        min_port_km=min_port_km,
+        positions, **_slow(max_sog_kn, time_step_min, max_fix_gap_h, ports, min_port_km)
     )
     runs = get_loitering_from_bins(bins, min_duration_h=min_duration_h, time_step_min=time_step_min)
     return _offshore(runs, min_shore_nm, ports, shore_grid_deg)
+
+
+def _slow(max_sog_kn, time_step_min, max_fix_gap_h, ports, min_port_km) -> dict:
+    """The options of :func:`get_slow_bins`."""
+    return {
+        "max_sog_kn": max_sog_kn,
+        "time_step_min": time_step_min,
+        "max_fix_gap_h": max_fix_gap_h,
+        "ports": ports,
+        "min_port_km": min_port_km,
+    }
 
 
 def _offshore(runs: pd.DataFrame, min_shore_nm: float, ports, shore_grid_deg: float):

@@ -1,6 +1,6 @@
 """Decode raw NMEA 0183 AIS at archive speed: whole chunks of lines at once.
 
-:func:`tumen.ais.decode.read_nmea` used to hand every line to pyais, one Python call per line. This
+:func:`tumen.ais.nmea.read_nmea` used to hand every line to pyais, one Python call per line. This
 module decodes a chunk of lines as one byte array instead: one compiled pass over the lines
 (:mod:`tumen.ais.kernels`) finds each line's tag block and fields, validates both checksums
 and the payload armouring and reads the tag time; NumPy then pairs the two sentences of
@@ -9,11 +9,11 @@ a second compiled pass extracts the bit fields of the message types the analyses
 3, 18, 19, 5 and 24), one column per field.
 
 Equivalence with pyais is the contract: the tables (positions, vessels, skipped) are exactly
-those of the line-by-line decoder of :mod:`tumen.ais.decode` (``read_nmea(..., engine="pyais")``),
+those of the line-by-line decoder of :mod:`tumen.ais.sentences` (``read_nmea(..., engine="pyais")``),
 field for field. To keep that promise simply, only the canonical form of a line is
 decoded here (``\\s:<station>,c:<epoch>*hh\\!AIVDM,...``: printable ASCII, one tag block whose
 last field is ``c`` with 1-12 digits, two-digit checksums, single-digit fragment fields, a
-payload of at most 200 characters). Every other line goes through the pyais path of :mod:`tumen.ais.decode`
+payload of at most 200 characters). Every other line goes through the pyais path of :mod:`tumen.ais.sentences`
 unchanged, and every message that is not a full-length message of a vectorised type (a
 truncated payload, type 27, a type 24 part 2 or 3, a message of three or more sentences) is
 decoded by pyais: nothing is lost, and every rejected line is counted under the same
@@ -69,15 +69,15 @@ def decode_buffer(
     start_line : int
         Line number (1-based) of the first line in ``raw``.
     max_fragment_lines : int
-        See :func:`tumen.ais.decode.read_nmea`.
+        See :func:`tumen.ais.nmea.read_nmea`.
     keep : (int, int), optional
         Keep only the records whose first line is in ``[keep[0], keep[1])``; the other lines
         are context for multi-sentence messages (see :func:`tumen.ais.chunks.decode_nmea_range`).
 
     Returns
     -------
-    tumen.ais.decode.AisData
-        Exactly the tables of ``tumen.ais.decode.decode_nmea_lines(raw.split(b"\\n"), ...)``.
+    tumen.ais.records.AisData
+        Exactly the tables of ``tumen.ais.nmea.decode_nmea_lines(raw.split(b"\\n"), ...)``.
     """
     return assemble(
         *get_messages(
@@ -100,7 +100,7 @@ def get_messages(
 ):
     """Decode a buffer of NMEA lines into raw message rows, before any validation.
 
-    This is what :func:`decode_buffer` hands to the table assembly of :mod:`tumen.ais.decode`, and
+    This is what :func:`decode_buffer` hands to the table assembly of :mod:`tumen.ais.records`, and
     what the equivalence tests compare with pyais field by field.
 
     Parameters
@@ -193,7 +193,7 @@ class Decoder:
         return cols
 
     def _slow_lines(self, which: np.ndarray) -> dict | None:
-        """Lines not in the canonical form: classified by the pyais path of tumen.ais.decode."""
+        """Lines not in the canonical form: classified by the pyais path of tumen.ais.sentences."""
         rows, payloads = [], []
         offset = len(self.buf)
         for i in which.tolist():
@@ -273,7 +273,7 @@ class Decoder:
             inside = (sen["line"][p1] >= keep[0]) & (sen["line"][p1] < keep[1])
             p1, p2 = p1[inside], p2[inside]
             longer = [m for m in longer if keep[0] <= sen["line"][m[0]] < keep[1]]
-        # the stamp of a message: its first part's, else the second's (as tumen.ais.decode)
+        # the stamp of a message: its first part's, else the second's (as tumen.ais.sentences)
         use2 = (p2 >= 0) & ~truthy[p1]
         stamp = np.where(use2, p2, p1)
         decode_messages(self, sen, p1, p2, stamp)
@@ -301,7 +301,7 @@ class Decoder:
     def decode_slow(
         self, payload: bytes, fill: int, msg_type: int, first: int, stamp: int, sen
     ) -> None:
-        """One message through pyais, with the categories of ``tumen.ais.decode._NmeaDecoder``."""
+        """One message through pyais, with the categories of ``tumen.ais.sentences.LineDecoder``."""
         if not 1 <= msg_type <= 27:
             self.skip([first], "unknown_type")
             return
@@ -359,7 +359,7 @@ class Decoder:
 def _pair(sen: dict, key: np.ndarray, max_gap: int, dec: Decoder):
     """Two-sentence messages, vectorised: ``(first parts, second parts)`` as indices.
 
-    The state machine of :mod:`tumen.ais.decode` keeps one pending first part per key (channel,
+    The state machine of :mod:`tumen.ais.sentences` keeps one pending first part per key (channel,
     sequence id, count). With two parts, a second part completes the message exactly when
     the previous sentence of its key is a first part at most ``max_gap`` lines before; every
     other first part is ``multipart_incomplete``, every other second part an orphan.
@@ -378,7 +378,7 @@ def _pair(sen: dict, key: np.ndarray, max_gap: int, dec: Decoder):
 
 
 def _assemble_long(sen: dict, key: np.ndarray, max_gap: int, dec: Decoder) -> list[list[int]]:
-    """Messages of three or more sentences (rare): the state machine of :mod:`tumen.ais.decode`."""
+    """Messages of three or more sentences (rare): the state machine of :mod:`tumen.ais.sentences`."""
     pending: dict[int, list[int]] = {}
     out, line = [], sen["line"]
     for i in np.flatnonzero(sen["fc"] >= 3).tolist():

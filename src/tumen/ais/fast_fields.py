@@ -215,7 +215,7 @@ def _vector_rows(dec: Decoder, msgs: Messages, aid, vec, first, stamp) -> None:
 
 
 def to_frame(blocks: list, columns: list[str], dec: Decoder, sen: dict) -> pd.DataFrame:
-    """The raw rows of :func:`tumen.ais.decode._assemble` from vectorised blocks and pyais rows."""
+    """The raw rows of :func:`tumen.ais.records.assemble` from vectorised blocks and pyais rows."""
     slow = [blk for blk in blocks if blk[0] == "slow"]
     blocks = [blk for blk in blocks if blk[0] != "slow"]
     if slow:
@@ -246,7 +246,7 @@ def to_frame(blocks: list, columns: list[str], dec: Decoder, sen: dict) -> pd.Da
 
 def to_times(num: np.ndarray, text: np.ndarray, texts: list[str]):
     """Times (``datetime64[ns, UTC]``) and 'missing' flags, exactly as
-    :func:`tumen.ais.decode.parse_times` reads epoch seconds (milliseconds above 1e11) and text."""
+    :func:`tumen.ais.timecols.parse_times` reads epoch seconds (milliseconds above 1e11) and text."""
     with np.errstate(invalid="ignore"):
         f = np.where(np.abs(num) < 1e11, num, num / 1000.0)
         ok = ~np.isnan(f) & (f >= 0) & (f < EPOCH_MAX)

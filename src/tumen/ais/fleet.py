@@ -123,14 +123,8 @@ def get_fleet(
     )
     by_imo = want_imo.merge(static[["imo", "mmsi"]].dropna(subset=["imo"]), on="imo")
     by_imo = by_imo.assign(matched_by="imo")
-    both = pd.concat(
-        [
-            by_name[["vessel", "mmsi", "matched_by"]],
-            by_imo[["vessel", "mmsi", "matched_by"]],
-            by_mmsi,
-        ],
-        ignore_index=True,
-    )
+    columns = ["vessel", "mmsi", "matched_by"]
+    both = pd.concat([by_name[columns], by_imo[columns], by_mmsi], ignore_index=True)
     fleet = (
         both.groupby(["vessel", "mmsi"], sort=True)["matched_by"]
         .agg(lambda s: "+".join(sorted(set(s))))

@@ -9,7 +9,7 @@ reads what the AIS data themselves say about that, for every MMSI in the archive
   seen, with the fields that differ from the record before;
 - :func:`get_identity_changes`: the MMSIs whose name, IMO number, call sign or ship type
   changed, with what changed and when;
-- :func:`get_shared_names`: names (compared after :func:`tumen.ais.decode.normalise_name`)
+- :func:`get_shared_names`: names (compared after :func:`tumen.ais.fleet.normalise_name`)
   broadcast by more than one MMSI;
 - :func:`tumen.ais.transmitters.split_transmitters`: tracks that jump back and forth
   between two places faster than any ship sails, split into two candidate transmitters
@@ -22,7 +22,7 @@ one file: ``AisStore.vessels``), so the first three read it in memory on either 
 positions are not, and :func:`tumen.ais.transmitters.split_transmitters_dask` maps the
 per-vessel work over the partitions of a store partitioned by MMSI.
 
-Conventions as in :mod:`tumen.ais.decode`: times ``datetime64[ns, UTC]``, distances km on a
+Conventions as in :mod:`tumen.ais.records`: times ``datetime64[ns, UTC]``, distances km on a
 sphere (:func:`tumen.geo.earth.haversine_km`), speeds knots.
 
 >>> data = read_ais(["data/ais/terrestrial.nmea"])                           # doctest: +SKIP
@@ -130,7 +130,7 @@ def get_identity_history(vessels: pd.DataFrame) -> pd.DataFrame:
     Parameters
     ----------
     vessels : pandas.DataFrame
-        The ``vessels`` table of :class:`tumen.ais.decode.AisData` (or ``AisStore.vessels``).
+        The ``vessels`` table of :class:`tumen.ais.records.AisData` (or ``AisStore.vessels``).
 
     Returns
     -------
@@ -164,14 +164,14 @@ def get_identity_changes(vessels: pd.DataFrame) -> pd.DataFrame:
     """The MMSIs whose name, IMO number, call sign or ship type changed, and when.
 
     A field changes when an MMSI broadcasts a second value for it (names and call signs
-    compared after :func:`tumen.ais.decode.normalise_name`, so case and spacing are not changes);
+    compared after :func:`tumen.ais.fleet.normalise_name`, so case and spacing are not changes);
     a record that does not carry the field is not a change. Each new value counts once, at
     the time it was first broadcast.
 
     Parameters
     ----------
     vessels : pandas.DataFrame
-        The ``vessels`` table of :class:`tumen.ais.decode.AisData`.
+        The ``vessels`` table of :class:`tumen.ais.records.AisData`.
 
     Returns
     -------

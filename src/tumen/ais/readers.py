@@ -134,6 +134,25 @@ def read_csv(
         When the file is unreadable, ``columns`` has an unknown key, or a mapped column is
         missing from the file.
     """
+    _check_column_map(columns)
+    frame = _read_text_table(path, sep)
+    for ours, theirs in columns.items():
+        if theirs not in frame.columns:
+            raise DataError(
+                f"column {theirs!r} (for {ours}) is missing",
+                file=path,
+                line=1,
+                field=theirs,
+                hint=f"the file has: {', '.join(frame.columns)}",
+            )
+    frame = frame[list(columns.values())].set_axis(list(columns), axis=1)
+    frame["source_line"] = np.arange(2, len(frame) + 2)
+    blank = (frame[list(columns)] == "").all(axis=1)
+    return _from_csv_frame(frame[~blank], str(path), time_format)
+
+
+def _check_column_map(columns: Mapping[str, str]) -> None:
+    """Raise for an unknown key or a missing required one."""
     unknown = sorted(set(columns) - set(_CSV_REQUIRED) - set(_CSV_OPTIONAL))
     if unknown:
         raise DataError(
@@ -148,8 +167,12 @@ def read_csv(
             field=missing[0],
             hint="map time, mmsi, lat and lon to columns of the file",
         )
+
+
+def _read_text_table(path, sep: str) -> pd.DataFrame:
+    """The CSV as text (every column ``str``, nothing read as missing)."""
     try:
-        frame = pd.read_csv(
+        return pd.read_csv(
             path,
             sep=sep,
             dtype=str,
@@ -163,19 +186,6 @@ def read_csv(
         ) from None
     except (OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
         raise DataError(f"cannot read AIS CSV: {exc}".splitlines()[0], file=path) from None
-    for ours, theirs in columns.items():
-        if theirs not in frame.columns:
-            raise DataError(
-                f"column {theirs!r} (for {ours}) is missing",
-                file=path,
-                line=1,
-                field=theirs,
-                hint=f"the file has: {', '.join(frame.columns)}",
-            )
-    frame = frame[list(columns.values())].set_axis(list(columns), axis=1)
-    frame["source_line"] = np.arange(2, len(frame) + 2)
-    blank = (frame[list(columns)] == "").all(axis=1)
-    return _from_csv_frame(frame[~blank], str(path), time_format)
 
 
 def _from_csv_frame(frame: pd.DataFrame, source_file: str, time_format: str | None) -> AisData:

@@ -163,7 +163,7 @@ def explain_silences(
         The column of ``gaps`` naming a ship (``"vessel"`` or ``"mmsi"``).
     exclude_mmsi : mapping or pandas.DataFrame, optional
         The MMSIs of each silent ship: ``{ship: [mmsi, ...]}`` or a table with ``by`` and
-        ``mmsi`` (e.g. :func:`tumen.ais.decode.get_fleet`). With ``by="mmsi"`` a ship's own MMSI
+        ``mmsi`` (e.g. :func:`tumen.ais.fleet.get_fleet`). With ``by="mmsi"`` a ship's own MMSI
         is known without it.
     neighbour_km, min_neighbour_rate_per_h, gfw_min_gap_h, gfw_min_shore_nm, \
 gfw_min_cell_per_day, gfw_min_fixes_before, before_h, cell_deg
@@ -240,12 +240,7 @@ def get_silence_sensitivity(
         :data:`CLASSES`, and ``GFW would count``.
     """
     base = to_rules(**rules)
-    variants = [("all as set", 1.0, base)]
-    for name in VARIED:
-        for f in factors:
-            value = getattr(base, name) * f
-            value = int(round(value)) if name == "gfw_min_fixes_before" else float(value)
-            variants.append((name, float(f), replace(base, **{name: value})))
+    variants = _variants(base, factors)
     radii = sorted({r.neighbour_km for _, _, r in variants})
     befores = sorted({r.before_h for _, _, r in variants})
     m = measure(
@@ -271,6 +266,18 @@ def get_silence_sensitivity(
             }
         )
     return pd.DataFrame(rows)
+
+
+def _variants(base: SilenceRules, factors: Sequence[float]) -> list[tuple]:
+    """``(parameter, factor, rules)``: the rules as set, then each threshold of :data:`VARIED`
+    times each factor."""
+    variants = [("all as set", 1.0, base)]
+    for name in VARIED:
+        for f in factors:
+            value = getattr(base, name) * f
+            value = int(round(value)) if name == "gfw_min_fixes_before" else float(value)
+            variants.append((name, float(f), replace(base, **{name: value})))
+    return variants
 
 
 # --- the silences and their ships -----------------------------------------------------
@@ -342,7 +349,7 @@ def _own_mmsi(gaps: pd.DataFrame, by: str, exclude_mmsi) -> list[tuple]:
                 f"the MMSI of {key!r} is not known, so its own reports would "
                 "count as another ship's",
                 field="exclude_mmsi",
-                hint="pass the fleet table (tumen.ais.decode.get_fleet) as exclude_mmsi",
+                hint="pass the fleet table (tumen.ais.fleet.get_fleet) as exclude_mmsi",
             )
         out.append(tuple(sorted(own)))
     return out

@@ -8,20 +8,20 @@ contents, their paths as given, the reading options and the decoding code. The s
 inputs give the same key, so a second call returns the store at once; a changed input
 gives a new key, a new store, and the superseded one is removed.
 
-The store holds the tables of :class:`tumen.ais.decode.AisData`:
+The store holds the tables of :class:`tumen.ais.records.AisData`:
 
-``positions/part.N.parquet``  the positions table (schema of :mod:`tumen.ais.decode`), range
+``positions/part.N.parquet``  the positions table (schema of :mod:`tumen.ais.records`), range
                               partitioned by MMSI: each vessel's reports lie in one file,
                               sorted by ``mmsi, time, source_file, source_line``;
 ``vessels.parquet``           the static records, merged over all inputs;
 ``skipped.parquet``           every record not in ``positions``, by category (the
-                              data-quality tallies of :func:`tumen.ais.decode.get_quality_table`);
+                              data-quality tallies of :func:`tumen.ais.clean.get_quality_table`);
 ``manifest.json``             inputs (path, bytes, sha256), options, counts per category,
                               the MMSI range ``[lo, hi)`` of each positions file.
 
 Decoding runs in parallel with Dask over chunks of each file (about ``chunk_bytes`` each,
 cut at line ends; multi-sentence NMEA messages across chunk boundaries are assembled, see
-:mod:`tumen.ais.chunks`), so the store equals what :func:`tumen.ais.decode.read_ais` reads,
+:mod:`tumen.ais.chunks`), so the store equals what :func:`tumen.ais.readers.read_ais` reads,
 record for record, however the files are cut. Each chunk is staged as Parquet sorted by
 MMSI; the MMSI axis is then cut into ranges of about ``rows_per_partition`` positions
 (exact counts from the decoded chunks, a vessel never split), and one Dask task per range
@@ -68,7 +68,7 @@ from tumen.errors import DataError
 
 #: Bumped whenever the store layout changes (old stores are then rebuilt).
 STORE_VERSION = 1
-#: Arrow schema of the positions table (:data:`tumen.ais.decode.POSITION_COLUMNS`).
+#: Arrow schema of the positions table (:data:`tumen.ais.records.POSITION_COLUMNS`).
 _BLOCK = 1 << 20
 #: The modules whose code decides what a store holds: their source is part of the cache key.
 DECODING_MODULES = (
@@ -98,7 +98,7 @@ class AisStore:
         Contents of ``manifest.json``: ``key``, ``format``, ``options``, ``inputs``
         (``path``, ``bytes``, ``sha256``), ``positions`` (rows), ``partitions``,
         ``ranges`` (the MMSI range ``[lo, hi)`` of each file), ``categories`` (records
-        per category, as in :data:`tumen.ais.decode.CATEGORIES`).
+        per category, as in :data:`tumen.ais.records.CATEGORIES`).
     """
 
     path: Path
@@ -116,12 +116,12 @@ class AisStore:
 
     @property
     def vessels(self) -> pd.DataFrame:
-        """The vessels table of :class:`tumen.ais.decode.AisData`."""
+        """The vessels table of :class:`tumen.ais.records.AisData`."""
         return _read_vessels(self.path / "vessels.parquet")
 
     @property
     def skipped(self) -> pd.DataFrame:
-        """The skipped table of :class:`tumen.ais.decode.AisData`."""
+        """The skipped table of :class:`tumen.ais.records.AisData`."""
         skipped = pd.read_parquet(self.path / "skipped.parquet")
         return skipped.astype({"source_file": "str", "source_line": "int64", "category": "str"})
 
@@ -153,7 +153,7 @@ class AisStore:
         )
 
     def to_ais_data(self) -> ais_records.AisData:
-        """The whole store in memory as an :class:`tumen.ais.decode.AisData` (small stores only)."""
+        """The whole store in memory as an :class:`tumen.ais.records.AisData` (small stores only)."""
         positions = self.get_positions()
         return ais_records.AisData(positions, self.vessels, self.skipped)
 
@@ -184,7 +184,7 @@ class AisStore:
         return table
 
     def get_quality_table(self, examples: int = 3) -> pd.DataFrame:
-        """The data-quality table of :func:`tumen.ais.decode.get_quality_table` for the store.
+        """The data-quality table of :func:`tumen.ais.clean.get_quality_table` for the store.
 
         Counts come from the manifest; examples (``file:line``) from the skipped table and
         the first positions file.
@@ -244,11 +244,11 @@ def ingest(
         (``mmsi, time, lat, lon`` at least; optional columns of the positions table).
     columns : mapping, optional
         For ``csv`` (required) and ``parquet``: our name -> the file's column (see
-        :func:`tumen.ais.decode.read_csv`).
+        :func:`tumen.ais.readers.read_csv`).
     time_format : str, optional
         For ``csv``: ``strftime`` format of the time column.
     max_fragment_lines : int
-        See :func:`tumen.ais.decode.read_nmea`.
+        See :func:`tumen.ais.nmea.read_nmea`.
     cache_dir : path, optional
         Where stores live (default ``build/ais-cache`` of the project).
     chunk_bytes : int

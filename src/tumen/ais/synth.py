@@ -8,11 +8,11 @@ another port at 9-15 kn. Reports come at a realistic, irregular cadence (by defa
 (0.5-3 h) and some are dark periods of 7-72 h, the AIS gaps the shuttle analysis looks for.
 A few reports are repeated (a second receiver) and a few are impossible jumps.
 
-:func:`get_traffic` returns the positions table of :mod:`tumen.ais.decode` (values quantised to the
+:func:`get_traffic` returns the positions table of :mod:`tumen.ais.records` (values quantised to the
 resolution of an AIS position report, times whole seconds) with its ground truth;
 :func:`to_nmea` writes the same traffic as NMEA 0183 (tag-block-timed type 1 reports and
 two-sentence type 5 static reports, the two parts often separated by other sentences),
-which :func:`tumen.ais.decode.read_nmea` decodes back to the same positions.
+which :func:`tumen.ais.nmea.read_nmea` decodes back to the same positions.
 
 >>> traffic = get_traffic(n_positions=20_000, n_vessels=10, seed=1)   # doctest: +SKIP
 >>> raw = to_nmea(traffic)                                              # doctest: +SKIP
@@ -42,7 +42,7 @@ class Traffic:
     Attributes
     ----------
     positions : pandas.DataFrame
-        The positions table of :mod:`tumen.ais.decode` (:data:`tumen.ais.decode.POSITION_COLUMNS`) in archive
+        The positions table of :mod:`tumen.ais.records` (:data:`tumen.ais.records.POSITION_COLUMNS`) in archive
         order (by time, then MMSI); ``source_line`` is the row number (1-based).
     vessels : pandas.DataFrame
         ``mmsi, name, imo, callsign, ship_type`` of every vessel.
@@ -165,9 +165,8 @@ def get_traffic(
     dup = np.sort(rng.choice(len(t), n_dup, replace=False)) if n_dup else np.array([], int)
     rows = np.r_[np.arange(len(t)), dup]
     rows = rows[np.lexsort((rows, vessel[rows], t[rows]))]  # archive order: time, MMSI
-    positions = _positions_table(
-        vessel[rows], t[rows], {k: v[rows] for k, v in fix.items()}, source_file
-    )
+    fix = {k: v[rows] for k, v in fix.items()}
+    positions = _positions_table(vessel[rows], t[rows], fix, source_file)
     return Traffic(
         positions, _vessels(n_vessels), sites, _dwells(plan, sites, vessel, t), _gaps(vessel, t)
     )

@@ -57,7 +57,7 @@ def to_nmea(
     (other vessels' reports in between), so that decoding the file in chunks splits some
     of them across chunk boundaries. Noise lines (junk text and reports with a wrong
     checksum) are added after a share ``noise_rate`` of the rows; they never replace a
-    report, so :func:`tumen.ais.decode.read_nmea` gives back exactly ``traffic.positions``
+    report, so :func:`tumen.ais.nmea.read_nmea` gives back exactly ``traffic.positions``
     (values; ``source_line`` differs).
 
     Parameters

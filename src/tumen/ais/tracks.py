@@ -7,7 +7,7 @@ heard (:func:`get_gaps`), when it sat inside a port geofence at low speed
 
 Conventions: times are ``datetime64[ns, UTC]``; distances km (great circle, see
 :func:`tumen.geo.earth.haversine_km`); speeds knots; durations hours. Vessels are named by a
-``vessel`` column (positions get it from :func:`tumen.ais.decode.add_vessel`). Sites are a
+``vessel`` column (positions get it from :func:`tumen.ais.fleet.add_vessel`). Sites are a
 DataFrame (or mapping id -> fields) with ``id, lat, lon, radius_km``: a position is at a site
 when its distance to the centre is <= ``radius_km``.
 """
@@ -133,7 +133,7 @@ def require_columns(frame: pd.DataFrame, columns: Iterable[str], what: str) -> N
     for col in columns:
         if col not in frame.columns:
             hint = (
-                "call tumen.ais.decode.add_vessel(positions, fleet) first"
+                "call tumen.ais.fleet.add_vessel(positions, fleet) first"
                 if col == "vessel"
                 else f"{what} have: {', '.join(map(str, frame.columns))}"
             )
@@ -426,9 +426,17 @@ def get_ais_port_calls(
     key, hours = p[by].to_numpy(), to_hours(p["time"])
     new = run_starts(key, state) | (shift_diff(hours) > max_silence_h)
     p["run"] = np.cumsum(new)
-    stays = (
-        p[state != ""]
-        .groupby("run", sort=True)
+    stays = _stays(p[state != ""], by)
+    stays["dwell_h"] = to_hours(stays["last_fix"]) - to_hours(stays["first_fix"])
+    stays["fixes"] = stays["fixes"].astype("int64")
+    calls = stays[stays["dwell_h"] >= min_dwell_h]
+    return calls[[by, "site", "first_fix", "last_fix", "dwell_h", "fixes"]].reset_index(drop=True)
+
+
+def _stays(p: pd.DataFrame, by: str) -> pd.DataFrame:
+    """One row per run of fixes (``run``): vessel, site, first and last fix, fixes."""
+    return (
+        p.groupby("run", sort=True)
         .agg(
             **{
                 by: (by, "first"),
@@ -440,7 +448,3 @@ def get_ais_port_calls(
         )
         .reset_index(drop=True)
     )
-    stays["dwell_h"] = to_hours(stays["last_fix"]) - to_hours(stays["first_fix"])
-    stays["fixes"] = stays["fixes"].astype("int64")
-    calls = stays[stays["dwell_h"] >= min_dwell_h]
-    return calls[[by, "site", "first_fix", "last_fix", "dwell_h", "fixes"]].reset_index(drop=True)

@@ -82,16 +82,16 @@ def get_shuttle_tables(
     """AIS gaps and AIS port calls of every vessel, in one pass over the positions.
 
     Per partition (all reports of its vessels): sort by ``mmsi, time`` (then source file
-    and line where present), :func:`tumen.ais.decode.clean` (drop exact repeats, flag impossible
+    and line where present), :func:`tumen.ais.clean.clean` (drop exact repeats, flag impossible
     jumps) and leave the jumps out, optionally keep only the fleet's vessels
-    (:func:`tumen.ais.decode.add_vessel`), then :func:`tumen.ais.tracks.get_gaps` and
+    (:func:`tumen.ais.fleet.add_vessel`), then :func:`tumen.ais.tracks.get_gaps` and
     :func:`tumen.ais.tracks.get_ais_port_calls`. The tables equal what those functions give
     on the whole table in one process.
 
     Parameters
     ----------
     positions : tumen.ais.store.AisStore, dask.dataframe.DataFrame or pandas.DataFrame
-        The positions table of :mod:`tumen.ais.decode` (at least ``mmsi, time, lat, lon, sog``;
+        The positions table of :mod:`tumen.ais.records` (at least ``mmsi, time, lat, lon, sog``;
         ``cog, heading, nav_status`` too when ``clean``).
     sites : pandas.DataFrame or mapping
         Port geofences (see :func:`tumen.ais.tracks.get_sites`).
@@ -101,11 +101,11 @@ def get_shuttle_tables(
     max_sog_kn, min_dwell_h, max_silence_h : float
         As in :func:`tumen.ais.tracks.get_ais_port_calls` (knots, hours, hours).
     clean : bool
-        Drop duplicates and impossible jumps first (:func:`tumen.ais.decode.clean`).
+        Drop duplicates and impossible jumps first (:func:`tumen.ais.clean.clean`).
     max_speed_kn : float
         Fastest plausible speed for the jump flag, knots.
     fleet : pandas.DataFrame, optional
-        ``vessel, mmsi`` rows (:func:`tumen.ais.decode.get_fleet`): analyse only these MMSIs and
+        ``vessel, mmsi`` rows (:func:`tumen.ais.fleet.get_fleet`): analyse only these MMSIs and
         group by ``vessel`` instead of ``mmsi``.
     dask_scheduler : optional
         Where to run (see the module docstring); default the local threaded scheduler.

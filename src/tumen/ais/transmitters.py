@@ -72,8 +72,8 @@ def split_transmitters(
     tiny share of it). Tracks with fewer than
     ``min_jumps`` jumps are not split (they cannot switch that often).
 
-    How this relates to :func:`tumen.ais.decode.clean`: its jump flag (``is_jump``,
-    :func:`tumen.ais.decode.add_jump_flag`) marks a single fix both reached and left too fast,
+    How this relates to :func:`tumen.ais.clean.clean`: its jump flag (``is_jump``,
+    :func:`tumen.ais.clean.add_jump_flag`) marks a single fix both reached and left too fast,
     and the analysis leaves such fixes out. A shared identity looks like a run of such
     jumps, so every fix of an alternating track can be flagged and dropped; run this on
     the positions *before* the jumps are dropped (``data.positions``, which keeps
@@ -85,8 +85,8 @@ def split_transmitters(
     ----------
     positions : pandas.DataFrame
         ``mmsi, time, lat, lon`` (other columns ignored); exact repeats are dropped as
-        :func:`tumen.ais.decode.drop_duplicates` drops them, and rows are sorted as the readers
-        sort them (:func:`tumen.ais.decode.sort_positions` when ``source_file, source_line`` are
+        :func:`tumen.ais.clean.drop_duplicates` drops them, and rows are sorted as the readers
+        sort them (:func:`tumen.ais.records.sort_positions` when ``source_file, source_line`` are
         present).
     max_jump_kn : float
         Fastest plausible speed between two fixes, knots (``max_jump_kn`` of the report).
@@ -233,7 +233,7 @@ def _prepared(positions: pd.DataFrame) -> pd.DataFrame:
 
     Exact repeats share ``mmsi`` and ``time``, so only rows whose ``mmsi, time`` occur more
     than once are compared (in order, keeping the first, as
-    :func:`tumen.ais.decode.drop_duplicates` does); a table already in reader order is not
+    :func:`tumen.ais.clean.drop_duplicates` does); a table already in reader order is not
     sorted again.
     """
     p = positions
@@ -393,7 +393,7 @@ def _assign(
 
 def _speeds(j: int, lat, lon, hours, start: int, stop: int) -> tuple[np.ndarray, np.ndarray]:
     """Distance (km) and implied speed (knots; ``inf`` for another place at the same time,
-    as :func:`tumen.ais.decode.add_implied_speed`) from fix ``j`` to each fix ``start..stop-1``."""
+    as :func:`tumen.ais.clean.add_implied_speed`) from fix ``j`` to each fix ``start..stop-1``."""
     km = earth.haversine_km(lat[j], lon[j], lat[start:stop], lon[start:stop])
     dt = hours[start:stop] - hours[j]
     with np.errstate(divide="ignore", invalid="ignore"):
