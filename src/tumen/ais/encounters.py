@@ -428,11 +428,11 @@ def _loitering_runs(part: pd.DataFrame, *, min_duration_h: float, **options) -> 
 def _map_vessels(positions, func, options: dict, dask_scheduler) -> list[pd.DataFrame]:
     """``func(partition, **options)`` on every partition (by vessel), computed."""
     frame = ais_dask.by_vessel(ais_dask.to_dask(positions, COLUMNS), "mmsi")
-    parts = ais_dask.map_vessels(frame, _with_mmsi_column, func=func, options=options)
+    parts = ais_dask.map_vessels(frame, _with_mmsi_column, task=func, task_options=options)
     return list(dask.compute(*parts, scheduler=dask_scheduler))
 
 
-def _with_mmsi_column(part: pd.DataFrame, *, func, options: dict):
+def _with_mmsi_column(part: pd.DataFrame, *, task, task_options: dict):
     if "mmsi" not in part.columns:
         part = part.reset_index()
-    return func(part, **options)
+    return task(part, **task_options)
