@@ -1,17 +1,12 @@
 """Read AIS files in chunks, in parallel, with the records one reading would give.
 
-A big AIS file is cut into chunks of about ``chunk_bytes`` at line ends (a Parquet file
-into its row groups) and each chunk is decoded by one Dask task with the readers of
-:mod:`tumen.ais.nmea` and :mod:`tumen.ais.readers`. Line numbers stay those of the whole file. A multi-sentence NMEA message
-whose parts straddle a chunk boundary is still assembled: each chunk also reads the
-``8 * max_fragment_lines`` lines on either side of its own lines (enough for the nine
-parts an NMEA message can have, each at most ``max_fragment_lines`` after the one before),
-feeds them all to the decoder of :func:`tumen.ais.nmea.read_nmea` and keeps only the records
-whose first line is its own (:func:`decode_nmea_range`). Reading a file in chunks
-therefore gives exactly what :func:`tumen.ais.readers.read_ais` gives, however it is cut. A
-``.gz`` file is one chunk. CSV chunks are read with :func:`tumen.ais.readers.read_csv` (one record
-per line, as its line numbers assume); Parquet positions tables are checked with the same
-rules as the other readers.
+This module owns cutting the input files into decoding tasks and running them: a big AIS
+file is cut into chunks of about ``chunk_bytes`` at line ends (a Parquet file into its row
+groups, a ``.gz`` file is one chunk; :func:`plan_chunks`), each chunk is decoded by one Dask
+task (:mod:`tumen.ais.chunk_decode`, which keeps line numbers those of the whole file and
+assembles multi-sentence NMEA messages across chunk boundaries), and the results are
+merged in reader order (:func:`merge_positions`). Reading a file in chunks therefore gives
+exactly what :func:`tumen.ais.readers.read_ais` gives, however it is cut.
 
 :func:`read_ais` returns the result in memory; :func:`tumen.ais.store.ingest` writes it
 to a store. Local default: a process pool for NMEA (pyais holds the GIL), threads for

@@ -1,9 +1,11 @@
 """AIS tracks against places: geofences, time windows, gaps and port calls from positions.
 
-The generic operations the analyses (and the Dask path of :mod:`tumen.ais.dask_ops`) run on
-decoded positions: which site a position is at (:func:`add_site`), where a vessel stops being
-heard (:func:`get_gaps`), when it sat inside a port geofence at low speed
-(:func:`get_ais_port_calls`), and the other traffic at a site (:func:`get_site_traffic`).
+This module owns the generic operations the analyses (and the Dask path of
+:mod:`tumen.ais.tracks_dask`) run on decoded positions: the sites and the time window
+(:func:`get_sites`, :func:`to_window`), which site a position is at (:func:`add_site`), where
+a vessel stops being heard (:func:`get_gaps`, :func:`to_gap_table`) and when it sat inside a
+port geofence at low speed (:func:`get_ais_port_calls`). The other traffic at a site is in
+:mod:`tumen.ais.traffic`.
 
 Conventions: times are ``datetime64[ns, UTC]``; distances km (great circle, see
 :func:`tumen.geo.earth.haversine_km`); speeds knots; durations hours. Vessels are named by a
