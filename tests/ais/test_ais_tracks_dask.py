@@ -1,8 +1,7 @@
-"""Tests for tumen.ais.dask_ops: gap and port-call detection on Dask, equal to the in-process
-functions of tumen.analyses.shuttle.analysis on every scheduler (small synthetic traffic, seconds)."""
+"""Tests for tumen.ais.tracks_dask: gap and port-call detection on Dask, equal to the in-process
+functions of tumen.ais.tracks on every scheduler (small synthetic traffic, seconds)."""
 
 import dask.dataframe as dd
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -178,23 +177,6 @@ def test_stay_candidates_keep_every_call(traffic):
     )
 
 
-def test_ties_and_unsorted_partitions_are_sorted_like_the_readers():
-    t = pd.Timestamp("2023-09-01", tz="UTC")
-    part = pd.DataFrame(
-        {
-            "mmsi": [2, 1, 1],
-            "time": [t, t, t],
-            "lat": [1.0, 2.0, 3.0],
-            "source_file": ["b", "b", "a"],
-            "source_line": [1, 2, 9],
-        }
-    )
-    out = ais_dask.sort_partition(part)
-    assert out["lat"].tolist() == [3.0, 2.0, 1.0]
-    no_source = part.drop(columns=["source_file", "source_line"])
-    assert ais_dask.sort_partition(no_source)["lat"].tolist() == [2.0, 3.0, 1.0]
-
-
 def test_bad_schedulers_raise_parameter_errors(traffic):
     with pytest.raises(ParameterError, match="unknown Dask scheduler 'fast'"):
         tracks_dask.get_gaps(traffic.positions, dask_scheduler="fast")
@@ -208,8 +190,3 @@ def test_unreachable_scheduler_is_a_parameter_error(traffic, monkeypatch):
     monkeypatch.setattr(ais_dask, "CONNECT_TIMEOUT", "1s")
     with pytest.raises(ParameterError, match="no Dask scheduler answers"):
         tracks_dask.get_gaps(traffic.positions, dask_scheduler="tcp://127.0.0.1:9")
-
-
-def test_compute_runs_any_collection():
-    frame = dd.from_pandas(pd.DataFrame({"x": np.arange(10)}), npartitions=2)
-    assert ais_dask.compute(frame["x"].sum(), dask_scheduler="sync") == (45,)
