@@ -28,31 +28,18 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from tumen.ais import (
-    chunks as ais_chunks,
-)
-from tumen.ais import (
-    dask_ops as ais_dask,
-)
-from tumen.ais import (
-    decode as ais,
-)
-from tumen.ais import (
-    encounters as ais_encounters,
-)
-from tumen.ais import (
-    identity as ais_identity,
-)
-from tumen.ais import (
-    silences as ais_silences,
-)
-from tumen.ais import (
-    store as ais_store,
-)
-from tumen.ais import (
-    synth as ais_synth,
-)
-from tumen.ais import tracks
+from tumen.ais import chunks as ais_chunks
+from tumen.ais import clean as ais_clean
+from tumen.ais import dask_ops as ais_dask
+from tumen.ais import encounters as ais_encounters
+from tumen.ais import identity as ais_identity
+from tumen.ais import nmea as ais_nmea
+from tumen.ais import records as ais_records
+from tumen.ais import silences as ais_silences
+from tumen.ais import store as ais_store
+from tumen.ais import synth as ais_synth
+from tumen.ais import synth_nmea as ais_synth_nmea
+from tumen.ais import tracks, tracks_dask
 
 # --- inputs ---------------------------------------------------------------------------
 
@@ -90,7 +77,7 @@ def prepare(args: dict) -> dict:
         n = int(args["nmea_lines"] / (1 + 2 / 30))  # a type 5 (two lines) per 30 reports
         traffic = ais_synth.get_traffic(n, max(n // 2500, 1), seed=args["seed"] + 1)
         (out / "decode.nmea").write_bytes(
-            ais_synth.to_nmea(traffic, seed=args["seed"], noise_rate=0.0005)
+            ais_synth_nmea.to_nmea(traffic, seed=args["seed"], noise_rate=0.0005)
         )
         lines = (out / "decode.nmea").read_bytes().count(b"\n")
         info["nmea"] = {
@@ -125,7 +112,7 @@ def e2e(args: dict) -> dict:
             progress=False,
         )
         t1 = time.perf_counter()
-        tables = ais_dask.get_shuttle_tables(store, sites, dask_scheduler=scheduler)
+        tables = tracks_dask.get_shuttle_tables(store, sites, dask_scheduler=scheduler)
         t2 = time.perf_counter()
     return {
         "positions": store.n_positions,
@@ -236,7 +223,7 @@ DETECTORS = {
 
 
 def detectors(args: dict) -> dict:
-    """On an existing store: gaps + port calls (:func:`tumen.ais.dask_ops.get_shuttle_tables`),
+    """On an existing store: gaps + port calls (:func:`tumen.ais.tracks_dask.get_shuttle_tables`),
     then, when ``args["all"]``, every detector of :data:`DETECTORS` one after the other;
     each step timed (``detect_s`` is the sum)."""
     sites = pd.read_csv(args["sites"])
@@ -250,7 +237,7 @@ def detectors(args: dict) -> dict:
     steps = {}
     with _scheduler(args.get("scheduler")) as name, ais_dask.use_scheduler(name) as scheduler:
         t0 = time.perf_counter()
-        tables = ais_dask.get_shuttle_tables(store, sites, dask_scheduler=scheduler)
+        tables = tracks_dask.get_shuttle_tables(store, sites, dask_scheduler=scheduler)
         steps["gaps_and_port_calls"] = {
             "seconds": time.perf_counter() - t0,
             "rows": len(tables.gaps) + len(tables.calls),
@@ -276,8 +263,10 @@ def movingpandas(args: dict) -> dict:
     sites = tracks.get_sites(pd.read_csv(args["sites"]))
     raw = pd.read_parquet(args["positions"])
     raw["source_file"] = raw["source_file"].astype("str")
-    empty = ais.decode_nmea_lines([], "")
-    data = ais.clean(ais.AisData(ais.sort_positions(raw), empty.vessels, empty.skipped))
+    empty = ais_records.empty_data()
+    data = ais_clean.clean(
+        ais_records.AisData(ais_records.sort_positions(raw), empty.vessels, empty.skipped)
+    )
     p = data.positions[~data.positions["is_jump"]].reset_index(drop=True)
     gap_h, dwell_h = args["min_gap_h"], args["min_dwell_h"]
 
@@ -288,7 +277,7 @@ def movingpandas(args: dict) -> dict:
         )
 
     def ours_dask():  # the same input and work: cleaning was done above for all three
-        return ais_dask.get_shuttle_tables(
+        return tracks_dask.get_shuttle_tables(
             p, sites, min_gap_h=gap_h, min_dwell_h=dwell_h, clean=False
         )
 
@@ -432,7 +421,7 @@ def _stop_agreement(calls: pd.DataFrame, stops: pd.DataFrame) -> dict:
 
 
 def decode_single(args: dict) -> dict:
-    """:func:`tumen.ais.decode.read_nmea` in this one process: ``args["engine"]`` ``"numpy"`` (the
+    """:func:`tumen.ais.nmea.read_nmea` in this one process: ``args["engine"]`` ``"numpy"`` (the
     vectorised decoder, the default) or ``"pyais"`` (the line-by-line decoder it replaces);
     the fastest of ``args["calls"]`` calls (default 1), file reading included.
     ``first_call_s``: the first call, which also loads the compiled kernels of
@@ -440,7 +429,7 @@ def decode_single(args: dict) -> dict:
     best, first = None, None
     for _ in range(args.get("calls", 1)):
         t0, c0 = time.perf_counter(), time.process_time()
-        data = ais.read_nmea(args["nmea"], engine=args.get("engine", "numpy"))
+        data = ais_nmea.read_nmea(args["nmea"], engine=args.get("engine", "numpy"))
         seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
         first = seconds if first is None else first
         if best is None or seconds < best[0]:
@@ -537,7 +526,7 @@ def _warm_up_worker() -> None:
     ais_kernels.warm_up()
 
 
-def _decode_result(data: ais.AisData, seconds: float, path: str) -> dict:
+def _decode_result(data: ais_records.AisData, seconds: float, path: str) -> dict:
     lines = Path(path).read_bytes().count(b"\n")
     counts = data.skipped["category"].value_counts().to_dict()
     return {

@@ -6,13 +6,13 @@ whole process tree (Dask worker processes included) are measured from outside:
 
 1. ``e2e``: a positions archive (Parquet, time order, default 10 million rows) -> the
    cached store (:func:`tumen.ais.store.ingest`) -> gaps + port calls
-   (:func:`tumen.ais.dask_ops.get_shuttle_tables`); cold (no store yet) and warm (store
+   (:func:`tumen.ais.tracks_dask.get_shuttle_tables`); cold (no store yet) and warm (store
    reused). Target: cold <= 30 s and <= 4 GiB.
 2. ``movingpandas``: the same gap and stop detection by tumen and by movingpandas
    (``ObservationGapSplitter``, ``TrajectoryStopDetector``) on 200 000 positions: time
    ratio (target >= 50x) and which gaps and stops both find.
 3. ``decode``: NMEA decoding (default 1 million lines) in one process with the vectorised
-   decoder (:func:`tumen.ais.decode.read_nmea`, target >= 1 000 000 lines/s and >= 5x a bare pyais
+   decoder (:func:`tumen.ais.nmea.read_nmea`, target >= 1 000 000 lines/s and >= 5x a bare pyais
    loop in the same round), with the line-by-line pyais decoder it replaces
    (``engine="pyais"``), with a bare pyais loop, and on a Dask ``LocalCluster`` of two
    worker processes (:func:`tumen.ais.chunks.read_ais`; target >= 1.7x one process):
@@ -231,9 +231,9 @@ def prepare_inputs(args: argparse.Namespace, only: set[str]) -> tuple[Path, dict
         "mp_vessels": args.mp_vessels,
         "nmea_lines": args.nmea_lines if "decode" in only else 0,
         "seed": args.seed,
-        "generator": hashlib.sha256((ROOT / "src/tumen/ais/synth.py").read_bytes()).hexdigest()[
-            :12
-        ],
+        "generator": hashlib.sha256(
+            b"".join((ROOT / f"src/tumen/ais/{m}.py").read_bytes() for m in ("synth", "synth_nmea"))
+        ).hexdigest()[:12],
     }
     key = hashlib.sha256(json.dumps(sizes, sort_keys=True).encode()).hexdigest()[:16]
     data = Path(args.workdir) / f"data-{key}"

@@ -19,7 +19,7 @@ import gzip
 import sys
 from pathlib import Path
 
-from tumen.ais import decode as ais
+from tumen.ais import readers as ais_readers
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "data" / "ais" / "example_export.csv.gz"
@@ -27,7 +27,7 @@ OUT = ROOT / "data" / "ais" / "example_export.csv.gz"
 
 def make_export(nmea_files: list[Path]) -> bytes:
     """The CSV export as gzip bytes (deterministic: no time stamp in the gzip header)."""
-    data = ais.read_ais([str(p) for p in nmea_files], "nmea")
+    data = ais_readers.read_ais([str(p) for p in nmea_files], "nmea")
     pos = data.positions.sort_values(["time", "mmsi", "source_file", "source_line"], kind="stable")
     pos = pos.assign(minute=pos["time"].dt.floor("min"))
     pos = pos.drop_duplicates(["mmsi", "minute"], keep="first")

@@ -31,7 +31,8 @@ import pytest
 from pyais.encode import encode_dict
 from pyais.util import checksum
 
-from tumen.ais import decode as ais
+from tumen.ais import clean as ais_clean
+from tumen.ais import nmea as ais_nmea
 from tumen.analyses.rail import read as rail_read
 from tumen.analyses.shuttle import analysis as shuttle
 from tumen.engine import params
@@ -537,8 +538,8 @@ AIS_CASES = [
 def test_ais_row_noise_is_counted_never_fatal_never_dropped(tmp_path, case, extra, expected):
     lines = [s.encode() if isinstance(s, str) else s for s in GOOD + extra + STATIC]
     path = write(tmp_path, f"{case}.nmea", b"\n".join(lines) + b"\n")
-    data = ais.read_nmea(path)
-    table = ais.get_quality_table(data).set_index("category")
+    data = ais_nmea.read_nmea(path)
+    table = ais_clean.get_quality_table(data).set_index("category")
     counts = table["records"].to_dict()
     # the good lines around the noise are kept ...
     base = {"position": 2, "static": 1}
@@ -547,32 +548,32 @@ def test_ais_row_noise_is_counted_never_fatal_never_dropped(tmp_path, case, extr
     assert counts == base, (case, counts)
     # ... and every input line is a kept record or counted (the type 5 is 2 lines, 1 record)
     n_lines = sum(1 for s in lines if s.strip())
-    assert ais.count_records(data)["records"] == n_lines - 1
+    assert ais_clean.count_records(data)["records"] == n_lines - 1
     seen = set(data.positions["source_line"]) | set(data.skipped["source_line"])
     assert seen == set(range(1, n_lines + 1)) - {n_lines}  # line n is part 2 of the type 5
 
 
 def test_ais_positions_out_of_order_are_sorted_and_kept(tmp_path):
     path = write(tmp_path, "o.nmea", "\n".join([pos(epoch=EPOCH + 7200), pos(epoch=EPOCH)]))
-    data = ais.read_nmea(path)
+    data = ais_nmea.read_nmea(path)
     assert data.positions["source_line"].tolist() == [2, 1]
     assert data.positions["time"].is_monotonic_increasing
 
 
 def test_ais_not_available_positions_stay_out_of_the_analysis(tmp_path):
     path = write(tmp_path, "na.nmea", "\n".join([pos(), pos(lat=91, lon=181, epoch=EPOCH + 60)]))
-    data = ais.read_nmea(path)
+    data = ais_nmea.read_nmea(path)
     assert data.positions["lat"].tolist() == [pytest.approx(42.24, abs=1e-4)]
 
 
 def test_ais_empty_file_is_an_empty_tally(tmp_path):
-    data = ais.read_nmea(write(tmp_path, "e.nmea", b""))
-    assert len(data.positions) == 0 and len(ais.get_quality_table(data)) == 0
+    data = ais_nmea.read_nmea(write(tmp_path, "e.nmea", b""))
+    assert len(data.positions) == 0 and len(ais_clean.get_quality_table(data)) == 0
 
 
 def test_ais_missing_file_is_fatal(tmp_path):
     with pytest.raises(DataError) as exc:
-        ais.read_nmea(tmp_path / "none.nmea")
+        ais_nmea.read_nmea(tmp_path / "none.nmea")
     assert exc.value.file == str(tmp_path / "none.nmea") and exc.value.hint
 
 
@@ -580,14 +581,14 @@ def test_ais_whole_catalogue_in_one_file_adds_up(tmp_path):
     """All the noise at once: the tally accounts for every line."""
     extra = [line for _, lines, _ in AIS_CASES for line in lines]
     lines = [s.encode() if isinstance(s, str) else s for s in GOOD + extra + STATIC]
-    data = ais.read_nmea(write(tmp_path, "all.nmea", b"\n".join(lines)))
+    data = ais_nmea.read_nmea(write(tmp_path, "all.nmea", b"\n".join(lines)))
     n_lines = sum(1 for s in lines if s.strip())
-    assert ais.count_records(data)["records"] == n_lines - 1
+    assert ais_clean.count_records(data)["records"] == n_lines - 1
     expected = {"position": 2, "static": 1}
     for _, _, exp in AIS_CASES:
         for cat, n in exp.items():
             expected[cat] = expected.get(cat, 0) + n
-    table = ais.get_quality_table(data).set_index("category")["records"].to_dict()
+    table = ais_clean.get_quality_table(data).set_index("category")["records"].to_dict()
     assert table == expected
 
 

@@ -11,7 +11,9 @@ import pytest
 from pyais.encode import encode_dict
 from pyais.util import checksum
 
-from tumen.ais import decode as ais
+from tumen.ais import clean as ais_clean
+from tumen.ais import fleet as ais_fleet
+from tumen.ais import nmea as ais_nmea
 from tumen.ais import tracks
 from tumen.analyses.shuttle import analysis as shuttle
 from tumen.report import figures
@@ -63,7 +65,7 @@ def test_hostile_vessel_name_is_literal_text_in_the_port_call_table(tmp_path):
         )
     nmea = tmp_path / "hostile.nmea"
     nmea.write_text("\n".join(lines) + "\n")
-    data = ais.clean(ais.read_nmea(nmea))
+    data = ais_clean.clean(ais_nmea.read_nmea(nmea))
     ais_name = data.vessels["name"].iloc[0]
     assert "<" in ais_name and ">" in ais_name  # markup survived as raw text
 
@@ -76,8 +78,8 @@ def test_hostile_vessel_name_is_literal_text_in_the_port_call_table(tmp_path):
     sightings = shuttle.read_sightings(csv, sites)
     assert HOSTILE in sightings["vessel"].tolist()
 
-    fleet = ais.get_fleet(data.vessels, [ais_name, HOSTILE])
-    positions = ais.add_vessel(data.positions, fleet)
+    fleet = ais_fleet.get_fleet(data.vessels, [ais_name, HOSTILE])
+    positions = ais_fleet.add_vessel(data.positions, fleet)
     positions = positions[positions["vessel"].notna() & ~positions["is_jump"]]
     ais_calls = tracks.get_ais_port_calls(positions.reset_index(drop=True), sites)
     calls = shuttle.get_port_calls(ais_calls, sightings, positions, sites)

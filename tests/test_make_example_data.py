@@ -11,7 +11,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tumen.ais import decode as ais
+from tumen.ais import clean as ais_clean
+from tumen.ais import fleet as ais_fleet
+from tumen.ais import readers as ais_readers
 from tumen.ais import tracks
 from tumen.analyses.rail import compute as rail_compute
 from tumen.analyses.rail import read as rail_read
@@ -139,9 +141,9 @@ HOME, AWAY = "rajin_port", "dunai_port"
 def run_shuttle(data_dir):
     """The report's pipeline on one set of example files."""
     sites = gazetteer.load_sites()
-    data = ais.clean(ais.read_ais(sorted((data_dir / "ais").glob("*.nmea")), "nmea"))
-    fleet = ais.get_fleet(data.vessels, VESSELS)
-    positions = ais.add_vessel(data.positions, fleet)
+    data = ais_clean.clean(ais_readers.read_ais(sorted((data_dir / "ais").glob("*.nmea")), "nmea"))
+    fleet = ais_fleet.get_fleet(data.vessels, VESSELS)
+    positions = ais_fleet.add_vessel(data.positions, fleet)
     sightings = shuttle.read_sightings(data_dir / "observations" / "vessel_sightings.csv", sites)
     route_km = sea.sea_route(HOME, AWAY, sites=sites).length_km
     found = shuttle.analyse(
@@ -205,8 +207,10 @@ def test_example_vessel_files_give_the_published_figures(example_dir):
 
 
 def test_ais_files_hold_the_noise_of_real_feeds(example_dir):
-    data = ais.clean(ais.read_ais(sorted((example_dir / "ais").glob("*.nmea")), "nmea"))
-    table = ais.get_quality_table(data).set_index("category")
+    data = ais_clean.clean(
+        ais_readers.read_ais(sorted((example_dir / "ais").glob("*.nmea")), "nmea")
+    )
+    table = ais_clean.get_quality_table(data).set_index("category")
     for category in (
         "bad_checksum",
         "malformed",
@@ -239,7 +243,7 @@ def test_ais_files_are_raw_nmea_with_tag_blocks(example_dir):
 
 
 def test_static_reports_name_the_ships_and_their_imo(example_dir):
-    data = ais.read_ais(sorted((example_dir / "ais").glob("*.nmea")), "nmea")
+    data = ais_readers.read_ais(sorted((example_dir / "ais").glob("*.nmea")), "nmea")
     static = data.vessels.drop_duplicates("mmsi").set_index("name")
     sightings = pd.read_csv(
         example_dir / "observations" / "vessel_sightings.csv", dtype=str, keep_default_na=False
@@ -297,9 +301,11 @@ NEIGHBOUR_KM = 20.0
 def decoded(example_dir):
     """The example AIS cleaned (jumps dropped), the ships of interest named, and their
     silences over the report's window."""
-    data = ais.clean(ais.read_ais(sorted((example_dir / "ais").glob("*.nmea")), "nmea"))
-    fleet = ais.get_fleet(data.vessels, VESSELS)
-    positions = ais.add_vessel(data.positions, fleet)
+    data = ais_clean.clean(
+        ais_readers.read_ais(sorted((example_dir / "ais").glob("*.nmea")), "nmea")
+    )
+    fleet = ais_fleet.get_fleet(data.vessels, VESSELS)
+    positions = ais_fleet.add_vessel(data.positions, fleet)
     positions = positions[~positions["is_jump"]].reset_index(drop=True)
     gaps = tracks.get_gaps(positions, 6.0, window=WINDOW)
     gaps = gaps[gaps["kind"] == "between"].reset_index(drop=True)

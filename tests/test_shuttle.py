@@ -19,8 +19,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tumen.ais import decode as ais
+from tumen.ais import clean as ais_clean
+from tumen.ais import fleet as ais_fleet
+from tumen.ais import nmea as ais_nmea
 from tumen.ais import tracks
+from tumen.ais import traffic as ais_traffic
 from tumen.analyses.shuttle import analysis as shuttle
 from tumen.engine.results import Results
 from tumen.errors import DataError
@@ -42,9 +45,9 @@ def sites():
 
 @pytest.fixture(scope="module")
 def positions():
-    data = ais.clean(ais.read_nmea(FIX / "shuttle.nmea"))
-    fleet = ais.get_fleet(data.vessels, VESSELS)
-    pos = ais.add_vessel(data.positions, fleet)
+    data = ais_clean.clean(ais_nmea.read_nmea(FIX / "shuttle.nmea"))
+    fleet = ais_fleet.get_fleet(data.vessels, VESSELS)
+    pos = ais_fleet.add_vessel(data.positions, fleet)
     return pos[pos["vessel"].notna() & ~pos["is_jump"]].reset_index(drop=True)
 
 
@@ -103,13 +106,13 @@ def test_a_vessel_never_on_ais_is_dark_for_the_whole_window(positions):
 
 
 def test_gaps_by_mmsi_for_all_traffic():
-    data = ais.clean(ais.read_nmea(FIX / "shuttle.nmea"))
+    data = ais_clean.clean(ais_nmea.read_nmea(FIX / "shuttle.nmea"))
     gaps = tracks.get_gaps(data.positions[~data.positions["is_jump"]], by="mmsi")
     assert gaps[["mmsi", "duration_h"]].values.tolist() == [[273000001, 96.0], [273000002, 29.0]]
 
 
 def test_gaps_need_a_vessel_column():
-    data = ais.read_nmea(FIX / "shuttle.nmea")
+    data = ais_nmea.read_nmea(FIX / "shuttle.nmea")
     with pytest.raises(DataError) as err:
         tracks.get_gaps(data.positions)
     assert err.value.field == "vessel" and "add_vessel" in err.value.hint
@@ -422,7 +425,7 @@ def test_record_results(tmp_path, calls, gaps):
     legs = shuttle.add_leg_feasibility(
         shuttle.get_legs(calls), {("rajin_port", "dunai_port"): 1200.0}
     )
-    data = ais.clean(ais.read_nmea(FIX / "shuttle.nmea"))
+    data = ais_clean.clean(ais_nmea.read_nmea(FIX / "shuttle.nmea"))
     res = Results(tmp_path / "02_vessel_shuttle.json")
     shuttle.record_results(
         res,
@@ -431,7 +434,7 @@ def test_record_results(tmp_path, calls, gaps):
         calls=calls,
         trips=trips,
         containers=shuttle.get_container_range(trips, capacity=400),
-        counts=ais.count_records(data),
+        counts=ais_clean.count_records(data),
         legs=legs,
         route_km=185.2,
     )
@@ -541,7 +544,7 @@ def test_empty_inputs_give_empty_tables(positions, sites, sightings):
     trips = shuttle.get_round_trips(calls, "rajin_port", "dunai_port")
     assert calls.empty and trips.empty and shuttle.get_legs(calls).empty
     assert shuttle.get_container_range(trips)["high"] is None
-    assert ais.add_jump_flag(none)["is_jump"].tolist() == []
+    assert ais_clean.add_jump_flag(none)["is_jump"].tolist() == []
 
 
 def test_vessels_never_on_ais_still_get_calls_from_imagery(positions, sites, sightings):
@@ -611,11 +614,13 @@ def test_site_traffic_counts_other_ships_and_their_longest_silence(sites):
             "lon": 130.30,
         }
     )
-    got = tracks.get_site_traffic(pos, sites, "rajin_port", exclude=[2])
+    got = ais_traffic.get_site_traffic(pos, sites, "rajin_port", exclude=[2])
     # ship 1: inside at h 0, 2, 10 (h 9 is at sea): silences inside 2 h (h 0-2), not 2-10;
     # ship 3 heard once; ship 2 excluded (2 reports inside)
     assert got == {"reports": 4, "vessels": 2, "longest_silence_h": 2.0, "excluded_reports": 2}
-    assert tracks.get_site_traffic(pos.iloc[:0], sites, "rajin_port")["longest_silence_h"] is None
+    assert (
+        ais_traffic.get_site_traffic(pos.iloc[:0], sites, "rajin_port")["longest_silence_h"] is None
+    )
 
 
 def test_max_count_on_given_days(sightings):
@@ -675,7 +680,7 @@ def test_record_results_of_the_report(tmp_path, positions, sightings, sites):
         route_km=1200.0,
     )
     res = Results(tmp_path / "r.json")
-    traffic = tracks.get_site_traffic(positions, sites, "rajin_port")
+    traffic = ais_traffic.get_site_traffic(positions, sites, "rajin_port")
     shuttle.record_results(
         res,
         vessels=VESSELS,
@@ -886,7 +891,7 @@ def test_route_map(sites, gaps, sightings, positions):
         lon=np.array([130.2947, 130.3923, 132.3645, 132.3589]),
         snaps=(),
     )
-    grid = ais.to_density_grid(
+    grid = ais_clean.to_density_grid(
         positions, np.arange(42.0, 43.01, 0.1), np.arange(130.0, 132.81, 0.1)
     )
     fig = shuttle.plot_route_map(

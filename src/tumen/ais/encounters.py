@@ -14,7 +14,7 @@ Global Fishing Watch and Skylight:
 
 The method (Global Fishing Watch's is similar) has two steps:
 
-1. **Per ship** (:func:`get_slow_bins`): the ship's track is resampled to a regular time
+1. **Per ship** (:func:`tumen.ais.encounter_bins.get_slow_bins`): the ship's track is resampled to a regular time
    grid (``time_step_min``, 10 min), each grid time inside a *slow leg* — two consecutive
    fixes of the ship at most ``max_fix_gap_h`` apart, both reporting a speed over ground
    under ``max_sog_kn`` — getting the position interpolated linearly between those fixes.
@@ -40,11 +40,10 @@ The slow bins are what the pairing needs, and few ships are slow far from port, 
 pairing is small. On a Dask DataFrame partitioned by MMSI (a store of
 :mod:`tumen.ais.store`), :func:`get_encounters_dask` and :func:`get_loitering_dask` run step 1
 in each partition and gather only its result; the in-memory functions run the very same two
-steps on the whole table, so both give identical tables. (This module uses
-``dask.dataframe`` directly rather than :mod:`tumen.ais.dask_ops`, which imports the shuttle
-analysis: an AIS-layer module must not.)
+steps on the whole table, so both give identical tables. Step 1 is
+:mod:`tumen.ais.encounter_bins`; this module pairs the bins and runs the detectors.
 
-Give positions without impossible jumps (:func:`tumen.ais.decode.clean`, then ``~is_jump``): a jump
+Give positions without impossible jumps (:func:`tumen.ais.clean.clean`, then ``~is_jump``): a jump
 between two slow fixes would be interpolated like any other leg.
 
 >>> enc = get_encounters(positions, ports=sites[sites["kind"] == "port"])   # doctest: +SKIP
@@ -54,20 +53,20 @@ between two slow fixes would be interpolated like any other leg.
 from __future__ import annotations
 
 import dask
-import dask.dataframe as dd
 import numpy as np
 import pandas as pd
 
-from tumen.ais.decode import position_order
-from tumen.errors import DataError, ParameterError
+from tumen.ais import dask_ops as ais_dask
+from tumen.ais.encounter_bins import (
+    COLUMNS,
+    NS_PER_MIN,
+    get_port_km,
+    get_slow_bins,
+    wrap,
+)
 from tumen.geo import coast
 from tumen.geo.earth import EARTH_RADIUS_KM, KM_PER_NM, haversine_km
 
-#: Columns the detectors read.
-COLUMNS = ["mmsi", "time", "lat", "lon", "sog"]
-#: Columns of :func:`get_slow_bins`: ``bin`` is the grid time as a count of time steps
-#: since 1970-01-01T00:00Z.
-BIN_COLUMNS = ["mmsi", "bin", "lat", "lon"]
 ENCOUNTER_COLUMNS = [
     "mmsi_a",
     "mmsi_b",
@@ -81,7 +80,6 @@ ENCOUNTER_COLUMNS = [
     "port_km",
 ]
 LOITERING_COLUMNS = ["mmsi", "start", "end", "duration_h", "lat", "lon", "shore_km", "port_km"]
-_NS_PER_MIN = 60_000_000_000
 # Neighbouring cells of a 3-D grid, half of them: with the cell itself, every pair of
 # cells that touch is visited once.
 _HALF_OFFSETS = [
@@ -91,155 +89,6 @@ _HALF_OFFSETS = [
     for dz in (-1, 0, 1)
     if (dx, dy, dz) > (0, 0, 0)
 ]
-
-
-# --- step 1: per ship -----------------------------------------------------------------
-
-
-def get_slow_bins(
-    positions: pd.DataFrame,
-    *,
-    max_sog_kn: float = 2.0,
-    time_step_min: float = 10.0,
-    max_fix_gap_h: float = 1.0,
-    ports: pd.DataFrame | None = None,
-    min_port_km: float = 10.0,
-) -> pd.DataFrame:
-    """Each ship's slow positions on a regular time grid, away from ports.
-
-    Parameters
-    ----------
-    positions : pandas.DataFrame
-        ``mmsi, time, lat, lon, sog`` (UTC times, degrees WGS84, knots), in any order.
-    max_sog_kn : float
-        A leg is slow when both its fixes report a speed over ground under this, knots.
-    time_step_min : float
-        Grid step, minutes.
-    max_fix_gap_h : float
-        Longest leg interpolated, hours.
-    ports : pandas.DataFrame, optional
-        ``lat, lon, radius_km`` of each port (degrees, km).
-    min_port_km : float
-        Grid times nearer a port's geofence than this are left out, km.
-
-    Returns
-    -------
-    pandas.DataFrame
-        :data:`BIN_COLUMNS`, sorted by ``mmsi, bin``.
-    """
-    _check_positive(max_sog_kn=max_sog_kn, time_step_min=time_step_min, max_fix_gap_h=max_fix_gap_h)
-    step = int(round(time_step_min * _NS_PER_MIN))
-    mmsi, t, lat, lon, sog = _sorted_track(positions)
-    ok = (
-        (mmsi[1:] == mmsi[:-1])
-        & (sog[1:] < max_sog_kn)
-        & (sog[:-1] < max_sog_kn)
-        & (t[1:] - t[:-1] <= max_fix_gap_h * 60 * _NS_PER_MIN)
-    )
-    leg = np.flatnonzero(ok)
-    first, last = -(-t[leg] // step), t[leg + 1] // step
-    count = np.maximum(last - first + 1, 0)
-    at = np.repeat(leg, count)
-    k = np.repeat(first, count) + np.arange(len(at)) - np.repeat(np.cumsum(count) - count, count)
-    frac = (k * step - t[at]) / np.maximum(t[at + 1] - t[at], 1)
-    out_lat = lat[at] + frac * (lat[at + 1] - lat[at])
-    out_lon = _wrap(lon[at] + frac * _wrap(lon[at + 1] - lon[at]))
-    keep = np.ones(len(at), bool)  # a grid time at a fix ends one leg and starts the next
-    ship = mmsi[at]
-    keep[1:] = (k[1:] != k[:-1]) | (ship[1:] != ship[:-1])
-    keep &= ~_near_port(out_lat, out_lon, ports, min_port_km)
-    return pd.DataFrame(
-        {"mmsi": ship[keep], "bin": k[keep], "lat": out_lat[keep], "lon": out_lon[keep]}
-    )
-
-
-def _sorted_track(positions: pd.DataFrame) -> tuple[np.ndarray, ...]:
-    """``mmsi, time (ns), lat, lon, sog`` arrays sorted by ship and time (ties by the
-    values, so any row order gives the same arrays); rows missing one are left out."""
-    missing = [c for c in COLUMNS if c not in positions.columns]
-    if missing:
-        raise DataError(
-            f"positions have no column {missing[0]!r}",
-            field=missing[0],
-            hint=f"positions have: {', '.join(map(str, positions.columns))}",
-        )
-    p = positions[COLUMNS].dropna(subset=["mmsi", "time", "lat", "lon"])
-    mmsi = p["mmsi"].to_numpy("int64")
-    t = pd.DatetimeIndex(p["time"]).as_unit("ns").asi8
-    lat, lon = p["lat"].to_numpy(float), p["lon"].to_numpy(float)
-    sog = p["sog"].to_numpy(float, na_value=np.nan)
-    track = (mmsi, t, lat, lon, sog)
-    if not np.all((mmsi[1:] > mmsi[:-1]) | ((mmsi[1:] == mmsi[:-1]) & (t[1:] >= t[:-1]))):
-        order = position_order(mmsi, t)
-        track = tuple(a[order] for a in track)
-    return _order_ties(*track)
-
-
-def _order_ties(*track: np.ndarray) -> tuple[np.ndarray, ...]:
-    """Reports of one ship at one time (rare) put in the order of their values, so that the
-    result does not depend on the order they came in."""
-    mmsi, t = track[:2]
-    pair = (mmsi[1:] == mmsi[:-1]) & (t[1:] == t[:-1])
-    if not pair.any():
-        return track
-    tie = np.zeros(len(t), bool)
-    tie[1:] |= pair
-    tie[:-1] |= pair
-    rows = np.flatnonzero(tie)  # runs of tied rows keep their places in the track
-    moved = rows[np.lexsort(tuple(a[rows] for a in reversed(track)))]
-    out = tuple(a.copy() for a in track)
-    for new, old in zip(out, track):
-        new[rows] = old[moved]
-    return out
-
-
-def _near_port(
-    lat: np.ndarray, lon: np.ndarray, ports: pd.DataFrame | None, km: float
-) -> np.ndarray:
-    """True where a point is nearer than ``km`` to a port's geofence (the great circle is
-    computed only for the points inside a box around the port)."""
-    near = np.zeros(len(lat), bool)
-    if ports is None or not len(ports) or not km > 0:
-        return near
-    for row in ports[["lat", "lon", "radius_km"]].itertuples(index=False):
-        reach = float(row.radius_km) + km
-        dlat = np.degrees(reach / EARTH_RADIUS_KM) * 1.01 + 1e-9
-        top = min(abs(float(row.lat)) + dlat, 90.0)
-        dlon = 360.0 if top >= 89.0 else dlat / np.cos(np.radians(top))
-        box = np.flatnonzero(
-            (np.abs(lat - row.lat) <= dlat) & (np.abs(_wrap(lon - row.lon)) <= dlon)
-        )
-        near[box] |= haversine_km(lat[box], lon[box], float(row.lat), float(row.lon)) < reach
-    return near
-
-
-def get_port_km(lat, lon, ports: pd.DataFrame | None) -> np.ndarray:
-    """Distance from each point to the nearest port's geofence, km (0 inside one).
-
-    Parameters
-    ----------
-    lat, lon : array_like
-        Degrees WGS84.
-    ports : pandas.DataFrame or None
-        ``lat, lon, radius_km``; None or empty gives ``inf`` everywhere.
-
-    Returns
-    -------
-    numpy.ndarray
-        Great-circle distance to the nearest centre minus its ``radius_km``, at least 0.
-
-    >>> float(get_port_km([42.0], [130.0], pd.DataFrame({"lat": [42.0], "lon": [130.1],
-    ...                                                  "radius_km": [2.0]}))[0].round(2))
-    6.26
-    """
-    lat, lon = np.asarray(lat, float), np.asarray(lon, float)
-    best = np.full(lat.shape, np.inf)
-    if ports is None or not len(ports):
-        return best
-    for row in ports[["lat", "lon", "radius_km"]].itertuples(index=False):
-        edge = haversine_km(lat, lon, float(row.lat), float(row.lon)) - float(row.radius_km)
-        best = np.minimum(best, np.maximum(edge, 0.0))
-    return best
 
 
 # --- step 2: events -------------------------------------------------------------------
@@ -255,7 +104,7 @@ def get_encounters_from_bins(
     min_shore_km: float = 0.0,
     shore_grid_deg: float = 0.01,
 ) -> pd.DataFrame:
-    """Encounters from the slow bins of all ships (:func:`get_slow_bins`).
+    """Encounters from the slow bins of all ships (:func:`tumen.ais.encounter_bins.get_slow_bins`).
 
     Parameters
     ----------
@@ -311,7 +160,7 @@ def _close_pairs(bins: pd.DataFrame, max_distance_m: float) -> pd.DataFrame:
             "mmsi_b": mmsi[j],
             "bin": bins["bin"].to_numpy()[i],
             "lat": (lat[i] + lat[j]) / 2.0,
-            "lon": _wrap(lon[i] + _wrap(lon[j] - lon[i]) / 2.0),
+            "lon": wrap(lon[i] + wrap(lon[j] - lon[i]) / 2.0),
             "distance_m": d,
         }
     )
@@ -348,14 +197,14 @@ def _events(rows: pd.DataFrame, run: np.ndarray, time_step_min: float) -> pd.Dat
     first = g.head(1).reset_index(drop=True)
     k0, k1 = first["bin"].to_numpy(), g["bin"].max().to_numpy()
     lon0 = np.repeat(first["lon"].to_numpy(), np.bincount(run)) if len(run) else np.zeros(0)
-    step = int(round(time_step_min * _NS_PER_MIN))
+    step = int(round(time_step_min * NS_PER_MIN))
     ev = first.drop(columns=["bin", "lat", "lon", "run", "distance_m"], errors="ignore")
     ev["start"] = pd.to_datetime(k0 * step, utc=True).as_unit("ns")
     ev["end"] = pd.to_datetime(k1 * step, utc=True).as_unit("ns")
     ev["duration_h"] = (k1 - k0) * time_step_min / 60.0
     ev["lat"] = g["lat"].mean().to_numpy()
-    rel = pd.Series(_wrap(rows["lon"].to_numpy() - lon0)).groupby(run).mean().to_numpy()
-    ev["lon"] = _wrap(first["lon"].to_numpy() + rel)
+    rel = pd.Series(wrap(rows["lon"].to_numpy() - lon0)).groupby(run).mean().to_numpy()
+    ev["lon"] = wrap(first["lon"].to_numpy() + rel)
     return ev
 
 
@@ -440,12 +289,7 @@ def get_encounters(
         ``shore_km`` and ``port_km`` (at the mean position; ``port_km`` ``inf`` without ports).
     """
     bins = get_slow_bins(
-        positions,
-        max_sog_kn=max_sog_kn,
-        time_step_min=time_step_min,
-        max_fix_gap_h=max_fix_gap_h,
-        ports=ports,
-        min_port_km=min_port_km,
+        positions, **_slow(max_sog_kn, time_step_min, max_fix_gap_h, ports, min_port_km)
     )
     return get_encounters_from_bins(
         bins,
@@ -494,15 +338,21 @@ def get_loitering(
         One row per event, sorted by ``mmsi, start``: :data:`LOITERING_COLUMNS`.
     """
     bins = get_slow_bins(
-        positions,
-        max_sog_kn=max_sog_kn,
-        time_step_min=time_step_min,
-        max_fix_gap_h=max_fix_gap_h,
-        ports=ports,
-        min_port_km=min_port_km,
+        positions, **_slow(max_sog_kn, time_step_min, max_fix_gap_h, ports, min_port_km)
     )
     runs = get_loitering_from_bins(bins, min_duration_h=min_duration_h, time_step_min=time_step_min)
     return _offshore(runs, min_shore_nm, ports, shore_grid_deg)
+
+
+def _slow(max_sog_kn, time_step_min, max_fix_gap_h, ports, min_port_km) -> dict:
+    """The options of :func:`get_slow_bins`."""
+    return {
+        "max_sog_kn": max_sog_kn,
+        "time_step_min": time_step_min,
+        "max_fix_gap_h": max_fix_gap_h,
+        "ports": ports,
+        "min_port_km": min_port_km,
+    }
 
 
 def _offshore(runs: pd.DataFrame, min_shore_nm: float, ports, shore_grid_deg: float):
@@ -577,43 +427,12 @@ def _loitering_runs(part: pd.DataFrame, *, min_duration_h: float, **options) -> 
 
 def _map_vessels(positions, func, options: dict, dask_scheduler) -> list[pd.DataFrame]:
     """``func(partition, **options)`` on every partition (by vessel), computed."""
-    if isinstance(positions, pd.DataFrame):
-        frame = dd.from_pandas(positions, npartitions=1, sort=False)
-    elif isinstance(positions, dd.DataFrame):
-        frame = positions
-    elif hasattr(positions, "to_dask"):
-        frame = positions.to_dask(COLUMNS)
-    else:
-        raise ParameterError(
-            f"cannot read positions from {type(positions).__name__}",
-            field="positions",
-            hint="give an AisStore, or a Dask or pandas DataFrame",
-        )
-    if not (frame.npartitions == 1 or (frame.index.name == "mmsi" and frame.known_divisions)):
-        if frame.index.name == "mmsi":
-            frame = frame.reset_index()
-        frame = frame.shuffle(on="mmsi")
-    out = frame.map_partitions(
-        _call, func, options, meta=pd.DataFrame(), enforce_metadata=False, align_dataframes=False
-    )
-    return list(dask.compute(*out.to_delayed(), scheduler=dask_scheduler))
+    frame = ais_dask.by_vessel(ais_dask.to_dask(positions, COLUMNS), "mmsi")
+    parts = ais_dask.map_vessels(frame, _with_mmsi_column, task=func, task_options=options)
+    return list(dask.compute(*parts, scheduler=dask_scheduler))
 
 
-def _call(part: pd.DataFrame, func, options: dict):
+def _with_mmsi_column(part: pd.DataFrame, *, task, task_options: dict):
     if "mmsi" not in part.columns:
         part = part.reset_index()
-    return func(part, **options)
-
-
-# --- helpers ----------------------------------------------------------------------------
-
-
-def _wrap(lon: np.ndarray) -> np.ndarray:
-    """Longitudes (or differences) into [-180, 180)."""
-    return (np.asarray(lon, float) + 180.0) % 360.0 - 180.0
-
-
-def _check_positive(**values: float) -> None:
-    for name, value in values.items():
-        if not value > 0:
-            raise ParameterError(f"{name} must be positive (got {value!r})", field=name)
+    return task(part, **task_options)

@@ -1,6 +1,6 @@
 """Decode raw NMEA 0183 AIS at archive speed: whole chunks of lines at once.
 
-:func:`tumen.ais.decode.read_nmea` used to hand every line to pyais, one Python call per line. This
+:func:`tumen.ais.nmea.read_nmea` used to hand every line to pyais, one Python call per line. This
 module decodes a chunk of lines as one byte array instead: one compiled pass over the lines
 (:mod:`tumen.ais.kernels`) finds each line's tag block and fields, validates both checksums
 and the payload armouring and reads the tag time; NumPy then pairs the two sentences of
@@ -9,11 +9,11 @@ a second compiled pass extracts the bit fields of the message types the analyses
 3, 18, 19, 5 and 24), one column per field.
 
 Equivalence with pyais is the contract: the tables (positions, vessels, skipped) are exactly
-those of the line-by-line decoder of :mod:`tumen.ais.decode` (``read_nmea(..., engine="pyais")``),
+those of the line-by-line decoder of :mod:`tumen.ais.sentences` (``read_nmea(..., engine="pyais")``),
 field for field. To keep that promise simply, only the canonical form of a line is
 decoded here (``\\s:<station>,c:<epoch>*hh\\!AIVDM,...``: printable ASCII, one tag block whose
 last field is ``c`` with 1-12 digits, two-digit checksums, single-digit fragment fields, a
-payload of at most 200 characters). Every other line goes through the pyais path of :mod:`tumen.ais.decode`
+payload of at most 200 characters). Every other line goes through the pyais path of :mod:`tumen.ais.sentences`
 unchanged, and every message that is not a full-length message of a vectorised type (a
 truncated payload, type 27, a type 24 part 2 or 3, a message of three or more sentences) is
 decoded by pyais: nothing is lost, and every rejected line is counted under the same
@@ -32,48 +32,22 @@ one compiled pass. Arrow compute has no byte-level kernels of this kind.
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 import numpy as np
 import pandas as pd
 from pyais.bit_vector import bit_vector
-from pyais.constants import ShipType
 from pyais.exceptions import UnknownMessageException
 from pyais.messages import MSG_CLASS
 
-from tumen.ais import decode as ais
+from tumen.ais.fast_fields import ARMOR, decode_messages, load_kernels, to_frame
+from tumen.ais.records import POSITION_TYPES, STATIC_TYPES, AisData, assemble
+from tumen.ais.sentences import LINE_RE, parse_sentence, position_fields, read_stamp, static_fields
 
-
-def _kernels():
-    """:mod:`tumen.ais.kernels`, imported on first use (importing Numba takes a moment,
-    and the modules that import this one do not all decode)."""
-    from tumen.ais import kernels as ais_kernels
-
-    return ais_kernels
-
-
-# AIS 6-bit armouring: byte -> value 0..63, 255 outside the alphabet ``0-W`` and ```-w``.
-_ARMOR = np.full(256, 255, np.uint8)
-_ARMOR[48:88] = np.arange(40)
-_ARMOR[96:120] = np.arange(40, 64)
-_HEX = np.full(256, 255, np.uint8)
-_HEX[48:58], _HEX[65:71], _HEX[97:103] = np.arange(10), np.arange(10, 16), np.arange(10, 16)
-_HEX64 = _HEX.astype(np.int64)
+# bytes of hex digits -> value 0..15, 255 for any other byte
+HEX = np.full(256, 255, np.uint8)
+HEX[48:58], HEX[65:71], HEX[97:103] = np.arange(10), np.arange(10, 16), np.arange(10, 16)
+HEX64 = HEX.astype(np.int64)
 # bytes outside the armouring alphabet: the delimiters of a line
-_SPECIAL = _ARMOR == 255
-# 6-bit text value -> ASCII ('@' .. '_' for 0-31, ' ' .. '?' for 32-63), as pyais.
-_SIXBIT = np.array([v + 64 if v < 32 else v for v in range(64)], np.uint8)
-# pyais reads the ship type of types 5 and 19 through its ShipType enum, which folds codes
-# it does not know into a neighbour (1-19 -> 0, 26-28 -> 25, ...): the same table here.
-_SHIP_TYPE = np.array([int(ShipType.from_value(v)) for v in range(256)], np.int64)
-_NAT = np.iinfo(np.int64).min
-#: Minimum message length (bits) for the vectorised path, by message type.
-FULL_BITS = {1: 168, 2: 168, 3: 168, 18: 168, 19: 312, 5: 424}
-_BITS_24 = (160, 168)  # type 24 part A, part B
-_NEED = np.full(256, 1 << 30)  # the same by first 6-bit value (a type, or 255), for look-ups
-for _t, _bits in FULL_BITS.items():
-    _NEED[_t] = _bits
-_USED = np.isin(np.arange(256), list(ais.POSITION_TYPES | ais.STATIC_TYPES))
+SPECIAL = ARMOR == 255
 
 
 def decode_buffer(
@@ -83,7 +57,7 @@ def decode_buffer(
     start_line: int = 1,
     max_fragment_lines: int = 10,
     keep: tuple[int, int] | None = None,
-) -> ais.AisData:
+) -> AisData:
     """Decode a buffer of NMEA lines (``\\n``-separated, as read from a file).
 
     Parameters
@@ -95,17 +69,17 @@ def decode_buffer(
     start_line : int
         Line number (1-based) of the first line in ``raw``.
     max_fragment_lines : int
-        See :func:`tumen.ais.decode.read_nmea`.
+        See :func:`tumen.ais.nmea.read_nmea`.
     keep : (int, int), optional
         Keep only the records whose first line is in ``[keep[0], keep[1])``; the other lines
         are context for multi-sentence messages (see :func:`tumen.ais.chunks.decode_nmea_range`).
 
     Returns
     -------
-    tumen.ais.decode.AisData
-        Exactly the tables of ``tumen.ais.decode.decode_nmea_lines(raw.split(b"\\n"), ...)``.
+    tumen.ais.records.AisData
+        Exactly the tables of ``tumen.ais.nmea.decode_nmea_lines(raw.split(b"\\n"), ...)``.
     """
-    return ais._assemble(
+    return assemble(
         *get_messages(
             raw,
             source_file,
@@ -126,7 +100,7 @@ def get_messages(
 ):
     """Decode a buffer of NMEA lines into raw message rows, before any validation.
 
-    This is what :func:`decode_buffer` hands to the table assembly of :mod:`tumen.ais.decode`, and
+    This is what :func:`decode_buffer` hands to the table assembly of :mod:`tumen.ais.records`, and
     what the equivalence tests compare with pyais field by field.
 
     Parameters
@@ -152,13 +126,13 @@ def get_messages(
     nl = np.flatnonzero(np.frombuffer(raw, np.uint8) == 10)
     starts = np.concatenate(([0], nl + 1))
     ends = np.concatenate((nl, [len(raw)]))
-    return _Decoder(raw, starts, ends, source_file, start_line, max_fragment_lines).run(keep)
+    return Decoder(raw, starts, ends, source_file, start_line, max_fragment_lines).run(keep)
 
 
 # --- lines -> sentences ---------------------------------------------------------------
 
 
-def _scan(b: np.ndarray, s: np.ndarray, e: np.ndarray) -> dict:
+def scan(b: np.ndarray, s: np.ndarray, e: np.ndarray) -> dict:
     """Parse the canonical lines among ``[s, e)`` (``e``: the line's ``\\n``), in one pass.
 
     A canonical line is ``\\<fields>,c:<1-12 digits>*hh\\!AIVDM,f,f,s,c,<payload>,f*hh``
@@ -176,8 +150,8 @@ def _scan(b: np.ndarray, s: np.ndarray, e: np.ndarray) -> dict:
     flags = np.empty(len(s), np.int8)
     cols = np.empty((7, len(s)), np.int64)
     num = np.empty(len(s), np.float64)
-    k = _kernels().scan_lines(
-        b, np.asarray(s, np.int64), np.asarray(e, np.int64), _SPECIAL, _HEX64, flags, cols, num
+    k = load_kernels().scan_lines(
+        b, np.asarray(s, np.int64), np.asarray(e, np.int64), SPECIAL, HEX64, flags, cols, num
     )
     names = ("fc", "fn", "base", "ps", "pl", "fill", "index")
     return flags, dict(zip(names, cols[:, :k]), num=num[:k])
@@ -186,7 +160,7 @@ def _scan(b: np.ndarray, s: np.ndarray, e: np.ndarray) -> dict:
 _FAST_CATEGORIES = np.array(["", "bad_tag_block", "bad_checksum"], object)
 
 
-class _Decoder:
+class Decoder:
     """One buffer: sentences (vectorised and pyais), then messages, then the tables."""
 
     def __init__(self, buf: bytes, starts, ends, source_file, start_line, max_gap):
@@ -205,7 +179,7 @@ class _Decoder:
     # sentences
     def sentences(self) -> dict:
         """Every valid AIS sentence (both paths) as arrays, in line order."""
-        flags, cols = _scan(np.frombuffer(self.buf, np.uint8), self.starts, self.ends)
+        flags, cols = scan(np.frombuffer(self.buf, np.uint8), self.starts, self.ends)
         bad = np.flatnonzero((flags == 1) | (flags == 2))
         self.skip(self.numbers[bad], _FAST_CATEGORIES[flags[bad]])
         cols["line"] = self.numbers[cols.pop("index")]
@@ -219,7 +193,7 @@ class _Decoder:
         return cols
 
     def _slow_lines(self, which: np.ndarray) -> dict | None:
-        """Lines not in the canonical form: classified by the pyais path of tumen.ais.decode."""
+        """Lines not in the canonical form: classified by the pyais path of tumen.ais.sentences."""
         rows, payloads = [], []
         offset = len(self.buf)
         for i in which.tolist():
@@ -227,15 +201,15 @@ class _Decoder:
             if not line:
                 continue
             number = int(self.numbers[i])
-            m = ais._LINE_RE.match(line)
+            m = LINE_RE.match(line)
             if m is None:
                 self.skip([number], "junk")
                 continue
-            stamp = ais._NmeaDecoder._timestamp(m.group("prefix"), m.group("tag"))
+            stamp = read_stamp(m.group("prefix"), m.group("tag"))
             if stamp is False:
                 self.skip([number], "bad_tag_block")
                 continue
-            sentence, category = ais._parse_sentence(m.group("sentence"))
+            sentence, category = parse_sentence(m.group("sentence"))
             if category:
                 self.skip([number], category)
                 continue
@@ -299,14 +273,14 @@ class _Decoder:
             inside = (sen["line"][p1] >= keep[0]) & (sen["line"][p1] < keep[1])
             p1, p2 = p1[inside], p2[inside]
             longer = [m for m in longer if keep[0] <= sen["line"][m[0]] < keep[1]]
-        # the stamp of a message: its first part's, else the second's (as tumen.ais.decode)
+        # the stamp of a message: its first part's, else the second's (as tumen.ais.sentences)
         use2 = (p2 >= 0) & ~truthy[p1]
         stamp = np.where(use2, p2, p1)
-        _decode_messages(self, sen, p1, p2, stamp)
+        decode_messages(self, sen, p1, p2, stamp)
         for parts in longer:
             st = next((p for p in parts if truthy[p]), parts[-1])
-            payload = b"".join(self._payload(sen, p) for p in parts)
-            self._decode_slow(
+            payload = b"".join(self.payload(sen, p) for p in parts)
+            self.decode_slow(
                 payload,
                 int(sen["fill"][parts[-1]]),
                 self._ais_id(sen, parts[0]),
@@ -316,22 +290,22 @@ class _Decoder:
             )
         return self._tables(sen, keep)
 
-    def _payload(self, sen, p) -> bytes:
+    def payload(self, sen, p) -> bytes:
         s = int(sen["ps"][p])
         return self.buf[s : s + int(sen["pl"][p])]
 
     def _ais_id(self, sen, p) -> int:
-        v0 = int(_ARMOR[self.b[sen["ps"][p]]])
+        v0 = int(ARMOR[self.b[sen["ps"][p]]])
         return v0 if sen["pl"][p] * 6 - sen["fill"][p] >= 6 else v0 >> int(sen["fill"][p])
 
-    def _decode_slow(
+    def decode_slow(
         self, payload: bytes, fill: int, msg_type: int, first: int, stamp: int, sen
     ) -> None:
-        """One message through pyais, with the categories of ``tumen.ais.decode._NmeaDecoder``."""
+        """One message through pyais, with the categories of ``tumen.ais.sentences.LineDecoder``."""
         if not 1 <= msg_type <= 27:
             self.skip([first], "unknown_type")
             return
-        if msg_type not in ais.POSITION_TYPES and msg_type not in ais.STATIC_TYPES:
+        if msg_type not in POSITION_TYPES and msg_type not in STATIC_TYPES:
             self.skip([first], "other_type")
             return
         try:
@@ -343,14 +317,14 @@ class _Decoder:
             self.skip([first], "malformed")
             return
         row = None
-        if msg_type in ais.POSITION_TYPES:
-            row = ais._position_fields(msg, msg_type)
+        if msg_type in POSITION_TYPES:
+            row = position_fields(msg, msg_type)
             if row is None:
                 self.skip([first], "truncated_payload")
                 return
             self.rows["pos"].append(("slow", row, first, stamp))
-        if msg_type in ais.STATIC_TYPES:
-            srow = ais._static_fields(msg, msg_type)
+        if msg_type in STATIC_TYPES:
+            srow = static_fields(msg, msg_type)
             if srow is None:
                 if row is None:
                     self.skip([first], "truncated_payload")
@@ -358,13 +332,15 @@ class _Decoder:
             self.rows["sta"].append(("slow", srow, first, stamp))
 
     def _tables(self, sen, keep) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-        pos = _frame(
+        pos = to_frame(
             self.rows["pos"],
             ["mmsi", "lat", "lon", "sog", "cog", "heading", "nav_status"],
             self,
             sen,
         )
-        sta = _frame(self.rows["sta"], ["mmsi", "name", "imo", "callsign", "ship_type"], self, sen)
+        sta = to_frame(
+            self.rows["sta"], ["mmsi", "name", "imo", "callsign", "ship_type"], self, sen
+        )
         lines = np.concatenate(self.skip_lines) if self.skip_lines else np.zeros(0, np.int64)
         cats = np.concatenate(self.skip_cats) if self.skip_cats else np.zeros(0, object)
         if keep is not None:
@@ -380,10 +356,10 @@ class _Decoder:
 # --- sentences -> messages ------------------------------------------------------------
 
 
-def _pair(sen: dict, key: np.ndarray, max_gap: int, dec: _Decoder):
+def _pair(sen: dict, key: np.ndarray, max_gap: int, dec: Decoder):
     """Two-sentence messages, vectorised: ``(first parts, second parts)`` as indices.
 
-    The state machine of :mod:`tumen.ais.decode` keeps one pending first part per key (channel,
+    The state machine of :mod:`tumen.ais.sentences` keeps one pending first part per key (channel,
     sequence id, count). With two parts, a second part completes the message exactly when
     the previous sentence of its key is a first part at most ``max_gap`` lines before; every
     other first part is ``multipart_incomplete``, every other second part an orphan.
@@ -401,8 +377,8 @@ def _pair(sen: dict, key: np.ndarray, max_gap: int, dec: _Decoder):
     return order[done1], order[done2]
 
 
-def _assemble_long(sen: dict, key: np.ndarray, max_gap: int, dec: _Decoder) -> list[list[int]]:
-    """Messages of three or more sentences (rare): the state machine of :mod:`tumen.ais.decode`."""
+def _assemble_long(sen: dict, key: np.ndarray, max_gap: int, dec: Decoder) -> list[list[int]]:
+    """Messages of three or more sentences (rare): the state machine of :mod:`tumen.ais.sentences`."""
     pending: dict[int, list[int]] = {}
     out, line = [], sen["line"]
     for i in np.flatnonzero(sen["fc"] >= 3).tolist():
@@ -426,205 +402,3 @@ def _assemble_long(sen: dict, key: np.ndarray, max_gap: int, dec: _Decoder) -> l
     for part in pending.values():
         dec.skip([line[part[0]]], "multipart_incomplete")
     return out
-
-
-# --- messages -> fields ---------------------------------------------------------------
-
-
-class _Messages(NamedTuple):
-    """Messages as places in the buffer: part 1's payload ``b[ps1:ps1 + pl1]``, then part 2's
-    from ``ps2`` (for two-sentence messages)."""
-
-    b: np.ndarray
-    ps1: np.ndarray
-    pl1: np.ndarray
-    ps2: np.ndarray
-
-    def __len__(self) -> int:
-        return len(self.ps1)
-
-    def take(self, which) -> _Messages:
-        return _Messages(self.b, self.ps1[which], self.pl1[which], self.ps2[which])
-
-
-def _fields(v: _Messages, spec: list[tuple[int, int, bool]]) -> np.ndarray:
-    """Bit fields ``(start, width, signed)`` of each message: an ``(fields, messages)`` int64
-    array (one compiled pass)."""
-    start, width, signed = (
-        np.array(x, dtype) for x, dtype in zip(zip(*spec), (np.int64, np.int64, np.bool_))
-    )
-    out = np.empty((len(spec), len(v)), np.int64)
-    _kernels().bit_fields(v.b, v.ps1, v.pl1, v.ps2, start, width, signed, out)
-    return out
-
-
-def _field(v: _Messages, start: int, width: int, signed: bool = False) -> np.ndarray:
-    """Bits ``[start, start + width)`` of each message, int64."""
-    return _fields(v, [(start, width, signed)])[0]
-
-
-def _text(v: _Messages, start: int, width: int) -> np.ndarray:
-    """6-bit text of ``width`` bits, trailing '@' and spaces removed as pyais does; '' -> None."""
-    n = -(-width // 6)
-    codes = _SIXBIT[_fields(v, [(start + 6 * i, 6, False) for i in range(n)]).T]
-    raw = np.ascontiguousarray(codes).view(f"S{n}").ravel()
-    distinct, inverse = np.unique(raw, return_inverse=True)  # names repeat: decode once
-    text = [x.decode("ascii").rstrip("@").strip() or None for x in distinct.tolist()]
-    return np.array(text, object)[inverse.ravel()]
-
-
-def _position_block(v: _Messages, class_a: bool) -> dict:
-    """mmsi, lat, lon (deg), sog (kn), cog (deg), heading (deg), nav_status of types 1-3
-    (``class_a``) or 18/19 (no status), float64 as pyais gives them."""
-    out = np.empty((7, len(v)), np.float64)
-    _kernels().position_fields(v.b, v.ps1, v.pl1, v.ps2, class_a, out)
-    return dict(zip(["mmsi", "lat", "lon", "sog", "cog", "heading", "nav_status"], out))
-
-
-def _static_block(mmsi, name, imo, callsign, ship_type) -> dict:
-    n = len(mmsi)
-    none = np.full(n, None, object)
-    return {
-        "mmsi": mmsi.astype(float),
-        "name": none if name is None else name,
-        "imo": np.full(n, np.nan) if imo is None else np.where(imo > 0, imo, np.nan),
-        "callsign": none if callsign is None else callsign,
-        "ship_type": none
-        if ship_type is None
-        else np.array([str(x) if x else None for x in ship_type.tolist()], object),
-    }
-
-
-def _decode_messages(dec: _Decoder, sen: dict, p1, p2, stamp) -> None:
-    """Decode complete one- and two-sentence messages: vectorised where the type and length
-    allow, through pyais otherwise."""
-    b = dec.b
-    has2 = p2 >= 0
-    q = np.where(has2, p2, p1)
-    ps1, pl1, f1 = sen["ps"][p1], sen["pl"][p1], sen["fill"][p1]
-    ps2, pl2 = np.where(has2, sen["ps"][q], 0), np.where(has2, sen["pl"][q], 0)
-    v0 = _ARMOR[b[ps1]].astype(np.int64)
-    aid = np.where(pl1 * 6 - f1 >= 6, v0, v0 >> f1)
-    nbits = (pl1 + pl2) * 6 - sen["fill"][q]
-    first = sen["line"][p1]
-    unknown = (aid < 1) | (aid > 27)
-    used = _USED[aid]
-    dec.skip(first[unknown], "unknown_type")
-    dec.skip(first[~unknown & ~used], "other_type")
-    vec = used & (nbits >= _NEED[aid])
-    m24 = np.flatnonzero((aid == 24) & (nbits >= 40))
-    part24 = _field(_Messages(b, ps1[m24], pl1[m24], ps2[m24]), 38, 2)
-    ok24 = ((part24 == 0) & (nbits[m24] >= _BITS_24[0])) | (
-        (part24 == 1) & (nbits[m24] >= _BITS_24[1])
-    )
-    vec[m24[ok24]] = True
-
-    def rows(mask):
-        m = np.flatnonzero(mask)
-        return m, _Messages(b, ps1[m], pl1[m], ps2[m])
-
-    m, v = rows(vec & (aid <= 3))
-    dec.rows["pos"].append((_position_block(v, True), first[m], stamp[m]))
-    m, v = rows(vec & (aid == 18))
-    dec.rows["pos"].append((_position_block(v, False), first[m], stamp[m]))
-    m, v = rows(vec & (aid == 19))
-    dec.rows["pos"].append((_position_block(v, False), first[m], stamp[m]))
-    dec.rows["sta"].append(
-        (
-            _static_block(
-                _field(v, 8, 30), _text(v, 143, 120), None, None, _SHIP_TYPE[_field(v, 263, 8)]
-            ),
-            first[m],
-            stamp[m],
-        )
-    )
-    m, v = rows(vec & (aid == 5))
-    dec.rows["sta"].append(
-        (
-            _static_block(
-                _field(v, 8, 30),
-                _text(v, 112, 120),
-                _field(v, 40, 30),
-                _text(v, 70, 42),
-                _SHIP_TYPE[_field(v, 232, 8)],
-            ),
-            first[m],
-            stamp[m],
-        )
-    )
-    m, v = rows(vec & (aid == 24))
-    part = _field(v, 38, 2)
-    a, bb = part == 0, part == 1
-    va, vb = v.take(a), v.take(bb)
-    dec.rows["sta"].append(
-        (
-            _static_block(_field(va, 8, 30), _text(va, 40, 120), None, None, None),
-            first[m[a]],
-            stamp[m[a]],
-        )
-    )
-    dec.rows["sta"].append(
-        (
-            _static_block(_field(vb, 8, 30), None, None, _text(vb, 90, 42), _field(vb, 40, 8)),
-            first[m[bb]],
-            stamp[m[bb]],
-        )
-    )
-    for i in np.flatnonzero(used & ~vec).tolist():
-        parts = [p1[i]] if p2[i] < 0 else [p1[i], p2[i]]
-        payload = b"".join(dec._payload(sen, p) for p in parts)
-        dec._decode_slow(
-            payload, int(sen["fill"][q[i]]), int(aid[i]), int(first[i]), int(stamp[i]), sen
-        )
-
-
-# --- fields -> tables -----------------------------------------------------------------
-
-
-def _frame(blocks: list, columns: list[str], dec: _Decoder, sen: dict) -> pd.DataFrame:
-    """The raw rows of :func:`tumen.ais.decode._assemble` from vectorised blocks and pyais rows."""
-    slow = [blk for blk in blocks if blk[0] == "slow"]
-    blocks = [blk for blk in blocks if blk[0] != "slow"]
-    if slow:
-        values = list(zip(*[row for _, row, _, _ in slow]))
-        cols = {c: np.array(values[i], object) for i, c in enumerate(columns)}
-        for c in ("mmsi", "lat", "lon", "sog", "cog", "heading", "nav_status", "imo"):
-            if c in cols:
-                cols[c] = pd.to_numeric(pd.Series(cols[c]), errors="coerce").to_numpy(
-                    float, na_value=np.nan
-                )
-        blocks.append(
-            (
-                cols,
-                np.array([r[2] for r in slow], np.int64),
-                np.array([r[3] for r in slow], np.int64),
-            )
-        )
-    frame = pd.DataFrame({c: np.concatenate([blk[0][c] for blk in blocks]) for c in columns})
-    lines = np.concatenate([blk[1] for blk in blocks]).astype(np.int64)
-    stamps = np.concatenate([blk[2] for blk in blocks]).astype(np.int64)
-    frame["time"], frame["time_missing"] = _times(
-        sen["num"][stamps], sen["text"][stamps], dec.texts
-    )
-    frame["source_file"] = dec.source_file
-    frame["source_line"] = lines
-    return frame
-
-
-def _times(num: np.ndarray, text: np.ndarray, texts: list[str]):
-    """Times (``datetime64[ns, UTC]``) and 'missing' flags, exactly as
-    :func:`tumen.ais.decode.parse_times` reads epoch seconds (milliseconds above 1e11) and text."""
-    with np.errstate(invalid="ignore"):
-        f = np.where(np.abs(num) < 1e11, num, num / 1000.0)
-        ok = ~np.isnan(f) & (f >= 0) & (f < ais._EPOCH_MAX)
-    ns = np.full(len(num), _NAT, np.int64)
-    secs = np.floor(f[ok])
-    ns[ok] = secs.astype(np.int64) * 1_000_000_000 + np.round((f[ok] - secs) * 1e9).astype(np.int64)
-    has_text = text >= 0
-    if has_text.any():
-        parsed = ais.parse_times(
-            pd.Series([texts[i] for i in text[has_text].tolist()], dtype=object)
-        )
-        ns[has_text] = pd.DatetimeIndex(parsed).as_unit("ns").asi8
-    times = pd.DatetimeIndex(ns.view("M8[ns]")).tz_localize("UTC")
-    return times, np.isnan(num) & ~has_text

@@ -20,7 +20,7 @@ _JIT = {"nopython": True, "nogil": True, "cache": True, "boundscheck": False}
 
 @numba.jit(**_JIT)
 def scan_lines(b, starts, ends, special, hexv, flags, cols, num):  # pragma: no cover
-    """Classify and parse each line ``b[starts[i]:ends[i]]`` (see :func:`tumen.ais.fast._scan`).
+    """Classify and parse each line ``b[starts[i]:ends[i]]`` (see :func:`tumen.ais.fast.scan`).
 
     ``special[byte]``: the byte is outside the payload alphabet; ``hexv[byte]``: its hex
     value or 255. Writes ``flags[i]``: 0 a valid canonical line, 1 a bad tag block checksum,
@@ -204,7 +204,7 @@ def position_fields(b, ps1, pl1, ps2, class_a, out):  # pragma: no cover - compi
 def warm_up() -> None:
     """Compile the kernels, or load them from Numba's cache, on tiny inputs: a process that
     decodes in parallel or is timed calls this first."""
-    from tumen.ais import fast as ais_fast
+    from tumen.ais import fast as ais_fast  # noqa: PLC0415 - fast imports this module lazily
 
     # a canonical line: a type 1 position (position_fields), a type 5 static split over two
     # sentences (bit_fields, two parts)

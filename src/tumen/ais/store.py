@@ -8,20 +8,20 @@ contents, their paths as given, the reading options and the decoding code. The s
 inputs give the same key, so a second call returns the store at once; a changed input
 gives a new key, a new store, and the superseded one is removed.
 
-The store holds the tables of :class:`tumen.ais.decode.AisData`:
+The store holds the tables of :class:`tumen.ais.records.AisData`:
 
-``positions/part.N.parquet``  the positions table (schema of :mod:`tumen.ais.decode`), range
+``positions/part.N.parquet``  the positions table (schema of :mod:`tumen.ais.records`), range
                               partitioned by MMSI: each vessel's reports lie in one file,
                               sorted by ``mmsi, time, source_file, source_line``;
 ``vessels.parquet``           the static records, merged over all inputs;
 ``skipped.parquet``           every record not in ``positions``, by category (the
-                              data-quality tallies of :func:`tumen.ais.decode.get_quality_table`);
+                              data-quality tallies of :func:`tumen.ais.clean.get_quality_table`);
 ``manifest.json``             inputs (path, bytes, sha256), options, counts per category,
                               the MMSI range ``[lo, hi)`` of each positions file.
 
 Decoding runs in parallel with Dask over chunks of each file (about ``chunk_bytes`` each,
 cut at line ends; multi-sentence NMEA messages across chunk boundaries are assembled, see
-:mod:`tumen.ais.chunks`), so the store equals what :func:`tumen.ais.decode.read_ais` reads,
+:mod:`tumen.ais.chunks`), so the store equals what :func:`tumen.ais.readers.read_ais` reads,
 record for record, however the files are cut. Each chunk is staged as Parquet sorted by
 MMSI; the MMSI axis is then cut into ranges of about ``rows_per_partition`` positions
 (exact counts from the decoded chunks, a vessel never split), and one Dask task per range
@@ -48,39 +48,42 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-import dask
-import numpy as np
+import dask.dataframe as dd
 import pandas as pd
-import pyarrow as pa
 import pyarrow.parquet as pq
 
 from tumen import paths as project_paths
+from tumen.ais import chunk_decode as ais_chunk_decode
 from tumen.ais import chunks as ais_chunks
-from tumen.ais import dask_ops as ais_dask
-from tumen.ais import decode as ais
+from tumen.ais import clean as ais_clean
 from tumen.ais import fast as ais_fast
-from tumen.ais.chunks import Chunk
+from tumen.ais import fast_fields as ais_fast_fields
+from tumen.ais import nmea as ais_nmea
+from tumen.ais import readers as ais_readers
+from tumen.ais import records as ais_records
+from tumen.ais import sentences as ais_sentences
+from tumen.ais import store_write as ais_store_write
+from tumen.ais import timecols as ais_timecols
 from tumen.errors import DataError
 
 #: Bumped whenever the store layout changes (old stores are then rebuilt).
 STORE_VERSION = 1
-#: Arrow schema of the positions table (:data:`tumen.ais.decode.POSITION_COLUMNS`).
-POSITION_SCHEMA = pa.schema(
-    [
-        ("mmsi", pa.int64()),
-        ("time", pa.timestamp("ns", tz="UTC")),
-        ("lat", pa.float64()),
-        ("lon", pa.float64()),
-        ("sog", pa.float64()),
-        ("cog", pa.float64()),
-        ("heading", pa.float64()),
-        ("nav_status", pa.int64()),
-        ("source_file", pa.string()),
-        ("source_line", pa.int64()),
-    ]
-)
+#: Arrow schema of the positions table (:data:`tumen.ais.records.POSITION_COLUMNS`).
 _BLOCK = 1 << 20
-_STAGING_ROW_GROUP = 1 << 16  # small row groups: a partition reads little beyond its MMSIs
+#: The modules whose code decides what a store holds: their source is part of the cache key.
+DECODING_MODULES = (
+    ais_records,
+    ais_timecols,
+    ais_sentences,
+    ais_nmea,
+    ais_readers,
+    ais_clean,
+    ais_fast,
+    ais_fast_fields,
+    ais_chunk_decode,
+    ais_chunks,
+    ais_store_write,
+)
 
 
 @dataclass(frozen=True)
@@ -95,7 +98,7 @@ class AisStore:
         Contents of ``manifest.json``: ``key``, ``format``, ``options``, ``inputs``
         (``path``, ``bytes``, ``sha256``), ``positions`` (rows), ``partitions``,
         ``ranges`` (the MMSI range ``[lo, hi)`` of each file), ``categories`` (records
-        per category, as in :data:`tumen.ais.decode.CATEGORIES`).
+        per category, as in :data:`tumen.ais.records.CATEGORIES`).
     """
 
     path: Path
@@ -113,12 +116,12 @@ class AisStore:
 
     @property
     def vessels(self) -> pd.DataFrame:
-        """The vessels table of :class:`tumen.ais.decode.AisData`."""
+        """The vessels table of :class:`tumen.ais.records.AisData`."""
         return _read_vessels(self.path / "vessels.parquet")
 
     @property
     def skipped(self) -> pd.DataFrame:
-        """The skipped table of :class:`tumen.ais.decode.AisData`."""
+        """The skipped table of :class:`tumen.ais.records.AisData`."""
         skipped = pd.read_parquet(self.path / "skipped.parquet")
         return skipped.astype({"source_file": "str", "source_line": "int64", "category": "str"})
 
@@ -135,9 +138,7 @@ class AisStore:
         dask.dataframe.DataFrame
             One partition per file; ``.loc[mmsi]`` reads only the file holding it.
         """
-        import dask.dataframe as dd
-
-        cols = [c for c in (columns or ais.POSITION_COLUMNS) if c != "mmsi"]
+        cols = [c for c in (columns or ais_records.POSITION_COLUMNS) if c != "mmsi"]
         files = [str(f) for f in _part_files(self.path)]
         ranges = self.manifest["ranges"]
         divisions = [lo for lo, _ in ranges] + [max(ranges[-1][1] - 1, ranges[-1][0])]
@@ -151,10 +152,10 @@ class AisStore:
             enforce_metadata=False,
         )
 
-    def to_ais_data(self) -> ais.AisData:
-        """The whole store in memory as an :class:`tumen.ais.decode.AisData` (small stores only)."""
+    def to_ais_data(self) -> ais_records.AisData:
+        """The whole store in memory as an :class:`tumen.ais.records.AisData` (small stores only)."""
         positions = self.get_positions()
-        return ais.AisData(positions, self.vessels, self.skipped)
+        return ais_records.AisData(positions, self.vessels, self.skipped)
 
     def get_positions(
         self, mmsi: Iterable[int] | None = None, columns: Iterable[str] | None = None
@@ -183,7 +184,7 @@ class AisStore:
         return table
 
     def get_quality_table(self, examples: int = 3) -> pd.DataFrame:
-        """The data-quality table of :func:`tumen.ais.decode.get_quality_table` for the store.
+        """The data-quality table of :func:`tumen.ais.clean.get_quality_table` for the store.
 
         Counts come from the manifest; examples (``file:line``) from the skipped table and
         the first positions file.
@@ -191,8 +192,8 @@ class AisStore:
         head = pq.read_table(
             _part_files(self.path)[0], columns=["source_file", "source_line"]
         ).slice(0, examples)
-        table = ais.get_quality_table(
-            ais.AisData(head.to_pandas(), self.vessels, self.skipped), examples
+        table = ais_clean.get_quality_table(
+            ais_records.AisData(head.to_pandas(), self.vessels, self.skipped), examples
         )
         table.loc[table["category"] == "position", "records"] = self.n_positions
         return table
@@ -243,11 +244,11 @@ def ingest(
         (``mmsi, time, lat, lon`` at least; optional columns of the positions table).
     columns : mapping, optional
         For ``csv`` (required) and ``parquet``: our name -> the file's column (see
-        :func:`tumen.ais.decode.read_csv`).
+        :func:`tumen.ais.readers.read_csv`).
     time_format : str, optional
         For ``csv``: ``strftime`` format of the time column.
     max_fragment_lines : int
-        See :func:`tumen.ais.decode.read_nmea`.
+        See :func:`tumen.ais.nmea.read_nmea`.
     cache_dir : path, optional
         Where stores live (default ``build/ais-cache`` of the project).
     chunk_bytes : int
@@ -290,30 +291,49 @@ def ingest(
         return open_store(target)
     ais_chunks.check_csv_headers(files, fmt, columns, time_format)
     chunks = ais_chunks.plan_chunks(files, fmt, chunk_bytes)
-    tmp = root / f"{key}.tmp-{os.getpid()}"
+    manifest = {"key": key, "version": STORE_VERSION, "format": fmt, "options": options}
+    manifest.update(inputs=inputs, chunks=len(chunks))
+    _build(
+        root / f"{key}.tmp-{os.getpid()}",
+        target,
+        chunks,
+        manifest,
+        rows_per_partition,
+        dask_scheduler,
+        progress,
+    )
+    _prune_superseded(root, open_store(target))
+    return open_store(target)
+
+
+def _build(
+    tmp: Path,
+    target: Path,
+    chunks: list,
+    manifest: dict,
+    rows_per_partition: int,
+    dask_scheduler,
+    progress,
+) -> None:
+    """Decode the chunks into the store directory ``tmp``, then move it to ``target``.
+
+    Every file is written inside ``tmp`` (Parquet files by pyarrow, ``manifest.json`` last);
+    the directory is published whole by :func:`_publish` (:func:`os.replace` of a directory,
+    which :func:`tumen.paths.atomic_write`, for single files, does not cover)."""
+    fmt, options = manifest["format"], manifest["options"]
     shutil.rmtree(tmp, ignore_errors=True)
     (tmp / "staging").mkdir(parents=True)
     try:
-        stage = functools.partial(_stage_chunk, staging=str(tmp / "staging"))
+        stage = functools.partial(ais_store_write.stage_chunk, staging=str(tmp / "staging"))
         parts = ais_chunks.decode_chunks(
             chunks, fmt, options, task=stage, dask_scheduler=dask_scheduler, progress=progress
         )
-        manifest = _write_store(tmp, parts, rows_per_partition, dask_scheduler)
-        manifest.update(
-            key=key,
-            version=STORE_VERSION,
-            format=fmt,
-            options=options,
-            inputs=inputs,
-            chunks=len(chunks),
-        )
-        _write_json(tmp / "manifest.json", manifest)
+        written = ais_store_write.write_store(tmp, parts, rows_per_partition, dask_scheduler)
+        _write_json(tmp / "manifest.json", {**written, **manifest})
         shutil.rmtree(tmp / "staging")
         _publish(tmp, target)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    _prune_superseded(root, open_store(target))
-    return open_store(target)
 
 
 def default_cache_dir() -> Path:
@@ -358,7 +378,7 @@ def get_cache_key(inputs: list[dict], fmt: str, options: Mapping) -> str:
         64 hex digits.
     """
     code = hashlib.sha256()
-    for module in (ais, ais_fast, ais_chunks, sys.modules[__name__]):
+    for module in (*DECODING_MODULES, sys.modules[__name__]):
         code.update(Path(module.__file__).read_bytes())
     blob = {
         "version": STORE_VERSION,
@@ -393,126 +413,9 @@ def _file_sha256(path: Path, root: Path) -> str:
 
 
 def _write_json(path: Path, value) -> None:
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(value, indent=1, sort_keys=True, default=str) + "\n")
-    os.replace(tmp, path)
-
-
-# --- writing the store ------------------------------------------------------------------
-
-
-def _stage_chunk(chunk: Chunk, fmt: str, options: dict, *, staging: str) -> dict:
-    """Decode one chunk; write its positions, sorted by MMSI, to ``staging``; return its
-    vessels, skipped records and positions per MMSI."""
-    data = ais_chunks.read_chunk(chunk, fmt, options)
-    positions = data.positions
-    order = np.argsort(positions["mmsi"].to_numpy(), kind="stable")
-    out = Path(staging) / f"chunk-{chunk.index:06d}.parquet"
-    _write_positions(_to_arrow(positions).take(order), out, row_group_size=_STAGING_ROW_GROUP)
-    return {
-        "positions": len(positions),
-        "vessels": data.vessels,
-        "skipped": data.skipped,
-        "mmsi": positions["mmsi"].value_counts(sort=False),
-    }
-
-
-def _to_arrow(positions: pd.DataFrame) -> pa.Table:
-    table = positions[ais.POSITION_COLUMNS].copy()
-    table["time"] = table["time"].astype("datetime64[ns, UTC]")
-    return pa.Table.from_pandas(table, schema=POSITION_SCHEMA, preserve_index=False)
-
-
-def _write_store(tmp: Path, parts: list[dict], rows_per_partition: int, dask_scheduler) -> dict:
-    """Partition the staged positions by MMSI; write vessels, skipped; return counts."""
-    empty = ais.decode_nmea_lines([], "").positions
-    merged = ais.concat([ais.AisData(empty, p["vessels"], p["skipped"]) for p in parts])
-    merged.vessels.to_parquet(tmp / "vessels.parquet", index=False)
-    merged.skipped.to_parquet(tmp / "skipped.parquet", index=False)
-    counts = pd.concat([pd.Series(dtype="int64")] + [p["mmsi"] for p in parts])
-    counts = counts.groupby(level=0).sum().sort_index()
-    bounds = get_mmsi_ranges(counts, rows_per_partition)
-    (tmp / "positions").mkdir()
-    task = dask.delayed(_write_partition, pure=True)
-    tasks = [
-        task(str(tmp / "staging"), lo, hi, str(tmp / "positions" / f"part.{i}.parquet"))
-        for i, (lo, hi) in enumerate(bounds)
-    ]
-    ais_dask.compute(tasks, dask_scheduler=dask_scheduler)
-    n = int(counts.sum())
-    categories = {"position": n}
-    categories.update(merged.skipped["category"].value_counts().sort_index().to_dict())
-    return {
-        "positions": n,
-        "partitions": len(bounds),
-        "ranges": bounds,
-        "categories": {k: int(v) for k, v in categories.items()},
-    }
-
-
-def get_mmsi_ranges(counts: pd.Series, rows_per_partition: int) -> list[tuple[int, int]]:
-    """Cut the MMSI axis into ranges of about ``rows_per_partition`` positions each.
-
-    Parameters
-    ----------
-    counts : pandas.Series
-        Positions per MMSI, indexed by MMSI in increasing order.
-    rows_per_partition : int
-        Target rows per range (a vessel is never split, so a range may hold more).
-
-    Returns
-    -------
-    list of (int, int)
-        ``[lo, hi)`` per range, covering every MMSI in ``counts``; one range
-        ``(0, 1)`` when there is none.
-
-    >>> get_mmsi_ranges(pd.Series([5, 5, 5], index=[1, 2, 3]), 10)
-    [(1, 3), (3, 4)]
-    """
-    if counts.empty:
-        return [(0, 1)]
-    mmsi = counts.index.to_numpy("int64")
-    cum = np.cumsum(counts.to_numpy())
-    part = (cum - 1) // max(int(rows_per_partition), 1)  # partition of each vessel's last row
-    starts = np.flatnonzero(np.r_[True, part[1:] != part[:-1]])
-    lows = mmsi[starts]
-    highs = np.r_[lows[1:], mmsi[-1] + 1]
-    return [(int(lo), int(hi)) for lo, hi in zip(lows, highs)]
-
-
-def _write_partition(staging: str, lo: int, hi: int, out: str) -> int:
-    """Write the positions of MMSIs ``[lo, hi)`` (read from the staged chunks with a
-    Parquet filter on ``mmsi``), sorted as the readers sort; return the row count."""
-    import pyarrow.dataset as pads
-
-    files = sorted(str(f) for f in Path(staging).glob("chunk-*.parquet"))
-    mmsi = pads.field("mmsi")
-    table = pads.dataset(files, schema=POSITION_SCHEMA, format="parquet").to_table(
-        filter=(mmsi >= lo) & (mmsi < hi)
+    project_paths.atomic_write(
+        path, json.dumps(value, indent=1, sort_keys=True, default=str) + "\n"
     )
-    files_rank = _rank_arrow(table["source_file"])
-    order = ais_chunks.reader_order(
-        table["mmsi"].to_numpy(),
-        table["time"].cast(pa.int64()).to_numpy(),
-        files_rank,
-        table["source_line"].to_numpy(),
-    )
-    _write_positions(table.take(order), out)
-    return table.num_rows
-
-
-def _write_positions(table: pa.Table, out: str | Path, **options) -> None:
-    """Write a positions table (dictionary encoding for the file names only: faster)."""
-    pq.write_table(table, out, use_dictionary=["source_file"], **options)
-
-
-def _rank_arrow(column: pa.ChunkedArray) -> np.ndarray:
-    """Each text's rank among the distinct texts in sorted order (as pandas sorts them)."""
-    encoded = column.combine_chunks().dictionary_encode()
-    words = encoded.dictionary.to_pylist()
-    rank = np.empty(len(words), np.int64)
-    rank[sorted(range(len(words)), key=words.__getitem__)] = np.arange(len(words))
-    return rank[encoded.indices.to_numpy(zero_copy_only=False)]
 
 
 def _part_files(store_path: Path) -> list[Path]:
@@ -529,7 +432,7 @@ def _read_vessels(path: Path) -> pd.DataFrame:
         vessels[c] = vessels[c].astype(object).where(vessels[c].notna(), None)
     for c in ("first_seen", "last_seen"):
         vessels[c] = vessels[c].astype("datetime64[ns, UTC]")
-    return vessels[ais.VESSEL_COLUMNS]
+    return vessels[ais_records.VESSEL_COLUMNS]
 
 
 def _publish(tmp: Path, target: Path) -> None:

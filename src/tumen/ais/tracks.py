@@ -1,13 +1,15 @@
 """AIS tracks against places: geofences, time windows, gaps and port calls from positions.
 
-The generic operations the analyses (and the Dask path of :mod:`tumen.ais.dask_ops`) run on
-decoded positions: which site a position is at (:func:`add_site`), where a vessel stops being
-heard (:func:`get_gaps`), when it sat inside a port geofence at low speed
-(:func:`get_ais_port_calls`), and the other traffic at a site (:func:`get_site_traffic`).
+This module owns the generic operations the analyses (and the Dask path of
+:mod:`tumen.ais.tracks_dask`) run on decoded positions: the sites and the time window
+(:func:`get_sites`, :func:`to_window`), which site a position is at (:func:`add_site`), where
+a vessel stops being heard (:func:`get_gaps`, :func:`to_gap_table`) and when it sat inside a
+port geofence at low speed (:func:`get_ais_port_calls`). The other traffic at a site is in
+:mod:`tumen.ais.traffic`.
 
 Conventions: times are ``datetime64[ns, UTC]``; distances km (great circle, see
 :func:`tumen.geo.earth.haversine_km`); speeds knots; durations hours. Vessels are named by a
-``vessel`` column (positions get it from :func:`tumen.ais.decode.add_vessel`). Sites are a
+``vessel`` column (positions get it from :func:`tumen.ais.fleet.add_vessel`). Sites are a
 DataFrame (or mapping id -> fields) with ``id, lat, lon, radius_km``: a position is at a site
 when its distance to the centre is <= ``radius_km``.
 """
@@ -15,14 +17,15 @@ when its distance to the centre is <= ``radius_km``.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
 
-from tumen.ais.decode import to_hours
+from tumen.ais.timecols import to_hours
 from tumen.errors import DataError
 from tumen.geo.earth import KM_PER_NM, haversine_km
+from tumen.times import to_utc
 
 Window = tuple | None
 _CHUNK = 500_000
@@ -118,7 +121,7 @@ def to_window(window: Window) -> tuple[pd.Timestamp, pd.Timestamp] | None:
     """Return ``(start, end)`` as UTC timestamps (strings like ``"2023-08-15"`` allowed)."""
     if window is None:
         return None
-    start, end = (to_utc(w) for w in window)
+    start, end = (to_utc(w, "window") for w in window)
     if not start < end:
         raise DataError(
             f"time window {start} .. {end} is empty",
@@ -128,21 +131,11 @@ def to_window(window: Window) -> tuple[pd.Timestamp, pd.Timestamp] | None:
     return start, end
 
 
-def to_utc(value) -> pd.Timestamp:
-    try:
-        ts = pd.Timestamp(value)
-    except (ValueError, TypeError):
-        raise DataError(
-            f"cannot read {value!r} as a time", field="window", hint="use ISO 8601, e.g. 2023-08-15"
-        ) from None
-    return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
-
-
 def require_columns(frame: pd.DataFrame, columns: Iterable[str], what: str) -> None:
     for col in columns:
         if col not in frame.columns:
             hint = (
-                "call tumen.ais.decode.add_vessel(positions, fleet) first"
+                "call tumen.ais.fleet.add_vessel(positions, fleet) first"
                 if col == "vessel"
                 else f"{what} have: {', '.join(map(str, frame.columns))}"
             )
@@ -195,29 +188,37 @@ def get_gaps(
     if win is not None:
         p = p[(p["time"] >= win[0]) & (p["time"] <= win[1])]
     p = p.sort_values([by, "time"], kind="stable", ignore_index=True)
-    key, t = p[by].to_numpy(), p["time"]
-    same = ~run_starts(key)
-    dt = _shift_diff(to_hours(t))
-    gap = same & (dt > min_gap_h)
-    after = np.flatnonzero(gap)
-    before = after - 1
-    frames = [
-        pd.DataFrame(
-            {
-                by: key[after],
-                "kind": "between",
-                "start": t.array[before],
-                "end": t.array[after],
-                "lat_before": p["lat"].to_numpy()[before],
-                "lon_before": p["lon"].to_numpy()[before],
-                "lat_after": p["lat"].to_numpy()[after],
-                "lon_after": p["lon"].to_numpy()[after],
-            }
-        )
-    ]
+    frames = [_between_gaps(p, by, min_gap_h)]
     if win is not None:
         frames.append(_edge_gaps(p, by, win, min_gap_h, vessels))
     gaps = pd.concat([f for f in frames if len(f)] or frames[:1], ignore_index=True)
+    return _measured(gaps, by)
+
+
+def _between_gaps(p: pd.DataFrame, by: str, min_gap_h: float) -> pd.DataFrame:
+    """Silences between consecutive fixes of a vessel (``p`` sorted by ``by, time``)."""
+    key, t = p[by].to_numpy(), p["time"]
+    same = ~run_starts(key)
+    dt = shift_diff(to_hours(t))
+    gap = same & (dt > min_gap_h)
+    after = np.flatnonzero(gap)
+    before = after - 1
+    return pd.DataFrame(
+        {
+            by: key[after],
+            "kind": "between",
+            "start": t.array[before],
+            "end": t.array[after],
+            "lat_before": p["lat"].to_numpy()[before],
+            "lon_before": p["lon"].to_numpy()[before],
+            "lat_after": p["lat"].to_numpy()[after],
+            "lon_after": p["lon"].to_numpy()[after],
+        }
+    )
+
+
+def _measured(gaps: pd.DataFrame, by: str) -> pd.DataFrame:
+    """Gaps with duration, distance and implied speed, sorted by ``by, start``."""
     gaps["start"] = gaps["start"].astype("datetime64[ns, UTC]")
     gaps["end"] = gaps["end"].astype("datetime64[ns, UTC]")
     gaps["duration_h"] = to_hours(gaps["end"]) - to_hours(gaps["start"])
@@ -258,7 +259,7 @@ def shift_down(values: np.ndarray) -> np.ndarray:
     return np.concatenate([[np.nan], values[:-1]]) if len(values) else values.astype(float)
 
 
-def _shift_diff(values: np.ndarray) -> np.ndarray:
+def shift_diff(values: np.ndarray) -> np.ndarray:
     """Difference to the row before (NaN for the first row)."""
     return values - shift_down(values)
 
@@ -425,11 +426,19 @@ def get_ais_port_calls(
     p = add_site(p.sort_values([by, "time"], kind="stable", ignore_index=True), sites)
     state = np.where(p["site"].notna() & (p["sog"] < max_sog_kn), p["site"], "")
     key, hours = p[by].to_numpy(), to_hours(p["time"])
-    new = run_starts(key, state) | (_shift_diff(hours) > max_silence_h)
+    new = run_starts(key, state) | (shift_diff(hours) > max_silence_h)
     p["run"] = np.cumsum(new)
-    stays = (
-        p[state != ""]
-        .groupby("run", sort=True)
+    stays = _stays(p[state != ""], by)
+    stays["dwell_h"] = to_hours(stays["last_fix"]) - to_hours(stays["first_fix"])
+    stays["fixes"] = stays["fixes"].astype("int64")
+    calls = stays[stays["dwell_h"] >= min_dwell_h]
+    return calls[[by, "site", "first_fix", "last_fix", "dwell_h", "fixes"]].reset_index(drop=True)
+
+
+def _stays(p: pd.DataFrame, by: str) -> pd.DataFrame:
+    """One row per run of fixes (``run``): vessel, site, first and last fix, fixes."""
+    return (
+        p.groupby("run", sort=True)
         .agg(
             **{
                 by: (by, "first"),
@@ -441,77 +450,3 @@ def get_ais_port_calls(
         )
         .reset_index(drop=True)
     )
-    stays["dwell_h"] = to_hours(stays["last_fix"]) - to_hours(stays["first_fix"])
-    stays["fixes"] = stays["fixes"].astype("int64")
-    calls = stays[stays["dwell_h"] >= min_dwell_h]
-    return calls[[by, "site", "first_fix", "last_fix", "dwell_h", "fixes"]].reset_index(drop=True)
-
-
-def get_fastest_speed(positions: pd.DataFrame, vessels: Sequence[str]) -> float | None:
-    """The fastest speed over ground any of ``vessels`` reported on AIS, knots.
-
-    What the AIS shows of the ships' speed, against which the assumed ``max_speed_kn`` is
-    set. Positions flagged ``is_jump`` are left out; None when no ship of interest reported
-    a speed.
-
-    >>> p = pd.DataFrame({"vessel": ["A", "A", None], "sog": [11.5, 3.0, 20.0]})
-    >>> get_fastest_speed(p, ["A"])
-    11.5
-    """
-    p = positions
-    if "is_jump" in p:
-        p = p[~p["is_jump"].astype(bool)]
-    sog = p.loc[p["vessel"].isin(list(vessels)), "sog"].dropna()
-    return float(sog.max()) if len(sog) else None
-
-
-def get_site_traffic(
-    positions: pd.DataFrame,
-    sites: pd.DataFrame | Mapping,
-    site: str,
-    *,
-    exclude: Iterable[int] = (),
-) -> dict:
-    """How well AIS hears other ships at a site: reports, ships, longest silence.
-
-    A ship's silence at the site is the time between two consecutive fixes of that ship
-    that both lie inside the geofence; the longest of these says how long a transmitting
-    ship there can go unheard (receiver coverage), as against a transponder switched off.
-
-    Parameters
-    ----------
-    positions : pandas.DataFrame
-        All AIS fixes (``mmsi, time, lat, lon``), e.g. ``AisData.positions``.
-    sites : pandas.DataFrame or mapping
-        Geofences (see :func:`get_sites`).
-    site : str
-        The site id.
-    exclude : iterable of int
-        MMSIs to leave out (the vessels of interest).
-
-    Returns
-    -------
-    dict
-        ``reports`` and ``vessels`` (int: fixes inside the geofence and distinct MMSIs),
-        ``longest_silence_h`` (float hours; None when no ship was heard twice there),
-        ``excluded_reports`` (int: fixes of the excluded MMSIs inside the geofence).
-    """
-    require_columns(positions, ["mmsi", "time", "lat", "lon"], "positions")
-    p = add_site(
-        positions[["mmsi", "time", "lat", "lon"]].sort_values(
-            ["mmsi", "time"], kind="stable", ignore_index=True
-        ),
-        get_sites(sites, [site]),
-    )
-    excluded = p["mmsi"].isin(list(exclude)).to_numpy()
-    n_excluded = int(((p["site"] == site).to_numpy() & excluded).sum())
-    p = p[~excluded].reset_index(drop=True)
-    inside = (p["site"] == site).to_numpy()
-    same = ~run_starts(p["mmsi"].to_numpy()) & inside & np.r_[False, inside[:-1]]
-    dt = _shift_diff(to_hours(p["time"]))[same]
-    return {
-        "reports": int(inside.sum()),
-        "vessels": int(p.loc[inside, "mmsi"].nunique()),
-        "longest_silence_h": float(dt.max()) if len(dt) else None,
-        "excluded_reports": n_excluded,
-    }

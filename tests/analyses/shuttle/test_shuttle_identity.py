@@ -1,14 +1,16 @@
 """Tests for tumen.analyses.shuttle.identity: the identity checks' results, table and sentences for
-the ships of interest, on the invented archive of test_ais_identity (answers by hand)."""
+the ships of interest, on the invented archive of tests/fixtures/ais_archive.py (answers by hand)."""
 
 import re
 
 import pandas as pd
 import pytest
-from test_ais_identity import COLUMNS, archive
+from fixtures.ais_archive import COLUMNS, archive
 
-from tumen.ais import decode as ais
+from tumen.ais import clean as ais_clean
+from tumen.ais import fleet as ais_fleet
 from tumen.ais import identity as ais_identity
+from tumen.ais import readers as ais_readers
 from tumen.analyses.shuttle import identity as si
 from tumen.engine.results import Results
 
@@ -23,8 +25,8 @@ def rendered(md) -> str:
 def checked(tmp_path_factory):
     path = tmp_path_factory.mktemp("identity") / "archive.csv"
     archive().to_csv(path, index=False)
-    data = ais.clean(ais.read_csv(path, COLUMNS), 50.0)
-    fleet = ais.get_fleet(data.vessels, VESSELS)
+    data = ais_clean.clean(ais_readers.read_csv(path, COLUMNS), 50.0)
+    fleet = ais_fleet.get_fleet(data.vessels, VESSELS)
     return ais_identity.get_identity_checks(data.vessels, data.positions), fleet
 
 
@@ -99,7 +101,7 @@ def test_nothing_found_is_said(tmp_path):
         }
     )
     checks = ais_identity.get_identity_checks(vessels, positions)
-    fleet = ais.get_fleet(vessels, ["Ibis"])
+    fleet = ais_fleet.get_fleet(vessels, ["Ibis"])
     res = Results(tmp_path / "r.json")
     si.record_identity(res, checks, fleet, ["Ibis"], max_jump_kn=50.0)
     text = rendered(si.describe_identity(res, ["Ibis"], checks, fleet))

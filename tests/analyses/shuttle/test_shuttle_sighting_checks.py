@@ -11,7 +11,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tumen.ais import decode as ais
+from tumen.ais import clean as ais_clean
+from tumen.ais import fleet as ais_fleet
+from tumen.ais import nmea as ais_nmea
+from tumen.ais import records as ais_records
 from tumen.ais import store as ais_store
 from tumen.analyses.shuttle import sighting_checks as sc
 from tumen.analyses.shuttle import sightings as ss
@@ -210,10 +213,12 @@ def test_store_path_gives_the_same_table(tmp_path):
             ("Kestrel", 9, None),
         ]
     )
-    empty = ais.decode_nmea_lines([], "")
-    data = ais.clean(ais.AisData(ais.sort_positions(raw), empty.vessels, empty.skipped), 50.0)
+    empty = ais_nmea.decode_nmea_lines([], "")
+    data = ais_clean.clean(
+        ais_records.AisData(ais_records.sort_positions(raw), empty.vessels, empty.skipped), 50.0
+    )
     assert data.positions["is_jump"].sum() == 1  # the fix 400 nm north
-    heard = ais.add_vessel(data.positions[~data.positions["is_jump"]], fleet)
+    heard = ais_fleet.add_vessel(data.positions[~data.positions["is_jump"]], fleet)
     expected = sc.check_sightings(seen, heard, max_speed_kn=14.0)
     # 0 h: a fix at that time 100 nm away; -1.5 h: 100 nm from the fix at -2 h (200 kn);
     # Wren 5 kn; Ibis unheard; 9 h: 20 nm from the fix at 5 h on the second MMSI (5 kn)

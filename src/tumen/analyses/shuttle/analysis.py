@@ -13,7 +13,7 @@ says what each end assumes;
 
 Conventions: times are ``datetime64[ns, UTC]``; distances km (great circle, see
 :func:`tumen.geo.earth.haversine_km`); speeds knots; durations hours. Vessels are named by a
-``vessel`` column (positions get it from :func:`tumen.ais.decode.add_vessel`); names are matched
+``vessel`` column (positions get it from :func:`tumen.ais.fleet.add_vessel`); names are matched
 case-insensitively. Sites are a DataFrame (or mapping id -> fields) with ``id, lat, lon,
 radius_km``: a position is at a site when its distance to the centre is <= ``radius_km``.
 
@@ -35,7 +35,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from tumen.ais.decode import normalise_name, to_hours
+from tumen.ais.fleet import normalise_name
+from tumen.ais.timecols import to_hours
 from tumen.ais.tracks import (
     Window,
     add_site,
@@ -45,12 +46,12 @@ from tumen.ais.tracks import (
     require_columns,
     run_starts,
     shift_down,
-    to_utc,
     to_window,
 )
 from tumen.errors import DataError
 from tumen.geo.earth import KM_PER_NM
 from tumen.report import tables
+from tumen.times import to_utc
 
 SIGHTING_REQUIRED = ("vessel", "observed")
 SIGHTING_OPTIONAL = (
@@ -317,9 +318,9 @@ def label_sightings(
     sightings : pandas.DataFrame
         From :func:`read_sightings`.
     vessels : sequence of str
-        The ``vessels`` parameter (see :func:`tumen.ais.decode.parse_vessel_entry`).
+        The ``vessels`` parameter (see :func:`tumen.ais.fleet.parse_vessel_entry`).
     fleet : pandas.DataFrame
-        From :func:`tumen.ais.decode.get_fleet` (``vessel, mmsi``).
+        From :func:`tumen.ais.fleet.get_fleet` (``vessel, mmsi``).
     ais_vessels : pandas.DataFrame, optional
         The ``vessels`` table of the AIS data (``mmsi, name``): names the MMSIs broadcast.
 
@@ -333,7 +334,7 @@ def label_sightings(
     DataError
         When one sighting matches two entries.
     """
-    from tumen.ais.decode import parse_vessel_entry
+    from tumen.ais.fleet import parse_vessel_entry
 
     keys = normalise_name(sightings["vessel"])
     imo = (
@@ -1373,7 +1374,7 @@ def analyse(
     Parameters
     ----------
     positions : pandas.DataFrame
-        AIS fixes with ``vessel`` (:func:`tumen.ais.decode.add_vessel`); fixes flagged
+        AIS fixes with ``vessel`` (:func:`tumen.ais.fleet.add_vessel`); fixes flagged
         ``is_jump`` are left out.
     sightings : pandas.DataFrame
         From :func:`read_sightings`.
@@ -1553,7 +1554,7 @@ def check_vessels(vessels: Sequence[str]) -> list[str]:
     >>> check_vessels(["Sparta IV", "mmsi:273111111"])
     ['Sparta IV', 'mmsi:273111111']
     """
-    from tumen.ais.decode import parse_vessel_entry
+    from tumen.ais.fleet import parse_vessel_entry
 
     if isinstance(vessels, str) or not len(vessels):
         raise DataError(
@@ -1607,8 +1608,8 @@ def record_results(
     containers : mapping
         From :func:`get_container_range` (over ``deliveries`` when given, else ``trips``).
     counts : mapping, optional
-        From :func:`tumen.ais.decode.count_records` (``records``, ``rejected``) or
-        :func:`tumen.ais.decode.get_summary` (also ``positions``, ``jumps``, ``vessels``).
+        From :func:`tumen.ais.clean.count_records` (``records``, ``rejected``) or
+        :func:`tumen.ais.clean.get_summary` (also ``positions``, ``jumps``, ``vessels``).
     legs : pandas.DataFrame, optional
         From :func:`add_leg_feasibility`.
     route_km : float, optional
@@ -2267,7 +2268,7 @@ def plot_route_map(
     ports : sequence of str
         Site ids of the ports (marked, labelled, geofence drawn).
     density : xarray.DataArray, optional
-        Position reports per cell (:func:`tumen.ais.decode.to_density_grid`, dims ``lat, lon`` at
+        Position reports per cell (:func:`tumen.ais.clean.to_density_grid`, dims ``lat, lon`` at
         cell centres, degrees), drawn in grey on a log scale; empty cells are not drawn.
     gaps : pandas.DataFrame, optional
         From :func:`get_gaps`: the last fix before each silence (filled triangle down) and

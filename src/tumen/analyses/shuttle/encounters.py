@@ -54,7 +54,7 @@ EVENT_COLUMNS = [
 
 def get_ship_names(vessels: pd.DataFrame) -> dict[int, str]:
     """MMSI -> every name it broadcast, in the order first heard, joined by " / " (from the
-    ``vessels`` table of :class:`tumen.ais.decode.AisData`): an MMSI that changed its name is
+    ``vessels`` table of :class:`tumen.ais.records.AisData`): an MMSI that changed its name is
     shown under each; MMSIs without a name are left out.
 
     >>> v = pd.DataFrame({"mmsi": [5, 5, 6], "name": ["LATER", "FIRST", None],
@@ -85,7 +85,7 @@ def get_fleet_events(
         From :func:`tumen.ais.encounters.get_encounters` and
         :func:`tumen.ais.encounters.get_loitering`.
     fleet : pandas.DataFrame
-        ``vessel, mmsi`` (:func:`tumen.ais.decode.get_fleet`).
+        ``vessel, mmsi`` (:func:`tumen.ais.fleet.get_fleet`).
 
     Returns
     -------

@@ -18,8 +18,9 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from tumen.ais.decode import normalise_name
-from tumen.ais.identity import SHARED, IdentityChecks
+from tumen.ais.fleet import normalise_name
+from tumen.ais.identity import IdentityChecks
+from tumen.ais.transmitters import SHARED
 from tumen.analyses.shuttle.analysis import to_result_name
 from tumen.analyses.shuttle.words import get_display_name, join_words
 
@@ -180,7 +181,7 @@ def to_identity_display(
     ----------
     checks : tumen.ais.identity.IdentityChecks
     fleet : pandas.DataFrame
-        ``vessel, mmsi`` (:func:`tumen.ais.decode.get_fleet`).
+        ``vessel, mmsi`` (:func:`tumen.ais.fleet.get_fleet`).
     labels : dict, optional
         ``vessels`` entry -> name shown (e.g. ``MMSI 273111111`` for ``mmsi:273111111``).
 
@@ -255,7 +256,7 @@ def describe_identity(
         The ``vessels`` entries.
     checks : tumen.ais.identity.IdentityChecks
     fleet : pandas.DataFrame
-        ``vessel, mmsi`` (:func:`tumen.ais.decode.get_fleet`).
+        ``vessel, mmsi`` (:func:`tumen.ais.fleet.get_fleet`).
     table_name : str
         Name of the identity table (cross-reference).
 

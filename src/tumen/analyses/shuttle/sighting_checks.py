@@ -28,8 +28,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from tumen.ais import decode as ais
-from tumen.ais.decode import to_hours
+from tumen.ais import fleet as ais_fleet
+from tumen.ais.timecols import to_hours
 from tumen.ais.tracks import get_sites
 from tumen.errors import DataError, ParameterError
 from tumen.geo.earth import KM_PER_NM, haversine_km
@@ -192,9 +192,9 @@ def check_sightings_dask(
     """:func:`check_sightings` on a positions store or Dask DataFrame, by partition.
 
     Each partition (all fixes of its MMSIs; a store reads only the files holding the
-    fleet's MMSIs) is sorted, cleaned as :func:`tumen.ais.decode.clean` cleans it (exact repeats
+    fleet's MMSIs) is sorted, cleaned as :func:`tumen.ais.clean.clean` cleans it (exact repeats
     and flagged jumps left out, as the analysis leaves them out), named by the fleet
-    (:func:`tumen.ais.decode.add_vessel`) and searched for each sighting's nearest fixes
+    (:func:`tumen.ais.fleet.add_vessel`) and searched for each sighting's nearest fixes
     (:func:`get_nearest_fixes`); :func:`combine_nearest_fixes` keeps the nearest of all
     partitions, so a ship with MMSIs in several partitions gets the same fixes.
 
@@ -206,11 +206,11 @@ def check_sightings_dask(
         Raw positions (``mmsi, time, lat, lon``; ``sog, cog, heading, nav_status`` too
         when ``clean``).
     fleet : pandas.DataFrame
-        ``vessel, mmsi`` (:func:`tumen.ais.decode.get_fleet`).
+        ``vessel, mmsi`` (:func:`tumen.ais.fleet.get_fleet`).
     max_speed_kn : float
         Fastest plausible speed of the ships, knots.
     max_jump_kn : float
-        Implied speed marking a fix as a jump (:func:`tumen.ais.decode.add_jump_flag`), knots.
+        Implied speed marking a fix as a jump (:func:`tumen.ais.clean.add_jump_flag`), knots.
     clean : bool
         Leave out exact repeats and flagged jumps first.
     sites : pandas.DataFrame or mapping, optional
@@ -274,7 +274,7 @@ def _fixes_partition(
     p = ais_dask.sort_partition(part)
     if clean:
         p = ais_dask.clean_partition(p, max_jump_kn)[0]
-    p = ais.add_vessel(p, fleet)
+    p = ais_fleet.add_vessel(p, fleet)
     return get_nearest_fixes(sightings, p[p["vessel"].notna()], by="vessel")
 
 
@@ -383,7 +383,7 @@ def _check_inputs(sightings, positions, max_speed_kn, by) -> None:
                 f"{what} have no column {missing[0]!r}",
                 field=missing[0],
                 hint=(
-                    "call tumen.ais.decode.add_vessel(positions, fleet) first"
+                    "call tumen.ais.fleet.add_vessel(positions, fleet) first"
                     if missing[0] == "vessel" and what == "positions"
                     else f"{what} have: {', '.join(map(str, frame.columns))}"
                 ),

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import pandas as pd
 
-from tumen.ais.decode import parse_vessel_entry
+from tumen.ais.fleet import parse_vessel_entry
 from tumen.ais.tracks import to_window
 from tumen.analyses.shuttle.analysis import to_result_name
 from tumen.analyses.shuttle.reception import record_reception_rule, traffic_sentence

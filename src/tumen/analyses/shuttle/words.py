@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
-from tumen.ais.decode import parse_vessel_entry
+from tumen.ais.fleet import parse_vessel_entry
 from tumen.engine import sources
 
 _COUNT_WORDS = {

@@ -3,7 +3,7 @@
 tests/fixtures/scale/split.nmea (written by make_split_nmea.py there) holds two- and
 three-sentence messages with other sentences between their parts, an incomplete first
 part, an orphan second part and a second part too far from its first; cutting it into
-chunks at every line must give what tumen.ais.decode.read_nmea gives for the whole file.
+chunks at every line must give what tumen.ais.nmea.read_nmea gives for the whole file.
 """
 
 from pathlib import Path
@@ -11,15 +11,17 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from tumen.ais import chunk_decode as ais_chunk_decode
 from tumen.ais import chunks as ais_chunks
-from tumen.ais import decode as ais
+from tumen.ais import nmea as ais_nmea
+from tumen.ais import records as ais_records
 from tumen.errors import DataError
 
-FIX = Path(__file__).parent / "fixtures"
+FIX = Path(__file__).parents[1] / "fixtures"
 SPLIT = FIX / "scale" / "split.nmea"
 
 
-def assert_same_data(a: ais.AisData, b: ais.AisData) -> None:
+def assert_same_data(a: ais_records.AisData, b: ais_records.AisData) -> None:
     pd.testing.assert_frame_equal(a.positions, b.positions)
     pd.testing.assert_frame_equal(a.vessels, b.vessels)
     pd.testing.assert_frame_equal(a.skipped, b.skipped)
@@ -28,7 +30,7 @@ def assert_same_data(a: ais.AisData, b: ais.AisData) -> None:
 @pytest.mark.parametrize("chunk_bytes", [1, 60, 150, 700, 10_000])
 @pytest.mark.parametrize("max_fragment_lines", [10, 3])
 def test_chunked_decoding_equals_reading_the_whole_file(chunk_bytes, max_fragment_lines):
-    whole = ais.read_nmea(SPLIT, max_fragment_lines=max_fragment_lines)
+    whole = ais_nmea.read_nmea(SPLIT, max_fragment_lines=max_fragment_lines)
     chunked = ais_chunks.read_ais(
         SPLIT, max_fragment_lines=max_fragment_lines, chunk_bytes=chunk_bytes, dask_scheduler="sync"
     )
@@ -56,7 +58,7 @@ def test_messages_split_across_chunk_boundaries_are_assembled():
 
 def test_decode_nmea_range_keeps_only_its_lines():
     lines = SPLIT.read_bytes().split(b"\n")[:29]
-    part = ais_chunks.decode_nmea_range(lines, "x", start_line=1, keep=(6, 12))
+    part = ais_chunk_decode.decode_nmea_range(lines, "x", start_line=1, keep=(6, 12))
     # line 6 ends a message that began on line 2: not this range's; 7 (begun here) is
     assert part.skipped["source_line"].tolist() == [7]
     assert part.positions["source_line"].tolist() == [8, 10]
@@ -64,7 +66,7 @@ def test_decode_nmea_range_keeps_only_its_lines():
 
 @pytest.mark.parametrize("scheduler", ["sync", "threads", "processes"])
 def test_parallel_read_on_every_local_scheduler(scheduler):
-    whole = ais.read_nmea(SPLIT)
+    whole = ais_nmea.read_nmea(SPLIT)
     assert_same_data(whole, ais_chunks.read_ais(SPLIT, chunk_bytes=300, dask_scheduler=scheduler))
 
 

@@ -2,11 +2,13 @@
 
 import pandas as pd
 
-from tumen.ais import decode as ais
+from tumen.ais import nmea as ais_nmea
+from tumen.ais import records as ais_records
 from tumen.ais import synth as ais_synth
+from tumen.ais import synth_nmea as ais_synth_nmea
 from tumen.ais import tracks
 
-VALUES = [c for c in ais.POSITION_COLUMNS if not c.startswith("source")]
+VALUES = [c for c in ais_records.POSITION_COLUMNS if not c.startswith("source")]
 
 
 def test_same_seed_same_traffic_other_seed_other_traffic():
@@ -19,7 +21,7 @@ def test_same_seed_same_traffic_other_seed_other_traffic():
 def test_positions_table_schema_and_archive_order():
     t = ais_synth.get_traffic(5_000, 4, seed=1, duplicate_rate=0.01)
     p = t.positions
-    assert list(p.columns) == ais.POSITION_COLUMNS and len(p) == 5_000
+    assert list(p.columns) == ais_records.POSITION_COLUMNS and len(p) == 5_000
     assert str(p["time"].dtype) == "datetime64[ns, UTC]"
     assert p["time"].is_monotonic_increasing
     assert p["source_line"].tolist() == list(range(1, 5_001))
@@ -32,9 +34,11 @@ def test_positions_table_schema_and_archive_order():
 def test_nmea_decodes_back_to_the_positions(tmp_path):
     t = ais_synth.get_traffic(3_000, 3, seed=4)
     path = tmp_path / "synthetic.nmea"
-    path.write_bytes(ais_synth.to_nmea(t, noise_rate=0.01))
-    data = ais.read_nmea(path)
-    pd.testing.assert_frame_equal(data.positions[VALUES], ais.sort_positions(t.positions)[VALUES])
+    path.write_bytes(ais_synth_nmea.to_nmea(t, noise_rate=0.01))
+    data = ais_nmea.read_nmea(path)
+    pd.testing.assert_frame_equal(
+        data.positions[VALUES], ais_records.sort_positions(t.positions)[VALUES]
+    )
     assert data.vessels["name"].tolist() == ["SYNTH 00000", "SYNTH 00001", "SYNTH 00002"]
     counts = data.skipped["category"].value_counts()
     assert counts["junk"] == counts["bad_checksum"] > 10

@@ -11,9 +11,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tumen.ais import silence_rules, tracks
 from tumen.ais import silences as sil
 from tumen.ais import store as ais_store
-from tumen.ais import tracks
 from tumen.errors import DataError, ParameterError
 from tumen.geo import coast
 from tumen.geo.earth import KM_PER_NM
@@ -184,7 +184,7 @@ def test_window_edge_silences_are_undetermined():
     }
     edge = table[table["kind"] != "between"]
     assert not edge["gfw"].any()
-    assert edge["reason"].tolist() == [sil.EDGE_REASONS[k] for k in edge["kind"]]
+    assert edge["reason"].tolist() == [silence_rules.EDGE_REASONS[k] for k in edge["kind"]]
     never = table[table["kind"] == "no_ais"].iloc[0]
     assert pd.isna(never["neighbours"]) and pd.isna(never["fixes_before"])
     assert np.isnan(never["cell_per_day"])
@@ -219,13 +219,13 @@ def test_sensitivity_counts_move_with_the_thresholds():
     assert rows[("gfw_min_shore_nm", "doubled")]["GFW would count"] == 0  # 60 nm < 100
     assert rows[("gfw_min_fixes_before", "doubled")]["value"] == 28.0
     assert rows[("before_h", "halved")]["GFW would count"] == 0  # 6 h: 9 fixes (T0-6h..T0)
-    assert len(table) == 1 + 2 * len(sil.VARIED)
+    assert len(table) == 1 + 2 * len(silence_rules.VARIED)
 
 
 def explain_counts(table):
     counts = table["class"].value_counts()
     return {
-        **{c: int(counts.get(c, 0)) for c in sil.CLASSES},
+        **{c: int(counts.get(c, 0)) for c in silence_rules.CLASSES},
         "GFW would count": int(table["gfw"].sum()),
     }
 
@@ -311,7 +311,7 @@ def test_the_ais_layer_imports_no_analysis():
     code = (
         "import sys, tumen.ais.silences; "
         "print(sorted(m for m in sys.modules if m in ('tumen.analyses.shuttle.analysis', 'tumen.analyses.shuttle.text', "
-        "'tumen.analyses.route.route', 'tumen.analyses.rail.compute', 'tumen.ais.dask_ops')))"
+        "'tumen.analyses.route.analysis', 'tumen.analyses.rail.analysis')))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

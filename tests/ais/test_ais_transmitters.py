@@ -1,65 +1,16 @@
-"""Tests for tumen.ais.identity: identity changes, shared names and split transmitters,
-on hand-made tracks with answers worked out by hand, in memory and on the Dask path.
-
-Invented MMSIs, names, places and dates throughout.
-"""
+"""Tests for tumen.ais.transmitters: tracks that jump between two places split into candidate
+transmitters, on the invented archive of tests/fixtures/ais_archive.py (answers by hand),
+in memory and on the Dask path."""
 
 import dask.dataframe as dd
 import numpy as np
 import pandas as pd
 import pytest
+from fixtures.ais_archive import archive, ingest_archive, read_archive
 
-from tumen.ais import decode as ais
 from tumen.ais import identity as ident
-from tumen.ais import store as ais_store
+from tumen.ais import transmitters
 from tumen.errors import ParameterError
-
-COLUMNS = {c: c for c in ("time", "mmsi", "lat", "lon", "sog", "name", "imo", "callsign")}
-T0 = pd.Timestamp("2024-01-02T02:00:00Z")
-TEN_MIN = pd.Timedelta(minutes=10)
-
-
-def _rows(mmsi, lats, lons, *, name="", imo="", callsign="", start=T0):
-    n = len(lats)
-    names = name if isinstance(name, list) else [name] * n
-    return pd.DataFrame(
-        {
-            "time": [(start + i * TEN_MIN).strftime("%Y-%m-%dT%H:%M:%SZ") for i in range(n)],
-            "mmsi": mmsi,
-            "lat": lats,
-            "lon": lons,
-            "sog": 5.0,
-            "name": names,
-            "imo": imo,
-            "callsign": callsign,
-        }
-    )
-
-
-def archive() -> pd.DataFrame:
-    """Five invented ships.
-
-    111000001: 13 fixes 10 min apart sailing north 0.01 deg a fix (1.11 km in 10 min:
-      3.6 kn); name KESTREL until 02:50, WREN from 03:00 (one change, at 03:00).
-    111000002 and 111000003: both broadcast Plover (once with odd case and spacing).
-    111000004: 12 fixes alternating every 10 min between 40.0 N and 41.8 N on 20 E,
-      1.8 deg = 200.15 km apart: 200.15 / 1.852 / (1/6 h) = 648 kn on each of 11 legs.
-    111000005: an ordinary track with one wrong fix 1 deg away (two fast legs).
-    """
-    kestrel = ["KESTREL"] * 6 + ["WREN"] * 7
-    north = list(np.round(41.0 + 0.01 * np.arange(13), 6))
-    alternating = [40.0 if i % 2 == 0 else 41.8 for i in range(12)]
-    wrong = [43.0, 43.01, 44.02, 43.03, 43.04]
-    return pd.concat(
-        [
-            _rows(111000001, north, [21.0] * 13, name=kestrel, imo="1000001", callsign="KST1"),
-            _rows(111000002, [30.0, 30.01], [10.0, 10.0], name="Plover"),
-            _rows(111000003, [31.0, 31.01], [11.0, 11.0], name="  plover "),
-            _rows(111000004, alternating, [20.0] * 12),
-            _rows(111000005, wrong, [22.0] * 5, name="Ibis"),
-        ],
-        ignore_index=True,
-    )
 
 
 @pytest.fixture(scope="module")
@@ -71,66 +22,16 @@ def csv_path(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def data(csv_path):
-    return ais.clean(ais.read_csv(csv_path, COLUMNS), 50.0)
+    return read_archive(csv_path)
 
 
 @pytest.fixture(scope="module")
 def store(csv_path, tmp_path_factory):
-    return ais_store.ingest(
-        csv_path,
-        "csv",
-        COLUMNS,
-        rows_per_partition=10,
-        cache_dir=tmp_path_factory.mktemp("cache"),
-        dask_scheduler="sync",
-    )
-
-
-def test_a_name_changed_once_is_one_change_at_its_time(data):
-    changes = ident.get_identity_changes(data.vessels)
-    assert changes["mmsi"].tolist() == [111000001]
-    row = changes.iloc[0]
-    assert row["changes"] == 1 and row["fields"] == "name"
-    assert row["first_change"] == pd.Timestamp("2024-01-02T03:00:00Z")
-    assert row["what"] == "name KESTREL → WREN (2024-01-02\u00a003:00)"
-    history = ident.get_identity_history(data.vessels)
-    mine = history[history["mmsi"] == 111000001]
-    assert mine["record"].tolist() == [1, 2]
-    assert mine["name"].tolist() == ["KESTREL", "WREN"]
-    assert mine["records"].tolist() == [6, 7]  # 02:00..02:50 and 03:00..04:00
-    assert mine["changed"].tolist() == ["", "name"]
-
-
-def test_missing_fields_and_spelling_are_not_changes():
-    t = pd.to_datetime(["2024-03-01", "2024-03-02", "2024-03-03"], utc=True)
-    vessels = pd.DataFrame(
-        {
-            "mmsi": [5, 5, 5],
-            "name": ["Heron", None, "HERON "],
-            "imo": pd.array([None, 1234567, None], dtype="Int64"),
-            "callsign": [None, "ABC", None],
-            "ship_type": ["70", None, "70"],
-            "first_seen": t,
-            "last_seen": t,
-            "records": [1, 1, 1],
-        }
-    )
-    assert ident.get_identity_changes(vessels).empty
-    vessels.loc[2, "ship_type"] = "80"
-    changes = ident.get_identity_changes(vessels)
-    assert changes["fields"].tolist() == ["ship type"]
-    assert changes["first_change"].tolist() == [t[2]]
-
-
-def test_two_mmsis_broadcasting_one_name_are_a_shared_name(data):
-    shared = ident.get_shared_names(data.vessels)
-    assert shared["name"].tolist() == ["PLOVER"]
-    assert shared["mmsis"].tolist() == [2]
-    assert shared["mmsi_list"].tolist() == ["111000002, 111000003"]
+    return ingest_archive(csv_path, tmp_path_factory.mktemp("cache"))
 
 
 def test_alternating_track_splits_into_two_transmitters(data):
-    table = ident.split_transmitters(
+    table = transmitters.split_transmitters(
         data.positions, max_jump_kn=50.0, min_jumps=4, min_fixes=3
     ).set_index("mmsi")
     shared = table.loc[111000004]
@@ -146,7 +47,7 @@ def test_alternating_track_splits_into_two_transmitters(data):
 
 
 def test_ordinary_and_single_wrong_fix_are_not_flagged(data):
-    table = ident.split_transmitters(data.positions, max_jump_kn=50.0).set_index("mmsi")
+    table = transmitters.split_transmitters(data.positions, max_jump_kn=50.0).set_index("mmsi")
     assert table.loc[111000001, "verdict"] == "one transmitter"
     assert table.loc[111000001, "jumps"] == 0
     assert table.loc[111000001, "lat_a"] == pytest.approx(41.06)  # mean of 41.00..41.12
@@ -154,7 +55,7 @@ def test_ordinary_and_single_wrong_fix_are_not_flagged(data):
     assert table.loc[111000005, "verdict"] == "isolated jumps"
     assert table.loc[111000005, "jumps"] == 2
     # with min_jumps 2 the split is tried: one fix cannot be a transmitter of its own
-    low = ident.split_transmitters(data.positions, min_jumps=2).set_index("mmsi")
+    low = transmitters.split_transmitters(data.positions, min_jumps=2).set_index("mmsi")
     assert low.loc[111000005, "verdict"] == "isolated jumps"
     assert (low.loc[111000005, "fixes_a"], low.loc[111000005, "fixes_b"]) == (4, 1)
     assert "fewer than 3 fixes" in low.loc[111000005, "reason"]
@@ -162,12 +63,12 @@ def test_ordinary_and_single_wrong_fix_are_not_flagged(data):
 
 def test_thresholds_decide_the_flag(data):
     # 648 kn legs are plausible below a 700 kn limit: one track, nothing to split
-    table = ident.split_transmitters(data.positions, max_jump_kn=700.0).set_index("mmsi")
+    table = transmitters.split_transmitters(data.positions, max_jump_kn=700.0).set_index("mmsi")
     assert table.loc[111000004, "verdict"] == "one transmitter"
-    table = ident.split_transmitters(data.positions, min_jumps=12).set_index("mmsi")
+    table = transmitters.split_transmitters(data.positions, min_jumps=12).set_index("mmsi")
     assert table.loc[111000004, "verdict"] == "isolated jumps"
     with pytest.raises(ParameterError):
-        ident.split_transmitters(data.positions, max_jump_kn=0)
+        transmitters.split_transmitters(data.positions, max_jump_kn=0)
 
 
 def test_store_path_gives_the_same_tables(data, store):
@@ -175,29 +76,29 @@ def test_store_path_gives_the_same_tables(data, store):
     for func in (ident.get_identity_history, ident.get_identity_changes, ident.get_shared_names):
         pd.testing.assert_frame_equal(func(store.vessels), func(data.vessels))
     for options in ({}, {"min_jumps": 2, "min_fixes": 1}):
-        expected = ident.split_transmitters(data.positions, **options)
+        expected = transmitters.split_transmitters(data.positions, **options)
         pd.testing.assert_frame_equal(
-            ident.split_transmitters_dask(store, scheduler="sync", **options), expected
+            transmitters.split_transmitters_dask(store, scheduler="sync", **options), expected
         )
         shuffled = dd.from_pandas(
             data.positions.sample(frac=1, random_state=3), npartitions=3, sort=False
         )
         pd.testing.assert_frame_equal(
-            ident.split_transmitters_dask(shuffled, scheduler="threads", **options), expected
+            transmitters.split_transmitters_dask(shuffled, scheduler="threads", **options), expected
         )
     assert (
-        ident.split_transmitters_dask(store, scheduler="sync")["verdict"]
+        transmitters.split_transmitters_dask(store, scheduler="sync")["verdict"]
         == "possibly shared identity"
     ).sum() == 1
 
 
 def test_repeats_and_row_order_do_not_change_the_table(data):
-    expected = ident.split_transmitters(data.positions)
+    expected = transmitters.split_transmitters(data.positions)
     p = data.positions
     repeated = pd.concat([p, p[p["mmsi"] == 111000004].head(3)], ignore_index=True)
     shuffled = repeated.sample(frac=1, random_state=5)
-    pd.testing.assert_frame_equal(ident.split_transmitters(shuffled), expected)
-    assert ident.split_transmitters(shuffled).set_index("mmsi").loc[111000004, "fixes"] == 12
+    pd.testing.assert_frame_equal(transmitters.split_transmitters(shuffled), expected)
+    assert transmitters.split_transmitters(shuffled).set_index("mmsi").loc[111000004, "fixes"] == 12
 
 
 def test_rare_wrong_fixes_are_too_small_a_share_to_flag():
@@ -208,12 +109,13 @@ def test_rare_wrong_fixes_are_too_small_a_share_to_flag():
     t = pd.date_range("2024-02-01", periods=200, freq="10min", tz="UTC")
     lat = 30.0 + 0.01 * np.arange(200) + np.where(np.arange(200) % 25 == 12, 3.0, 0.0)
     p = pd.DataFrame({"mmsi": 111000006, "time": t, "lat": lat, "lon": 25.0})
-    row = ident.split_transmitters(p, min_share=0.05).iloc[0]
+    row = transmitters.split_transmitters(p, min_share=0.05).iloc[0]
     assert (row["jumps"], row["switches"], row["fixes_a"], row["fixes_b"]) == (16, 16, 192, 8)
     assert row["verdict"] == "isolated jumps"
     assert "the smaller track has fewer than 10 fixes" in row["reason"]
     assert (
-        ident.split_transmitters(p, min_share=0.0).iloc[0]["verdict"] == "possibly shared identity"
+        transmitters.split_transmitters(p, min_share=0.0).iloc[0]["verdict"]
+        == "possibly shared identity"
     )
 
 
@@ -231,11 +133,11 @@ def test_an_ordinary_track_with_glitches_and_a_long_silence_stays_one_transmitte
     lat.insert(51, lat[50])
     lon.insert(51, 25.0 + 0.2 / (111.195 * np.cos(np.radians(lat[50]))))
     p = pd.DataFrame({"mmsi": 111000008, "time": t, "lat": lat, "lon": lon})
-    row = ident.split_transmitters(p, min_jumps=4, min_fixes=4, min_share=0.0).iloc[0]
+    row = transmitters.split_transmitters(p, min_jumps=4, min_fixes=4, min_share=0.0).iloc[0]
     assert (row["jumps"], row["switches"], row["fixes_a"], row["fixes_b"]) == (6, 6, 58, 3)
     assert row["verdict"] == "isolated jumps"
     assert (
-        ident.split_transmitters(p, min_fixes=3, min_share=0.0).iloc[0]["verdict"]
+        transmitters.split_transmitters(p, min_fixes=3, min_share=0.0).iloc[0]["verdict"]
         == "possibly shared identity"
     )
 
@@ -249,5 +151,5 @@ def test_a_wrong_fix_before_a_silence_does_not_take_the_track_along():
     t += list(pd.date_range("2024-03-06", periods=30, freq="10min", tz="UTC"))
     lat = list(30.0 + 0.01 * np.arange(30)) + [33.29] + list(34.0 + 0.01 * np.arange(30))
     p = pd.DataFrame({"mmsi": 111000010, "time": t, "lat": lat, "lon": 25.0})
-    row = ident.split_transmitters(p, min_jumps=1, min_fixes=1, min_share=0.0).iloc[0]
+    row = transmitters.split_transmitters(p, min_jumps=1, min_fixes=1, min_share=0.0).iloc[0]
     assert (row["jumps"], row["switches"], row["fixes_a"], row["fixes_b"]) == (1, 2, 60, 1)

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tumen.ais import encounter_bins as bins
 from tumen.ais import encounters as enc
 from tumen.errors import DataError, ParameterError
 from tumen.geo import coast
@@ -53,7 +54,7 @@ def test_the_places_are_where_the_tests_say():
     assert np.all((km / KM_PER_NM > 4.5) & (km / KM_PER_NM < 6))  # about 5 nm
     km = coast.get_shore_distance_km(np.linspace(56.0, 56.0 + 5 / 60, 6), np.full(6, 7.2))
     assert np.all((km / KM_PER_NM > 28) & (km / KM_PER_NM < 32))  # about 30 nm
-    assert enc.get_port_km([LAT], [LON], FAR_PORT)[0] > 50
+    assert bins.get_port_km([LAT], [LON], FAR_PORT)[0] > 50
 
 
 def test_two_ships_300_m_apart_for_3_h_meet_once():
@@ -237,7 +238,7 @@ def test_a_store_partitioned_by_mmsi_gives_the_same_tables(tmp_path):
 def test_two_reports_at_one_time_give_the_same_bins_in_any_order():
     ship = track(900000001, LAT, LON, 1.0)
     other = ship.iloc[[3]].assign(lat=LAT + 0.001)  # a second report at 00:30, elsewhere
-    one = enc.get_slow_bins(pd.concat([ship, other], ignore_index=True))
-    two = enc.get_slow_bins(pd.concat([other, ship], ignore_index=True))
+    one = bins.get_slow_bins(pd.concat([ship, other], ignore_index=True))
+    two = bins.get_slow_bins(pd.concat([other, ship], ignore_index=True))
     pd.testing.assert_frame_equal(one, two)
     assert len(one) == 7  # 00:00 ... 01:00

@@ -1,16 +1,18 @@
-"""Tests for tumen.ais.dask_ops: gap and port-call detection on Dask, equal to the in-process
-functions of tumen.analyses.shuttle.analysis on every scheduler (small synthetic traffic, seconds)."""
+"""Tests for tumen.ais.tracks_dask: gap and port-call detection on Dask, equal to the in-process
+functions of tumen.ais.tracks on every scheduler (small synthetic traffic, seconds)."""
 
 import dask.dataframe as dd
-import numpy as np
 import pandas as pd
 import pytest
 
+from tumen.ais import clean as ais_clean
 from tumen.ais import dask_ops as ais_dask
-from tumen.ais import decode as ais
+from tumen.ais import fleet as ais_fleet
+from tumen.ais import nmea as ais_nmea
+from tumen.ais import records as ais_records
 from tumen.ais import store as ais_store
 from tumen.ais import synth as ais_synth
-from tumen.ais import tracks
+from tumen.ais import tracks, tracks_dask
 from tumen.errors import ParameterError
 
 WINDOW = ("2023-08-05", "2023-08-20")
@@ -45,12 +47,14 @@ def cluster():
 
 def in_process(positions, sites, *, window=None, vessels=None, fleet=None):
     """What the analysis does in one process: clean, drop jumps, detect."""
-    empty = ais.decode_nmea_lines([], "")
-    data = ais.clean(ais.AisData(ais.sort_positions(positions), empty.vessels, empty.skipped))
+    empty = ais_nmea.decode_nmea_lines([], "")
+    data = ais_clean.clean(
+        ais_records.AisData(ais_records.sort_positions(positions), empty.vessels, empty.skipped)
+    )
     p = data.positions[~data.positions["is_jump"]]
     by = "mmsi"
     if fleet is not None:
-        p = ais.add_vessel(p, fleet)
+        p = ais_fleet.add_vessel(p, fleet)
         p, by = p[p["vessel"].notna()], "vessel"
     return (
         tracks.get_gaps(p, window=window, vessels=vessels, by=by),
@@ -73,7 +77,7 @@ def test_store_is_partitioned_by_vessel(store, traffic):
 @pytest.mark.parametrize("scheduler", [None, "sync", "threads"])
 def test_local_schedulers_give_the_in_process_tables(store, traffic, scheduler):
     expected = in_process(traffic.positions, traffic.sites)
-    tables = ais_dask.get_shuttle_tables(store, traffic.sites, dask_scheduler=scheduler)
+    tables = tracks_dask.get_shuttle_tables(store, traffic.sites, dask_scheduler=scheduler)
     assert_tables(tables, expected)
     assert len(expected[0]) > 50 and len(expected[1]) > 50
     assert tables.counts["positions"] == len(traffic.positions)
@@ -87,11 +91,13 @@ def test_local_cluster_gives_the_in_process_tables(store, traffic, cluster):
     expected = in_process(traffic.positions, traffic.sites)
     with Client(cluster, set_as_default=False) as client:
         assert_tables(
-            ais_dask.get_shuttle_tables(store, traffic.sites, dask_scheduler=client), expected
+            tracks_dask.get_shuttle_tables(store, traffic.sites, dask_scheduler=client), expected
         )
     # by address, as the dask_scheduler parameter gives it
     assert_tables(
-        ais_dask.get_shuttle_tables(store, traffic.sites, dask_scheduler=cluster.scheduler_address),
+        tracks_dask.get_shuttle_tables(
+            store, traffic.sites, dask_scheduler=cluster.scheduler_address
+        ),
         expected,
     )
 
@@ -117,14 +123,14 @@ def test_store_written_on_a_cluster_is_the_same(store, traffic, cluster, tmp_pat
 def test_any_dask_frame_is_shuffled_by_vessel(traffic):
     frame = dd.from_pandas(traffic.positions, npartitions=5, sort=False)  # time order
     expected = in_process(traffic.positions, traffic.sites)
-    assert_tables(ais_dask.get_shuttle_tables(frame, traffic.sites), expected)
-    assert_tables(ais_dask.get_shuttle_tables(traffic.positions, traffic.sites), expected)
+    assert_tables(tracks_dask.get_shuttle_tables(frame, traffic.sites), expected)
+    assert_tables(tracks_dask.get_shuttle_tables(traffic.positions, traffic.sites), expected)
 
 
 def test_window_and_vessels_without_a_fix(store, traffic):
     vessels = [273100000, 273100003, 999999999]
     expected = in_process(traffic.positions, traffic.sites, window=WINDOW, vessels=vessels)
-    tables = ais_dask.get_shuttle_tables(store, traffic.sites, window=WINDOW, vessels=vessels)
+    tables = tracks_dask.get_shuttle_tables(store, traffic.sites, window=WINDOW, vessels=vessels)
     assert_tables(tables, expected)
     assert tables.gaps["kind"].tolist()[-1] == "no_ais"
 
@@ -140,7 +146,7 @@ def test_fleet_of_named_vessels_with_several_mmsis(store, traffic):
         vessels=["Angara", "Maria", "Lost"],
         fleet=fleet,
     )
-    tables = ais_dask.get_shuttle_tables(
+    tables = tracks_dask.get_shuttle_tables(
         store, traffic.sites, window=WINDOW, vessels=["Angara", "Maria", "Lost"], fleet=fleet
     )
     assert_tables(tables, expected)
@@ -151,19 +157,19 @@ def test_fleet_of_named_vessels_with_several_mmsis(store, traffic):
 def test_gaps_and_calls_alone_equal_shuttle(store, traffic):
     p = traffic.positions
     pd.testing.assert_frame_equal(
-        ais_dask.get_gaps(store, 6.0, window=WINDOW),
+        tracks_dask.get_gaps(store, 6.0, window=WINDOW),
         tracks.get_gaps(p, 6.0, window=WINDOW, by="mmsi"),
     )
     frame = dd.from_pandas(p, npartitions=3, sort=False)
     pd.testing.assert_frame_equal(
-        ais_dask.get_ais_port_calls(frame, traffic.sites, min_dwell_h=4.0),
+        tracks_dask.get_ais_port_calls(frame, traffic.sites, min_dwell_h=4.0),
         tracks.get_ais_port_calls(p, traffic.sites, min_dwell_h=4.0, by="mmsi"),
     )
 
 
 def test_stay_candidates_keep_every_call(traffic):
-    p = ais.sort_positions(traffic.positions)
-    fewer = ais_dask._stay_candidates(p, "mmsi", tracks.get_sites(traffic.sites), 1.0)
+    p = ais_records.sort_positions(traffic.positions)
+    fewer = tracks_dask.stay_candidates(p, "mmsi", tracks.get_sites(traffic.sites), 1.0)
     assert len(fewer) < 0.8 * len(p)
     pd.testing.assert_frame_equal(
         tracks.get_ais_port_calls(fewer, traffic.sites, by="mmsi"),
@@ -171,28 +177,11 @@ def test_stay_candidates_keep_every_call(traffic):
     )
 
 
-def test_ties_and_unsorted_partitions_are_sorted_like_the_readers():
-    t = pd.Timestamp("2023-09-01", tz="UTC")
-    part = pd.DataFrame(
-        {
-            "mmsi": [2, 1, 1],
-            "time": [t, t, t],
-            "lat": [1.0, 2.0, 3.0],
-            "source_file": ["b", "b", "a"],
-            "source_line": [1, 2, 9],
-        }
-    )
-    out = ais_dask._sorted_positions(part)
-    assert out["lat"].tolist() == [3.0, 2.0, 1.0]
-    no_source = part.drop(columns=["source_file", "source_line"])
-    assert ais_dask._sorted_positions(no_source)["lat"].tolist() == [2.0, 3.0, 1.0]
-
-
 def test_bad_schedulers_raise_parameter_errors(traffic):
     with pytest.raises(ParameterError, match="unknown Dask scheduler 'fast'"):
-        ais_dask.get_gaps(traffic.positions, dask_scheduler="fast")
+        tracks_dask.get_gaps(traffic.positions, dask_scheduler="fast")
     with pytest.raises(ParameterError, match="cannot use"):
-        ais_dask.get_gaps(traffic.positions, dask_scheduler=42)
+        tracks_dask.get_gaps(traffic.positions, dask_scheduler=42)
     with pytest.raises(ParameterError, match="no column 'vessel'"):
         ais_dask.by_vessel(dd.from_pandas(traffic.positions, npartitions=2), "vessel")
 
@@ -200,9 +189,4 @@ def test_bad_schedulers_raise_parameter_errors(traffic):
 def test_unreachable_scheduler_is_a_parameter_error(traffic, monkeypatch):
     monkeypatch.setattr(ais_dask, "CONNECT_TIMEOUT", "1s")
     with pytest.raises(ParameterError, match="no Dask scheduler answers"):
-        ais_dask.get_gaps(traffic.positions, dask_scheduler="tcp://127.0.0.1:9")
-
-
-def test_compute_runs_any_collection():
-    frame = dd.from_pandas(pd.DataFrame({"x": np.arange(10)}), npartitions=2)
-    assert ais_dask.compute(frame["x"].sum(), dask_scheduler="sync") == (45,)
+        tracks_dask.get_gaps(traffic.positions, dask_scheduler="tcp://127.0.0.1:9")

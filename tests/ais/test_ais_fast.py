@@ -5,7 +5,7 @@ archive like the benchmark's and on hypothesis-generated lines (random payloads 
 length, fill bits, bad checksums, broken tag blocks, truncated and multi-part sentences):
 
 - messages: every decoded message (:func:`tumen.ais.fast.get_messages`) against the rows
-  the line-by-line pyais decoder of :mod:`tumen.ais.decode` collects (mmsi, lat/lon including the
+  the line-by-line pyais decoder of :mod:`tumen.ais.sentences` collects (mmsi, lat/lon including the
   91/181 "not available" values, speed, course, heading, status, name, call sign, IMO,
   ship type, time) and every skipped line with its category;
 - tables: ``read_nmea`` / ``decode_nmea_lines`` with ``engine="numpy"`` and
@@ -20,20 +20,26 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tumen.ais import chunk_decode as ais_chunk_decode
 from tumen.ais import chunks as ais_chunks
-from tumen.ais import decode as ais
 from tumen.ais import fast as ais_fast
+from tumen.ais import nmea as ais_nmea
+from tumen.ais import records as ais_records
+from tumen.ais import sentences as ais_sentences
 from tumen.ais import synth as ais_synth
+from tumen.ais import synth_nmea as ais_synth_nmea
+from tumen.ais import timecols as ais_timecols
+from tumen.errors import DataError
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = [ROOT / "data" / "ais" / "terrestrial.nmea", ROOT / "data" / "ais" / "satellite.nmea"]
-FIX = Path(__file__).parent / "fixtures" / "ais"
+FIX = Path(__file__).parents[1] / "fixtures" / "ais"
 ARMOR = "0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVW`abcdefghijklmnopqrstuvw"
 
 
 def reference_messages(raw: bytes, max_fragment_lines: int = 10):
-    """The message rows of the pyais decoder of tumen.ais.decode, as get_messages returns them."""
-    dec = ais._NmeaDecoder("f", max_fragment_lines)
+    """The message rows of the pyais decoder of tumen.ais.sentences, as get_messages returns them."""
+    dec = ais_sentences.LineDecoder("f", max_fragment_lines)
     for number, line in enumerate(raw.split(b"\n"), 1):
         dec.feed(number, line)
     skipped = dec.skipped + [(p["lines"][0], "multipart_incomplete") for p in dec.pending.values()]
@@ -75,12 +81,12 @@ def assert_same_messages(raw: bytes, max_fragment_lines: int = 10) -> None:
             np.testing.assert_array_equal(new[c].to_numpy(float), want, err_msg=c)
         for c in set(new.columns) & {"name", "callsign", "ship_type"}:
             assert new[c].tolist() == [v or None for v in ref[c].tolist()], c
-        times = ais.parse_times(ref["time"])
+        times = ais_timecols.parse_times(ref["time"])
         assert new["time"].astype("datetime64[ns, UTC]").tolist() == times.tolist()
         assert new["time_missing"].tolist() == ref["time"].isna().tolist()
 
 
-def assert_same_tables(a: ais.AisData, b: ais.AisData) -> None:
+def assert_same_tables(a: ais_records.AisData, b: ais_records.AisData) -> None:
     for name in ("positions", "vessels", "skipped"):
         pd.testing.assert_frame_equal(getattr(a, name), getattr(b, name), check_exact=True)
 
@@ -90,22 +96,22 @@ def assert_same_tables(a: ais.AisData, b: ais.AisData) -> None:
 )
 def test_example_files_decode_as_pyais(path):
     assert_same_messages(path.read_bytes())
-    assert_same_tables(ais.read_nmea(path), ais.read_nmea(path, engine="pyais"))
+    assert_same_tables(ais_nmea.read_nmea(path), ais_nmea.read_nmea(path, engine="pyais"))
 
 
 def test_synthetic_archive_like_the_benchmark_decodes_as_pyais(tmp_path):
     traffic = ais_synth.get_traffic(6000, 3, seed=5)
-    raw = ais_synth.to_nmea(traffic, seed=5, noise_rate=0.01)
+    raw = ais_synth_nmea.to_nmea(traffic, seed=5, noise_rate=0.01)
     assert_same_messages(raw)
     path = tmp_path / "decode.nmea"
     path.write_bytes(raw)
-    assert_same_tables(ais.read_nmea(path), ais.read_nmea(path, engine="pyais"))
+    assert_same_tables(ais_nmea.read_nmea(path), ais_nmea.read_nmea(path, engine="pyais"))
 
 
 def test_chunked_reading_equals_one_reading(tmp_path):
     path = tmp_path / "a.nmea"
     path.write_bytes(b"".join(p.read_bytes() for p in EXAMPLES))
-    whole = ais.read_nmea(path, engine="pyais")
+    whole = ais_nmea.read_nmea(path, engine="pyais")
     assert_same_tables(
         ais_chunks.read_ais(path, chunk_bytes=200_000, dask_scheduler="sync", progress=False), whole
     )
@@ -114,8 +120,10 @@ def test_chunked_reading_equals_one_reading(tmp_path):
 def test_range_keeps_the_records_of_its_lines_as_the_pyais_path():
     lines = (FIX / "shuttle.nmea").read_bytes().split(b"\n")
     for keep in ((1, 10), (10, 17), (15, 40)):
-        new = ais_chunks.decode_nmea_range(lines, "x", start_line=1, keep=keep)
-        old = ais_chunks.decode_nmea_range(lines, "x", start_line=1, keep=keep, engine="pyais")
+        new = ais_chunk_decode.decode_nmea_range(lines, "x", start_line=1, keep=keep)
+        old = ais_chunk_decode.decode_nmea_range(
+            lines, "x", start_line=1, keep=keep, engine="pyais"
+        )
         assert_same_tables(new, old)
 
 
@@ -124,14 +132,14 @@ def test_crlf_blank_and_str_lines():
     crlf = "\r\n".join(lines).encode()
     assert_same_messages(crlf)
     assert_same_tables(
-        ais.decode_nmea_lines(lines + ["", "  "], "x"),
-        ais.decode_nmea_lines(lines + ["", "  "], "x", engine="pyais"),
+        ais_nmea.decode_nmea_lines(lines + ["", "  "], "x"),
+        ais_nmea.decode_nmea_lines(lines + ["", "  "], "x", engine="pyais"),
     )
 
 
 def test_unknown_engine_is_a_user_error():
-    with pytest.raises(ais.DataError):
-        ais.read_nmea(FIX / "shuttle.nmea", engine="fast")
+    with pytest.raises(DataError):
+        ais_nmea.read_nmea(FIX / "shuttle.nmea", engine="fast")
 
 
 # --- hypothesis: random sentences ------------------------------------------------------
@@ -222,7 +230,7 @@ def test_random_sentences_decode_as_pyais(messages, rnd, max_fragment_lines):
     assert_same_messages(raw, max_fragment_lines)
     assert_same_tables(
         ais_fast.decode_buffer(raw, "f", max_fragment_lines=max_fragment_lines),
-        ais.decode_nmea_lines(
+        ais_nmea.decode_nmea_lines(
             raw.split(b"\n"), "f", engine="pyais", max_fragment_lines=max_fragment_lines
         ),
     )
@@ -240,7 +248,7 @@ def test_canonical_lines_take_the_vectorised_path():
     b = np.frombuffer(raw + b"\n" * 256, np.uint8)
     nl = np.flatnonzero(b[: len(raw)] == 10)
     starts, ends = np.r_[0, nl + 1], np.r_[nl, len(raw)]
-    flags, _ = ais_fast._scan(b, starts, ends)
+    flags, _ = ais_fast.scan(b, starts, ends)
     assert (flags != 3).sum() >= len(starts) - 10  # all but the junk, cut and $GP lines
 
 

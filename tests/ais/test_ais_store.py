@@ -6,17 +6,21 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from test_ais import GENERIC_MAP  # the column map of tests/fixtures/ais/shuttle_generic.csv
+from fixtures.ais_files import GENERIC_MAP
 from test_ais_chunks import assert_same_data
 
 from tumen.ais import chunks as ais_chunks
-from tumen.ais import decode as ais
+from tumen.ais import clean as ais_clean
+from tumen.ais import nmea as ais_nmea
+from tumen.ais import readers as ais_readers
+from tumen.ais import records as ais_records
 from tumen.ais import store as ais_store
+from tumen.ais import store_write as ais_store_write
 from tumen.errors import DataError, ParameterError
 
-FIX = Path(__file__).parent / "fixtures"
+FIX = Path(__file__).parents[1] / "fixtures"
 AIS_FIX = FIX / "ais"
-VALUES = [c for c in ais.POSITION_COLUMNS if not c.startswith("source")]
+VALUES = [c for c in ais_records.POSITION_COLUMNS if not c.startswith("source")]
 
 
 @pytest.mark.parametrize(
@@ -39,11 +43,11 @@ def test_store_holds_what_the_readers_read(tmp_path, fmt, name, columns):
         dask_scheduler="threads",
     )
     assert store.manifest["chunks"] > 3 and store.manifest["partitions"] >= 2
-    assert_same_data(ais.read_ais(path, fmt, columns), store.to_ais_data())
+    assert_same_data(ais_readers.read_ais(path, fmt, columns), store.to_ais_data())
 
 
 def test_nmea_csv_and_parquet_paths_give_the_same_positions(tmp_path):
-    nmea = ais.read_nmea(AIS_FIX / "shuttle.nmea")
+    nmea = ais_nmea.read_nmea(AIS_FIX / "shuttle.nmea")
     nmea.positions.to_parquet(tmp_path / "positions.parquet", index=False)
     stores = [
         ais_store.ingest(AIS_FIX / "shuttle.nmea", "nmea", cache_dir=tmp_path / "c"),
@@ -112,7 +116,7 @@ def test_quality_table_matches_the_readers(tmp_path):
     store = ais_store.ingest(
         AIS_FIX / "shuttle.nmea", cache_dir=tmp_path, chunk_bytes=300, dask_scheduler="threads"
     )
-    expected = ais.get_quality_table(ais.read_nmea(AIS_FIX / "shuttle.nmea"))
+    expected = ais_clean.get_quality_table(ais_nmea.read_nmea(AIS_FIX / "shuttle.nmea"))
     pd.testing.assert_frame_equal(store.get_quality_table(), expected)
     assert store.manifest["categories"] == dict(zip(expected["category"], expected["records"]))
 
@@ -146,6 +150,6 @@ def test_user_mistakes_raise_project_errors(tmp_path):
 
 def test_mmsi_ranges_never_split_a_vessel():
     counts = pd.Series([3, 10, 1, 1, 6], index=[5, 7, 8, 9, 12])
-    assert ais_store.get_mmsi_ranges(counts, 5) == [(5, 7), (7, 12), (12, 13)]
-    assert ais_store.get_mmsi_ranges(counts, 100) == [(5, 13)]
-    assert ais_store.get_mmsi_ranges(pd.Series([], dtype="int64"), 5) == [(0, 1)]
+    assert ais_store_write.get_mmsi_ranges(counts, 5) == [(5, 7), (7, 12), (12, 13)]
+    assert ais_store_write.get_mmsi_ranges(counts, 100) == [(5, 13)]
+    assert ais_store_write.get_mmsi_ranges(pd.Series([], dtype="int64"), 5) == [(0, 1)]

@@ -23,9 +23,7 @@ def scan(raw: bytes):
     starts, ends = np.r_[0, nl + 1], np.r_[nl, len(raw)]
     flags, cols = np.zeros(len(starts), np.int8), np.zeros((7, len(starts)), np.int64)
     num = np.zeros(len(starts))
-    k = ais_kernels.scan_lines(
-        b, starts, ends, ais_fast._SPECIAL, ais_fast._HEX64, flags, cols, num
-    )
+    k = ais_kernels.scan_lines(b, starts, ends, ais_fast.SPECIAL, ais_fast.HEX64, flags, cols, num)
     return flags, cols[:, :k], num[:k]
 
 
