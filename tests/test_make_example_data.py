@@ -15,6 +15,7 @@ from tumen.ais import clean as ais_clean
 from tumen.ais import fleet as ais_fleet
 from tumen.ais import readers as ais_readers
 from tumen.ais import tracks
+from tumen.ais import traffic as ais_traffic
 from tumen.analyses.rail import compute as rail_compute
 from tumen.analyses.rail import read as rail_read
 from tumen.analyses.shuttle import analysis as shuttle
@@ -196,7 +197,7 @@ def check_shuttle_calibration(data_dir):
     assert found.legs["feasible"].all() and len(found.legs) >= 10
     # other ships are heard at Rajin, where the two ships never transmit
     fleet_mmsi = fleet["mmsi"].tolist()
-    traffic = tracks.get_site_traffic(data.positions, run["sites"], HOME, exclude=fleet_mmsi)
+    traffic = ais_traffic.get_site_traffic(data.positions, run["sites"], HOME, exclude=fleet_mmsi)
     assert traffic["vessels"] >= 1 and traffic["reports"] >= 100
     assert traffic["excluded_reports"] == 0
     return run
