@@ -27,14 +27,21 @@ ALLOWED = {
     "analyses": {"engine", "geo", "ais", "report"},
     "cli": {"engine", "geo", "ais", "report", "analyses"},
 }
-CORE = {"tumen", "tumen.errors", "tumen.paths"}
+CORE = {"tumen", "tumen.errors", "tumen.paths", "tumen.times"}
 
 #: the size guidance: modules up to ~500 lines, functions up to ~60
 MAX_MODULE_LINES = 500
 MAX_FUNCTION_LINES = 60
 #: modules and functions allowed past the guidance, each with the reason
 LONG_MODULES: dict[str, str] = {}
-LONG_FUNCTIONS: dict[str, str] = {}
+LONG_FUNCTIONS: dict[str, str] = {
+    "tumen.analyses.shuttle.analysis.analyse": "14 parameters documented one by one; the body"
+    " is 20 lines of calls to the steps",
+    "tumen.analyses.shuttle.record.record_results": "the section's one recording call: 16"
+    " keyword parameters; the body computes (summary) then records (record_*)",
+    "tumen.analyses.shuttle.route_map.plot_route_map": "13 parameters documented one by one;"
+    " the body is 30 lines of calls to its drawing helpers",
+}
 
 
 def module_name(path: Path) -> str:

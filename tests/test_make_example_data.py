@@ -15,6 +15,7 @@ from tumen.ais import decode as ais
 from tumen.ais import tracks
 from tumen.analyses.rail import analysis as rail
 from tumen.analyses.shuttle import analysis as shuttle
+from tumen.analyses.shuttle import observations as shuttle_observations
 from tumen.geo import core as geo
 from tumen.geo import earth, routing
 
@@ -142,7 +143,9 @@ def run_shuttle(data_dir):
     data = ais.clean(ais.read_ais(sorted((data_dir / "ais").glob("*.nmea")), "nmea"))
     fleet = ais.get_fleet(data.vessels, VESSELS)
     positions = ais.add_vessel(data.positions, fleet)
-    sightings = shuttle.read_sightings(data_dir / "observations" / "vessel_sightings.csv", sites)
+    sightings = shuttle_observations.read_sightings(
+        data_dir / "observations" / "vessel_sightings.csv", sites
+    )
     route_km = routing.sea_route(HOME, AWAY, sites=sites).length_km
     found = shuttle.analyse(
         positions,
@@ -185,7 +188,7 @@ def check_shuttle_calibration(data_dir):
     assert 200 <= found.containers["low"] <= 999 < 1000 < found.containers["high"]
     assert 0 < found.containers["counted"] < found.containers["deliveries"]
     # White House: about 300 containers at Najin on 7-8 September
-    count = shuttle.get_max_count(run["sightings"], HOME, "2023-09-07", "2023-09-08")
+    count = shuttle_observations.get_max_count(run["sightings"], HOME, "2023-09-07", "2023-09-08")
     assert abs(count - 300) <= 30
     # long silences, each broken by brief transmissions; every passage possible at 14 kn
     for vessel in VESSELS:

@@ -18,8 +18,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from tumen.analyses.shuttle.analysis import to_result_name
 from tumen.analyses.shuttle.text import get_display_name, join_words
+from tumen.analyses.shuttle.vessels import to_result_name
 from tumen.errors import DataError
 
 #: The detection settings the text cites: parameter -> (unit, description).

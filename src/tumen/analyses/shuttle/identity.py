@@ -20,8 +20,8 @@ import pandas as pd
 
 from tumen.ais.decode import normalise_name
 from tumen.ais.identity import SHARED, IdentityChecks
-from tumen.analyses.shuttle.analysis import to_result_name
 from tumen.analyses.shuttle.text import get_display_name, join_words
+from tumen.analyses.shuttle.vessels import to_result_name
 
 
 def get_name_users(checks: IdentityChecks) -> dict[str, list[int]]:

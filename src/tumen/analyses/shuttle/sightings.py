@@ -33,8 +33,8 @@ import pandas as pd
 
 from tumen.ais.decode import to_hours
 from tumen.ais.tracks import get_sites
-from tumen.analyses.shuttle.analysis import to_result_name
 from tumen.analyses.shuttle.text import get_display_name, join_words
+from tumen.analyses.shuttle.vessels import to_result_name
 from tumen.errors import DataError, ParameterError
 from tumen.geo.earth import KM_PER_NM, haversine_km
 

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import pandas as pd
 
 from tumen.ais.decode import parse_vessel_entry
-from tumen.analyses.shuttle.analysis import to_result_name
+from tumen.analyses.shuttle.vessels import to_result_name
 
 _COUNT_WORDS = {
     1: "one",
