@@ -48,12 +48,16 @@ class ShuttleAnalysis:
     Attributes
     ----------
     gaps, ais_calls, calls, trips, deliveries, legs : pandas.DataFrame
-        From :func:`get_gaps`, :func:`get_ais_port_calls`, :func:`get_port_calls` with
-        :func:`add_dark_flag`, :func:`get_round_trips`, :func:`get_deliveries`,
-        :func:`get_legs` with :func:`add_leg_feasibility` (without a route distance, no
+        From :func:`tumen.ais.tracks.get_gaps`, :func:`tumen.ais.tracks.get_ais_port_calls`,
+        :func:`tumen.analyses.shuttle.calls.get_port_calls` with
+        :func:`tumen.analyses.shuttle.calls.add_dark_flag`,
+        :func:`tumen.analyses.shuttle.trips.get_round_trips`,
+        :func:`tumen.analyses.shuttle.trips.get_deliveries`,
+        :func:`tumen.analyses.shuttle.trips.get_legs` with
+        :func:`tumen.analyses.shuttle.trips.add_leg_feasibility` (without a route distance, no
         feasibility columns).
     containers : dict
-        From :func:`get_container_range` over the deliveries.
+        From :func:`tumen.analyses.shuttle.containers.get_container_range` over the deliveries.
     route_km : float or None
         Sea-route distance between the two ports, km.
     """
@@ -95,7 +99,7 @@ def analyse(
         AIS fixes with ``vessel`` (:func:`tumen.ais.decode.add_vessel`); fixes flagged
         ``is_jump`` are left out.
     sightings : pandas.DataFrame
-        From :func:`read_sightings`.
+        From :func:`tumen.analyses.shuttle.observations.read_sightings`.
     sites : pandas.DataFrame or mapping
         Gazetteer; calls are looked for at ``home`` and ``away`` only.
     vessels : sequence of str
@@ -107,14 +111,16 @@ def analyse(
     min_gap_h : float
         Shortest AIS silence reported, hours.
     max_sog_kn, min_dwell_h, max_call_h : float
-        Port-call thresholds (knots, hours, hours): see :func:`get_ais_port_calls` and
-        :func:`get_port_calls`.
+        Port-call thresholds (knots, hours, hours): see
+        :func:`tumen.ais.tracks.get_ais_port_calls` and
+        :func:`tumen.analyses.shuttle.calls.get_port_calls`.
     max_speed_kn : float
         Fastest plausible speed of the ships, knots.
     route_km : float, optional
         Sea-route distance home - away, km (legs are checked against it).
     capacity : float, optional
-        Containers one delivery can carry (see :func:`get_container_range`).
+        Containers one delivery can carry (see
+        :func:`tumen.analyses.shuttle.containers.get_container_range`).
 
     Returns
     -------

@@ -60,9 +60,9 @@ def get_port_calls(
     Parameters
     ----------
     ais_calls : pandas.DataFrame
-        From :func:`get_ais_port_calls` (``vessel`` column).
+        From :func:`tumen.ais.tracks.get_ais_port_calls` (``vessel`` column).
     sightings : pandas.DataFrame
-        From :func:`read_sightings`.
+        From :func:`tumen.analyses.shuttle.observations.read_sightings`.
     positions : pandas.DataFrame
         All AIS fixes of the vessels (``vessel, time, lat, lon``), the evidence elsewhere.
     sites : pandas.DataFrame or mapping
@@ -318,8 +318,9 @@ def add_dark_flag(calls: pd.DataFrame, gaps: pd.DataFrame) -> pd.DataFrame:
     calls : pandas.DataFrame
         From :func:`get_port_calls`.
     gaps : pandas.DataFrame
-        From :func:`get_gaps` (``vessel`` column); with a window, calls before a vessel's
-        first fix, after its last, or of a vessel never seen on AIS are dark too.
+        From :func:`tumen.ais.tracks.get_gaps` (``vessel`` column); with a window, calls
+        before a vessel's first fix, after its last, or of a vessel never seen on AIS are dark
+        too.
 
     Returns
     -------

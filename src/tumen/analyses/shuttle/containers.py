@@ -45,7 +45,8 @@ def get_container_range(deliveries: pd.DataFrame, *, capacity: float | None = No
     Parameters
     ----------
     deliveries : pandas.DataFrame
-        From :func:`get_deliveries` (or any table with ``containers_max``).
+        From :func:`tumen.analyses.shuttle.trips.get_deliveries` (or any table with
+        ``containers_max``).
     capacity : float, optional
         Most containers one delivery can carry (an assumption, a parameter), containers.
 

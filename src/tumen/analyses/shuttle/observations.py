@@ -50,7 +50,7 @@ def read_sightings(path: str | os.PathLike, sites: pd.DataFrame | Mapping) -> pd
         optional ``imo, status (berthed|anchored|underway), containers, image_id, provider,
         confidence, notes``. ``observed`` is ISO 8601 (UTC when no offset is given).
     sites : pandas.DataFrame or mapping
-        Known sites (see :func:`get_sites`); ``site`` must be one of their ids.
+        Known sites (see :func:`tumen.ais.tracks.get_sites`); ``site`` must be one of their ids.
 
     Returns
     -------

@@ -258,12 +258,14 @@ def plot_containers(
     Parameters
     ----------
     trips : pandas.DataFrame
-        From :func:`get_deliveries` (or :func:`get_round_trips`).
+        From :func:`tumen.analyses.shuttle.trips.get_deliveries` (or
+        :func:`tumen.analyses.shuttle.trips.get_round_trips`).
     capacity : float, optional
         Drawn as a dashed line (the capacity assumption), containers.
     estimate : float, optional
         Containers assumed for a trip without a count (e.g. mean + 1 standard deviation of
-        the counted trips, the high end of :func:`get_container_range`).
+        the counted trips, the high end of
+        :func:`tumen.analyses.shuttle.containers.get_container_range`).
 
     Returns
     -------

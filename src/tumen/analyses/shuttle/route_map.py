@@ -55,8 +55,8 @@ def plot_route_map(
         Position reports per cell (:func:`tumen.ais.decode.to_density_grid`, dims ``lat, lon`` at
         cell centres, degrees), drawn in grey on a log scale; empty cells are not drawn.
     gaps : pandas.DataFrame, optional
-        From :func:`get_gaps`: the last fix before each silence (filled triangle down) and
-        the first after it (open triangle up), coloured by vessel.
+        From :func:`tumen.ais.tracks.get_gaps`: the last fix before each silence (filled
+        triangle down) and the first after it (open triangle up), coloured by vessel.
     sea_sightings : pandas.DataFrame, optional
         From :func:`tumen.analyses.shuttle.observations.get_sightings_at_sea`: images of the
         vessels under way at sea (diamonds), ``vessel`` as in ``vessels``.

@@ -22,7 +22,8 @@ def to_port_call_table(
     Parameters
     ----------
     calls : pandas.DataFrame
-        From :func:`get_port_calls` / :func:`add_dark_flag`.
+        From :func:`tumen.analyses.shuttle.calls.get_port_calls` /
+        :func:`tumen.analyses.shuttle.calls.add_dark_flag`.
     site_names : mapping of str to str, optional
         Site id -> readable name, added as ``port`` (the id where no name is given).
 
@@ -48,7 +49,8 @@ def to_port_call_display(
     Parameters
     ----------
     calls : pandas.DataFrame
-        From :func:`get_port_calls` / :func:`add_dark_flag`.
+        From :func:`tumen.analyses.shuttle.calls.get_port_calls` /
+        :func:`tumen.analyses.shuttle.calls.add_dark_flag`.
     site_names : mapping of str to str, optional
         Site id -> name shown.
 

@@ -140,7 +140,7 @@ def get_round_trips(
     Parameters
     ----------
     calls : pandas.DataFrame
-        From :func:`get_port_calls` (``is_dark`` used when present).
+        From :func:`tumen.analyses.shuttle.calls.get_port_calls` (``is_dark`` used when present).
     home, away : str
         Site ids, e.g. ``"rajin_port"`` and ``"dunai_port"``.
     window : (start, end), optional
@@ -220,7 +220,7 @@ def get_deliveries(
     Parameters
     ----------
     calls : pandas.DataFrame
-        From :func:`get_port_calls` (``is_dark`` used when present).
+        From :func:`tumen.analyses.shuttle.calls.get_port_calls` (``is_dark`` used when present).
     home, away : str
         Site ids of the loading and the unloading port.
     window : (start, end), optional
