@@ -9,9 +9,9 @@ satellite sightings show it at a port while dark
 (:func:`tumen.analyses.shuttle.observations.read_sightings`). The steps live in their own
 modules of :mod:`tumen.analyses.shuttle`: ``observations`` (sightings), ``calls`` (evidence
 -> port calls, the dark flag), ``trips`` (legs, round trips, deliveries), ``containers`` (the
-container range), ``tables`` (the port-call table), ``record`` (the ``shuttle.*`` results),
-``claims``, ``plots`` and ``route_map`` (figures), ``ports`` (names, sea route, map extent),
-``vessels`` (the ``vessels`` parameter).
+container range), ``tables`` (the port-call table), ``summary`` and ``record`` (the
+``shuttle.*`` results), ``claims``, ``plots`` and ``route_map`` (figures), ``ports`` (names,
+sea route, map extent), ``vessels`` (the ``vessels`` parameter).
 
 Conventions: times are ``datetime64[ns, UTC]``; distances km (great circle, see
 :func:`tumen.geo.earth.haversine_km`); speeds knots; durations hours. Vessels are named by a
