@@ -34,7 +34,7 @@ from pyais.util import checksum
 from tumen.ais import clean as ais_clean
 from tumen.ais import nmea as ais_nmea
 from tumen.analyses.rail import read as rail_read
-from tumen.analyses.shuttle import analysis as shuttle
+from tumen.analyses.shuttle import observations as shuttle_observations
 from tumen.engine import params
 from tumen.errors import DataError, ParameterError, TumenError
 from tumen.geo import gazetteer
@@ -403,7 +403,7 @@ SIGHTING_FATAL = [
 def test_sightings_fatal(tmp_path, sites, case, content, line, field, words):
     path = write(tmp_path, f"{case}.csv", content)
     with pytest.raises(DataError) as exc:
-        shuttle.read_sightings(path, sites)
+        shuttle_observations.read_sightings(path, sites)
     check_error(exc.value, path, line, field, *words)
 
 
@@ -424,7 +424,7 @@ def test_sightings_fatal(tmp_path, sites, case, content, line, field, words):
 )
 def test_sightings_accepted(tmp_path, sites, case, content):
     path = write(tmp_path, f"{case}.csv", content)
-    table = shuttle.read_sightings(path, sites)
+    table = shuttle_observations.read_sightings(path, sites)
     assert table["vessel"].tolist() == ["Angara", "Maria"]
     assert table["observed"].tolist() == [
         pd.Timestamp("2023-09-03T03:00:00Z"),
@@ -435,7 +435,7 @@ def test_sightings_accepted(tmp_path, sites, case, content):
 
 
 def test_sightings_header_only_is_an_empty_table(tmp_path, sites):
-    table = shuttle.read_sightings(write(tmp_path, "h.csv", SH), sites)
+    table = shuttle_observations.read_sightings(write(tmp_path, "h.csv", SH), sites)
     assert len(table) == 0 and "observed" in table
 
 

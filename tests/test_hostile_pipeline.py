@@ -15,7 +15,9 @@ from tumen.ais import clean as ais_clean
 from tumen.ais import fleet as ais_fleet
 from tumen.ais import nmea as ais_nmea
 from tumen.ais import tracks
-from tumen.analyses.shuttle import analysis as shuttle
+from tumen.analyses.shuttle import calls as shuttle_calls
+from tumen.analyses.shuttle import observations as shuttle_observations
+from tumen.analyses.shuttle import tables as shuttle_tables
 from tumen.report import figures
 
 pytestmark = pytest.mark.slow
@@ -75,15 +77,15 @@ def test_hostile_vessel_name_is_literal_text_in_the_port_call_table(tmp_path):
         f'"{HOSTILE}",2023-09-01T06:00:00Z,rajin_port,12\n'
         f'"{ais_name}",2023-09-01T07:00:00Z,rajin_port,7\n'
     )
-    sightings = shuttle.read_sightings(csv, sites)
+    sightings = shuttle_observations.read_sightings(csv, sites)
     assert HOSTILE in sightings["vessel"].tolist()
 
     fleet = ais_fleet.get_fleet(data.vessels, [ais_name, HOSTILE])
     positions = ais_fleet.add_vessel(data.positions, fleet)
     positions = positions[positions["vessel"].notna() & ~positions["is_jump"]]
     ais_calls = tracks.get_ais_port_calls(positions.reset_index(drop=True), sites)
-    calls = shuttle.get_port_calls(ais_calls, sightings, positions, sites)
-    table = shuttle.to_port_call_display(calls)
+    calls = shuttle_calls.get_port_calls(ais_calls, sightings, positions, sites)
+    table = shuttle_tables.to_port_call_display(calls)
     shown = set(table.astype(str).stack())
     assert HOSTILE in " ".join(shown)
     html = figures.table_html(

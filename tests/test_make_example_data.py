@@ -19,6 +19,7 @@ from tumen.ais import traffic as ais_traffic
 from tumen.analyses.rail import compute as rail_compute
 from tumen.analyses.rail import read as rail_read
 from tumen.analyses.shuttle import analysis as shuttle
+from tumen.analyses.shuttle import observations as shuttle_observations
 from tumen.geo import coast, earth, gazetteer, sea
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -145,7 +146,9 @@ def run_shuttle(data_dir):
     data = ais_clean.clean(ais_readers.read_ais(sorted((data_dir / "ais").glob("*.nmea")), "nmea"))
     fleet = ais_fleet.get_fleet(data.vessels, VESSELS)
     positions = ais_fleet.add_vessel(data.positions, fleet)
-    sightings = shuttle.read_sightings(data_dir / "observations" / "vessel_sightings.csv", sites)
+    sightings = shuttle_observations.read_sightings(
+        data_dir / "observations" / "vessel_sightings.csv", sites
+    )
     route_km = sea.sea_route(HOME, AWAY, sites=sites).length_km
     found = shuttle.analyse(
         positions,
@@ -188,7 +191,7 @@ def check_shuttle_calibration(data_dir):
     assert 200 <= found.containers["low"] <= 999 < 1000 < found.containers["high"]
     assert 0 < found.containers["counted"] < found.containers["deliveries"]
     # White House: about 300 containers at Najin on 7-8 September
-    count = shuttle.get_max_count(run["sightings"], HOME, "2023-09-07", "2023-09-08")
+    count = shuttle_observations.get_max_count(run["sightings"], HOME, "2023-09-07", "2023-09-08")
     assert abs(count - 300) <= 30
     # long silences, each broken by brief transmissions; every passage possible at 14 kn
     for vessel in VESSELS:

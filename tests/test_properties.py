@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tumen.analyses.rail import read as rail_read
-from tumen.analyses.shuttle import analysis as shuttle
+from tumen.analyses.shuttle import observations as shuttle_observations
 from tumen.engine import params, sources
 from tumen.errors import TumenError
 from tumen.geo import gazetteer
@@ -165,13 +165,13 @@ def test_read_railcars_never_crashes(content, naive):
 @FAST
 @given(
     st.one_of(
-        csv_text(shuttle.SIGHTING_REQUIRED + shuttle.SIGHTING_OPTIONAL),
+        csv_text(shuttle_observations.SIGHTING_REQUIRED + shuttle_observations.SIGHTING_OPTIONAL),
         csv_text(("vessel", "observed", "site", "lat", "lon", "containers")),
         any_bytes(),
     )
 )
 def test_read_sightings_never_crashes(content):
-    out = call(lambda p: shuttle.read_sightings(p, SITES), content)
+    out = call(lambda p: shuttle_observations.read_sightings(p, SITES), content)
     if not isinstance(out, TumenError):
         assert out["lat"].dropna().abs().le(90).all()
         assert out["lon"].dropna().abs().le(180).all()

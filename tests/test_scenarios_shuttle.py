@@ -4,7 +4,7 @@ Each scenario (``tests/fixtures/shuttle_scenarios.py``) is written into one clea
 the project and built as its own variant through the real runner (``make notebooks
 PARAMS=<scenario>/params.yaml``, only ``02_vessel_shuttle``). The expected values below are
 worked out on paper from the scenario's hourly fixes and sightings, with the rules of
-:mod:`tumen.analyses.shuttle.analysis`: an AIS call is a stay of >= 2 h at speed < 1 kn inside a 2 km
+:mod:`tumen.analyses.shuttle.calls`: an AIS call is a stay of >= 2 h at speed < 1 kn inside a 2 km
 geofence; a gap is a silence > 6 h between fixes inside the window (also from the window
 start to the first fix and from the last fix to the window end); a call is dark when it lies
 inside a gap; a round trip is three consecutive visits home, away, home; a trip's containers

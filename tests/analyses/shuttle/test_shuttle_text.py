@@ -160,7 +160,7 @@ def test_reception_bound_rounds_up(res):
 def test_container_range_says_what_each_end_assumes(tmp_path):
     import pandas as pd
 
-    from tumen.analyses.shuttle import analysis as shuttle
+    from tumen.analyses.shuttle import containers as shuttle
 
     r = Results(tmp_path / "r.json")
     # two ships; Kestrel's last delivery has no return; counts 100 and 140, one delivery

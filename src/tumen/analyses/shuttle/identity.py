@@ -21,7 +21,7 @@ import pandas as pd
 from tumen.ais.fleet import normalise_name
 from tumen.ais.identity import IdentityChecks
 from tumen.ais.transmitters import SHARED
-from tumen.analyses.shuttle.analysis import to_result_name
+from tumen.analyses.shuttle.vessels import to_result_name
 from tumen.analyses.shuttle.words import get_display_name, join_words
 
 

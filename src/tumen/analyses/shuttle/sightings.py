@@ -17,8 +17,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from tumen.analyses.shuttle.analysis import to_result_name
 from tumen.analyses.shuttle.sighting_checks import FITS, NO_AIS, NOT_FIT, SIDES
+from tumen.analyses.shuttle.vessels import to_result_name
 from tumen.analyses.shuttle.words import get_display_name, join_words
 from tumen.geo.earth import KM_PER_NM
 

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from tumen.ais.silences import CLASSES, to_rules
-from tumen.analyses.shuttle.analysis import to_result_name
+from tumen.analyses.shuttle.vessels import to_result_name
 from tumen.analyses.shuttle.words import get_display_name, join_words
 from tumen.geo import coast
 from tumen.geo.earth import KM_PER_NM

@@ -22,8 +22,8 @@ import pandas as pd
 
 from tumen.ais.fleet import parse_vessel_entry
 from tumen.ais.tracks import to_window
-from tumen.analyses.shuttle.analysis import to_result_name
 from tumen.analyses.shuttle.reception import record_reception_rule, traffic_sentence
+from tumen.analyses.shuttle.vessels import to_result_name
 from tumen.analyses.shuttle.words import count_ships, get_display_name, join_words, ship_keywords
 
 
