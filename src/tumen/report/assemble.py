@@ -22,13 +22,12 @@ from pathlib import Path
 import nbformat
 
 from tumen import paths
-from tumen.report import bundle
-from tumen.engine import fonts
+from tumen.engine import fonts, provenance
 from tumen.engine import params as _params
-from tumen.engine import provenance
 from tumen.engine import results as _results
 from tumen.engine import sources as _sources
 from tumen.errors import TumenError
+from tumen.report import bundle
 
 #: Cell tags whose cells never reach the report.
 HIDDEN_TAGS = {"parameters", "injected-parameters", "remove", "remove-cell"}
@@ -36,12 +35,12 @@ HIDDEN_TAGS = {"parameters", "injected-parameters", "remove", "remove-cell"}
 SUMMARY_TAG = "summary"
 #: Content-Security-Policy of the HTML report: no script runs and nothing loads from the
 #: network, even if a notebook output slipped markup through (images are data: URLs).
-CSP = ("default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:; "
-       "base-uri 'none'; form-action 'none'")
+CSP = (
+    "default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:; "
+    "base-uri 'none'; form-action 'none'"
+)
 #: Output types shown in the report (others stay in the executed notebook).
 SHOWN_MIME = ("text/html", "text/markdown", "image/png", "image/svg+xml", "text/latex")
-
-
 
 
 def _shown(cell, show_code: bool):
@@ -79,9 +78,13 @@ def notebook_body(nb_path: Path, show_code: bool = False) -> tuple[str, str]:
     from nbconvert import HTMLExporter
 
     nb = nbformat.read(nb_path, as_version=4)
-    exporter = HTMLExporter(template_name="basic", exclude_input=not show_code,
-                            exclude_input_prompt=True, exclude_output_prompt=True,
-                            anchor_link_text="")
+    exporter = HTMLExporter(
+        template_name="basic",
+        exclude_input=not show_code,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        anchor_link_text="",
+    )
     summary = [c for c in nb.cells if SUMMARY_TAG in c.metadata.get("tags", [])]
     cells = [c for c in nb.cells if SUMMARY_TAG not in c.metadata.get("tags", [])]
     parts = []
@@ -133,7 +136,9 @@ def _finish(soup) -> None:
                 continue
             text = h.get_text(" ", strip=True)
             h["id"] = unique(f"s{num.replace('.', '-')}-{_slug(text)}")
-            h["data-title"] = f"{'Appendix ' if is_appendix and '.' not in num else ''}{num}  {text}"
+            h["data-title"] = (
+                f"{'Appendix ' if is_appendix and '.' not in num else ''}{num}  {text}"
+            )
             span = soup.new_tag("span", attrs={"class": "secnum"})
             span.string = f"Appendix {num}" if is_appendix and "." not in num else num
             h.insert(0, span)
@@ -161,8 +166,10 @@ def _finish(soup) -> None:
     for a in soup.select("a.xref"):
         target = a.get("href", "")[1:]
         if target not in numbers:
-            raise TumenError(f"cross-reference to {target!r}, which no figure or table has",
-                             hint="check the name in {fig:...}/{tab:...}")
+            raise TumenError(
+                f"cross-reference to {target!r}, which no figure or table has",
+                hint="check the name in {fig:...}/{tab:...}",
+            )
         a.string = numbers[target]
 
     nav = soup.select_one("nav.toc")
@@ -187,8 +194,22 @@ def _finish(soup) -> None:
 
 
 #: Elements whose text never gets an alias (headings, contents, links, code, the record).
-_NO_ALIAS = {"h1", "h2", "h3", "h4", "nav", "a", "code", "pre", "title", "style", "details",
-             "figcaption", "table", "caption"}
+_NO_ALIAS = {
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "nav",
+    "a",
+    "code",
+    "pre",
+    "title",
+    "style",
+    "details",
+    "figcaption",
+    "table",
+    "caption",
+}
 
 
 def _add_aliases(soup, aliases: dict[str, str]) -> None:
@@ -203,10 +224,11 @@ def _add_aliases(soup, aliases: dict[str, str]) -> None:
         pattern = re.compile(rf"\b{re.escape(str(name))}\b(?!\s*\()")
         for text in soup.find_all(string=pattern):
             if any(p.name in _NO_ALIAS for p in text.parents) or text.find_parent(
-                    class_=("banner", "meta")):
+                class_=("banner", "meta")
+            ):
                 continue
             m = pattern.search(text)
-            text.replace_with(f"{text[:m.end()]} ({other}){text[m.end():]}")
+            text.replace_with(f"{text[: m.end()]} ({other}){text[m.end() :]}")
             break
 
 
@@ -224,8 +246,11 @@ def _zoomable_figures(soup) -> None:
             continue
         ident = f"zoom-{fig['id']}"
         anchor = soup.new_tag("span", attrs={"class": "zoom-anchor", "id": ident})
-        link = soup.new_tag("a", href=f"#{ident}", attrs={"class": "zoom-open",
-                                                          "title": "Open the figure full-size"})
+        link = soup.new_tag(
+            "a",
+            href=f"#{ident}",
+            attrs={"class": "zoom-open", "title": "Open the figure full-size"},
+        )
         img.wrap(link)
         link.insert_before(anchor)
         close = soup.new_tag("a", href=f"#{fig['id']}", attrs={"class": "zoom-close"})
@@ -309,14 +334,18 @@ def _wbr(node):
 def _banner(synthetic: list[str]) -> str:
     if not synthetic:
         return ""
-    files = ", ".join(f'<code title="{html.escape(p, quote=True)}">{html.escape(Path(p).name)}</code>'
-                      for p in synthetic)
-    return ('<div class="banner" role="note" id="synthetic-banner"><strong>Synthetic data: '
-            "the figures in this build illustrate the method and are not evidence.</strong> "
-            '<span class="banner-files">The observations are examples generated by '
-            "<code>scripts/make_example_data.py</code> and calibrated to published figures "
-            f"(marked <code>synthetic</code> in <code>data/sources.yaml</code>; the appendix "
-            f'<a href="#provenance">Provenance</a> lists them with their paths): {files}.</span></div>')
+    files = ", ".join(
+        f'<code title="{html.escape(p, quote=True)}">{html.escape(Path(p).name)}</code>'
+        for p in synthetic
+    )
+    return (
+        '<div class="banner" role="note" id="synthetic-banner"><strong>Synthetic data: '
+        "the figures in this build illustrate the method and are not evidence.</strong> "
+        '<span class="banner-files">The observations are examples generated by '
+        "<code>scripts/make_example_data.py</code> and calibrated to published figures "
+        f"(marked <code>synthetic</code> in <code>data/sources.yaml</code>; the appendix "
+        f'<a href="#provenance">Provenance</a> lists them with their paths): {files}.</span></div>'
+    )
 
 
 def _section_title(body: str) -> str:
@@ -338,15 +367,22 @@ def build_html(cfg: _params.Config, root: Path | None = None) -> str:
     for nb in cfg.notebooks:
         executed = root / cfg.dirs.notebooks / f"{nb.stem}.ipynb"
         if not executed.exists():
-            raise TumenError(f"notebook {nb.stem} has not been executed", file=executed,
-                             hint=f"run: python -m tumen run --params {cfg.source} --notebook {nb.name}")
+            raise TumenError(
+                f"notebook {nb.stem} has not been executed",
+                file=executed,
+                hint=f"run: python -m tumen run --params {cfg.source} --notebook {nb.name}",
+            )
         body, summary = notebook_body(executed, rep["show_code"])
         titles[nb.stem] = (f"#nb-{nb.name}", _section_title(body))
         if summary:
-            findings.append(f'<div class="finding" data-notebook="{nb.stem}">{summary}'
-                            f'<a class="more" href="#nb-{nb.name}">details</a></div>')
-        sections.append(f'<section class="analysis" id="nb-{nb.name}" data-notebook="{nb.stem}">'
-                        f"{body}</section>")
+            findings.append(
+                f'<div class="finding" data-notebook="{nb.stem}">{summary}'
+                f'<a class="more" href="#nb-{nb.name}">details</a></div>'
+            )
+        sections.append(
+            f'<section class="analysis" id="nb-{nb.name}" data-notebook="{nb.stem}">'
+            f"{body}</section>"
+        )
     synthetic = _sources.synthetic_inputs([f for files in inputs.values() for f in files], root)
     css = (paths.TEMPLATES / "report.css").read_text(encoding="utf-8")
     esc = html.escape
@@ -355,8 +391,11 @@ def build_html(cfg: _params.Config, root: Path | None = None) -> str:
     records = _results.load_all(root / cfg.dirs.results) if cfg.notebooks else {}
     judged = _judgments(cfg, records, inputs, root, titles) if sections else ""
     strip = _timeline_figure(cfg, records, root) if sections else ""
-    lists = ((_claims_appendix(cfg, root) + _appendix(cfg, records, info, inputs, root))
-             if sections else "")
+    lists = (
+        (_claims_appendix(cfg, root) + _appendix(cfg, records, info, inputs, root))
+        if sections
+        else ""
+    )
     page = f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -364,7 +403,7 @@ def build_html(cfg: _params.Config, root: Path | None = None) -> str:
 <meta name="viewport" content="width=device-width, initial-scale=1"/>
 <meta name="generator" content="tumen"/>
 <meta http-equiv="Content-Security-Policy" content="{CSP}"/>
-<title>{esc(rep['title'])}</title>
+<title>{esc(rep["title"])}</title>
 <style>
 {css}
 </style>
@@ -372,21 +411,30 @@ def build_html(cfg: _params.Config, root: Path | None = None) -> str:
 <body>
 <div class="page">
 <header class="title-page">
-<h1 class="report-title">{esc(rep['title'])}</h1>
-{f'<p class="subtitle">{esc(rep["subtitle"])}</p>' if rep['subtitle'] else ''}
-{f'<p class="authors">{esc(authors)}</p>' if authors else ''}
-<p class="meta">Built {esc(info['date'])} from commit <code>{esc(info['commit'])}</code>,
-variant <code>{esc(cfg.variant)}</code>. Rebuild: <code>make report PARAMS={esc(str(cfg.source))}</code></p>
+<h1 class="report-title">{esc(rep["title"])}</h1>
+{f'<p class="subtitle">{esc(rep["subtitle"])}</p>' if rep["subtitle"] else ""}
+{f'<p class="authors">{esc(authors)}</p>' if authors else ""}
+<p class="meta">Built {esc(info["date"])} from commit <code>{esc(info["commit"])}</code>,
+variant <code>{esc(cfg.variant)}</code>. Rebuild: <code>make report PARAMS={
+        esc(str(cfg.source))
+    }</code></p>
 {_banner(synthetic)}
-{f'<div class="abstract">{abstract}</div>' if abstract else ''}
+{f'<div class="abstract">{abstract}</div>' if abstract else ""}
 {judged}
 {strip}
 </header>
-{('<section class="findings" aria-label="Key findings"><h2 class="findings-title">Key findings</h2>'
-  + ''.join(findings) + '</section>') if findings else ''}
+{
+        (
+            '<section class="findings" aria-label="Key findings"><h2 class="findings-title">Key findings</h2>'
+            + "".join(findings)
+            + "</section>"
+        )
+        if findings
+        else ""
+    }
 <nav class="toc" aria-label="Contents"><h2>Contents</h2></nav>
 <main>
-{''.join(sections)}
+{"".join(sections)}
 </main>
 {lists}
 </div>
@@ -401,16 +449,27 @@ variant <code>{esc(cfg.variant)}</code>. Rebuild: <code>make report PARAMS={esc(
     _link_results(soup, records, inputs)
     page = str(soup)
     # the shipped fonts, subset to this page's characters (tumen.engine.fonts)
-    return page.replace("</head>", f'<style id="fonts">\n{fonts.font_face_css(page)}\n</style>\n</head>', 1)
+    return page.replace(
+        "</head>", f'<style id="fonts">\n{fonts.font_face_css(page)}\n</style>\n</head>', 1
+    )
 
 
-def _table(head: list[str], rows: list[list], cls: str, row_ids: list[str] | None = None,
-           *, raw_first: bool = False) -> str:
+def _table(
+    head: list[str],
+    rows: list[list],
+    cls: str,
+    row_ids: list[str] | None = None,
+    *,
+    raw_first: bool = False,
+) -> str:
     """An escaped HTML table (cells are plain text; ``raw_first``: the first cell of each
     row is HTML already escaped by the caller)."""
     esc = html.escape
-    out = [f'<div class="table-wrap"><table class="{cls}"><thead><tr>'
-           + "".join(f"<th>{esc(h)}</th>" for h in head) + "</tr></thead><tbody>"]
+    out = [
+        f'<div class="table-wrap"><table class="{cls}"><thead><tr>'
+        + "".join(f"<th>{esc(h)}</th>" for h in head)
+        + "</tr></thead><tbody>"
+    ]
     for i, row in enumerate(rows):
         rid = f' id="{esc(row_ids[i])}"' if row_ids else ""
         cells = [c if raw_first and j == 0 else esc(str(c)) for j, c in enumerate(row)]
@@ -419,8 +478,13 @@ def _table(head: list[str], rows: list[list], cls: str, row_ids: list[str] | Non
     return "".join(out)
 
 
-def _judgments(cfg: _params.Config, records: dict, inputs: dict[str, list[str]],
-               root: Path, titles: dict[str, tuple[str, str]] | None = None) -> str:
+def _judgments(
+    cfg: _params.Config,
+    records: dict,
+    inputs: dict[str, list[str]],
+    root: Path,
+    titles: dict[str, tuple[str, str]] | None = None,
+) -> str:
     """The key judgments of the report's opening (:mod:`tumen.report.judgments`), or "".
 
     ``titles``: notebook stem -> (link, section title), so each judgment links to the
@@ -430,17 +494,20 @@ def _judgments(cfg: _params.Config, records: dict, inputs: dict[str, list[str]],
     if not cfg.report.get("judgments_yaml"):
         return ""
     items = judgments.read(root / cfg.report["judgments_yaml"])
-    synthetic = {nb.stem for nb in cfg.notebooks
-                 if _sources.synthetic_inputs(inputs.get(nb.name, []), root)}
+    synthetic = {
+        nb.stem for nb in cfg.notebooks if _sources.synthetic_inputs(inputs.get(nb.name, []), root)
+    }
     assessed = judgments.assess(items, records, synthetic)
     scale = ", ".join(f"{w} ({judgments.band(w)})" for w in judgments.SCALE)
-    return ('<section class="judgments" aria-label="Key judgments">'
-            '<h2 class="findings-title">Key judgments</h2>'
-            f'<ol class="judgments">{judgments.to_html(assessed, records, titles or {})}</ol>'
-            f'<p class="judgments-intro">Likelihood in ICD 203 words: {html.escape(scale)}. '
-            "Confidence (low, moderate, high) rates the evidence, not the likelihood. Both are "
-            "chosen by code from the results and the thresholds in "
-            f"<code>{html.escape(cfg.report['judgments_yaml'])}</code>.</p></section>")
+    return (
+        '<section class="judgments" aria-label="Key judgments">'
+        '<h2 class="findings-title">Key judgments</h2>'
+        f'<ol class="judgments">{judgments.to_html(assessed, records, titles or {})}</ol>'
+        f'<p class="judgments-intro">Likelihood in ICD 203 words: {html.escape(scale)}. '
+        "Confidence (low, moderate, high) rates the evidence, not the likelihood. Both are "
+        "chosen by code from the results and the thresholds in "
+        f"<code>{html.escape(cfg.report['judgments_yaml'])}</code>.</p></section>"
+    )
 
 
 def _timeline_figure(cfg: _params.Config, records: dict, root: Path) -> str:
@@ -452,13 +519,13 @@ def _timeline_figure(cfg: _params.Config, records: dict, root: Path) -> str:
     import matplotlib.pyplot as plt
 
     from tumen.report import claims as _claims
-    from tumen.report import figures
-    from tumen.report import timeline
+    from tumen.report import figures, timeline
 
     path = _claims_file(cfg)
     table = _claims.read_claims(root / path).reset_index() if path else None
-    tl = timeline.collect(cfg.report["timeline"], records, events=cfg.report["events"],
-                          claims=table)
+    tl = timeline.collect(
+        cfg.report["timeline"], records, events=cfg.report["events"], claims=table
+    )
     if tl.empty:
         return ""
     fig = timeline.plot(tl)
@@ -467,15 +534,18 @@ def _timeline_figure(cfg: _params.Config, records: dict, root: Path) -> str:
     plt.close(fig)
     caption, alt = timeline.describe(tl, cfg.report["events"])
     return figures.figure_html(buf.getvalue(), "pipeline_timeline", caption, alt).replace(
-        'class="tumen-figure"', 'class="tumen-figure opening-timeline"', 1)
+        'class="tumen-figure"', 'class="tumen-figure opening-timeline"', 1
+    )
 
 
 def _claims_file(cfg: _params.Config) -> str | None:
     """The claims file the notebooks read (parameter ``claims_csv``), or None."""
     files = {str(nb.params["claims_csv"]) for nb in cfg.notebooks if nb.params.get("claims_csv")}
     if len(files) > 1:
-        raise TumenError(f"the notebooks read different claims files: {', '.join(sorted(files))}",
-                         hint="set claims_csv to one file in every section of the parameters")
+        raise TumenError(
+            f"the notebooks read different claims files: {', '.join(sorted(files))}",
+            hint="set claims_csv to one file in every section of the parameters",
+        )
     return files.pop() if files else None
 
 
@@ -487,38 +557,43 @@ def _claims_appendix(cfg: _params.Config, root: Path) -> str:
     if path is None:
         return ""
     table = _claims.read_claims(root / path)
-    per_file = {f.stem: _results.load(f)
-                for f in sorted((root / cfg.dirs.results).glob("*.json"))}
+    per_file = {f.stem: _results.load(f) for f in sorted((root / cfg.dirs.results).glob("*.json"))}
     coverage = _claims.get_coverage(table, _claims.merge_sections(per_file))
     untested = coverage[coverage["verdict"] == ""]
     esc = html.escape
     rows = "".join(
         f'<tr data-claim="{esc(cid)}"><td>{esc(cid)}</td><td>{esc(r.source)} '
         f"{_claims.cite_html(r.ref)}</td><td>{esc(r.statement)}</td><td>{esc(r.why_not)}</td></tr>"
-        for cid, r in zip(untested.index, untested.itertuples()))
+        for cid, r in zip(untested.index, untested.itertuples())
+    )
     refs = _claims.get_references(table)
     items = "".join(
         f'<li id="ref-{n}" value="{n}">{esc(_claims.format_reference(ref))}'
-        + (f' <span class="url">{esc(ref["url"])}</span>' if ref["url"] else "") + "</li>"
-        for n, ref in refs.iterrows())
-    return ('<section class="closing" id="claims-not-tested"><h1>Claims not tested</h1>'
-            f"<p>Every published claim in <code>{esc(path)}</code> is either tested in a "
-            "section, with one verdict in its claims table, or listed here with the reason it "
-            "is not.</p>"
-            '<div class="table-wrap"><table class="tumen-table claims-not-tested" '
-            'id="tab-claims_not_tested"><caption>Published claims this build does not test, '
-            "and why.</caption><thead><tr><th>claim</th><th>source</th><th>statement</th>"
-            f"<th>why not tested</th></tr></thead><tbody>{rows}</tbody></table></div></section>"
-            '<section class="closing" id="references"><h1>References</h1>'
-            "<p>The publications behind the claims, numbered as the text cites them "
-            f"(from <code>{esc(path)}</code>). The data the analyses read (observations, "
-            "maps, railway network) are listed with their sources and licences in the "
-            'appendix <a href="#provenance">Provenance</a>.</p>'
-            f'<ol class="references">{items}</ol></section>')
+        + (f' <span class="url">{esc(ref["url"])}</span>' if ref["url"] else "")
+        + "</li>"
+        for n, ref in refs.iterrows()
+    )
+    return (
+        '<section class="closing" id="claims-not-tested"><h1>Claims not tested</h1>'
+        f"<p>Every published claim in <code>{esc(path)}</code> is either tested in a "
+        "section, with one verdict in its claims table, or listed here with the reason it "
+        "is not.</p>"
+        '<div class="table-wrap"><table class="tumen-table claims-not-tested" '
+        'id="tab-claims_not_tested"><caption>Published claims this build does not test, '
+        "and why.</caption><thead><tr><th>claim</th><th>source</th><th>statement</th>"
+        f"<th>why not tested</th></tr></thead><tbody>{rows}</tbody></table></div></section>"
+        '<section class="closing" id="references"><h1>References</h1>'
+        "<p>The publications behind the claims, numbered as the text cites them "
+        f"(from <code>{esc(path)}</code>). The data the analyses read (observations, "
+        "maps, railway network) are listed with their sources and licences in the "
+        'appendix <a href="#provenance">Provenance</a>.</p>'
+        f'<ol class="references">{items}</ol></section>'
+    )
 
 
-def _appendix(cfg: _params.Config, records: dict, info: dict, inputs: dict[str, list[str]],
-              root: Path) -> str:
+def _appendix(
+    cfg: _params.Config, records: dict, info: dict, inputs: dict[str, list[str]], root: Path
+) -> str:
     """The provenance appendix (all text escaped).
 
     Printed: the build, the inputs (one hash per file, or per group of files computed over
@@ -531,70 +606,119 @@ def _appendix(cfg: _params.Config, records: dict, info: dict, inputs: dict[str, 
     groups = provenance.group_parts(provenance.input_table(cfg, root, inputs))
     grouped = [g for g in groups if g["files"] > 1]
     cited = list(dict.fromkeys((g["licence"], g["source"]) for g in groups))
-    parts = ['<section class="appendix" id="provenance"><h1>Provenance</h1>',
-             "<p>Where this build came from, what it read and how to check it. Every number "
-             "in the text is a named result; in the HTML edition each links to its row in "
-             "the full record below.</p>",
-             "<h2>Build</h2>",
-             _table(["", ""], [["commit", info["commit"]], ["build date (SOURCE_DATE_EPOCH)",
-                                f"{info['date']} ({info['epoch']})"],
-                               ["variant", cfg.variant], ["parameters", str(cfg.source)],
-                               ["parameters sha256", provenance.params_hash(cfg)[:16]],
-                               ["Python", provenance.environment()["python"]],
-                               ["rebuild", rebuild]], "kv"),
-             "<h2>Inputs</h2>",
-             _table(["file", "kind", "sha256", "read by", "source"],
-                    [[_breakable(r["path"]), r["kind"], r["sha256"][:12], ", ".join(r["notebooks"]),
-                      f"[{cited.index((r['licence'], r['source'])) + 1}]"] for r in groups],
-                    "provenance-inputs", raw_first=True),
-             "<p class=\"table-notes\">sha256: the first 12 hex digits of the file's hash"
-             + (f"; for the {len(grouped)} groups of files (a shapefile's parts, "
-                "<code>name.{dbf,shp,…}</code>) the hash of the <code>sha256sum</code> listing "
-                "of all its files, as <code>sha256sum name.{dbf,shp,…} | sha256sum</code> "
-                "prints it" if grouped else "") + ". The full hashes are in "
-             "<code>provenance.json</code>.</p>",
-             '<h3>Sources and licences</h3><ol class="sources">'
-             + "".join(f"<li>{esc(src)} <span class=\"licence\">Licence: {esc(lic)}.</span></li>"
-                       for lic, src in cited) + "</ol>",
-             "<h2>Rerun and verify</h2><ol class=\"steps\">"
-             "<li>Get the commit above: <code>git clone &lt;repository&gt; tumen &amp;&amp; "
-             f"cd tumen &amp;&amp; git checkout {esc(info['commit'].split()[0])}</code>.</li>"
-             f"<li>Rebuild this report: <code>{esc(rebuild)}</code> (installs the locked "
-             "environment, runs every analysis, writes the HTML and the PDF).</li>"
-             "<li>Compare with the published build: <code>make verify</code> rebuilds from a "
-             "clean copy and names every input, result, figure and report file that differs "
-             "from <code>published/MANIFEST.json</code>.</li>"
-             "<li>Check one input: <code>sha256sum &lt;file&gt;</code> against the table above."
-             "</li></ol>",
-             "<h2>The full record</h2>"
-             f"<p>Every result ({len(records)}), the parameters each analysis ran with and "
-             "every installed package are in the HTML edition of this report "
-             "(<code>index.html</code>, folded at the end of its appendix), in "
-             "<code>provenance.json</code> in the "
-             f'download bundle (<a class="bundle" href="{bundle.NAME}">{bundle.NAME}</a>, next '
-             "to the report) and, after a rebuild, in "
-             f"<code>{esc(str(cfg.dirs.build / 'provenance.json'))}</code>.</p>"]
+    parts = [
+        '<section class="appendix" id="provenance"><h1>Provenance</h1>',
+        "<p>Where this build came from, what it read and how to check it. Every number "
+        "in the text is a named result; in the HTML edition each links to its row in "
+        "the full record below.</p>",
+        "<h2>Build</h2>",
+        _table(
+            ["", ""],
+            [
+                ["commit", info["commit"]],
+                ["build date (SOURCE_DATE_EPOCH)", f"{info['date']} ({info['epoch']})"],
+                ["variant", cfg.variant],
+                ["parameters", str(cfg.source)],
+                ["parameters sha256", provenance.params_hash(cfg)[:16]],
+                ["Python", provenance.environment()["python"]],
+                ["rebuild", rebuild],
+            ],
+            "kv",
+        ),
+        "<h2>Inputs</h2>",
+        _table(
+            ["file", "kind", "sha256", "read by", "source"],
+            [
+                [
+                    _breakable(r["path"]),
+                    r["kind"],
+                    r["sha256"][:12],
+                    ", ".join(r["notebooks"]),
+                    f"[{cited.index((r['licence'], r['source'])) + 1}]",
+                ]
+                for r in groups
+            ],
+            "provenance-inputs",
+            raw_first=True,
+        ),
+        '<p class="table-notes">sha256: the first 12 hex digits of the file\'s hash'
+        + (
+            f"; for the {len(grouped)} groups of files (a shapefile's parts, "
+            "<code>name.{dbf,shp,…}</code>) the hash of the <code>sha256sum</code> listing "
+            "of all its files, as <code>sha256sum name.{dbf,shp,…} | sha256sum</code> "
+            "prints it"
+            if grouped
+            else ""
+        )
+        + ". The full hashes are in "
+        "<code>provenance.json</code>.</p>",
+        '<h3>Sources and licences</h3><ol class="sources">'
+        + "".join(
+            f'<li>{esc(src)} <span class="licence">Licence: {esc(lic)}.</span></li>'
+            for lic, src in cited
+        )
+        + "</ol>",
+        '<h2>Rerun and verify</h2><ol class="steps">'
+        "<li>Get the commit above: <code>git clone &lt;repository&gt; tumen &amp;&amp; "
+        f"cd tumen &amp;&amp; git checkout {esc(info['commit'].split()[0])}</code>.</li>"
+        f"<li>Rebuild this report: <code>{esc(rebuild)}</code> (installs the locked "
+        "environment, runs every analysis, writes the HTML and the PDF).</li>"
+        "<li>Compare with the published build: <code>make verify</code> rebuilds from a "
+        "clean copy and names every input, result, figure and report file that differs "
+        "from <code>published/MANIFEST.json</code>.</li>"
+        "<li>Check one input: <code>sha256sum &lt;file&gt;</code> against the table above."
+        "</li></ol>",
+        "<h2>The full record</h2>"
+        f"<p>Every result ({len(records)}), the parameters each analysis ran with and "
+        "every installed package are in the HTML edition of this report "
+        "(<code>index.html</code>, folded at the end of its appendix), in "
+        "<code>provenance.json</code> in the "
+        f'download bundle (<a class="bundle" href="{bundle.NAME}">{bundle.NAME}</a>, next '
+        "to the report) and, after a rebuild, in "
+        f"<code>{esc(str(cfg.dirs.build / 'provenance.json'))}</code>.</p>",
+    ]
     names = sorted(records)
-    parts.append('<details class="full-record" id="all-results"><summary>Every result '
-                 f"({len(names)})</summary>")
-    parts.append(_table(["", "result", "value", "unit", "notebook", "description"],
-                        [["", n, _results.format_value(records[n]["value"]),
-                          _results.unit_text(records[n].get("unit", "")),
-                          records[n].get("notebook", ""), records[n].get("description", "")]
-                         for n in names], "provenance-results", [f"r-{n}" for n in names]))
+    parts.append(
+        '<details class="full-record" id="all-results"><summary>Every result '
+        f"({len(names)})</summary>"
+    )
+    parts.append(
+        _table(
+            ["", "result", "value", "unit", "notebook", "description"],
+            [
+                [
+                    "",
+                    n,
+                    _results.format_value(records[n]["value"]),
+                    _results.unit_text(records[n].get("unit", "")),
+                    records[n].get("notebook", ""),
+                    records[n].get("description", ""),
+                ]
+                for n in names
+            ],
+            "provenance-results",
+            [f"r-{n}" for n in names],
+        )
+    )
     parts.append("</details>")
     parts.append('<details class="full-record" id="all-parameters"><summary>Parameters</summary>')
     for nb in cfg.notebooks:
-        parts.append(f"<h3>{esc(nb.stem)}</h3><pre class=\"params\">"
-                     f"{esc(_params.dump_slice(nb.params))}</pre>")
+        parts.append(
+            f'<h3>{esc(nb.stem)}</h3><pre class="params">{esc(_params.dump_slice(nb.params))}</pre>'
+        )
     parts.append("</details>")
     env = provenance.environment()
-    parts.append('<details class="full-record" id="all-packages"><summary>Environment: '
-                 f"Python {esc(env['python'])}, {len(env['packages'])} packages</summary>"
-                 f"<p>Python {esc(env['python'])} ({esc(env['implementation'])}); "
-                 f"{len(env['packages'])} installed packages:</p>")
-    parts.append('<p class="packages">' + ", ".join(
-        f"{esc(k)}&#160;{esc(v)}" for k, v in env["packages"].items()) + "</p></details>")
+    parts.append(
+        '<details class="full-record" id="all-packages"><summary>Environment: '
+        f"Python {esc(env['python'])}, {len(env['packages'])} packages</summary>"
+        f"<p>Python {esc(env['python'])} ({esc(env['implementation'])}); "
+        f"{len(env['packages'])} installed packages:</p>"
+    )
+    parts.append(
+        '<p class="packages">'
+        + ", ".join(f"{esc(k)}&#160;{esc(v)}" for k, v in env["packages"].items())
+        + "</p></details>"
+    )
     parts.append("</section>")
     return "".join(parts)
 
@@ -618,17 +742,22 @@ def tooltip(name: str, rec: dict, inputs: list[str]) -> str:
     ...                       "description": "Highest count"}, ["data/sites.csv", "data/rail.csv"])
     'rail.peak = 73 railcars; notebook 01_rail; input data/sites.csv (+1 more) — Highest count'
     """
-    value = f"{_results.format_value(rec.get('value'))} {_results.unit_text(rec.get('unit'))}".rstrip()
-    main = next((f for f in inputs if "/observations/" in f or "/ais/" in f), inputs[0] if inputs else "")
+    value = (
+        f"{_results.format_value(rec.get('value'))} {_results.unit_text(rec.get('unit'))}".rstrip()
+    )
+    main = next(
+        (f for f in inputs if "/observations/" in f or "/ais/" in f), inputs[0] if inputs else ""
+    )
     more = f" (+{len(inputs) - 1} more)" if len(inputs) > 1 else ""
     head = f"{name} = {value}; notebook {rec.get('notebook', '')}; " + (
-        f"input {main}{more}" if main else "no input file")
+        f"input {main}{more}" if main else "no input file"
+    )
     if len(head) > TOOLTIP_MAX:
-        return head[:TOOLTIP_MAX - 1] + "…"
+        return head[: TOOLTIP_MAX - 1] + "…"
     desc = str(rec.get("description", ""))
     room = TOOLTIP_MAX - len(head) - 3
     if desc and room > 10:
-        head += " — " + (desc if len(desc) <= room else desc[:room - 1].rstrip() + "…")
+        head += " — " + (desc if len(desc) <= room else desc[: room - 1].rstrip() + "…")
     return head
 
 
@@ -680,8 +809,9 @@ def write_html(cfg: _params.Config, root: Path | None = None) -> Path:
     if cfg.notebooks:
         record = record_json(cfg, root)
         _atomic_write(root / cfg.dirs.build / "provenance.json", record)
-        _atomic_write(root / cfg.dirs.report / bundle.NAME,
-                      bundle.to_zip(bundle.contents(cfg, root, record)))
+        _atomic_write(
+            root / cfg.dirs.report / bundle.NAME, bundle.to_zip(bundle.contents(cfg, root, record))
+        )
     _atomic_write(target, page.encode("utf-8"))
     return target
 
@@ -692,10 +822,12 @@ def record_json(cfg: _params.Config, root: Path | None = None) -> bytes:
 
     root = root or paths.root()
     records = _results.load_all(root / cfg.dirs.results)
-    rec = provenance.full_record(cfg, records, provenance.build_info(root), root,
-                                 provenance.notebook_inputs(cfg, root))
-    return (json.dumps(rec, indent=1, sort_keys=True, ensure_ascii=False, default=str)
-            + "\n").encode("utf-8")
+    rec = provenance.full_record(
+        cfg, records, provenance.build_info(root), root, provenance.notebook_inputs(cfg, root)
+    )
+    return (
+        json.dumps(rec, indent=1, sort_keys=True, ensure_ascii=False, default=str) + "\n"
+    ).encode("utf-8")
 
 
 #: A page whose content ends above this fraction of its text area is near-empty.
@@ -750,16 +882,23 @@ def figures_after_gaps(doc) -> list[str]:
     for here, there in zip(pages, pages[1:]):
         top, height = here.margin_top, here.height
         # the leaves (lines of text, images): a container's fragment runs to the page's foot
-        bottom = max((b.position_y + b.margin_height() for b in here.children[0].descendants()
-                      if not getattr(b, "children", None) and hasattr(b, "margin_height")),
-                     default=top)
+        bottom = max(
+            (
+                b.position_y + b.margin_height()
+                for b in here.children[0].descendants()
+                if not getattr(b, "children", None) and hasattr(b, "margin_height")
+            ),
+            default=top,
+        )
         if (bottom - top) / height >= MIN_PAGE_FILL:
             continue
         for b in there.children[0].descendants():
             if b.position_y > there.margin_top + 1:
                 break
-            if getattr(b, "element_tag", "") == "figure" and "tumen-figure" in (
-                    b.element.get("class") or "").split():
+            if (
+                getattr(b, "element_tag", "") == "figure"
+                and "tumen-figure" in (b.element.get("class") or "").split()
+            ):
                 late.append(b.element.get("id"))
                 break
     return [i for i in dict.fromkeys(late) if i]
@@ -777,8 +916,14 @@ def defer_figures(page: str, ids: list[str]) -> str:
     moved = False
     for ident in ids:
         fig = soup.find(id=ident)
-        cell = next((p for p in ([fig] + list(fig.parents) if fig else [])
-                     if p.parent is not None and p.parent.name == "section"), None)
+        cell = next(
+            (
+                p
+                for p in ([fig] + list(fig.parents) if fig else [])
+                if p.parent is not None and p.parent.name == "section"
+            ),
+            None,
+        )
         after = cell.find_next_sibling() if cell is not None else None
         if after is None or after.find(["h1", "h2", "h3", "figure", "table"]) is not None:
             continue

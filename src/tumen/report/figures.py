@@ -61,8 +61,11 @@ def site_stem(site: str) -> str:
 
 def _check_name(name: str) -> str:
     if not isinstance(name, str) or not _NAME_RE.match(name):
-        raise ResultError(f"figure/table name {name!r} must be lower_snake_case naming its content",
-                          field=str(name), hint="e.g. 'tumangang_railcars_timeseries'")
+        raise ResultError(
+            f"figure/table name {name!r} must be lower_snake_case naming its content",
+            field=str(name),
+            hint="e.g. 'tumangang_railcars_timeseries'",
+        )
     return name
 
 
@@ -122,13 +125,22 @@ class Figures:
 def figure_html(png: bytes, name: str, caption: str, alt: str) -> str:
     """Return the ``<figure>`` element the report uses for one figure (image inlined)."""
     data = base64.b64encode(png).decode("ascii")
-    return (f'<figure class="tumen-figure" id="fig-{_check_name(name)}">'
-            f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt, quote=True)}"/>'
-            f"<figcaption>{html.escape(caption, quote=False)}</figcaption></figure>")
+    return (
+        f'<figure class="tumen-figure" id="fig-{_check_name(name)}">'
+        f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt, quote=True)}"/>'
+        f"<figcaption>{html.escape(caption, quote=False)}</figcaption></figure>"
+    )
 
 
-def table(df, name: str, caption: str, *, notes: str = "", index: bool = False,
-          float_format: str = "{:,.3g}"):
+def table(
+    df,
+    name: str,
+    caption: str,
+    *,
+    notes: str = "",
+    index: bool = False,
+    float_format: str = "{:,.3g}",
+):
     """Display a DataFrame as a numbered, captioned report table (cell text escaped).
 
     Parameters
@@ -148,18 +160,30 @@ def table(df, name: str, caption: str, *, notes: str = "", index: bool = False,
     """
     from IPython.display import HTML
 
-    return HTML(table_html(df, name, caption, notes=notes, index=index,
-                           float_format=float_format))
+    return HTML(table_html(df, name, caption, notes=notes, index=index, float_format=float_format))
 
 
-def table_html(df, name: str, caption: str, *, notes: str = "", index: bool = False,
-               float_format: str = "{:,.3g}") -> str:
+def table_html(
+    df,
+    name: str,
+    caption: str,
+    *,
+    notes: str = "",
+    index: bool = False,
+    float_format: str = "{:,.3g}",
+) -> str:
     """Return the ``<table>`` element for :func:`table`."""
     if index:  # the index as an ordinary first column (no second header row)
         df = df.reset_index()
-    body = df.to_html(index=False, escape=True, border=0, na_rep="–",
-                      float_format=float_format.format, classes=["tumen-table"],
-                      table_id=f"tab-{_check_name(name)}")
+    body = df.to_html(
+        index=False,
+        escape=True,
+        border=0,
+        na_rep="–",
+        float_format=float_format.format,
+        classes=["tumen-table"],
+        table_id=f"tab-{_check_name(name)}",
+    )
     cap = f"<caption>{html.escape(caption, quote=False)}</caption>"
     body = body.replace(">", ">" + cap, 1)
     if notes:
