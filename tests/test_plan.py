@@ -31,7 +31,7 @@ def test_imports_follow_tumen_modules_only():
 
 def test_module_closure_is_transitive():
     files = names(plan.module_closure({"tumen.engine.results"}, SRC))
-    assert files == ["__init__.py", "errors.py", "results.py"]
+    assert files == ["__init__.py", "errors.py", "paths.py", "results.py"]
     assert "paths.py" in names(plan.module_closure({"tumen.engine.params"}, SRC))
 
 

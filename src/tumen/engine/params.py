@@ -15,7 +15,6 @@ line naming the file, line and key.
 from __future__ import annotations
 
 import ast
-import difflib
 import json
 import re
 from dataclasses import dataclass, field
@@ -25,7 +24,7 @@ from typing import Any
 import yaml
 
 from tumen import paths
-from tumen.errors import ParameterError
+from tumen.errors import ParameterError, suggest
 
 #: Parameters the runner injects (results_path always; the others where a notebook declares
 #: them); a params file may not set them. tables_dir: data tables for reviewers (CSV), installed
@@ -123,7 +122,7 @@ class Config:
             f"no notebook {name!r} in report.notebooks",
             file=self.source,
             field="report.notebooks",
-            hint=_suggest(name, [n.name for n in self.notebooks]),
+            hint=suggest(name, [n.name for n in self.notebooks]),
         )
 
 
@@ -134,11 +133,6 @@ def short_name(stem: str) -> str:
     'vessel_shuttle'
     """
     return re.sub(r"^\d+[_-]", "", stem)
-
-
-def _suggest(word: str, options) -> str | None:
-    close = difflib.get_close_matches(str(word), list(options), n=1, cutoff=0.6)
-    return f"did you mean {close[0]!r}?" if close else None
 
 
 def _line_of(text: str, dotted: str) -> int | None:
@@ -247,7 +241,7 @@ def _check_path(value: Any, where: dict, root: Path) -> None:
             raise ParameterError(
                 f"path {v!r} does not exist",
                 **where,
-                hint=_suggest(
+                hint=suggest(
                     Path(v).name, [q.name for q in p.parent.glob("*")] if p.parent.exists() else []
                 )
                 or "give a path relative to the project root",
@@ -410,7 +404,7 @@ def load(path: str | Path, *, root: Path | None = None) -> Config:
     for key, value in given.items():
         if key not in REPORT_KEYS:
             raise ParameterError(
-                f"unknown key {key!r}", **where(f"report.{key}"), hint=_suggest(key, REPORT_KEYS)
+                f"unknown key {key!r}", **where(f"report.{key}"), hint=suggest(key, REPORT_KEYS)
             )
         typ = REPORT_KEYS[key][0]
         if not isinstance(value, typ) or (typ is not bool and isinstance(value, bool)):
@@ -449,7 +443,7 @@ def load(path: str | Path, *, root: Path | None = None) -> Config:
             raise ParameterError(
                 f"section {key!r} matches no notebook in report.notebooks",
                 **where(key),
-                hint=_suggest(key, names),
+                hint=suggest(key, names),
             )
 
     notebooks = []
@@ -459,7 +453,7 @@ def load(path: str | Path, *, root: Path | None = None) -> Config:
             raise ParameterError(
                 f"notebook {stem!r} not found in {report['notebook_dir']}/",
                 **where("report.notebooks"),
-                hint=_suggest(stem, [p.stem for p in nb_dir.glob("*.ipynb")]),
+                hint=suggest(stem, [p.stem for p in nb_dir.glob("*.ipynb")]),
             )
         declared = declared_parameters(nb_path)
         section = data.get(name) or {}
@@ -474,7 +468,7 @@ def load(path: str | Path, *, root: Path | None = None) -> Config:
                 raise ParameterError(
                     f"unknown parameter {key!r} for notebook {stem}",
                     **where(f"{name}.{key}"),
-                    hint=_suggest(key, [d for d in declared if d not in INJECTED])
+                    hint=suggest(key, [d for d in declared if d not in INJECTED])
                     or f"declared: {', '.join(sorted(set(declared) - set(INJECTED)))}",
                 )
             if not _type_ok(declared[key], value):

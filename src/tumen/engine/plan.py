@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import ast
 import json
-import os
 from pathlib import Path
 
 from tumen import paths
@@ -147,10 +146,7 @@ def write_if_changed(path: Path, text: str) -> bool:
     """Write ``text`` unless the file already holds exactly that; return whether it wrote."""
     if path.exists() and path.read_text(encoding="utf-8") == text:
         return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")  # unique: `make -j` may race
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    paths.atomic_write(path, text)  # its temporary file is unique: `make -j` may race
     return True
 
 

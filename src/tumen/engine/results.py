@@ -31,6 +31,7 @@ import string
 from pathlib import Path
 from typing import Any
 
+from tumen import paths
 from tumen.errors import ResultError
 
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
@@ -173,14 +174,10 @@ class Results:
 
 
 def save(path: str | os.PathLike, records: dict) -> None:
-    """Write records as sorted, indented JSON, atomically (temporary file, then rename)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(
-        json.dumps(records, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
+    """Write records as sorted, indented JSON, atomically (:func:`tumen.paths.atomic_write`)."""
+    paths.atomic_write(
+        Path(path), json.dumps(records, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     )
-    os.replace(tmp, path)
 
 
 def load(path: str | os.PathLike) -> dict[str, dict]:

@@ -265,8 +265,7 @@ def _install_files(src: Path, dest: Path, listing: Path) -> None:
     new = sorted(p.name for p in src.iterdir()) if src.exists() else []
     for fname in new:
         os.replace(src / fname, dest / fname)
-    listing.parent.mkdir(parents=True, exist_ok=True)
-    listing.write_text(json.dumps(new, indent=1) + "\n")
+    paths.atomic_write(listing, json.dumps(new, indent=1) + "\n")
 
 
 def _install(root: Path, dirs: paths.VariantDirs, nb: _params.Notebook, executed: Path) -> None:
@@ -284,17 +283,12 @@ def _install(root: Path, dirs: paths.VariantDirs, nb: _params.Notebook, executed
     if (work / "results.json").exists():
         os.replace(work / "results.json", results_out)
     else:
-        results_out.write_text("{}\n")
+        paths.atomic_write(results_out, "{}\n")
 
     nbnode = normalise(nbformat.read(executed, as_version=4))
     target = root / dirs.notebooks / f"{nb.stem}.ipynb"
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(target.name + ".tmp")
-    try:
-        nbformat.write(nbnode, tmp)
-        os.replace(tmp, target)
-    except BaseException:  # never leave a half-written executed notebook
-        tmp.unlink(missing_ok=True)
-        raise
+    text = nbformat.writes(nbnode)  # as nbformat.write, which ends the file with a newline
+    paths.atomic_write(target, text if text.endswith("\n") else text + "\n")
     (root / dirs.failed / f"{nb.stem}.ipynb").unlink(missing_ok=True)
     shutil.rmtree(work, ignore_errors=True)

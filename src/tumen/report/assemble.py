@@ -15,7 +15,6 @@ build never damages the last good report.
 from __future__ import annotations
 
 import html
-import os
 import re
 from pathlib import Path
 
@@ -790,17 +789,6 @@ def _link_results(soup, records: dict, inputs: dict[str, list[str]]) -> None:
             cell.append(a)
 
 
-def _atomic_write(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.tmp")
-    try:
-        tmp.write_bytes(data)
-        os.replace(tmp, target)
-    except BaseException:  # interrupted or disk full: no half-written file left behind
-        tmp.unlink(missing_ok=True)
-        raise
-
-
 def write_html(cfg: _params.Config, root: Path | None = None) -> Path:
     """Build and write ``report/<variant>/index.html``; return its path."""
     root = root or paths.root()
@@ -808,11 +796,11 @@ def write_html(cfg: _params.Config, root: Path | None = None) -> Path:
     page = build_html(cfg, root)
     if cfg.notebooks:
         record = record_json(cfg, root)
-        _atomic_write(root / cfg.dirs.build / "provenance.json", record)
-        _atomic_write(
+        paths.atomic_write(root / cfg.dirs.build / "provenance.json", record)
+        paths.atomic_write(
             root / cfg.dirs.report / bundle.NAME, bundle.to_zip(bundle.contents(cfg, root, record))
         )
-    _atomic_write(target, page.encode("utf-8"))
+    paths.atomic_write(target, page.encode("utf-8"))
     return target
 
 
@@ -939,5 +927,5 @@ def write_pdf(cfg: _params.Config, root: Path | None = None) -> Path:
     if not src.exists():
         raise TumenError("no HTML report to print", file=src, hint="run `make report`")
     target = root / cfg.dirs.report / "report.pdf"
-    _atomic_write(target, print_pdf(src))
+    paths.atomic_write(target, print_pdf(src))
     return target

@@ -76,7 +76,6 @@ other pair of different units is an error). With ``published`` the claim's value
 from __future__ import annotations
 
 import datetime as _dt
-import difflib
 import html
 import math
 import os
@@ -88,7 +87,7 @@ from typing import Any, NamedTuple
 import pandas as pd
 
 from tumen.engine.results import format_value
-from tumen.errors import DataError, ParameterError, ResultError
+from tumen.errors import DataError, ParameterError, ResultError, suggest
 from tumen.report.tables import read_table
 
 COLUMNS = ("id", "source", "published", "statement", "value", "unit", "citation")
@@ -496,11 +495,10 @@ def _normalise_test(claim_id: str, test: Any) -> dict:
             hint="keys: result, kind, tol, rtol, label",
         )
     if test["kind"] not in KINDS:
-        close = difflib.get_close_matches(str(test["kind"]), KINDS, n=1)
         raise ParameterError(
             f"unknown comparison kind {test['kind']!r}",
             field=f"claims.{claim_id}.kind",
-            hint=f"did you mean {close[0]!r}?" if close else f"one of {', '.join(KINDS)}",
+            hint=suggest(test["kind"], KINDS) or f"one of {', '.join(KINDS)}",
         )
     if test["kind"] == "within" and test.get("tol") is None and test.get("rtol") is None:
         raise ParameterError(
@@ -516,11 +514,10 @@ def _compare_one(
 ) -> dict:
     """Return one row of the comparison table."""
     if claim_id not in claims.index:
-        close = difflib.get_close_matches(claim_id, list(claims.index), n=1)
         raise ParameterError(
             f"unknown claim {claim_id!r}",
             field=f"claims.{claim_id}",
-            hint=f"did you mean {close[0]!r}?" if close else "claim ids are in data/claims.csv",
+            hint=suggest(claim_id, claims.index) or "claim ids are in data/claims.csv",
         )
     claim = claims.loc[claim_id]
     published, kind = claim["value"], test["kind"]
@@ -537,11 +534,10 @@ def _compare_one(
         )
     name = test["result"]
     if name not in results:
-        close = difflib.get_close_matches(name, list(results), n=1)
         raise ResultError(
             f"claim {claim_id!r} is tested against {name!r}, which was not recorded",
             field=name,
-            hint=f"did you mean {close[0]!r}?" if close else None,
+            hint=suggest(name, results),
         )
     value, shown = _reproduced(results[name], claim, name)
     return {
@@ -896,7 +892,7 @@ def record_not_tested(results, claims: pd.DataFrame, reasons: Mapping[str, str])
             raise ParameterError(
                 f"unknown claim {cid!r}",
                 field=f"claims_not_tested.{cid}",
-                hint=_suggest(cid, claims.index) or "claim ids are in the claims file",
+                hint=suggest(cid, claims.index) or "claim ids are in the claims file",
             )
         if not str(why).strip() or "\n" in str(why):
             raise ParameterError(
@@ -1007,7 +1003,7 @@ def record_published(
     for cid in ids:
         if cid not in claims.index:
             raise ResultError(
-                f"no claim {cid!r} in the claims table", field=cid, hint=_suggest(cid, claims.index)
+                f"no claim {cid!r} in the claims table", field=cid, hint=suggest(cid, claims.index)
             )
         row = claims.loc[cid]
         value, unit = row["value"], row["unit"] or ""
@@ -1023,8 +1019,3 @@ def record_published(
                 f"{prefix}.{cid}", value, unit, description, ref=int(row["ref"])
             )
     return recorded
-
-
-def _suggest(word: str, options) -> str | None:
-    close = difflib.get_close_matches(word, list(options), n=1)
-    return f"did you mean {close[0]!r}?" if close else None
