@@ -3,7 +3,7 @@
 from bs4 import BeautifulSoup
 
 from tumen.engine import params
-from tumen.report import assemble
+from tumen.report import finish, pdf
 
 
 def _soup(body: str):
@@ -16,7 +16,7 @@ def test_aliases_given_once_where_the_prose_first_names_the_place():
         "<p>Ships ran from Rajin to Dunai; Rajin again, Dunai (Dunay) too.</p>"
         "<p>Later Rajin and Dunai.</p>"
     )
-    assemble._add_aliases(soup, {"Rajin": "Najin", "Dunai": "Dunay"})
+    finish.add_aliases(soup, {"Rajin": "Najin", "Dunai": "Dunay"})
     text = [p.get_text() for p in soup.find_all("p")]
     assert text == [
         "Ships ran from Rajin (Najin) to Dunai (Dunay); Rajin again, Dunai (Dunay) too.",
@@ -27,7 +27,7 @@ def test_aliases_given_once_where_the_prose_first_names_the_place():
 
 def test_alias_is_text_not_markup():
     soup = _soup("<p>At Rajin.</p>")
-    assemble._add_aliases(soup, {"Rajin": "<b>x</b>"})
+    finish.add_aliases(soup, {"Rajin": "<b>x</b>"})
     assert soup.find("b") is None and soup.p.get_text() == "At Rajin (<b>x</b>)."
 
 
@@ -38,8 +38,8 @@ def test_authors_default_is_no_author_line():
 
 def test_tooltip_is_short_and_has_no_dimensionless_unit():
     rec = {"value": 3.654, "unit": "1", "notebook": "01_rail_traffic", "description": "x" * 500}
-    tip = assemble.tooltip("rail.peak_to_baseline_max", rec, ["data/sites.csv"] * 30)
-    assert len(tip) <= assemble.TOOLTIP_MAX
+    tip = finish.tooltip("rail.peak_to_baseline_max", rec, ["data/sites.csv"] * 30)
+    assert len(tip) <= finish.TOOLTIP_MAX
     assert tip.startswith(
         "rail.peak_to_baseline_max = 3.65; notebook 01_rail_traffic; "
         "input data/sites.csv (+29 more)"
@@ -86,20 +86,20 @@ def test_a_figure_that_does_not_fit_lets_the_text_after_it_flow_first(tmp_path):
     from weasyprint import HTML
 
     as_written = HTML(string=src.read_text(), base_url=str(tmp_path)).render()
-    assert assemble.figures_after_gaps(as_written) == ["fig-tall"]
-    moved = assemble.defer_figures(src.read_text(), ["fig-tall"])
+    assert pdf.figures_after_gaps(as_written) == ["fig-tall"]
+    moved = pdf.defer_figures(src.read_text(), ["fig-tall"])
     soup = BeautifulSoup(moved, "html.parser")
     cells = soup.select("section > div.cell")
     assert cells[1].find("figure") is None and cells[2].find(id="fig-tall") is not None
     assert cells[3].find("h2")  # never past a heading
-    pdf = tmp_path / "out.pdf"
-    pdf.write_bytes(assemble.print_pdf(src))
+    out = tmp_path / "out.pdf"
+    out.write_bytes(pdf.print_pdf(src))
     page1 = subprocess.run(
-        ["pdftotext", "-f", "1", "-l", "1", str(pdf), "-"],
+        ["pdftotext", "-f", "1", "-l", "1", str(out), "-"],
         capture_output=True,
         text=True,
         check=True,
     ).stdout
     assert "The text that follows the figure" in page1
     # nothing to move: the page is printed as written
-    assert assemble.defer_figures(moved, ["fig-missing"]) == moved
+    assert pdf.defer_figures(moved, ["fig-missing"]) == moved

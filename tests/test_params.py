@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from tumen.engine import params
+from tumen.engine import params, params_check
 from tumen.errors import ParameterError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -89,7 +89,9 @@ def test_wrong_type(proj):
 def test_float_parameter_accepts_int_but_not_bool(proj):
     nb = params.declared_parameters(FIX / "notebooks" / "01_harbour.ipynb")
     assert (
-        params._type_ok(1.5, 2) and not params._type_ok(1.5, True) and not params._type_ok(1, 1.5)
+        params_check.type_ok(1.5, 2)
+        and not params_check.type_ok(1.5, True)
+        and not params_check.type_ok(1, 1.5)
     )
     assert nb
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from tumen.engine import params
+from tumen.engine import params, params_check
 from tumen.errors import ParameterError
 from tumen.report import timeline
 
@@ -112,7 +112,7 @@ def test_the_strip_draws_at_print_width():
 )
 def test_a_bad_timeline_names_its_field(spec, field):
     with pytest.raises(ParameterError) as err:
-        timeline.check_spec(spec)
+        params_check.check_spec(spec)
     assert err.value.field == field
 
 

@@ -113,7 +113,7 @@ def data_inputs(values: dict, root: Path) -> list[Path]:
     """Files named by path-like parameters (folders expand to the files inside them)."""
     out: set[Path] = set()
     for key, value in values.items():
-        if not _params._PATH_KEY_RE.search(key):
+        if not _params.PATH_KEY_RE.search(key):
             continue
         for v in value if isinstance(value, list) else [value]:
             if not isinstance(v, str) or not v:  # "": an optional file not given

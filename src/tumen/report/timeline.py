@@ -14,7 +14,7 @@ kinds of mark come from inputs the report already has:
 A result that is missing from the build (a section not built, a value not found) leaves
 its mark out, and the caption names the marks left out: a timeline of what the build found.
 
-The parameters are checked when the params file is read (:func:`tumen.engine.params.check_spec`).
+The parameters are checked when the params file is read (:func:`tumen.engine.params_check.check_spec`).
 """
 
 from __future__ import annotations
@@ -23,9 +23,12 @@ import datetime as _dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+import matplotlib.dates as mdates
+import matplotlib.pyplot as plt
 import pandas as pd
 
-from tumen.engine.params import DATE_RE, check_events, check_spec  # noqa: F401  (re-exported)
+from tumen.engine.params_check import DATE_RE
+from tumen.report import figures
 
 #: Printed width of the figure (inches): the text column of the A4 PDF, so its text prints
 #: at the sizes set here (labels 7.5 pt).
@@ -79,11 +82,11 @@ def collect(
     Parameters
     ----------
     spec : list of dict
-        The ``timeline`` parameter (:func:`check_spec`).
+        The ``timeline`` parameter (:func:`tumen.engine.params_check.check_spec`).
     records : mapping
         Every result record of the build (name -> record with ``value``).
     events : list of dict
-        The ``events`` parameter (:func:`check_events`).
+        The ``events`` parameter (:func:`tumen.engine.params_check.check_events`).
     claims : pandas.DataFrame, optional
         The published claims (``id``, ``source``, ``published``); the lane with
         ``claims: true`` shows the publication dates of those the build recorded
@@ -128,12 +131,13 @@ def _statements(lane: str, claims: pd.DataFrame, records: Mapping) -> list[Mark]
 
 def plot(tl: Timeline):
     """Draw the timeline: one row per lane, spans as bars, points as diamonds, events as
-    dashed lines, labels placed so they do not overlap (above, then below the row)."""
-    import matplotlib.dates as mdates
-    import matplotlib.pyplot as plt
+    dashed lines, labels placed so they do not overlap (above, then below the row), in the
+    house style (:func:`tumen.report.figures.style`)."""
+    with figures.style():
+        return _draw(tl)
 
-    from tumen.report import figures  # noqa: F401
 
+def _draw(tl: Timeline):
     n = len(tl.lanes)
     fig, ax = plt.subplots(figsize=(WIDTH_IN, 0.36 * n + 0.5))
     rows = {name: n - 1 - i for i, name in enumerate(tl.lanes)}
@@ -158,9 +162,22 @@ def plot(tl: Timeline):
             va="center",
             ha="left",
         )
+    _draw_marks(fig, ax, tl, rows, short=(hi - lo + 2 * pad) * 0.015)
+    ax.xaxis.set_major_locator(mdates.MonthLocator())
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
+    ax.xaxis.set_minor_locator(mdates.WeekdayLocator(byweekday=mdates.MO))
+    ax.tick_params(axis="x", labelsize=8)
+    for side in ("top", "right", "left"):
+        ax.spines[side].set_visible(False)
+    fig.tight_layout()
+    return fig
+
+
+def _draw_marks(fig, ax, tl: Timeline, rows: dict[str, int], short) -> None:
+    """Spans as bars and points as diamonds (a span shorter than ``short`` as a point), each
+    labelled where its label overlaps no other."""
     placed: dict[tuple[int, int], list[tuple[float, float]]] = {}
     renderer = fig.canvas.get_renderer()
-    short = (hi - lo + 2 * pad) * 0.015  # a span shorter than this is drawn as a date
     for m in sorted(tl.marks, key=lambda m: (rows[m.lane], m.start)):
         y = rows[m.lane]
         if m.end is not None and m.end - m.start > short:
@@ -182,14 +199,6 @@ def plot(tl: Timeline):
                 ls="none",
             )
         _label(ax, renderer, placed, m.label, x_mid, y)
-    ax.xaxis.set_major_locator(mdates.MonthLocator())
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
-    ax.xaxis.set_minor_locator(mdates.WeekdayLocator(byweekday=mdates.MO))
-    ax.tick_params(axis="x", labelsize=8)
-    for side in ("top", "right", "left"):
-        ax.spines[side].set_visible(False)
-    fig.tight_layout()
-    return fig
 
 
 def _label(ax, renderer, placed, text: str, x, y: int) -> None:
