@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from tumen.errors import DataError, ParameterError, ResultError
-from tumen.report import claims
+from tumen.report import claims, claims_html, claims_verdict
 
 ROOT = Path(__file__).resolve().parents[1]
 HEADER = "id,source,published,statement,value,unit,citation\n"
@@ -260,7 +260,7 @@ def test_to_display_shows_verdicts_not_agrees(table):
     got = claims.assess(
         table, {"a": 73, "b": 21}, {"peak": ("a", "equal"), "base_max": ("b", "at_most")}
     )
-    shown = claims.to_display(got)
+    shown = claims_html.to_display(got)
     assert list(shown.index) == ["peak", "base_max"]
     assert "agrees" not in shown.columns
     assert list(shown["verdict"]) == ["consistent", "inconsistent"]
@@ -312,7 +312,7 @@ def test_get_verdict_on_synthetic_evidence_is_a_calibration_check():
         claims.get_verdict([_row("9", "above", False)], synthetic=True).label
         == "not reproduced (calibration)"
     )
-    assert set(claims.LABELS.values()) >= {"consistent", "inconsistent", "indeterminate"}
+    assert set(claims_verdict.LABELS.values()) >= {"consistent", "inconsistent", "indeterminate"}
 
 
 def test_assess_gives_a_claim_tested_twice_one_verdict(table):

@@ -20,7 +20,7 @@ from tumen.engine import provenance
 from tumen.engine import results as _results
 from tumen.engine import sources as _sources
 from tumen.errors import TumenError
-from tumen.report import bundle, figures, judgments, timeline
+from tumen.report import bundle, claims_html, figures, judgments, timeline
 from tumen.report import claims as _claims
 
 
@@ -140,7 +140,7 @@ def claims_appendix(cfg: _params.Config, root: Path) -> str:
     esc = html.escape
     rows = "".join(
         f'<tr data-claim="{esc(cid)}"><td>{esc(cid)}</td><td>{esc(r.source)} '
-        f"{_claims.cite_html(r.ref)}</td><td>{esc(r.statement)}</td><td>{esc(r.why_not)}</td></tr>"
+        f"{claims_html.cite_html(r.ref)}</td><td>{esc(r.statement)}</td><td>{esc(r.why_not)}</td></tr>"
         for cid, r in zip(untested.index, untested.itertuples())
     )
     refs = _claims.get_references(table)

@@ -41,6 +41,7 @@ import pandas as pd
 from tumen import paths
 from tumen.engine import params as _params
 from tumen.engine import results as _results
+from tumen.geo import core as geo
 from tumen.report import tables
 
 #: File name of the bundle in ``report/<variant>/``.
@@ -167,8 +168,6 @@ def contents(
         {nb.params["sites_csv"] for nb in cfg.notebooks if nb.params.get("sites_csv")}
     )
     if gazetteers:
-        from tumen.geo import core as geo
-
         sites = pd.concat([geo.load_sites(root / g) for g in gazetteers])
         sites = sites.drop_duplicates(subset="id", keep="first")
         files["sites.geojson"] = _json(sites_geojson(sites)).encode("utf-8")

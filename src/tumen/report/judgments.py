@@ -47,12 +47,14 @@ assessed", with the reason.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from tumen.engine.params import parse_yaml
+from tumen.engine.results import render
 from tumen.errors import DataError
 
 #: The ICD 203 likelihood scale: word -> (lowest, highest) probability of its band.
@@ -279,8 +281,6 @@ def assess(
     -------
     list of Judgment
     """
-    from tumen.engine.results import render
-
     out = []
     for item in items:
         lk = item["likelihood"]
@@ -366,8 +366,6 @@ def to_html(
     (link, title), found from ``records``), links its likelihood and its confidence to the
     results that chose them, and gives the confidence's reason in words.
     """
-    import html
-
     esc = html.escape
     records = records or {}
     sections = sections or {}
@@ -408,8 +406,6 @@ def to_html(
 
 def _linked(cls: str, text: str, result: str, records: Mapping[str, Mapping]) -> str:
     """``text`` as a link to the provenance row of ``result`` when the build recorded it."""
-    import html
-
     esc = html.escape
     if result and result in records:
         desc = str(records[result].get("description") or "")[:200]

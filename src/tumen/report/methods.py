@@ -27,6 +27,8 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from IPython.display import Markdown
+
 from tumen.engine.results import render
 from tumen.errors import ResultError
 
@@ -107,8 +109,6 @@ def show(res, box: Box):
     box : Box
         The lines.
     """
-    from IPython.display import Markdown
-
     return Markdown(box.to_markdown(res.records))
 
 
