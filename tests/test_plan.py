@@ -18,7 +18,7 @@ def test_imports_follow_tumen_modules_only():
         "import numpy\nimport tumen.engine.results\nfrom tumen.report import figures\n"
         "from tumen import errors as e\nfrom tumen.engine.params import load\n"
     )
-    assert plan._imports(code, SRC) == {
+    assert plan.imports_of(code, SRC) == {
         "tumen",
         "tumen.engine",
         "tumen.report",
