@@ -354,7 +354,6 @@ def render(
     ResultError
         When a placeholder names a result that was not recorded.
     """
-
     words = text or {}
     cited = {"ref": None, "end": 0}  # the last citation: one per reference and sentence
 

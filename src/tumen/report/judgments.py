@@ -281,69 +281,59 @@ def assess(
     -------
     list of Judgment
     """
-    out = []
-    for item in items:
-        lk = item["likelihood"]
-        names = [
-            lk["result"],
-            *(r["result"] for r in item.get("confidence") or []),
-            *item.get("rests_on", []),
-        ]
-        rests = tuple(dict.fromkeys([lk["result"], *item.get("rests_on", [])]))
-        illustrative = any(records.get(n, {}).get("notebook") in synthetic_notebooks for n in names)
-        deciding = [lk["result"], *(r["result"] for r in item.get("confidence") or [])]
-        missing = [n for n in names if records.get(n, {}).get("value") is None]
-        missing += [
-            n
-            for n in deciding
-            if n not in missing
-            and (
-                isinstance(records[n]["value"], (bool, str))
-                or not isinstance(records[n]["value"], (int, float))
-            )
-        ]
-        if missing:
-            out.append(
-                Judgment(
-                    item["id"],
-                    item["statement"],
-                    None,
-                    "low",
-                    f"not assessed: {', '.join(missing)} not recorded as a number in this build",
-                    rests,
-                    illustrative,
-                    tuple(deciding),
-                )
-            )
-            continue
-        word = _choose(
-            records[lk["result"]]["value"],
-            lk["thresholds"],
-            lk.get("direction", "at_least"),
-            "almost no chance",
+    return [_assess_one(item, records, synthetic_notebooks) for item in items]
+
+
+def _assess_one(item: dict, records: Mapping[str, Mapping], synthetic_notebooks) -> Judgment:
+    """One judgment of :func:`assess`."""
+    lk = item["likelihood"]
+    names = [
+        lk["result"],
+        *(r["result"] for r in item.get("confidence") or []),
+        *item.get("rests_on", []),
+    ]
+    rests = tuple(dict.fromkeys([lk["result"], *item.get("rests_on", [])]))
+    illustrative = any(records.get(n, {}).get("notebook") in synthetic_notebooks for n in names)
+    deciding = [lk["result"], *(r["result"] for r in item.get("confidence") or [])]
+    missing = [n for n in names if records.get(n, {}).get("value") is None]
+    missing += [
+        n
+        for n in deciding
+        if n not in missing
+        and (
+            isinstance(records[n]["value"], (bool, str))
+            or not isinstance(records[n]["value"], (int, float))
         )
-        level, reasons = "high", []
-        for rule in item.get("confidence") or []:
-            got = _choose(records[rule["result"]]["value"], rule["thresholds"], "at_least", "low")
-            reasons.append(render(rule["reason"], records, html=False))
-            level = min(level, got, key=CONFIDENCE.index)
-        if illustrative:
-            level = "low"
-            reasons.insert(0, "synthetic inputs")
-        reason = "; ".join(reasons) or "no rule limits it"
-        out.append(
-            Judgment(
-                item["id"],
-                item["statement"],
-                word,
-                level,
-                reason,
-                rests,
-                illustrative,
-                tuple(deciding),
-            )
+    ]
+    if missing:
+        return Judgment(
+            item["id"],
+            item["statement"],
+            None,
+            "low",
+            f"not assessed: {', '.join(missing)} not recorded as a number in this build",
+            rests,
+            illustrative,
+            tuple(deciding),
         )
-    return out
+    word = _choose(
+        records[lk["result"]]["value"],
+        lk["thresholds"],
+        lk.get("direction", "at_least"),
+        "almost no chance",
+    )
+    level, reasons = "high", []
+    for rule in item.get("confidence") or []:
+        got = _choose(records[rule["result"]]["value"], rule["thresholds"], "at_least", "low")
+        reasons.append(render(rule["reason"], records, html=False))
+        level = min(level, got, key=CONFIDENCE.index)
+    if illustrative:
+        level = "low"
+        reasons.insert(0, "synthetic inputs")
+    reason = "; ".join(reasons) or "no rule limits it"
+    return Judgment(
+        item["id"], item["statement"], word, level, reason, rests, illustrative, tuple(deciding)
+    )
 
 
 def _choose(value, pairs, direction: str, below: str) -> str:

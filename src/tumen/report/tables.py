@@ -75,8 +75,19 @@ def read_table(
         )
     header = [h.strip() for h in rows[0]]
     _check_header(path, header, required, optional)
+    _check_rows(path, header, rows[1:], lines[1:], allow_duplicates)
+    frame = pd.DataFrame(rows[1:], columns=header, dtype=str)
+    frame = frame.apply(lambda col: col.str.strip())
+    frame["line"] = lines[1:]
+    return frame
+
+
+def _check_rows(
+    path: Path, header: list[str], rows: list[list[str]], lines: list[int], allow_duplicates: bool
+) -> None:
+    """Every row has the header's number of fields and (unless allowed) repeats no other."""
     seen: dict[tuple, int] = {}  # stripped row -> line it first appeared on
-    for fields, line in zip(rows[1:], lines[1:]):
+    for fields, line in zip(rows, lines):
         if len(fields) != len(header):
             raise DataError(
                 f"row has {len(fields)} fields, the header has {len(header)}",
@@ -93,10 +104,6 @@ def read_table(
                 hint="delete the duplicate row",
             )
         seen.setdefault(key, line)
-    frame = pd.DataFrame(rows[1:], columns=header, dtype=str)
-    frame = frame.apply(lambda col: col.str.strip())
-    frame["line"] = lines[1:]
-    return frame
 
 
 def _read_rows(path: Path) -> tuple[list[list[str]], list[int]]:
