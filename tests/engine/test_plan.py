@@ -4,7 +4,7 @@ from pathlib import Path
 
 from tumen.engine import params, plan
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SRC = ROOT / "src"
 FIX = ROOT / "tests" / "fixtures"
 

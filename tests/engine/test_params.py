@@ -8,7 +8,7 @@ import pytest
 from tumen.engine import params, params_check
 from tumen.errors import ParameterError
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 FIX = ROOT / "tests" / "fixtures"
 
 
@@ -151,3 +151,8 @@ def test_notebook_without_parameters_cell(proj):
 def test_short_name():
     assert params.short_name("03_route_to_depot") == "route_to_depot"
     assert params.short_name("notes") == "notes"
+
+
+def test_authors_default_is_no_author_line():
+    assert params.REPORT_KEYS["authors"][1] == []
+    assert params.REPORT_KEYS["aliases"][1] == {}
