@@ -4,8 +4,8 @@ The file has one ``report`` section (title, variant, the notebooks in order, ...
 section per notebook, named after the notebook without its number prefix
 (``notebooks/01_rail_traffic.ipynb`` → ``rail_traffic``). A notebook's section may set only
 the parameters its ``parameters`` cell declares, with the same types; every path must
-exist. Validation happens before any notebook runs, and every mistake is reported as one
-line naming the file, line and key.
+exist (the rules of values: :mod:`tumen.engine.params_check`). Validation happens before
+any notebook runs, and every mistake is reported as one line naming the file, line and key.
 
 >>> cfg = load("params.yaml")                                    # doctest: +SKIP
 >>> [nb.name for nb in cfg.notebooks]                            # doctest: +SKIP

@@ -1,5 +1,8 @@
 """Publish a build's fingerprint, and verify a rebuild against it, number by number.
 
+The room of the manifest and of the clean rebuilds; the rows of the comparison table are
+:mod:`tumen.engine.verify_compare`.
+
 ``make publish`` builds the report from a clean copy of the working tree and writes
 ``published/MANIFEST.json`` (committed by the author): the commit, the parameters, the
 sha256 of every input, the value and unit of every result, the sha256 of every figure, the

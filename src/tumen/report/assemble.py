@@ -1,15 +1,15 @@
-"""Compile the executed notebooks into one self-contained HTML report and its PDF.
+"""Compile the executed notebooks into one self-contained HTML report: the room of the page.
 
 nbconvert turns each executed notebook into HTML (code hidden unless ``report.show_code``),
 keeping Markdown cells and rich outputs (figures, tables, prose rendered from results);
 plain-text outputs, streams and the parameter cells stay in the executed notebooks only.
-The assembly then numbers sections, figures and tables, resolves ``{fig:…}``/``{tab:…}``
-cross-references, builds the title page (with a banner whenever an input is synthetic) and
-the table of contents, and inlines the stylesheet. The result loads nothing from the
-network. The PDF is printed from the same HTML by WeasyPrint (A4, running header, page
-numbers, table of contents with page numbers) with a fetcher that refuses any URL but
-``data:``. Both files are written to a temporary name and renamed into place, so a failed
-build never damages the last good report.
+The page holds the title page (with a banner whenever an input is synthetic), the key
+findings, the sections and the closing parts (:mod:`tumen.report.appendix`), and inlines
+the stylesheet and the fonts; :mod:`tumen.report.finish` then numbers sections, figures and
+tables, resolves ``{fig:…}``/``{tab:…}`` cross-references and builds the table of
+contents. The result loads nothing from the network. The PDF is printed from the same HTML
+(:mod:`tumen.report.pdf`). Every file is written to a temporary name and renamed into place
+(:func:`tumen.paths.atomic_write`), so a failed build never damages the last good report.
 """
 
 from __future__ import annotations
