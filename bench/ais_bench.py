@@ -27,6 +27,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from distributed import Client, LocalCluster
+from pyais.messages import NMEAMessage
 
 from tumen.ais import chunks as ais_chunks
 from tumen.ais import clean as ais_clean
@@ -131,7 +133,6 @@ def _scheduler(name):
     if name != "local-cluster":
         yield name
         return
-    from distributed import Client, LocalCluster
 
     with (
         LocalCluster(
@@ -317,8 +318,8 @@ def _movingpandas_detection(
     p: pd.DataFrame, gap_h: float, dwell_h: float, max_diameter_m: float
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``ObservationGapSplitter`` then ``TrajectoryStopDetector``: gaps and stops."""
-    import geopandas as gpd
-    import movingpandas as mpd
+    import geopandas as gpd  # noqa: PLC0415 - in the bench venv only (bench/requirements.txt)
+    import movingpandas as mpd  # noqa: PLC0415 - as above
 
     frame = p[["mmsi", "time"]].assign(time=p["time"].dt.tz_convert(None))
     gdf = gpd.GeoDataFrame(
@@ -447,8 +448,6 @@ def decode_pyais_loop(args: dict) -> dict:
     """A bare pyais loop, the library's own rate: every line parsed
     (``NMEAMessage(line)``), single-sentence messages decoded, nothing kept (file reading
     included)."""
-    from pyais.messages import NMEAMessage
-
     t0, c0 = time.perf_counter(), time.process_time()
     with open(args["nmea"], "rb") as fh:
         lines = fh.read().split(b"\n")
@@ -478,7 +477,6 @@ def decode_dask(args: dict) -> dict:
     Before the timed read, every worker imports the decoder and loads its compiled kernels
     (:func:`tumen.ais.kernels.warm_up`), as a long-running cluster would have done once:
     ``warm_up_s`` is that step's time, part of ``cluster_startup_s``."""
-    from distributed import Client, LocalCluster
 
     t0 = time.perf_counter()
     with (
@@ -520,8 +518,9 @@ def decode_dask(args: dict) -> dict:
 
 
 def _warm_up_worker() -> None:
-    import tumen.ais.store  # noqa: F401 - the chunked reader and its decoder
-    from tumen.ais import kernels as ais_kernels
+    # runs on each dask worker: the imports happen there, in the worker's process
+    import tumen.ais.store  # noqa: F401, PLC0415 - the chunked reader and its decoder
+    from tumen.ais import kernels as ais_kernels  # noqa: PLC0415 - on the worker
 
     ais_kernels.warm_up()
 

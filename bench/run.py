@@ -51,6 +51,8 @@ import threading
 import time
 from pathlib import Path
 
+import dask
+import pandas
 import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -569,9 +571,6 @@ def print_table(rows: list[tuple[str, str, str, str]]) -> None:
 
 
 def machine() -> dict:
-    import dask
-    import pandas
-
     commit = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
     ).stdout.strip()

@@ -69,6 +69,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
+import scgraph.geograph
 import shapefile  # pyshp
 import shapely
 from shapely.geometry import box, mapping, shape
@@ -384,13 +385,14 @@ def load_world_railways():
     nodes : list of [lat, lon]
         Node positions, degrees WGS84 (rounded to 0.001° by the package).
     """
-    import scgraph.geograph
-
     if "scgraph.core" not in sys.modules:
         shim = types.ModuleType("scgraph.core")
         shim.GeoGraph = scgraph.geograph.GeoGraph
         sys.modules["scgraph.core"] = shim
-    from scgraph_data.world_railways import world_railways_geograph as g
+    # scgraph-data (scripts/requirements-geodata.txt) imports scgraph.core: after the shim
+    from scgraph_data.world_railways import (  # noqa: PLC0415 - needs the shim above
+        world_railways_geograph as g,
+    )
 
     return g.graph, g.nodes
 

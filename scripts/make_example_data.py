@@ -81,7 +81,12 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from pyais.encode import encode_dict
+from pyais.util import checksum
 from scipy import stats
+
+from tumen.geo import sea
+from tumen.geo.earth import haversine_km
 
 DEFAULT_SEED = 20231005
 DATA_DIR = Path(__file__).resolve().parents[1] / "data"
@@ -502,16 +507,12 @@ def _bearing(lat1, lon1, lat2, lon2):
 
 def _km(lat1, lon1, lat2, lon2):
     """Great-circle distance in km (the ais module's formula)."""
-    from tumen.geo.earth import haversine_km
-
     return haversine_km(lat1, lon1, lat2, lon2)
 
 
 @functools.cache
 def _route(a: str, b: str) -> tuple[np.ndarray, np.ndarray]:
     """Water-only path between two places (lat, lon arrays, degrees), via tumen.geo.sea."""
-    from tumen.geo import sea
-
     if a == "fishing_ground" or b == "fishing_ground":
         lat, lon = zip(PLACES[a], PLACES[b])  # open water, no land in between
         return np.array(lat), np.array(lon)
@@ -936,23 +937,17 @@ def _receivers_in_range(lat, lon) -> np.ndarray:
 
 def _tag(epoch: int, source: str) -> str:
     """NMEA 4 tag block ``\\s:<source>,c:<epoch>*hh\\``."""
-    from pyais.util import checksum
-
     body = f"s:{source},c:{epoch}"
     return f"\\{body}*{checksum(body.encode()):02X}\\"
 
 
 def _with_checksum(body: str) -> str:
     """Complete an NMEA sentence (``$...`` or ``!...`` without ``*hh``) with its checksum."""
-    from pyais.util import checksum
-
     return f"{body}*{checksum(body[1:].encode()):02X}"
 
 
 def _position_sentences(mmsi: int, fixes: pd.DataFrame, rng) -> list[str]:
     """Encode position reports (types 1, 2, 3) as one ``!AIVDM`` sentence each."""
-    from pyais.encode import encode_dict
-
     kinds = rng.choice([1, 2, 3], size=len(fixes), p=[0.85, 0.02, 0.13])
     channels = rng.choice(["A", "B"], size=len(fixes))
     out = []
@@ -985,8 +980,6 @@ def _name_at(static: dict, epoch: float) -> str:
 
 def _static_sentences(static: dict, epoch: float, seq: int, channel: str) -> list[str]:
     """Encode one type 5 static report (two sentences)."""
-    from pyais.encode import encode_dict
-
     bow, stern, port, starboard = static["dims"]
     eta = pd.Timestamp(epoch, unit="s") + pd.Timedelta(days=1)
     fields = {
@@ -1317,8 +1310,6 @@ def _event_point(place: str):
 @functools.cache
 def _event_path(a: str, b: str):
     """Path between two places: the water-only route, or a straight line to the open sea."""
-    from tumen.geo import sea
-
     pa, pb = EVENT_PLACES.get(a) or PLACES[a], EVENT_PLACES.get(b) or PLACES[b]
     if "exit_far_southeast" in (a, b):
         lat, lon = np.array([pa[0], pb[0]]), np.array([pa[1], pb[1]])

@@ -19,6 +19,8 @@ import gzip
 import sys
 from pathlib import Path
 
+import pandas as pd
+
 from tumen.ais import readers as ais_readers
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,7 +42,6 @@ def make_export(nmea_files: list[Path]) -> bytes:
         "Longitude": pos["lon"].map("{:.5f}".format),
         "SOG": pos["sog"].map(lambda v: "" if v != v else f"{v:.1f}"),
     }
-    import pandas as pd
 
     text = pd.DataFrame(table).to_csv(index=False, lineterminator="\n")
     return gzip.compress(text.encode("utf-8"), mtime=0)

@@ -254,7 +254,7 @@ def test_interrupt_just_after_the_pdf_is_written_keeps_it(built, tmp_path):
 
 
 def test_report_write_interrupted_leaves_old_file_and_no_temporary(tmp_path, monkeypatch):
-    from tumen.report import assemble
+    from tumen import paths
 
     target = tmp_path / "index.html"
     target.write_bytes(b"last good")
@@ -262,9 +262,9 @@ def test_report_write_interrupted_leaves_old_file_and_no_temporary(tmp_path, mon
     def interrupted(src, dst):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(assemble.os, "replace", interrupted)
+    monkeypatch.setattr(paths.os, "replace", interrupted)
     with pytest.raises(KeyboardInterrupt):
-        assemble._atomic_write(target, b"new")
+        paths.atomic_write(target, b"new")  # as the assembly writes the report
     assert target.read_bytes() == b"last good" and [p.name for p in tmp_path.iterdir()] == [
         "index.html"
     ]

@@ -60,7 +60,7 @@ def test_run_all_from_the_notebooks_folder(tree, stem, monkeypatch):
     )
     monkeypatch.delenv("TUMEN_ROOT", raising=False)
     monkeypatch.setenv("PYTHONPATH", str(tree / "src"))
-    runner._kernel_env()
+    runner.kernel_env()
     before = listing(tree / "notebooks")
     nb = nbformat.read(nb_path, as_version=4)
     sock_dir = tempfile.mkdtemp(prefix="tumen-lab-test-")
@@ -70,7 +70,7 @@ def test_run_all_from_the_notebooks_folder(tree, stem, monkeypatch):
             kernel_name=runner.KERNEL,
             timeout=600,
             resources={"metadata": {"path": str(tree / "notebooks")}},
-            kernel_manager_class=runner._ipc_kernel_manager(sock_dir),
+            kernel_manager_class=runner.ipc_kernel_manager(sock_dir),
         ).execute()
     finally:
         shutil.rmtree(sock_dir, ignore_errors=True)

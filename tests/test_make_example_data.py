@@ -1,6 +1,6 @@
 """Tests of scripts/make_example_data.py: determinism and calibration of the example data.
 
-The vessel files are checked through the real pipeline (tumen.ais.decode, tumen.analyses.shuttle.analysis): they must
+The vessel files are checked through the real pipeline (tumen.ais.nmea, tumen.analyses.shuttle.analysis): they must
 give what the published reporting says, read the way the report reads it.
 """
 

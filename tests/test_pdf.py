@@ -182,8 +182,8 @@ def test_same_pdf_with_no_system_fonts(built, pdf, tmp_path):
         XDG_CACHE_HOME=str(tmp_path / "cache"),
     )
     code = (
-        "import sys; from pathlib import Path; from tumen.report import assemble; "
-        "Path(sys.argv[2]).write_bytes(assemble.print_pdf(Path(sys.argv[1])))"
+        "import sys; from pathlib import Path; from tumen.report import pdf; "
+        "Path(sys.argv[2]).write_bytes(pdf.print_pdf(Path(sys.argv[1])))"
     )
     proc = subprocess.run(
         [sys.executable, "-c", code, str(pdf.with_name("index.html")), str(out)],
@@ -210,13 +210,13 @@ def test_markup_from_data_is_printed_as_text(pdf, page_text):
 def test_a_relative_link_does_not_tie_the_pdf_to_its_folder(tmp_path):
     """The appendix links the download bundle beside the report: the PDF keeps the link
     relative, so the same HTML printed in two folders gives the same bytes."""
-    from tumen.report import assemble
+    from tumen.report import pdf
 
     page = '<html><body><p>Data: <a href="data.zip">data.zip</a></p></body></html>'
     printed = []
     for folder in (tmp_path / "a", tmp_path / "b" / "c"):
         folder.mkdir(parents=True)
         (folder / "index.html").write_text(page, encoding="utf-8")
-        printed.append(assemble.print_pdf(folder / "index.html"))
+        printed.append(pdf.print_pdf(folder / "index.html"))
     assert printed[0] == printed[1]
     assert str(tmp_path).encode() not in printed[0]

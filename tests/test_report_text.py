@@ -176,9 +176,9 @@ def _tiny_build(tmp_path):
 
 
 def test_claims_appendix_lists_untested_claims_with_why_and_numbered_references(tmp_path):
-    from tumen.report import assemble
+    from tumen.report import appendix
 
-    out = assemble._claims_appendix(_tiny_build(tmp_path), tmp_path)
+    out = appendix.claims_appendix(_tiny_build(tmp_path), tmp_path)
     soup = BeautifulSoup(out, "html.parser")
     rows = {
         tr["data-claim"]: [td.get_text(" ", strip=True) for td in tr.select("td")]
@@ -194,12 +194,12 @@ def test_claims_appendix_lists_untested_claims_with_why_and_numbered_references(
 
 
 def test_opening_judgments_are_illustrative_when_their_section_read_synthetic_data(tmp_path):
-    from tumen.report import assemble
+    from tumen.report import appendix
 
     cfg = _tiny_build(tmp_path)
-    out = assemble._judgments(cfg, results.load_all(tmp_path / "res"), {"t": []}, tmp_path)
+    out = appendix.key_judgments(cfg, results.load_all(tmp_path / "res"), {"t": []}, tmp_path)
     li = BeautifulSoup(out, "html.parser").select_one("li.judgment")
     assert li.select_one(".likelihood").get_text() == "Almost certain (95–99%)"
     assert "illustrative" not in li["class"]  # the section read no synthetic file
     cfg.report["judgments_yaml"] = ""
-    assert assemble._judgments(cfg, {}, {}, tmp_path) == ""
+    assert appendix.key_judgments(cfg, {}, {}, tmp_path) == ""

@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 from tumen import paths
 from tumen.engine import params, results, runner
 from tumen.errors import ParameterError, ResultError, TumenError
-from tumen.report import assemble, figures
+from tumen.report import appendix, figures
 
 ROOT = paths.PACKAGE.parents[1]
 HOSTILE = [
@@ -315,11 +315,11 @@ def test_words_from_data_in_prose_are_text():
 
 
 def test_provenance_tables_and_banner_are_text():
-    soup = _soup(assemble._table(HOSTILE, [HOSTILE, HOSTILE[::-1]], "kv", row_ids=HOSTILE[:2]))
+    soup = _soup(appendix.html_table(HOSTILE, [HOSTILE, HOSTILE[::-1]], "kv", row_ids=HOSTILE[:2]))
     _assert_inert(soup, {"div", "table", "thead", "tbody", "tr", "th", "td"})
     assert [td.get_text() for td in soup.select("tbody tr")[1].select("td")] == HOSTILE[::-1]
     assert [tr.get("id") for tr in soup.select("tbody tr")] == HOSTILE[:2]
-    soup = _soup(assemble._banner(HOSTILE))
+    soup = _soup(appendix.banner(HOSTILE))
     _assert_inert(soup, {"div", "strong", "code", "span", "a"})
     assert [c["title"] for c in soup.select("code[title]")] == HOSTILE
 

@@ -27,61 +27,60 @@ from pathlib import Path
 
 from tumen.errors import TumenError
 
+# Each command imports what it runs when it runs: `plan` starts on every `make` and must
+# not load papermill, nbconvert, matplotlib or WeasyPrint (hence the noqa: PLC0415 below).
+
 
 def _cmd_plan(a) -> int:
-    from tumen.engine import plan
+    from tumen.engine import plan  # noqa: PLC0415 - per command (start-up time)
 
     plan.plan(a.params, Path(a.makefile) if a.makefile else None, slices_only=a.slices_only)
     return 0
 
 
 def _cmd_run(a) -> int:
-    from tumen.engine import runner
+    from tumen.engine import runner  # noqa: PLC0415 - per command (start-up time)
 
     runner.run(a.params, a.notebook, quiet=a.quiet)
     return 0
 
 
+def _shown_path(out: Path) -> Path:
+    return out.relative_to(Path.cwd()) if out.is_relative_to(Path.cwd()) else out
+
+
 def _cmd_assemble(a) -> int:
-    from tumen.engine import params
-    from tumen.report import assemble
+    from tumen.engine import params  # noqa: PLC0415 - per command (start-up time)
+    from tumen.report import assemble, pdf  # noqa: PLC0415 - per command (start-up time)
 
     cfg = params.load(a.params)
     both = not (a.html or a.pdf)
     if a.html or both:
         t0 = time.perf_counter()
         out = assemble.write_html(cfg)
-        print(
-            f"[html] {out.relative_to(Path.cwd()) if out.is_relative_to(Path.cwd()) else out}"
-            f" … {time.perf_counter() - t0:.1f} s",
-            flush=True,
-        )
+        print(f"[html] {_shown_path(out)} … {time.perf_counter() - t0:.1f} s", flush=True)
     if a.pdf or both:
         t0 = time.perf_counter()
-        out = assemble.write_pdf(cfg)
-        print(
-            f"[pdf]  {out.relative_to(Path.cwd()) if out.is_relative_to(Path.cwd()) else out}"
-            f" … {time.perf_counter() - t0:.1f} s",
-            flush=True,
-        )
+        out = pdf.write_pdf(cfg)
+        print(f"[pdf]  {_shown_path(out)} … {time.perf_counter() - t0:.1f} s", flush=True)
     return 0
 
 
 def _cmd_build(a) -> int:
-    from tumen.engine import plan, runner
-    from tumen.report import assemble
+    from tumen.engine import plan, runner  # noqa: PLC0415 - per command (start-up time)
+    from tumen.report import assemble, pdf  # noqa: PLC0415 - per command (start-up time)
 
     cfg = plan.plan(a.params, None)
     for nb in cfg.notebooks:
         runner.run(a.params, nb.name)
     assemble.write_html(cfg)
-    assemble.write_pdf(cfg)
+    pdf.write_pdf(cfg)
     print(f"report: {cfg.dirs.report}/index.html, {cfg.dirs.report}/report.pdf")
     return 0
 
 
 def _cmd_sources(a) -> int:
-    from tumen.engine import sources
+    from tumen.engine import sources  # noqa: PLC0415 - per command (start-up time)
 
     if a.update:
         for p in sources.update():
@@ -98,112 +97,120 @@ def _cmd_sources(a) -> int:
 
 
 def _cmd_check_determinism(a) -> int:
-    from tumen.engine import rebuild
+    from tumen.engine import rebuild  # noqa: PLC0415 - per command (start-up time)
 
     return 0 if rebuild.check_determinism(a.params, keep=a.keep) else 1
 
 
 def _cmd_bench_build(a) -> int:
-    from tumen.engine import rebuild
+    from tumen.engine import rebuild  # noqa: PLC0415 - per command (start-up time)
 
     rebuild.bench_build(a.params)
     return 0
 
 
 def _cmd_publish(a) -> int:
-    from tumen.engine import verify
+    from tumen.engine import verify  # noqa: PLC0415 - per command (start-up time)
 
     verify.publish(a.params)
     return 0
 
 
 def _cmd_verify(a) -> int:
-    from tumen.engine import verify
+    from tumen.engine import verify  # noqa: PLC0415 - per command (start-up time)
 
     return 0 if verify.verify(a.params) else 1
 
 
+_FLAG = {"action": "store_true"}
+#: command -> (function, help, takes --params, its other options: (flag, argparse keywords))
+COMMANDS = {
+    "plan": (
+        _cmd_plan,
+        "validate parameters; write parameter slices and the make rules",
+        True,
+        [
+            ("--makefile", {"help": "where to write the Makefile fragment"}),
+            ("--slices-only", {**_FLAG, "help": "write only the parameter slices"}),
+        ],
+    ),
+    "run": (
+        _cmd_run,
+        "execute one notebook with papermill",
+        True,
+        [
+            (
+                "--notebook",
+                {"required": True, "help": "notebook short name, e.g. rail_traffic"},
+            ),
+            ("--quiet", {**_FLAG, "help": "no progress line"}),
+        ],
+    ),
+    "assemble": (
+        _cmd_assemble,
+        "compile executed notebooks into the HTML report and PDF",
+        True,
+        [
+            ("--html", {**_FLAG, "help": "write index.html only"}),
+            ("--pdf", {**_FLAG, "help": "write report.pdf only (from index.html)"}),
+        ],
+    ),
+    "build": (
+        _cmd_build,
+        "run every notebook and assemble (no make needed; not incremental)",
+        True,
+        [],
+    ),
+    "check-determinism": (
+        _cmd_check_determinism,
+        "build twice from clean copies of the tree and compare all outputs byte for byte",
+        True,
+        [("--keep", {**_FLAG, "help": "keep the two build folders for inspection"})],
+    ),
+    "bench-build": (
+        _cmd_bench_build,
+        "time a cold install, a clean build and a no-op build in a fresh copy; write bench/results/build.json",
+        True,
+        [],
+    ),
+    "publish": (
+        _cmd_publish,
+        "clean build, then write published/MANIFEST.json (hashes and result values)",
+        True,
+        [],
+    ),
+    "verify": (
+        _cmd_verify,
+        "rebuild from a clean copy and compare every input, result and figure with the manifest",
+        True,
+        [],
+    ),
+    "sources": (
+        _cmd_sources,
+        "check data/sources.yaml against the files in data/",
+        False,
+        [("--update", {**_FLAG, "help": "refresh stale sha256 values first"})],
+    ),
+}
+
+
 def parser() -> argparse.ArgumentParser:
-    """The argument parser (exposed for tests and help text)."""
+    """The argument parser (exposed for tests and help text), built from :data:`COMMANDS`."""
     p = argparse.ArgumentParser(
         prog="python -m tumen",
         description=__doc__.split("\n\n")[0],
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    def add(name, func, help_):
+    for name, (func, help_, takes_params, options) in COMMANDS.items():
         sp = sub.add_parser(name, help=help_, description=help_)
         sp.set_defaults(func=func)
-        return sp
-
-    sp = add("plan", _cmd_plan, "validate parameters; write parameter slices and the make rules")
-    sp.add_argument(
-        "--params", default="params.yaml", help="parameters file (default: params.yaml)"
-    )
-    sp.add_argument("--makefile", help="where to write the Makefile fragment")
-    sp.add_argument("--slices-only", action="store_true", help="write only the parameter slices")
-
-    sp = add("run", _cmd_run, "execute one notebook with papermill")
-    sp.add_argument(
-        "--params", default="params.yaml", help="parameters file (default: params.yaml)"
-    )
-    sp.add_argument("--notebook", required=True, help="notebook short name, e.g. rail_traffic")
-    sp.add_argument("--quiet", action="store_true", help="no progress line")
-
-    sp = add("assemble", _cmd_assemble, "compile executed notebooks into the HTML report and PDF")
-    sp.add_argument(
-        "--params", default="params.yaml", help="parameters file (default: params.yaml)"
-    )
-    sp.add_argument("--html", action="store_true", help="write index.html only")
-    sp.add_argument("--pdf", action="store_true", help="write report.pdf only (from index.html)")
-
-    sp = add(
-        "build", _cmd_build, "run every notebook and assemble (no make needed; not incremental)"
-    )
-    sp.add_argument(
-        "--params", default="params.yaml", help="parameters file (default: params.yaml)"
-    )
-
-    sp = add(
-        "check-determinism",
-        _cmd_check_determinism,
-        "build twice from clean copies of the tree and compare all outputs byte for byte",
-    )
-    sp.add_argument(
-        "--params", default="params.yaml", help="parameters file (default: params.yaml)"
-    )
-    sp.add_argument("--keep", action="store_true", help="keep the two build folders for inspection")
-
-    sp = add(
-        "bench-build",
-        _cmd_bench_build,
-        "time a cold install, a clean build and a no-op build in a fresh copy; write bench/results/build.json",
-    )
-    sp.add_argument(
-        "--params", default="params.yaml", help="parameters file (default: params.yaml)"
-    )
-
-    sp = add(
-        "publish",
-        _cmd_publish,
-        "clean build, then write published/MANIFEST.json (hashes and result values)",
-    )
-    sp.add_argument(
-        "--params", default="params.yaml", help="parameters file (default: params.yaml)"
-    )
-
-    sp = add(
-        "verify",
-        _cmd_verify,
-        "rebuild from a clean copy and compare every input, result and figure with the manifest",
-    )
-    sp.add_argument(
-        "--params", default="params.yaml", help="parameters file (default: params.yaml)"
-    )
-
-    sp = add("sources", _cmd_sources, "check data/sources.yaml against the files in data/")
-    sp.add_argument("--update", action="store_true", help="refresh stale sha256 values first")
+        if takes_params:
+            sp.add_argument(
+                "--params", default="params.yaml", help="parameters file (default: params.yaml)"
+            )
+        for flag, kwargs in options:
+            sp.add_argument(flag, **kwargs)
     return p
 
 

@@ -9,7 +9,7 @@ with WOFF2 data URLs, subset to the characters the page uses. WeasyPrint prints 
 from that HTML, so it finds every glyph in our fonts and never asks fontconfig for a system
 font: the PDF is the same on a machine with no fonts at all (tested with an empty
 ``FONTCONFIG_FILE``). Figures are drawn with a matplotlib font list narrowed to the same
-shipped files (:func:`use_in_matplotlib`).
+shipped files (:func:`use_in_matplotlib`, :data:`MATPLOTLIB_RC`).
 
 >>> sorted(FAMILIES)
 ['Tumen Mono', 'Tumen Sans', 'Tumen Serif']
@@ -22,8 +22,13 @@ from __future__ import annotations
 import base64
 import functools
 import io
+import logging
 import string
 from pathlib import Path
+
+import matplotlib
+from fontTools import subset
+from matplotlib import font_manager
 
 #: family -> (weight, style) -> file in matplotlib's ``mpl-data/fonts/ttf``.
 FAMILIES: dict[str, dict[tuple[str, str], str]] = {
@@ -51,8 +56,6 @@ ALWAYS = set(string.printable) | set("–—…·•→←↔≥≤×−’‘�
 
 def font_dir() -> Path:
     """Folder of the TrueType files shipped in the pinned matplotlib wheel."""
-    import matplotlib
-
     return Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 
 
@@ -64,10 +67,6 @@ def font_files() -> list[Path]:
 
 @functools.lru_cache(maxsize=64)
 def _woff2_subset(path: str, chars: frozenset[str]) -> bytes:
-    import logging
-
-    from fontTools import subset
-
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     options = subset.Options()
     options.flavor = "woff2"
@@ -113,11 +112,22 @@ def font_face_css(text: str) -> str:
     return "\n".join(rules)
 
 
-def use_in_matplotlib() -> None:
-    """Let matplotlib find only the shipped DejaVu files (no font of the machine)."""
-    import matplotlib
-    from matplotlib import font_manager
+#: matplotlib's font families, named after the shipped files (part of the house style of
+#: figures, :data:`tumen.report.figures.HOUSE_STYLE`).
+MATPLOTLIB_RC = {
+    "font.family": "DejaVu Sans",
+    "font.sans-serif": ["DejaVu Sans"],
+    "font.serif": ["DejaVu Serif"],
+    "font.monospace": ["DejaVu Sans Mono"],
+}
 
+
+def use_in_matplotlib() -> None:
+    """Let matplotlib find only the shipped DejaVu files (no font of the machine).
+
+    This narrows matplotlib's font list for the whole process (the families to draw with are
+    :data:`MATPLOTLIB_RC`); doing it again changes nothing.
+    """
     # Rebuilt from the files, not filtered from matplotlib's per-user font cache: that cache
     # may list the files of another environment (another venv, since deleted).
     manager = font_manager.fontManager
@@ -126,7 +136,3 @@ def use_in_matplotlib() -> None:
     for path in sorted(font_dir().glob("*.ttf")):
         manager.addfont(str(path))
     manager._findfont_cached.cache_clear()  # matplotlib's own cache of look-ups
-    matplotlib.rcParams["font.family"] = "DejaVu Sans"
-    matplotlib.rcParams["font.sans-serif"] = ["DejaVu Sans"]
-    matplotlib.rcParams["font.serif"] = ["DejaVu Serif"]
-    matplotlib.rcParams["font.monospace"] = ["DejaVu Sans Mono"]

@@ -4,8 +4,8 @@ The file has one ``report`` section (title, variant, the notebooks in order, ...
 section per notebook, named after the notebook without its number prefix
 (``notebooks/01_rail_traffic.ipynb`` → ``rail_traffic``). A notebook's section may set only
 the parameters its ``parameters`` cell declares, with the same types; every path must
-exist. Validation happens before any notebook runs, and every mistake is reported as one
-line naming the file, line and key.
+exist (the rules of values: :mod:`tumen.engine.params_check`). Validation happens before
+any notebook runs, and every mistake is reported as one line naming the file, line and key.
 
 >>> cfg = load("params.yaml")                                    # doctest: +SKIP
 >>> [nb.name for nb in cfg.notebooks]                            # doctest: +SKIP
@@ -15,7 +15,6 @@ line naming the file, line and key.
 from __future__ import annotations
 
 import ast
-import difflib
 import json
 import re
 from dataclasses import dataclass, field
@@ -25,7 +24,8 @@ from typing import Any
 import yaml
 
 from tumen import paths
-from tumen.errors import ParameterError
+from tumen.engine import params_check
+from tumen.errors import ParameterError, suggest
 
 #: Parameters the runner injects (results_path always; the others where a notebook declares
 #: them); a params file may not set them. tables_dir: data tables for reviewers (CSV), installed
@@ -68,9 +68,8 @@ REPORT_KEYS: dict[str, tuple[type | tuple, Any, str]] = {
 }
 
 _VARIANT_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
-#: A value that starts with a date (YYYY-MM-DD).
-DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}")
-_PATH_KEY_RE = re.compile(r"(_csv|_path|_file|_dir|_yaml|_json|_geojson|_nmea|_parquet|_glob)$")
+#: Parameters naming an input file or folder (checked to exist; a dependency of the notebook).
+PATH_KEY_RE = re.compile(r"(_csv|_path|_file|_dir|_yaml|_json|_geojson|_nmea|_parquet|_glob)$")
 #: Parameters that link a notebook to another notebook's results (``shuttle_results:
 #: build/{variant}/results/02_vessel_shuttle.json``): ``{variant}`` becomes the build's
 #: variant, ``""`` means not linked. The build graph runs the producing notebook first and
@@ -123,7 +122,7 @@ class Config:
             f"no notebook {name!r} in report.notebooks",
             file=self.source,
             field="report.notebooks",
-            hint=_suggest(name, [n.name for n in self.notebooks]),
+            hint=suggest(name, [n.name for n in self.notebooks]),
         )
 
 
@@ -134,29 +133,6 @@ def short_name(stem: str) -> str:
     'vessel_shuttle'
     """
     return re.sub(r"^\d+[_-]", "", stem)
-
-
-def _suggest(word: str, options) -> str | None:
-    close = difflib.get_close_matches(str(word), list(options), n=1, cutoff=0.6)
-    return f"did you mean {close[0]!r}?" if close else None
-
-
-def _line_of(text: str, dotted: str) -> int | None:
-    """Best-effort 1-based line number of a (possibly nested) key in YAML text."""
-    keys = dotted.split(".")
-    line_no, depth_indent = None, -1
-    lines = text.splitlines()
-    start = 0
-    for key in keys:
-        pat = re.compile(rf"^(\s*){re.escape(key)}\s*:")
-        for i in range(start, len(lines)):
-            m = pat.match(lines[i])
-            if m and len(m.group(1)) > depth_indent:
-                line_no, depth_indent, start = i + 1, len(m.group(1)), i + 1
-                break
-        else:
-            return line_no
-    return line_no
 
 
 def parse_yaml(text: str, source, error: type = ParameterError):
@@ -217,156 +193,6 @@ def declared_parameters(notebook: Path) -> dict[str, Any]:
     )
 
 
-def _type_ok(default: Any, value: Any) -> bool:
-    if default is None or value is None:
-        return True
-    if isinstance(default, bool):
-        return isinstance(value, bool)
-    if isinstance(default, float):
-        return isinstance(value, (int, float)) and not isinstance(value, bool)
-    if isinstance(default, int):
-        return isinstance(value, int) and not isinstance(value, bool)
-    return isinstance(value, type(default))
-
-
-def _check_path(value: Any, where: dict, root: Path) -> None:
-    """Check that a path-like parameter exists and stays inside the project."""
-    values = value if isinstance(value, list) else [value]
-    for v in values:
-        if not isinstance(v, str) or not v:  # "": an optional file not given
-            continue
-        p = _check_path_inside(v, where, root)
-        if "*" in v:
-            if not list(root.glob(v)):
-                raise ParameterError(
-                    f"pattern {v!r} matches no file",
-                    **where,
-                    hint="check the folder and the pattern",
-                )
-        elif not p.exists():
-            raise ParameterError(
-                f"path {v!r} does not exist",
-                **where,
-                hint=_suggest(
-                    Path(v).name, [q.name for q in p.parent.glob("*")] if p.parent.exists() else []
-                )
-                or "give a path relative to the project root",
-            )
-
-
-def _check_link(
-    value: str, where: dict, root: Path, variant: str, stems: list[str], index: int
-) -> str:
-    """Check a linked-results parameter (see :data:`LINK_KEY_RE`); return the path.
-
-    It must stay inside the project and name a ``.json`` file; when it is the results file
-    of a notebook of this build, that notebook must run earlier. A file that no notebook of
-    the build writes need not exist: the reading notebook says the link is missing.
-    """
-    _check_path_inside(value, where, root)
-    if not value.endswith(".json"):
-        raise ParameterError(
-            f"linked results {value!r} is not a results file (.json)",
-            **where,
-            hint="e.g. build/{variant}/results/02_vessel_shuttle.json",
-        )
-    results = paths.variant_dirs(variant).results
-    for k, stem in enumerate(stems, start=1):
-        if Path(value) == results / f"{stem}.json" and k >= index:
-            raise ParameterError(
-                f"linked results {value!r} come from notebook {stem}, which "
-                "does not run before this one",
-                **where,
-                hint=f"list {stem} before it in report.notebooks",
-            )
-    return value
-
-
-def _check_path_inside(value: str, where: dict, root: Path) -> Path:
-    """Return the resolved path of ``value`` (relative to ``root``); raise when it is
-    unusable or outside the project."""
-    try:
-        p = (root / value).resolve()
-        p.exists()
-    except (ValueError, OSError) as exc:  # NUL byte, name too long, ...
-        raise ParameterError(
-            f"path {value!r} is not a usable file name",
-            **where,
-            hint=f"give a path relative to the project root "
-            f"({getattr(exc, 'strerror', None) or exc})",
-        ) from None
-    try:
-        p.relative_to(root)
-    except ValueError:
-        raise ParameterError(
-            f"path {value!r} is outside the project",
-            **where,
-            hint="use a path relative to the project root",
-        ) from None
-    return p
-
-
-def check_spec(spec, *, where: str = "report.timeline") -> list[dict]:
-    """Check the ``timeline`` report parameter (:mod:`tumen.report.timeline`); return it.
-
-    >>> check_spec([{"lane": "Rail", "items": [{"at": "rail.peak_date", "label": "peak"}]}])
-    [{'lane': 'Rail', 'items': [{'at': 'rail.peak_date', 'label': 'peak'}]}]
-    """
-    if not isinstance(spec, list):
-        raise ParameterError(
-            "the timeline must be a list of lanes",
-            field=where,
-            hint='e.g. [{lane: "Rail", items: [{at: rail.peak_date, label: peak}]}]',
-        )
-    for i, lane in enumerate(spec):
-        at = f"{where}[{i}]"
-        if (
-            not isinstance(lane, dict)
-            or not isinstance(lane.get("lane"), str)
-            or not isinstance(lane.get("items", []), list)
-            or set(lane) - {"lane", "items", "claims"}
-        ):
-            raise ParameterError(
-                "a timeline lane needs a name (lane) and a list of items",
-                field=at,
-                hint="keys: lane, items, claims (true: the lane of the published statements)",
-            )
-        for j, item in enumerate(lane.get("items", [])):
-            if (
-                not isinstance(item, dict)
-                or not isinstance(item.get("at"), str)
-                or not isinstance(item.get("label"), str)
-                or set(item) - {"at", "to", "label"}
-            ):
-                raise ParameterError(
-                    "a timeline item needs at (a result name), label and "
-                    "optionally to (a result name)",
-                    field=f"{at}.items[{j}]",
-                )
-    return spec
-
-
-def check_events(events, *, where: str = "report.events") -> list[dict]:
-    """Check the ``events`` parameter: dated context marks with their source."""
-    if not isinstance(events, list):
-        raise ParameterError("events must be a list", field=where)
-    for i, e in enumerate(events):
-        ok = (
-            isinstance(e, dict)
-            and set(e) <= {"date", "label", "source"}
-            and isinstance(e.get("label"), str)
-            and isinstance(e.get("source"), str)
-            and DATE_RE.match(str(e.get("date", "")))
-        )
-        if not ok:
-            raise ParameterError(
-                "an event needs date (YYYY-MM-DD), label and source",
-                field=f"{where}[{i}]",
-                hint='e.g. {date: "2023-01-31", label: "Talks", source: "Agency, 31 January 2023"}',
-            )
-    return events
-
-
 def load(path: str | Path, *, root: Path | None = None) -> Config:
     """Load, validate and return the parameters of one build variant.
 
@@ -384,8 +210,38 @@ def load(path: str | Path, *, root: Path | None = None) -> Config:
     """
     root = (root or paths.root()).resolve()
     source = Path(path)
+    text = _read(source, root)
+    data = parse_yaml(text, source, ParameterError)
+    if not isinstance(data, dict):
+        raise ParameterError("expected a mapping of sections", file=source, line=1)
+
+    def where(key: str) -> dict:
+        key = str(key)
+        return {"file": source, "line": params_check.line_of(text, key), "field": key}
+
+    report = _report_section(data.get("report") or {}, root, where)
+    stems = [str(s) for s in report["notebooks"]]
+    names = [short_name(s) for s in stems]
+    if len(set(names)) != len(names):
+        raise ParameterError("a notebook is listed twice", **where("report.notebooks"))
+    for key in data:
+        if key != "report" and key not in names:
+            raise ParameterError(
+                f"section {key!r} matches no notebook in report.notebooks",
+                **where(key),
+                hint=suggest(key, names),
+            )
+    notebooks = [
+        _notebook(report, stems, i, data.get(short_name(stem)) or {}, root, where)
+        for i, stem in enumerate(stems, start=1)
+    ]
+    return Config(source=source, report=report, notebooks=tuple(notebooks))
+
+
+def _read(source: Path, root: Path) -> str:
+    """The text of a parameters file (relative to ``root``), or a ParameterError."""
     try:
-        text = (source if source.is_absolute() else root / source).read_text(encoding="utf-8")
+        return (source if source.is_absolute() else root / source).read_text(encoding="utf-8")
     except OSError as exc:
         raise ParameterError(f"cannot read parameters: {exc.strerror}", file=source) from None
     except UnicodeDecodeError as exc:
@@ -395,22 +251,18 @@ def load(path: str | Path, *, root: Path | None = None) -> Config:
             line=exc.object[: exc.start].count(b"\n") + 1,
             hint="save the file as UTF-8",
         ) from None
-    data = parse_yaml(text, source, ParameterError)
-    if not isinstance(data, dict):
-        raise ParameterError("expected a mapping of sections", file=source, line=1)
 
-    def where(key: str) -> dict:
-        key = str(key)
-        return {"file": source, "line": _line_of(text, key), "field": key}
 
+def _report_section(given: Any, root: Path, where) -> dict[str, Any]:
+    """The ``report`` section checked and completed with the defaults of :data:`REPORT_KEYS`
+    (``where``: key -> file, line and field for an error)."""
     report = dict((k, v[1]) for k, v in REPORT_KEYS.items())
-    given = data.get("report") or {}
     if not isinstance(given, dict):
         raise ParameterError("section 'report' must be a mapping", **where("report"))
     for key, value in given.items():
         if key not in REPORT_KEYS:
             raise ParameterError(
-                f"unknown key {key!r}", **where(f"report.{key}"), hint=_suggest(key, REPORT_KEYS)
+                f"unknown key {key!r}", **where(f"report.{key}"), hint=suggest(key, REPORT_KEYS)
             )
         typ = REPORT_KEYS[key][0]
         if not isinstance(value, typ) or (typ is not bool and isinstance(value, bool)):
@@ -426,95 +278,90 @@ def load(path: str | Path, *, root: Path | None = None) -> Config:
             **where("report.variant"),
             hint="letters, digits, '-', '_', '.'",
         )
-    nb_dir = root / report["notebook_dir"]
-    _check_path(report["notebook_dir"], where("report.notebook_dir"), root)
+    params_check.check_path(report["notebook_dir"], where("report.notebook_dir"), root)
     if report["judgments_yaml"]:
-        _check_path(report["judgments_yaml"], where("report.judgments_yaml"), root)
+        params_check.check_path(report["judgments_yaml"], where("report.judgments_yaml"), root)
     if report["timeline"] or report["events"]:
         try:
-            check_spec(report["timeline"])
-            check_events(report["events"])
+            params_check.check_spec(report["timeline"])
+            params_check.check_events(report["events"])
         except ParameterError as exc:
-            key = exc.field.split("[")[0]
+            at = where(exc.field.split("[")[0])
             raise ParameterError(
-                exc.message, file=source, line=_line_of(text, key), field=exc.field, hint=exc.hint
+                exc.message, file=at["file"], line=at["line"], field=exc.field, hint=exc.hint
             ) from None
+    return report
 
-    stems = [str(s) for s in report["notebooks"]]
-    names = [short_name(s) for s in stems]
-    if len(set(names)) != len(names):
-        raise ParameterError("a notebook is listed twice", **where("report.notebooks"))
-    for key in data:
-        if key != "report" and key not in names:
-            raise ParameterError(
-                f"section {key!r} matches no notebook in report.notebooks",
-                **where(key),
-                hint=_suggest(key, names),
-            )
 
-    notebooks = []
-    for i, (stem, name) in enumerate(zip(stems, names), start=1):
-        nb_path = nb_dir / f"{stem}.ipynb"
-        if not nb_path.exists():
-            raise ParameterError(
-                f"notebook {stem!r} not found in {report['notebook_dir']}/",
-                **where("report.notebooks"),
-                hint=_suggest(stem, [p.stem for p in nb_dir.glob("*.ipynb")]),
-            )
-        declared = declared_parameters(nb_path)
-        section = data.get(name) or {}
-        if not isinstance(section, dict):
-            raise ParameterError(f"section {name!r} must be a mapping", **where(name))
-        for key, value in section.items():
-            if key in INJECTED:
-                raise ParameterError(
-                    f"{key!r} is set by the runner, not by parameters", **where(f"{name}.{key}")
-                )
-            if key not in declared:
-                raise ParameterError(
-                    f"unknown parameter {key!r} for notebook {stem}",
-                    **where(f"{name}.{key}"),
-                    hint=_suggest(key, [d for d in declared if d not in INJECTED])
-                    or f"declared: {', '.join(sorted(set(declared) - set(INJECTED)))}",
-                )
-            if not _type_ok(declared[key], value):
-                raise ParameterError(
-                    f"expected {type(declared[key]).__name__} (like the default "
-                    f"{declared[key]!r}), got {type(value).__name__}",
-                    **where(f"{name}.{key}"),
-                    hint=f"write a {type(declared[key]).__name__} value, e.g. {declared[key]!r}",
-                )
-        merged = {k: v for k, v in declared.items() if k not in INJECTED}
-        merged.update(section)
-        for key, value in merged.items():
-            at = (
-                where(f"{name}.{key}")
-                if key in section
-                else {"file": nb_path.relative_to(root), "line": None, "field": key}
-            )
-            if _PATH_KEY_RE.search(key):
-                _check_path(value, at, root)
-            elif LINK_KEY_RE.search(key) and isinstance(value, str) and value:
-                merged[key] = _check_link(
-                    value.replace("{variant}", report["variant"]),
-                    at,
-                    root,
-                    report["variant"],
-                    stems,
-                    i,
-                )
-        notebooks.append(
-            Notebook(
-                stem=stem,
-                name=name,
-                path=nb_path.relative_to(root),
-                index=i,
-                total=len(stems),
-                params=merged,
-                declared=declared,
-            )
+def _notebook(
+    report: dict, stems: list[str], index: int, section: Any, root: Path, where
+) -> Notebook:
+    """Notebook ``index`` (1-based) of the report with its checked parameter slice."""
+    stem = stems[index - 1]
+    name = short_name(stem)
+    nb_dir = root / report["notebook_dir"]
+    nb_path = nb_dir / f"{stem}.ipynb"
+    if not nb_path.exists():
+        raise ParameterError(
+            f"notebook {stem!r} not found in {report['notebook_dir']}/",
+            **where("report.notebooks"),
+            hint=suggest(stem, [p.stem for p in nb_dir.glob("*.ipynb")]),
         )
-    return Config(source=source, report=report, notebooks=tuple(notebooks))
+    declared = declared_parameters(nb_path)
+    if not isinstance(section, dict):
+        raise ParameterError(f"section {name!r} must be a mapping", **where(name))
+    for key, value in section.items():
+        _check_key(stem, name, key, value, declared, where)
+    merged = {k: v for k, v in declared.items() if k not in INJECTED}
+    merged.update(section)
+    for key, value in merged.items():
+        at = (
+            where(f"{name}.{key}")
+            if key in section
+            else {"file": nb_path.relative_to(root), "line": None, "field": key}
+        )
+        if PATH_KEY_RE.search(key):
+            params_check.check_path(value, at, root)
+        elif LINK_KEY_RE.search(key) and isinstance(value, str) and value:
+            merged[key] = params_check.check_link(
+                value.replace("{variant}", report["variant"]),
+                at,
+                root,
+                report["variant"],
+                stems,
+                index,
+            )
+    return Notebook(
+        stem=stem,
+        name=name,
+        path=nb_path.relative_to(root),
+        index=index,
+        total=len(stems),
+        params=merged,
+        declared=declared,
+    )
+
+
+def _check_key(stem: str, name: str, key: str, value: Any, declared: dict, where) -> None:
+    """A key of a notebook's section must be a parameter it declares, with its type."""
+    if key in INJECTED:
+        raise ParameterError(
+            f"{key!r} is set by the runner, not by parameters", **where(f"{name}.{key}")
+        )
+    if key not in declared:
+        raise ParameterError(
+            f"unknown parameter {key!r} for notebook {stem}",
+            **where(f"{name}.{key}"),
+            hint=suggest(key, [d for d in declared if d not in INJECTED])
+            or f"declared: {', '.join(sorted(set(declared) - set(INJECTED)))}",
+        )
+    if not params_check.type_ok(declared[key], value):
+        raise ParameterError(
+            f"expected {type(declared[key]).__name__} (like the default "
+            f"{declared[key]!r}), got {type(value).__name__}",
+            **where(f"{name}.{key}"),
+            hint=f"write a {type(declared[key]).__name__} value, e.g. {declared[key]!r}",
+        )
 
 
 def dump_slice(values: dict[str, Any]) -> str:

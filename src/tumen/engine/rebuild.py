@@ -34,18 +34,19 @@ from tumen.errors import TumenError
 SKIP_DIRS = {
     ".git",
     ".venv",
-    "build",
-    "figures",
-    "report",
     "__pycache__",
     ".pytest_cache",
     ".hypothesis",
     ".ipynb_checkpoints",
 }
+#: Output folders of a build, skipped at the top of the tree only (``src/tumen/report`` is
+#: code, ``published/figures`` is published).
+OUTPUT_DIRS = {"build", "figures", "report"}
 
 
 def _listed_files(root: Path) -> list[str]:
-    """Files git would see (tracked + untracked, not ignored), or a walk skipping SKIP_DIRS."""
+    """Files git would see (tracked + untracked, not ignored), or a walk skipping
+    :data:`SKIP_DIRS` (and :data:`OUTPUT_DIRS` at the top)."""
     if (root / ".git").exists():
         try:
             out = subprocess.run(
@@ -59,10 +60,9 @@ def _listed_files(root: Path) -> list[str]:
             pass
     files = []
     for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(
-            d for d in dirnames if d not in SKIP_DIRS and not d.endswith(".egg-info")
-        )
         rel = Path(dirpath).relative_to(root)
+        skip = SKIP_DIRS | (OUTPUT_DIRS if rel == Path(".") else set())
+        dirnames[:] = sorted(d for d in dirnames if d not in skip and not d.endswith(".egg-info"))
         files += [str(rel / f) for f in filenames]
     return sorted(files)
 
@@ -136,7 +136,7 @@ def output_files(copy: Path, variant: str) -> dict[str, str]:
     return hashes
 
 
-def _pinned_env(root: Path) -> dict:
+def pinned_env(root: Path) -> dict:
     info = provenance.build_info(root)
     return {"SOURCE_DATE_EPOCH": info["epoch"], "TUMEN_COMMIT": info["commit"]}
 
@@ -162,7 +162,7 @@ def check_determinism(params: str, root: Path | None = None, keep: bool = False)
     """
     root = root or paths.root()
     variant = _params.load(params, root=root).variant
-    env = _pinned_env(root)
+    env = pinned_env(root)
     tmp = Path(tempfile.mkdtemp(prefix="tumen-determinism-"))
     hashes = []
     try:
@@ -227,7 +227,7 @@ def bench_build(params: str, root: Path | None = None, out: Path | None = None) 
             for k, v in os.environ.items()
             if k not in ("MAKEFLAGS", "MAKELEVEL", "VIRTUAL_ENV", "PYTHONPATH", "TUMEN_ROOT")
         }
-        env.update(_pinned_env(root), UV_CACHE_DIR=str(tmp / "uv-cache"), PIP_NO_CACHE_DIR="1")
+        env.update(pinned_env(root), UV_CACHE_DIR=str(tmp / "uv-cache"), PIP_NO_CACHE_DIR="1")
         times = {}
         print("[bench-build] cold install (empty package caches) …", flush=True)
         times["cold_install_s"], _ = _timed_make(copy, "venv", params, env)

@@ -31,6 +31,9 @@ import string
 from pathlib import Path
 from typing import Any
 
+from IPython.display import Markdown
+
+from tumen import paths
 from tumen.errors import ResultError
 
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
@@ -164,8 +167,6 @@ class Results:
 
         >>> res.md("{vessel} called at {port}.", vessel=name, port=site)  # doctest: +SKIP
         """
-        from IPython.display import Markdown
-
         return Markdown(render(template, self.records, html=True, text=text))
 
     def _write(self) -> None:
@@ -173,14 +174,10 @@ class Results:
 
 
 def save(path: str | os.PathLike, records: dict) -> None:
-    """Write records as sorted, indented JSON, atomically (temporary file, then rename)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(
-        json.dumps(records, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
+    """Write records as sorted, indented JSON, atomically (:func:`tumen.paths.atomic_write`)."""
+    paths.atomic_write(
+        Path(path), json.dumps(records, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     )
-    os.replace(tmp, path)
 
 
 def load(path: str | os.PathLike) -> dict[str, dict]:
@@ -286,8 +283,6 @@ def intro(title: str, background: str = "", level: int = 1):
     >>> intro("Rail traffic at <X>", "Counts *per image*.").data
     '# Rail traffic at &#60;X&#62;\\n\\nCounts *per image*.'
     """
-    from IPython.display import Markdown
-
     text = f"{'#' * level} {escape_text(title)}"
     return Markdown(text + (f"\n\n{background.strip()}" if background.strip() else ""))
 
@@ -301,6 +296,33 @@ def escape_text(text: Any) -> str:
     # every ASCII punctuation mark as a character reference: Markdown (emphasis, links,
     # lists, $math$), HTML and {placeholders} all need punctuation to act
     return "".join(f"&#{ord(c)};" if c in _PUNCTUATION else c for c in " ".join(str(text).split()))
+
+
+def _cited(records: dict[str, dict], name: str) -> dict:
+    """The record prose cites as ``name``, or a ResultError naming what was recorded."""
+    if name not in records:
+        close = [n for n in records if n.split(".")[0] == name.split(".")[0]]
+        raise ResultError(
+            f"prose cites {name!r}, which was not recorded",
+            field=name,
+            hint=f"recorded here: {', '.join(sorted(close)[:5]) or 'none'}",
+        )
+    return records[name]
+
+
+def _value_html(name: str, rec: dict, value: str, unit: str) -> str:
+    """A cited value as the report shows it: a ``span.result`` naming its result."""
+    # words (string values, units) are shown literally; numbers need no escaping
+    safe = _html.escape(value, quote=False)
+    if isinstance(rec["value"], str):  # no Markdown either ($ starts math in nbconvert)
+        safe = _MD_SPECIAL.sub(r"\\\1", safe).replace("$", "&#36;")
+    sci = None if unit else _SCI.match(value)
+    if sci:  # 1.2e-09 -> 1.2 × 10⁻⁹ (as HTML superscript)
+        safe = f"{sci.group(1)} × 10<sup>{int(sci.group(2))}</sup>".replace("<sup>-", "<sup>−")
+    safe += f" {escape_text(unit)}" if unit else ""
+    shown = f" [{unit_text(rec.get('unit'))}]" if unit_text(rec.get("unit")) else ""
+    title = _html.escape(f"{name}: {rec.get('description', '')}{shown}", quote=True)
+    return f'<span class="result" data-result="{name}" title="{title}">{safe}</span>'
 
 
 def render(
@@ -332,7 +354,6 @@ def render(
     ResultError
         When a placeholder names a result that was not recorded.
     """
-
     words = text or {}
     cited = {"ref": None, "end": 0}  # the last citation: one per reference and sentence
 
@@ -356,32 +377,11 @@ def render(
                 return m.group(0)
             return escape_text(words[m.group(4)]) if html else str(words[m.group(4)])
         name, with_unit, spec = m.group(1), m.group(2), m.group(3) or ""
-        if name not in records:
-            close = [n for n in records if n.split(".")[0] == name.split(".")[0]]
-            raise ResultError(
-                f"prose cites {name!r}, which was not recorded",
-                field=name,
-                hint=f"recorded here: {', '.join(sorted(close)[:5]) or 'none'}",
-            )
-        rec = records[name]
+        rec = _cited(records, name)
         value = format_value(_round_bound(rec["value"], with_unit, spec, name), spec)
-        with_unit = with_unit == "u"
-        unit = unit_text(rec.get("unit")) if with_unit else ""
-        text = f"{value} {unit}" if unit else value
+        unit = unit_text(rec.get("unit")) if with_unit == "u" else ""
         if not html:
-            return text
-        # words (string values, units) are shown literally; numbers need no escaping
-        safe = _html.escape(value, quote=False)
-        if isinstance(rec["value"], str):  # no Markdown either ($ starts math in nbconvert)
-            safe = _MD_SPECIAL.sub(r"\\\1", safe).replace("$", "&#36;")
-        sci = None if unit else _SCI.match(value)
-        if sci:  # 1.2e-09 -> 1.2 × 10⁻⁹ (as HTML superscript)
-            safe = f"{sci.group(1)} × 10<sup>{int(sci.group(2))}</sup>".replace("<sup>-", "<sup>−")
-        safe += f" {escape_text(unit)}" if unit else ""
-        shown = f" [{unit_text(rec.get('unit'))}]" if unit_text(rec.get("unit")) else ""
-        title = _html.escape(f"{name}: {rec.get('description', '')}{shown}", quote=True)
-        return f'<span class="result" data-result="{name}" title="{title}">{safe}</span>' + cite(
-            rec, m
-        )
+            return f"{value} {unit}" if unit else value
+        return _value_html(name, rec, value, unit) + cite(rec, m)
 
     return _ANY_PLACEHOLDER.sub(sub, template)  # one pass: inserted text is never re-read

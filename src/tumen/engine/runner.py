@@ -16,12 +16,17 @@ import json
 import os
 import re
 import shutil
+import signal
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 import nbformat
+import papermill as pm
+from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+from jupyter_client.manager import AsyncKernelManager
+from traitlets import default
 
 from tumen import paths
 from tumen.engine import params as _params
@@ -42,7 +47,7 @@ def _user_error_names() -> set[str]:
     return seen
 
 
-def _kernel_env() -> None:
+def kernel_env() -> None:
     """Make the venv's own kernelspec win over any kernel of the user's machine."""
     own = str(Path(sys.prefix) / "share" / "jupyter")
     current = os.environ.get("JUPYTER_PATH", "")
@@ -50,8 +55,6 @@ def _kernel_env() -> None:
         os.environ["JUPYTER_PATH"] = own + (os.pathsep + current if current else "")
     os.environ.setdefault("PYTHONHASHSEED", "0")
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
-    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
-
     try:
         spec = KernelSpecManager().get_kernel_spec(KERNEL)
     except NoSuchKernel:
@@ -76,8 +79,6 @@ def _kill_kernel(sock_dir: str) -> None:
     can hang when the interrupt lands inside its event loop, and a kernel runs in its own
     session, so the signal that stopped make never reaches it.
     """
-    import signal
-
     try:
         pgid = int(Path(sock_dir, "kernel.pgid").read_text())
         os.killpg(pgid, signal.SIGKILL)
@@ -85,7 +86,7 @@ def _kill_kernel(sock_dir: str) -> None:
         pass
 
 
-def _ipc_kernel_manager(sock_dir: str):
+def ipc_kernel_manager(sock_dir: str):
     """A kernel manager talking to the kernel over local IPC sockets instead of TCP.
 
     The sockets live in a private temporary folder, so concurrent runs (``make -j``) and
@@ -94,8 +95,6 @@ def _ipc_kernel_manager(sock_dir: str):
     terminal: jupyter_client interrupts the kernel at every shutdown, which the kernel
     reports there; :func:`_kernel_log` reads the rest when a notebook fails.
     """
-    from jupyter_client.manager import AsyncKernelManager
-    from traitlets import default
 
     class IPCKernelManager(AsyncKernelManager):
         @default("transport")
@@ -185,8 +184,6 @@ def run(params_path: str | os.PathLike, name: str, *, quiet: bool = False) -> fl
     NotebookError
         When the notebook raises; the message shows the failing cell and traceback.
     """
-    import papermill as pm
-
     root = paths.root()
     cfg = _params.load(params_path, root=root)
     nb = cfg.notebook(name)
@@ -198,7 +195,23 @@ def run(params_path: str | os.PathLike, name: str, *, quiet: bool = False) -> fl
             hint="letters, digits, '_', '-' and '.'",
         )
     dirs = cfg.dirs
-    work = dirs.work / nb.stem
+    work, injected = _prepare_work(root, cfg, nb)
+    kernel_env()
+    if not quiet:
+        print(f"      {nb.name} ({nb.index}/{nb.total}) running …", flush=True)
+    t0 = time.perf_counter()
+    executed = root / work / f"{nb.stem}.ipynb"
+    _execute(root, cfg, nb, {**nb.params, **injected}, executed)
+    seconds = time.perf_counter() - t0
+    _install(root, dirs, nb, executed)
+    if not quiet:
+        print(f"[{nb.index}/{nb.total}] {nb.name} … {seconds:.1f} s", flush=True)
+    return seconds
+
+
+def _prepare_work(root: Path, cfg: _params.Config, nb: _params.Notebook) -> tuple[Path, dict]:
+    """Empty the notebook's work folder; return it and the paths the runner injects."""
+    work = cfg.dirs.work / nb.stem
     shutil.rmtree(root / work, ignore_errors=True)
     (root / work / "figures").mkdir(parents=True)
     (root / work / "tables").mkdir(parents=True)
@@ -209,24 +222,27 @@ def run(params_path: str | os.PathLike, name: str, *, quiet: bool = False) -> fl
         "variant": cfg.variant,
     }
     # results_path always; the others only where the notebook declares them
-    injected = {k: v for k, v in offered.items() if k == "results_path" or k in nb.declared}
-    _kernel_env()
-    if not quiet:
-        print(f"      {nb.name} ({nb.index}/{nb.total}) running …", flush=True)
-    t0 = time.perf_counter()
-    executed = root / work / f"{nb.stem}.ipynb"
+    return work, {k: v for k, v in offered.items() if k == "results_path" or k in nb.declared}
+
+
+def _execute(
+    root: Path, cfg: _params.Config, nb: _params.Notebook, parameters: dict, executed: Path
+) -> None:
+    """Run the notebook with papermill into ``executed``; on failure keep the partial copy
+    in ``failed/`` and raise :class:`NotebookError`; on interruption leave no outputs."""
+    dirs = cfg.dirs
     sock_dir = tempfile.mkdtemp(prefix="tumen-kernel-")
     try:
         pm.execute_notebook(
             str(root / nb.path),
             str(executed),
-            parameters={**nb.params, **injected},
+            parameters=parameters,
             kernel_name=KERNEL,
             cwd=str(root),
             progress_bar=False,
             log_output=False,
             request_save_on_cell_execute=False,
-            kernel_manager_class=_ipc_kernel_manager(sock_dir),
+            kernel_manager_class=ipc_kernel_manager(sock_dir),
         )
     except pm.PapermillExecutionError as exc:
         failed = root / dirs.failed / f"{nb.stem}.ipynb"
@@ -243,18 +259,13 @@ def run(params_path: str | os.PathLike, name: str, *, quiet: bool = False) -> fl
         raise err from None
     except BaseException as exc:  # interrupted, or the kernel died: no half-run outputs
         _kill_kernel(sock_dir)
-        shutil.rmtree(root / work, ignore_errors=True)
+        shutil.rmtree(executed.parent, ignore_errors=True)
         log = "" if isinstance(exc, KeyboardInterrupt) else _kernel_log(sock_dir)
         if log:
             print(f"kernel stderr ({nb.stem}):\n{log}", file=sys.stderr, flush=True)
         raise
     finally:
         shutil.rmtree(sock_dir, ignore_errors=True)
-    seconds = time.perf_counter() - t0
-    _install(root, dirs, nb, executed)
-    if not quiet:
-        print(f"[{nb.index}/{nb.total}] {nb.name} … {seconds:.1f} s", flush=True)
-    return seconds
 
 
 def _install_files(src: Path, dest: Path, listing: Path) -> None:
@@ -265,8 +276,7 @@ def _install_files(src: Path, dest: Path, listing: Path) -> None:
     new = sorted(p.name for p in src.iterdir()) if src.exists() else []
     for fname in new:
         os.replace(src / fname, dest / fname)
-    listing.parent.mkdir(parents=True, exist_ok=True)
-    listing.write_text(json.dumps(new, indent=1) + "\n")
+    paths.atomic_write(listing, json.dumps(new, indent=1) + "\n")
 
 
 def _install(root: Path, dirs: paths.VariantDirs, nb: _params.Notebook, executed: Path) -> None:
@@ -284,17 +294,12 @@ def _install(root: Path, dirs: paths.VariantDirs, nb: _params.Notebook, executed
     if (work / "results.json").exists():
         os.replace(work / "results.json", results_out)
     else:
-        results_out.write_text("{}\n")
+        paths.atomic_write(results_out, "{}\n")
 
     nbnode = normalise(nbformat.read(executed, as_version=4))
     target = root / dirs.notebooks / f"{nb.stem}.ipynb"
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(target.name + ".tmp")
-    try:
-        nbformat.write(nbnode, tmp)
-        os.replace(tmp, target)
-    except BaseException:  # never leave a half-written executed notebook
-        tmp.unlink(missing_ok=True)
-        raise
+    text = nbformat.writes(nbnode)  # as nbformat.write, which ends the file with a newline
+    paths.atomic_write(target, text if text.endswith("\n") else text + "\n")
     (root / dirs.failed / f"{nb.stem}.ipynb").unlink(missing_ok=True)
     shutil.rmtree(work, ignore_errors=True)

@@ -159,7 +159,7 @@ def update(root: Path | None = None) -> list[str]:
         if new != entry["sha256"]:
             text = re.sub(
                 rf"(path:\s*['\"]?{re.escape(rel)}['\"]?\s*\n(?:(?!\s*-\s*path:).*\n)*?\s*sha256:\s*)['\"]?{re.escape(str(entry['sha256']))}['\"]?",
-                lambda m: m.group(1) + new,
+                lambda m, new=new: m.group(1) + new,
                 text,
                 count=1,
             )

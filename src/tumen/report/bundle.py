@@ -39,9 +39,10 @@ from pathlib import Path
 import pandas as pd
 
 from tumen import paths
-from tumen.report import tables
 from tumen.engine import params as _params
 from tumen.engine import results as _results
+from tumen.geo import gazetteer
+from tumen.report import tables
 
 #: File name of the bundle in ``report/<variant>/``.
 NAME = "data.zip"
@@ -52,8 +53,11 @@ COORD_DIGITS = 6
 
 
 def _line(lat, lon) -> list[list[float]]:
-    return [[round(float(x), COORD_DIGITS), round(float(y), COORD_DIGITS)]
-            for x, y in zip(lon, lat) if math.isfinite(float(x)) and math.isfinite(float(y))]
+    return [
+        [round(float(x), COORD_DIGITS), round(float(y), COORD_DIGITS)]
+        for x, y in zip(lon, lat)
+        if math.isfinite(float(x)) and math.isfinite(float(y))
+    ]
 
 
 def routes_geojson(routes: Mapping[str, object]) -> dict:
@@ -73,11 +77,13 @@ def routes_geojson(routes: Mapping[str, object]) -> dict:
     for name, route in routes.items():
         if route is None:
             continue
-        features.append({"type": "Feature",
-                         "properties": {"name": str(name),
-                                        "length_km": round(float(route.length_km), 1)},
-                         "geometry": {"type": "LineString",
-                                      "coordinates": _line(route.lat, route.lon)}})
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {"name": str(name), "length_km": round(float(route.length_km), 1)},
+                "geometry": {"type": "LineString", "coordinates": _line(route.lat, route.lon)},
+            }
+        )
     return {"type": "FeatureCollection", "features": features}
 
 
@@ -93,13 +99,28 @@ def sites_geojson(sites: pd.DataFrame) -> dict:
     """The gazetteer as a GeoJSON FeatureCollection of points (lon/lat degrees WGS84)."""
     features = []
     for row in sites.sort_values("id").itertuples(index=False):
-        props = {"id": row.id, "name": row.name, "country": row.country, "kind": row.kind,
-                 "radius_km": _number(row.radius_km), "uncertainty_km": _number(row.uncertainty_km),
-                 "source": row.source}
-        features.append({"type": "Feature", "properties": props,
-                         "geometry": {"type": "Point",
-                                      "coordinates": [round(float(row.lon), COORD_DIGITS),
-                                                      round(float(row.lat), COORD_DIGITS)]}})
+        props = {
+            "id": row.id,
+            "name": row.name,
+            "country": row.country,
+            "kind": row.kind,
+            "radius_km": _number(row.radius_km),
+            "uncertainty_km": _number(row.uncertainty_km),
+            "source": row.source,
+        }
+        features.append(
+            {
+                "type": "Feature",
+                "properties": props,
+                "geometry": {
+                    "type": "Point",
+                    "coordinates": [
+                        round(float(row.lon), COORD_DIGITS),
+                        round(float(row.lat), COORD_DIGITS),
+                    ],
+                },
+            }
+        )
     return {"type": "FeatureCollection", "features": features}
 
 
@@ -129,8 +150,9 @@ def railcar_counts(cfg: _params.Config, root: Path) -> pd.DataFrame | None:
     return df
 
 
-def contents(cfg: _params.Config, root: Path | None = None,
-             record: bytes | None = None) -> dict[str, bytes]:
+def contents(
+    cfg: _params.Config, root: Path | None = None, record: bytes | None = None
+) -> dict[str, bytes]:
     """The members of the bundle by name (bytes), from the build's outputs and inputs."""
     root = root or paths.root()
     results_dir = root / cfg.dirs.results
@@ -142,11 +164,10 @@ def contents(cfg: _params.Config, root: Path | None = None,
     counts = railcar_counts(cfg, root)
     if counts is not None:
         files["railcar_counts.csv"] = tables.to_csv_text(counts).encode("utf-8")
-    gazetteers = sorted({nb.params["sites_csv"] for nb in cfg.notebooks
-                         if nb.params.get("sites_csv")})
+    gazetteers = sorted(
+        {nb.params["sites_csv"] for nb in cfg.notebooks if nb.params.get("sites_csv")}
+    )
     if gazetteers:
-        from tumen.geo import gazetteer
-
         sites = pd.concat([gazetteer.load_sites(root / g) for g in gazetteers])
         sites = sites.drop_duplicates(subset="id", keep="first")
         files["sites.geojson"] = _json(sites_geojson(sites)).encode("utf-8")
@@ -164,21 +185,24 @@ def contents(cfg: _params.Config, root: Path | None = None,
 _ABOUT = {
     "README.txt": "this file",
     "port_calls.csv": "every port call of the vessel shuttle: ship, port, times (UTC), "
-                      "evidence (AIS fixes, satellite images), containers, AIS dark or not",
+    "evidence (AIS fixes, satellite images), containers, AIS dark or not",
     "railcar_counts.csv": "the railcar count of every satellite image of the rail-traffic site",
     "sites.geojson": "the places of the gazetteer (points, WGS84 lon/lat), with geofence radius",
     "routes.geojson": "the rail and sea routes the report draws (lines, WGS84 lon/lat)",
     "results.json": "every number the report cites: name -> value, unit, description, notebook",
     "provenance.json": "the full provenance record: build, inputs with sha256, parameters, "
-                       "results, software",
+    "results, software",
 }
 
 
 def _readme(cfg: _params.Config, names: list[str]) -> str:
-    lines = [f"Data of the report \"{cfg.report['title']}\" (variant {cfg.variant}).", "",
-             "Text cells of the CSV files that would start with =, +, -, @, a tab or a carriage "
-             "return begin with an apostrophe, so that no spreadsheet runs them as formulas.",
-             ""]
+    lines = [
+        f'Data of the report "{cfg.report["title"]}" (variant {cfg.variant}).',
+        "",
+        "Text cells of the CSV files that would start with =, +, -, @, a tab or a carriage "
+        "return begin with an apostrophe, so that no spreadsheet runs them as formulas.",
+        "",
+    ]
     lines += [f"{name}: {_ABOUT.get(name, '')}" for name in names]
     return "\n".join(lines) + "\n"
 

@@ -1,12 +1,16 @@
-"""Published claims, their references, and the verdict on each claim an analysis tests.
+"""Published claims: the room of the claims file, its references and what a section records
+about the claims (the comparison and verdicts are :mod:`tumen.report.claims_compare`, the
+claims table :mod:`tumen.report.claims_html`).
 
 ``data/claims.csv`` holds the figures public reporting published (one row a claim:
 ``id,source,published,statement,value,unit,citation`` and, optionally,
 ``author,title,url``). Each analysis maps some claim ids to the results it computed;
-:func:`compare` sets each published figure beside a reproduced one, and :func:`assess`
-gives every tested claim exactly one verdict (:func:`get_verdict`) with its reason in
-words, shown by :func:`to_html` in the section's claims table. The publications behind the
-claims form the report's numbered reference list (:func:`get_references`).
+:func:`~tumen.report.claims_compare.compare` sets each published figure beside a
+reproduced one, and :func:`~tumen.report.claims_compare.assess` gives every tested claim
+exactly one verdict (:func:`~tumen.report.claims_verdict.get_verdict`) with its reason in
+words, shown by :func:`~tumen.report.claims_html.to_html` in the section's claims table.
+The publications behind the claims form the report's numbered reference list
+(:func:`get_references`).
 
 The file format
 ---------------
@@ -38,84 +42,41 @@ the order they first appear in the file, so a notebook and the assembly number t
 published figure through its ``claim.<id>`` result (:func:`record_published`), which
 carries the number, and :func:`tumen.engine.results.render` follows it with "[n]".
 
-Verdicts
---------
-A claim tested against one result or more (each a comparison below) gets one verdict
-(:func:`get_verdict`): ``consistent`` when every comparison holds, ``inconsistent`` when
-none does, ``indeterminate`` when they split (a claim inside a reproduced range whose ends
-disagree) or nothing was reproduced. When the observations behind the reproduced value are
-synthetic (``data/sources.yaml``), the verdict is a *calibration check*: shown as
-"reproduced (calibration)", "not reproduced (calibration)" or "indeterminate
-(calibration)", never as support, since the example data were generated to match the
-published figures. A comparison that only reads back a parameter is no test at all: such a
-claim is listed as not tested (:func:`get_coverage`), with the reason.
-
-Comparison semantics
---------------------
-A test is ``{"result": name, "kind": kind}`` plus options; ``reproduced`` is the result's
-value converted to the claim's unit (``mi``/``km``/``m`` and ``km2``/``m2`` convert; any
-other pair of different units is an error). With ``published`` the claim's value:
-
-``equal``     reproduced == published (dates: the same UTC day; floats: to 1e-9 relative)
-``at_least``  reproduced >= published   ("at least five round trips")
-``at_most``   reproduced <= published   ("no more than 20 railcars")
-``above``     reproduced >  published   ("more than 1,000 containers")
-``below``     reproduced <  published
-``within``    |reproduced - published| <= tol  (``tol`` in the claim's unit, days for dates)
-              or <= rtol * |published|        (``rtol`` a fraction, e.g. 0.1)
-``contains``  low <= reproduced <= high, the claim's value being an interval ``low/high``
-
-``agrees`` is ``True`` or ``False``, or missing (``pd.NA``) when the result is ``None``.
-
->>> claims = read_claims("data/claims.csv")                   # doctest: +SKIP
->>> compare(claims, {"rail.peak_railcars": 73},
-...         {"csis_tumangang_peak": {"result": "rail.peak_railcars", "kind": "equal"}})
-...                                                            # doctest: +SKIP
+A section calls ``claims.read_claims``, ``claims.assess``, ``claims.record_*`` and
+``claims.to_html``: :func:`assess`, :func:`compare`, :func:`get_verdict` and :func:`to_html`
+are defined in those modules (and :mod:`tumen.report.claims_verdict`) and named here too:
+one entry point for the sections.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
-import difflib
-import html
-import math
 import os
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 import pandas as pd
 
-from tumen.errors import DataError, ParameterError, ResultError
+from tumen.errors import DataError, ParameterError, ResultError, suggest
+from tumen.report.claims_compare import assess, compare  # noqa: F401 - entry point
+from tumen.report.claims_html import to_html  # noqa: F401 - entry point of the sections
+from tumen.report.claims_verdict import get_verdict  # noqa: F401 - entry point
 from tumen.report.tables import read_table
-from tumen.engine.results import format_value
 
 COLUMNS = ("id", "source", "published", "statement", "value", "unit", "citation")
 #: Optional columns: the reference behind a claim (module docstring, "References").
 REFERENCE_COLUMNS = ("author", "title", "publisher", "url")
-VERDICTS = ("consistent", "inconsistent", "indeterminate")
-#: What a verdict is shown as: (kind, calibration) -> label.
-LABELS = {("consistent", False): "consistent", ("inconsistent", False): "inconsistent",
-          ("indeterminate", False): "indeterminate",
-          ("consistent", True): "reproduced (calibration)",
-          ("inconsistent", True): "not reproduced (calibration)",
-          ("indeterminate", True): "indeterminate (calibration)"}
 _URL_RE = re.compile(r"^https?://[^\s/]+\.[^\s]+$")
-KINDS = ("equal", "at_least", "at_most", "above", "below", "within", "contains")
 ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 _PUBLISHED_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _NUMBER_RE = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
-# unit -> (dimension, factor to the dimension's base unit)
-_UNITS = {"km": ("length", 1.0), "m": ("length", 1e-3), "mi": ("length", 1.609344),
-          "km2": ("area", 1.0), "km²": ("area", 1.0), "m2": ("area", 1e-6),
-          "m²": ("area", 1e-6), "mi2": ("area", 1.609344 ** 2)}
-_RELATION = {"equal": "", "at_least": "≥ ", "at_most": "≤ ", "above": "> ", "below": "< ",
-             "within": "≈ ", "contains": ""}
 
 
 # --- claims.csv -----------------------------------------------------------------------
+
 
 def read_claims(path: str | os.PathLike) -> pd.DataFrame:
     """Read and validate a claims file.
@@ -140,8 +101,9 @@ def read_claims(path: str | os.PathLike) -> pd.DataFrame:
         value without a unit.
     """
     path = Path(path)
-    table = read_table(path, COLUMNS, REFERENCE_COLUMNS,
-                       allow_duplicates=True)  # duplicate ids: own message
+    table = read_table(
+        path, COLUMNS, REFERENCE_COLUMNS, allow_duplicates=True
+    )  # duplicate ids: own message
     for col in REFERENCE_COLUMNS:
         if col not in table.columns:
             table[col] = ""
@@ -155,8 +117,21 @@ def read_claims(path: str | os.PathLike) -> pd.DataFrame:
     keys = [_reference_key(row) for row in table.itertuples(index=False)]
     numbers: dict[tuple, int] = {}
     table["ref"] = [numbers.setdefault(k, len(numbers) + 1) for k in keys]
-    table = table[["id", "source", "published", "statement", "value", "value_text", "unit",
-                   "citation", *REFERENCE_COLUMNS, "ref", "line"]]
+    table = table[
+        [
+            "id",
+            "source",
+            "published",
+            "statement",
+            "value",
+            "value_text",
+            "unit",
+            "citation",
+            *REFERENCE_COLUMNS,
+            "ref",
+            "line",
+        ]
+    ]
     return table.set_index("id")
 
 
@@ -190,15 +165,24 @@ def get_references(claims: pd.DataFrame) -> pd.DataFrame:
     """
     rows = {}
     for cid, row in claims.iterrows():
-        entry = rows.setdefault(int(row["ref"]), {
-            "publisher": row["publisher"] or row["source"], "author": row["author"],
-            "title": row["title"],
-            "published": row["published"], "url": row["url"], "notes": [], "claims": []})
+        entry = rows.setdefault(
+            int(row["ref"]),
+            {
+                "publisher": row["publisher"] or row["source"],
+                "author": row["author"],
+                "title": row["title"],
+                "published": row["published"],
+                "url": row["url"],
+                "notes": [],
+                "claims": [],
+            },
+        )
         entry["claims"].append(cid)
         entry["notes"].append((cid, row["citation"]))
     if not rows:
-        return pd.DataFrame(columns=["publisher", "author", "title", "published", "url",
-                                     "note", "claims"])
+        return pd.DataFrame(
+            columns=["publisher", "author", "title", "published", "url", "note", "claims"]
+        )
     for entry in rows.values():
         entry["note"] = _join_notes(entry.pop("notes"))
     table = pd.DataFrame.from_dict(rows, orient="index").sort_index()
@@ -236,27 +220,56 @@ def format_reference(ref: pd.Series) -> str:
 def _check_claim_row(path: Path, row, seen: dict[str, int]) -> None:
     """Raise DataError when one claims row breaks the format."""
     if not ID_RE.match(row.id):
-        raise DataError(f"claim id {row.id!r} is not lower-case snake_case", file=path,
-                        line=row.line, field="id", hint="e.g. csis_tumangang_peak")
+        raise DataError(
+            f"claim id {row.id!r} is not lower-case snake_case",
+            file=path,
+            line=row.line,
+            field="id",
+            hint="e.g. csis_tumangang_peak",
+        )
     if row.id in seen:
-        raise DataError(f"claim id {row.id!r} repeats line {seen[row.id]}", file=path,
-                        line=row.line, field="id", hint="claim ids must be unique")
+        raise DataError(
+            f"claim id {row.id!r} repeats line {seen[row.id]}",
+            file=path,
+            line=row.line,
+            field="id",
+            hint="claim ids must be unique",
+        )
     seen[row.id] = row.line
     for col in ("source", "statement", "citation"):
         if not getattr(row, col) and not (col == "citation" and row.title):
-            raise DataError(f"{col} is empty", file=path, line=row.line, field=col,
-                            hint="every claim says who published it, what and where "
-                                 "(a citation, or the publication's title)")
+            raise DataError(
+                f"{col} is empty",
+                file=path,
+                line=row.line,
+                field=col,
+                hint="every claim says who published it, what and where "
+                "(a citation, or the publication's title)",
+            )
     if not _PUBLISHED_RE.match(row.published) or not _valid_partial_date(row.published):
-        raise DataError(f"publication date {row.published!r} is not ISO 8601", file=path,
-                        line=row.line, field="published",
-                        hint="write YYYY-MM-DD, or YYYY-MM / YYYY when the day is unknown")
+        raise DataError(
+            f"publication date {row.published!r} is not ISO 8601",
+            file=path,
+            line=row.line,
+            field="published",
+            hint="write YYYY-MM-DD, or YYYY-MM / YYYY when the day is unknown",
+        )
     if row.value and not row.unit:
-        raise DataError("value has no unit", file=path, line=row.line, field="unit",
-                        hint="spell the unit out (railcars, km, mi, date, ...)")
+        raise DataError(
+            "value has no unit",
+            file=path,
+            line=row.line,
+            field="unit",
+            hint="spell the unit out (railcars, km, mi, date, ...)",
+        )
     if row.url and not _URL_RE.match(row.url):
-        raise DataError(f"url {row.url!r} is not a web address", file=path, line=row.line,
-                        field="url", hint="write it in full: https://host/path, or leave it empty")
+        raise DataError(
+            f"url {row.url!r} is not a web address",
+            file=path,
+            line=row.line,
+            field="url",
+            hint="write it in full: https://host/path, or leave it empty",
+        )
 
 
 def _valid_partial_date(text: str) -> bool:
@@ -293,11 +306,21 @@ def parse_value(text: str, *, file=None, line=None) -> Any:
     if "/" in text:
         low, high = (_parse_scalar(p.strip(), file, line) for p in text.split("/", 1))
         if isinstance(low, _dt.date) != isinstance(high, _dt.date):
-            raise DataError(f"interval {text!r} mixes a date and a number", file=file,
-                            line=line, field="value", hint="write low/high of one kind")
+            raise DataError(
+                f"interval {text!r} mixes a date and a number",
+                file=file,
+                line=line,
+                field="value",
+                hint="write low/high of one kind",
+            )
         if low > high:
-            raise DataError(f"interval {text!r} has low > high", file=file, line=line,
-                            field="value", hint="write the interval as low/high")
+            raise DataError(
+                f"interval {text!r} has low > high",
+                file=file,
+                line=line,
+                field="value",
+                hint="write the interval as low/high",
+            )
         return (low, high)
     return _parse_scalar(text, file, line)
 
@@ -312,393 +335,13 @@ def _parse_scalar(text: str, file, line) -> Any:
             return _dt.date.fromisoformat(text)
         except ValueError:
             pass
-    raise DataError(f"value {text!r} is not a number, an ISO date or an interval low/high",
-                    file=file, line=line, field="value",
-                    hint="write 73, 2.6, 2023-10-05 or 2023-09-07/2023-10-01; no thousands "
-                         "separators")
-
-
-# --- comparison -----------------------------------------------------------------------
-
-def compare(claims: pd.DataFrame, results: Mapping[str, Any],
-            tests: Mapping[str, Any]) -> pd.DataFrame:
-    """Set each tested claim beside the result that reproduces it.
-
-    Parameters
-    ----------
-    claims : pandas.DataFrame
-        As returned by :func:`read_claims`.
-    results : mapping or tumen.engine.results.Results
-        Result name -> value (taken to be in the claim's unit), or result name -> record
-        ``{"value": ..., "unit": ...}`` as in ``Results.records`` (converted to the claim's
-        unit when the units differ and are convertible); a ``Results`` object stands for
-        its records.
-    tests : mapping
-        Claim id -> test: ``{"result": name, "kind": kind}`` with ``tol`` or ``rtol`` for
-        ``within`` and an optional ``label`` (what the reproduced figure is, e.g. "low
-        end"); a tuple ``(name, kind)`` or ``(name, kind, options)`` also works; a list of
-        tests sets one claim beside several results. The semantics of each kind are in the
-        module docstring.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per test, in the order of ``tests``: ``claim`` (id), ``source``,
-        ``statement``, ``published`` (the claim's figure with its relation, e.g.
-        ``"≤ 20 railcars"``), ``reproduced`` (formatted, in the claim's unit), ``result``
-        (name), ``kind``, ``agrees`` (nullable boolean: this one comparison holds),
-        ``label``. :func:`assess` turns the rows of a claim into its one verdict.
-
-    Raises
-    ------
-    ParameterError
-        When a test names an unknown claim, an unknown kind, or lacks what its kind needs.
-    ResultError
-        When a test names a result that is not in ``results``, or units cannot convert.
-    """
-    results = getattr(results, "records", results)
-    rows = [dict(_compare_one(claims, results, claim_id, _normalise_test(claim_id, test)),
-                 label=test.get("label", "") if isinstance(test, Mapping) else "")
-            for claim_id, one in tests.items() for test in _as_list(one)]
-    columns = ["claim", "source", "statement", "published", "reproduced", "result", "kind",
-               "agrees", "label"]
-    table = pd.DataFrame(rows, columns=columns)
-    table["agrees"] = table["agrees"].astype("boolean")
-    return table
-
-
-def _as_list(test: Any) -> list:
-    """A claim's tests as a list: several results (a list of tests) or one."""
-    if isinstance(test, list) and test and all(isinstance(t, (Mapping, tuple)) for t in test):
-        return test
-    return [test]
-
-
-def _normalise_test(claim_id: str, test: Any) -> dict:
-    """Return a test as a dict with ``result``, ``kind`` and options, or raise."""
-    if isinstance(test, (tuple, list)):
-        if len(test) not in (2, 3):
-            raise ParameterError(f"test of {claim_id!r} must be (result, kind[, options])",
-                                 field=f"claims.{claim_id}")
-        test = {"result": test[0], "kind": test[1], **(dict(test[2]) if len(test) == 3 else {})}
-    if not isinstance(test, Mapping) or "result" not in test or "kind" not in test:
-        raise ParameterError(f"test of {claim_id!r} needs 'result' and 'kind'",
-                             field=f"claims.{claim_id}",
-                             hint="e.g. {result: rail.peak_railcars, kind: equal}")
-    extra = set(test) - {"result", "kind", "tol", "rtol", "label"}
-    if extra:
-        raise ParameterError(f"test of {claim_id!r} has unknown keys {sorted(extra)}",
-                             field=f"claims.{claim_id}",
-                             hint="keys: result, kind, tol, rtol, label")
-    if test["kind"] not in KINDS:
-        close = difflib.get_close_matches(str(test["kind"]), KINDS, n=1)
-        raise ParameterError(f"unknown comparison kind {test['kind']!r}",
-                             field=f"claims.{claim_id}.kind",
-                             hint=f"did you mean {close[0]!r}?" if close
-                             else f"one of {', '.join(KINDS)}")
-    if test["kind"] == "within" and test.get("tol") is None and test.get("rtol") is None:
-        raise ParameterError(f"test 'within' of {claim_id!r} needs tol or rtol",
-                             field=f"claims.{claim_id}",
-                             hint="tol in the claim's unit (days for dates), rtol a fraction")
-    return dict(test)
-
-
-def _compare_one(claims: pd.DataFrame, results: Mapping[str, Any], claim_id: str,
-                 test: dict) -> dict:
-    """Return one row of the comparison table."""
-    if claim_id not in claims.index:
-        close = difflib.get_close_matches(claim_id, list(claims.index), n=1)
-        raise ParameterError(f"unknown claim {claim_id!r}", field=f"claims.{claim_id}",
-                             hint=f"did you mean {close[0]!r}?" if close
-                             else "claim ids are in data/claims.csv")
-    claim = claims.loc[claim_id]
-    published, kind = claim["value"], test["kind"]
-    if published is None:
-        raise ParameterError(f"claim {claim_id!r} is qualitative (no value); it cannot be "
-                             "tested", field=f"claims.{claim_id}")
-    if (kind == "contains") != isinstance(published, tuple):
-        raise ParameterError(f"kind {kind!r} does not fit claim {claim_id!r} "
-                             f"({claim['value_text']})", field=f"claims.{claim_id}.kind",
-                             hint="use 'contains' exactly for interval values low/high")
-    name = test["result"]
-    if name not in results:
-        close = difflib.get_close_matches(name, list(results), n=1)
-        raise ResultError(f"claim {claim_id!r} is tested against {name!r}, which was not "
-                          "recorded", field=name,
-                          hint=f"did you mean {close[0]!r}?" if close else None)
-    value, shown = _reproduced(results[name], claim, name)
-    return {"claim": claim_id, "source": claim["source"], "statement": claim["statement"],
-            "published": _format_published(claim, test), "reproduced": shown,
-            "result": name, "kind": kind, "agrees": _agrees(published, value, test)}
-
-
-def _reproduced(entry: Any, claim: pd.Series, name: str) -> tuple[Any, str]:
-    """Return a result's value in the claim's unit, and its display text."""
-    value, unit = entry, None
-    if isinstance(entry, Mapping):
-        value, unit = entry.get("value"), entry.get("unit")
-    if value is None:
-        return None, "n/a"
-    target = claim["unit"]
-    if _is_date_claim(claim["value"]):
-        day = _to_date(value, name)
-        return day, day.isoformat()
-    value = value.item() if hasattr(value, "item") else value  # numpy scalar -> Python
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ResultError(f"result {name!r} = {value!r} is not a number", field=name)
-    if unit is None or unit == target:
-        return value, _format_amount(value, target)
-    converted = _convert(value, unit, target, name)
-    return converted, f"{_format_amount(converted, target)} ({_format_amount(value, unit)})"
-
-
-def _convert(value: float, unit: str, target: str, name: str) -> float:
-    """Convert a value between two units of the same dimension, or raise ResultError."""
-    src, dst = _UNITS.get(unit), _UNITS.get(target)
-    if src is None or dst is None or src[0] != dst[0]:
-        raise ResultError(f"result {name!r} is in {unit!r}, the claim in {target!r}; they do "
-                          "not convert", field=name,
-                          hint="record the result in the claim's unit")
-    return value * src[1] / dst[1]
-
-
-def _is_date_claim(value: Any) -> bool:
-    """Return True when a claim value is a date or an interval of dates."""
-    first = value[0] if isinstance(value, tuple) else value
-    return isinstance(first, _dt.date)
-
-
-def _to_date(value: Any, name: str) -> _dt.date:
-    """Return the UTC calendar day of a date, datetime, timestamp or ISO string."""
-    if isinstance(value, str):
-        try:
-            value = pd.Timestamp(value)
-        except ValueError:
-            raise ResultError(f"result {name!r} = {value!r} is not a date",
-                              field=name) from None
-    if isinstance(value, pd.Timestamp):
-        if value.tzinfo is not None:
-            value = value.tz_convert("UTC")
-        return value.date()
-    if isinstance(value, _dt.datetime):
-        if value.tzinfo is not None:
-            value = value.astimezone(_dt.timezone.utc)
-        return value.date()
-    if isinstance(value, _dt.date):
-        return value
-    raise ResultError(f"result {name!r} = {value!r} is not a date", field=name)
-
-
-def _agrees(published: Any, value: Any, test: dict) -> bool | None:
-    """Apply a comparison kind (module docstring) to a published and reproduced value."""
-    if value is None:
-        return None
-    kind = test["kind"]
-    if kind == "contains":
-        return bool(published[0] <= value <= published[1])
-    if kind == "within":
-        diff = abs(_difference(value, published))
-        limit = math.inf if test.get("tol") is None else float(test["tol"])
-        if test.get("rtol") is not None:
-            limit = min(limit, float(test["rtol"]) * abs(float(published)))
-        return bool(diff <= limit)
-    if kind == "equal":
-        if isinstance(value, float) or isinstance(published, float):
-            return math.isclose(value, published, rel_tol=1e-9, abs_tol=0.0)
-        return bool(value == published)
-    return bool({"at_least": value >= published, "at_most": value <= published,
-                 "above": value > published, "below": value < published}[kind])
-
-
-def _difference(value: Any, published: Any) -> float:
-    """Return value - published (in days for dates)."""
-    if isinstance(value, _dt.date):
-        return float((value - published).days)
-    return float(value) - float(published)
-
-
-def _format_amount(value: Any, unit: str) -> str:
-    """Format a number with its unit for the table (dates as ISO)."""
-    if isinstance(value, _dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        value = int(value)
-    text = format_value(value)
-    return text if unit in ("", "1", "date") else f"{text} {unit}"
-
-
-def _format_published(claim: pd.Series, test: dict) -> str:
-    """Return the claim's figure with the relation its test reads it with."""
-    value, unit = claim["value"], claim["unit"]
-    if isinstance(value, tuple):
-        low, high = (_format_amount(v, "date" if unit == "date" else "") for v in value)
-        return f"{low} – {high}" + ("" if unit in ("date", "1") else f" {unit}")
-    text = _RELATION[test["kind"]] + _format_amount(value, unit)
-    if test["kind"] == "within":
-        bounds = []
-        if test.get("tol") is not None:
-            bounds.append(f"± {format_value(test['tol'])}" + (" days" if unit == "date" else ""))
-        if test.get("rtol") is not None:
-            bounds.append(f"± {format_value(100 * float(test['rtol']))}%")
-        text += " (" + ", ".join(bounds) + ")"
-    return text
-
-
-#: Relation of a reproduced figure to the published one, for a verdict's reason.
-_HOLDS = {"equal": ("matches", "does not match"), "at_least": ("is at least", "is less than"),
-          "at_most": ("is at most", "is more than"), "above": ("is more than", "is not more than"),
-          "below": ("is less than", "is not less than"),
-          "within": ("is within the tolerance of", "is outside the tolerance of"),
-          "contains": ("lies inside", "lies outside")}
-
-
-class Verdict(NamedTuple):
-    """The one verdict on a tested claim (module docstring, "Verdicts")."""
-
-    kind: str          #: consistent, inconsistent or indeterminate
-    calibration: bool  #: the reproduced value rests on synthetic observations
-    reason: str        #: why, in words
-
-    @property
-    def label(self) -> str:
-        """What the report shows: the kind, or its calibration-check wording."""
-        return LABELS[(self.kind, self.calibration)]
-
-
-def get_verdict(rows: Iterable[Mapping], *, synthetic: bool = False) -> Verdict:
-    """The one verdict on a claim from its comparisons, with the reason in words.
-
-    Parameters
-    ----------
-    rows : iterable of mapping
-        The claim's rows of :func:`compare` (``published``, ``reproduced``, ``kind``,
-        ``agrees``, ``label``).
-    synthetic : bool
-        The observations behind the reproduced values are synthetic: the verdict is a
-        calibration check, never support (its label says so; the reason is the comparison).
-
-    Returns
-    -------
-    Verdict
-        ``consistent`` when every comparison holds, ``inconsistent`` when none does,
-        ``indeterminate`` when they split or no value was reproduced.
-
-    >>> get_verdict([{"published": "> 1,000", "reproduced": "739", "kind": "above",
-    ...               "agrees": False, "label": "low end"},
-    ...              {"published": "> 1,000", "reproduced": "1,960", "kind": "above",
-    ...               "agrees": True, "label": "high end"}]).kind
-    'indeterminate'
-    """
-    rows = list(rows)
-    known = [r for r in rows if not pd.isna(r["agrees"])]
-    if not known:
-        kind = "indeterminate"
-        reason = "the analysis reproduced no value to compare"
-    else:
-        held = [bool(r["agrees"]) for r in known]
-        kind = ("consistent" if all(held) else "inconsistent" if not any(held)
-                else "indeterminate")
-        name = _named if len(rows) > 1 else (lambda r: r["reproduced"])
-        parts = [f"{name(r)} {_HOLDS[r['kind']][0 if r['agrees'] else 1]} "
-                 f"{_bare(r['published'])}" for r in known]
-        reason = "; ".join(parts)
-        if kind == "indeterminate":
-            reason = "the reproduced values disagree among themselves: " + reason
-        if len(known) < len(rows):
-            reason += "; " + ", ".join(_named(r) for r in rows if pd.isna(r["agrees"]))
-            reason += " not reproduced"
-    return Verdict(kind, bool(synthetic), reason[0].upper() + reason[1:] + ".")
-
-
-def _named(row: Mapping) -> str:
-    """A reproduced figure with what it is: "739 containers (low end)"."""
-    return row["reproduced"] + (f" ({row['label']})" if row.get("label") else "")
-
-
-def _bare(published: str) -> str:
-    """A published figure without its relation sign ("> 1,000" -> "1,000")."""
-    for sign in ("≥ ", "≤ ", "> ", "< ", "≈ "):
-        if published.startswith(sign):
-            return published[len(sign):]
-    return published
-
-
-def assess(claims: pd.DataFrame, results: Mapping[str, Any], tests: Mapping[str, Any], *,
-           synthetic: bool = False) -> pd.DataFrame:
-    """Give every tested claim its one verdict.
-
-    Parameters
-    ----------
-    claims, results, tests
-        As for :func:`compare`; a claim with a list of tests gets one verdict from all.
-    synthetic : bool
-        The observations behind the results are synthetic (:func:`tumen.engine.sources.is_synthetic`).
-
-    Returns
-    -------
-    pandas.DataFrame
-        Indexed by claim id, in the order of ``tests``: ``source``, ``ref``, ``statement``,
-        ``published``, ``reproduced`` (several joined by "; "), ``results``, ``verdict``
-        (kind), ``calibration`` (bool), ``label`` (what the report shows), ``reason``.
-    """
-    table = compare(claims, results, tests)
-    rows = []
-    for cid in dict.fromkeys(table["claim"]):
-        mine = table[table["claim"] == cid].to_dict("records")
-        v = get_verdict(mine, synthetic=synthetic)
-        rows.append({"claim": cid, "source": claims.loc[cid, "source"],
-                     "ref": int(claims.loc[cid, "ref"]),
-                     "statement": claims.loc[cid, "statement"],
-                     "published": "; ".join(dict.fromkeys(r["published"] for r in mine)),
-                     "reproduced": "; ".join(_named(r) for r in mine),
-                     "results": ", ".join(r["result"] for r in mine), "verdict": v.kind,
-                     "calibration": v.calibration, "label": v.label, "reason": v.reason})
-    columns = ["claim", "source", "ref", "statement", "published", "reproduced", "results",
-               "verdict", "calibration", "label", "reason"]
-    return pd.DataFrame(rows, columns=columns).set_index("claim")
-
-
-def to_display(table: pd.DataFrame) -> pd.DataFrame:
-    """The columns a claims table shows (plain text): claim, source [n], statement,
-    published, reproduced, verdict (its label) and why."""
-    return pd.DataFrame({"source": [f"{s} [{r}]" for s, r in zip(table["source"], table["ref"])],
-                         "statement": table["statement"], "published": table["published"],
-                         "reproduced": table["reproduced"], "verdict": table["label"],
-                         "why": table["reason"]}, index=table.index)
-
-
-def to_html(table: pd.DataFrame, name: str, caption: str):
-    """Display an :func:`assess` table as a numbered report table.
-
-    Each source cites its reference ("[n]", a link to the reference list); each verdict
-    cell has the class ``verdict verdict-<kind>``, plus ``verdict-calibration`` for a
-    calibration check, so the stylesheet shows calibration visibly apart. All text from
-    data is escaped.
-    """
-    from IPython.display import HTML
-
-    esc = html.escape
-    head = ["claim", "source", "statement", "published", "reproduced", "verdict", "why"]
-    body = []
-    for cid, row in table.iterrows():
-        cls = f"verdict verdict-{row['verdict']}" + (" verdict-calibration"
-                                                      if row["calibration"] else "")
-        body.append(
-            f'<tr class="claim-row" data-claim="{esc(str(cid))}"><td>{esc(str(cid))}</td>'
-            f"<td>{esc(row['source'])} {cite_html(row['ref'])}</td>"
-            + "".join(f"<td>{esc(str(row[c]))}</td>" for c in ("statement", "published",
-                                                               "reproduced"))
-            + f'<td class="{cls}">{esc(row["label"])}</td><td>{esc(row["reason"])}</td></tr>')
-    ident = re.sub(r"[^a-z0-9_]", "_", name.lower())
-    return HTML(f'<div class="table-wrap"><table class="tumen-table claims-table" '
-                f'id="tab-{ident}"><caption>{esc(caption)}</caption><thead><tr>'
-                + "".join(f"<th>{h}</th>" for h in head) + "</tr></thead><tbody>"
-                + "".join(body) + "</tbody></table></div>")
-
-
-def cite_html(ref: int) -> str:
-    """The citation of reference ``ref``: "[n]", linked to the reference list."""
-    return f'<a class="cite" href="#ref-{int(ref)}">[{int(ref)}]</a>'
+    raise DataError(
+        f"value {text!r} is not a number, an ISO date or an interval low/high",
+        file=file,
+        line=line,
+        field="value",
+        hint="write 73, 2.6, 2023-10-05 or 2023-09-07/2023-10-01; no thousands separators",
+    )
 
 
 def record_verdicts(results, table: pd.DataFrame) -> None:
@@ -719,12 +362,16 @@ def record_not_tested(results, claims: pd.DataFrame, reasons: Mapping[str, str])
     """
     for cid, why in reasons.items():
         if cid not in claims.index:
-            raise ParameterError(f"unknown claim {cid!r}", field=f"claims_not_tested.{cid}",
-                                 hint=_suggest(cid, claims.index)
-                                 or "claim ids are in the claims file")
+            raise ParameterError(
+                f"unknown claim {cid!r}",
+                field=f"claims_not_tested.{cid}",
+                hint=suggest(cid, claims.index) or "claim ids are in the claims file",
+            )
         if not str(why).strip() or "\n" in str(why):
-            raise ParameterError(f"the reason claim {cid!r} is not tested must be one line",
-                                 field=f"claims_not_tested.{cid}")
+            raise ParameterError(
+                f"the reason claim {cid!r} is not tested must be one line",
+                field=f"claims_not_tested.{cid}",
+            )
         results.record(f"untested.{cid}", str(why).strip(), "", "Why this claim is not tested")
 
 
@@ -742,9 +389,13 @@ def merge_sections(per_notebook: Mapping[str, Mapping[str, Mapping]]) -> dict[st
     for stem, records in per_notebook.items():
         for name, rec in records.items():
             if name.startswith("verdict.") and name in merged:
-                raise ResultError(f"claim {name[len('verdict.'):]!r} has a verdict in "
-                                  f"{merged[name]['notebook']} and in {stem}: one claim, one "
-                                  "verdict", field=name, hint="test each claim in one section only")
+                raise ResultError(
+                    f"claim {name[len('verdict.') :]!r} has a verdict in "
+                    f"{merged[name]['notebook']} and in {stem}: one claim, one "
+                    "verdict",
+                    field=name,
+                    hint="test each claim in one section only",
+                )
             merged[name] = dict(rec, notebook=stem)
     return merged
 
@@ -778,17 +429,28 @@ def get_coverage(claims: pd.DataFrame, records: Mapping[str, Mapping]) -> pd.Dat
     for cid, claim in claims.iterrows():
         v = records.get(f"verdict.{cid}")
         u = records.get(f"untested.{cid}")
-        why = ("" if v else u["value"] if u else QUALITATIVE if claim["value"] is None
-               else UNACCOUNTED)
-        rows.append({"claim": cid, "source": claim["source"], "ref": int(claim["ref"]),
-                     "statement": claim["statement"], "verdict": v["value"] if v else "",
-                     "section": (v or u or {}).get("notebook", ""), "why_not": why})
-    return pd.DataFrame(rows, columns=["claim", "source", "ref", "statement", "verdict",
-                                       "section", "why_not"]).set_index("claim")
+        why = (
+            "" if v else u["value"] if u else QUALITATIVE if claim["value"] is None else UNACCOUNTED
+        )
+        rows.append(
+            {
+                "claim": cid,
+                "source": claim["source"],
+                "ref": int(claim["ref"]),
+                "statement": claim["statement"],
+                "verdict": v["value"] if v else "",
+                "section": (v or u or {}).get("notebook", ""),
+                "why_not": why,
+            }
+        )
+    return pd.DataFrame(
+        rows, columns=["claim", "source", "ref", "statement", "verdict", "section", "why_not"]
+    ).set_index("claim")
 
 
-def record_published(results, claims: pd.DataFrame, ids: Iterable[str],
-                     prefix: str = "claim") -> dict:
+def record_published(
+    results, claims: pd.DataFrame, ids: Iterable[str], prefix: str = "claim"
+) -> dict:
     """Record published claim values as results, so prose can cite them without typing them.
 
     Each claim becomes ``<prefix>.<id>`` with the claim's value and unit, its statement
@@ -813,8 +475,9 @@ def record_published(results, claims: pd.DataFrame, ids: Iterable[str],
     recorded = {}
     for cid in ids:
         if cid not in claims.index:
-            raise ResultError(f"no claim {cid!r} in the claims table", field=cid,
-                              hint=_suggest(cid, claims.index))
+            raise ResultError(
+                f"no claim {cid!r} in the claims table", field=cid, hint=suggest(cid, claims.index)
+            )
         row = claims.loc[cid]
         value, unit = row["value"], row["unit"] or ""
         description = f"Published ({row['source']}, {row['published']}): {row['statement']}"
@@ -823,14 +486,9 @@ def record_published(results, claims: pd.DataFrame, ids: Iterable[str],
         if isinstance(value, tuple):
             for part, v in zip(("low", "high"), value):
                 name = f"{prefix}.{cid}_{part}"
-                recorded[name] = results.record(name, v, unit, description,
-                                                ref=int(row["ref"]))
+                recorded[name] = results.record(name, v, unit, description, ref=int(row["ref"]))
         else:
-            recorded[f"{prefix}.{cid}"] = results.record(f"{prefix}.{cid}", value, unit,
-                                                         description, ref=int(row["ref"]))
+            recorded[f"{prefix}.{cid}"] = results.record(
+                f"{prefix}.{cid}", value, unit, description, ref=int(row["ref"])
+            )
     return recorded
-
-
-def _suggest(word: str, options) -> str | None:
-    close = difflib.get_close_matches(word, list(options), n=1)
-    return f"did you mean {close[0]!r}?" if close else None

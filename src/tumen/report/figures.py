@@ -8,6 +8,12 @@ order; prose can refer to them as ``{fig:name}`` / ``{tab:name}``.
 
 Files are byte-identical across runs: no dates in metadata, a fixed SVG hash salt.
 
+The house style (:data:`HOUSE_STYLE`: the shipped fonts, the SVG hash salt, tight bounding
+boxes) is set explicitly, never by importing this module: creating a notebook's
+:class:`Figures` sets it for the figures drawn after (every notebook creates one in its
+first code cell, before it draws), :meth:`Figures.save` writes the files with it, and code
+that draws outside a notebook (the assembly's timeline) draws inside :func:`style`.
+
 >>> import matplotlib.pyplot as plt, tempfile
 >>> figs = Figures(tempfile.mkdtemp())
 >>> fig, ax = plt.subplots()
@@ -20,18 +26,50 @@ from __future__ import annotations
 import base64
 import html
 import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import matplotlib
-
-matplotlib.rcParams["svg.hashsalt"] = "tumen"
-matplotlib.rcParams["path.simplify"] = True
-matplotlib.rcParams["savefig.bbox"] = "tight"
+import matplotlib.pyplot as plt
+from IPython.display import HTML
+from matplotlib.textpath import TextToPath
 
 from tumen.engine import fonts
-from tumen.errors import ResultError  # noqa: E402
+from tumen.errors import ResultError
 
-fonts.use_in_matplotlib()  # the DejaVu files of the pinned matplotlib, never the machine's
+#: The house style of every report figure (matplotlib rcParams). Importing this module
+#: changes nothing; the style applies where it is asked for: :class:`Figures` (a notebook's
+#: figures, from its creation on), :func:`style` (a block) or :func:`use_style`.
+HOUSE_STYLE = {
+    "svg.hashsalt": "tumen",  # fixed SVG ids: the same figure, the same bytes
+    "path.simplify": True,
+    "savefig.bbox": "tight",
+    **fonts.MATPLOTLIB_RC,  # the DejaVu files of the pinned matplotlib, never the machine's
+}
+
+
+def use_style() -> None:
+    """Draw every figure of this process from now on in the house style (:data:`HOUSE_STYLE`,
+    with matplotlib's font list narrowed to the shipped files)."""
+    fonts.use_in_matplotlib()
+    matplotlib.rcParams.update(HOUSE_STYLE)
+
+
+@contextmanager
+def style() -> Iterator[None]:
+    """Draw the figures of a ``with`` block in the house style; the settings before the block
+    come back after it (the narrowed font list stays: it holds the same DejaVu files).
+
+    >>> with style():
+    ...     fig, ax = plt.subplots()
+    >>> plt.close(fig)
+    """
+    fonts.use_in_matplotlib()
+    with matplotlib.rc_context(HOUSE_STYLE):
+        yield
+
 
 _NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 _PNG_META = {"Software": None}
@@ -61,8 +99,11 @@ def site_stem(site: str) -> str:
 
 def _check_name(name: str) -> str:
     if not isinstance(name, str) or not _NAME_RE.match(name):
-        raise ResultError(f"figure/table name {name!r} must be lower_snake_case naming its content",
-                          field=str(name), hint="e.g. 'tumangang_railcars_timeseries'")
+        raise ResultError(
+            f"figure/table name {name!r} must be lower_snake_case naming its content",
+            field=str(name),
+            hint="e.g. 'tumangang_railcars_timeseries'",
+        )
     return name
 
 
@@ -73,9 +114,12 @@ class Figures:
     ----------
     directory : str or pathlib.Path
         Folder for the PNG and SVG files (the runner injects ``figures_dir``).
+
+    Creating one sets the house style (:func:`use_style`) for the figures drawn after it.
     """
 
     def __init__(self, directory):
+        use_style()  # the notebook draws its figures after this, in the house style
         self.directory = Path(directory)
         self.directory.mkdir(parents=True, exist_ok=True)
         self.names: list[str] = []
@@ -87,8 +131,9 @@ class Figures:
             raise ResultError(f"figure {name!r} is saved twice in one notebook", field=name)
         self.names.append(name)
         out = {"png": self.directory / f"{name}.png", "svg": self.directory / f"{name}.svg"}
-        fig.savefig(out["png"], dpi=DPI, metadata=_PNG_META)
-        fig.savefig(out["svg"], metadata=_SVG_META)
+        with matplotlib.rc_context(HOUSE_STYLE):  # the files' settings whatever came since
+            fig.savefig(out["png"], dpi=DPI, metadata=_PNG_META)
+            fig.savefig(out["svg"], metadata=_SVG_META)
         return out
 
     def show(self, fig, name: str, caption: str, alt: str, *, close: bool = True):
@@ -111,24 +156,29 @@ class Figures:
             raise ResultError(f"figure {name!r} needs a caption and alt text", field=name)
         files = self.save(fig, name)
         if close:
-            import matplotlib.pyplot as plt
-
             plt.close(fig)
-        from IPython.display import HTML
-
         return HTML(figure_html(files["png"].read_bytes(), name, caption, alt))
 
 
 def figure_html(png: bytes, name: str, caption: str, alt: str) -> str:
     """Return the ``<figure>`` element the report uses for one figure (image inlined)."""
     data = base64.b64encode(png).decode("ascii")
-    return (f'<figure class="tumen-figure" id="fig-{_check_name(name)}">'
-            f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt, quote=True)}"/>'
-            f"<figcaption>{html.escape(caption, quote=False)}</figcaption></figure>")
+    return (
+        f'<figure class="tumen-figure" id="fig-{_check_name(name)}">'
+        f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt, quote=True)}"/>'
+        f"<figcaption>{html.escape(caption, quote=False)}</figcaption></figure>"
+    )
 
 
-def table(df, name: str, caption: str, *, notes: str = "", index: bool = False,
-          float_format: str = "{:,.3g}"):
+def table(
+    df,
+    name: str,
+    caption: str,
+    *,
+    notes: str = "",
+    index: bool = False,
+    float_format: str = "{:,.3g}",
+):
     """Display a DataFrame as a numbered, captioned report table (cell text escaped).
 
     Parameters
@@ -146,20 +196,30 @@ def table(df, name: str, caption: str, *, notes: str = "", index: bool = False,
     float_format : str
         Format for float cells.
     """
-    from IPython.display import HTML
-
-    return HTML(table_html(df, name, caption, notes=notes, index=index,
-                           float_format=float_format))
+    return HTML(table_html(df, name, caption, notes=notes, index=index, float_format=float_format))
 
 
-def table_html(df, name: str, caption: str, *, notes: str = "", index: bool = False,
-               float_format: str = "{:,.3g}") -> str:
+def table_html(
+    df,
+    name: str,
+    caption: str,
+    *,
+    notes: str = "",
+    index: bool = False,
+    float_format: str = "{:,.3g}",
+) -> str:
     """Return the ``<table>`` element for :func:`table`."""
     if index:  # the index as an ordinary first column (no second header row)
         df = df.reset_index()
-    body = df.to_html(index=False, escape=True, border=0, na_rep="–",
-                      float_format=float_format.format, classes=["tumen-table"],
-                      table_id=f"tab-{_check_name(name)}")
+    body = df.to_html(
+        index=False,
+        escape=True,
+        border=0,
+        na_rep="–",
+        float_format=float_format.format,
+        classes=["tumen-table"],
+        table_id=f"tab-{_check_name(name)}",
+    )
     cap = f"<caption>{html.escape(caption, quote=False)}</caption>"
     body = body.replace(">", ">" + cap, 1)
     if notes:
@@ -200,10 +260,6 @@ def svg_text_sizes(svg) -> tuple[float, list[tuple[str, float]]]:
         The SVG's width in points and, in drawing order, each text with its size in points
         at the figure's own size.
     """
-    import xml.etree.ElementTree as ET
-
-    from matplotlib.textpath import TextToPath
-
     parser = ET.XMLParser(target=ET.TreeBuilder(insert_comments=True))
     root = ET.parse(svg, parser=parser).getroot()
     width = root.get("width", "")

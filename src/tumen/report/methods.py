@@ -27,8 +27,10 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from tumen.errors import ResultError
+from IPython.display import Markdown
+
 from tumen.engine.results import render
+from tumen.errors import ResultError
 
 #: Fewest and most lines a methods box may hold.
 MIN_LINES, MAX_LINES = 3, 6
@@ -59,16 +61,19 @@ class Box:
 
     def __post_init__(self):
         if not MIN_LINES <= len(self.rows) <= MAX_LINES:
-            raise ResultError(f"a methods box holds {MIN_LINES} to {MAX_LINES} lines, "
-                              f"not {len(self.rows)}")
+            raise ResultError(
+                f"a methods box holds {MIN_LINES} to {MAX_LINES} lines, not {len(self.rows)}"
+            )
         for label, template in self.rows:
             if not str(label).strip() or not str(template).strip():
                 raise ResultError(f"methods line {label!r} needs a label and a text")
 
     def lines(self, records: Mapping[str, dict]) -> list[str]:
         """The box as plain text, one ``"Label: text"`` per line (numbers without links)."""
-        return [f"{label}: {render(t, dict(records), html=False, text=dict(self.text))}"
-                for label, t in self.rows]
+        return [
+            f"{label}: {render(t, dict(records), html=False, text=dict(self.text))}"
+            for label, t in self.rows
+        ]
 
     def to_markdown(self, records: Mapping[str, dict]) -> str:
         """The box as Markdown: an ``<aside class="methods">`` holding a definition list.
@@ -76,12 +81,21 @@ class Box:
         Each line's text is a Markdown paragraph between blank lines inside its ``<dd>``,
         so numbers become links to their provenance like the rest of the prose.
         """
-        out = [f'<aside class="{CSS_CLASS}" aria-label="Methods">',
-               '<p class="methods-title">Methods</p>', "<dl>"]
+        out = [
+            f'<aside class="{CSS_CLASS}" aria-label="Methods">',
+            '<p class="methods-title">Methods</p>',
+            "<dl>",
+        ]
         for label, template in self.rows:
             line = render(template, dict(records), html=True, text=dict(self.text))
-            out += [f"<dt>{html.escape(str(label))}</dt>", "<dd>", "",
-                    " ".join(line.split()), "", "</dd>"]
+            out += [
+                f"<dt>{html.escape(str(label))}</dt>",
+                "<dd>",
+                "",
+                " ".join(line.split()),
+                "",
+                "</dd>",
+            ]
         return "\n".join(out + ["</dl>", "</aside>"])
 
 
@@ -95,8 +109,6 @@ def show(res, box: Box):
     box : Box
         The lines.
     """
-    from IPython.display import Markdown
-
     return Markdown(box.to_markdown(res.records))
 
 
@@ -122,8 +134,11 @@ def get_range(values: Iterable) -> tuple[float, float] | None:
     >>> get_range([0.5, float("nan"), 0.3]), get_range([float("nan")])
     ((0.3, 0.5), None)
     """
-    finite = [float(v) for v in values
-              if v is not None and not isinstance(v, str) and math.isfinite(float(v))]
+    finite = [
+        float(v)
+        for v in values
+        if v is not None and not isinstance(v, str) and math.isfinite(float(v))
+    ]
     return (min(finite), max(finite)) if finite else None
 
 

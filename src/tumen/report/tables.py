@@ -15,8 +15,8 @@ from __future__ import annotations
 import csv
 import difflib
 import io
-import re
 import os
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -25,8 +25,13 @@ import pandas as pd
 from tumen.errors import DataError
 
 
-def read_table(path: str | os.PathLike, required: Iterable[str],
-               optional: Iterable[str] = (), *, allow_duplicates: bool = False) -> pd.DataFrame:
+def read_table(
+    path: str | os.PathLike,
+    required: Iterable[str],
+    optional: Iterable[str] = (),
+    *,
+    allow_duplicates: bool = False,
+) -> pd.DataFrame:
     """Read a UTF-8 CSV input strictly, keeping every field as text.
 
     The project's CSV reader (claims and observations use it): it checks the header, that
@@ -62,25 +67,43 @@ def read_table(path: str | os.PathLike, required: Iterable[str],
     required, optional = list(required), list(optional)
     rows, lines = _read_rows(path)
     if not rows:
-        raise DataError("file is empty; expected a header line", file=path, line=1,
-                        hint=f"the header is: {','.join(required)}")
+        raise DataError(
+            "file is empty; expected a header line",
+            file=path,
+            line=1,
+            hint=f"the header is: {','.join(required)}",
+        )
     header = [h.strip() for h in rows[0]]
     _check_header(path, header, required, optional)
-    seen: dict[tuple, int] = {}  # stripped row -> line it first appeared on
-    for fields, line in zip(rows[1:], lines[1:]):
-        if len(fields) != len(header):
-            raise DataError(f"row has {len(fields)} fields, the header has {len(header)}",
-                            file=path, line=line,
-                            hint="quote fields that contain commas")
-        key = tuple(f.strip() for f in fields)
-        if key in seen and not allow_duplicates:
-            raise DataError(f"row repeats line {seen[key]} exactly", file=path, line=line,
-                            hint="delete the duplicate row")
-        seen.setdefault(key, line)
+    _check_rows(path, header, rows[1:], lines[1:], allow_duplicates)
     frame = pd.DataFrame(rows[1:], columns=header, dtype=str)
     frame = frame.apply(lambda col: col.str.strip())
     frame["line"] = lines[1:]
     return frame
+
+
+def _check_rows(
+    path: Path, header: list[str], rows: list[list[str]], lines: list[int], allow_duplicates: bool
+) -> None:
+    """Every row has the header's number of fields and (unless allowed) repeats no other."""
+    seen: dict[tuple, int] = {}  # stripped row -> line it first appeared on
+    for fields, line in zip(rows, lines):
+        if len(fields) != len(header):
+            raise DataError(
+                f"row has {len(fields)} fields, the header has {len(header)}",
+                file=path,
+                line=line,
+                hint="quote fields that contain commas",
+            )
+        key = tuple(f.strip() for f in fields)
+        if key in seen and not allow_duplicates:
+            raise DataError(
+                f"row repeats line {seen[key]} exactly",
+                file=path,
+                line=line,
+                hint="delete the duplicate row",
+            )
+        seen.setdefault(key, line)
 
 
 def _read_rows(path: Path) -> tuple[list[list[str]], list[int]]:
@@ -88,21 +111,28 @@ def _read_rows(path: Path) -> tuple[list[list[str]], list[int]]:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise DataError("file not found", file=path,
-                        hint="check the path in the parameters") from None
+        raise DataError(
+            "file not found", file=path, hint="check the path in the parameters"
+        ) from None
     except OSError as exc:
         raise DataError(f"cannot read file: {exc.strerror}", file=path) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw[:exc.start].count(b"\n") + 1
-        raise DataError(f"byte 0x{raw[exc.start]:02x} is not UTF-8", file=path, line=line,
-                        hint="save the file as UTF-8 CSV (it looks like Latin-1 or Windows-1252)"
-                        ) from None
+        line = raw[: exc.start].count(b"\n") + 1
+        raise DataError(
+            f"byte 0x{raw[exc.start]:02x} is not UTF-8",
+            file=path,
+            line=line,
+            hint="save the file as UTF-8 CSV (it looks like Latin-1 or Windows-1252)",
+        ) from None
     if "\0" in text:
-        raise DataError("file contains NUL bytes; not a text CSV", file=path,
-                        line=text[:text.index("\0")].count("\n") + 1,
-                        hint="save the file as UTF-8 CSV text")
+        raise DataError(
+            "file contains NUL bytes; not a text CSV",
+            file=path,
+            line=text[: text.index("\0")].count("\n") + 1,
+            hint="save the file as UTF-8 CSV text",
+        )
     reader = csv.reader(io.StringIO(text, newline=""))
     rows, lines, start = [], [], 1
     try:
@@ -112,33 +142,49 @@ def _read_rows(path: Path) -> tuple[list[list[str]], list[int]]:
                 lines.append(start)
             start = reader.line_num + 1
     except csv.Error as exc:
-        raise DataError(f"cannot parse CSV: {exc}", file=path, line=reader.line_num,
-                        hint="check the quotes on this line") from None
+        raise DataError(
+            f"cannot parse CSV: {exc}",
+            file=path,
+            line=reader.line_num,
+            hint="check the quotes on this line",
+        ) from None
     return rows, lines
 
 
-def _check_header(path: Path, header: list[str], required: list[str],
-                  optional: list[str]) -> None:
+def _check_header(path: Path, header: list[str], required: list[str], optional: list[str]) -> None:
     """Raise DataError for a duplicate, missing or misspelt column."""
     for name in header:
         if header.count(name) > 1:
-            raise DataError(f"column {name!r} appears twice", file=path, line=1,
-                            field=_show(name),
-                            hint="rename or delete one of them")
+            raise DataError(
+                f"column {name!r} appears twice",
+                file=path,
+                line=1,
+                field=_show(name),
+                hint="rename or delete one of them",
+            )
     absent = [c for c in required + optional if c not in header]
     unknown = [h for h in header if h not in required and h not in optional]
     for col in required:
         if col not in header:
             close = difflib.get_close_matches(col, unknown, n=1, cutoff=0.6)
-            hint = (f"did you mean {close[0]!r}? rename that column to {col!r}" if close
-                    else f"the file has: {', '.join(map(_show, header))}")
-            raise DataError(f"required column {col!r} is missing", file=path, line=1,
-                            field=col, hint=hint)
+            hint = (
+                f"did you mean {close[0]!r}? rename that column to {col!r}"
+                if close
+                else f"the file has: {', '.join(map(_show, header))}"
+            )
+            raise DataError(
+                f"required column {col!r} is missing", file=path, line=1, field=col, hint=hint
+            )
     for name in unknown:
         close = difflib.get_close_matches(name, absent, n=1, cutoff=0.8)
         if close:
-            raise DataError(f"unknown column {name!r}", file=path, line=1, field=_show(name),
-                            hint=f"did you mean {close[0]!r}?")
+            raise DataError(
+                f"unknown column {name!r}",
+                file=path,
+                line=1,
+                field=_show(name),
+                hint=f"did you mean {close[0]!r}?",
+            )
 
 
 def _show(name: str) -> str:
@@ -189,8 +235,12 @@ def to_csv_text(df: pd.DataFrame) -> str:
 
 def _csv_field(value) -> str:
     """One CSV field: empty for a missing value, quoted when it must be."""
-    if value is None or (isinstance(value, float) and value != value) or value is pd.NaT or (
-            value is pd.NA):
+    if (
+        value is None
+        or (isinstance(value, float) and value != value)
+        or value is pd.NaT
+        or (value is pd.NA)
+    ):
         return ""
     text = str(value)
     if any(c in text for c in ',"\r\n'):

@@ -1,5 +1,8 @@
 """tumen.report.figures: deterministic figure files, escaped captions, numbered-table markup."""
 
+import subprocess
+import sys
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -71,3 +74,21 @@ def test_site_stem_is_the_first_word_of_the_site_id():
 
     assert site_stem("tumangang_rail_facility") == "tumangang"
     assert site_stem("Ust-Kut yard") == "ust"
+
+
+def test_importing_figures_leaves_matplotlib_as_it_is():
+    """The house style is explicit: importing the module sets no rcParams (a fresh process)."""
+    code = (
+        "import matplotlib; before = dict(matplotlib.rcParams); "
+        "import tumen.report.figures; "
+        "assert dict(matplotlib.rcParams) == before"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_style_applies_the_house_style_inside_the_block_only(monkeypatch):
+    monkeypatch.setitem(matplotlib.rcParams, "svg.hashsalt", "elsewhere")
+    house = matplotlib.RcParams(figures.HOUSE_STYLE)  # as matplotlib stores them
+    with figures.style():
+        assert all(matplotlib.rcParams[k] == v for k, v in house.items())
+    assert matplotlib.rcParams["svg.hashsalt"] == "elsewhere"

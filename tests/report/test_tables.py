@@ -3,6 +3,7 @@
 import io
 
 import pytest
+from fixtures import claims_files
 
 from tumen.errors import DataError
 from tumen.report import tables
@@ -122,3 +123,18 @@ def test_neutralise_formulas_but_not_numbers():
         "9.0",
     ]
     assert "\r\n" not in text
+
+
+def test_read_table_rejects_empty_and_duplicate_headers(tmp_path):
+    with pytest.raises(DataError, match="empty"):
+        tables.read_table(claims_files.write(tmp_path, "", header=""), ["a"])
+    with pytest.raises(DataError, match="appears twice"):
+        tables.read_table(claims_files.write(tmp_path, "1,2\n", header="a,a\n"), ["a"])
+
+
+def test_read_table_keeps_unknown_columns_and_skips_blank_lines(tmp_path):
+    path = claims_files.write(tmp_path, "1,x\n\n2,y\n", header="a,comment\n")
+    got = tables.read_table(path, ["a"])
+    assert list(got["a"]) == ["1", "2"] and list(got["comment"]) == ["x", "y"]
+    assert list(got["line"]) == [2, 4]
+

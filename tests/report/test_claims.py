@@ -3,39 +3,17 @@
 import datetime as dt
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
 import pytest
+from fixtures.claims_files import HEADER, REF_HEADER, write
 
 from tumen.errors import DataError, ParameterError, ResultError
-from tumen.report import claims
+from tumen.report import claims, claims_compare
 
-ROOT = Path(__file__).resolve().parents[1]
-HEADER = "id,source,published,statement,value,unit,citation\n"
-REF_HEADER = "id,source,published,statement,value,unit,citation,author,title,publisher,url\n"
+ROOT = Path(__file__).resolve().parents[2]
 
 
-def write(tmp_path, body, header=HEADER, name="claims.csv"):
-    path = tmp_path / name
-    path.write_text(header + body, encoding="utf-8")
-    return path
 
 
-@pytest.fixture
-def table(tmp_path):
-    body = (
-        "peak,CSIS,2023-10-06,About 73 railcars.,73,railcars,c\n"
-        "base_max,CSIS,2023-10-06,No more than 20.,20,railcars,c\n"
-        "peak_day,CSIS,2023-10-06,On 5 Oct.,2023-10-05,date,c\n"
-        "trips,RUSI,2023-10-16,At least five round trips.,5,round trips,c\n"
-        "boxes,White House,2023-10-13,More than 1000 containers.,1000,containers,c\n"
-        "start,RUSI,2023-10-16,Mid-August.,2023-08-11/2023-08-20,date,c\n"
-        "hundreds,RUSI,2023-10-16,Hundreds.,200/999,containers,c\n"
-        "dist_mi,NYT,2023-10-16,125 miles.,125,mi,c\n"
-        "area,CSIS,2024,About 2.6 km2.,2.6,km2,c\n"
-        "tarps,CSIS,2023-10-06,Tarps hide the cargo.,,,c\n"
-    )
-    return claims.read_claims(write(tmp_path, body))
 
 
 # --- the shipped file -----------------------------------------------------------------
@@ -163,192 +141,41 @@ def test_missing_claim_column_suggests_the_misspelling(tmp_path):
     assert (info.value.line, info.value.field) == (1, "statement")
 
 
-def test_read_table_rejects_empty_and_duplicate_headers(tmp_path):
-    with pytest.raises(DataError, match="empty"):
-        claims.read_table(write(tmp_path, "", header=""), ["a"])
-    with pytest.raises(DataError, match="appears twice"):
-        claims.read_table(write(tmp_path, "1,2\n", header="a,a\n"), ["a"])
 
 
-def test_read_table_keeps_unknown_columns_and_skips_blank_lines(tmp_path):
-    path = write(tmp_path, "1,x\n\n2,y\n", header="a,comment\n")
-    got = claims.read_table(path, ["a"])
-    assert list(got["a"]) == ["1", "2"] and list(got["comment"]) == ["x", "y"]
-    assert list(got["line"]) == [2, 4]
 
 
 # --- comparison -----------------------------------------------------------------------
 
 
-def test_compare_every_kind(table):
-    results = {
-        "r.peak": 73,
-        "r.max": 20,
-        "r.day": "2023-10-05",
-        "r.trips": 6,
-        "r.boxes": 1000,
-        "r.start": dt.date(2023, 8, 15),
-        "r.count": 250,
-        "r.km": {"value": 201.0, "unit": "km"},
-        "r.area": np.float64(2.5),
-    }
-    tests = {
-        "peak": {"result": "r.peak", "kind": "equal"},  # 73 == 73
-        "base_max": ("r.max", "at_most"),  # 20 <= 20
-        "peak_day": ("r.day", "equal"),  # same day
-        "trips": ("r.trips", "at_least"),  # 6 >= 5
-        "boxes": ("r.boxes", "above"),  # 1000 > 1000 is false
-        "start": ("r.start", "contains"),  # 11 <= 15 <= 20 Aug
-        "hundreds": ("r.count", "contains"),  # 200 <= 250 <= 999
-        "dist_mi": ("r.km", "within", {"rtol": 0.01}),  # 201 km = 124.9 mi
-        "area": ("r.area", "within", {"tol": 0.05}),  # |2.5 - 2.6| > 0.05
-    }
-    got = claims.compare(table, results, tests)
-    assert list(got.columns) == [
-        "claim",
-        "source",
-        "statement",
-        "published",
-        "reproduced",
-        "result",
-        "kind",
-        "agrees",
-        "label",
-    ]
-    assert str(got["agrees"].dtype) == "boolean"
-    assert list(got["agrees"]) == [True, True, True, True, False, True, True, True, False]
-    shown = dict(zip(got["claim"], zip(got["published"], got["reproduced"])))
-    assert shown["peak"] == ("73 railcars", "73 railcars")
-    assert shown["base_max"] == ("≤ 20 railcars", "20 railcars")
-    assert shown["trips"] == ("≥ 5 round trips", "6 round trips")
-    assert shown["boxes"] == ("> 1,000 containers", "1,000 containers")
-    assert shown["start"] == ("2023-08-11 – 2023-08-20", "2023-08-15")
-    assert shown["hundreds"] == ("200 – 999 containers", "250 containers")
-    assert shown["dist_mi"] == ("≈ 125 mi (± 1%)", "125 mi (201 km)")
-    assert shown["area"] == ("≈ 2.6 km2 (± 0.05)", "2.5 km2")
 
 
-def test_compare_dates_within_days_and_datetimes(table):
-    got = claims.compare(
-        table,
-        {"d": pd.Timestamp("2023-10-07 23:00", tz="Asia/Seoul")},
-        {"peak_day": ("d", "within", {"tol": 2})},
-    )
-    # 23:00 in Seoul is 14:00 UTC on 7 Oct: 2 days after 5 Oct
-    assert got.loc[0, "reproduced"] == "2023-10-07" and bool(got.loc[0, "agrees"])
-    assert got.loc[0, "published"] == "≈ 2023-10-05 (± 2 days)"
 
 
-def test_compare_missing_result_value_is_not_applicable(table):
-    got = claims.compare(table, {"r.peak": None}, {"peak": ("r.peak", "equal")})
-    assert got.loc[0, "reproduced"] == "n/a" and pd.isna(got.loc[0, "agrees"])
-    verdict = claims.assess(table, {"r.peak": None}, {"peak": ("r.peak", "equal")})
-    assert verdict.loc["peak", "verdict"] == "indeterminate"
-    assert verdict.loc["peak", "reason"] == "The analysis reproduced no value to compare."
 
 
-def test_compare_takes_a_results_object(table, tmp_path):
-    from tumen.engine.results import Results
-
-    res = Results(tmp_path / "r.json")
-    res.record("route.depot_km", 201.0, "km", "Distance")
-    got = claims.compare(table, res, {"dist_mi": ("route.depot_km", "within", {"tol": 1})})
-    assert got.loc[0, "reproduced"] == "125 mi (201 km)" and bool(got.loc[0, "agrees"])
 
 
-def test_to_display_shows_verdicts_not_agrees(table):
-    got = claims.assess(
-        table, {"a": 73, "b": 21}, {"peak": ("a", "equal"), "base_max": ("b", "at_most")}
-    )
-    shown = claims.to_display(got)
-    assert list(shown.index) == ["peak", "base_max"]
-    assert "agrees" not in shown.columns
-    assert list(shown["verdict"]) == ["consistent", "inconsistent"]
-    assert list(shown["why"]) == [
-        "73 railcars matches 73 railcars.",
-        "21 railcars is more than 20 railcars.",
-    ]
-    assert list(shown["source"]) == ["CSIS [1]", "CSIS [1]"]
 
 
 # --- verdicts -------------------------------------------------------------------------
 
 
-def _row(reproduced, kind, agrees, label=""):
-    return {
-        "published": "> 1,000 containers",
-        "reproduced": reproduced,
-        "kind": kind,
-        "agrees": agrees,
-        "label": label,
-    }
 
 
-def test_get_verdict_kinds_and_reasons():
-    held, failed = _row("1,200", "above", True), _row("739", "above", False, "low end")
-    assert claims.get_verdict([held]) == (
-        "consistent",
-        False,
-        "1,200 is more than 1,000 containers.",
-    )
-    assert claims.get_verdict([failed]).kind == "inconsistent"
-    split = claims.get_verdict([failed, _row("1,960", "above", True, "high end")])
-    assert split.kind == "indeterminate"
-    assert split.reason == (
-        "The reproduced values disagree among themselves: 739 (low end) is "
-        "not more than 1,000 containers; 1,960 (high end) is more than "
-        "1,000 containers."
-    )
-    assert claims.get_verdict([_row("n/a", "above", pd.NA)]).kind == "indeterminate"
-    partly = claims.get_verdict([held, _row("n/a", "above", pd.NA, "high end")])
-    assert partly.kind == "consistent" and partly.reason.endswith("n/a (high end) not reproduced.")
 
 
-def test_get_verdict_on_synthetic_evidence_is_a_calibration_check():
-    v = claims.get_verdict([_row("1,200", "above", True)], synthetic=True)
-    assert (v.kind, v.calibration, v.label) == ("consistent", True, "reproduced (calibration)")
-    assert v.reason == "1,200 is more than 1,000 containers."
-    assert (
-        claims.get_verdict([_row("9", "above", False)], synthetic=True).label
-        == "not reproduced (calibration)"
-    )
-    assert set(claims.LABELS.values()) >= {"consistent", "inconsistent", "indeterminate"}
 
 
-def test_assess_gives_a_claim_tested_twice_one_verdict(table):
-    """A range whose low end is under the claim and high end over it: one verdict, not two."""
-    tests = {
-        "boxes": [
-            {"result": "low", "kind": "above", "label": "low end"},
-            {"result": "high", "kind": "above", "label": "high end"},
-        ],
-        "trips": ("n", "at_least"),
-    }
-    got = claims.assess(table, {"low": 739, "high": 1960, "n": 6}, tests)
-    assert list(got.index) == ["boxes", "trips"]
-    assert got.loc["boxes", "verdict"] == "indeterminate"
-    assert got.loc["boxes", "reproduced"] == "739 containers (low end); 1,960 containers (high end)"
-    assert got.loc["boxes", "published"] == "> 1,000 containers"
-    assert got.loc["trips", "label"] == "consistent"
 
 
-def test_to_html_escapes_cites_and_marks_calibration(tmp_path):
-    body = "x,<b>Pub</b>,2023-10-06,Said <i>so</i>.,5,things,c\n"
-    table = claims.read_claims(write(tmp_path, body))
-    got = claims.assess(table, {"r": 6}, {"x": ("r", "at_least")}, synthetic=True)
-    out = claims.to_html(got, "my_claims", "Caption & more").data
-    assert "<b>" not in out and "&lt;b&gt;Pub&lt;/b&gt;" in out and "&amp; more" in out
-    assert '<a class="cite" href="#ref-1">[1]</a>' in out
-    assert 'class="verdict verdict-consistent verdict-calibration"' in out
-    assert "reproduced (calibration)" in out and "agrees" not in out
-    assert 'id="tab-my_claims"' in out and 'class="tumen-table claims-table"' in out
 
 
 def test_record_verdicts_and_coverage(table, tmp_path):
     from tumen.engine.results import Results
 
     res = Results(tmp_path / "r.json")
-    claims.record_verdicts(res, claims.assess(table, {"a": 73}, {"peak": ("a", "equal")}))
+    claims.record_verdicts(res, claims_compare.assess(table, {"a": 73}, {"peak": ("a", "equal")}))
     claims.record_not_tested(res, table, {"base_max": "reads back a parameter"})
     records = {n: dict(r, notebook="01_x") for n, r in res.records.items()}
     cov = claims.get_coverage(table, records)
@@ -437,31 +264,6 @@ def test_shipped_claims_name_their_publications():
     assert (table["author"] == "").any()  # unknown authors stay empty, never guessed
 
 
-@pytest.mark.parametrize(
-    "tests, error, words",
-    [
-        ({"peek": ("r", "equal")}, ParameterError, "did you mean 'peak'"),
-        ({"peak": ("r", "equals")}, ParameterError, "did you mean 'equal'"),
-        ({"peak": ("r", "within")}, ParameterError, "needs tol or rtol"),
-        ({"peak": ("r", "contains")}, ParameterError, "does not fit"),
-        ({"start": ("r", "equal")}, ParameterError, "does not fit"),
-        ({"tarps": ("r", "equal")}, ParameterError, "qualitative"),
-        ({"peak": {"result": "r"}}, ParameterError, "needs 'result' and 'kind'"),
-        (
-            {"peak": {"result": "r", "kind": "equal", "tolerance": 1}},
-            ParameterError,
-            "unknown keys",
-        ),
-        ({"peak": ("r.peek", "equal")}, ResultError, "did you mean 'r.peak'"),
-        ({"dist_mi": ("r.peak", "equal")}, ResultError, "do not convert"),
-        ({"peak_day": ("r.text", "equal")}, ResultError, "is not a date"),
-        ({"peak": ("r.text", "equal")}, ResultError, "is not a number"),
-    ],
-)
-def test_compare_errors(table, tests, error, words):
-    results = {"r": 1, "r.peak": {"value": 73, "unit": "railcars"}, "r.text": "soon"}
-    with pytest.raises(error, match=words.replace("(", r"\(")):
-        claims.compare(table, results, tests)
 
 
 def test_parse_value_examples():

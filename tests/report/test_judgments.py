@@ -7,7 +7,7 @@ import pytest
 from tumen.errors import DataError
 from tumen.report import judgments
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 REGISTER = """\
 judgments:

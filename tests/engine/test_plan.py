@@ -4,7 +4,7 @@ from pathlib import Path
 
 from tumen.engine import params, plan
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SRC = ROOT / "src"
 FIX = ROOT / "tests" / "fixtures"
 
@@ -18,7 +18,7 @@ def test_imports_follow_tumen_modules_only():
         "import numpy\nimport tumen.engine.results\nfrom tumen.report import figures\n"
         "from tumen import errors as e\nfrom tumen.engine.params import load\n"
     )
-    assert plan._imports(code, SRC) == {
+    assert plan.imports_of(code, SRC) == {
         "tumen",
         "tumen.engine",
         "tumen.report",
@@ -31,7 +31,7 @@ def test_imports_follow_tumen_modules_only():
 
 def test_module_closure_is_transitive():
     files = names(plan.module_closure({"tumen.engine.results"}, SRC))
-    assert files == ["__init__.py", "errors.py", "results.py"]
+    assert files == ["__init__.py", "errors.py", "paths.py", "results.py"]
     assert "paths.py" in names(plan.module_closure({"tumen.engine.params"}, SRC))
 
 

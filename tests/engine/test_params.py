@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from tumen.engine import params
+from tumen.engine import params, params_check
 from tumen.errors import ParameterError
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 FIX = ROOT / "tests" / "fixtures"
 
 
@@ -89,7 +89,9 @@ def test_wrong_type(proj):
 def test_float_parameter_accepts_int_but_not_bool(proj):
     nb = params.declared_parameters(FIX / "notebooks" / "01_harbour.ipynb")
     assert (
-        params._type_ok(1.5, 2) and not params._type_ok(1.5, True) and not params._type_ok(1, 1.5)
+        params_check.type_ok(1.5, 2)
+        and not params_check.type_ok(1.5, True)
+        and not params_check.type_ok(1, 1.5)
     )
     assert nb
 
@@ -149,3 +151,8 @@ def test_notebook_without_parameters_cell(proj):
 def test_short_name():
     assert params.short_name("03_route_to_depot") == "route_to_depot"
     assert params.short_name("notes") == "notes"
+
+
+def test_authors_default_is_no_author_line():
+    assert params.REPORT_KEYS["authors"][1] == []
+    assert params.REPORT_KEYS["aliases"][1] == {}

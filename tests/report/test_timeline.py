@@ -98,24 +98,6 @@ def test_the_strip_draws_at_print_width():
         plt.close(fig)
 
 
-@pytest.mark.parametrize(
-    "spec, field",
-    [
-        ({"lane": "x"}, "report.timeline"),
-        ([{"items": []}], "report.timeline[0]"),
-        ([{"lane": "x", "items": [{"at": "a.b"}]}], "report.timeline[0].items[0]"),
-        (
-            [{"lane": "x", "items": [{"at": "a.b", "label": "l", "when": 1}]}],
-            "report.timeline[0].items[0]",
-        ),
-    ],
-)
-def test_a_bad_timeline_names_its_field(spec, field):
-    with pytest.raises(ParameterError) as err:
-        timeline.check_spec(spec)
-    assert err.value.field == field
-
-
 def test_a_bad_event_in_the_params_file_names_file_line_and_field(tmp_path):
     (tmp_path / "notebooks").mkdir()
     (tmp_path / "p.yaml").write_text(
