@@ -68,11 +68,11 @@ def _cmd_assemble(a) -> int:
 
 
 def _cmd_build(a) -> int:
-    from tumen.engine import plan, runner
+    from tumen.engine import links, plan, runner
     from tumen.report import assemble
 
     cfg = plan.plan(a.params, None)
-    for nb in cfg.notebooks:
+    for nb in links.execution_order(cfg):  # producers before readers; report order otherwise
         runner.run(a.params, nb.name)
     assemble.write_html(cfg)
     assemble.write_pdf(cfg)

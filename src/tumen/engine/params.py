@@ -25,12 +25,13 @@ from typing import Any
 import yaml
 
 from tumen import paths
+from tumen.engine import links
 from tumen.errors import ParameterError
 
 #: Parameters the runner injects (results_path always; the others where a notebook declares
 #: them); a params file may not set them. tables_dir: data tables for reviewers (CSV), installed
 #: beside the results in build/<variant>/results/.
-INJECTED = ("results_path", "figures_dir", "tables_dir", "variant")
+INJECTED = ("results_path", "figures_dir", "tables_dir", "variant", links.LINKS_DIR)
 
 #: Keys of the ``report`` section: name -> (type, default, help).
 REPORT_KEYS: dict[str, tuple[type | tuple, Any, str]] = {
@@ -43,7 +44,11 @@ REPORT_KEYS: dict[str, tuple[type | tuple, Any, str]] = {
         "output folder name: build/<variant>, figures/<variant>, report/<variant>",
     ),
     "notebook_dir": (str, "notebooks", "folder holding the notebooks"),
-    "notebooks": (list, [], "notebook file stems, executed and assembled in this order"),
+    "notebooks": (
+        list,
+        [],
+        "notebook file stems in report order; each runs after the notebooks it links to",
+    ),
     "show_code": (bool, False, "show code cells in the report"),
     "abstract": (str, "", "Markdown paragraph under the title (no numbers: cite results instead)"),
     "judgments_yaml": (
@@ -73,8 +78,9 @@ DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 _PATH_KEY_RE = re.compile(r"(_csv|_path|_file|_dir|_yaml|_json|_geojson|_nmea|_parquet|_glob)$")
 #: Parameters that link a notebook to another notebook's results (``shuttle_results:
 #: build/{variant}/results/02_vessel_shuttle.json``): ``{variant}`` becomes the build's
-#: variant, ``""`` means not linked. The build graph runs the producing notebook first and
-#: reruns the reader whenever the producer reruns (:func:`tumen.engine.plan.makefile`).
+#: variant, ``""`` means not linked. The producing notebook runs first
+#: (:func:`tumen.engine.links.execution_order`) and a rerun of it reruns the reader
+#: (:func:`tumen.engine.plan.makefile`); links may not form a cycle.
 LINK_KEY_RE = re.compile(r"_results$")
 
 
@@ -254,14 +260,12 @@ def _check_path(value: Any, where: dict, root: Path) -> None:
             )
 
 
-def _check_link(
-    value: str, where: dict, root: Path, variant: str, stems: list[str], index: int
-) -> str:
+def _check_link(value: str, where: dict, root: Path) -> str:
     """Check a linked-results parameter (see :data:`LINK_KEY_RE`); return the path.
 
-    It must stay inside the project and name a ``.json`` file; when it is the results file
-    of a notebook of this build, that notebook must run earlier. A file that no notebook of
-    the build writes need not exist: the reading notebook says the link is missing.
+    It must stay inside the project and name a ``.json`` file. A file that no notebook of
+    the build writes need not exist: the reading notebook says the link is missing. Links
+    between notebooks of the build may not form a cycle (:func:`tumen.engine.links.check_no_cycle`).
     """
     _check_path_inside(value, where, root)
     if not value.endswith(".json"):
@@ -270,15 +274,6 @@ def _check_link(
             **where,
             hint="e.g. build/{variant}/results/02_vessel_shuttle.json",
         )
-    results = paths.variant_dirs(variant).results
-    for k, stem in enumerate(stems, start=1):
-        if Path(value) == results / f"{stem}.json" and k >= index:
-            raise ParameterError(
-                f"linked results {value!r} come from notebook {stem}, which "
-                "does not run before this one",
-                **where,
-                hint=f"list {stem} before it in report.notebooks",
-            )
     return value
 
 
@@ -452,7 +447,7 @@ def load(path: str | Path, *, root: Path | None = None) -> Config:
                 hint=_suggest(key, names),
             )
 
-    notebooks = []
+    notebooks, linked = [], []  # linked: (reader, producer, where) of each link in the build
     for i, (stem, name) in enumerate(zip(stems, names), start=1):
         nb_path = nb_dir / f"{stem}.ipynb"
         if not nb_path.exists():
@@ -495,14 +490,11 @@ def load(path: str | Path, *, root: Path | None = None) -> Config:
             if _PATH_KEY_RE.search(key):
                 _check_path(value, at, root)
             elif LINK_KEY_RE.search(key) and isinstance(value, str) and value:
-                merged[key] = _check_link(
-                    value.replace("{variant}", report["variant"]),
-                    at,
-                    root,
-                    report["variant"],
-                    stems,
-                    i,
-                )
+                merged[key] = _check_link(value.replace("{variant}", report["variant"]), at, root)
+                results = paths.variant_dirs(report["variant"]).results
+                linked += [
+                    (stem, s, at) for s in stems if Path(merged[key]) == results / f"{s}.json"
+                ]
         notebooks.append(
             Notebook(
                 stem=stem,
@@ -514,6 +506,7 @@ def load(path: str | Path, *, root: Path | None = None) -> Config:
                 declared=declared,
             )
         )
+    links.check_no_cycle(linked)
     return Config(source=source, report=report, notebooks=tuple(notebooks))
 
 

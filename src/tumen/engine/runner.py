@@ -24,6 +24,7 @@ from pathlib import Path
 import nbformat
 
 from tumen import paths
+from tumen.engine import links
 from tumen.engine import params as _params
 from tumen.errors import NotebookError, TumenError
 
@@ -202,11 +203,13 @@ def run(params_path: str | os.PathLike, name: str, *, quiet: bool = False) -> fl
     shutil.rmtree(root / work, ignore_errors=True)
     (root / work / "figures").mkdir(parents=True)
     (root / work / "tables").mkdir(parents=True)
+    (root / work / "links").mkdir(parents=True)
     offered = {
         "results_path": str(work / "results.json"),
         "figures_dir": str(work / "figures"),
         "tables_dir": str(work / "tables"),
         "variant": cfg.variant,
+        links.LINKS_DIR: str(work / "links"),  # files for the notebooks that link to this one
     }
     # results_path always; the others only where the notebook declares them
     injected = {k: v for k, v in offered.items() if k == "results_path" or k in nb.declared}
@@ -281,6 +284,7 @@ def _install(root: Path, dirs: paths.VariantDirs, nb: _params.Notebook, executed
 
     results_out = root / dirs.results / f"{nb.stem}.json"
     results_out.parent.mkdir(parents=True, exist_ok=True)
+    links.install(work / "links", root / links.files_dir(results_out))
     if (work / "results.json").exists():
         os.replace(work / "results.json", results_out)
     else:
