@@ -70,6 +70,8 @@ def _gap(h: HealedGap) -> dict:
 
 def to_feature(name: str, route: RailRoute | SeaRoute) -> dict:
     """One route as a GeoJSON Feature (``kind`` ``rail`` or ``sea``), every field kept."""
+    if not isinstance(route, (RailRoute, SeaRoute)):
+        raise TypeError(f"not a rail or sea route: {type(route).__name__}")
     props: dict = {"name": str(name), "length_km": _num(route.length_km)}
     if isinstance(route, RailRoute):
         props |= {
@@ -83,7 +85,7 @@ def to_feature(name: str, route: RailRoute | SeaRoute) -> dict:
             else [str(c) for c in route.allowed_countries],
             "heal_gap_km": _num(route.heal_gap_km),
         }
-    elif isinstance(route, SeaRoute):
+    else:
         props |= {
             "kind": "sea",
             "length_nm": _num(route.length_nm),
@@ -91,8 +93,6 @@ def to_feature(name: str, route: RailRoute | SeaRoute) -> dict:
             "clearance_km": _num(route.clearance_km),
             "crs": str(route.crs),
         }
-    else:
-        raise TypeError(f"not a rail or sea route: {type(route).__name__}")
     props["snaps"] = [_snap(s) for s in route.snaps]
     coords = [[_num(x), _num(y)] for x, y in zip(route.lon, route.lat)]
     return {
