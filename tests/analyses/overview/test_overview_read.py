@@ -1,12 +1,19 @@
 """tumen.analyses.overview.read: the routes and numbers the overview takes from its links."""
 
 import pytest
+from fixtures.overview_links import write_sections
 
 from tumen.analyses.overview import read
 from tumen.engine import links
 from tumen.engine.results import Results
 from tumen.errors import DataError, ParameterError
 from tumen.geo import route_files
+
+
+@pytest.fixture
+def sections(tmp_path):
+    """A route and a shuttle section's results and route files (their two results files)."""
+    return write_sections(tmp_path)
 
 
 def test_the_overview_reads_its_sections(sections):

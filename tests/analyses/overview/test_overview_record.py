@@ -1,7 +1,16 @@
 """tumen.analyses.overview.record: the overview records its sections' numbers, unchanged."""
 
+import pytest
+from fixtures.overview_links import write_sections
+
 from tumen.analyses.overview import read, record
 from tumen.engine.results import Results
+
+
+@pytest.fixture
+def sections(tmp_path):
+    """A route and a shuttle section's results and route files (their two results files)."""
+    return write_sections(tmp_path)
 
 
 def test_every_number_is_the_sections_own(tmp_path, sections):

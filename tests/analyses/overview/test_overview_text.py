@@ -3,6 +3,9 @@
 import html
 import re
 
+import pytest
+from fixtures.overview_links import write_sections
+
 from tumen.analyses.overview import read, record, text
 from tumen.engine.results import Results
 
@@ -23,6 +26,12 @@ def paragraph(tmp_path, link, note=""):
     return html.unescape(
         re.sub(r"<[^>]+>", "", md.data)
     )  # the words, without the links to each result
+
+
+@pytest.fixture
+def sections(tmp_path):
+    """A route and a shuttle section's results and route files (their two results files)."""
+    return write_sections(tmp_path)
 
 
 def test_every_link_computed(tmp_path, sections):
