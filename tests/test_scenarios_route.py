@@ -4,12 +4,14 @@ Invented sites at real places of the shipped rail network (``tests/fixtures/scen
 containers loaded at a quay on the Sea of Azov, unloaded at a pier on the Kerch strait
 coast, taken by rail to a depot west of Smolensk, measured to Belarus instead of Ukraine,
 with invented claims. Each scenario builds ``03_route_to_depot`` as its own variant through
-the runner. Lengths on a real railway graph cannot be worked by hand to the metre, so the
+the runner; the overview scenarios build it beside ``00_overview``, which reads its results
+and routes (a linked section) and runs after it though it comes first in the report. Lengths on a real railway graph cannot be worked by hand to the metre, so the
 tests check what can: identities between results, bounds from geodesic distances worked
 out by hand, dates, and the sentences that depend on the case.
 """
 
 import html
+import json
 import re
 
 import pandas as pd
@@ -17,8 +19,11 @@ import pytest
 from fixtures import scenarios
 from numpy.testing import assert_allclose
 
-from tumen.engine import rebuild
-from tumen.geo import earth, gazetteer
+from tumen.engine import links, rebuild
+from tumen.engine.results import Results
+from tumen.errors import NotebookError
+from tumen.geo import earth, gazetteer, route_files
+from tumen.geo import sea as geo_sea
 
 pytestmark = pytest.mark.slow
 
@@ -227,59 +232,81 @@ def test_countries_that_admit_no_route(root):
     no_example_names(text)
 
 
+def overview_section(**extra):
+    """The overview on the invented places (its rail numbers and routes come from the route
+    notebook of the same build, its sea route from ``shuttle_results``)."""
+    base = {
+        "sites_csv": "scenarios/route_sites.csv",
+        "crossing": "granitnaya_station",
+        "loading_port": "kamyshovy_quay",
+        "origin": "limanny_pier",
+        "destination": "lesnaya_depot",
+        "border_country": "BLR",
+        "short_names": {},
+        "crossing_note": "",
+        "shuttle_results": "",
+    }
+    return {**base, **extra}
+
+
+def write_shuttle_link(root):
+    """A shuttle section's results and sea route, as the shuttle notebook leaves them for the
+    overview: the sea route between the invented ports, computed here."""
+    sites = gazetteer.load_sites(root / "scenarios/route_sites.csv")
+    sea = geo_sea.sea_route("kamyshovy_quay", "limanny_pier", sites=sites)
+    path = root / "scenarios/shuttle/02_vessel_shuttle.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Results(path).record("shuttle.sea_route_nm", sea.length_nm, "nmi", "the sea route")
+    route_files.write_routes({"sea": sea}, links.files_dir(path) / "sea_route.geojson")
+    return sea
+
+
 def test_overview_with_no_route(root):
-    # the overview on the same invented places, Kazakhstan only: the sea leg and the
-    # distance to Belarus are given, the rail legs and the map are not
-    r = scenarios.build(
+    # the overview beside the route notebook on the same invented places, Kazakhstan only:
+    # the distance to Belarus is the route section's; the rail legs and the map are not
+    # given, and the sea route is said to be missing (no shuttle section linked)
+    r = scenarios.build_linked(
         root,
         "overview-none",
-        "00_overview",
-        {
-            "sites_csv": "scenarios/route_sites.csv",
-            "crossing": "granitnaya_station",
-            "loading_port": "kamyshovy_quay",
-            "origin": "limanny_pier",
-            "destination": "lesnaya_depot",
-            "countries": ["KAZ"],
-            "border_country": "BLR",
-            "home_country": "RUS",
-            "short_names": {},
-            "crossing_note": "",
-        },
+        {"00_overview": overview_section(), NB: section(countries=["KAZ"])},
     )
+    assert r["overview.no_route"] == r["route.no_route"]
     assert r["overview.no_route"].startswith("Limanny pier lies in Russia")
     assert "overview.rail_km" not in r and "overview.khasan_rail_km" not in r
+    assert r["overview.depot_to_border_km"] == r["route.depot_to_border_km"]
     assert 40 < r["overview.depot_to_border_km"] < 75
-    assert_allclose(r["overview.sea_nm"], r["overview.sea_km"] / 1.852)
+    assert "overview.sea_km" not in r
     text = scenarios.prose(root, "overview-none", "00_overview")
-    assert (
-        "No railway joins Limanny pier and Lesnaya depot within Kazakhstan: Limanny pier "
-        "lies in Russia"
-    ) in text
-    assert not list((root / "figures/scn-overview-none").glob("*.png"))
+    assert "No railway joins Limanny pier and Lesnaya depot: Limanny pier lies in Russia" in text
+    assert "The sea route from Kamyshovy quay to Limanny pier is not part of this build" in text
+    assert not (root / "figures/scn-overview-none/pipeline_overview_map.png").exists()
 
 
 def test_overview_on_other_places_draws_its_own_inset(root):
     # the overview on the invented places with a route: the inset is computed around the
     # sea route and the start of the rail route (no inset_extent), the map names no
-    # example place; lengths are bounded by the geodesic distances between the sites
-    r = scenarios.build(
+    # example place; every number is its section's, bounded by the geodesic distances
+    sea_route = write_shuttle_link(root)
+    r = scenarios.build_linked(
         root,
         "overview-other",
-        "00_overview",
         {
-            "sites_csv": "scenarios/route_sites.csv",
-            "crossing": "granitnaya_station",
-            "loading_port": "kamyshovy_quay",
-            "origin": "limanny_pier",
-            "destination": "lesnaya_depot",
-            "countries": ["RUS"],
-            "border_country": "BLR",
-            "home_country": "RUS",
-            "short_names": {},
-            "map_extent": [28.0, 45.0, 43.0, 57.0],
+            "00_overview": overview_section(
+                map_extent=[28.0, 45.0, 43.0, 57.0],
+                shuttle_results="scenarios/shuttle/02_vessel_shuttle.json",
+            ),
+            NB: section(),
         },
     )
+    assert r["overview.sea_km"] == sea_route.length_km
+    assert r["overview.sea_nm"] == sea_route.length_nm
+    for name, linked in (
+        ("rail_km", "rail_km"),
+        ("rail_total_km", "total_km"),
+        ("khasan_rail_km", "khasan_rail_km"),
+        ("depot_to_border_km", "depot_to_border_km"),
+    ):
+        assert r[f"overview.{name}"] == r[f"route.{linked}"], name
     sites = gazetteer.load_sites(root / "scenarios/route_sites.csv")
     q, p, d = (
         gazetteer.get_site(i, sites) for i in ("kamyshovy_quay", "limanny_pier", "lesnaya_depot")
@@ -289,6 +316,55 @@ def test_overview_on_other_places_draws_its_own_inset(root):
     assert sea <= r["overview.sea_km"] < 2 * sea
     assert rail <= r["overview.rail_km"] < 2 * rail
     assert (root / "figures/scn-overview-other/pipeline_overview_map.png").exists()
+    # the download bundle's routes: the same routes, whatever notebook computed them
+    routes = json.loads((root / "build/scn-overview-other/results/routes.geojson").read_text())
+    lengths = sorted(f["properties"]["length_km"] for f in routes["features"])
+    assert lengths == sorted(
+        round(x, 1) for x in (r["route.rail_km"], r["route.khasan_rail_km"], sea_route.length_km)
+    )
     text = scenarios.prose(root, "overview-other", "00_overview")
     assert "Limanny pier" in text and "Lesnaya depot" in text
     no_example_names(text)
+
+
+def test_overview_alone_says_its_sections_are_missing(root):
+    # the overview without the sections it summarises (a build of the overview only): it
+    # records no number it would have to compute and says what is missing, naming the files
+    r = scenarios.build(
+        root,
+        "overview-alone",
+        "00_overview",
+        overview_section(shuttle_results="build/{variant}/results/02_vessel_shuttle.json"),
+    )
+    assert r == {}
+    text = html.unescape(scenarios.prose(root, "overview-alone", "00_overview"))
+    assert (
+        "The sea route from Kamyshovy quay to Limanny pier is not part of this build: there "
+        "are no shuttle results at build/scn-overview-alone/results/02_vessel_shuttle.json."
+    ) in text
+    assert (
+        "The rail route from Limanny pier to Lesnaya depot and the depot's distance to "
+        "Belarus's border are not part of this build: there are no route results at "
+        "build/scn-overview-alone/results/03_route_to_depot.json."
+    ) in text
+    assert not (root / "figures/scn-overview-alone/pipeline_overview_map.png").exists()
+
+
+def test_overview_refuses_a_route_between_other_places(root):
+    # the route section's routes join other places than the overview names: one line
+    write_shuttle_link(root)
+    with pytest.raises(
+        NotebookError,
+        match="the linked route joins kamyshovy_quay and "
+        "limanny_pier, not sulak_roads and limanny_pier",
+    ) as err:
+        scenarios.build(
+            root,
+            "overview-mismatch",
+            "00_overview",
+            overview_section(
+                loading_port="sulak_roads",
+                shuttle_results="scenarios/shuttle/02_vessel_shuttle.json",
+            ),
+        )
+    assert err.value.exit_code == 2

@@ -402,9 +402,16 @@ def test_readme_examples_build(tree, example, expected):
 
 
 def test_overview_says_when_the_sea_route_cannot_be_computed(tree):
-    """The overview with a loading port in a sea outside the offline coast regions: no sea
-    route (no overview.sea_* results), one sentence saying so, the rest of the page builds."""
+    """The overview linked to a shuttle section whose loading port lies in a sea outside the
+    offline coast regions: that section has no sea route and says why in the file it leaves
+    for the overview (written here as the shuttle notebook writes it); the overview records
+    no overview.sea_* result and gives the reason in one sentence."""
     import yaml
+
+    from tumen.analyses.shuttle import analysis as shuttle
+    from tumen.engine import links
+    from tumen.engine.results import Results
+    from tumen.geo import gazetteer, route_files
 
     d = tree / "scenarios" / "overview_far_port"
     d.mkdir(parents=True, exist_ok=True)
@@ -413,6 +420,16 @@ def test_overview_says_when_the_sea_route_cannot_be_computed(tree):
         sites + "kittiwake_port,Kittiwake port,GRC,port,37.94,23.63,"
         "2.0,1.0,invented for a test scenario\n"
     )
+    route, why = shuttle.get_sea_route(
+        "kittiwake_port", "dunai_port", gazetteer.load_sites(d / "sites.csv")
+    )
+    assert route is None and why
+    Results(d / "shuttle.json").record("shuttle.calls", 0, "calls", "no calls")
+    route_files.write_routes(
+        {"sea": route},
+        links.files_dir(d / "shuttle.json") / "sea_route.geojson",
+        missing={"sea": why},
+    )
     base = yaml.safe_load((tree / "params.yaml").read_text())
     params = {
         "report": {**base["report"], "variant": "overview-far-port", "notebooks": ["00_overview"]},
@@ -420,6 +437,7 @@ def test_overview_says_when_the_sea_route_cannot_be_computed(tree):
             **base["overview"],
             "sites_csv": "scenarios/overview_far_port/sites.csv",
             "loading_port": "kittiwake_port",
+            "shuttle_results": "scenarios/overview_far_port/shuttle.json",
         },
     }
     (d / "params.yaml").write_text(yaml.safe_dump(params, allow_unicode=True))
@@ -427,9 +445,10 @@ def test_overview_says_when_the_sea_route_cannot_be_computed(tree):
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     out = tree / "build/overview-far-port"
     records = json.loads((out / "results/00_overview.json").read_text())
-    assert "overview.sea_km" not in records and "overview.rail_km" in records
+    assert "overview.sea_km" not in records and "overview.rail_km" not in records
     nb = (out / "notebooks/00_overview.ipynb").read_text()
     assert "The shortest water route from Kittiwake port to" in nb and "could not be computed" in nb
+    assert why.split(",")[0] in nb
 
 
 def test_three_ships_from_a_dma_csv_give_the_same_answers(tree):

@@ -67,11 +67,11 @@ def _cmd_assemble(a) -> int:
 
 
 def _cmd_build(a) -> int:
-    from tumen.engine import plan, runner  # noqa: PLC0415 - per command (start-up time)
+    from tumen.engine import links, plan, runner  # noqa: PLC0415 - per command (start-up time)
     from tumen.report import assemble, pdf  # noqa: PLC0415 - per command (start-up time)
 
     cfg = plan.plan(a.params, None)
-    for nb in cfg.notebooks:
+    for nb in links.execution_order(cfg):  # producers before readers; report order otherwise
         runner.run(a.params, nb.name)
     assemble.write_html(cfg)
     pdf.write_pdf(cfg)

@@ -24,13 +24,13 @@ from typing import Any
 import yaml
 
 from tumen import paths
-from tumen.engine import params_check
+from tumen.engine import links, params_check
 from tumen.errors import ParameterError, suggest
 
 #: Parameters the runner injects (results_path always; the others where a notebook declares
 #: them); a params file may not set them. tables_dir: data tables for reviewers (CSV), installed
 #: beside the results in build/<variant>/results/.
-INJECTED = ("results_path", "figures_dir", "tables_dir", "variant")
+INJECTED = ("results_path", "figures_dir", "tables_dir", "variant", links.LINKS_DIR)
 
 #: Keys of the ``report`` section: name -> (type, default, help).
 REPORT_KEYS: dict[str, tuple[type | tuple, Any, str]] = {
@@ -43,7 +43,11 @@ REPORT_KEYS: dict[str, tuple[type | tuple, Any, str]] = {
         "output folder name: build/<variant>, figures/<variant>, report/<variant>",
     ),
     "notebook_dir": (str, "notebooks", "folder holding the notebooks"),
-    "notebooks": (list, [], "notebook file stems, executed and assembled in this order"),
+    "notebooks": (
+        list,
+        [],
+        "notebook file stems in report order; each runs after the notebooks it links to",
+    ),
     "show_code": (bool, False, "show code cells in the report"),
     "abstract": (str, "", "Markdown paragraph under the title (no numbers: cite results instead)"),
     "judgments_yaml": (
@@ -72,8 +76,9 @@ _VARIANT_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 PATH_KEY_RE = re.compile(r"(_csv|_path|_file|_dir|_yaml|_json|_geojson|_nmea|_parquet|_glob)$")
 #: Parameters that link a notebook to another notebook's results (``shuttle_results:
 #: build/{variant}/results/02_vessel_shuttle.json``): ``{variant}`` becomes the build's
-#: variant, ``""`` means not linked. The build graph runs the producing notebook first and
-#: reruns the reader whenever the producer reruns (:func:`tumen.engine.plan.makefile`).
+#: variant, ``""`` means not linked. The producing notebook runs first
+#: (:func:`tumen.engine.links.execution_order`) and a rerun of it reruns the reader
+#: (:func:`tumen.engine.plan.makefile`); links may not form a cycle.
 LINK_KEY_RE = re.compile(r"_results$")
 
 
@@ -231,10 +236,12 @@ def load(path: str | Path, *, root: Path | None = None) -> Config:
                 **where(key),
                 hint=suggest(key, names),
             )
+    linked: list = []  # (reader, producer, where) of each link between notebooks of the build
     notebooks = [
-        _notebook(report, stems, i, data.get(short_name(stem)) or {}, root, where)
+        _notebook(report, stems, i, data.get(short_name(stem)) or {}, root, where, linked)
         for i, stem in enumerate(stems, start=1)
     ]
+    links.check_no_cycle(linked)
     return Config(source=source, report=report, notebooks=tuple(notebooks))
 
 
@@ -294,9 +301,10 @@ def _report_section(given: Any, root: Path, where) -> dict[str, Any]:
 
 
 def _notebook(
-    report: dict, stems: list[str], index: int, section: Any, root: Path, where
+    report: dict, stems: list[str], index: int, section: Any, root: Path, where, linked: list
 ) -> Notebook:
-    """Notebook ``index`` (1-based) of the report with its checked parameter slice."""
+    """Notebook ``index`` (1-based) of the report with its checked parameter slice; its links
+    to other notebooks of the build are added to ``linked`` as ``(reader, producer, where)``."""
     stem = stems[index - 1]
     name = short_name(stem)
     nb_dir = root / report["notebook_dir"]
@@ -324,13 +332,10 @@ def _notebook(
             params_check.check_path(value, at, root)
         elif LINK_KEY_RE.search(key) and isinstance(value, str) and value:
             merged[key] = params_check.check_link(
-                value.replace("{variant}", report["variant"]),
-                at,
-                root,
-                report["variant"],
-                stems,
-                index,
+                value.replace("{variant}", report["variant"]), at, root
             )
+            results = paths.variant_dirs(report["variant"]).results
+            linked += [(stem, s, at) for s in stems if Path(merged[key]) == results / f"{s}.json"]
     return Notebook(
         stem=stem,
         name=name,

@@ -13,7 +13,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-from tumen import paths
 from tumen.errors import ParameterError, suggest
 
 #: A value that starts with a date (YYYY-MM-DD).
@@ -75,14 +74,12 @@ def check_path(value: Any, where: dict, root: Path) -> None:
             )
 
 
-def check_link(
-    value: str, where: dict, root: Path, variant: str, stems: list[str], index: int
-) -> str:
+def check_link(value: str, where: dict, root: Path) -> str:
     """Check a linked-results parameter (see :data:`LINK_KEY_RE`); return the path.
 
-    It must stay inside the project and name a ``.json`` file; when it is the results file
-    of a notebook of this build, that notebook must run earlier. A file that no notebook of
-    the build writes need not exist: the reading notebook says the link is missing.
+    It must stay inside the project and name a ``.json`` file. A file that no notebook of
+    the build writes need not exist: the reading notebook says the link is missing. Links
+    between notebooks of the build may not form a cycle (:func:`tumen.engine.links.check_no_cycle`).
     """
     check_path_inside(value, where, root)
     if not value.endswith(".json"):
@@ -91,15 +88,6 @@ def check_link(
             **where,
             hint="e.g. build/{variant}/results/02_vessel_shuttle.json",
         )
-    results = paths.variant_dirs(variant).results
-    for k, stem in enumerate(stems, start=1):
-        if Path(value) == results / f"{stem}.json" and k >= index:
-            raise ParameterError(
-                f"linked results {value!r} come from notebook {stem}, which "
-                "does not run before this one",
-                **where,
-                hint=f"list {stem} before it in report.notebooks",
-            )
     return value
 
 

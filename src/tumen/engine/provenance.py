@@ -23,6 +23,7 @@ from importlib import metadata
 from pathlib import Path
 
 from tumen import paths
+from tumen.engine import links as _links
 from tumen.engine import params as _params
 from tumen.engine import plan as _plan
 from tumen.engine import sources as _sources
@@ -37,7 +38,7 @@ def notebook_inputs(cfg: _params.Config, root: Path | None = None) -> dict[str, 
     """
     root = (root or paths.root()).resolve()
     out: dict[str, list[str]] = {}
-    for nb in cfg.notebooks:  # producers come first (params checks the order)
+    for nb in _links.execution_order(cfg):  # producers first
         files = [str(p.resolve().relative_to(root)) for p in _plan.data_inputs(nb.params, root)]
         for key, value in nb.params.items():
             if _params.LINK_KEY_RE.search(key) and isinstance(value, str) and value:
@@ -45,7 +46,7 @@ def notebook_inputs(cfg: _params.Config, root: Path | None = None) -> dict[str, 
                 if producer is not None:
                     files += out.get(producer.name, [])
         out[nb.name] = list(dict.fromkeys(files))
-    return out
+    return {nb.name: out[nb.name] for nb in cfg.notebooks}  # in report order
 
 
 def input_table(

@@ -29,6 +29,7 @@ from jupyter_client.manager import AsyncKernelManager
 from traitlets import default
 
 from tumen import paths
+from tumen.engine import links
 from tumen.engine import params as _params
 from tumen.errors import NotebookError, TumenError
 
@@ -215,11 +216,13 @@ def _prepare_work(root: Path, cfg: _params.Config, nb: _params.Notebook) -> tupl
     shutil.rmtree(root / work, ignore_errors=True)
     (root / work / "figures").mkdir(parents=True)
     (root / work / "tables").mkdir(parents=True)
+    (root / work / "links").mkdir(parents=True)
     offered = {
         "results_path": str(work / "results.json"),
         "figures_dir": str(work / "figures"),
         "tables_dir": str(work / "tables"),
         "variant": cfg.variant,
+        links.LINKS_DIR: str(work / "links"),  # files for the notebooks that link to this one
     }
     # results_path always; the others only where the notebook declares them
     return work, {k: v for k, v in offered.items() if k == "results_path" or k in nb.declared}
@@ -291,6 +294,7 @@ def _install(root: Path, dirs: paths.VariantDirs, nb: _params.Notebook, executed
 
     results_out = root / dirs.results / f"{nb.stem}.json"
     results_out.parent.mkdir(parents=True, exist_ok=True)
+    links.install(work / "links", root / links.files_dir(results_out))
     if (work / "results.json").exists():
         os.replace(work / "results.json", results_out)
     else:
