@@ -160,6 +160,6 @@ def test_build_runs_notebooks_in_execution_order(tmp_path, monkeypatch):
     ran = []
     monkeypatch.setattr("tumen.engine.runner.run", lambda p, name, **kw: ran.append(name))
     monkeypatch.setattr("tumen.report.assemble.write_html", lambda cfg: None)
-    monkeypatch.setattr("tumen.report.assemble.write_pdf", lambda cfg: None)
+    monkeypatch.setattr("tumen.report.pdf.write_pdf", lambda cfg: None)
     assert cli.main(["build", "--params", "p.yaml"]) == 0
     assert ran == ["harbour", "summary"]
