@@ -408,7 +408,7 @@ def test_overview_says_when_the_sea_route_cannot_be_computed(tree):
     no overview.sea_* result and gives the reason in one sentence."""
     import yaml
 
-    from tumen.analyses.shuttle import analysis as shuttle
+    from tumen.analyses.shuttle import ports as shuttle_ports
     from tumen.engine import links
     from tumen.engine.results import Results
     from tumen.geo import gazetteer, route_files
@@ -420,7 +420,7 @@ def test_overview_says_when_the_sea_route_cannot_be_computed(tree):
         sites + "kittiwake_port,Kittiwake port,GRC,port,37.94,23.63,"
         "2.0,1.0,invented for a test scenario\n"
     )
-    route, why = shuttle.get_sea_route(
+    route, why = shuttle_ports.get_sea_route(
         "kittiwake_port", "dunai_port", gazetteer.load_sites(d / "sites.csv")
     )
     assert route is None and why
