@@ -170,3 +170,26 @@ def test_a_linked_notebook_inherits_the_data_inputs_of_its_producer(tmp_path):
     inputs = provenance.notebook_inputs(cfg, root)
     assert inputs["harbour"] and inputs["linked"] == inputs["harbour"]
     assert not set(inputs["rail"]) & set(inputs["linked"])
+
+
+def test_each_section_depends_only_on_its_own_rooms():
+    """With empty ``__init__.py`` files, a section's notebook depends on the modules it
+    imports and theirs: the rail notebook on no AIS or shuttle module, so an edit to the AIS
+    decoder reruns only the sections that read AIS."""
+    deps = {
+        nb: {
+            str(f.relative_to(SRC / "tumen"))
+            for f in plan.module_closure(
+                plan.notebook_imports(ROOT / f"notebooks/{nb}.ipynb", SRC), SRC
+            )
+        }
+        for nb in ("01_rail_traffic", "02_vessel_shuttle", "03_route_to_depot")
+    }
+    assert "analyses/rail/compute.py" in deps["01_rail_traffic"]
+    assert not {d for d in deps["01_rail_traffic"] if d.startswith(("ais/", "analyses/shuttle/"))}
+    assert "ais/nmea.py" in deps["02_vessel_shuttle"]
+    assert not {d for d in deps["02_vessel_shuttle"] if d.startswith("analyses/rail/")}
+    route = deps[
+        "03_route_to_depot"
+    ]  # its sea leg uses the shuttle's ports (geofences: ais.tracks)
+    assert "ais/nmea.py" not in route and not {d for d in route if d.startswith("analyses/rail/")}
