@@ -11,7 +11,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tumen.ais import chunk_decode as ais_chunk_decode
 from tumen.ais import chunks as ais_chunks
 from tumen.ais import nmea as ais_nmea
 from tumen.ais import records as ais_records
@@ -54,14 +53,6 @@ def test_messages_split_across_chunk_boundaries_are_assembled():
         27: "static",
     }
     assert len(data.positions) == 18
-
-
-def test_decode_nmea_range_keeps_only_its_lines():
-    lines = SPLIT.read_bytes().split(b"\n")[:29]
-    part = ais_chunk_decode.decode_nmea_range(lines, "x", start_line=1, keep=(6, 12))
-    # line 6 ends a message that began on line 2: not this range's; 7 (begun here) is
-    assert part.skipped["source_line"].tolist() == [7]
-    assert part.positions["source_line"].tolist() == [8, 10]
 
 
 @pytest.mark.parametrize("scheduler", ["sync", "threads", "processes"])

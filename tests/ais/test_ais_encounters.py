@@ -233,12 +233,3 @@ def test_a_store_partitioned_by_mmsi_gives_the_same_tables(tmp_path):
         enc.get_loitering_dask(store, dask_scheduler="sync"), enc.get_loitering(traffic.positions)
     )
     assert enc.get_encounters_dask(store, ports=traffic.sites).empty  # all in port
-
-
-def test_two_reports_at_one_time_give_the_same_bins_in_any_order():
-    ship = track(900000001, LAT, LON, 1.0)
-    other = ship.iloc[[3]].assign(lat=LAT + 0.001)  # a second report at 00:30, elsewhere
-    one = bins.get_slow_bins(pd.concat([ship, other], ignore_index=True))
-    two = bins.get_slow_bins(pd.concat([other, ship], ignore_index=True))
-    pd.testing.assert_frame_equal(one, two)
-    assert len(one) == 7  # 00:00 ... 01:00

@@ -20,7 +20,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tumen.ais import chunk_decode as ais_chunk_decode
 from tumen.ais import chunks as ais_chunks
 from tumen.ais import fast as ais_fast
 from tumen.ais import nmea as ais_nmea
@@ -115,16 +114,6 @@ def test_chunked_reading_equals_one_reading(tmp_path):
     assert_same_tables(
         ais_chunks.read_ais(path, chunk_bytes=200_000, dask_scheduler="sync", progress=False), whole
     )
-
-
-def test_range_keeps_the_records_of_its_lines_as_the_pyais_path():
-    lines = (FIX / "shuttle.nmea").read_bytes().split(b"\n")
-    for keep in ((1, 10), (10, 17), (15, 40)):
-        new = ais_chunk_decode.decode_nmea_range(lines, "x", start_line=1, keep=keep)
-        old = ais_chunk_decode.decode_nmea_range(
-            lines, "x", start_line=1, keep=keep, engine="pyais"
-        )
-        assert_same_tables(new, old)
 
 
 def test_crlf_blank_and_str_lines():

@@ -15,7 +15,6 @@ from tumen.ais import nmea as ais_nmea
 from tumen.ais import readers as ais_readers
 from tumen.ais import records as ais_records
 from tumen.ais import store as ais_store
-from tumen.ais import store_write as ais_store_write
 from tumen.errors import DataError, ParameterError
 
 FIX = Path(__file__).parents[1] / "fixtures"
@@ -146,10 +145,3 @@ def test_user_mistakes_raise_project_errors(tmp_path):
         ais_store.ingest(AIS_FIX / "shuttle.nmea", cache_dir=tmp_path, dask_scheduler="fast")
     with pytest.raises(DataError, match="not an AIS store"):
         ais_store.open_store(tmp_path)
-
-
-def test_mmsi_ranges_never_split_a_vessel():
-    counts = pd.Series([3, 10, 1, 1, 6], index=[5, 7, 8, 9, 12])
-    assert ais_store_write.get_mmsi_ranges(counts, 5) == [(5, 7), (7, 12), (12, 13)]
-    assert ais_store_write.get_mmsi_ranges(counts, 100) == [(5, 13)]
-    assert ais_store_write.get_mmsi_ranges(pd.Series([], dtype="int64"), 5) == [(0, 1)]

@@ -2,10 +2,8 @@
 
 import pandas as pd
 
-from tumen.ais import nmea as ais_nmea
 from tumen.ais import records as ais_records
 from tumen.ais import synth as ais_synth
-from tumen.ais import synth_nmea as ais_synth_nmea
 from tumen.ais import tracks
 
 VALUES = [c for c in ais_records.POSITION_COLUMNS if not c.startswith("source")]
@@ -29,20 +27,6 @@ def test_positions_table_schema_and_archive_order():
     assert p.duplicated(subset=VALUES).sum() == 50
     sites = tracks.get_sites(t.sites)
     assert (sites["radius_km"] == 3.0).all() and len(sites) == 12
-
-
-def test_nmea_decodes_back_to_the_positions(tmp_path):
-    t = ais_synth.get_traffic(3_000, 3, seed=4)
-    path = tmp_path / "synthetic.nmea"
-    path.write_bytes(ais_synth_nmea.to_nmea(t, noise_rate=0.01))
-    data = ais_nmea.read_nmea(path)
-    pd.testing.assert_frame_equal(
-        data.positions[VALUES], ais_records.sort_positions(t.positions)[VALUES]
-    )
-    assert data.vessels["name"].tolist() == ["SYNTH 00000", "SYNTH 00001", "SYNTH 00002"]
-    counts = data.skipped["category"].value_counts()
-    assert counts["junk"] == counts["bad_checksum"] > 10
-    assert "multipart_incomplete" not in counts
 
 
 def test_truth_gaps_are_what_get_gaps_finds():

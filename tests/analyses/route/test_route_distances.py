@@ -1,5 +1,5 @@
-"""Tests for tumen.analyses.route.distances: distance intervals, lines of contact and the
-distances from the depot on the offline data."""
+"""Tests for tumen.analyses.route.distances: distance intervals and the distances from the
+depot on the offline data."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import pytest
 import shapely
 
 from tumen.analyses.route import distances
-from tumen.errors import DataError, ParameterError
-from tumen.geo import borders, lines
+from tumen.errors import ParameterError
+from tumen.geo import borders
 
 
 def test_distance_interval_is_shifted_by_the_uncertainty():
@@ -16,47 +16,6 @@ def test_distance_interval_is_shifted_by_the_uncertainty():
     assert distances.distance_interval(0.5, 2.0) == (0.0, 2.5)
     with pytest.raises(ParameterError):
         distances.distance_interval(10, -1)
-
-
-@pytest.mark.parametrize(
-    "text, field, line",
-    [
-        (
-            '{"type": "Feature", "properties": {"date": "2023-10-13", "source": "s"},\n'
-            ' "geometry": {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]]}}',
-            "geometry.type",
-            2,
-        ),
-        (
-            '{"type": "Feature", "properties": {"source": "s"},\n'
-            ' "geometry": {"type": "LineString", "coordinates": [[0, 0], [1, 1]]}}',
-            "properties.date",
-            1,
-        ),
-        (
-            '{"type": "Feature", "properties": {"date": "2023-10-13", "source": "s"},\n'
-            ' "geometry": {"type": "LineString",\n "coordinates": [[40, 200], [41, 201]]}}',
-            "geometry.coordinates",
-            3,
-        ),
-        (
-            '{"type": "Feature", "properties": {"date": "October", "source": "s"},\n'
-            ' "geometry": {"type": "LineString", "coordinates": [[0, 0], [1, 1]]}}',
-            "properties.date",
-            1,
-        ),
-    ],
-)
-def test_a_bad_line_file_names_file_line_and_field(tmp_path, text, field, line):
-    p = tmp_path / "front.geojson"
-    p.write_text(text)
-    with pytest.raises(DataError) as exc:
-        lines.read_line(p)
-    assert exc.value.field == field and exc.value.line == line
-    (tmp_path / "broken.geojson").write_text('{"type": \n')
-    with pytest.raises(DataError, match="not JSON") as exc:
-        lines.read_line(tmp_path / "broken.geojson")
-    assert exc.value.line == 2
 
 
 def test_depot_distances_on_the_offline_data():

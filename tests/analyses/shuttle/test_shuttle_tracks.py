@@ -1,4 +1,4 @@
-"""Tests for tumen.ais.tracks on the shuttle fixtures: AIS gaps (with the window edges), geofences, AIS stays in port, the gap table and the traffic at a port.
+"""Tests for tumen.ais.tracks on the shuttle fixtures: AIS gaps (with the window edges), geofences, AIS stays in port, and the gap table.
 
 The scenario of the fixtures: see shuttle_scenario.py.
 """
@@ -10,7 +10,6 @@ from shuttle_scenario import FIX, VESSELS, WINDOW, h
 from tumen.ais import clean as ais_clean
 from tumen.ais import nmea as ais_nmea
 from tumen.ais import tracks
-from tumen.ais import traffic as ais_traffic
 from tumen.errors import DataError
 
 
@@ -129,21 +128,3 @@ def test_gap_table_says_when_and_where(gaps, sites):
         "at Dunai port",
         "",
     ]
-
-
-def test_site_traffic_counts_other_ships_and_their_longest_silence(sites):
-    pos = pd.DataFrame(
-        {
-            "mmsi": [1, 1, 1, 1, 2, 2, 3],
-            "time": [h(0), h(2), h(9), h(10), h(0), h(1), h(5)],
-            "lat": [42.24, 42.24, 42.50, 42.24, 42.24, 42.24, 42.24],
-            "lon": 130.30,
-        }
-    )
-    got = ais_traffic.get_site_traffic(pos, sites, "rajin_port", exclude=[2])
-    # ship 1: inside at h 0, 2, 10 (h 9 is at sea): silences inside 2 h (h 0-2), not 2-10;
-    # ship 3 heard once; ship 2 excluded (2 reports inside)
-    assert got == {"reports": 4, "vessels": 2, "longest_silence_h": 2.0, "excluded_reports": 2}
-    assert (
-        ais_traffic.get_site_traffic(pos.iloc[:0], sites, "rajin_port")["longest_silence_h"] is None
-    )
