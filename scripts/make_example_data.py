@@ -85,6 +85,7 @@ from pyais.encode import encode_dict
 from pyais.util import checksum
 from scipy import stats
 
+from tumen.analyses.shuttle.observations import SIGHTING_OPTIONAL, SIGHTING_REQUIRED
 from tumen.geo import sea
 from tumen.geo.earth import haversine_km
 
@@ -442,20 +443,7 @@ SAR = "SYN-SAR100"
 # so that "more than 1,000" (White House) needs the trips nobody counted
 COUNTED_CAP = 990
 WIDE_AREA_RATE = 0.3  # wide-area SAR scenes of the sea between the ports, per day
-SIGHTING_COLUMNS = [
-    "vessel",
-    "observed",
-    "site",
-    "lat",
-    "lon",
-    "imo",
-    "status",
-    "containers",
-    "image_id",
-    "provider",
-    "confidence",
-    "notes",
-]
+SIGHTING_COLUMNS = [*SIGHTING_REQUIRED, *SIGHTING_OPTIONAL]  # the columns the reader knows
 # (vessel, time, port, containers): images pinned to published figures
 SHUTTLE_CALIBRATION = [
     (

@@ -2,27 +2,8 @@
 of tests/fixtures/ais_archive.py (answers by hand), in memory and on the Dask path."""
 
 import pandas as pd
-import pytest
-from fixtures.ais_archive import archive, ingest_archive, read_archive
 
 from tumen.ais import identity as ident
-
-
-@pytest.fixture(scope="module")
-def csv_path(tmp_path_factory):
-    path = tmp_path_factory.mktemp("identity") / "archive.csv"
-    archive().to_csv(path, index=False)
-    return path
-
-
-@pytest.fixture(scope="module")
-def data(csv_path):
-    return read_archive(csv_path)
-
-
-@pytest.fixture(scope="module")
-def store(csv_path, tmp_path_factory):
-    return ingest_archive(csv_path, tmp_path_factory.mktemp("cache"))
 
 
 def test_a_name_changed_once_is_one_change_at_its_time(data):

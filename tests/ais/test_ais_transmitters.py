@@ -6,28 +6,10 @@ import dask.dataframe as dd
 import numpy as np
 import pandas as pd
 import pytest
-from fixtures.ais_archive import archive, ingest_archive, read_archive
 
 from tumen.ais import identity as ident
 from tumen.ais import transmitters
 from tumen.errors import ParameterError
-
-
-@pytest.fixture(scope="module")
-def csv_path(tmp_path_factory):
-    path = tmp_path_factory.mktemp("identity") / "archive.csv"
-    archive().to_csv(path, index=False)
-    return path
-
-
-@pytest.fixture(scope="module")
-def data(csv_path):
-    return read_archive(csv_path)
-
-
-@pytest.fixture(scope="module")
-def store(csv_path, tmp_path_factory):
-    return ingest_archive(csv_path, tmp_path_factory.mktemp("cache"))
 
 
 def test_alternating_track_splits_into_two_transmitters(data):
