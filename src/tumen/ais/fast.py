@@ -72,7 +72,7 @@ def decode_buffer(
         See :func:`tumen.ais.nmea.read_nmea`.
     keep : (int, int), optional
         Keep only the records whose first line is in ``[keep[0], keep[1])``; the other lines
-        are context for multi-sentence messages (see :func:`tumen.ais.chunks.decode_nmea_range`).
+        are context for multi-sentence messages (see :func:`tumen.ais.chunk_decode.decode_nmea_range`).
 
     Returns
     -------

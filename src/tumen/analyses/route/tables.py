@@ -21,7 +21,7 @@ def route_table(routes: Mapping[str, geo_rail.RailRoute]) -> pd.DataFrame:
 
     Parameters
     ----------
-    routes : mapping of str -> tumen.geo.geo_rail.RailRoute
+    routes : mapping of str -> tumen.geo.rail.RailRoute
         Row label -> route.
     """
     rows = []

@@ -128,7 +128,7 @@ def record_encounters(
     """Record the meetings at sea under ``shuttle.*`` names.
 
     All ships: ``encounters_all``, ``encounter_ships_all``, ``loitering_all``,
-    ``loitering_ships_all``. Each ship of interest ``<v>`` (:func:`tumen.analyses.shuttle.analysis.to_result_name`):
+    ``loitering_ships_all``. Each ship of interest ``<v>`` (:func:`tumen.analyses.shuttle.vessels.to_result_name`):
     ``<v>.encounters``, ``<v>.encounter_partners``, ``<v>.encounter_hours``,
     ``<v>.loitering``, ``<v>.loitering_hours`` and ``<v>.meeting_nearest_shore_km`` (None
     without an event). ``settings`` keys are those of :data:`SETTINGS`.

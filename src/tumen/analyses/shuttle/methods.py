@@ -3,7 +3,7 @@ satellite images) and the rules that turn it into gaps and port calls.
 
 :func:`record_methods` records the box's own numbers (files, images, resolution, geofence
 radii, the call rule), :func:`get_methods` builds the box from them and from the results
-:func:`tumen.analyses.shuttle.analysis.record_results` recorded, and
+:func:`tumen.analyses.shuttle.record.record_results` recorded, and
 :func:`describe_methods` shows it in the notebook. The receiver kind of each AIS file is read
 from its name (:func:`get_receivers`).
 
@@ -140,17 +140,17 @@ def get_methods(
     """The methods box of the shuttle section: AIS, its reception, the images, the rules.
 
     Records the box's own numbers first (:func:`record_methods`); the other numbers were
-    recorded by :func:`tumen.analyses.shuttle.analysis.record_results`. The receiver kind of
+    recorded by :func:`tumen.analyses.shuttle.record.record_results`. The receiver kind of
     each AIS file is read from its name (:func:`get_receivers`).
 
     Parameters
     ----------
     res : tumen.engine.results.Results
-        The notebook's results, after :func:`tumen.analyses.shuttle.analysis.record_results`.
+        The notebook's results, after :func:`tumen.analyses.shuttle.record.record_results`.
     files : sequence of str
         The AIS files read.
     sightings : pandas.DataFrame
-        The sightings (:func:`tumen.analyses.shuttle.analysis.read_sightings`); optional
+        The sightings (:func:`tumen.analyses.shuttle.observations.read_sightings`); optional
         columns ``image_id``, ``provider`` and ``gsd_m`` (m).
     home, away : str
         Short names of the loading and unloading ports (words from data).

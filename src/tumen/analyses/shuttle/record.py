@@ -335,7 +335,7 @@ def record_legs(results, values: Mapping) -> dict:
 
 
 def record_traffic(results, traffic: Mapping) -> dict:
-    """Other ships at the loading port (:func:`tumen.ais.tracks.get_site_traffic`)."""
+    """Other ships at the loading port (:func:`tumen.ais.traffic.get_site_traffic`)."""
     out, rec = results.recorder("shuttle")
     rec(
         "home_traffic_reports",
@@ -395,7 +395,7 @@ def record_settings(results, values: Mapping) -> dict:
 
 def record_checks(results, values: Mapping) -> dict:
     """The values given to check against: ``max_speed_kn`` (the fastest plausible speed),
-    ``ais_fastest_sog_kn`` (:func:`tumen.ais.tracks.get_fastest_speed`) and
+    ``ais_fastest_sog_kn`` (:func:`tumen.ais.traffic.get_fastest_speed`) and
     ``containers_check_max`` (:func:`tumen.analyses.shuttle.observations.get_max_count`),
     those present, in that order; None is recorded as n/a."""
     out, rec = results.recorder("shuttle")

@@ -45,11 +45,11 @@ def plot_route_map(
 
     Parameters
     ----------
-    route : tumen.geo.routing.SeaRoute or None
+    route : tumen.geo.sea.SeaRoute or None
         The water-only route between the ports; None when it could not be computed (the
         map then says so).
     sites : pandas.DataFrame
-        Gazetteer (:func:`tumen.geo.core.load_sites`).
+        Gazetteer (:func:`tumen.geo.gazetteer.load_sites`).
     ports : sequence of str
         Site ids of the ports (marked, labelled, geofence drawn).
     density : xarray.DataArray, optional
@@ -314,7 +314,7 @@ def _add_legend(ax, handles: list):
 def _port_inset(fig, ax, rect, port, positions, traffic, colours, labels):
     """A map about 10 km across around one port: geofence, centre, the vessels' AIS fixes.
 
-    The coastline is Natural Earth 1:10m (:data:`tumen.geo.core.SHORE_RESOLUTION`), the one
+    The coastline is Natural Earth 1:10m (:data:`tumen.geo.coast.SHORE_RESOLUTION`), the one
     shore distances are measured against; a scale bar gives the inset's own scale.
     """
     import cartopy.crs as ccrs  # noqa: PLC0415 - cartopy is heavy: loaded when a map is drawn

@@ -72,7 +72,7 @@ def check_sightings(
     Parameters
     ----------
     sightings : pandas.DataFrame
-        Sightings of the ships of interest (:func:`tumen.analyses.shuttle.analysis.label_sightings`):
+        Sightings of the ships of interest (:func:`tumen.analyses.shuttle.observations.label_sightings`):
         ``vessel, observed, lat, lon`` (the site's centre when only a site was given),
         ``site`` and ``image_id`` when present.
     positions : pandas.DataFrame
@@ -110,7 +110,7 @@ def check_sightings(
 def get_place_km(sightings: pd.DataFrame, sites=None) -> np.ndarray:
     """How far from its ``lat, lon`` each sighting's ship may have been, km: the site's
     ``radius_km`` when ``lat, lon`` are the site's centre (the sighting gave only a site,
-    see :func:`tumen.analyses.shuttle.analysis.validate_sightings`), else 0."""
+    see :func:`tumen.analyses.shuttle.observations.validate_sightings`), else 0."""
     out = np.zeros(len(sightings))
     if sites is None or "site" not in sightings.columns or not len(sightings):
         return out

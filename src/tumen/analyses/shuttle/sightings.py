@@ -30,7 +30,7 @@ def record_sighting_checks(res, table: pd.DataFrame, vessels: Sequence[str]) -> 
     Records ``sightings_checked``, ``sightings_fitting``, ``sightings_not_fitting``,
     ``sightings_no_ais``, ``sightings_max_needed_kn`` (the largest finite speed any image
     needs; None without one) and, per ship of interest ``<v>``
-    (:func:`tumen.analyses.shuttle.analysis.to_result_name`), ``<v>.sightings_checked``,
+    (:func:`tumen.analyses.shuttle.vessels.to_result_name`), ``<v>.sightings_checked``,
     ``<v>.sightings_not_fitting`` and ``<v>.sightings_no_ais``.
 
     Returns

@@ -88,7 +88,7 @@ def record_silences(
     table : pandas.DataFrame
         From :func:`tumen.ais.silences.explain_silences`.
     vessels : sequence of str
-        The ``vessels`` entries (``<v>`` is :func:`tumen.analyses.shuttle.analysis.to_result_name`).
+        The ``vessels`` entries (``<v>`` is :func:`tumen.analyses.shuttle.vessels.to_result_name`).
     settings : mapping, optional
         The thresholds the table was made with (keywords of
         :class:`tumen.ais.silences.SilenceRules`; defaults for those not given).

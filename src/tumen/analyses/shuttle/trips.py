@@ -88,7 +88,7 @@ def add_leg_feasibility(
         From :func:`get_legs`.
     distance_km : mapping of (site, site) to float
         Sea-route distance between sites, km (either order is looked up), e.g. from
-        ``tumen.geo.routing``.
+        ``tumen.geo.sea``.
     max_speed_kn : float
         Fastest plausible speed of the ships, knots.
 
