@@ -6,7 +6,6 @@ from tumen.analyses.shuttle import words
 
 def test_names_and_lists():
     assert words.get_display_name("imo:9123456") == "IMO 9123456"
-    assert words.join_words(["a", "b"]) == "a and b" and words.join_words([]) == ""
     assert words.count_ships(1) == "the ship" and words.count_ships(3) == "the three ships"
 
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import xarray as xr
 
-from tumen.analyses.rail.text import listed
 from tumen.report import methods
+from tumen.report.words import join_words
 
 #: How the report words each elevated rule (``RailStats.elevated_rule``; others: a count).
 RULE_WORDS = {"max": "the highest count", "p95": "the 95th percentile of the counts"}
@@ -59,7 +59,8 @@ def get_methods(
         ("Rule", rule_line(res, baseline_years, p)),
     )
     return methods.Box(
-        rows, {"site": site_name, "providers": listed(providers), "analysts": listed(analysts)}
+        rows,
+        {"site": site_name, "providers": join_words(providers), "analysts": join_words(analysts)},
     )
 
 

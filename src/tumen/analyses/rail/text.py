@@ -12,6 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from tumen.analyses.rail.compute import RailStats, stays_elevated
+from tumen.report.words import join_words
 
 #: what the zeros check of the count model says, by its verdict
 ZEROS_FIT = {
@@ -21,23 +22,14 @@ ZEROS_FIT = {
 }
 
 
-def listed(words: list[str]) -> str:
-    """``a``, ``a and b``, ``a, b and c`` (``""`` for none).
-
-    >>> listed(["x", "y", "z"])
-    'x, y and z'
-    """
-    return " and ".join(filter(None, [", ".join(words[:-1]), "".join(words[-1:])]))
-
-
 def changed_variants(check: dict) -> str:
     """The variants that change the result and how (:func:`tumen.analyses.rail.sensitivity.check_sensitivity`)."""
-    return listed([f"“{x}” {h}" for x, h in zip(check["changed"], check["how"])])
+    return join_words([f"“{x}” {h}" for x, h in zip(check["changed"], check["how"])])
 
 
 def dropped_variants(dropped: list[tuple[str, str]]) -> str:
     """The variants left out as repeats (:func:`tumen.analyses.rail.sensitivity.get_dropped_variants`)."""
-    return listed([f"“{a}” (the same images as “{b}”)" for a, b in dropped])
+    return join_words([f"“{a}” (the same images as “{b}”)" for a, b in dropped])
 
 
 def is_above_all(res) -> bool:

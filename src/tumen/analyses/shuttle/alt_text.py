@@ -15,8 +15,9 @@ from collections.abc import Iterable, Mapping, Sequence
 import pandas as pd
 
 from tumen.ais.tracks import get_sites
-from tumen.analyses.shuttle.words import get_display_name, join_words
+from tumen.analyses.shuttle.words import get_display_name
 from tumen.geo.earth import haversine_km
+from tumen.report.words import join_words
 
 
 def get_silence_places(

@@ -19,8 +19,9 @@ import numpy as np
 import pandas as pd
 
 from tumen.analyses.shuttle.vessels import to_result_name
-from tumen.analyses.shuttle.words import get_display_name, join_words
+from tumen.analyses.shuttle.words import get_display_name
 from tumen.errors import DataError
+from tumen.report.words import join_words
 
 #: The detection settings the text cites: parameter -> (unit, description).
 SETTINGS = {

@@ -22,7 +22,8 @@ from tumen.ais.fleet import normalise_name
 from tumen.ais.identity import IdentityChecks
 from tumen.ais.transmitters import SHARED
 from tumen.analyses.shuttle.vessels import to_result_name
-from tumen.analyses.shuttle.words import get_display_name, join_words
+from tumen.analyses.shuttle.words import get_display_name
+from tumen.report.words import join_words
 
 
 def get_name_users(checks: IdentityChecks) -> dict[str, list[int]]:

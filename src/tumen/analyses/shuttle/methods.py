@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from tumen.analyses.shuttle.words import join_words
 from tumen.report import methods
+from tumen.report.words import join_words
 
 #: Words in an AIS file's name that say which kind of receiver heard it, and how the box
 #: names that kind. A file matching none is "receiver not stated".

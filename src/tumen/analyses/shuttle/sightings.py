@@ -19,8 +19,9 @@ import pandas as pd
 
 from tumen.analyses.shuttle.sighting_checks import FITS, NO_AIS, NOT_FIT, SIDES
 from tumen.analyses.shuttle.vessels import to_result_name
-from tumen.analyses.shuttle.words import get_display_name, join_words
+from tumen.analyses.shuttle.words import get_display_name
 from tumen.geo.earth import KM_PER_NM
+from tumen.report.words import join_words
 
 
 def record_sighting_checks(res, table: pd.DataFrame, vessels: Sequence[str]) -> dict:

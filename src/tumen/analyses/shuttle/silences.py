@@ -22,9 +22,10 @@ import pandas as pd
 
 from tumen.ais.silences import CLASSES, to_rules
 from tumen.analyses.shuttle.vessels import to_result_name
-from tumen.analyses.shuttle.words import get_display_name, join_words
+from tumen.analyses.shuttle.words import get_display_name
 from tumen.geo import coast
 from tumen.geo.earth import KM_PER_NM
+from tumen.report.words import join_words
 
 #: Result-name part of each class (``likely_switched_off``, ...).
 CLASS_SLUGS = {c: to_result_name(c) for c in CLASSES}

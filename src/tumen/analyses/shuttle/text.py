@@ -24,7 +24,8 @@ from tumen.ais.fleet import parse_vessel_entry
 from tumen.ais.tracks import to_window
 from tumen.analyses.shuttle.reception import record_reception_rule, traffic_sentence
 from tumen.analyses.shuttle.vessels import to_result_name
-from tumen.analyses.shuttle.words import count_ships, get_display_name, join_words, ship_keywords
+from tumen.analyses.shuttle.words import count_ships, get_display_name, ship_keywords
+from tumen.report.words import join_words
 
 
 def get_heard(vessels: Sequence[str], positions: pd.DataFrame, window=None) -> set[str]:

@@ -1,12 +1,12 @@
-"""The shared words of the shuttle section: how a ship of interest is named, how a list of
-names is joined and how the observations are called.
+"""The shared words of the shuttle section: how a ship of interest is named and how the
+observations are called (lists of names are joined by :func:`tumen.report.words.join_words`).
 
 Every sentence of the section (:mod:`tumen.analyses.shuttle.text` and the checks' words in
 ``silences``, ``sightings``, ``identity`` and ``encounters``) names ships and lists them
 through these helpers, so a ship given by its MMSI or IMO reads the same everywhere.
 
->>> join_words([get_display_name("Sparta IV"), get_display_name("imo:9123456")])
-'Sparta IV and IMO 9123456'
+>>> [get_display_name("Sparta IV"), get_display_name("imo:9123456")]
+['Sparta IV', 'IMO 9123456']
 """
 
 from __future__ import annotations
@@ -38,18 +38,6 @@ def get_display_name(entry: str) -> str:
     """
     kind, value = parse_vessel_entry(entry)
     return str(entry) if kind == "name" else f"{kind.upper()} {value}"
-
-
-def join_words(words: Sequence[str]) -> str:
-    """``a``, ``a and b``, ``a, b and c``.
-
-    >>> join_words(["x"]), join_words(["x", "y", "z"])
-    ('x', 'x, y and z')
-    """
-    words = list(words)
-    if len(words) <= 1:
-        return "".join(words)
-    return ", ".join(words[:-1]) + " and " + words[-1]
 
 
 def count_ships(n: int) -> str:
