@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from tumen.ais.silence_measure import SHORE_SEARCH_KM, cell_corner, cell_key
+from tumen.ais.tracks import GAP_COLUMNS
 from tumen.errors import ParameterError
 from tumen.geo.earth import KM_PER_NM
 
@@ -38,17 +39,6 @@ EDGE_REASONS = {
     "ended is not in the data",
     "no_ais": "the ship was never heard in the window",
 }
-#: The columns of a gaps table a silence is read from (besides the ship).
-GAP_COLUMNS = (
-    "kind",
-    "start",
-    "end",
-    "duration_h",
-    "lat_before",
-    "lon_before",
-    "lat_after",
-    "lon_after",
-)
 
 
 @dataclass(frozen=True)

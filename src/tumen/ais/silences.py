@@ -40,13 +40,13 @@ import pandas as pd
 from tumen.ais.silence_measure import cell_corner, measure
 from tumen.ais.silence_rules import (
     CLASSES,
-    GAP_COLUMNS,
     VARIED,
     SilenceRules,
     explained,
     to_rules,
 )
 from tumen.ais.timecols import to_ns
+from tumen.ais.tracks import GAP_COLUMNS
 from tumen.errors import DataError, ParameterError
 
 # --- public ---------------------------------------------------------------------------

@@ -16,18 +16,29 @@ when its distance to the centre is <= ``radius_km``.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
 
 from tumen.ais.timecols import to_hours
-from tumen.errors import DataError
+from tumen.errors import DataError, suggest
 from tumen.geo.earth import KM_PER_NM, haversine_km
 from tumen.times import to_utc
 
 Window = tuple | None
+#: Where and when each gap of :func:`get_gaps` begins and ends (besides the ship), the columns
+#: a silence is read from (:mod:`tumen.ais.silences`).
+GAP_COLUMNS = (
+    "kind",
+    "start",
+    "end",
+    "duration_h",
+    "lat_before",
+    "lon_before",
+    "lat_after",
+    "lon_after",
+)
 _CHUNK = 500_000
 
 # --- sites and windows ----------------------------------------------------------------
@@ -69,11 +80,10 @@ def get_sites(sites: pd.DataFrame | Mapping, ids: Iterable[str] | None = None) -
         ids = list(ids)
         for site_id in ids:
             if site_id not in set(out["id"]):
-                close = difflib.get_close_matches(str(site_id), sorted(out["id"]), n=1)
                 raise DataError(
                     f"unknown site {site_id!r}",
                     field="sites",
-                    hint=f"did you mean {close[0]!r}?" if close else None,
+                    hint=suggest(site_id, sorted(out["id"])),
                 )
         out = out.set_index("id", drop=False).loc[ids].reset_index(drop=True)
     return out
@@ -229,19 +239,7 @@ def _measured(gaps: pd.DataFrame, by: str) -> pd.DataFrame:
         gaps["lon_after"].to_numpy(float),
     )
     gaps["implied_speed_kn"] = gaps["distance_km"] / KM_PER_NM / gaps["duration_h"]
-    cols = [
-        by,
-        "kind",
-        "start",
-        "end",
-        "duration_h",
-        "lat_before",
-        "lon_before",
-        "lat_after",
-        "lon_after",
-        "distance_km",
-        "implied_speed_kn",
-    ]
+    cols = [by, *GAP_COLUMNS, "distance_km", "implied_speed_kn"]
     return gaps.sort_values([by, "start"], kind="stable", ignore_index=True)[cols]
 
 

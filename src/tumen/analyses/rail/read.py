@@ -21,7 +21,6 @@ without an offset is ambiguous (local time? UTC?) and is an error unless the cal
 from __future__ import annotations
 
 import datetime as _dt
-import difflib
 import math
 import os
 import re
@@ -32,7 +31,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from tumen.errors import DataError, ParameterError
+from tumen.errors import DataError, ParameterError, suggest
 from tumen.report.tables import read_table
 
 REQUIRED = ("site", "acquired", "railcars")
@@ -165,13 +164,12 @@ def check_site(path: Path, line: int, site: str, known: list[str] | None) -> Non
             hint="give the site id of data/sites.csv",
         )
     if known is not None and site not in known:
-        close = difflib.get_close_matches(site, known, n=1)
         raise DataError(
             f"unknown site {site!r}",
             file=path,
             line=line,
             field="site",
-            hint=f"did you mean {close[0]!r}?" if close else "add it to data/sites.csv",
+            hint=suggest(site, known) or "add it to data/sites.csv",
         )
 
 
@@ -293,13 +291,10 @@ def to_dataset(table: pd.DataFrame, site: str) -> xr.Dataset:
     rows = table[table["site"] == site]
     if rows.empty:
         present = sorted(table["site"].unique())
-        close = difflib.get_close_matches(site, present, n=1)
         raise DataError(
             f"no image of site {site!r}",
             field="site",
-            hint=f"did you mean {close[0]!r}?"
-            if close
-            else f"sites in the file: {', '.join(present) or 'none'}",
+            hint=suggest(site, present) or f"sites in the file: {', '.join(present) or 'none'}",
         )
     units = {"railcars": "railcars", "gsd_m": "m", "cloud_pct": "%"}
     data = {

@@ -10,7 +10,6 @@ checks it row by row and names the file, line and field of the first problem);
 
 from __future__ import annotations
 
-import difflib
 import math
 import os
 from collections.abc import Mapping, Sequence
@@ -20,7 +19,7 @@ import pandas as pd
 
 from tumen.ais.fleet import normalise_name, parse_vessel_entry
 from tumen.ais.tracks import add_site, get_sites
-from tumen.errors import DataError
+from tumen.errors import DataError, suggest
 from tumen.report.tables import read_table
 from tumen.times import to_utc
 
@@ -191,12 +190,11 @@ def _check_places(text: Mapping[str, pd.Series], sites: pd.DataFrame, fail):
     unknown = site.notna() & ~site.isin(known)
     if unknown.any():
         value = site[unknown].iloc[0]
-        close = difflib.get_close_matches(str(value), sorted(known), n=1)
         fail(
             unknown.to_numpy(),
             "site",
             "unknown site {value!r}",
-            f"did you mean {close[0]!r}?" if close else f"known sites: {', '.join(sorted(known))}",
+            suggest(value, sorted(known)) or f"known sites: {', '.join(sorted(known))}",
         )
     lat = pd.to_numeric(text["lat"], errors="coerce")
     lon = pd.to_numeric(text["lon"], errors="coerce")
