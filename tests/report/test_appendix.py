@@ -55,7 +55,8 @@ def _tiny_build(tmp_path):
 
 
 def test_claims_appendix_lists_untested_claims_with_why_and_numbered_references(tmp_path):
-    out = appendix.claims_appendix(_tiny_build(tmp_path), tmp_path)
+    cfg = _tiny_build(tmp_path)
+    out = appendix.claims_appendix(cfg, tmp_path, appendix.read_claims_table(cfg, tmp_path))
     soup = BeautifulSoup(out, "html.parser")
     rows = {
         tr["data-claim"]: [td.get_text(" ", strip=True) for td in tr.select("td")]

@@ -95,12 +95,13 @@ def key_judgments(
     )
 
 
-def timeline_figure(cfg: _params.Config, records: dict, root: Path) -> str:
-    """The opening's timeline strip (:mod:`tumen.report.timeline`) as a report figure, or ""."""
+def timeline_figure(cfg: _params.Config, records: dict, claims_table) -> str:
+    """The opening's timeline strip (:mod:`tumen.report.timeline`) as a report figure, or "".
+
+    ``claims_table``: :func:`read_claims_table` (None: no claims file)."""
     if not cfg.report.get("timeline"):
         return ""
-    path = claims_file(cfg)
-    table = _claims.read_claims(root / path).reset_index() if path else None
+    table = claims_table.reset_index() if claims_table is not None else None
     tl = timeline.collect(
         cfg.report["timeline"], records, events=cfg.report["events"], claims=table
     )
@@ -128,12 +129,20 @@ def claims_file(cfg: _params.Config) -> str | None:
     return files.pop() if files else None
 
 
-def claims_appendix(cfg: _params.Config, root: Path) -> str:
-    """The claims not tested (each with why) and the numbered reference list, or ""."""
+def read_claims_table(cfg: _params.Config, root: Path):
+    """The claims the notebooks read (:func:`tumen.report.claims.read_claims` of
+    :func:`claims_file`), or None when they read none: read once per assembly."""
     path = claims_file(cfg)
-    if path is None:
+    return _claims.read_claims(root / path) if path else None
+
+
+def claims_appendix(cfg: _params.Config, root: Path, table) -> str:
+    """The claims not tested (each with why) and the numbered reference list, or "".
+
+    ``table``: :func:`read_claims_table` (None: no claims file)."""
+    if table is None:
         return ""
-    table = _claims.read_claims(root / path)
+    path = claims_file(cfg)
     per_file = {f.stem: _results.load(f) for f in sorted((root / cfg.dirs.results).glob("*.json"))}
     coverage = _claims.get_coverage(table, _claims.merge_sections(per_file))
     untested = coverage[coverage["verdict"] == ""]

@@ -143,15 +143,16 @@ def build_html(cfg: _params.Config, root: Path | None = None) -> str:
     sections, findings, titles = notebook_sections(cfg, root)
     synthetic = _sources.synthetic_inputs([f for files in inputs.values() for f in files], root)
     records = _results.load_all(root / cfg.dirs.results) if cfg.notebooks else {}
+    claims_table = appendix.read_claims_table(cfg, root) if sections else None
     parts = {
         "banner": appendix.banner(synthetic),
         "abstract": markdown2html(rep["abstract"]) if rep["abstract"] else "",
         "judged": appendix.key_judgments(cfg, records, inputs, root, titles) if sections else "",
-        "strip": appendix.timeline_figure(cfg, records, root) if sections else "",
+        "strip": appendix.timeline_figure(cfg, records, claims_table) if sections else "",
         "findings": findings,
         "sections": sections,
         "lists": (
-            appendix.claims_appendix(cfg, root)
+            appendix.claims_appendix(cfg, root, claims_table)
             + appendix.provenance_appendix(cfg, records, info, inputs, root)
         )
         if sections
