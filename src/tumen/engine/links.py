@@ -1,7 +1,7 @@
 """Links between notebooks: the order they run in, and the files a notebook leaves for others.
 
 A notebook reads another notebook's results through a parameter ending ``_results``
-(:data:`tumen.engine.params.LINK_KEY_RE`). The links decide the execution order:
+(:data:`LINK_KEY_RE`). The links decide the execution order:
 :func:`execution_order` runs every producer before its readers and otherwise keeps the order
 of ``report.notebooks``, which stays the order of the report (a summary listed first may
 read the sections that follow it). :func:`check_no_cycle` rejects links that go round in a
@@ -17,6 +17,7 @@ previous run's (:func:`install`). They are not tables: no manifest lists them.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -24,16 +25,30 @@ from tumen.errors import ParameterError
 
 #: The injected parameter naming the folder for files other notebooks read.
 LINKS_DIR = "links_dir"
+#: Parameters that link a notebook to another notebook's results (``shuttle_results:
+#: build/{variant}/results/02_vessel_shuttle.json``): ``{variant}`` becomes the build's
+#: variant, ``""`` means not linked. The producing notebook runs first
+#: (:func:`execution_order`) and a rerun of it reruns the reader
+#: (:func:`tumen.engine.plan.makefile`); links may not form a cycle.
+LINK_KEY_RE = re.compile(r"_results$")
+
+
+def linked_values(nb) -> list[str]:
+    """The results files ``nb`` links to (its non-empty ``*_results`` parameters), in order."""
+    return [
+        value
+        for key, value in nb.params.items()
+        if LINK_KEY_RE.search(key) and isinstance(value, str) and value
+    ]
 
 
 def producers(nb, cfg) -> list:
     """The notebooks of the build whose results ``nb`` reads (its links), in link order."""
     out = []
-    for key, value in nb.params.items():
-        if key.endswith("_results") and isinstance(value, str) and value:  # params.LINK_KEY_RE
-            producer = cfg.producer(value)
-            if producer is not None and producer not in out:
-                out.append(producer)
+    for value in linked_values(nb):
+        producer = cfg.producer(value)
+        if producer is not None and producer not in out:
+            out.append(producer)
     return out
 
 

@@ -74,12 +74,8 @@ REPORT_KEYS: dict[str, tuple[type | tuple, Any, str]] = {
 _VARIANT_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 #: Parameters naming an input file or folder (checked to exist; a dependency of the notebook).
 PATH_KEY_RE = re.compile(r"(_csv|_path|_file|_dir|_yaml|_json|_geojson|_nmea|_parquet|_glob)$")
-#: Parameters that link a notebook to another notebook's results (``shuttle_results:
-#: build/{variant}/results/02_vessel_shuttle.json``): ``{variant}`` becomes the build's
-#: variant, ``""`` means not linked. The producing notebook runs first
-#: (:func:`tumen.engine.links.execution_order`) and a rerun of it reruns the reader
-#: (:func:`tumen.engine.plan.makefile`); links may not form a cycle.
-LINK_KEY_RE = re.compile(r"_results$")
+#: Parameters that link a notebook to another notebook's results: :data:`tumen.engine.links.LINK_KEY_RE`.
+LINK_KEY_RE = links.LINK_KEY_RE
 
 
 @dataclass(frozen=True)

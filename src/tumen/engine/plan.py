@@ -8,7 +8,7 @@ rule per executed notebook. A notebook depends on
 - its ``.ipynb`` file,
 - the data files its parameters name (any parameter ending ``_csv``, ``_path``, ``_dir``, …),
 - the executed notebook whose results it reads (a parameter ending ``_results``, see
-  :data:`tumen.engine.params.LINK_KEY_RE`), so the producer runs first and a rerun of the
+  :data:`tumen.engine.links.LINK_KEY_RE`), so the producer runs first and a rerun of the
   producer reruns the reader (or the results file itself when no notebook of the build
   writes it),
 - the ``tumen`` modules it imports, followed transitively, plus the runner's own modules,
@@ -26,6 +26,7 @@ import json
 from pathlib import Path
 
 from tumen import paths
+from tumen.engine import links
 from tumen.engine import params as _params
 
 #: Modules every notebook run depends on (they inject parameters and write outputs).
@@ -132,9 +133,7 @@ def linked_inputs(nb: _params.Notebook, cfg: _params.Config, root: Path) -> list
     """Make prerequisites of a notebook's linked results: the producing notebook's target
     when the build holds it, else the results file when it exists."""
     out = []
-    for key, value in nb.params.items():
-        if not (_params.LINK_KEY_RE.search(key) and isinstance(value, str) and value):
-            continue
+    for value in links.linked_values(nb):
         producer = cfg.producer(value)
         if producer is not None:
             out.append(f"{cfg.dirs.notebooks}/{producer.stem}.ipynb")

@@ -33,18 +33,15 @@ def notebook_inputs(cfg: _params.Config, root: Path | None = None) -> dict[str, 
     """Data files each notebook reads (paths from the project root), by notebook short name.
 
     A notebook that reads another notebook's results (a linked section, see
-    :data:`tumen.engine.params.LINK_KEY_RE`) depends on that notebook's data files too: they are
+    :data:`tumen.engine.links.LINK_KEY_RE`) depends on that notebook's data files too: they are
     listed after its own, so a synthetic input upstream marks the reader as well.
     """
     root = (root or paths.root()).resolve()
     out: dict[str, list[str]] = {}
     for nb in _links.execution_order(cfg):  # producers first
         files = [str(p.resolve().relative_to(root)) for p in _plan.data_inputs(nb.params, root)]
-        for key, value in nb.params.items():
-            if _params.LINK_KEY_RE.search(key) and isinstance(value, str) and value:
-                producer = cfg.producer(value)
-                if producer is not None:
-                    files += out.get(producer.name, [])
+        for producer in _links.producers(nb, cfg):
+            files += out.get(producer.name, [])
         out[nb.name] = list(dict.fromkeys(files))
     return {nb.name: out[nb.name] for nb in cfg.notebooks}  # in report order
 
